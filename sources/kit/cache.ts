@@ -1,0 +1,151 @@
+import { LRUCache } from 'lru-cache';
+
+/**
+ * How long one kind of upstream answer may be reused.
+ * - `ttlMs`: fresh for this long; served from cache without asking the source.
+ * - `swrMs`: after that, served stale for this long more while one background refresh runs.
+ * - `maxStaleMs`: when the source fails, a value up to this old is served (stale-if-error) and marked stale.
+ */
+export type CachePolicy = { ttlMs: number; swrMs: number; maxStaleMs: number };
+
+export type CacheOutcome = {
+  fetchedAt: number;
+  fromCache: boolean;
+  stale: boolean;
+  /** Set when the source failed and an older value was served instead. */
+  error?: unknown;
+};
+
+type Entry = { value: unknown; fetchedAt: number; ttlMs: number };
+type FetchContext = { load: (signal: AbortSignal) => Promise<unknown> };
+
+export type CacheStats = { hits: number; misses: number; staleServed: number; errorsServedStale: number };
+
+/**
+ * The cross-request cache every source call passes through (keyed `<system>:<entity>:<id>`), bounded in bytes.
+ * lru-cache's `fetch` gives in-flight de-duplication (concurrent misses share one upstream call),
+ * stale-while-revalidate and stale-on-error; failures are never stored.
+ */
+export class SourceCache {
+  readonly #lru: LRUCache<string, Entry, FetchContext>;
+  readonly stats: Record<string, CacheStats> = {};
+
+  constructor(opts: { maxBytes: number }) {
+    this.#lru = new LRUCache<string, Entry, FetchContext>({
+      maxSize: opts.maxBytes,
+      sizeCalculation: (entry, key) => Math.max(1, approximateBytes(entry.value) + key.length * 2 + 64),
+      noDeleteOnStaleGet: true,
+      fetchMethod: async (_key, _stale, { signal, context }) => {
+        const value = await context.load(signal);
+        return { value, fetchedAt: Date.now(), ttlMs: 0 };
+      },
+    });
+  }
+
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  get calculatedBytes(): number {
+    return this.#lru.calculatedSize;
+  }
+
+  get maxBytes(): number {
+    return this.#lru.maxSize;
+  }
+
+  /** Drops every entry whose key starts with the prefix (a per-customer refresh). */
+  invalidate(prefix: string): number {
+    let n = 0;
+    for (const key of [...this.#lru.keys()]) {
+      if (key.startsWith(prefix)) {
+        this.#lru.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  clear(): void {
+    this.#lru.clear();
+  }
+
+  async get<T>(
+    key: string,
+    policy: CachePolicy,
+    load: (signal: AbortSignal) => Promise<T>,
+    opts: { forceRefresh?: boolean; statsKey?: string } = {},
+  ): Promise<{ value: T; outcome: CacheOutcome }> {
+    const started = Date.now();
+    const stats = (this.stats[opts.statsKey ?? key.split(':')[0] ?? 'all'] ??= {
+      hits: 0,
+      misses: 0,
+      staleServed: 0,
+      errorsServedStale: 0,
+    });
+    const existing = this.#lru.peek(key, { allowStale: true });
+    const age = existing ? started - existing.fetchedAt : Infinity;
+    const mayServeStaleOnError = age <= policy.maxStaleMs;
+    // Past the stale-while-revalidate window a stale value is no longer served as-is: the caller waits for a
+    // fresh one, and only gets the old one back if the source fails.
+    const mustWait = opts.forceRefresh || age > policy.ttlMs + policy.swrMs;
+    let loadError: unknown;
+    const status: LRUCache.Status<Entry> = {};
+    const entry = await this.#lru.fetch(key, {
+      ttl: policy.ttlMs,
+      allowStale: !mustWait,
+      forceRefresh: mustWait && existing !== undefined,
+      allowStaleOnFetchRejection: mayServeStaleOnError,
+      noDeleteOnFetchRejection: mayServeStaleOnError,
+      status,
+      context: {
+        load: async (signal) => {
+          try {
+            return await load(signal);
+          } catch (e) {
+            loadError = e;
+            throw e;
+          }
+        },
+      },
+    });
+    if (entry === undefined) {
+      // lru-cache suppresses the error when stale-on-error was allowed but nothing was cached.
+      throw loadError ?? status.fetchError ?? new Error(`cache fetch for ${key} returned nothing`);
+    }
+    const fromCache = entry.fetchedAt < started;
+    const stale = Date.now() - entry.fetchedAt > policy.ttlMs;
+    if (!fromCache) stats.misses++;
+    else stats.hits++;
+    if (stale) stats.staleServed++;
+    const error = fromCache && (loadError ?? status.fetchError);
+    if (error) stats.errorsServedStale++;
+    return {
+      value: entry.value as T,
+      outcome: { fetchedAt: entry.fetchedAt, fromCache, stale: stale || Boolean(error), ...(error ? { error } : {}) },
+    };
+  }
+}
+
+/** Byte size of a JSON-able value, close enough to bound memory without serialising it. */
+export function approximateBytes(value: unknown): number {
+  if (value === null || value === undefined) return 8;
+  switch (typeof value) {
+    case 'string':
+      return 40 + value.length * 2;
+    case 'number':
+    case 'boolean':
+      return 16;
+    case 'object': {
+      let n = 40;
+      if (Array.isArray(value)) {
+        for (const v of value) n += 8 + approximateBytes(v);
+        return n;
+      }
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) n += 16 + k.length * 2 + approximateBytes(v);
+      return n;
+    }
+    default:
+      return 16;
+  }
+}

@@ -1,0 +1,91 @@
+import type DataLoader from 'dataloader';
+import type { z } from 'zod';
+import type { CachePolicy } from './cache.js';
+import type {
+  AccountingCustomer,
+  AccountingCustomerRecord,
+  CrmAccount,
+  CrmCustomer,
+  Fetched,
+  ProjectsCustomer,
+  SupportCustomer,
+  SupportOrganization,
+} from './domain.js';
+import type { SourceError, SourceId } from './errors.js';
+import type { SourceKit } from './source-kit.js';
+
+export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
+
+/** How a record in one system was tied to the CRM account that is the customer. */
+export type LinkRule = 'EXACT_ID' | 'DOMAIN' | 'NAME';
+
+export type SourceLink = {
+  source: SourceId;
+  recordId: string;
+  rule: LinkRule;
+  /** 1 for exact ids; below 1 for heuristic ("probable") links. */
+  confidence: number;
+  url: string;
+};
+
+/** The entry of the integration register: each source documents itself. */
+export type RegisterEntry = {
+  owner: string;
+  trigger: string;
+  reads: string[];
+  transforms: string[];
+  credentials: string[];
+  scopes: string[];
+  failure: string[];
+  endpoints: string[];
+};
+
+/** Loaders a module of each category offers the GraphQL layer; all return data in Panorama's own types. */
+export type CrmLoaders = {
+  customer: DataLoader<string, Fetched<CrmCustomer>>;
+  searchAccounts: (text: string, limit: number) => Promise<Fetched<CrmAccount[]>>;
+};
+export type AccountingLoaders = {
+  customer: DataLoader<string, Fetched<AccountingCustomer>>;
+  searchCustomers: (text: string, limit: number) => Promise<Fetched<AccountingCustomerRecord[]>>;
+};
+export type ProjectsLoaders = {
+  /** Projects whose account custom field holds this CRM account id. */
+  forAccount: DataLoader<string, Fetched<ProjectsCustomer>>;
+};
+export type SupportLoaders = {
+  /** The organization whose external id is this CRM account id, with its tickets. */
+  forAccount: DataLoader<string, Fetched<SupportCustomer | null>>;
+  searchOrganizations: (text: string, limit: number) => Promise<Fetched<SupportOrganization[]>>;
+};
+
+export type LoadersByCategory = {
+  crm: CrmLoaders;
+  accounting: AccountingLoaders;
+  projects: ProjectsLoaders;
+  support: SupportLoaders;
+};
+
+export type LoaderOptions = { forceRefresh: boolean };
+
+/**
+ * The contract every `sources/<system>/` module fulfils. The GraphQL layer, the integration register and the
+ * source status page are all built from the list of these objects.
+ */
+export type SourceModule<C extends SourceCategory = SourceCategory, Config = unknown, Client = unknown> = {
+  id: SourceId;
+  displayName: string;
+  category: C;
+  /** Reads this source's settings from the environment; a missing or bad value names the variable. */
+  configSchema: z.ZodType<Config>;
+  /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */
+  sandboxEnv: (baseUrl: string) => Record<string, string>;
+  timeoutMs: number;
+  cachePolicies: Record<string, CachePolicy> & { default: CachePolicy };
+  mapError: (e: unknown) => SourceError;
+  createClient: (config: Config) => Client;
+  createLoaders: (client: Client, kit: SourceKit, opts: LoaderOptions) => LoadersByCategory[C];
+  /** Link to the record's page in the vendor's own web UI. */
+  deepLink: (config: Config, entity: string, id: string) => string;
+  register: RegisterEntry;
+};

@@ -1,0 +1,176 @@
+/**
+ * Panorama's own vocabulary. Every source module maps its vendor's payloads into these types in its
+ * `mapping.ts`; nothing outside a source module sees a vendor field name.
+ */
+import type { SourceError, SourceId } from './errors.js';
+
+export type Address = {
+  street: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+};
+
+export type Person = { id: string; name: string; email: string | null };
+
+// ---- CRM ------------------------------------------------------------------------------------------
+export type CrmAccount = {
+  id: string;
+  name: string;
+  website: string | null;
+  phone: string | null;
+  industry: string | null;
+  tier: string | null;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
+  owner: Person | null;
+  /** The accounting system's customer id, when the CRM holds it (exact link rule). */
+  accountingCustomerId: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type CrmContact = {
+  id: string;
+  accountId: string;
+  name: string;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  primary: boolean;
+};
+
+export type DealOutcome = 'OPEN' | 'WON' | 'LOST';
+
+export type CrmOpportunity = {
+  id: string;
+  accountId: string;
+  name: string;
+  stage: string;
+  amount: number | null;
+  closeDate: string | null;
+  outcome: DealOutcome;
+  owner: Person | null;
+};
+
+export type CrmCustomer = { account: CrmAccount; contacts: CrmContact[]; opportunities: CrmOpportunity[] };
+
+// ---- Accounting -----------------------------------------------------------------------------------
+export type InvoiceStatus = 'DRAFT' | 'SENT' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+
+export type AccountingCustomerRecord = {
+  id: string;
+  displayName: string;
+  companyName: string | null;
+  email: string | null;
+  phone: string | null;
+  billingAddress: Address | null;
+  balance: number;
+  currency: string;
+  active: boolean;
+};
+
+export type Invoice = {
+  id: string;
+  customerId: string;
+  number: string | null;
+  date: string;
+  dueDate: string | null;
+  total: number;
+  balance: number;
+  currency: string;
+  status: InvoiceStatus;
+  daysOverdue: number;
+  sent: boolean;
+  memo: string | null;
+};
+
+export type Payment = {
+  id: string;
+  customerId: string;
+  date: string;
+  amount: number;
+  currency: string;
+  invoiceIds: string[];
+};
+
+export type AccountingCustomer = {
+  customer: AccountingCustomerRecord;
+  invoices: Invoice[];
+  payments: Payment[];
+};
+
+// ---- Projects -------------------------------------------------------------------------------------
+export type ProjectStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'ON_HOLD' | 'COMPLETE' | 'UNKNOWN';
+
+export type Milestone = {
+  id: string;
+  projectId: string;
+  name: string;
+  dueOn: string | null;
+  completed: boolean;
+  completedAt: string | null;
+};
+
+export type Project = {
+  id: string;
+  name: string;
+  owner: Person | null;
+  status: ProjectStatus;
+  statusText: string | null;
+  dueOn: string | null;
+  startOn: string | null;
+  createdAt: string;
+  archived: boolean;
+  /** The CRM account id held in the project's custom field (exact link rule). */
+  crmAccountId: string | null;
+  taskCount: number;
+  completedTaskCount: number;
+  overdueTaskCount: number;
+  milestones: Milestone[];
+};
+
+export type ProjectsCustomer = { projects: Project[] };
+
+// ---- Support --------------------------------------------------------------------------------------
+export type TicketStatus = 'NEW' | 'OPEN' | 'PENDING' | 'HOLD' | 'SOLVED' | 'CLOSED';
+export type TicketPriority = 'URGENT' | 'HIGH' | 'NORMAL' | 'LOW';
+export type TicketType = 'PROBLEM' | 'INCIDENT' | 'QUESTION' | 'TASK';
+
+export type Ticket = {
+  id: string;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority | null;
+  type: TicketType | null;
+  requester: Person | null;
+  assignee: Person | null;
+  createdAt: string;
+  updatedAt: string;
+  satisfaction: 'GOOD' | 'BAD' | null;
+};
+
+export type SupportOrganization = {
+  id: string;
+  name: string;
+  /** The CRM account id held as the organization's external id (exact link rule). */
+  crmAccountId: string | null;
+  domains: string[];
+  createdAt: string;
+};
+
+export type SupportCustomer = { organization: SupportOrganization; tickets: Ticket[] };
+
+// ---- Provenance -----------------------------------------------------------------------------------
+/** Where a piece of data came from and how old it is; every section carries one. */
+export type Freshness = {
+  source: SourceId;
+  fetchedAt: string;
+  fromCache: boolean;
+  stale: boolean;
+  /** When the source failed and an older cached value was served instead: why. */
+  error: SourceError | null;
+};
+
+export type Fetched<T> = { value: T; freshness: Freshness };

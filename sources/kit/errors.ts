@@ -1,0 +1,125 @@
+/**
+ * Shared error codes every source maps its vendor errors to. The GraphQL layer and the UI only ever see
+ * these, never a vendor's own code (that stays in `vendorCode` for logs and the admin page).
+ */
+export const SOURCE_ERROR_CODES = [
+  'TIMEOUT',
+  'UNAVAILABLE',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_REQUEST',
+  'INVALID_RESPONSE',
+  'CIRCUIT_OPEN',
+  'NOT_CONFIGURED',
+  'INTERNAL',
+] as const;
+
+export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
+
+export type SourceId = 'salesforce' | 'quickbooks' | 'asana' | 'zendesk';
+
+const RETRYABLE: ReadonlySet<SourceErrorCode> = new Set(['TIMEOUT', 'UNAVAILABLE', 'RATE_LIMITED', 'CIRCUIT_OPEN']);
+
+const SOURCE_NAMES: Record<SourceId, string> = {
+  salesforce: 'Salesforce',
+  quickbooks: 'QuickBooks',
+  asana: 'Asana',
+  zendesk: 'Zendesk',
+};
+
+export function sourceName(id: SourceId): string {
+  return SOURCE_NAMES[id];
+}
+
+export class SourceError extends Error {
+  readonly source: SourceId;
+  readonly code: SourceErrorCode;
+  readonly status: number | undefined;
+  readonly vendorCode: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    source: SourceId,
+    code: SourceErrorCode,
+    message: string,
+    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'SourceError';
+    this.source = source;
+    this.code = code;
+    this.status = opts.status;
+    this.vendorCode = opts.vendorCode;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+
+  /** What a support rep reads next to the section: what happened, which system, what to do. */
+  get userMessage(): string {
+    const name = sourceName(this.source);
+    switch (this.code) {
+      case 'TIMEOUT':
+        return `${name} didn't answer in time. Try refreshing in a minute.`;
+      case 'UNAVAILABLE':
+        return `${name} is not reachable right now. Try refreshing in a minute.`;
+      case 'RATE_LIMITED':
+        return `${name} asked Panorama to slow down (rate limit). Try again ${
+          this.retryAfterSeconds ? `in ${this.retryAfterSeconds} s` : 'shortly'
+        }.`;
+      case 'UNAUTHENTICATED':
+        return `Panorama's connection to ${name} was refused (credentials expired or revoked). Ask an admin to reconnect ${name}.`;
+      case 'FORBIDDEN':
+        return `Panorama's ${name} user is not allowed to read this. Ask an admin to check its permissions.`;
+      case 'NOT_FOUND':
+        return `${name} has no record for this customer.`;
+      case 'INVALID_RESPONSE':
+        return `${name} answered with data Panorama did not understand (its API may have changed). An admin has been alerted in the logs.`;
+      case 'CIRCUIT_OPEN':
+        return `${name} failed several times in a row; Panorama is giving it a short rest before asking again.`;
+      case 'NOT_CONFIGURED':
+        return `${name} is not connected to Panorama.`;
+      case 'BAD_REQUEST':
+        return `${name} rejected Panorama's request. This is a bug in Panorama; it has been logged.`;
+      default:
+        return `${name} failed unexpectedly. Try refreshing; if it persists, ask an admin.`;
+    }
+  }
+}
+
+export function isSourceError(e: unknown): e is SourceError {
+  return e instanceof SourceError;
+}
+
+/** Maps an HTTP status to the shared code; vendor modules refine it from the body. */
+export function codeForStatus(status: number): SourceErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 400 || status === 422) return 'BAD_REQUEST';
+  if (status >= 500) return 'UNAVAILABLE';
+  return 'INTERNAL';
+}
+
+/** Network-level failures (reset, refused, DNS) that every client library surfaces differently. */
+export function isNetworkError(e: unknown): boolean {
+  const code = (e as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
+    (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return (
+    typeof code === 'string' &&
+    ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ECONNABORTED', 'EAI_AGAIN'].includes(code)
+  ) || (e instanceof TypeError && /fetch failed|network|socket/i.test(e.message));
+}
+
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}

@@ -1,0 +1,153 @@
+import DataLoader from 'dataloader';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  timeout,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import type { CachePolicy, SourceCache } from './cache.js';
+import type { Fetched } from './domain.js';
+import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
+import { logger } from './logger.js';
+import { cacheLookups, upstreamDuration, upstreamRequests, type SourceHealth } from './metrics.js';
+
+export type KitOptions = {
+  source: SourceId;
+  /** Per upstream call. */
+  timeoutMs: number;
+  /** Vendor error → shared error. Runs on everything a client library throws. */
+  mapError: (e: unknown) => SourceError;
+  cachePolicies: Record<string, CachePolicy>;
+  cache: SourceCache;
+  health: SourceHealth;
+  /** Consecutive retryable failures before the breaker opens, and how long it stays open. */
+  breaker?: { threshold: number; halfOpenAfterMs: number };
+};
+
+export type ReadOptions = { forceRefresh?: boolean };
+
+/**
+ * The one door every upstream call passes through: cross-request cache, timeout, circuit breaker, error
+ * mapping to shared codes, metrics and the health record. Source modules never call their vendor otherwise.
+ */
+export class SourceKit {
+  readonly source: SourceId;
+  readonly #opts: KitOptions;
+  readonly #policy: IPolicy;
+
+  constructor(opts: KitOptions) {
+    this.source = opts.source;
+    this.#opts = opts;
+    const breaker = circuitBreaker(
+      handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && e.retryable && e.code !== 'RATE_LIMITED')),
+      {
+        halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? 10_000,
+        breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
+      },
+    );
+    this.#policy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+  }
+
+  policyFor(entity: string): CachePolicy {
+    const p = this.#opts.cachePolicies[entity] ?? this.#opts.cachePolicies.default;
+    if (!p) throw new Error(`${this.source}: no cache policy for "${entity}"`);
+    return p;
+  }
+
+  /** One upstream call, uncached: timeout, breaker, error mapping, metrics. */
+  async upstream<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const end = upstreamDuration.startTimer({ source: this.source, operation });
+    try {
+      const value = await this.#policy.execute(async ({ signal }) => {
+        try {
+          return await fn(signal);
+        } catch (e) {
+          throw isSourceError(e) ? e : this.#opts.mapError(e);
+        }
+      });
+      upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });
+      this.#opts.health.record(this.source, performance.now() - started);
+      return value;
+    } catch (e) {
+      const err = this.toSourceError(e);
+      upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
+      this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
+      logger.warn({ source: this.source, operation, code: err.code, status: err.status, vendorCode: err.vendorCode }, 'upstream call failed');
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  toSourceError(e: unknown): SourceError {
+    if (isSourceError(e)) return e;
+    if (e instanceof TaskCancelledError) {
+      return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${this.#opts.timeoutMs} ms`, { cause: e });
+    }
+    if (e instanceof BrokenCircuitError) {
+      return new SourceError(this.source, 'CIRCUIT_OPEN', `${this.source} circuit is open after repeated failures`, { cause: e });
+    }
+    if (isNetworkError(e)) return new SourceError(this.source, 'UNAVAILABLE', `${this.source} connection failed`, { cause: e });
+    return this.#opts.mapError(e);
+  }
+
+  /** A cached read of one entity: `<source>:<entity>:<id>`. */
+  async read<T>(entity: string, id: string, load: (signal: AbortSignal) => Promise<T>, opts: ReadOptions = {}): Promise<Fetched<T>> {
+    const key = `${this.source}:${entity}:${id}`;
+    const { value, outcome } = await this.#opts.cache.get(key, this.policyFor(entity), load, {
+      forceRefresh: opts.forceRefresh,
+      statsKey: this.source,
+    });
+    cacheLookups.inc({ source: this.source, result: outcome.error ? 'stale-on-error' : outcome.fromCache ? (outcome.stale ? 'stale' : 'hit') : 'miss' });
+    return {
+      value,
+      freshness: {
+        source: this.source,
+        fetchedAt: new Date(outcome.fetchedAt).toISOString(),
+        fromCache: outcome.fromCache,
+        stale: outcome.stale,
+        error: outcome.error ? this.toSourceError(outcome.error) : null,
+      },
+    };
+  }
+
+  /**
+   * A DataLoader for one entity, built per request: each key is looked up in the cross-request cache, and
+   * the misses of one tick go upstream together in a single `loadMany` call.
+   */
+  loader<T>(
+    entity: string,
+    loadMany: (ids: readonly string[], signal: AbortSignal) => Promise<Map<string, T>>,
+    opts: ReadOptions & { maxBatchSize?: number; notFound?: (id: string) => T } = {},
+  ): DataLoader<string, Fetched<T>> {
+    const upstream = new DataLoader<string, T>(
+      async (ids) => {
+        const found = await this.upstream(`${entity}.batch`, (signal) => loadMany(ids, signal));
+        return ids.map((id) => {
+          const v = found.get(id);
+          if (v !== undefined) return v;
+          if (opts.notFound) return opts.notFound(id);
+          return new SourceError(this.source, 'NOT_FOUND', `${this.source} has no ${entity} ${id}`);
+        });
+      },
+      { cache: false, maxBatchSize: opts.maxBatchSize ?? 100 },
+    );
+    return new DataLoader<string, Fetched<T>>(
+      (ids) =>
+        Promise.all(
+          ids.map((id) => this.read(entity, id, () => upstream.load(id), opts).catch((e: unknown) => this.toSourceError(e))),
+        ),
+      { maxBatchSize: opts.maxBatchSize ?? 100 },
+    );
+  }
+
+  invalidate(prefix = ''): number {
+    return this.#opts.cache.invalidate(`${this.source}:${prefix}`);
+  }
+}

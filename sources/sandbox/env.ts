@@ -1,0 +1,33 @@
+import type { SourceId } from '../kit/errors.js';
+import { SANDBOX_CREDENTIALS } from './state.js';
+
+/**
+ * The environment that points Panorama's real clients at a sandbox served at `origin`: the same variables an
+ * operator sets for the real vendors.
+ */
+export function sandboxEnv(origin: string, realmId: string, workspaceGid: string): Record<string, string> {
+  const base = origin.replace(/\/$/, '');
+  const c = SANDBOX_CREDENTIALS;
+  return {
+    SALESFORCE_INSTANCE_URL: `${base}/salesforce`,
+    SALESFORCE_LOGIN_URL: `${base}/salesforce`,
+    SALESFORCE_CLIENT_ID: c.salesforce.clientId,
+    SALESFORCE_CLIENT_SECRET: c.salesforce.clientSecret,
+    SALESFORCE_REFRESH_TOKEN: c.salesforce.refreshToken,
+    QUICKBOOKS_BASE_URL: `${base}/quickbooks`,
+    QUICKBOOKS_TOKEN_URL: `${base}/quickbooks/oauth2/v1/tokens/bearer`,
+    QUICKBOOKS_CLIENT_ID: c.quickbooks.clientId,
+    QUICKBOOKS_CLIENT_SECRET: c.quickbooks.clientSecret,
+    QUICKBOOKS_REFRESH_TOKEN: c.quickbooks.refreshToken,
+    QUICKBOOKS_REALM_ID: realmId,
+    ASANA_BASE_URL: `${base}/asana/api/1.0`,
+    ASANA_ACCESS_TOKEN: c.asana.accessToken,
+    ASANA_WORKSPACE_GID: workspaceGid,
+    ZENDESK_BASE_URL: `${base}/zendesk`,
+    ZENDESK_EMAIL: c.zendesk.email,
+    ZENDESK_API_TOKEN: c.zendesk.apiToken,
+  };
+}
+
+export type SandboxEnvKey = keyof ReturnType<typeof sandboxEnv>;
+export const SANDBOX_SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];

@@ -1,0 +1,70 @@
+import { HttpResponse, http, type HttpHandler } from 'msw';
+import { asanaSandbox } from '../asana/sandbox/handlers.js';
+import { quickbooksSandbox } from '../quickbooks/sandbox/handlers.js';
+import { salesforceSandbox } from '../salesforce/sandbox/handlers.js';
+import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
+import type { SourceId } from '../kit/errors.js';
+import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
+
+/** Where each vendor API is served under the sandbox's origin. */
+export const SANDBOX_PREFIXES: Record<SourceId, string> = {
+  salesforce: '/salesforce',
+  quickbooks: '/quickbooks',
+  asana: '/asana',
+  zendesk: '/zendesk',
+};
+
+const isSource = (s: unknown): s is SourceId => SOURCE_IDS.includes(s as SourceId);
+
+/** The control API tests and benchmarks use to switch faults and read the request counter. */
+function controlHandlers(state: SandboxState): HttpHandler[] {
+  return [
+    http.get('*/__sandbox/health', () => HttpResponse.json({ ok: true, size: state.world.manifest.size, seed: state.world.manifest.seed })),
+    http.get('*/__sandbox/manifest', () => HttpResponse.json(state.world.manifest)),
+    http.get('*/__sandbox/requests', () => HttpResponse.json(state.requestCounts())),
+    http.delete('*/__sandbox/requests', () => {
+      state.resetCounts();
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.get('*/__sandbox/faults', () => HttpResponse.json(state.faults)),
+    http.delete('*/__sandbox/faults', () => {
+      state.clearFaults();
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.put('*/__sandbox/faults/:source', async ({ params, request }) => {
+      const source = params.source;
+      if (!isSource(source)) return HttpResponse.json({ error: `unknown source "${String(source)}"; use one of ${SOURCE_IDS.join(', ')}` }, { status: 404 });
+      let body: unknown;
+      try {
+        body = await request.json();
+      } catch {
+        return HttpResponse.json({ error: 'body must be a JSON object of faults' }, { status: 400 });
+      }
+      const parsed = faultSchema.partial().safeParse(body);
+      if (!parsed.success) {
+        return HttpResponse.json({ error: 'invalid fault', issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, { status: 400 });
+      }
+      return HttpResponse.json(state.setFault(source, parsed.data));
+    }),
+    http.delete('*/__sandbox/faults/:source', ({ params }) => {
+      if (!isSource(params.source)) return HttpResponse.json({ error: `unknown source "${String(params.source)}"` }, { status: 404 });
+      state.clearFaults(params.source);
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.post('*/__sandbox/expire-tokens/:source', ({ params }) => {
+      if (!isSource(params.source)) return HttpResponse.json({ error: `unknown source "${String(params.source)}"` }, { status: 404 });
+      state.expireTokens(params.source);
+      return new HttpResponse(null, { status: 204 });
+    }),
+  ];
+}
+
+export function sandboxHandlers(state: SandboxState): HttpHandler[] {
+  return [
+    ...controlHandlers(state),
+    ...salesforceSandbox(state),
+    ...quickbooksSandbox(state),
+    ...asanaSandbox(state),
+    ...zendeskSandbox(state),
+  ];
+}

@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { createMiddleware } from '@mswjs/http-middleware';
+import express from 'express';
+import { z } from 'zod';
+import { parseEnv } from '../kit/config.js';
+import type { SourceId } from '../kit/errors.js';
+import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
+import { sandboxEnv } from './env.js';
+import { SANDBOX_PREFIXES, sandboxHandlers } from './handlers.js';
+import { faultApplies } from './router.js';
+import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
+
+const envSchema = z.object({
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  SANDBOX_HOST: z.string().default('127.0.0.1'),
+  SANDBOX_SEED: z.coerce.number().int().default(DEFAULT_SEED),
+  SANDBOX_SIZE: z.coerce.number().int().min(20).max(20000).default(DEFAULT_SIZE),
+  SANDBOX_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  /** JSON: { "<source>": { latencyMs, jitterMs, status, rateLimit, ... } } */
+  SANDBOX_FAULTS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return {};
+      try {
+        return z.record(z.enum(SOURCE_IDS), faultSchema.partial()).parse(JSON.parse(s));
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `must be JSON like {"quickbooks":{"latencyMs":200}}: ${(e as Error).message.slice(0, 200)}` });
+        return z.NEVER;
+      }
+    }),
+});
+
+export type SandboxServer = { state: SandboxState; server: Server; origin: string; close: () => Promise<void> };
+
+/** Serves the sandbox's handlers over real HTTP: one origin, each vendor under its own path prefix. */
+export async function startSandboxServer(opts: {
+  port?: number;
+  host?: string;
+  seed?: number;
+  size?: number;
+  today?: string;
+  faults?: Partial<Record<SourceId, z.input<typeof faultSchema>>>;
+}): Promise<SandboxServer> {
+  const state = new SandboxState({ seed: opts.seed, size: opts.size, today: opts.today });
+  for (const [source, fault] of Object.entries(opts.faults ?? {})) state.setFault(source as SourceId, fault);
+  const app = express();
+  app.disable('x-powered-by');
+  // A connection reset cannot be expressed as an HTTP answer: drop the socket before msw sees the request.
+  app.use((req, res, next) => {
+    for (const source of SOURCE_IDS) {
+      const fault = state.faults[source];
+      if (fault.reset && req.path.startsWith(`${SANDBOX_PREFIXES[source]}/`) && faultApplies(fault, req.path)) {
+        state.count(source, 'connection-reset');
+        req.socket.destroy();
+        return;
+      }
+    }
+    next();
+  });
+  app.use(createMiddleware(...sandboxHandlers(state)));
+  app.use((req, res) => {
+    res.status(404).json({ error: `The sandbox serves no ${req.method} ${req.path}` });
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const origin = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  return {
+    state,
+    server,
+    origin,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function main() {
+  const env = parseEnv(envSchema, process.env, 'Sandbox');
+  const started = Date.now();
+  const sandbox = await startSandboxServer({
+    port: env.SANDBOX_PORT,
+    host: env.SANDBOX_HOST,
+    seed: env.SANDBOX_SEED,
+    size: env.SANDBOX_SIZE,
+    today: env.SANDBOX_TODAY,
+    faults: env.SANDBOX_FAULTS,
+  });
+  const { world } = sandbox.state;
+  const vars = sandboxEnv(sandbox.origin, world.quickbooks.realmId, world.asana.workspace.gid);
+  const lines = [
+    `Panorama sandbox ready on ${sandbox.origin} in ${Date.now() - started} ms (seed ${world.manifest.seed}, ${world.manifest.size} customers, today ${world.manifest.today})`,
+    `  Salesforce REST   ${vars.SALESFORCE_INSTANCE_URL}/services/data/v62.0/`,
+    `  QuickBooks Online ${vars.QUICKBOOKS_BASE_URL}/v3/company/${world.quickbooks.realmId}/`,
+    `  Asana             ${vars.ASANA_BASE_URL}/`,
+    `  Zendesk           ${vars.ZENDESK_BASE_URL}/api/v2/`,
+    `  Control           ${sandbox.origin}/__sandbox/{health,manifest,requests,faults}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  // For a parent process: one machine-readable line with the origin.
+  process.stdout.write(`SANDBOX_READY ${JSON.stringify({ origin: sandbox.origin })}\n`);
+  const stop = () => void sandbox.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

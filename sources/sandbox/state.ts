@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { SourceId } from '../kit/errors.js';
+import { generateWorld, type DatasetOptions } from './dataset.js';
+import type { World } from './world.js';
+
+export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
+
+/** What can go wrong with one source, switchable while the sandbox runs. */
+export const faultSchema = z
+  .object({
+    /** Added to every answer, in ms. */
+    latencyMs: z.number().int().min(0).max(600_000).default(0),
+    /** A random extra of up to this many ms. */
+    jitterMs: z.number().int().min(0).max(600_000).default(0),
+    /** Never answer (until the client gives up). */
+    hang: z.boolean().default(false),
+    /** Answer with this server error, in the vendor's own form. */
+    status: z.union([z.literal(500), z.literal(503)]).nullable().default(null),
+    /** Refuse as the vendor does when its rate limit is spent. */
+    rateLimit: z.boolean().default(false),
+    /** Seconds the rate-limit answer asks the client to wait. */
+    retryAfterSeconds: z.number().int().min(0).max(3600).default(30),
+    /** Treat every access token as expired; token refresh still works where the vendor has one. */
+    expiredToken: z.boolean().default(false),
+    /** Answer 200 with a body that is not valid JSON. */
+    malformed: z.boolean().default(false),
+    /** Answer with a renamed or missing field, as an API that changed under us. */
+    drift: z.boolean().default(false),
+    /** Drop the connection without an answer. */
+    reset: z.boolean().default(false),
+    /** Apply the fault only to endpoints whose name contains this (e.g. "query"). */
+    endpoint: z.string().max(100).nullable().default(null),
+  })
+  .strict();
+
+export type Fault = z.infer<typeof faultSchema>;
+export type FaultPatch = z.input<typeof faultSchema>;
+
+export const NO_FAULT: Fault = faultSchema.parse({});
+
+type Token = { source: SourceId; expiresAt: number; issuedAt: number };
+
+/** The credentials the sandbox accepts; the sandbox env points Panorama at them. */
+export const SANDBOX_CREDENTIALS = {
+  salesforce: { clientId: 'sandbox-sf-client', clientSecret: 'sandbox-sf-secret', refreshToken: 'sandbox-sf-refresh' },
+  quickbooks: { clientId: 'sandbox-qbo-client', clientSecret: 'sandbox-qbo-secret', refreshToken: 'sandbox-qbo-refresh-0' },
+  asana: { accessToken: 'sandbox-asana-pat' },
+  zendesk: { email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
+} as const;
+
+/**
+ * Everything the sandbox knows: its world, the faults in force per source, the access tokens it issued and
+ * how many requests it answered per source and endpoint.
+ */
+export class SandboxState {
+  world: World;
+  readonly options: DatasetOptions;
+  readonly faults: Record<SourceId, Fault> = {
+    salesforce: { ...NO_FAULT },
+    quickbooks: { ...NO_FAULT },
+    asana: { ...NO_FAULT },
+    zendesk: { ...NO_FAULT },
+  };
+  readonly #counts = new Map<string, number>();
+  readonly #tokens = new Map<string, Token>();
+  /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
+  readonly refreshTokens: Record<SourceId, Set<string>> = {
+    salesforce: new Set([SANDBOX_CREDENTIALS.salesforce.refreshToken]),
+    quickbooks: new Set([SANDBOX_CREDENTIALS.quickbooks.refreshToken]),
+    asana: new Set(),
+    zendesk: new Set(),
+  };
+
+  constructor(options: DatasetOptions = {}, world?: World) {
+    this.options = options;
+    this.world = world ?? generateWorld(options);
+  }
+
+  setFault(source: SourceId, patch: FaultPatch): Fault {
+    const next = faultSchema.parse({ ...this.faults[source], ...patch });
+    this.faults[source] = next;
+    return next;
+  }
+
+  clearFaults(source?: SourceId): void {
+    for (const s of source ? [source] : SOURCE_IDS) this.faults[s] = { ...NO_FAULT };
+  }
+
+  count(source: SourceId, endpoint: string): void {
+    const key = `${source} ${endpoint}`;
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+
+  /** Requests answered, as { source: { endpoint: n } }. */
+  requestCounts(): Record<SourceId, Record<string, number>> {
+    const out = { salesforce: {}, quickbooks: {}, asana: {}, zendesk: {} } as Record<SourceId, Record<string, number>>;
+    for (const [key, n] of this.#counts) {
+      const [source, endpoint] = key.split(' ') as [SourceId, string];
+      out[source][endpoint] = n;
+    }
+    return out;
+  }
+
+  totalRequests(source: SourceId): number {
+    return Object.values(this.requestCounts()[source]).reduce((a, b) => a + b, 0);
+  }
+
+  resetCounts(): void {
+    this.#counts.clear();
+  }
+
+  issueToken(source: SourceId, ttlSeconds: number): string {
+    const token = `${source}-${randomBytes(18).toString('base64url')}`;
+    this.#tokens.set(token, { source, issuedAt: Date.now(), expiresAt: Date.now() + ttlSeconds * 1000 });
+    return token;
+  }
+
+  /** Forget every access token of a source, as when they all expire at once. */
+  expireTokens(source: SourceId): void {
+    for (const [token, t] of this.#tokens) if (t.source === source) this.#tokens.delete(token);
+  }
+
+  isValidToken(source: SourceId, token: string | null | undefined): boolean {
+    if (!token) return false;
+    const t = this.#tokens.get(token);
+    return Boolean(t && t.source === source && t.expiresAt > Date.now());
+  }
+
+  /** A new world from new options (seed, size, today), keeping faults and tokens. */
+  regenerate(options: DatasetOptions): void {
+    this.world = generateWorld(options);
+  }
+}
+
+export function bearerToken(request: Request): string | null {
+  const h = request.headers.get('authorization');
+  const m = h?.match(/^Bearer\s+(\S+)$/i);
+  return m?.[1] ?? null;
+}
