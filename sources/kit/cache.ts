@@ -90,7 +90,8 @@ export class SourceCache {
     // fresh one, and only gets the old one back if the source fails.
     const mustWait = opts.forceRefresh || age > policy.ttlMs + policy.swrMs;
     let loadError: unknown;
-    const status: LRUCache.Status<Entry> = {};
+    let loaded = false;
+    const status: LRUCache.Status<string, Entry, FetchContext> = {};
     const entry = await this.#lru.fetch(key, {
       ttl: policy.ttlMs,
       allowStale: !mustWait,
@@ -100,6 +101,7 @@ export class SourceCache {
       status,
       context: {
         load: async (signal) => {
+          loaded = true;
           try {
             return await load(signal);
           } catch (e) {
@@ -113,7 +115,9 @@ export class SourceCache {
       // lru-cache suppresses the error when stale-on-error was allowed but nothing was cached.
       throw loadError ?? status.fetchError ?? new Error(`cache fetch for ${key} returned nothing`);
     }
-    const fromCache = entry.fetchedAt < started;
+    // Served from the cache when this call did not load it, when its load failed (stale-on-error), or when a
+    // stale value was returned while the load runs in the background.
+    const fromCache = !loaded || Boolean(loadError) || entry.fetchedAt < started;
     const stale = Date.now() - entry.fetchedAt > policy.ttlMs;
     if (!fromCache) stats.misses++;
     else stats.hits++;

@@ -13,8 +13,12 @@ import type {
 } from './domain.js';
 import type { SourceError, SourceId } from './errors.js';
 import type { SourceKit } from './source-kit.js';
+import type { TokenStore } from './token-store.js';
 
 export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
+
+/** What a client may need beyond its config: where rotated refresh tokens are kept. */
+export type ClientDeps = { tokens: TokenStore };
 
 /** How a record in one system was tied to the CRM account that is the customer. */
 export type LinkRule = 'EXACT_ID' | 'DOMAIN' | 'NAME';
@@ -77,15 +81,44 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   displayName: string;
   category: C;
   /** Reads this source's settings from the environment; a missing or bad value names the variable. */
-  configSchema: z.ZodType<Config>;
+  configSchema: z.ZodType<Config, z.ZodTypeDef, unknown>;
   /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */
   sandboxEnv: (baseUrl: string) => Record<string, string>;
   timeoutMs: number;
   cachePolicies: Record<string, CachePolicy> & { default: CachePolicy };
   mapError: (e: unknown) => SourceError;
-  createClient: (config: Config) => Client;
+  createClient: (config: Config, deps: ClientDeps) => Client;
   createLoaders: (client: Client, kit: SourceKit, opts: LoaderOptions) => LoadersByCategory[C];
   /** Link to the record's page in the vendor's own web UI. */
   deepLink: (config: Config, entity: string, id: string) => string;
   register: RegisterEntry;
+};
+
+/** A module's slice of the GraphQL schema: its profile types and the `Customer` field that exposes them. */
+export type SourceSchema = {
+  typeDefs: string;
+  resolvers: Record<string, Record<string, unknown>>;
+};
+
+export type SectionByCategory = {
+  crm: Fetched<CrmCustomer>;
+  accounting: Fetched<AccountingCustomer>;
+  projects: Fetched<ProjectsCustomer>;
+  support: Fetched<SupportCustomer>;
+};
+
+/**
+ * What a module's `Customer.<field>` resolver receives as parent: the customer's id and a way to load this
+ * customer's section from a source (the GraphQL layer resolves the identity link first). Null when no record
+ * in that system is linked to the customer.
+ */
+export type CustomerParent = {
+  id: string;
+  section: <C extends SourceCategory>(category: C) => Promise<SectionByCategory[C] | null>;
+};
+
+/** What a module's resolvers may use from the request context (the GraphQL layer provides more). */
+export type SchemaContext = {
+  /** The record's page in its system's own web app. */
+  deepLink: (source: SourceId, entity: string, id: string) => string;
 };

@@ -39,12 +39,13 @@ export class SourceError extends Error {
   readonly status: number | undefined;
   readonly vendorCode: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly #userMessage: string | undefined;
 
   constructor(
     source: SourceId,
     code: SourceErrorCode,
     message: string,
-    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown } = {},
+    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown; userMessage?: string } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'SourceError';
@@ -53,6 +54,7 @@ export class SourceError extends Error {
     this.status = opts.status;
     this.vendorCode = opts.vendorCode;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.#userMessage = opts.userMessage;
   }
 
   get retryable(): boolean {
@@ -61,6 +63,7 @@ export class SourceError extends Error {
 
   /** What a support rep reads next to the section: what happened, which system, what to do. */
   get userMessage(): string {
+    if (this.#userMessage) return this.#userMessage;
     const name = sourceName(this.source);
     switch (this.code) {
       case 'TIMEOUT':
@@ -113,7 +116,7 @@ export function isNetworkError(e: unknown): boolean {
   return (
     typeof code === 'string' &&
     ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ECONNABORTED', 'EAI_AGAIN'].includes(code)
-  ) || (e instanceof TypeError && /fetch failed|network|socket/i.test(e.message));
+  ) || (e instanceof TypeError && /fetch failed|failed to fetch|network|socket/i.test(e.message));
 }
 
 export function parseRetryAfter(value: string | null | undefined): number | undefined {

@@ -68,7 +68,7 @@ export class SourceKit {
         try {
           return await fn(signal);
         } catch (e) {
-          throw isSourceError(e) ? e : this.#opts.mapError(e);
+          throw this.toSourceError(e);
         }
       });
       upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });

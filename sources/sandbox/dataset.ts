@@ -1,4 +1,6 @@
 import { Faker, en } from '@faker-js/faker';
+import { ASANA_WORKSPACE_GID, QBO_REALM_ID } from './constants.js';
+import { DEMO_USERS } from './demo-users.js';
 import type {
   AsanaCompact,
   AsanaCustomField,
@@ -182,15 +184,15 @@ export function generateWorld(opts: DatasetOptions = {}): World {
     IsActive: true,
   }));
   const amOwners = sfUsers.slice(0, 5);
-  manifest.demoUsers = [
-    { role: 'support', name: 'Riley Chen', email: 'riley.chen@panorama-demo.example', salesforceUserId: null },
-    { role: 'account_manager', name: sfUsers[0]!.Name, email: sfUsers[0]!.Email, salesforceUserId: sfUsers[0]!.Id },
-    { role: 'finance', name: 'Dana Kowalski', email: 'dana.kowalski@panorama-demo.example', salesforceUserId: null },
-    { role: 'admin', name: 'Morgan Blake', email: 'morgan.blake@panorama-demo.example', salesforceUserId: null },
-  ];
+  manifest.demoUsers = DEMO_USERS.map((u) => ({
+    role: u.role,
+    name: u.name,
+    email: u.email,
+    salesforceUserId: sfUsers.find((s) => s.Email === u.email)?.Id ?? null,
+  }));
 
   const workspace = {
-    gid: '1200000000000001',
+    gid: ASANA_WORKSPACE_GID,
     resource_type: 'workspace' as const,
     name: 'Panorama Demo Co',
     is_organization: true,
@@ -230,7 +232,7 @@ export function generateWorld(opts: DatasetOptions = {}): World {
 
   const world: World = {
     salesforce: { users: sfUsers, accounts: [], contacts: [], opportunities: [] },
-    quickbooks: { realmId: '9341453050231846', customers: [], invoices: [], payments: [] },
+    quickbooks: { realmId: QBO_REALM_ID, customers: [], invoices: [], payments: [] },
     asana: { workspace, team, users: asanaUsers, accountField, projects: [], tasks: [] },
     zendesk: { organizations: [], users: [...zdAgents], tickets: [] },
     manifest,
@@ -381,7 +383,8 @@ export function generateWorld(opts: DatasetOptions = {}): World {
     const opps: SfOpportunity[] = [];
     const nWon = int(1, 3);
     for (let d = 0; d < nWon; d++) {
-      const close = dayBetween(created + 20 * DAY, today - 30 * DAY);
+      // where a recent win is planted without a project, the earlier wins (and their projects) come well before it
+      const close = dayBetween(created + 20 * DAY, today - (t.wonDealWithoutProject ? 90 : 30) * DAY);
       opps.push(deal(accountId, owner.Id, close, 'Closed Won'));
     }
     if (t.wonDealWithoutProject) {
@@ -862,7 +865,8 @@ export function generateWorld(opts: DatasetOptions = {}): World {
   function zdTicket(n: number, requester: ZdUser, orgId: number, createdMs: number, status: ZdTicket['status'], priority: ZdTicket['priority'], old: boolean): ZdTicket {
     const subject = f.helpers.arrayElement(TICKET_SUBJECTS);
     const agent = f.helpers.arrayElement(zdAgents);
-    const updated = Math.min(today, createdMs + int(0, old ? 20 : 3) * DAY);
+    const createdTime = timeOn(createdMs);
+    const updatedTime = Math.max(createdTime, Math.min(today + 12 * 3600 * 1000, timeOn(createdMs + int(0, old ? 20 : 3) * DAY)));
     return {
       id: n,
       url: '',
@@ -889,12 +893,12 @@ export function generateWorld(opts: DatasetOptions = {}): World {
       custom_fields: [],
       satisfaction_rating: status === 'solved' || status === 'closed' ? { score: f.helpers.weightedArrayElement([{ weight: 6, value: 'good' as const }, { weight: 1, value: 'bad' as const }, { weight: 3, value: 'offered' as const }]) } : null,
       via: { channel: f.helpers.arrayElement(['email', 'web', 'api']) },
-      created_at: isoZ(timeOn(createdMs)),
-      updated_at: isoZ(timeOn(updated)),
+      created_at: isoZ(createdTime),
+      updated_at: isoZ(updatedTime),
     };
   }
   function nameVariant(base: string, second = false): string {
-    const core = base.replace(/\b(Inc|LLC|Ltd|Group|Corp|and Sons)\b\.?/gi, '').replace(/[,\s-]+$/, '').trim();
+    const core = base.replace(/\b(Inc|LLC|Ltd|Group|Corp)\b\.?/gi, '').replace(/[,\s-]+$/, '').trim();
     return second ? `${core}, Inc.` : `${core.toUpperCase()} Incorporated`;
   }
 }

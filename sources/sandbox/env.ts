@@ -1,5 +1,5 @@
 import type { SourceId } from '../kit/errors.js';
-import { SANDBOX_CREDENTIALS } from './state.js';
+import { SANDBOX_CREDENTIALS } from './constants.js';
 
 /**
  * The environment that points Panorama's real clients at a sandbox served at `origin`: the same variables an

@@ -19,7 +19,14 @@ const isSource = (s: unknown): s is SourceId => SOURCE_IDS.includes(s as SourceI
 /** The control API tests and benchmarks use to switch faults and read the request counter. */
 function controlHandlers(state: SandboxState): HttpHandler[] {
   return [
-    http.get('*/__sandbox/health', () => HttpResponse.json({ ok: true, size: state.world.manifest.size, seed: state.world.manifest.seed })),
+    http.get('*/__sandbox/health', () => HttpResponse.json({
+        ok: true,
+        size: state.world.manifest.size,
+        seed: state.world.manifest.seed,
+        today: state.world.manifest.today,
+        realmId: state.world.quickbooks.realmId,
+        workspaceGid: state.world.asana.workspace.gid,
+      })),
     http.get('*/__sandbox/manifest', () => HttpResponse.json(state.world.manifest)),
     http.get('*/__sandbox/requests', () => HttpResponse.json(state.requestCounts())),
     http.delete('*/__sandbox/requests', () => {

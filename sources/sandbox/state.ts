@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SourceId } from '../kit/errors.js';
+import { SANDBOX_CREDENTIALS } from './constants.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
 
@@ -41,13 +42,7 @@ export const NO_FAULT: Fault = faultSchema.parse({});
 
 type Token = { source: SourceId; expiresAt: number; issuedAt: number };
 
-/** The credentials the sandbox accepts; the sandbox env points Panorama at them. */
-export const SANDBOX_CREDENTIALS = {
-  salesforce: { clientId: 'sandbox-sf-client', clientSecret: 'sandbox-sf-secret', refreshToken: 'sandbox-sf-refresh' },
-  quickbooks: { clientId: 'sandbox-qbo-client', clientSecret: 'sandbox-qbo-secret', refreshToken: 'sandbox-qbo-refresh-0' },
-  asana: { accessToken: 'sandbox-asana-pat' },
-  zendesk: { email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
-} as const;
+export { SANDBOX_CREDENTIALS } from './constants.js';
 
 /**
  * Everything the sandbox knows: its world, the faults in force per source, the access tokens it issued and

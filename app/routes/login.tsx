@@ -1,0 +1,76 @@
+import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
+import { ROLE_LABELS, isRole } from '../../graphql/policy.js';
+import { findUser, getViewer, safeRedirect, signIn } from '../.server/session.js';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Panorama' }];
+
+const ROLE_JOBS: Record<string, string> = {
+  support: 'Looks up a client on a call: who they are, whether they are OK, what is open.',
+  account_manager: 'Deals, projects and billing status of the accounts they own.',
+  finance: 'Invoices, payments and what is overdue.',
+  admin: 'Everything, plus source health and the integration register.',
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getViewer(request);
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'));
+  if (viewer) throw await signIn(request, viewer.id, redirectTo);
+  return { users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role })) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const userId = String(form.get('userId') ?? '');
+  if (!findUser(userId)) return data({ error: `There is no demo user "${userId.slice(0, 40)}". Pick one of the four below.` }, { status: 400 });
+  return signIn(request, userId, String(form.get('redirectTo') ?? ''));
+}
+
+export default function Login() {
+  const { users } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  return (
+    <Stack maw={880} mx="auto" gap="lg">
+      <div>
+        <Title order={1}>Sign in</Title>
+        <Text c="dimmed">Choose a demo user. Each role sees the page that answers its questions first.</Text>
+      </div>
+      {actionData && 'error' in actionData ? (
+        <Text c="red" role="alert">
+          {actionData.error}
+        </Text>
+      ) : null}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        {users.map((u) => (
+          <Card key={u.id} withBorder padding="lg" radius="md">
+            <Stack gap="xs" h="100%" justify="space-between">
+              <div>
+                <Title order={2} size="h4">
+                  {u.name}
+                </Title>
+                <Text size="sm" c="dimmed">
+                  {u.title} · {isRole(u.role) ? ROLE_LABELS[u.role] : u.role}
+                </Text>
+                <Text size="sm" mt="xs">
+                  {ROLE_JOBS[u.role]}
+                </Text>
+              </div>
+              <Form method="post">
+                <input type="hidden" name="userId" value={u.id} />
+                <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+                <Group justify="flex-end">
+                  <Button type="submit" aria-label={`Sign in as ${u.name}`}>
+                    Sign in as {u.name.split(' ')[0]}
+                  </Button>
+                </Group>
+              </Form>
+            </Stack>
+          </Card>
+        ))}
+      </SimpleGrid>
+    </Stack>
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Starts Panorama: with no source configured, first the built-in sandbox as its own process (the four vendor
+ * APIs over real HTTP), then the Remix app pointed at it. With sources configured, only the app.
+ *
+ *   tsx app/server/start.ts          production build in build/
+ *   tsx app/server/start.ts --dev    Vite dev server with hot reload
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { logger } from '../../sources/kit/logger.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dev = process.argv.includes('--dev');
+const SOURCE_PREFIXES = ['SALESFORCE_', 'QUICKBOOKS_', 'ASANA_', 'ZENDESK_'];
+
+function anySourceConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Object.keys(env).some((k) => SOURCE_PREFIXES.some((p) => k.startsWith(p)) && env[k]);
+}
+
+/** Runs the sandbox server as a child process and resolves with the env that points the app at it. */
+function startSandbox(): Promise<{ child: ChildProcess; origin: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sources/sandbox/server.ts')], {
+      cwd: root,
+      env: { ...process.env, SANDBOX_PORT: process.env.SANDBOX_PORT ?? '4010' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(() => reject(new Error('The sandbox did not start within 60 s.')), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The sandbox stopped before it was ready (exit code ${code}). Is port ${process.env.SANDBOX_PORT ?? 4010} free? Set SANDBOX_PORT to use another.`));
+    });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = line.match(/^SANDBOX_READY (.*)$/);
+      if (!m) {
+        process.stdout.write(`${line}\n`);
+        return;
+      }
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      const { origin } = JSON.parse(m[1]!) as { origin: string };
+      resolve({ child, origin });
+    });
+  });
+}
+
+async function main() {
+  let sandbox: ChildProcess | null = null;
+  if (!anySourceConfigured(process.env)) {
+    const started = await startSandbox();
+    sandbox = started.child;
+    const info = (await (await fetch(`${started.origin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
+    Object.assign(process.env, sandboxEnv(started.origin, info.realmId, info.workspaceGid), { PANORAMA_SANDBOX_ORIGIN: started.origin });
+  }
+  const stop = () => {
+    sandbox?.kill('SIGTERM');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (dev) {
+    const vite = await import('vite');
+    const server = await vite.createServer({ root, server: { middlewareMode: true } });
+    app.use(server.middlewares);
+    build = () => server.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>;
+  } else {
+    const buildFile = path.join(root, 'build/server/index.js');
+    if (!existsSync(buildFile)) throw new Error('No production build in build/: run `npm run build` (npm start does it for you).');
+    build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
+    app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
+    app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
+  }
+  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  app.all('*', createRequestHandler({ build, mode: dev ? 'development' : 'production' }));
+
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '0.0.0.0';
+  const server = app.listen(port, host, () => {
+    const where = `http://localhost:${port}`;
+    process.stdout.write(
+      `Panorama is running on ${where}${process.env.PANORAMA_SANDBOX_ORIGIN ? ` — on the built-in sandbox (${process.env.PANORAMA_SANDBOX_ORIGIN})` : ''}\n`,
+    );
+    logger.info({ port, sandbox: Boolean(process.env.PANORAMA_SANDBOX_ORIGIN) }, 'panorama started');
+  });
+  server.on('error', (e) => {
+    process.stderr.write(`Panorama could not listen on port ${port}: ${e.message}. Set PORT to use another.\n`);
+    stop();
+  });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`Panorama did not start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

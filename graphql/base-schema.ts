@@ -1,0 +1,131 @@
+import { createGraphQLError } from 'graphql-yoga';
+import type { Address } from '../sources/kit/domain.js';
+import type { SourceId } from '../sources/kit/errors.js';
+import type { SectionStatus } from '../sources/kit/section-status.js';
+import type { PanoramaContext } from './context.js';
+import { CUSTOMER_ID, CustomerView } from './customer-view.js';
+
+/** The types every module shares, and the public entry points. Modules add their own profile types. */
+export const baseTypeDefs = /* GraphQL */ `
+  "Only people in the listed roles may read a field with this directive (see the role policy)."
+  directive @access(group: AccessGroup!) on FIELD_DEFINITION
+
+  enum AccessGroup { IDENTITY TICKETS TICKET_COUNTS PROJECTS DEALS BILLING_STANDING BILLING ADMIN }
+  enum Role { SUPPORT ACCOUNT_MANAGER FINANCE ADMIN }
+  enum System { SALESFORCE QUICKBOOKS ASANA ZENDESK }
+  enum LinkRule { EXACT_ID DOMAIN NAME }
+  enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED FORBIDDEN }
+
+  type Query {
+    "One customer (the Salesforce Account Id is the customer id). refresh: true skips the cache for this customer."
+    customer(id: ID!, refresh: Boolean = false): Customer @access(group: IDENTITY)
+    "Customers whose name or website contains the search text; the first ones by name when search is empty."
+    customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
+    "The signed-in person."
+    viewer: Viewer!
+  }
+
+  type Viewer { id: ID! name: String! email: String! role: Role! }
+
+  type Customer {
+    "The Salesforce Account Id."
+    id: ID!
+    name: String!
+    "How this customer was found in each system."
+    links: [SourceLink!]!
+    "Per system: where the data came from, how old it is, and what failed."
+    sections: [SectionStatus!]!
+  }
+
+  type SourceLink {
+    system: System!
+    recordId: ID!
+    rule: LinkRule!
+    "1 for exact ids; below 1 for probable links."
+    confidence: Float!
+    "The record's page in the system's own web app."
+    url: String!
+  }
+
+  type SectionStatus {
+    system: System!
+    state: SectionState!
+    "ISO 8601 time the data was fetched from the system."
+    fetchedAt: String
+    ageSeconds: Int
+    fromCache: Boolean!
+    stale: Boolean!
+    "What a person reads next to the section when something is off."
+    message: String
+    code: String
+  }
+
+  type CustomerConnection { nodes: [Customer!]! totalCount: Int! }
+
+  type Address { street: String city: String region: String postalCode: String country: String formatted: String! }
+  type Person { id: ID! name: String! email: String }
+`;
+
+export function formatAddress(a: Address): string {
+  return [a.street, a.city, [a.region, a.postalCode].filter(Boolean).join(' '), a.country].filter((p) => p && p.trim()).join(', ');
+}
+
+const systemEnum = (s: SourceId) => s.toUpperCase();
+
+const sectionStatusResolvers = {
+  system: (s: SectionStatus) => systemEnum(s.source),
+};
+
+export const baseResolvers = {
+  Query: {
+    viewer: (_: unknown, __: unknown, ctx: PanoramaContext) => ({ ...ctx.viewer, role: ctx.viewer.role.toUpperCase() }),
+    customer: async (_: unknown, args: { id: string; refresh: boolean }, ctx: PanoramaContext) => {
+      const id = args.id.trim();
+      if (!CUSTOMER_ID.test(id)) {
+        throw createGraphQLError(`"${args.id.slice(0, 40)}" is not a customer id: expected a 15- or 18-character Salesforce Account Id.`, {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } },
+        });
+      }
+      const view = CustomerView.for(ctx, id, { refresh: args.refresh });
+      try {
+        await view.crm();
+      } catch (e) {
+        // The CRM says there is no such account: no customer. Any other CRM failure still shows the other systems.
+        const code = (e as { code?: string }).code;
+        if (code === 'NOT_FOUND') return null;
+        if (code === 'BAD_REQUEST') {
+          ctx.customers.delete(id);
+          throw createGraphQLError(`"${id}" is not a valid Salesforce Account Id (its last three characters do not match the first fifteen).`, {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
+        }
+      }
+      return view;
+    },
+    customers: async (_: unknown, args: { search?: string | null; first?: number | null }, ctx: PanoramaContext) => {
+      const first = args.first ?? 20;
+      if (!Number.isInteger(first) || first < 1 || first > 100) {
+        throw createGraphQLError(`first must be between 1 and 100, got ${first}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const search = (args.search ?? '').trim();
+      if (search.length > 200) {
+        throw createGraphQLError('search is limited to 200 characters.', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const found = await ctx.loaders.crm.searchAccounts(search, first);
+      const nodes = found.value.map((account) => {
+        const view = CustomerView.for(ctx, account.id);
+        // the search already returned each account's name: no second CRM call for the list's names
+        view.knownName = account.name;
+        return view;
+      });
+      return { nodes, totalCount: nodes.length };
+    },
+  },
+  Customer: {
+    name: (c: CustomerView) => c.name(),
+    links: (c: CustomerView) => c.links().then((ls) => ls.map((l) => ({ ...l, system: systemEnum(l.source) }))),
+    sections: (c: CustomerView) => c.sectionStatuses(),
+  },
+  SectionStatus: sectionStatusResolvers,
+  Address: { formatted: (a: Address) => formatAddress(a) },
+};

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountingCustomer, CrmCustomer, Invoice, ProjectsCustomer, SupportCustomer, Ticket } from '../sources/kit/domain.js';
+import { normaliseCompanyName } from '../sources/sandbox/dataset.js';
+import { computeFlags } from './flags.js';
+import { healthScore } from './health.js';
+import { resolveMastered } from './source-of-truth.js';
+import { buildTimeline, pageTimeline } from './timeline.js';
+
+const today = new Date('2026-11-27T10:00:00Z');
+const address = { street: '1 Main St', city: 'Springfield', region: 'OR', postalCode: '97477', country: 'USA' };
+
+function crm(over: Partial<CrmCustomer> = {}): CrmCustomer {
+  return {
+    account: {
+      id: '001A',
+      name: 'Acme Inc',
+      website: 'https://www.acme.example',
+      phone: null,
+      industry: null,
+      tier: 'Gold',
+      billingAddress: address,
+      shippingAddress: null,
+      owner: null,
+      accountingCustomerId: '7',
+      createdAt: '2025-01-01T00:00:00Z',
+      updatedAt: '2025-01-01T00:00:00Z',
+    },
+    contacts: [{ id: '003A', accountId: '001A', name: 'Ann Lee', title: null, email: 'ann@acme.example', phone: null, primary: true }],
+    opportunities: [{ id: '006A', accountId: '001A', name: 'Rollout', stage: 'Closed Won', amount: 1000, closeDate: '2026-06-01', outcome: 'WON', owner: null }],
+    ...over,
+  };
+}
+const invoice = (over: Partial<Invoice>): Invoice => ({
+  id: '1',
+  customerId: '7',
+  number: '1001',
+  date: '2026-06-05',
+  dueDate: '2026-07-05',
+  total: 100,
+  balance: 0,
+  currency: 'USD',
+  status: 'PAID',
+  daysOverdue: 0,
+  sent: true,
+  memo: null,
+  ...over,
+});
+function accounting(invoices: Invoice[], over: Partial<AccountingCustomer['customer']> = {}): AccountingCustomer {
+  return {
+    customer: { id: '7', displayName: 'Acme Inc', companyName: 'Acme Inc', email: 'ann@acme.example', phone: null, billingAddress: address, balance: 0, currency: 'USD', active: true, ...over },
+    invoices,
+    payments: [],
+  };
+}
+function projects(over: Partial<ProjectsCustomer['projects'][number]> = {}): ProjectsCustomer {
+  return {
+    projects: [
+      {
+        id: 'p1',
+        name: 'Acme Inc — Rollout',
+        owner: null,
+        status: 'ON_TRACK',
+        statusText: null,
+        dueOn: '2027-01-01',
+        startOn: '2026-06-03',
+        createdAt: '2026-06-03T10:00:00Z',
+        archived: false,
+        crmAccountId: '001A',
+        taskCount: 4,
+        completedTaskCount: 2,
+        overdueTaskCount: 0,
+        milestones: [{ id: 'm1', projectId: 'p1', name: 'Kick-off', dueOn: '2026-06-04', completed: true, completedAt: '2026-06-04T12:00:00Z' }],
+        ...over,
+      },
+    ],
+  };
+}
+const ticket = (over: Partial<Ticket>): Ticket => ({
+  id: '55',
+  subject: 'Down',
+  status: 'OPEN',
+  priority: 'NORMAL',
+  type: null,
+  requester: null,
+  assignee: null,
+  createdAt: '2026-11-20T00:00:00Z',
+  updatedAt: '2026-11-21T00:00:00Z',
+  satisfaction: null,
+  ...over,
+});
+const support = (tickets: Ticket[]): SupportCustomer => ({
+  organization: { id: '900', name: 'Acme Inc', crmAccountId: '001A', domains: ['acme.example'], createdAt: '2025-01-01T00:00:00Z' },
+  tickets,
+});
+
+function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null) {
+  const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, normaliseCompanyName);
+  return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14 });
+}
+
+describe('flags', () => {
+  it('raises nothing on a clean customer', () => {
+    expect(flagsOf(crm(), accounting([invoice({})]), projects(), support([ticket({})]))).toEqual([]);
+  });
+
+  it('shows an address conflict with both values and the system of record', () => {
+    const flags = flagsOf(crm(), accounting([invoice({})], { billingAddress: { ...address, street: '9 Elm Rd' } }), projects(), null);
+    expect(flags).toHaveLength(1);
+    expect(flags[0]!.kind).toBe('CONFLICT');
+    expect(flags[0]!.message).toContain('1 Main St');
+    expect(flags[0]!.message).toContain('9 Elm Rd');
+    expect(flags[0]!.message).toContain('Salesforce (the system of record)');
+  });
+
+  it('treats addresses that differ only in spelling of case, spaces and country as the same', () => {
+    const flags = flagsOf(crm(), accounting([invoice({})], { billingAddress: { ...address, street: '1  MAIN st', country: 'United States' } }), projects(), null);
+    expect(flags).toEqual([]);
+  });
+
+  it('flags a won deal with no project after the grace days, but not before', () => {
+    const c = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 5, closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
+    const flags = flagsOf(c, accounting([invoice({})]), projects(), null);
+    expect(flags.map((f) => f.kind)).toEqual(['WON_DEAL_WITHOUT_PROJECT']);
+    expect(flags[0]!.records[0]!.recordId).toBe('006B');
+    const recent = crm({ opportunities: [{ ...c.opportunities[0]!, closeDate: '2026-11-20' }, ...crm().opportunities] });
+    expect(flagsOf(recent, accounting([invoice({})]), projects(), null)).toEqual([]);
+  });
+
+  it('flags a completed milestone with no invoice on or after its date', () => {
+    const flags = flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null);
+    expect(flags.map((f) => f.kind)).toEqual(['MILESTONE_NOT_INVOICED']);
+    expect(flags[0]!.message).toMatch(/2026-06-04/);
+  });
+
+  it('flags a project on hold while nothing is overdue, but not while something is', () => {
+    expect(flagsOf(crm(), accounting([invoice({})]), projects({ status: 'ON_HOLD' }), null).map((f) => f.kind)).toEqual(['ON_HOLD_WHILE_PAID_UP']);
+    const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 40 })]);
+    expect(flagsOf(crm(), overdue, projects({ status: 'ON_HOLD' }), null)).toEqual([]);
+  });
+
+  it('flags an overdue balance together with urgent open tickets', () => {
+    const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 40 })]);
+    const flags = flagsOf(crm(), overdue, projects(), support([ticket({ priority: 'URGENT' })]));
+    expect(flags.map((f) => f.kind)).toEqual(['OVERDUE_WITH_URGENT_TICKETS']);
+    expect(flags[0]!.message).toContain('$50.00');
+    expect(flags[0]!.records.map((r) => r.entity)).toEqual(['Ticket', 'Invoice']);
+    // a solved urgent ticket is not a reason
+    expect(flagsOf(crm(), overdue, projects(), support([ticket({ priority: 'URGENT', status: 'SOLVED' })]))).toEqual([]);
+  });
+
+  it('raises no gap it cannot see when a system did not load', () => {
+    expect(flagsOf(crm(), null, projects({ status: 'ON_HOLD' }), null)).toEqual([]);
+    expect(flagsOf(null, accounting([invoice({})], { email: 'x@y.example' }), projects(), null)).toEqual([]);
+  });
+});
+
+describe('timeline', () => {
+  const all = buildTimeline({ crm: crm(), accounting: accounting([invoice({})]), projects: projects(), support: support([ticket({ status: 'SOLVED' })]), today });
+
+  it('merges every system into one newest-first stream', () => {
+    expect(all.map((e) => e.type)).toEqual(['TICKET_SOLVED', 'TICKET_OPENED', 'INVOICE_ISSUED', 'MILESTONE_COMPLETED', 'PROJECT_CREATED', 'DEAL_WON']);
+  });
+
+  it('filters by system and type and pages with a cursor', () => {
+    expect(pageTimeline(all, { first: 10, systems: ['asana'] }).events.map((e) => e.type)).toEqual(['MILESTONE_COMPLETED', 'PROJECT_CREATED']);
+    expect(pageTimeline(all, { first: 10, types: ['DEAL_WON'] }).totalCount).toBe(1);
+    const p1 = pageTimeline(all, { first: 4 });
+    expect(p1.hasNextPage).toBe(true);
+    const p2 = pageTimeline(all, { first: 4, after: p1.endCursor });
+    expect(p2.events.map((e) => e.type)).toEqual(['PROJECT_CREATED', 'DEAL_WON']);
+    expect(p2.hasNextPage).toBe(false);
+    expect(() => pageTimeline(all, { first: 4, after: 'bm9wZQ' })).toThrow(/cursor/);
+  });
+});
+
+describe('health score', () => {
+  it('is 100 with nothing wrong, and each input explains what it took off', () => {
+    const good = healthScore({ accounting: accounting([invoice({})]), projects: projects(), support: support([]), flags: [], missing: [] });
+    expect(good.score).toBe(100);
+    expect(good.inputs.every((i) => i.impact === 0 && i.weight > 0)).toBe(true);
+    const bad = healthScore({
+      accounting: accounting([invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 90 })]),
+      projects: projects({ status: 'OFF_TRACK' }),
+      support: support([ticket({ priority: 'URGENT' })]),
+      flags: [],
+      missing: ['salesforce'],
+    });
+    expect(bad.score).toBe(100 - 30 - 10 - 10);
+    expect(bad.grade).toBe('FAIR');
+    expect(bad.inputs.find((i) => i.key === 'OVERDUE_BALANCE')!.records[0]!.recordId).toBe('2');
+    expect(bad.missing).toEqual(['salesforce']);
+  });
+});

@@ -1,0 +1,46 @@
+import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import { createGraphQLError, createSchema } from 'graphql-yoga';
+import { asanaSchema } from '../sources/asana/schema.js';
+import { quickbooksSchema } from '../sources/quickbooks/schema.js';
+import { salesforceSchema } from '../sources/salesforce/schema.js';
+import { zendeskSchema } from '../sources/zendesk/schema.js';
+import { baseResolvers, baseTypeDefs } from './base-schema.js';
+import type { PanoramaContext } from './context.js';
+import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
+
+const MODULE_SCHEMAS = [salesforceSchema, quickbooksSchema, asanaSchema, zendeskSchema];
+
+/**
+ * Wraps every field marked `@access(group: …)` so that a viewer whose role may not read the group gets null
+ * and a FORBIDDEN error, whatever page or tool asked.
+ */
+function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const access = getDirective(schema, field, 'access')?.[0] as { group: AccessGroup } | undefined;
+      if (!access) return field;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      return {
+        ...field,
+        resolve: (source, args, ctx: PanoramaContext, info) => {
+          if (!canRead(ctx.viewer.role, access.group)) {
+            throw createGraphQLError(
+              `${ROLE_LABELS[ctx.viewer.role]} users may not read ${typeName}.${fieldName} (${access.group.toLowerCase().replace(/_/g, ' ')}).`,
+              { extensions: { code: 'FORBIDDEN', group: access.group } },
+            );
+          }
+          return resolve(source, args, ctx, info);
+        },
+      };
+    },
+  });
+}
+
+export function createPanoramaSchema(): GraphQLSchema {
+  const schema = createSchema<PanoramaContext>({
+    typeDefs: [baseTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    resolvers: [baseResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
+  });
+  return enforceAccess(schema);
+}

@@ -1,0 +1,113 @@
+import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
+import type { SourceId } from '../sources/kit/errors.js';
+
+export const TIMELINE_TYPES = [
+  'DEAL_WON',
+  'DEAL_LOST',
+  'INVOICE_ISSUED',
+  'PAYMENT_RECEIVED',
+  'PROJECT_CREATED',
+  'MILESTONE_COMPLETED',
+  'TICKET_OPENED',
+  'TICKET_SOLVED',
+] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+export type TimelineEvent = {
+  id: string;
+  /** ISO date or date-time. */
+  at: string;
+  source: SourceId;
+  type: TimelineType;
+  title: string;
+  entity: string;
+  recordId: string;
+};
+
+const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** One chronological stream of what happened with a customer, across the systems that loaded. */
+export function buildTimeline(s: {
+  crm: CrmCustomer | null;
+  accounting: AccountingCustomer | null;
+  projects: ProjectsCustomer | null;
+  support: SupportCustomer | null;
+  today: Date;
+}): TimelineEvent[] {
+  const events: TimelineEvent[] = [];
+  const todayIso = s.today.toISOString();
+  for (const o of s.crm?.opportunities ?? []) {
+    if (o.outcome === 'OPEN' || !o.closeDate || o.closeDate > todayIso) continue;
+    events.push({
+      id: `salesforce:${o.id}`,
+      at: o.closeDate,
+      source: 'salesforce',
+      type: o.outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
+      title: `Deal ${o.outcome === 'WON' ? 'won' : 'lost'}: ${o.name}${o.amount !== null ? ` (${money(o.amount)})` : ''}`,
+      entity: 'Opportunity',
+      recordId: o.id,
+    });
+  }
+  for (const i of s.accounting?.invoices ?? []) {
+    events.push({
+      id: `quickbooks:invoice:${i.id}`,
+      at: i.date,
+      source: 'quickbooks',
+      type: 'INVOICE_ISSUED',
+      title: `Invoice ${i.number ?? i.id} issued: ${money(i.total)}`,
+      entity: 'Invoice',
+      recordId: i.id,
+    });
+  }
+  for (const p of s.accounting?.payments ?? []) {
+    events.push({
+      id: `quickbooks:payment:${p.id}`,
+      at: p.date,
+      source: 'quickbooks',
+      type: 'PAYMENT_RECEIVED',
+      title: `Payment received: ${money(p.amount)}`,
+      entity: 'Payment',
+      recordId: p.id,
+    });
+  }
+  for (const p of s.projects?.projects ?? []) {
+    events.push({ id: `asana:${p.id}`, at: p.createdAt, source: 'asana', type: 'PROJECT_CREATED', title: `Project started: ${p.name}`, entity: 'Project', recordId: p.id });
+    for (const m of p.milestones) {
+      if (!m.completed || !m.completedAt) continue;
+      events.push({ id: `asana:${m.id}`, at: m.completedAt, source: 'asana', type: 'MILESTONE_COMPLETED', title: `Milestone completed: ${m.name} (${p.name})`, entity: 'Task', recordId: m.id });
+    }
+  }
+  for (const t of s.support?.tickets ?? []) {
+    events.push({ id: `zendesk:${t.id}:opened`, at: t.createdAt, source: 'zendesk', type: 'TICKET_OPENED', title: `Ticket #${t.id} opened: ${t.subject}`, entity: 'Ticket', recordId: t.id });
+    if (t.status === 'SOLVED' || t.status === 'CLOSED') {
+      events.push({ id: `zendesk:${t.id}:solved`, at: t.updatedAt, source: 'zendesk', type: 'TICKET_SOLVED', title: `Ticket #${t.id} solved: ${t.subject}`, entity: 'Ticket', recordId: t.id });
+    }
+  }
+  // newest first; a bare date sorts as the start of its day
+  return events.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
+}
+
+export type TimelinePage = { events: TimelineEvent[]; endCursor: string | null; hasNextPage: boolean; totalCount: number };
+
+/** Filters and pages the stream; the cursor is the id of the last event seen. */
+export function pageTimeline(
+  all: TimelineEvent[],
+  opts: { first: number; after?: string | null; systems?: SourceId[] | null; types?: TimelineType[] | null },
+): TimelinePage {
+  const filtered = all.filter((e) => (!opts.systems?.length || opts.systems.includes(e.source)) && (!opts.types?.length || opts.types.includes(e.type)));
+  let start = 0;
+  if (opts.after) {
+    const id = Buffer.from(opts.after, 'base64url').toString('utf8');
+    const i = filtered.findIndex((e) => e.id === id);
+    if (i < 0) throw new Error(`The timeline cursor "${opts.after.slice(0, 40)}" does not match any event; start again without "after".`);
+    start = i + 1;
+  }
+  const events = filtered.slice(start, start + opts.first);
+  const last = events[events.length - 1];
+  return {
+    events,
+    endCursor: last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
+    hasNextPage: start + opts.first < filtered.length,
+    totalCount: filtered.length,
+  };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Per upstream call; the kit enforces it (the contract reads it from the module, not from env). */
+export const ASANA_TIMEOUT_MS = 8000;
+
+const gid = (what: string) => z.string().trim().regex(/^\d{1,20}$/, `must be the numeric gid of the Asana ${what}`);
+
+/**
+ * Asana settings, read from env variables (keys are the variable names, so a bad value names the variable).
+ * A personal access token (or an OAuth access token) of a user who can see the workspace's projects.
+ */
+export const asanaConfigSchema = z
+  .object({
+    ASANA_BASE_URL: z.string().url().default('https://app.asana.com/api/1.0'),
+    ASANA_ACCESS_TOKEN: z.string().trim().min(1, 'is required (an Asana personal access token)'),
+    ASANA_WORKSPACE_GID: gid('workspace'),
+    /** The project custom field that holds the Salesforce Account Id (matched by name unless a gid is given). */
+    ASANA_ACCOUNT_FIELD_NAME: z.string().trim().min(1).default('Salesforce Account Id'),
+    ASANA_ACCOUNT_FIELD_GID: gid('custom field').optional(),
+  })
+  .transform((env) => ({
+    baseUrl: env.ASANA_BASE_URL.replace(/\/+$/, ''),
+    accessToken: env.ASANA_ACCESS_TOKEN,
+    workspaceGid: env.ASANA_WORKSPACE_GID,
+    accountField: { name: env.ASANA_ACCOUNT_FIELD_NAME, gid: env.ASANA_ACCOUNT_FIELD_GID ?? null },
+  }));
+
+export type AsanaConfig = z.output<typeof asanaConfigSchema>;

@@ -1,0 +1,82 @@
+import type { SourceModule } from '../kit/contract.js';
+import { sandboxEnv } from '../sandbox/env.js';
+import { AsanaClient } from './client.server.js';
+import { ASANA_TIMEOUT_MS, asanaConfigSchema, type AsanaConfig } from './config.js';
+import { mapAsanaError } from './errors.js';
+import { INDEX_FIELDS, PROJECT_FIELDS, TASK_FIELDS, createLoaders } from './loaders.js';
+
+/** The sandbox dataset's workspace (sources/sandbox/dataset.ts); a test checks the two agree. */
+import { ASANA_WORKSPACE_GID } from '../sandbox/constants.js';
+
+export const SANDBOX_WORKSPACE_GID = ASANA_WORKSPACE_GID;
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** Asana's web app; deep links always point at the real one, also when the API is the sandbox. */
+const WEB_APP = 'https://app.asana.com';
+
+export function asanaDeepLink(_config: AsanaConfig | null, entity: string, id: string): string {
+  const gid = encodeURIComponent(id);
+  switch (entity.toLowerCase()) {
+    case 'task':
+    case 'milestone':
+      return `${WEB_APP}/0/0/${gid}`;
+    default:
+      // a project's list view; also the fallback, as projects are what this module links to
+      return `${WEB_APP}/0/${gid}/list`;
+  }
+}
+
+export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
+  id: 'asana',
+  displayName: 'Asana',
+  category: 'projects',
+  configSchema: asanaConfigSchema,
+  sandboxEnv: (baseUrl) =>
+    Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', SANDBOX_WORKSPACE_GID)).filter(([key]) => key.startsWith('ASANA_'))),
+  timeoutMs: ASANA_TIMEOUT_MS,
+  cachePolicies: {
+    default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    projects: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    // Every project of the workspace, paged: costly to build and slow to change, so it lives longer.
+    'project-index': { ttlMs: 5 * MINUTE, swrMs: 15 * MINUTE, maxStaleMs: 6 * HOUR },
+  },
+  mapError: mapAsanaError,
+  createClient: (config) => new AsanaClient(config),
+  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  deepLink: asanaDeepLink,
+  register: {
+    owner: 'Panorama platform team',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    reads: [
+      `Projects of one workspace (project index): ${INDEX_FIELDS.join(', ')}`,
+      `Project details of linked projects: ${PROJECT_FIELDS.join(', ')}`,
+      `Tasks and milestones of linked projects: ${TASK_FIELDS.join(', ')}`,
+    ],
+    transforms: [
+      'Links a project to a customer when its text custom field (default "Salesforce Account Id", or the field gid configured) holds the Salesforce Account Id (15- and 18-character forms match)',
+      'Project status from the colour of its latest status: green → on track, yellow → at risk, red → off track, blue → on hold, complete → complete, none → unknown (complete if the project is marked complete)',
+      'Milestones are tasks of subtype "milestone"; task counts, done counts and overdue counts (open and due before today) come from ordinary tasks',
+      'Owner name and e-mail are shown as the project tool holds them; nothing is written back',
+    ],
+    credentials: ['ASANA_ACCESS_TOKEN: a personal access token (or OAuth access token) of a read-only service user in the workspace', 'ASANA_WORKSPACE_GID'],
+    scopes: [
+      'Read access to the workspace projects Panorama should show (membership of their teams); with OAuth scopes: projects:read, tasks:read, custom_fields:read, users:read, workspaces:read',
+    ],
+    failure: [
+      'Personal access tokens do not refresh: a 401 means the token was revoked or its user removed — the section shows "reconnect Asana" and an admin issues a new token',
+      '429 honours Retry-After; 5xx, timeouts and resets mark the section unavailable and serve the last cached value (up to 1 h for project details, 6 h for the index) marked stale',
+      'A response that does not match the documented shape (API drift) fails the section with INVALID_RESPONSE and is logged; it is never cached',
+      'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is cached 5 min (served stale while refreshing for 15 min more); a project linked within that window appears after the next refresh or a forced refresh',
+      'POST /batch takes at most 10 actions: a page of N linked projects costs ceil(2N / 10) batch requests, plus the index pages when the index is cold',
+    ],
+    endpoints: [
+      'GET /projects?workspace={gid}&limit=100&opt_fields=…',
+      'POST /batch (actions: GET /projects/{gid}, GET /projects/{gid}/tasks)',
+      'GET /projects/{gid}, GET /projects/{gid}/tasks, GET /tasks/{gid} (client, outside batches)',
+      'GET /workspaces/{gid}, GET /workspaces/{gid}/custom_fields (setup checks)',
+    ],
+  },
+};

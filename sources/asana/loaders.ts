@@ -1,0 +1,154 @@
+import DataLoader from 'dataloader';
+import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
+import type { Fetched, Project, ProjectsCustomer } from '../kit/domain.js';
+import { SourceError } from '../kit/errors.js';
+import { HttpError, validate } from '../kit/http.js';
+import type { SourceKit } from '../kit/source-kit.js';
+import { MAX_PAGE_SIZE, type AsanaClient } from './client.server.js';
+import { isSalesforceId, readPage, readSingle, sameCrmAccountId, toIndexRow, toProject, type BatchRead, type ProjectIndexRow } from './mapping.js';
+import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaProject, type AsanaTask } from './types.js';
+
+/** What the project index asks for: enough to link a project to an account and to match it by name. */
+export const INDEX_FIELDS = ['name', 'archived', 'created_at', 'custom_fields.gid', 'custom_fields.name', 'custom_fields.text_value'] as const;
+export const PROJECT_FIELDS = [
+  'name',
+  'owner.name',
+  'owner.email',
+  'current_status.color',
+  'current_status.text',
+  'current_status.title',
+  'due_on',
+  'start_on',
+  'created_at',
+  'archived',
+  'completed',
+  'permalink_url',
+  'custom_fields.gid',
+  'custom_fields.name',
+  'custom_fields.text_value',
+] as const;
+export const TASK_FIELDS = ['name', 'resource_subtype', 'completed', 'completed_at', 'due_on'] as const;
+
+export type AsanaLoaderOptions = LoaderOptions & {
+  /** YYYY-MM-DD that decides which tasks are overdue. @default today in UTC */
+  today?: () => string;
+};
+
+export type AsanaLoaders = ProjectsLoaders & {
+  /** Every project of the workspace with the account id its field holds (or null), for link heuristics. */
+  projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
+};
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
+  return AbortSignal.any([a, b]);
+}
+
+/**
+ * Asana has no lookup of projects by custom-field value, so Panorama keeps an index of the workspace's
+ * projects (paged, 100 a page, cached as `asana:project-index:<workspace>` for longer than the details). A batch
+ * of account ids then costs: the index pages when the index is cold, plus ceil(2 × projects / 10) POST /batch
+ * requests (each project needs its details and its task list, ten actions per batch); task lists longer than
+ * a page add follow-up actions.
+ */
+export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLoaderOptions): AsanaLoaders {
+  const { accountField: rule, workspaceGid, baseUrl } = client.config;
+  const today = opts.today ?? utcToday;
+
+  // Read once per request, so a forced refresh re-reads the index once however many customers the page shows.
+  let index: Promise<Fetched<ProjectIndexRow[]>> | null = null;
+  const projectIndex = () =>
+    (index ??= kit.read(
+      'project-index',
+      workspaceGid,
+      (cacheSignal) =>
+        kit.upstream('project-index', async (signal) => {
+          const rows = await client.listProjects({ fields: INDEX_FIELDS }, combine(cacheSignal, signal));
+          return rows.map((r) => toIndexRow(r, rule));
+        }),
+      { forceRefresh: opts.forceRefresh },
+    ));
+  // A failed read must not stick for the rest of the request.
+  const readIndex = () => projectIndex().catch((e: unknown) => {
+    index = null;
+    throw e;
+  });
+
+  /** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
+  async function loadProjects(gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
+    type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
+    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS });
+    const tasksRead = (gid: string, offset?: string): Read => ({
+      gid,
+      kind: 'tasks',
+      path: `/projects/${gid}/tasks`,
+      fields: TASK_FIELDS,
+      limit: MAX_PAGE_SIZE,
+      ...(offset ? { offset } : {}),
+    });
+    const projects = new Map<string, AsanaProject>();
+    const tasks = new Map<string, AsanaTask[]>();
+    const gone = new Set<string>();
+    let pending: Read[] = gids.flatMap((gid) => [detailsRead(gid), tasksRead(gid)]);
+    while (pending.length) {
+      const reads = pending;
+      pending = [];
+      const answers = await client.batchAll(reads, signal);
+      reads.forEach((read, i) => {
+        const answer = answers[i]!;
+        if (answer.status === 404) {
+          gone.add(read.gid);
+          return;
+        }
+        if (answer.status !== 200) throw new HttpError(answer.status, answer.headers, answer.body, `${baseUrl}${read.path}`);
+        if (read.kind === 'project') {
+          projects.set(read.gid, readSingle(validate(singleSchema(projectSchema), answer.body, 'Asana batch: project')));
+          return;
+        }
+        const page = readPage(validate(pageSchema(taskSchema), answer.body, 'Asana batch: project tasks'));
+        tasks.set(read.gid, [...(tasks.get(read.gid) ?? []), ...page.items]);
+        if (page.nextOffset) pending.push(tasksRead(read.gid, page.nextOffset));
+      });
+    }
+    const out = new Map<string, { project: AsanaProject; tasks: AsanaTask[] }>();
+    for (const [gid, project] of projects) if (!gone.has(gid)) out.set(gid, { project, tasks: tasks.get(gid) ?? [] });
+    return out;
+  }
+
+  const byAccount = kit.loader<ProjectsCustomer>(
+    'projects',
+    async (accountIds, signal) => {
+      const rows = (await readIndex()).value;
+      const linked = new Map(accountIds.map((id) => [id, rows.filter((r) => r.crmAccountId !== null && sameCrmAccountId(r.crmAccountId, id))]));
+      const gids = [...new Set([...linked.values()].flat().map((r) => r.id))];
+      const loaded = await loadProjects(gids, signal); // no projects, no batch request
+      const day = today();
+      return new Map(
+        accountIds.map((id): [string, ProjectsCustomer] => [
+          id,
+          {
+            projects: (linked.get(id) ?? []).flatMap((row): Project[] => {
+              const found = loaded.get(row.id);
+              return found ? [toProject(found.project, found.tasks, { rule, today: day, crmAccountId: row.crmAccountId })] : [];
+            }),
+          },
+        ]),
+      );
+    },
+    { forceRefresh: opts.forceRefresh, notFound: () => ({ projects: [] }) },
+  );
+
+  // Ids are checked before anything is asked upstream: a malformed id is a bug in the caller, not "no projects".
+  const forAccount = new DataLoader<string, Fetched<ProjectsCustomer>>(
+    async (ids) => {
+      const valid = ids.filter(isSalesforceId);
+      const loaded = await byAccount.loadMany(valid);
+      const byId = new Map(valid.map((id, i) => [id, loaded[i]!]));
+      return ids.map((id) => byId.get(id) ?? new SourceError('asana', 'BAD_REQUEST', `Not a Salesforce Account Id: ${JSON.stringify(id.slice(0, 40))}`));
+    },
+    { cache: false },
+  );
+
+  return { forAccount, projectIndex: readIndex };
+}

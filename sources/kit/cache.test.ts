@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { SourceCache, approximateBytes, type CachePolicy } from './cache.js';
+
+const policy: CachePolicy = { ttlMs: 1_000, swrMs: 5_000, maxStaleMs: 60_000 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('SourceCache', () => {
+  it('serves a second read from the cache without calling the source', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    let calls = 0;
+    const load = async () => ++calls;
+    const first = await cache.get('s:e:1', policy, load);
+    const second = await cache.get('s:e:1', policy, load);
+    expect(calls).toBe(1);
+    expect(first.outcome.fromCache).toBe(false);
+    expect(second.outcome.fromCache).toBe(true);
+    expect(second.value).toBe(1);
+  });
+
+  it('shares one upstream call between concurrent misses for the same key', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    let calls = 0;
+    const load = async () => {
+      calls++;
+      await sleep(30);
+      return 'v';
+    };
+    const results = await Promise.all(Array.from({ length: 10 }, () => cache.get('s:e:1', policy, load)));
+    expect(calls).toBe(1);
+    expect(results.every((r) => r.value === 'v')).toBe(true);
+  });
+
+  it('never caches a failure: the next read asks the source again', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error('boom');
+    };
+    await expect(cache.get('s:e:1', policy, failing)).rejects.toThrow('boom');
+    await expect(cache.get('s:e:1', policy, failing)).rejects.toThrow('boom');
+    expect(calls).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it('serves a stale value with the error when the source fails after the revalidate window', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    const short: CachePolicy = { ttlMs: 10, swrMs: 10, maxStaleMs: 60_000 };
+    await cache.get('s:e:1', short, async () => 'old');
+    await sleep(40);
+    const r = await cache.get('s:e:1', short, async () => {
+      throw new Error('down');
+    });
+    expect(r.value).toBe('old');
+    expect(r.outcome.stale).toBe(true);
+    expect(r.outcome.fromCache).toBe(true);
+    expect((r.outcome.error as Error).message).toBe('down');
+  });
+
+  it('does not serve a value older than maxStale when the source fails', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    const tiny: CachePolicy = { ttlMs: 5, swrMs: 5, maxStaleMs: 15 };
+    await cache.get('s:e:1', tiny, async () => 'old');
+    await sleep(40);
+    await expect(
+      cache.get('s:e:1', tiny, async () => {
+        throw new Error('down');
+      }),
+    ).rejects.toThrow('down');
+  });
+
+  it('within the revalidate window answers stale at once and refreshes in the background', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    const p: CachePolicy = { ttlMs: 10, swrMs: 10_000, maxStaleMs: 60_000 };
+    await cache.get('s:e:1', p, async () => 'v1');
+    await sleep(25);
+    let refreshed = false;
+    const r = await cache.get('s:e:1', p, async () => {
+      await sleep(20);
+      refreshed = true;
+      return 'v2';
+    });
+    expect(r.value).toBe('v1');
+    expect(r.outcome.stale).toBe(true);
+    await sleep(40);
+    expect(refreshed).toBe(true);
+    expect((await cache.get('s:e:1', p, async () => 'v3')).value).toBe('v2');
+  });
+
+  it('forceRefresh skips a fresh value', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    await cache.get('s:e:1', policy, async () => 'a');
+    const r = await cache.get('s:e:1', policy, async () => 'b', { forceRefresh: true });
+    expect(r.value).toBe('b');
+    expect(r.outcome.fromCache).toBe(false);
+  });
+
+  it('stays within its byte bound, evicting the least recently used', async () => {
+    const cache = new SourceCache({ maxBytes: 50_000 });
+    const big = 'x'.repeat(2_000); // ~4 kB each
+    for (let i = 0; i < 100; i++) await cache.get(`s:e:${i}`, policy, async () => big);
+    expect(cache.calculatedBytes).toBeLessThanOrEqual(50_000);
+    expect(cache.size).toBeLessThan(100);
+    expect(cache.size).toBeGreaterThan(5);
+  });
+
+  it('invalidates by key prefix', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    await cache.get('salesforce:customer:1', policy, async () => 1);
+    await cache.get('salesforce:customer:2', policy, async () => 2);
+    await cache.get('zendesk:org:1', policy, async () => 3);
+    expect(cache.invalidate('salesforce:')).toBe(2);
+    expect(cache.size).toBe(1);
+  });
+
+  it('estimates sizes of nested values', () => {
+    expect(approximateBytes({ a: 'abc', b: [1, 2, 3] })).toBeGreaterThan(approximateBytes({ a: 'abc' }));
+  });
+});

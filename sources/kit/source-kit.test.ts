@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { SourceCache } from './cache.js';
+import { SourceError } from './errors.js';
+import { SourceHealth } from './metrics.js';
+import { SourceKit } from './source-kit.js';
+
+function kit(timeoutMs = 50, threshold = 3) {
+  return new SourceKit({
+    source: 'zendesk',
+    timeoutMs,
+    mapError: (e) => new SourceError('zendesk', 'INTERNAL', String(e)),
+    cachePolicies: { default: { ttlMs: 60_000, swrMs: 0, maxStaleMs: 0 } },
+    cache: new SourceCache({ maxBytes: 1e6 }),
+    health: new SourceHealth(),
+    breaker: { threshold, halfOpenAfterMs: 60_000 },
+  });
+}
+
+describe('SourceKit', () => {
+  it('turns a call that outlives its timeout into TIMEOUT and aborts it', async () => {
+    const k = kit(30);
+    let aborted = false;
+    const err = await k
+      .upstream('slow', (signal) => {
+        signal.addEventListener('abort', () => (aborted = true));
+        return new Promise(() => {});
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as SourceError).code).toBe('TIMEOUT');
+    expect((err as SourceError).retryable).toBe(true);
+    expect(aborted).toBe(true);
+  });
+
+  it('maps unknown errors through the module and network errors to UNAVAILABLE', async () => {
+    const k = kit();
+    await expect(k.upstream('x', async () => { throw new Error('weird'); })).rejects.toMatchObject({ code: 'INTERNAL' });
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    await expect(k.upstream('x', async () => { throw reset; })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('opens the circuit after consecutive retryable failures and stops calling the source', async () => {
+    const k = kit(1000, 3);
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new SourceError('zendesk', 'UNAVAILABLE', '503');
+    };
+    for (let i = 0; i < 3; i++) await k.upstream('x', failing).catch(() => undefined);
+    const err = (await k.upstream('x', failing).catch((e: unknown) => e)) as SourceError;
+    expect(err.code).toBe('CIRCUIT_OPEN');
+    expect(calls).toBe(3);
+  });
+
+  it('batches the misses of one tick into one upstream call and caches each id', async () => {
+    const k = kit();
+    const batches: string[][] = [];
+    const load = () =>
+      k.loader<string>('org', async (ids) => {
+        batches.push([...ids]);
+        return new Map(ids.filter((id) => id !== 'missing').map((id) => [id, `org-${id}`]));
+      });
+    const l1 = load();
+    const [a, b, missing] = await Promise.allSettled([l1.load('1'), l1.load('2'), l1.load('missing')]);
+    expect(batches).toEqual([['1', '2', 'missing']]);
+    expect(a.status === 'fulfilled' && a.value.value).toBe('org-1');
+    expect(b.status === 'fulfilled' && b.value.freshness.fromCache).toBe(false);
+    expect(missing.status === 'rejected' && (missing.reason as SourceError).code).toBe('NOT_FOUND');
+    // a new request: 1 and 2 come from the cache, only 3 goes upstream
+    const l2 = load();
+    const again = await Promise.all([l2.load('1'), l2.load('3')]);
+    expect(batches).toEqual([['1', '2', 'missing'], ['3']]);
+    expect(again[0].freshness.fromCache).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import type { SourceModule } from '../kit/contract.js';
+import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
+import { QuickbooksClient } from './client.server.js';
+import { DEFAULT_TIMEOUT_MS, quickbooksConfigSchema, type QuickbooksConfig } from './config.js';
+import { mapQuickbooksError } from './errors.js';
+import { createLoaders } from './loaders.js';
+import { QBO_SANDBOX_REALM_ID } from './sandbox/realm.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** QuickBooks Online's web app; the same host serves sandbox companies' links in Panorama. */
+const APP_ORIGIN = 'https://app.qbo.intuit.com';
+
+const ENV_KEYS = [
+  'QUICKBOOKS_BASE_URL',
+  'QUICKBOOKS_TOKEN_URL',
+  'QUICKBOOKS_CLIENT_ID',
+  'QUICKBOOKS_CLIENT_SECRET',
+  'QUICKBOOKS_REFRESH_TOKEN',
+  'QUICKBOOKS_REALM_ID',
+] as const;
+
+export function quickbooksDeepLink(entity: string, id: string): string {
+  const key = encodeURIComponent(id);
+  switch (entity.toLowerCase()) {
+    case 'customer':
+      return `${APP_ORIGIN}/app/customerdetail?nameId=${key}`;
+    case 'invoice':
+      return `${APP_ORIGIN}/app/invoice?txnId=${key}`;
+    case 'payment':
+      return `${APP_ORIGIN}/app/recvpayment?txnId=${key}`;
+    default:
+      throw new Error(`QuickBooks has no deep link for "${entity}"`);
+  }
+}
+
+/** QuickBooks Online: the accounting source (customers, invoices, payments). */
+export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, QuickbooksClient> = {
+  id: 'quickbooks',
+  displayName: 'QuickBooks Online',
+  category: 'accounting',
+  configSchema: quickbooksConfigSchema,
+  sandboxEnv: (baseUrl) => {
+    const env = allSandboxEnv(baseUrl, QBO_SANDBOX_REALM_ID, '');
+    const out: Record<string, string> = {};
+    for (const k of ENV_KEYS) out[k] = env[k] ?? '';
+    return out;
+  },
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  cachePolicies: {
+    default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    customer: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    search: { ttlMs: 30 * SECOND, swrMs: MINUTE, maxStaleMs: 10 * MINUTE },
+    customerIndex: { ttlMs: 10 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
+    overdueInvoices: { ttlMs: 5 * MINUTE, swrMs: 10 * MINUTE, maxStaleMs: HOUR },
+  },
+  mapError: mapQuickbooksError,
+  // The second argument lets the runtime wire `onTokens` to a store: the refresh token rotates on every refresh.
+  createClient: (config: QuickbooksConfig, deps) =>
+    new QuickbooksClient(config, {
+      // QuickBooks rotates the refresh token on every refresh: keep the newest, and start from it after a restart.
+      refreshToken: deps.tokens.load('quickbooks') ?? undefined,
+      onTokens: (t) => deps.tokens.save('quickbooks', t.refreshToken),
+    }),
+  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
+  register: {
+    owner: 'Panorama platform team',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    reads: [
+      'Customer: id, display and company name, primary e-mail and phone, billing address, open balance, currency, active',
+      'Invoice: id, number, date, due date, total, open balance, currency, e-mail/print status, customer memo, customer',
+      'Payment: id, date, amount, currency, customer, and the invoices it was applied to',
+    ],
+    transforms: [
+      'invoice status (DRAFT / SENT / PARTIALLY_PAID / PAID / OVERDUE) and days overdue, computed against today',
+      'payments linked to the invoices they settle',
+      'billing address lines joined into one street line',
+    ],
+    credentials: [
+      'QUICKBOOKS_CLIENT_ID / QUICKBOOKS_CLIENT_SECRET (the Intuit app)',
+      'QUICKBOOKS_REFRESH_TOKEN (rotates on every refresh: the newest is handed to onTokens and must be persisted)',
+      'QUICKBOOKS_REALM_ID (the company)',
+    ],
+    scopes: ['com.intuit.quickbooks.accounting (Intuit has no read-only accounting scope; Panorama only reads)'],
+    failure: [
+      'per call: 8 s timeout, circuit breaker after 5 consecutive failures, no retries beyond one token refresh',
+      'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',
+      'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, retry after 60 s',
+      'on failure the last cached answer is served, marked stale, up to the entity\'s max-stale age',
+    ],
+    endpoints: [
+      'POST {QUICKBOOKS_TOKEN_URL} (grant_type=refresh_token)',
+      'POST /v3/company/{realm}/batch (customers with their invoices and payments: one request per 100 customers)',
+      'GET /v3/company/{realm}/query (search by display name; customer index and overdue invoices, 1000 rows per page)',
+    ],
+  },
+};

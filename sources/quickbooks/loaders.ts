@@ -1,0 +1,130 @@
+import DataLoader from 'dataloader';
+import type { AccountingLoaders, LoaderOptions } from '../kit/contract.js';
+import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } from '../kit/domain.js';
+import { SourceError } from '../kit/errors.js';
+import type { SourceKit } from '../kit/source-kit.js';
+import { MAX_PAGE_SIZE, type QuickbooksClient } from './client.server.js';
+import { assembleCustomers, isoDay, mapCustomer, mapInvoice } from './mapping.js';
+import { dateLiteral, idList, invalidIdError, isQboId, likeContains } from './query-text.js';
+import type { BatchQuery, QboCustomer, QboInvoice, QboPayment } from './types.js';
+
+/** Customer ids per batch request: three IN lists of this many ids stay far below QBO's query length limit. */
+export const MAX_IDS_PER_BATCH = 100;
+export const MAX_SEARCH_RESULTS = 100;
+const MAX_SEARCH_TEXT = 200;
+
+export type QuickbooksLoaders = AccountingLoaders & {
+  /** Every customer, active or not (for link rules and review): paged 1000 at a time. */
+  customerIndex: () => Promise<Fetched<AccountingCustomerRecord[]>>;
+  /** Every invoice with an open balance past its due date, as of `today` (YYYY-MM-DD). */
+  overdueInvoices: (today?: string) => Promise<Fetched<Invoice[]>>;
+};
+
+export type QuickbooksLoaderOptions = LoaderOptions & {
+  /** The day invoices are judged against (YYYY-MM-DD). @default today (UTC) */
+  today?: () => string;
+};
+
+/**
+ * The accounting loaders over QuickBooks Online. Every call passes the kit: cached per the module's policies,
+ * timed out, behind the breaker; `forceRefresh` skips the cache.
+ */
+export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: QuickbooksLoaderOptions): QuickbooksLoaders {
+  const today = opts.today ?? (() => isoDay());
+  const read = { forceRefresh: opts.forceRefresh };
+
+  /**
+   * N customers in ONE request: a batch of three queries (the customers, their invoices, their payments).
+   * Should a list fill a whole page (1000 rows), its next pages follow in further batches.
+   */
+  const loadCustomers = async (ids: readonly string[], signal: AbortSignal): Promise<Map<string, AccountingCustomer>> => {
+    const list = idList(ids);
+    const base: BatchQuery[] = [
+      { bId: 'customers', entity: 'Customer', query: `SELECT * FROM Customer WHERE Id IN ${list} AND Active IN (true, false) ORDERBY Id` },
+      { bId: 'invoices', entity: 'Invoice', query: `SELECT * FROM Invoice WHERE CustomerRef IN ${list} ORDERBY Id` },
+      { bId: 'payments', entity: 'Payment', query: `SELECT * FROM Payment WHERE CustomerRef IN ${list} ORDERBY Id` },
+    ];
+    const rows = new Map<string, unknown[]>(base.map((b) => [b.bId, []]));
+    let pending = base;
+    for (let start = 1; pending.length > 0; start += MAX_PAGE_SIZE) {
+      const page = pending.map((b) => ({ ...b, query: `${b.query} STARTPOSITION ${start} MAXRESULTS ${MAX_PAGE_SIZE}` }));
+      const answer = await client.batch(page, signal);
+      for (const b of page) rows.get(b.bId)!.push(...(answer.get(b.bId) ?? []));
+      pending = pending.filter((b) => (answer.get(b.bId)?.length ?? 0) === MAX_PAGE_SIZE);
+    }
+    // unpackBatch validated each item against its entity's schema
+    return assembleCustomers(
+      rows.get('customers') as QboCustomer[],
+      rows.get('invoices') as QboInvoice[],
+      rows.get('payments') as QboPayment[],
+      today(),
+    );
+  };
+
+  const batched = kit.loader<AccountingCustomer>('customer', loadCustomers, { ...read, maxBatchSize: MAX_IDS_PER_BATCH });
+  // Malformed ids are refused here, one by one, so they never reach a query nor fail their batch-mates.
+  const customer = new DataLoader<string, Fetched<AccountingCustomer>>(async (ids) => {
+    const valid = ids.filter(isQboId);
+    const loaded = valid.length ? await batched.loadMany(valid) : [];
+    const byId = new Map(valid.map((id, i) => [id, loaded[i]!]));
+    return ids.map((id) => byId.get(id) ?? invalidIdError());
+  });
+
+  const searchCustomers = async (text: string, limit: number): Promise<Fetched<AccountingCustomerRecord[]>> => {
+    const needle = text.trim();
+    if (needle.length > MAX_SEARCH_TEXT) throw new SourceError('quickbooks', 'BAD_REQUEST', `Search text is longer than ${MAX_SEARCH_TEXT} characters`);
+    const n = Math.min(MAX_SEARCH_RESULTS, Math.max(1, Math.floor(limit) || 1));
+    return kit.read(
+      'search',
+      `${n}:${needle.toLowerCase()}`,
+      async () => {
+        if (!needle) return [];
+        const like = likeContains(needle);
+        // A literal `%` is a wildcard to QBO: ask for more and keep only the rows that contain the text.
+        const rows = await kit.upstream('search', (signal) =>
+          client.query(
+            'Customer',
+            `WHERE DisplayName LIKE ${like.pattern} AND Active IN (true, false) ORDERBY DisplayName STARTPOSITION 1 MAXRESULTS ${like.needsRecheck ? MAX_PAGE_SIZE : n}`,
+            signal,
+          ),
+        );
+        const lower = needle.toLowerCase();
+        const kept = like.needsRecheck ? rows.filter((c) => mapCustomer(c).displayName.toLowerCase().includes(lower)) : rows;
+        return kept.slice(0, n).map((c) => mapCustomer(c));
+      },
+      read,
+    );
+  };
+
+  const customerIndex = () =>
+    kit.read(
+      'customerIndex',
+      'all',
+      async (signal) => {
+        const rows = await client.queryAll('Customer', 'WHERE Active IN (true, false) ORDERBY Id', {
+          signal,
+          runPage: (page) => kit.upstream('customerIndex.page', page),
+        });
+        return rows.map((c) => mapCustomer(c));
+      },
+      read,
+    );
+
+  const overdueInvoices = async (day: string = today()) => {
+    const literal = dateLiteral(day);
+    return kit.read(
+      'overdueInvoices',
+      day,
+      async (signal) => {
+        const rows = await client.queryAll('Invoice', `WHERE Balance > '0' AND DueDate < ${literal} ORDERBY Id`, {
+          signal,
+          runPage: (page) => kit.upstream('overdueInvoices.page', page),
+        });
+        return rows.map((inv) => mapInvoice(inv, day));
+      },
+      read,
+    );
+  };
+
+  return { customer, searchCustomers, customerIndex, overdueInvoices };
+}

@@ -1,0 +1,46 @@
+import { SourceError } from '../kit/errors.js';
+
+/**
+ * Building blocks for QBO query text. Every value that reaches a query passes through here: strings are
+ * single-quoted with `\` and `'` escaped; ids must be QBO ids (positive integers) before they are quoted.
+ */
+
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+export function quote(value: string): string {
+  return `'${value.replace(CONTROL, ' ').replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * `'%text%'` for a LIKE "contains". QBO's only wildcard is `%` and it has no way to escape one, so a `%` in the
+ * text stays a wildcard (the match can only grow); `needsRecheck` tells the caller to keep only the rows that
+ * really contain the text. `_` is not a wildcard in QBO and needs nothing.
+ */
+export function likeContains(text: string): { pattern: string; needsRecheck: boolean } {
+  return { pattern: quote(`%${text}%`), needsRecheck: text.includes('%') };
+}
+
+/** QBO entity ids are positive integers, sent as strings. */
+export function isQboId(id: string): boolean {
+  return /^[1-9][0-9]{0,18}$/.test(id);
+}
+
+export function invalidIdError(): SourceError {
+  return new SourceError('quickbooks', 'BAD_REQUEST', 'Not a QuickBooks id: QuickBooks ids are positive whole numbers', {
+    userMessage: 'The QuickBooks customer id linked to this customer is not valid. Ask an admin to check the link.',
+  });
+}
+
+/** `('1', '2')` for an IN list; throws BAD_REQUEST before a malformed id reaches the query. */
+export function idList(ids: readonly string[]): string {
+  if (ids.length === 0 || !ids.every(isQboId)) throw invalidIdError();
+  return `(${ids.map(quote).join(', ')})`;
+}
+
+/** A QBO date literal; only YYYY-MM-DD passes. */
+export function dateLiteral(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+    throw new SourceError('quickbooks', 'BAD_REQUEST', 'Not a calendar day (expected YYYY-MM-DD)');
+  }
+  return quote(day);
+}

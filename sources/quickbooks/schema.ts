@@ -1,0 +1,116 @@
+import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
+import type { AccountingCustomer, Fetched, Invoice, Payment } from '../kit/domain.js';
+import { statusFromFetched } from '../kit/section-status.js';
+
+
+type Profile = Fetched<AccountingCustomer>;
+
+const money = (n: number) => Math.round(n * 100) / 100;
+
+/** Aging of what is still owed, by days past the due date. */
+export function agingOf(invoices: Invoice[]) {
+  const buckets = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+  for (const inv of invoices) {
+    if (inv.balance <= 0) continue;
+    const d = inv.daysOverdue;
+    if (d <= 0) buckets.current += inv.balance;
+    else if (d <= 30) buckets.days1to30 += inv.balance;
+    else if (d <= 60) buckets.days31to60 += inv.balance;
+    else if (d <= 90) buckets.days61to90 += inv.balance;
+    else buckets.over90 += inv.balance;
+  }
+  return Object.fromEntries(Object.entries(buckets).map(([k, v]) => [k, money(v)])) as typeof buckets;
+}
+
+function standingOf(invoices: Invoice[]) {
+  const overdue = invoices.filter((i) => i.status === 'OVERDUE');
+  return {
+    state: invoices.length === 0 ? 'NO_INVOICES' : overdue.length ? 'OVERDUE' : 'GOOD',
+    overdueInvoiceCount: overdue.length,
+    oldestDaysOverdue: overdue.length ? Math.max(...overdue.map((i) => i.daysOverdue)) : null,
+  };
+}
+
+/** Accounting's slice of the schema: standing for everyone, amounts for the roles that handle money. */
+export const quickbooksSchema: SourceSchema = {
+  typeDefs: /* GraphQL */ `
+    extend type Customer {
+      "The customer as accounting (QuickBooks Online) knows it."
+      accounting: AccountingProfile @access(group: BILLING_STANDING)
+    }
+
+    enum BillingState { GOOD OVERDUE NO_INVOICES }
+
+    "Whether the customer is in good standing, without amounts: every role may read it."
+    type BillingStanding {
+      state: BillingState!
+      overdueInvoiceCount: Int!
+      oldestDaysOverdue: Int
+    }
+
+    type AccountingProfile {
+      status: SectionStatus!
+      standing: BillingStanding!
+      customerId: ID!
+      displayName: String!
+      email: String
+      billingAddress: Address
+      url: String!
+      currency: String! @access(group: BILLING)
+      balance: Float @access(group: BILLING)
+      overdueBalance: Float @access(group: BILLING)
+      aging: Aging @access(group: BILLING)
+      "Newest first."
+      invoices(first: Int = 20): [Invoice!] @access(group: BILLING)
+      "Newest first."
+      payments(first: Int = 20): [Payment!] @access(group: BILLING)
+    }
+
+    type Aging { current: Float! days1to30: Float! days31to60: Float! days61to90: Float! over90: Float! }
+
+    enum InvoiceStatus { DRAFT SENT PARTIALLY_PAID PAID OVERDUE }
+
+    type Invoice {
+      id: ID!
+      number: String
+      date: String!
+      dueDate: String
+      total: Float!
+      balance: Float!
+      currency: String!
+      status: InvoiceStatus!
+      daysOverdue: Int!
+      url: String!
+    }
+
+    type Payment { id: ID! date: String! amount: Float! currency: String! invoiceIds: [ID!]! url: String! }
+  `,
+  resolvers: {
+    Customer: {
+      accounting: (c: CustomerParent) => c.section('accounting'),
+    },
+    AccountingProfile: {
+      status: (f: Profile) => statusFromFetched(f),
+      standing: (f: Profile) => standingOf(f.value.invoices),
+      customerId: (f: Profile) => f.value.customer.id,
+      displayName: (f: Profile) => f.value.customer.displayName,
+      email: (f: Profile) => f.value.customer.email,
+      billingAddress: (f: Profile) => f.value.customer.billingAddress,
+      url: (f: Profile, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Customer', f.value.customer.id),
+      currency: (f: Profile) => f.value.customer.currency,
+      balance: (f: Profile) => f.value.customer.balance,
+      overdueBalance: (f: Profile) => money(f.value.invoices.filter((i) => i.status === 'OVERDUE').reduce((s, i) => s + i.balance, 0)),
+      aging: (f: Profile) => agingOf(f.value.invoices),
+      invoices: (f: Profile, args: { first: number }) =>
+        [...f.value.invoices].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
+      payments: (f: Profile, args: { first: number }) =>
+        [...f.value.payments].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
+    },
+    Invoice: {
+      url: (i: Invoice, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Invoice', i.id),
+    },
+    Payment: {
+      url: (p: Payment, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Payment', p.id),
+    },
+  },
+};

@@ -1,0 +1,226 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Connection, type HttpRequest, type TokenResponse } from 'jsforce';
+import type { z } from 'zod';
+import { HttpError, ResponseShapeError, validate } from '../kit/http.js';
+import { logger } from '../kit/logger.js';
+import type { SalesforceConfig } from './config.js';
+import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './errors.js';
+import { normalizeIdOf, type KnownSObject } from './ids.js';
+import { sfQueryResultSchema, sfTokenResponseSchema, type SfQueryResult, type SfTokenResponse } from './types.js';
+
+export type CallOptions = { signal?: AbortSignal };
+export type QueryOptions = CallOptions & {
+  /** `Sforce-Query-Options: batchSize=N`: a hint (200–2,000) for records per batch. */
+  batchSize?: number;
+};
+
+type CapturedResponse = { url: string; status: number; headers: Record<string, string>; body: string };
+/** What one client call learned on its way: the last HTTP answer, and its token refreshes. */
+type CallContext = { refreshes: number; refreshError: unknown; response: CapturedResponse | null; signal: AbortSignal | undefined };
+type JsforceResponse = { statusCode: number; headers: Record<string, string>; body: string };
+type JsforceTransport = { httpRequest: (req: HttpRequest, options?: unknown) => Promise<JsforceResponse> };
+
+const LOCATOR_PATH = /^\/services\/data\/v\d+\.\d\/query\/[A-Za-z0-9]+-\d+$/;
+
+/**
+ * Panorama's Salesforce client: a jsforce 3 `Connection` (OAuth refresh-token flow), with what jsforce leaves out
+ * made explicit:
+ * - Session refresh: jsforce notices the 401 and retries after refreshing; the refresh itself is done here so its
+ *   failures keep their HTTP status, and each call refreshes at most once. A token refused right after being
+ *   issued ends the call as UNAUTHENTICATED instead of looping until the timeout.
+ * - Status codes: jsforce's errors carry Salesforce's errorCode but not the HTTP status; a per-call transport
+ *   wrapper records the answer so errors become the kit's `HttpError` (status, headers, body).
+ * - Retries: jsforce retries GETs on 420/429/5xx up to 5 times (0.5 s … 8 s apart, longer than the kit's timeout).
+ *   Here they are bounded by `httpRetries` (default 1, 5xx and dropped connections only, GET only), so one
+ *   Panorama call costs at most 1 + httpRetries requests and the kit's breaker and timeout see the real outcome.
+ * - Cancelling: jsforce takes no AbortSignal. Its per-request `timeout` aborts the underlying fetch, and the
+ *   caller's signal rejects the call at once (the kit's timeout is aggressive anyway).
+ */
+export class SalesforceClient {
+  readonly config: SalesforceConfig;
+  readonly connection: Connection;
+  /** Token refreshes so far (for the health page and tests; the tokens themselves are never exposed). */
+  refreshCount = 0;
+  readonly #calls = new AsyncLocalStorage<CallContext>();
+  readonly #retry: object;
+
+  constructor(config: SalesforceConfig) {
+    this.config = config;
+    this.connection = new Connection({
+      instanceUrl: config.instanceUrl,
+      version: config.apiVersion,
+      oauth2: { loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret },
+      refreshToken: config.refreshToken,
+      // jsforce's debug log prints request URLs, which carry SOQL (search text, e-mails): never let an env turn it on.
+      logLevel: 'NONE',
+      refreshFn: (_conn, callback) => {
+        this.#refresh().then(
+          (t) => callback(null, t.access_token, t as unknown as TokenResponse),
+          (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
+        );
+      },
+    });
+    // Salesforce refresh tokens do not rotate, so there is nothing to persist; the access token stays in memory.
+    this.connection.on('refresh', () => {
+      this.refreshCount++;
+      logger.info({ source: 'salesforce' }, 'access token refreshed');
+    });
+    this.#retry = {
+      maxRetries: config.httpRetries,
+      minTimeout: 250,
+      timeoutFactor: 2,
+      statusCodes: [500, 502, 503, 504],
+      methods: config.httpRetries > 0 ? ['GET'] : [],
+      errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'],
+    };
+  }
+
+  /** The org's API usage from the last answer's Sforce-Limit-Info header. */
+  get apiUsage(): { used: number; limit: number } | undefined {
+    return this.connection.limitInfo?.apiUsage;
+  }
+
+  /** One batch of a SOQL query (one request). */
+  async query<S extends z.ZodTypeAny>(soql: string, record: S, opts: QueryOptions = {}): Promise<SfQueryResult<z.infer<S>>> {
+    const body = await this.#call(opts.signal, (options) =>
+      this.connection.request({ method: 'GET', url: `/query?q=${encodeURIComponent(soql)}`, headers: this.#queryHeaders(opts) }, options),
+    );
+    return validate(sfQueryResultSchema(record), body, 'Salesforce query');
+  }
+
+  /** The next batch of a query, from the previous batch's `nextRecordsUrl` (one request). */
+  async queryMore<S extends z.ZodTypeAny>(nextRecordsUrl: string, record: S, opts: QueryOptions = {}): Promise<SfQueryResult<z.infer<S>>> {
+    // Only ever follow a query locator on our own instance, whatever the answer said.
+    if (!LOCATOR_PATH.test(nextRecordsUrl)) throw new ResponseShapeError('Salesforce query', ['nextRecordsUrl: not a query locator path']);
+    const body = await this.#call(opts.signal, (options) =>
+      this.connection.request({ method: 'GET', url: nextRecordsUrl, headers: this.#queryHeaders(opts) }, options),
+    );
+    return validate(sfQueryResultSchema(record), body, 'Salesforce query');
+  }
+
+  /** One record by id (one request). */
+  async retrieve<S extends z.ZodTypeAny>(type: KnownSObject, id: string, record: S, opts: CallOptions & { fields?: string[] } = {}): Promise<z.infer<S>> {
+    const canonical = normalizeIdOf(type, id);
+    if (!canonical) throw new InvalidSalesforceIdError(type);
+    const fields = opts.fields?.length ? `?fields=${encodeURIComponent(opts.fields.join(','))}` : '';
+    const body = await this.#call(opts.signal, (options) =>
+      this.connection.request({ method: 'GET', url: `/sobjects/${type}/${canonical}${fields}` }, options),
+    );
+    return validate(record, body, `Salesforce ${type}`);
+  }
+
+  #queryHeaders(opts: QueryOptions): Record<string, string> | undefined {
+    return opts.batchSize ? { 'Sforce-Query-Options': `batchSize=${opts.batchSize}` } : undefined;
+  }
+
+  async #call<T>(signal: AbortSignal | undefined, run: (options: object) => Promise<T>): Promise<T> {
+    signal?.throwIfAborted();
+    const ctx: CallContext = { refreshes: 0, refreshError: undefined, response: null, signal };
+    const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: this.#retry };
+    return this.#calls.run(ctx, async () => {
+      try {
+        // Fetch the first token up front rather than spending a request on a certain 401.
+        if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
+        return await abortable(run(options), signal);
+      } catch (e) {
+        throw this.#translate(e, ctx);
+      }
+    });
+  }
+
+  /** jsforce's transport, recording each answer of this call (jsforce's own errors drop the status). */
+  #capturing(ctx: CallContext): JsforceTransport {
+    const base = this.connection._transport as unknown as JsforceTransport;
+    return {
+      httpRequest: (req, options) => {
+        const pending = base.httpRequest(req, options);
+        pending.then(
+          (res) => {
+            ctx.response = { url: req.url, status: res.statusCode, headers: res.headers, body: res.body };
+          },
+          () => undefined,
+        );
+        return pending;
+      },
+    };
+  }
+
+  #translate(e: unknown, ctx: CallContext): unknown {
+    if (e instanceof Error && e.message.startsWith('Unable to refresh session') && ctx.refreshError) return ctx.refreshError;
+    const res = ctx.response;
+    if (typeof (e as { errorCode?: unknown } | null)?.errorCode === 'string' && res && res.status >= 400) {
+      let body: unknown = res.body;
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        // keep the text (an HTML error page from a proxy, say)
+      }
+      return new HttpError(res.status, new Headers(res.headers), body, res.url);
+    }
+    return e;
+  }
+
+  async #refresh(): Promise<SfTokenResponse> {
+    const ctx = this.#calls.getStore();
+    if (ctx && ctx.refreshes > 0) {
+      ctx.refreshError = new SalesforceSessionRefusedError();
+      throw ctx.refreshError;
+    }
+    if (ctx) ctx.refreshes++;
+    try {
+      return await this.#requestToken(ctx?.signal);
+    } catch (e) {
+      if (ctx) ctx.refreshError = e;
+      throw e;
+    }
+  }
+
+  /** OAuth 2.0 refresh-token grant. Never retried: a refused grant will not succeed on a second try. */
+  async #requestToken(signal: AbortSignal | undefined): Promise<SfTokenResponse> {
+    const url = `${this.config.loginUrl}/services/oauth2/token`;
+    const timeout = AbortSignal.timeout(this.config.timeoutMs);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: this.config.clientId,
+        client_secret: this.config.clientSecret,
+        refresh_token: this.config.refreshToken,
+      }),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch (e) {
+      if (res.ok) throw new ResponseShapeError('Salesforce token', ['body is not valid JSON'], e);
+    }
+    if (!res.ok) throw new HttpError(res.status, res.headers, body, url);
+    return validate(sfTokenResponseSchema, body, 'Salesforce token');
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+export function createSalesforceClient(config: SalesforceConfig): SalesforceClient {
+  return new SalesforceClient(config);
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const url = (name: string) =>
+  z
+    .string({ required_error: `${name} is required` })
+    .url(`${name} must be a URL such as https://yourcompany.my.salesforce.com`)
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const secret = (name: string) => z.string({ required_error: `${name} is required` }).min(1, `${name} must not be empty`);
+
+/** Salesforce settings, read from the environment; keys are the variable names an operator sets. */
+export const salesforceConfigSchema = z
+  .object({
+    /** The org's My Domain URL; REST calls and deep links go here. */
+    SALESFORCE_INSTANCE_URL: url('SALESFORCE_INSTANCE_URL'),
+    /** Where the OAuth token endpoint lives (login.salesforce.com, test.salesforce.com or My Domain). */
+    SALESFORCE_LOGIN_URL: url('SALESFORCE_LOGIN_URL').default('https://login.salesforce.com'),
+    SALESFORCE_CLIENT_ID: secret('SALESFORCE_CLIENT_ID'),
+    SALESFORCE_CLIENT_SECRET: secret('SALESFORCE_CLIENT_SECRET'),
+    SALESFORCE_REFRESH_TOKEN: secret('SALESFORCE_REFRESH_TOKEN'),
+    /** @default '62.0' */
+    SALESFORCE_API_VERSION: z
+      .string()
+      .regex(/^\d{2}\.0$/, 'SALESFORCE_API_VERSION must look like 62.0')
+      .default('62.0'),
+    /** Per HTTP request, enforced by jsforce itself (the source kit has its own, per call). @default 8000 */
+    SALESFORCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+    /**
+     * Extra attempts jsforce makes for an idempotent GET that met a 5xx or a dropped connection, 250 ms then
+     * 500 ms apart. Token requests and refusals (401/403/429) are never retried. @default 1
+     */
+    SALESFORCE_HTTP_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
+  })
+  .transform((env) => ({
+    instanceUrl: env.SALESFORCE_INSTANCE_URL,
+    loginUrl: env.SALESFORCE_LOGIN_URL,
+    clientId: env.SALESFORCE_CLIENT_ID,
+    clientSecret: env.SALESFORCE_CLIENT_SECRET,
+    refreshToken: env.SALESFORCE_REFRESH_TOKEN,
+    apiVersion: env.SALESFORCE_API_VERSION,
+    timeoutMs: env.SALESFORCE_TIMEOUT_MS,
+    httpRetries: env.SALESFORCE_HTTP_RETRIES,
+  }));
+
+export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;

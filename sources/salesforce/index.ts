@@ -1,0 +1,80 @@
+import type { CachePolicy } from '../kit/cache.js';
+import type { SourceModule } from '../kit/contract.js';
+import { sandboxEnv } from '../sandbox/env.js';
+import { SalesforceClient } from './client.server.js';
+import { salesforceConfigSchema, type SalesforceConfig } from './config.js';
+import { mapSalesforceError } from './errors.js';
+import { createLoaders } from './loaders.js';
+import { SALESFORCE_READS, SALESFORCE_TRANSFORMS } from './mapping.js';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+export const salesforceCachePolicies = {
+  default: { ttlMs: 60 * SEC, swrMs: 5 * MIN, maxStaleMs: 60 * MIN },
+  /** A customer's account, contacts and deals: what a rep looks at; changes a few times a day. */
+  customer: { ttlMs: 60 * SEC, swrMs: 5 * MIN, maxStaleMs: 60 * MIN },
+  /** Typed searches repeat within seconds (as-you-type, back button), rarely for long. */
+  search: { ttlMs: 30 * SEC, swrMs: 2 * MIN, maxStaleMs: 15 * MIN },
+  /** An account manager's book of accounts. */
+  accountsByOwner: { ttlMs: 2 * MIN, swrMs: 10 * MIN, maxStaleMs: 2 * 60 * MIN },
+  /** All accounts for identity matching: a few requests per 2,000 accounts, so kept longer. */
+  accountIndex: { ttlMs: 10 * MIN, swrMs: 30 * MIN, maxStaleMs: 24 * 60 * MIN },
+} satisfies Record<string, CachePolicy> & { default: CachePolicy };
+
+const LIGHTNING_OBJECTS: Record<string, string> = {
+  account: 'Account',
+  customer: 'Account',
+  contact: 'Contact',
+  opportunity: 'Opportunity',
+  deal: 'Opportunity',
+};
+
+/** The record's page in Lightning Experience; an unknown entity falls back to the id URL, which redirects. */
+export function salesforceDeepLink(config: SalesforceConfig, entity: string, id: string): string {
+  const object = LIGHTNING_OBJECTS[entity.toLowerCase()];
+  const safeId = encodeURIComponent(id);
+  return object ? `${config.instanceUrl}/lightning/r/${object}/${safeId}/view` : `${config.instanceUrl}/${safeId}`;
+}
+
+export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceClient> = {
+  id: 'salesforce',
+  displayName: 'Salesforce',
+  category: 'crm',
+  configSchema: salesforceConfigSchema,
+  // Only the SALESFORCE_* entries; realm and workspace belong to other sources.
+  sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('SALESFORCE_'))),
+  timeoutMs: 8000,
+  cachePolicies: salesforceCachePolicies,
+  mapError: mapSalesforceError,
+  createClient: (config) => new SalesforceClient(config),
+  createLoaders,
+  deepLink: salesforceDeepLink,
+  register: {
+    owner: 'Panorama platform team',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    reads: SALESFORCE_READS,
+    transforms: SALESFORCE_TRANSFORMS,
+    credentials: [
+      'SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET: a connected app (or external client app) for Panorama',
+      "SALESFORCE_REFRESH_TOKEN: issued to a dedicated integration user; access tokens are refreshed from it and kept in memory only",
+      'SALESFORCE_INSTANCE_URL (My Domain) and SALESFORCE_LOGIN_URL (token endpoint host)',
+    ],
+    scopes: [
+      'OAuth scopes: api, refresh_token (offline access)',
+      'Integration user: API Enabled; Read on Account, Contact, Opportunity and User; no create/edit/delete, no View All Data or Modify All Data',
+    ],
+    failure: [
+      'Every call has a timeout (8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
+      'Expired session: one token refresh per call, then the call is retried once; a refused refresh is UNAUTHENTICATED (an admin must reconnect)',
+      'Idempotent GETs are retried by jsforce on 5xx or a dropped connection, SALESFORCE_HTTP_RETRIES times (default 1); 403 REQUEST_LIMIT_EXCEEDED is not retried (rate limited, the breaker ignores it)',
+      'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',
+      'When Salesforce fails, cached data up to the policy\'s stale limit is shown and marked stale; other sections still load',
+    ],
+    endpoints: [
+      'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query)',
+    ],
+  },
+};

@@ -1,0 +1,150 @@
+import DataLoader from 'dataloader';
+import type { z } from 'zod';
+import type { CrmLoaders, LoaderOptions } from '../kit/contract.js';
+import type { CrmAccount, CrmCustomer, Fetched } from '../kit/domain.js';
+import { SourceError } from '../kit/errors.js';
+import { ResponseShapeError } from '../kit/http.js';
+import type { SourceKit } from '../kit/source-kit.js';
+import type { SalesforceClient } from './client.server.js';
+import { soqlLikeContains, soqlString } from './escape.js';
+import { normalizeIdOf } from './ids.js';
+import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry } from './mapping.js';
+import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, type SfQueryResult } from './types.js';
+
+export type { CrmAccountIndexEntry } from './mapping.js';
+
+/** The CRM contract plus what identity matching needs from Salesforce. */
+export type SalesforceLoaders = CrmLoaders & {
+  /** Accounts owned by the Salesforce user with this e-mail (an account manager's book), by name. */
+  accountsByOwnerEmail: (email: string) => Promise<Fetched<CrmAccount[]>>;
+  /** Every account's id, name, website and accounting id, for the identity heuristics. */
+  accountIndex: () => Promise<Fetched<CrmAccountIndexEntry[]>>;
+};
+
+const OWNER = 'OwnerId, Owner.Name, Owner.Email';
+const ACCOUNT_FIELDS = [
+  'Id, Name, Website, Phone, Industry, Tier__c',
+  'BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry',
+  'ShippingStreet, ShippingCity, ShippingState, ShippingPostalCode, ShippingCountry',
+  OWNER,
+  'QuickBooks_Customer_Id__c, CreatedDate, LastModifiedDate',
+].join(', ');
+const CONTACTS = '(SELECT Id, AccountId, Name, Title, Email, Phone, Primary__c FROM Contacts ORDER BY Primary__c DESC, Name)';
+const OPPORTUNITIES = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
+
+/** Ids per customer query: 100 × 21 characters keeps the SOQL far below its 100,000-character limit. */
+const MAX_BATCH = 100;
+const MAX_SEARCH_RESULTS = 200;
+const MAX_SEARCH_CHARS = 200;
+/** A runaway cursor (or a locator loop) stops here: 100 batches = up to 200,000 records. */
+const MAX_PAGES = 100;
+
+const badRequest = (message: string) => new SourceError('salesforce', 'BAD_REQUEST', message);
+
+export type SalesforceLoaderTuning = {
+  /** Records per batch for the paged reads (Sforce-Query-Options hint, 200–2,000). @default 2000 */
+  batchSize?: number;
+};
+
+/**
+ * The Salesforce loaders. Every call passes the source kit (cache, timeout, breaker, metrics); a batch of
+ * customer ids costs one SOQL query (Account + owner + Contacts and Opportunities subqueries), a search one
+ * query, and the paged reads one request per batch of up to 2,000 records.
+ */
+export function createLoaders(
+  client: SalesforceClient,
+  kit: SourceKit,
+  opts: LoaderOptions,
+  tuning: SalesforceLoaderTuning = {},
+): SalesforceLoaders {
+  const read = { forceRefresh: opts.forceRefresh };
+  const batchSize = tuning.batchSize;
+
+  /** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
+  async function queryAll<S extends z.ZodTypeAny>(operation: string, soql: string, record: S, signal: AbortSignal): Promise<z.infer<S>[]> {
+    let page: SfQueryResult<z.infer<S>> = await kit.upstream(operation, (s) =>
+      client.query(soql, record, { signal: AbortSignal.any([s, signal]), batchSize }),
+    );
+    const records = [...page.records];
+    for (let n = 1; !page.done; n++) {
+      const next = page.nextRecordsUrl;
+      if (!next) throw kit.toSourceError(new ResponseShapeError('Salesforce query', ['done is false but nextRecordsUrl is missing']));
+      if (n >= MAX_PAGES) throw kit.toSourceError(new ResponseShapeError('Salesforce query', [`more than ${MAX_PAGES} batches`]));
+      page = await kit.upstream(`${operation}.more`, (s) => client.queryMore(next, record, { signal: AbortSignal.any([s, signal]), batchSize }));
+      records.push(...page.records);
+    }
+    return records;
+  }
+
+  const customers = kit.loader<CrmCustomer>(
+    'customer',
+    async (ids, signal) => {
+      const soql = `SELECT ${ACCOUNT_FIELDS}, ${CONTACTS}, ${OPPORTUNITIES} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`;
+      // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results.
+      let page = await client.query(soql, sfAccountWithChildrenSchema, { signal });
+      const records = [...page.records];
+      while (!page.done && page.nextRecordsUrl) {
+        page = await client.queryMore(page.nextRecordsUrl, sfAccountWithChildrenSchema, { signal });
+        records.push(...page.records);
+      }
+      return new Map(records.map((r) => [r.Id, mapCustomer(r)]));
+    },
+    { ...read, maxBatchSize: MAX_BATCH },
+  );
+
+  // Ids are checked (and put in their canonical 18-character form, the cache key) before anything is sent.
+  const customer = new DataLoader<string, Fetched<CrmCustomer>>(
+    async (keys) => {
+      const ids = keys.map((k) => normalizeIdOf('Account', k));
+      const valid = [...new Set(ids.filter((id): id is string => id !== null))];
+      const found = await customers.loadMany(valid);
+      const byId = new Map(valid.map((id, i) => [id, found[i]!]));
+      return ids.map((id) => (id === null ? badRequest('Not a Salesforce Account id') : byId.get(id)!));
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+
+  async function searchAccounts(text: string, limit: number): Promise<Fetched<CrmAccount[]>> {
+    const q = text.trim();
+    if (q.length > MAX_SEARCH_CHARS) throw badRequest(`Search text is longer than ${MAX_SEARCH_CHARS} characters`);
+    const n = Math.min(MAX_SEARCH_RESULTS, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 20)));
+    const like = soqlLikeContains(q);
+    const where = q ? ` WHERE Name LIKE ${like} OR Website LIKE ${like}` : '';
+    const soql = `SELECT ${ACCOUNT_FIELDS} FROM Account${where} ORDER BY Name LIMIT ${n}`;
+    // LIKE ignores case in Salesforce, so the cache key may too.
+    return kit.read(
+      'search',
+      `${n}:${q.toLowerCase()}`,
+      (signal) =>
+        kit.upstream('searchAccounts', async (s) => {
+          const page = await client.query(soql, sfAccountSchema, { signal: AbortSignal.any([s, signal]) });
+          return page.records.map(mapAccount);
+        }),
+      read,
+    );
+  }
+
+  async function accountsByOwnerEmail(email: string): Promise<Fetched<CrmAccount[]>> {
+    const e = email.trim();
+    if (e.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(e)) throw badRequest('Not an e-mail address');
+    const soql = `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE Owner.Email = ${soqlString(e)} ORDER BY Name`;
+    return kit.read(
+      'accountsByOwner',
+      e.toLowerCase(),
+      async (signal) => (await queryAll('accountsByOwnerEmail', soql, sfAccountSchema, signal)).map(mapAccount),
+      read,
+    );
+  }
+
+  async function accountIndex(): Promise<Fetched<CrmAccountIndexEntry[]>> {
+    const soql = 'SELECT Id, Name, Website, QuickBooks_Customer_Id__c FROM Account ORDER BY Id';
+    return kit.read(
+      'accountIndex',
+      'all',
+      async (signal) => (await queryAll('accountIndex', soql, sfAccountIndexSchema, signal)).map(mapAccountIndexEntry),
+      read,
+    );
+  }
+
+  return { customer, searchAccounts, accountsByOwnerEmail, accountIndex };
+}

@@ -1,0 +1,84 @@
+import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
+import type { CrmAccount, CrmContact, CrmCustomer, CrmOpportunity, Fetched } from '../kit/domain.js';
+import { statusFromFetched } from '../kit/section-status.js';
+
+
+/** The CRM's slice of the schema: the account, its people and its deals. */
+export const salesforceSchema: SourceSchema = {
+  typeDefs: /* GraphQL */ `
+    extend type Customer {
+      "The customer as the CRM (Salesforce) knows it."
+      crm: CrmProfile @access(group: IDENTITY)
+    }
+
+    type CrmProfile {
+      status: SectionStatus!
+      account: CrmAccount!
+      contacts: [Contact!]!
+      "Deals, with amounts: account managers and admins only."
+      opportunities: [Opportunity!] @access(group: DEALS)
+    }
+
+    type CrmAccount {
+      id: ID!
+      name: String!
+      website: String
+      phone: String
+      industry: String
+      tier: String
+      billingAddress: Address
+      shippingAddress: Address
+      owner: Person
+      url: String!
+    }
+
+    type Contact {
+      id: ID!
+      name: String!
+      title: String
+      email: String
+      phone: String
+      primary: Boolean!
+      url: String!
+    }
+
+    enum DealOutcome { OPEN WON LOST }
+
+    type Opportunity {
+      id: ID!
+      name: String!
+      stage: String!
+      amount: Float
+      closeDate: String
+      outcome: DealOutcome!
+      owner: Person
+      url: String!
+    }
+  `,
+  resolvers: {
+    Customer: {
+      crm: (c: CustomerParent) => c.section('crm'),
+    },
+    CrmProfile: {
+      status: (f: Fetched<CrmCustomer>) => statusFromFetched(f),
+      account: (f: Fetched<CrmCustomer>) => f.value.account,
+      // primary contact first, then by name
+      contacts: (f: Fetched<CrmCustomer>) =>
+        [...f.value.contacts].sort((a, b) => Number(b.primary) - Number(a.primary) || a.name.localeCompare(b.name)),
+      // open deals first, then the most recent
+      opportunities: (f: Fetched<CrmCustomer>) =>
+        [...f.value.opportunities].sort(
+          (a, b) => Number(b.outcome === 'OPEN') - Number(a.outcome === 'OPEN') || (b.closeDate ?? '').localeCompare(a.closeDate ?? ''),
+        ),
+    },
+    CrmAccount: {
+      url: (a: CrmAccount, _: unknown, ctx: SchemaContext) => ctx.deepLink('salesforce', 'Account', a.id),
+    },
+    Contact: {
+      url: (c: CrmContact, _: unknown, ctx: SchemaContext) => ctx.deepLink('salesforce', 'Contact', c.id),
+    },
+    Opportunity: {
+      url: (o: CrmOpportunity, _: unknown, ctx: SchemaContext) => ctx.deepLink('salesforce', 'Opportunity', o.id),
+    },
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * Salesforce payloads as Panorama reads them (REST API, SOQL query results). `.passthrough()` lets unknown
+ * fields through; the required fields are the ones the mapping relies on, so an API that drops or renames
+ * one is caught at the boundary as INVALID_RESPONSE instead of rendering blanks.
+ */
+import { z } from 'zod';
+
+const text = z.string().nullable();
+const attributes = z.object({ type: z.string(), url: z.string() }).passthrough();
+
+/** A parent relationship the query selected (`Owner.Name, Owner.Email`); null when the lookup is empty. */
+export const sfUserRefSchema = z.object({ Name: z.string(), Email: text }).passthrough().nullable();
+
+export const sfContactSchema = z
+  .object({
+    attributes,
+    Id: z.string(),
+    AccountId: text,
+    Name: z.string(),
+    Title: text,
+    Email: text,
+    Phone: text,
+    Primary__c: z.boolean().nullable(),
+  })
+  .passthrough();
+
+export const sfOpportunitySchema = z
+  .object({
+    attributes,
+    Id: z.string(),
+    AccountId: text,
+    Name: z.string(),
+    StageName: z.string(),
+    Amount: z.number().nullable(),
+    CloseDate: text,
+    IsClosed: z.boolean(),
+    IsWon: z.boolean(),
+    OwnerId: text,
+    Owner: sfUserRefSchema,
+  })
+  .passthrough();
+
+/** A child relationship subquery's result; Salesforce sends null, not an empty list, when there are none. */
+export function sfChildResultSchema<T extends z.ZodTypeAny>(record: T) {
+  return z
+    .object({ totalSize: z.number(), done: z.boolean(), nextRecordsUrl: z.string().optional(), records: z.array(record) })
+    .passthrough()
+    .nullable();
+}
+
+export const sfAccountSchema = z
+  .object({
+    attributes,
+    Id: z.string(),
+    Name: z.string(),
+    Website: text,
+    Phone: text,
+    Industry: text,
+    Tier__c: text,
+    BillingStreet: text,
+    BillingCity: text,
+    BillingState: text,
+    BillingPostalCode: text,
+    BillingCountry: text,
+    ShippingStreet: text,
+    ShippingCity: text,
+    ShippingState: text,
+    ShippingPostalCode: text,
+    ShippingCountry: text,
+    OwnerId: text,
+    Owner: sfUserRefSchema,
+    QuickBooks_Customer_Id__c: text,
+    CreatedDate: z.string(),
+    LastModifiedDate: z.string(),
+  })
+  .passthrough();
+
+export const sfAccountWithChildrenSchema = sfAccountSchema
+  .extend({
+    Contacts: sfChildResultSchema(sfContactSchema),
+    Opportunities: sfChildResultSchema(sfOpportunitySchema),
+  })
+  .passthrough();
+
+export const sfAccountIndexSchema = z
+  .object({ attributes, Id: z.string(), Name: z.string(), Website: text, QuickBooks_Customer_Id__c: text })
+  .passthrough();
+
+/** One batch of a SOQL query: `done: false` and a `nextRecordsUrl` when the cursor has more. */
+export function sfQueryResultSchema<T extends z.ZodTypeAny>(record: T) {
+  return z
+    .object({ totalSize: z.number(), done: z.boolean(), nextRecordsUrl: z.string().optional(), records: z.array(record) })
+    .passthrough();
+}
+
+/** The OAuth token endpoint's answer to the refresh_token grant. */
+export const sfTokenResponseSchema = z
+  .object({
+    access_token: z.string().min(1),
+    instance_url: z.string().url(),
+    id: z.string(),
+    token_type: z.string(),
+    issued_at: z.string(),
+    signature: z.string().optional(),
+    scope: z.string().optional(),
+  })
+  .passthrough();
+
+/** REST errors: `[{ message, errorCode, fields? }]`. */
+export const sfRestErrorSchema = z.array(z.object({ message: z.string(), errorCode: z.string() }).passthrough()).min(1);
+/** OAuth errors: `{ error, error_description }`. */
+export const sfOAuthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() }).passthrough();
+
+export type SfAccountRecord = z.infer<typeof sfAccountSchema>;
+export type SfAccountWithChildren = z.infer<typeof sfAccountWithChildrenSchema>;
+export type SfContactRecord = z.infer<typeof sfContactSchema>;
+export type SfOpportunityRecord = z.infer<typeof sfOpportunitySchema>;
+export type SfAccountIndexRecord = z.infer<typeof sfAccountIndexSchema>;
+export type SfUserRef = z.infer<typeof sfUserRefSchema>;
+export type SfQueryResult<T> = { totalSize: number; done: boolean; nextRecordsUrl?: string; records: T[] };
+export type SfTokenResponse = z.infer<typeof sfTokenResponseSchema>;

@@ -1,0 +1,13 @@
+/**
+ * Fixed facts of the sandbox that production modules may need (to point at it) without loading the dataset
+ * generator: ids of the QuickBooks company and Asana workspace, and the credentials the sandbox accepts.
+ */
+export const QBO_REALM_ID = '9341453050231846';
+export const ASANA_WORKSPACE_GID = '1200000000000001';
+
+export const SANDBOX_CREDENTIALS = {
+  salesforce: { clientId: 'sandbox-sf-client', clientSecret: 'sandbox-sf-secret', refreshToken: 'sandbox-sf-refresh' },
+  quickbooks: { clientId: 'sandbox-qbo-client', clientSecret: 'sandbox-qbo-secret', refreshToken: 'sandbox-qbo-refresh-0' },
+  asana: { accessToken: 'sandbox-asana-pat' },
+  zendesk: { email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
+} as const;

@@ -1,0 +1,189 @@
+import type { z } from 'zod';
+import { SourceError } from '../kit/errors.js';
+import { fetchJson } from '../kit/http.js';
+import type { ZendeskConfig } from './config.js';
+import {
+  organizationResponseSchema,
+  organizationSearchSchema,
+  organizationsCursorPageSchema,
+  organizationsResponseSchema,
+  ticketSearchSchema,
+  ticketsPageSchema,
+  ticketsResponseSchema,
+  usersResponseSchema,
+} from './types.js';
+
+/** Zendesk's documented ceilings: show_many takes ≤ 100 ids, pages hold ≤ 100 records, search reaches 1,000. */
+export const ZENDESK_MAX_IDS = 100;
+export const ZENDESK_MAX_PAGE_SIZE = 100;
+export const ZENDESK_SEARCH_WINDOW = 1000;
+
+const ZENDESK_ID = /^[1-9]\d{0,18}$/;
+
+/** Zendesk ids are positive integers; anything else is refused before it reaches a URL or a search query. */
+export function assertZendeskId(id: string | number): string {
+  const s = String(id);
+  if (!ZENDESK_ID.test(s)) throw new SourceError('zendesk', 'BAD_REQUEST', 'Not a Zendesk record id (expected a positive integer)');
+  return s;
+}
+
+/** External ids travel comma-separated, so a comma (or a control character) inside one would split it. */
+export function assertExternalId(id: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!id || id.length > 255 || /[,\u0000-\u001f\u007f]/.test(id)) {
+    throw new SourceError('zendesk', 'BAD_REQUEST', 'Not a usable Zendesk external id (empty, too long, or holds a comma or control character)');
+  }
+  return id;
+}
+
+/**
+ * User text → search terms. Zendesk's query language has no escape character, so the text is reduced to the
+ * word tokens Zendesk's index holds (letters, digits, marks — any script) and each is sent bare: quotes,
+ * backslashes, `*` wildcards, `-` negation and `keyword:` forms in the text cannot change the query.
+ * An unquoted term matches words that start with it, which is what a type-ahead search wants.
+ */
+export function searchTerms(text: string, maxTerms = 8): string[] {
+  const words = text.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
+  return words.slice(0, maxTerms).map((w) => w.slice(0, 64));
+}
+
+/** `type:ticket organization:1 organization:2 …`: repeating a keyword ORs its values in Zendesk search. */
+export function ticketsOfOrganizationsQuery(organizationIds: readonly (string | number)[]): string {
+  if (organizationIds.length === 0) throw new SourceError('zendesk', 'BAD_REQUEST', 'No organization ids to search tickets for');
+  return ['type:ticket', ...organizationIds.map((id) => `organization:${assertZendeskId(id)}`)].join(' ');
+}
+
+export const URGENT_OPEN_TICKETS_QUERY = 'type:ticket priority:urgent status<solved';
+
+export type SearchOptions = {
+  page?: number;
+  perPage?: number;
+  sortBy?: 'created_at' | 'updated_at' | 'priority' | 'status' | 'ticket_type';
+  sortOrder?: 'asc' | 'desc';
+  /** Sideloads for ticket results (`include=tickets(users,organizations)`). */
+  include?: ('users' | 'organizations')[];
+};
+
+/**
+ * A thin typed client over Node's fetch for the Zendesk Support API v2 (read-only). Every answer is validated
+ * with the zod schemas in types.ts; errors surface as HttpError / ResponseShapeError for `mapZendeskError`.
+ */
+export class ZendeskClient {
+  readonly baseUrl: string;
+  readonly apiBase: string;
+  readonly #authorization: string;
+
+  constructor(config: ZendeskConfig) {
+    this.baseUrl = config.baseUrl;
+    this.apiBase = `${config.baseUrl}/api/v2`;
+    this.#authorization =
+      config.auth.kind === 'oauth'
+        ? `Bearer ${config.auth.accessToken}`
+        : `Basic ${Buffer.from(`${config.auth.email}/token:${config.auth.apiToken}`).toString('base64')}`;
+  }
+
+  /** GET one API path (relative to /api/v2) with query parameters. */
+  async get<S extends z.ZodTypeAny>(path: string, params: Record<string, string | number | undefined>, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
+    const url = new URL(`${this.apiBase}${path}`);
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return this.#fetch(url.toString(), schema, what, signal);
+  }
+
+  /** GET a link Zendesk handed back (links.next); only ever on this account's own API, so credentials stay home. */
+  async follow<S extends z.ZodTypeAny>(link: string, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
+    if (!link.startsWith(`${this.apiBase}/`)) {
+      throw new SourceError('zendesk', 'INVALID_RESPONSE', 'Zendesk returned a pagination link outside its own API');
+    }
+    return this.#fetch(link, schema, what, signal);
+  }
+
+  #fetch<S extends z.ZodTypeAny>(url: string, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
+    return fetchJson(url, schema, {
+      headers: { authorization: this.#authorization, 'user-agent': 'Panorama/0.1 (read-only customer 360)' },
+      signal,
+      what: `Zendesk ${what}`,
+    });
+  }
+
+  /** One page of GET /organizations with cursor pagination; pass the previous page's `links.next` to go on. */
+  async organizationsPage(next: string | null, signal?: AbortSignal, pageSize = ZENDESK_MAX_PAGE_SIZE) {
+    if (next) return this.follow(next, organizationsCursorPageSchema, 'organizations page', signal);
+    return this.get('/organizations', { 'page[size]': pageSize }, organizationsCursorPageSchema, 'organizations page', signal);
+  }
+
+  async organization(id: string, signal?: AbortSignal) {
+    return this.get(`/organizations/${assertZendeskId(id)}`, {}, organizationResponseSchema, 'organization', signal);
+  }
+
+  /** Up to 100 organizations by external id (matched case-insensitively by Zendesk) in one request. */
+  async organizationsByExternalIds(externalIds: readonly string[], signal?: AbortSignal) {
+    checkBatch(externalIds);
+    const list = externalIds.map(assertExternalId).join(',');
+    return this.get('/organizations/show_many', { external_ids: list }, organizationsResponseSchema, 'organizations by external id', signal);
+  }
+
+  async organizationsByIds(ids: readonly string[], signal?: AbortSignal) {
+    checkBatch(ids);
+    return this.get('/organizations/show_many', { ids: ids.map(assertZendeskId).join(',') }, organizationsResponseSchema, 'organizations by id', signal);
+  }
+
+  /** Exact (case-insensitive) external id or name lookup, as organizations/search offers it. */
+  async findOrganizations(by: { externalId: string } | { name: string }, signal?: AbortSignal) {
+    const params = 'externalId' in by ? { external_id: assertExternalId(by.externalId) } : { name: by.name };
+    return this.get('/organizations/search', params, organizationsResponseSchema, 'organization lookup', signal);
+  }
+
+  async usersByIds(ids: readonly (string | number)[], signal?: AbortSignal) {
+    checkBatch(ids);
+    return this.get('/users/show_many', { ids: ids.map(assertZendeskId).join(',') }, usersResponseSchema, 'users', signal);
+  }
+
+  async ticketsByIds(ids: readonly (string | number)[], signal?: AbortSignal) {
+    checkBatch(ids);
+    return this.get('/tickets/show_many', { ids: ids.map(assertZendeskId).join(','), include: 'users' }, ticketsResponseSchema, 'tickets', signal);
+  }
+
+  async organizationTickets(organizationId: string, page = 1, signal?: AbortSignal) {
+    return this.get(
+      `/organizations/${assertZendeskId(organizationId)}/tickets`,
+      { page, per_page: ZENDESK_MAX_PAGE_SIZE, include: 'users' },
+      ticketsPageSchema,
+      'organization tickets',
+      signal,
+    );
+  }
+
+  /** One page of GET /search for a `type:ticket` query. */
+  async searchTickets(query: string, opts: SearchOptions = {}, signal?: AbortSignal) {
+    if (!/(^|\s)type:ticket(\s|$)/.test(query)) throw new SourceError('zendesk', 'BAD_REQUEST', 'searchTickets needs a type:ticket query');
+    return this.get('/search', searchParams(query, opts), ticketSearchSchema, 'ticket search', signal);
+  }
+
+  /** One page of GET /search for a `type:organization` query. */
+  async searchOrganizations(query: string, opts: SearchOptions = {}, signal?: AbortSignal) {
+    if (!/(^|\s)type:organization(\s|$)/.test(query)) throw new SourceError('zendesk', 'BAD_REQUEST', 'searchOrganizations needs a type:organization query');
+    return this.get('/search', searchParams(query, { ...opts, include: undefined }), organizationSearchSchema, 'organization search', signal);
+  }
+}
+
+function checkBatch(ids: readonly unknown[]): void {
+  if (ids.length === 0 || ids.length > ZENDESK_MAX_IDS) {
+    throw new SourceError('zendesk', 'BAD_REQUEST', `show_many takes 1 to ${ZENDESK_MAX_IDS} ids (got ${ids.length})`);
+  }
+}
+
+function searchParams(query: string, opts: SearchOptions): Record<string, string | number | undefined> {
+  const page = opts.page ?? 1;
+  const perPage = Math.min(Math.max(1, opts.perPage ?? ZENDESK_MAX_PAGE_SIZE), ZENDESK_MAX_PAGE_SIZE);
+  if (!Number.isInteger(page) || page < 1 || (page - 1) * perPage >= ZENDESK_SEARCH_WINDOW) {
+    throw new SourceError('zendesk', 'BAD_REQUEST', `Zendesk search only reaches its first ${ZENDESK_SEARCH_WINDOW} results`);
+  }
+  return {
+    query,
+    page,
+    per_page: perPage,
+    sort_by: opts.sortBy,
+    sort_order: opts.sortOrder,
+    include: opts.include?.length ? `tickets(${opts.include.join(',')})` : undefined,
+  };
+}

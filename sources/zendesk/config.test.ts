@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../kit/config.js';
+import { sandboxEnv } from '../sandbox/env.js';
+import { zendeskSource } from './index.js';
+
+const parse = (env: Record<string, string | undefined>) => parseEnv(zendeskSource.configSchema, env, 'Zendesk');
+
+describe('zendesk config', () => {
+  it('reads the sandbox env into an API-token config', () => {
+    expect(parse(zendeskSource.sandboxEnv('http://sandbox.panorama.test'))).toEqual({
+      baseUrl: 'http://sandbox.panorama.test/zendesk',
+      auth: { kind: 'api-token', email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
+      timeoutMs: 8000,
+    });
+  });
+
+  it('offers exactly the ZENDESK_ variables of the sandbox env', () => {
+    const mine = zendeskSource.sandboxEnv('http://x');
+    const all = sandboxEnv('http://x', 'r', 'w');
+    expect(Object.keys(mine).sort()).toEqual(Object.keys(all).filter((k) => k.startsWith('ZENDESK_')).sort());
+  });
+
+  it('prefers an OAuth token and needs no e-mail then', () => {
+    expect(parse({ ZENDESK_BASE_URL: 'https://acme.zendesk.com/', ZENDESK_OAUTH_TOKEN: 'tok', ZENDESK_TIMEOUT_MS: '3000' })).toEqual({
+      baseUrl: 'https://acme.zendesk.com',
+      auth: { kind: 'oauth', accessToken: 'tok' },
+      timeoutMs: 3000,
+    });
+  });
+
+  it.each([
+    [{ ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /ZENDESK_BASE_URL/],
+    [{ ZENDESK_BASE_URL: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /ZENDESK_BASE_URL: ZENDESK_BASE_URL must be a URL/],
+    [{ ZENDESK_BASE_URL: 'ftp://acme', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /must use http or https/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_API_TOKEN: 't' }, /ZENDESK_EMAIL/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'not-an-email', ZENDESK_API_TOKEN: 't' }, /ZENDESK_EMAIL must be the e-mail/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c' }, /ZENDESK_API_TOKEN is required/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_TIMEOUT_MS: 'soon' }, /ZENDESK_TIMEOUT_MS/],
+  ])('names the bad variable: %j', (env, message) => {
+    expect(() => parse(env)).toThrow(ConfigError);
+    expect(() => parse(env)).toThrow(message);
+  });
+
+  it('builds deep links into the agent workspace', () => {
+    const config = parse({ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't' });
+    expect(zendeskSource.deepLink(config, 'Ticket', '35436')).toBe('https://acme.zendesk.com/agent/tickets/35436');
+    expect(zendeskSource.deepLink(config, 'organization', '509974')).toBe('https://acme.zendesk.com/agent/organizations/509974');
+    expect(zendeskSource.deepLink(config, 'Organization', '1/../x')).toBe('https://acme.zendesk.com/agent/organizations/1%2F..%2Fx');
+  });
+});

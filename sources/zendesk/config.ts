@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Zendesk Support settings, read from the same variables an operator sets for the real Zendesk. */
+export type ZendeskAuth =
+  | { kind: 'api-token'; email: string; apiToken: string }
+  | { kind: 'oauth'; accessToken: string };
+
+export type ZendeskConfig = {
+  /** The account's own URL, e.g. `https://acme.zendesk.com` (no trailing slash); the API lives under `/api/v2`. */
+  baseUrl: string;
+  auth: ZendeskAuth;
+  timeoutMs: number;
+};
+
+function urlOf(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+export const zendeskEnvSchema = z
+  .object({
+    ZENDESK_BASE_URL: z
+      .string({ required_error: 'ZENDESK_BASE_URL is required (e.g. https://acme.zendesk.com)' })
+      .trim()
+      .url('ZENDESK_BASE_URL must be a URL such as https://acme.zendesk.com')
+      // zod runs these even when .url() failed, so they parse defensively
+      .refine((u) => !urlOf(u) || /^https?:$/.test(urlOf(u)!.protocol), 'ZENDESK_BASE_URL must use http or https')
+      .refine((u) => !urlOf(u) || (!urlOf(u)!.search && !urlOf(u)!.hash), 'ZENDESK_BASE_URL must not carry a query or fragment'),
+    ZENDESK_EMAIL: optionalText.pipe(z.string().email('ZENDESK_EMAIL must be the e-mail of the API user').optional()),
+    ZENDESK_API_TOKEN: optionalText,
+    ZENDESK_OAUTH_TOKEN: optionalText,
+    ZENDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ZENDESK_OAUTH_TOKEN) return;
+    if (!env.ZENDESK_EMAIL) {
+      ctx.addIssue({ code: 'custom', path: ['ZENDESK_EMAIL'], message: 'ZENDESK_EMAIL is required with ZENDESK_API_TOKEN (or set ZENDESK_OAUTH_TOKEN)' });
+    }
+    if (!env.ZENDESK_API_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['ZENDESK_API_TOKEN'], message: 'ZENDESK_API_TOKEN is required (or set ZENDESK_OAUTH_TOKEN)' });
+    }
+  })
+  .transform(
+    (env): ZendeskConfig => ({
+      baseUrl: env.ZENDESK_BASE_URL.replace(/\/+$/, ''),
+      // An OAuth token, when given, wins: it is the narrower credential (scopes) of the two.
+      auth: env.ZENDESK_OAUTH_TOKEN
+        ? { kind: 'oauth', accessToken: env.ZENDESK_OAUTH_TOKEN }
+        : { kind: 'api-token', email: env.ZENDESK_EMAIL!, apiToken: env.ZENDESK_API_TOKEN! },
+      timeoutMs: env.ZENDESK_TIMEOUT_MS,
+    }),
+  );
+
+/**
+ * The contract types `configSchema` as `z.ZodType<Config>`, which ties the schema's input type to its output;
+ * ours reads env strings and outputs a config object, so it is widened here in this one place.
+ */
+export const zendeskConfigSchema = zendeskEnvSchema as z.ZodType<ZendeskConfig, z.ZodTypeDef, unknown> as unknown as z.ZodType<ZendeskConfig>;

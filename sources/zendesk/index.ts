@@ -1,0 +1,91 @@
+import type { SourceModule } from '../kit/contract.js';
+import { sandboxEnv } from '../sandbox/env.js';
+import { ZendeskClient } from './client.server.js';
+import { zendeskConfigSchema, type ZendeskConfig } from './config.js';
+import { mapZendeskError } from './errors.js';
+import { createLoaders } from './loaders.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+export const ZENDESK_TIMEOUT_MS = 8000;
+
+/** The record's page in Zendesk's agent workspace, on the account's own URL. */
+export function zendeskDeepLink(config: ZendeskConfig, entity: string, id: string): string {
+  const safe = encodeURIComponent(id);
+  switch (entity.toLowerCase()) {
+    case 'ticket':
+      return `${config.baseUrl}/agent/tickets/${safe}`;
+    case 'user':
+      return `${config.baseUrl}/agent/users/${safe}`;
+    default:
+      // organizations are what this module links customers to, so they are also the fallback
+      return `${config.baseUrl}/agent/organizations/${safe}`;
+  }
+}
+
+export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient> = {
+  id: 'zendesk',
+  displayName: 'Zendesk',
+  category: 'support',
+  configSchema: zendeskConfigSchema,
+  sandboxEnv: (baseUrl) =>
+    Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([key]) => key.startsWith('ZENDESK_'))),
+  timeoutMs: ZENDESK_TIMEOUT_MS,
+  cachePolicies: {
+    default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    // A customer's organization and tickets: what a rep opens; fresh for a minute, stale-while-revalidate 5 min.
+    customer: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
+    // Type-ahead results: short-lived, they only need to survive a few keystrokes and a page change.
+    organizationSearch: { ttlMs: 30 * SECOND, swrMs: 2 * MINUTE, maxStaleMs: 15 * MINUTE },
+    // Every organization (for heuristic linking / review): costly to page, slow to change.
+    organizationIndex: { ttlMs: 5 * MINUTE, swrMs: 15 * MINUTE, maxStaleMs: 6 * HOUR },
+    // Urgent open tickets feed the hand-off flags: kept fresh, since a new urgent ticket is what they are for.
+    urgentTickets: { ttlMs: 60 * SECOND, swrMs: 2 * MINUTE, maxStaleMs: 30 * MINUTE },
+  },
+  mapError: mapZendeskError,
+  createClient: (config) => new ZendeskClient(config),
+  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  deepLink: zendeskDeepLink,
+  register: {
+    owner: 'Panorama platform team',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    reads: [
+      'Organizations: id, name, external_id, domain_names, created_at (by external id, by search, and the full list for linking)',
+      'Tickets of linked organizations: id, subject, status, priority, type, requester, assignee, created/updated times, satisfaction score',
+      'Users named on those tickets (requester, assignee): id, name, e-mail',
+      'Open urgent tickets across the account, with their organization, for hand-off flags',
+    ],
+    transforms: [
+      "Links an organization to a customer when its external_id equals the Salesforce Account Id (Zendesk compares external ids case-insensitively)",
+      'Ticket status, priority and type are upper-cased into Panorama\'s enums; satisfaction is GOOD or BAD when the requester rated, otherwise none (offered/unoffered)',
+      'Requester and assignee become people (id, name, e-mail); a deleted user shows as nobody',
+      'Tickets are listed newest first; at most the newest 1,000 per organization (Zendesk search reaches 1,000 results)',
+    ],
+    credentials: [
+      'ZENDESK_BASE_URL: the account URL, e.g. https://acme.zendesk.com',
+      'ZENDESK_EMAIL + ZENDESK_API_TOKEN: an API token used as e-mail/token (Basic auth), of a dedicated agent',
+      'or ZENDESK_OAUTH_TOKEN: an OAuth access token (Bearer), which takes precedence when set',
+    ],
+    scopes: [
+      'An agent role that can view all tickets and organizations (e.g. a custom "read-only" agent role); Panorama never writes',
+      'With OAuth: the read scope only (or tickets:read organizations:read users:read)',
+    ],
+    failure: [
+      'API tokens do not expire: a 401 ("Couldn\'t authenticate you") means the token was deleted or the agent removed — the section says to reconnect Zendesk; there is no refresh to try',
+      '429 (APIRateLimitExceeded) honours Retry-After; 5xx, timeouts and resets mark the section unavailable and serve the last cached value (up to 1 h) marked stale',
+      'A body that does not match the documented shape (e.g. external_id missing from an organization) fails with INVALID_RESPONSE and is logged, never cached',
+      'Search is indexed with a delay of up to a few minutes: a ticket created just now may show after the next refresh',
+      'Request cost of one customer view: 1 organizations/show_many + 1 search per 100 tickets (users sideloaded) — 2 requests for a typical customer, for a batch of up to 100 customers alike',
+    ],
+    endpoints: [
+      'GET /api/v2/organizations/show_many?external_ids=…',
+      'GET /api/v2/search?query=type:ticket organization:… &sort_by=created_at&sort_order=desc&include=tickets(users)',
+      'GET /api/v2/search?query=type:organization … (organization search)',
+      'GET /api/v2/search?query=type:ticket priority:urgent status<solved&include=tickets(users,organizations)',
+      'GET /api/v2/organizations?page[size]=100 (cursor-paged index)',
+      'GET /api/v2/users/show_many?ids=… (only for users a sideload did not carry)',
+    ],
+  },
+};

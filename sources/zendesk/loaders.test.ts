@@ -1,0 +1,339 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Fetched, SupportCustomer } from '../kit/domain.js';
+import { SourceError } from '../kit/errors.js';
+import { TRICKY_NAMES } from '../sandbox/dataset.js';
+import type { ZdTicket } from '../sandbox/world.js';
+import { ZENDESK_MAX_IDS } from './client.server.js';
+import { buildModule, startSandbox } from './test-support.js';
+
+const SMALL = { size: 60, seed: 7, today: '2026-11-27' };
+const sb = startSandbox(SMALL);
+const { state, env } = sb;
+// Tests that grow or change the world get a fresh copy back afterwards (cloning is much cheaper than regenerating).
+const pristine = structuredClone(state.world);
+const zd = () => state.world.zendesk;
+const counts = () => state.requestCounts().zendesk;
+
+beforeEach(() => {
+  state.clearFaults();
+  state.resetCounts();
+});
+afterEach(() => {
+  state.world = structuredClone(pristine);
+});
+afterAll(() => sb.server.close());
+
+const accountIds = (n: number, from = 0) => state.world.salesforce.accounts.slice(from, from + n).map((a) => a.Id);
+const ticketsOfAccounts = (ids: string[]) => {
+  const orgIds = new Set(zd().organizations.filter((o) => o.external_id && ids.includes(o.external_id)).map((o) => o.id));
+  return zd().tickets.filter((t) => t.organization_id !== null && orgIds.has(t.organization_id));
+};
+const values = (res: (Fetched<SupportCustomer | null> | Error)[]) =>
+  res.map((r) => {
+    if (r instanceof Error) throw r;
+    return r.value;
+  });
+
+describe('forAccount: linking, mapping and request cost', () => {
+  it('answers a batch of 20 accounts with exactly 1 show_many + ceil(T/100) searches and no users call', async () => {
+    const ids = accountIds(20);
+    const { loaders } = buildModule(env);
+    const res = values(await loaders.forAccount.loadMany(ids));
+    const t = ticketsOfAccounts(ids).length;
+    expect(t).toBeGreaterThan(0);
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: Math.ceil(t / 100) });
+    expect(state.totalRequests('zendesk')).toBe(1 + Math.ceil(t / 100));
+
+    const exact = new Map(state.world.manifest.exactLinks.filter((l) => l.system === 'zendesk').map((l) => [l.accountId, l.recordId]));
+    ids.forEach((id, i) => {
+      const v = res[i];
+      if (!exact.has(id)) {
+        // an account with no organization holding its id is "no support record", not an error
+        expect(v).toBeNull();
+        return;
+      }
+      expect(v?.organization.id).toBe(exact.get(id));
+      expect(v?.organization.crmAccountId).toBe(id);
+      const own = zd().tickets.filter((x) => String(x.organization_id) === exact.get(id));
+      expect(v?.tickets.map((x) => x.id).sort()).toEqual(own.map((x) => String(x.id)).sort());
+      const created = v!.tickets.map((x) => x.createdAt);
+      expect(created).toEqual([...created].sort().reverse());
+    });
+    expect(res.filter((v) => v === null).length).toBe(ids.filter((id) => !exact.has(id)).length);
+    expect(res.some((v) => v === null)).toBe(true);
+  });
+
+  it('resolves requesters and assignees into people', async () => {
+    const [id] = accountIds(1);
+    const { loaders } = buildModule(env);
+    const v = (await loaders.forAccount.load(id!)).value!;
+    const users = new Map(zd().users.map((u) => [String(u.id), u]));
+    for (const t of v.tickets) {
+      const raw = zd().tickets.find((x) => String(x.id) === t.id)!;
+      expect(t.requester).toEqual({ id: String(raw.requester_id), name: users.get(String(raw.requester_id))!.name, email: users.get(String(raw.requester_id))!.email });
+      expect(t.assignee?.id ?? null).toBe(raw.assignee_id === null ? null : String(raw.assignee_id));
+    }
+  });
+
+  it('asks users/show_many only for users a sideload lacked, and shows a deleted requester as nobody', async () => {
+    const [id] = accountIds(1);
+    const org = zd().organizations.find((o) => o.external_id === id)!;
+    const ticket = zd().tickets.find((t) => t.organization_id === org.id)!;
+    state.world.zendesk.users = zd().users.filter((u) => u.id !== ticket.requester_id);
+    const { loaders } = buildModule(env);
+    const v = (await loaders.forAccount.load(id!)).value!;
+    expect(v.tickets.find((t) => t.id === String(ticket.id))?.requester).toBeNull();
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: 1, 'users.show_many': 1 });
+  });
+
+  it('pages a batch of 100 accounts with hundreds of tickets: still one show_many', async () => {
+    state.regenerate({ size: 120, seed: 7, today: '2026-11-27' });
+    const ids = accountIds(100);
+    const { loaders } = buildModule(env);
+    const res = values(await loaders.forAccount.loadMany(ids));
+    const t = ticketsOfAccounts(ids).length;
+    expect(t).toBeGreaterThan(200);
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: Math.ceil(t / 100) });
+    expect(res.flatMap((v) => v?.tickets ?? []).length).toBe(t);
+  });
+
+  it('splits organizations whose tickets pass search\'s 1,000-result window, each ticket once', async () => {
+    const ids = accountIds(2);
+    const orgs = ids.map((id) => zd().organizations.find((o) => o.external_id === id)!);
+    let next = Math.max(...zd().tickets.map((t) => t.id));
+    const template = zd().tickets[0]!;
+    for (const org of orgs) {
+      for (let k = 0; k < 600; k++) {
+        const t: ZdTicket = { ...template, id: ++next, organization_id: org.id, created_at: new Date(Date.UTC(2026, 0, 1) + next * 60_000).toISOString() };
+        zd().tickets.push(t);
+      }
+    }
+    const t = ticketsOfAccounts(ids);
+    const perOrg = orgs.map((o) => t.filter((x) => x.organization_id === o.id).length);
+    expect(t.length).toBeGreaterThan(1000);
+    const { loaders } = buildModule(env);
+    const res = values(await loaders.forAccount.loadMany(ids));
+    expect(res.map((v) => v!.tickets.length)).toEqual(perOrg);
+    expect(new Set(res.flatMap((v) => v!.tickets.map((x) => x.id))).size).toBe(t.length);
+    // 1 show_many, 1 combined first page that reported > 1,000, then each half paged on its own
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: 1 + perOrg.reduce((s, n) => s + Math.ceil(n / 100), 0) });
+  });
+
+  it('keeps the newest 1,000 tickets of one organization past the window, without asking for page 11', async () => {
+    const [id] = accountIds(1);
+    const org = zd().organizations.find((o) => o.external_id === id)!;
+    let next = Math.max(...zd().tickets.map((t) => t.id));
+    for (let k = 0; k < 1100; k++) {
+      zd().tickets.push({ ...zd().tickets[0]!, id: ++next, organization_id: org.id, created_at: new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString() });
+    }
+    const { loaders } = buildModule(env);
+    const v = (await loaders.forAccount.load(id!)).value!;
+    expect(v.tickets).toHaveLength(1000);
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: 10 });
+  });
+
+  it('costs a single request when no account has an organization', async () => {
+    const linked = new Set(zd().organizations.map((o) => o.external_id));
+    const unlinked = state.world.salesforce.accounts.map((a) => a.Id).filter((id) => !linked.has(id));
+    expect(unlinked.length).toBeGreaterThan(0);
+    const { loaders } = buildModule(env);
+    expect(values(await loaders.forAccount.loadMany(unlinked)).every((v) => v === null)).toBe(true);
+    expect(counts()).toEqual({ 'organizations.show_many': 1 });
+  });
+
+  it('refuses malformed account ids one by one, before any request', async () => {
+    const { loaders } = buildModule(env);
+    const [good] = accountIds(1);
+    const res = await loaders.forAccount.loadMany(['001,002', "x' OR 1=1", 'short', good!]);
+    for (const r of res.slice(0, 3)) expect(r).toMatchObject({ code: 'BAD_REQUEST', source: 'zendesk' });
+    expect(res[3]).not.toBeInstanceOf(Error);
+    const show = await loaders.forAccount.loadMany(['001,002']);
+    expect(show[0]).toBeInstanceOf(SourceError);
+    expect(counts()['organizations.show_many']).toBe(1);
+  });
+
+  it('serves a second request from the cache, and goes upstream again on forceRefresh', async () => {
+    const ids = accountIds(5);
+    const first = buildModule(env);
+    await first.loaders.forAccount.loadMany(ids);
+    const before = state.totalRequests('zendesk');
+    const { createLoaders } = await import('./loaders.js');
+    const again = values(await createLoaders(first.client, first.kit, { forceRefresh: false }).forAccount.loadMany(ids).then((r) => r));
+    expect(state.totalRequests('zendesk')).toBe(before);
+    const cached = await createLoaders(first.client, first.kit, { forceRefresh: false }).forAccount.load(ids[0]!);
+    expect(cached.freshness.fromCache).toBe(true);
+    expect(again.length).toBe(5);
+    await createLoaders(first.client, first.kit, { forceRefresh: true }).forAccount.loadMany(ids);
+    expect(state.totalRequests('zendesk')).toBe(before * 2);
+  });
+});
+
+describe('searchOrganizations: one request, text made inert', () => {
+  it.each(TRICKY_NAMES)('finds %s by its own name', async (name) => {
+    const { loaders } = buildModule(env);
+    const res = await loaders.searchOrganizations(name, 10);
+    expect(res.value.map((o) => o.name)).toContain(name);
+    expect(counts()).toEqual({ search: 1 });
+  });
+
+  it('cannot be steered by query syntax in the text', async () => {
+    const { loaders } = buildModule(env);
+    // `type:user`, negation and a wildcard become plain words: no users, no "everything but"
+    expect((await loaders.searchOrganizations('type:user', 10)).value).toEqual([]);
+    expect((await loaders.searchOrganizations('-zzz', 10)).value).toEqual([]);
+    expect((await loaders.searchOrganizations('O\'Brien" type:ticket "', 10)).value.map((o) => o.name)).toEqual([]);
+    expect((await loaders.searchOrganizations('brien', 10)).value.map((o) => o.name)).toEqual(["O'Brien & Sons"]);
+    expect(counts()).toEqual({ search: 4 });
+  });
+
+  it('sends nothing when no word is left, instead of listing every organization', async () => {
+    const { loaders } = buildModule(env);
+    for (const text of ['', '   ', '"', '*', '\\', '-', '%_"\'']) {
+      expect((await loaders.searchOrganizations(text, 10)).value).toEqual([]);
+    }
+    expect(state.totalRequests('zendesk')).toBe(0);
+  });
+
+  it('respects the limit (at most 100 a page)', async () => {
+    const { loaders } = buildModule(env);
+    const all = zd().organizations.filter((o) => /\bsupport\b/i.test(o.name)).length;
+    expect(all).toBeGreaterThan(1);
+    expect((await loaders.searchOrganizations('support', 1)).value).toHaveLength(1);
+    expect((await loaders.searchOrganizations('support', 1000)).value).toHaveLength(all);
+  });
+});
+
+describe('organizationIndex and urgentOpenTickets', () => {
+  it('pages the index by cursor: every organization once', async () => {
+    state.regenerate({ size: 130, seed: 7, today: '2026-11-27' });
+    const { loaders } = buildModule(env);
+    const idx = (await loaders.organizationIndex()).value;
+    expect(idx).toHaveLength(zd().organizations.length);
+    expect(new Set(idx.map((o) => o.id)).size).toBe(idx.length);
+    expect(counts()).toEqual({ 'organizations.list': Math.ceil(idx.length / 100) });
+    const linked = idx.find((o) => o.crmAccountId);
+    expect(linked?.domains.length).toBeGreaterThan(0);
+  });
+
+  it('lists the planted urgent open tickets with their CRM accounts', async () => {
+    const { loaders } = buildModule(env);
+    const u = (await loaders.urgentOpenTickets()).value;
+    expect(u.truncated).toBe(false);
+    expect(u.tickets.map((t) => ({ accountId: t.crmAccountId, ticketId: t.ticket.id })).sort((a, b) => a.ticketId.localeCompare(b.ticketId))).toEqual(
+      [...state.world.manifest.urgentOpenTickets].sort((a, b) => a.ticketId.localeCompare(b.ticketId)),
+    );
+    expect(u.tickets.every((t) => t.ticket.priority === 'URGENT' && ['NEW', 'OPEN', 'PENDING', 'HOLD'].includes(t.ticket.status))).toBe(true);
+    expect(counts()).toEqual({ search: 1 });
+  });
+});
+
+describe('client endpoints', () => {
+  it('reads one organization, lookups, ticket lists and users in Zendesk\'s shapes', async () => {
+    const { client } = buildModule(env);
+    const org = zd().organizations[0]!;
+    expect((await client.organization(String(org.id))).organization.name).toBe(org.name);
+    expect((await client.organizationsByIds([String(org.id)])).organizations).toHaveLength(1);
+    expect((await client.findOrganizations({ externalId: org.external_id! })).organizations[0]?.id).toBe(org.id);
+    expect((await client.findOrganizations({ name: org.name })).organizations[0]?.id).toBe(org.id);
+    const listed = await client.organizationTickets(String(org.id));
+    expect(listed.tickets.length).toBe(zd().tickets.filter((t) => t.organization_id === org.id).length);
+    expect(listed.users?.length).toBeGreaterThan(0);
+    const shown = await client.ticketsByIds(listed.tickets.map((t) => t.id));
+    expect(shown.tickets.map((t) => t.id)).toEqual(listed.tickets.map((t) => t.id));
+    await expect(client.organization('999')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('client guards', () => {
+  it('refuses more than 100 ids and malformed ids without sending', async () => {
+    const { client } = buildModule(env);
+    const many = Array.from({ length: ZENDESK_MAX_IDS + 1 }, (_, i) => String(i + 1));
+    await expect(client.usersByIds(many)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.organizationsByIds(['1', '2 OR 1'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.organization('../users/1')).rejects.toBeInstanceOf(SourceError);
+    await expect(client.organizationsByExternalIds(['a,b'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(state.totalRequests('zendesk')).toBe(0);
+  });
+
+  it('never follows a pagination link off its own API (credentials stay home)', async () => {
+    const { client } = buildModule(env);
+    await expect(client.organizationsPage('https://evil.example/api/v2/organizations?page[after]=x')).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+});
+
+describe('faults → Zendesk\'s answer → shared error code', () => {
+  const load = async (kitOpts: Parameters<typeof buildModule>[1] = {}, envOverride = env) => {
+    const { loaders } = buildModule(envOverride, kitOpts);
+    const [r] = await loaders.forAccount.loadMany(accountIds(1));
+    return r;
+  };
+
+  it('latency under the timeout still answers', async () => {
+    state.setFault('zendesk', { latencyMs: 60 });
+    const r = await load({ timeoutMs: 2000 });
+    expect(r).not.toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['latency past the timeout', { latencyMs: 400 }],
+    ['a hang', { hang: true }],
+  ])('%s → TIMEOUT', async (_, fault) => {
+    state.setFault('zendesk', fault);
+    const started = Date.now();
+    expect(await load({ timeoutMs: 150 })).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it.each([
+    [{ status: 500 as const }, { code: 'UNAVAILABLE', status: 500, vendorCode: 'Unavailable' }],
+    [{ status: 503 as const }, { code: 'UNAVAILABLE', status: 503, vendorCode: 'unavailable' }],
+    [{ rateLimit: true, retryAfterSeconds: 17 }, { code: 'RATE_LIMITED', status: 429, vendorCode: 'APIRateLimitExceeded', retryAfterSeconds: 17 }],
+    [{ expiredToken: true }, { code: 'UNAUTHENTICATED', status: 401, vendorCode: "Couldn't authenticate you" }],
+    [{ malformed: true }, { code: 'INVALID_RESPONSE' }],
+    [{ drift: true }, { code: 'INVALID_RESPONSE' }],
+    [{ reset: true }, { code: 'UNAVAILABLE' }],
+  ])('%j → %j', async (fault, expected) => {
+    state.setFault('zendesk', fault);
+    const r = await load();
+    expect(r).toBeInstanceOf(SourceError);
+    expect(r).toMatchObject({ source: 'zendesk', ...expected });
+  });
+
+  it('an OAuth token refused after expiry stays refused: UNAUTHENTICATED, no refresh to try', async () => {
+    const token = state.issueToken('zendesk', 3600);
+    const oauthEnv = { ZENDESK_BASE_URL: env.ZENDESK_BASE_URL!, ZENDESK_OAUTH_TOKEN: token };
+    expect(await load({}, oauthEnv)).not.toBeInstanceOf(Error);
+    state.setFault('zendesk', { expiredToken: true });
+    expect(await load({}, oauthEnv)).toMatchObject({ code: 'UNAUTHENTICATED' });
+    state.clearFaults();
+    expect(await load({}, oauthEnv)).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(counts()['organizations.show_many']).toBe(3);
+  });
+
+  it('drift of the link field fails searches too', async () => {
+    state.setFault('zendesk', { drift: true });
+    const { loaders } = buildModule(env);
+    await expect(loaders.searchOrganizations('brien', 5)).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
+
+  it('serves the last good value, marked stale, when Zendesk fails; failures are never cached', async () => {
+    const ids = accountIds(1);
+    const m = buildModule(env);
+    const { createLoaders } = await import('./loaders.js');
+    const good = await m.loaders.forAccount.load(ids[0]!);
+    // the kit tells "from cache" by fetchedAt < start of the read: let the clock move on
+    await new Promise((r) => setTimeout(r, 5));
+    state.setFault('zendesk', { status: 503 });
+    const stale = await createLoaders(m.client, m.kit, { forceRefresh: true }).forAccount.load(ids[0]!);
+    expect(stale.value).toEqual(good.value);
+    expect(stale.freshness).toMatchObject({ fromCache: true, stale: true, error: { code: 'UNAVAILABLE' } });
+
+    const fresh = buildModule(env);
+    await expect(fresh.loaders.forAccount.load(ids[0]!)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    state.clearFaults();
+    const before = state.totalRequests('zendesk');
+    const after = await createLoaders(fresh.client, fresh.kit, { forceRefresh: false }).forAccount.load(ids[0]!);
+    expect(after.freshness.fromCache).toBe(false);
+    expect(state.totalRequests('zendesk')).toBeGreaterThan(before);
+  });
+});

@@ -1,0 +1,186 @@
+import type { Person, SupportCustomer, SupportOrganization, Ticket, TicketPriority, TicketStatus, TicketType } from '../kit/domain.js';
+import type {
+  ZdOrganization,
+  ZdOrganizationSearch,
+  ZdOrganizationsCursorPage,
+  ZdTicket,
+  ZdTicketSearch,
+  ZdUser,
+} from './types.js';
+
+export function mapOrganization(org: ZdOrganization): SupportOrganization {
+  const externalId = org.external_id?.trim();
+  return {
+    id: String(org.id),
+    name: org.name,
+    crmAccountId: externalId ? externalId : null,
+    domains: (org.domain_names ?? []).map((d) => d.toLowerCase()),
+    createdAt: org.created_at,
+  };
+}
+
+export function mapPerson(user: ZdUser): Person {
+  return { id: String(user.id), name: user.name, email: user.email ?? null };
+}
+
+export function mapStatus(status: ZdTicket['status']): TicketStatus {
+  return status.toUpperCase() as TicketStatus;
+}
+
+export function mapPriority(priority: ZdTicket['priority']): TicketPriority | null {
+  return priority ? (priority.toUpperCase() as TicketPriority) : null;
+}
+
+export function mapTicketType(type: ZdTicket['type']): TicketType | null {
+  return type ? (type.toUpperCase() as TicketType) : null;
+}
+
+/** Only a given rating counts: `offered`/`unoffered` (asked, not answered) and no rating are all null. */
+export function mapSatisfaction(rating: ZdTicket['satisfaction_rating']): Ticket['satisfaction'] {
+  if (rating?.score === 'good') return 'GOOD';
+  if (rating?.score === 'bad') return 'BAD';
+  return null;
+}
+
+/** A ticket, with requester and assignee resolved from the users Zendesk returned (a deleted user → null). */
+export function mapTicket(ticket: ZdTicket, users: ReadonlyMap<number, ZdUser>): Ticket {
+  const person = (id: number | null) => {
+    const u = id === null ? undefined : users.get(id);
+    return u ? mapPerson(u) : null;
+  };
+  return {
+    id: String(ticket.id),
+    subject: ticket.subject ?? '',
+    status: mapStatus(ticket.status),
+    priority: mapPriority(ticket.priority),
+    type: mapTicketType(ticket.type),
+    requester: person(ticket.requester_id),
+    assignee: person(ticket.assignee_id),
+    createdAt: ticket.created_at,
+    updatedAt: ticket.updated_at,
+    satisfaction: mapSatisfaction(ticket.satisfaction_rating),
+  };
+}
+
+/** The ids of the users a set of tickets names, for one users/show_many or a check of a sideload. */
+export function referencedUserIds(tickets: readonly ZdTicket[]): number[] {
+  const ids = new Set<number>();
+  for (const t of tickets) {
+    if (t.requester_id !== null) ids.add(t.requester_id);
+    if (t.assignee_id !== null) ids.add(t.assignee_id);
+  }
+  return [...ids];
+}
+
+// ---- Assembling answers of several requests (kept here so loaders.ts never reads a vendor field) --------
+
+/** A ticket with the organization it belongs to, for flags that need the CRM account behind a ticket. */
+export type UrgentTicket = { ticket: Ticket; organizationId: string | null; crmAccountId: string | null };
+
+/** Tickets gathered from one or more search pages, with what was sideloaded alongside them. */
+export type TicketSet = {
+  tickets: ZdTicket[];
+  users: Map<number, ZdUser>;
+  organizations: Map<number, ZdOrganization>;
+  /** Matches Zendesk counted, also past the 1,000 that can be paged to. */
+  total: number;
+  truncated: boolean;
+};
+
+export function emptyTicketSet(): TicketSet {
+  return { tickets: [], users: new Map(), organizations: new Map(), total: 0, truncated: false };
+}
+
+export function searchTotal(page: ZdTicketSearch): number {
+  return page.count;
+}
+
+export function addSearchPage(set: TicketSet, page: ZdTicketSearch): void {
+  set.tickets.push(...page.results);
+  for (const u of page.users ?? []) set.users.set(u.id, u);
+  for (const o of page.organizations ?? []) set.organizations.set(o.id, o);
+}
+
+/** Several sets in one, each ticket once (offset pages can repeat a record when the index shifts), newest first. */
+export function mergeTicketSets(parts: TicketSet[]): TicketSet {
+  const merged = emptyTicketSet();
+  for (const p of parts) {
+    merged.tickets.push(...p.tickets);
+    for (const [k, v] of p.users) merged.users.set(k, v);
+    for (const [k, v] of p.organizations) merged.organizations.set(k, v);
+    merged.total += p.total;
+    merged.truncated ||= p.truncated;
+  }
+  merged.tickets = uniqueTickets(merged.tickets).sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+  return merged;
+}
+
+export function uniqueTickets(tickets: ZdTicket[]): ZdTicket[] {
+  const seen = new Set<number>();
+  return tickets.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+}
+
+/** The users the tickets name that the sideloads did not carry (normally none). */
+export function missingUserIds(set: TicketSet): number[] {
+  return referencedUserIds(set.tickets).filter((id) => !set.users.has(id));
+}
+
+export function addUsers(set: TicketSet, page: { users: ZdUser[] }): void {
+  for (const u of page.users) set.users.set(u.id, u);
+}
+
+/**
+ * Organizations found by external id, keyed by the account id that was asked for. Zendesk compares external
+ * ids case-insensitively, so the answer is matched back the same way; the first organization per account wins.
+ */
+export function organizationsByAccount(accountIds: readonly string[], organizations: ZdOrganization[]): Map<string, ZdOrganization> {
+  const asked = new Map(accountIds.map((id) => [id.toLowerCase(), id]));
+  const out = new Map<string, ZdOrganization>();
+  for (const org of organizations) {
+    const accountId = org.external_id ? asked.get(org.external_id.toLowerCase()) : undefined;
+    if (accountId && !out.has(accountId)) out.set(accountId, org);
+  }
+  return out;
+}
+
+export function organizationIds(orgs: Iterable<ZdOrganization>): number[] {
+  return [...new Set([...orgs].map((o) => o.id))];
+}
+
+/** One customer's support record: the organization and, newest first, its tickets from the set. */
+export function supportCustomers(orgs: Map<string, ZdOrganization>, set: TicketSet): Map<string, SupportCustomer> {
+  const byOrg = new Map<number, Ticket[]>();
+  for (const t of set.tickets) {
+    if (t.organization_id === null) continue;
+    const list = byOrg.get(t.organization_id) ?? [];
+    list.push(mapTicket(t, set.users));
+    byOrg.set(t.organization_id, list);
+  }
+  const out = new Map<string, SupportCustomer>();
+  for (const [accountId, org] of orgs) out.set(accountId, { organization: mapOrganization(org), tickets: byOrg.get(org.id) ?? [] });
+  return out;
+}
+
+export function urgentTickets(set: TicketSet): UrgentTicket[] {
+  return set.tickets.map((t) => {
+    const org = t.organization_id === null ? undefined : set.organizations.get(t.organization_id);
+    return {
+      ticket: mapTicket(t, set.users),
+      organizationId: t.organization_id === null ? null : String(t.organization_id),
+      crmAccountId: org ? mapOrganization(org).crmAccountId : null,
+    };
+  });
+}
+
+/** The link to the next cursor page, or null on the last one. */
+export function nextPageLink(page: ZdOrganizationsCursorPage): string | null {
+  return page.meta.has_more && page.links.next ? page.links.next : null;
+}
+
+export function mapOrganizationsPage(page: { organizations: ZdOrganization[] }): SupportOrganization[] {
+  return page.organizations.map(mapOrganization);
+}
+
+export function mapOrganizationSearch(page: ZdOrganizationSearch): SupportOrganization[] {
+  return page.results.map(mapOrganization);
+}

@@ -1,0 +1,101 @@
+import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
+import type { Fetched, SupportCustomer, SupportOrganization, Ticket, TicketStatus } from '../kit/domain.js';
+import { statusFromFetched } from '../kit/section-status.js';
+
+
+type Profile = Fetched<SupportCustomer>;
+
+const OPEN: ReadonlySet<TicketStatus> = new Set(['NEW', 'OPEN', 'PENDING', 'HOLD']);
+const PRIORITY_RANK = { URGENT: 0, HIGH: 1, NORMAL: 2, LOW: 3 } as const;
+
+export function isOpenTicket(t: Ticket): boolean {
+  return OPEN.has(t.status);
+}
+
+function countsOf(tickets: Ticket[]) {
+  const by = (s: TicketStatus) => tickets.filter((t) => t.status === s).length;
+  return {
+    new: by('NEW'),
+    open: by('OPEN'),
+    pending: by('PENDING'),
+    hold: by('HOLD'),
+    solved: by('SOLVED'),
+    closed: by('CLOSED'),
+    unsolved: tickets.filter(isOpenTicket).length,
+    urgentOpen: tickets.filter((t) => isOpenTicket(t) && t.priority === 'URGENT').length,
+    total: tickets.length,
+  };
+}
+
+/** The support desk's slice of the schema: ticket counts for everyone, the tickets themselves for some roles. */
+export const zendeskSchema: SourceSchema = {
+  typeDefs: /* GraphQL */ `
+    extend type Customer {
+      "The customer as the support desk (Zendesk) knows it."
+      support: SupportProfile @access(group: TICKET_COUNTS)
+    }
+
+    type SupportProfile {
+      status: SectionStatus!
+      organization: SupportOrganization!
+      counts: TicketCounts!
+      satisfaction: Satisfaction!
+      "Unsolved first (most urgent first), then the most recently updated."
+      tickets(openOnly: Boolean = false, first: Int = 25): [Ticket!] @access(group: TICKETS)
+    }
+
+    type SupportOrganization { id: ID! name: String! domains: [String!]! url: String! }
+
+    type TicketCounts { new: Int! open: Int! pending: Int! hold: Int! solved: Int! closed: Int! unsolved: Int! urgentOpen: Int! total: Int! }
+
+    type Satisfaction { good: Int! bad: Int! "Share of good ratings among rated tickets, 0 to 1." score: Float }
+
+    enum TicketStatus { NEW OPEN PENDING HOLD SOLVED CLOSED }
+    enum TicketPriority { URGENT HIGH NORMAL LOW }
+    enum TicketType { PROBLEM INCIDENT QUESTION TASK }
+
+    type Ticket {
+      id: ID!
+      subject: String!
+      status: TicketStatus!
+      priority: TicketPriority
+      type: TicketType
+      requester: Person
+      assignee: Person
+      createdAt: String!
+      updatedAt: String!
+      url: String!
+    }
+  `,
+  resolvers: {
+    Customer: {
+      support: (c: CustomerParent) => c.section('support'),
+    },
+    SupportProfile: {
+      status: (f: Profile) => statusFromFetched(f),
+      organization: (f: Profile) => f.value.organization,
+      counts: (f: Profile) => countsOf(f.value.tickets),
+      satisfaction: (f: Profile) => {
+        const good = f.value.tickets.filter((t) => t.satisfaction === 'GOOD').length;
+        const bad = f.value.tickets.filter((t) => t.satisfaction === 'BAD').length;
+        return { good, bad, score: good + bad ? Math.round((good / (good + bad)) * 100) / 100 : null };
+      },
+      tickets: (f: Profile, args: { openOnly: boolean; first: number }) =>
+        f.value.tickets
+          .filter((t) => !args.openOnly || isOpenTicket(t))
+          .sort(
+            (a, b) =>
+              Number(isOpenTicket(b)) - Number(isOpenTicket(a)) ||
+              (isOpenTicket(a) ? PRIORITY_RANK[a.priority ?? 'NORMAL'] - PRIORITY_RANK[b.priority ?? 'NORMAL'] : 0) ||
+              b.updatedAt.localeCompare(a.updatedAt),
+          )
+          .slice(0, Math.max(0, Math.min(args.first, 200))),
+    },
+    SupportOrganization: {
+      url: (o: SupportOrganization, _: unknown, ctx: SchemaContext) => ctx.deepLink('zendesk', 'Organization', o.id),
+    },
+    Ticket: {
+      url: (t: Ticket, _: unknown, ctx: SchemaContext) => ctx.deepLink('zendesk', 'Ticket', t.id),
+    },
+  },
+};

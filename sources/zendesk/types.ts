@@ -1,0 +1,120 @@
+/**
+ * Zod schemas of the Zendesk Support API payloads Panorama reads (shapes from Zendesk's published OpenAPI spec,
+ * `OrganizationObject`, `TicketObject`, `UserForAdmin`/`UserForEndUser`, `SearchResponse`, `Pagination`).
+ * Required fields are the ones mapping relies on, so a renamed or missing one is caught as INVALID_RESPONSE;
+ * everything else passes through untouched.
+ */
+import { z } from 'zod';
+
+export const zdOrganizationSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    // Required (nullable) on purpose: it is the link to the CRM account, and a silently missing key would make
+    // every customer look unlinked.
+    external_id: z.string().nullable(),
+    domain_names: z.array(z.string()).nullish(),
+    created_at: z.string(),
+  })
+  .passthrough();
+export type ZdOrganization = z.infer<typeof zdOrganizationSchema>;
+
+export const zdUserSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string().nullish(),
+  })
+  .passthrough();
+export type ZdUser = z.infer<typeof zdUserSchema>;
+
+export const ZD_TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
+export const ZD_TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const ZD_TICKET_TYPES = ['problem', 'incident', 'question', 'task'] as const;
+
+export const zdTicketSchema = z
+  .object({
+    id: z.number().int(),
+    subject: z.string().nullable(),
+    // With custom ticket statuses on, `status` still carries the status category, so the six values hold.
+    status: z.enum(ZD_TICKET_STATUSES),
+    priority: z.enum(ZD_TICKET_PRIORITIES).nullable(),
+    type: z.enum(ZD_TICKET_TYPES).nullable(),
+    requester_id: z.number().int().nullable(),
+    assignee_id: z.number().int().nullable(),
+    organization_id: z.number().int().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    // Absent when satisfaction ratings are off for the account.
+    satisfaction_rating: z.object({ score: z.string() }).passthrough().nullish(),
+  })
+  .passthrough();
+export type ZdTicket = z.infer<typeof zdTicketSchema>;
+
+/** Offset-paginated list fields (`OffsetPaginationObject`). */
+const offsetPage = {
+  next_page: z.string().nullable(),
+  previous_page: z.string().nullable(),
+  count: z.number().int(),
+};
+
+/** Cursor-paginated list fields (`Pagination`). */
+const cursorPage = {
+  meta: z.object({
+    has_more: z.boolean(),
+    after_cursor: z.string().nullable(),
+    before_cursor: z.string().nullable(),
+  }),
+  links: z.object({ next: z.string().nullable(), prev: z.string().nullable() }),
+};
+
+export const organizationResponseSchema = z.object({ organization: zdOrganizationSchema }).passthrough();
+
+export const organizationsCursorPageSchema = z
+  .object({ organizations: z.array(zdOrganizationSchema), ...cursorPage })
+  .passthrough();
+export type ZdOrganizationsCursorPage = z.infer<typeof organizationsCursorPageSchema>;
+
+/** show_many and organizations/search answer with the plain list (no pagination object is needed). */
+export const organizationsResponseSchema = z.object({ organizations: z.array(zdOrganizationSchema) }).passthrough();
+
+export const usersResponseSchema = z.object({ users: z.array(zdUserSchema) }).passthrough();
+
+/** tickets/show_many and organizations/:id/tickets, optionally with `include=users`. */
+export const ticketsResponseSchema = z
+  .object({ tickets: z.array(zdTicketSchema), users: z.array(zdUserSchema).optional() })
+  .passthrough();
+
+export const ticketsPageSchema = ticketsResponseSchema.extend(offsetPage);
+
+const searchEnvelope = {
+  ...offsetPage,
+  facets: z.unknown().optional(),
+  users: z.array(zdUserSchema).optional(),
+  organizations: z.array(zdOrganizationSchema).optional(),
+};
+
+/** GET /api/v2/search with `type:ticket` (every result is a ticket), sideloads `include=tickets(users,…)`. */
+export const ticketSearchSchema = z
+  .object({
+    results: z.array(zdTicketSchema.extend({ result_type: z.literal('ticket') })),
+    ...searchEnvelope,
+  })
+  .passthrough();
+export type ZdTicketSearch = z.infer<typeof ticketSearchSchema>;
+
+/** GET /api/v2/search with `type:organization`. */
+export const organizationSearchSchema = z
+  .object({
+    results: z.array(zdOrganizationSchema.extend({ result_type: z.literal('organization') })),
+    ...searchEnvelope,
+  })
+  .passthrough();
+export type ZdOrganizationSearch = z.infer<typeof organizationSearchSchema>;
+
+/** The error bodies Zendesk sends: `{error, description}`, `{error: {title, message}}` or `{errors: [{code, title}]}`. */
+export const zdErrorBodySchema = z.union([
+  z.object({ error: z.string(), description: z.string().optional() }).passthrough(),
+  z.object({ error: z.object({ title: z.string(), message: z.string().optional() }).passthrough() }).passthrough(),
+  z.object({ errors: z.array(z.object({ code: z.string(), title: z.string().optional() }).passthrough()) }).passthrough(),
+]);

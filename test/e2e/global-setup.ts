@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+    sandboxOrigin: string;
+  }
+}
+
+/**
+ * Builds the app once and starts it exactly as `npm start` does — sandbox process first, then the app — on
+ * free ports, for the browser tests.
+ */
+export default async function setup(project: TestProject) {
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  const { child, output } = await startProcess(
+    ['--import', 'tsx', 'app/server/start.ts'],
+    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300' }),
+    /Panorama is running on/,
+  );
+  const sandboxLine = output.find((l) => l.includes('on the built-in sandbox'));
+  project.provide('baseURL', `http://127.0.0.1:${port}`);
+  project.provide('sandboxOrigin', sandboxLine?.match(/\((http:[^)]+)\)/)?.[1] ?? `http://127.0.0.1:${sandboxPort}`);
+  return async () => {
+    await stopProcess(child);
+  };
+}

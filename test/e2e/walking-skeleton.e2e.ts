@@ -1,0 +1,76 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+
+const baseURL = inject('baseURL');
+const sandboxOrigin = inject('sandboxOrigin');
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+describe('a support rep looks up a customer', () => {
+  it('signs in, searches, opens the customer and sees all four systems with their provenance', async () => {
+    await page.goto(baseURL);
+    expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(1);
+    await signInAs(page, baseURL, 'Riley');
+
+    await page.getByLabel('Find a customer').fill("O'Brien");
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=O/);
+    const result = page.getByRole('link', { name: "O'Brien & Sons" });
+    expect(await result.count()).toBe(1);
+    await result.click();
+    await page.waitForURL(/\/customers\/001/);
+
+    await expect(page.getByRole('heading', { level: 1, name: "O'Brien & Sons" }).isVisible()).resolves.toBe(true);
+    for (const [testId, system] of [
+      ['section-crm', 'Salesforce'],
+      ['section-accounting', 'QuickBooks'],
+      ['section-projects', 'Asana'],
+      ['section-support', 'Zendesk'],
+    ] as const) {
+      const section = page.getByTestId(testId);
+      await expect(section.isVisible()).resolves.toBe(true);
+      expect(await section.textContent()).toContain(`From ${system}`);
+      expect(await section.getAttribute('data-state')).toMatch(/^(LIVE|CACHED)$/);
+    }
+    // the CRM section lists contacts; the support rep sees billing standing but no amounts
+    expect(await page.getByTestId('section-crm').getByText('Primary').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('section-accounting').textContent()).toMatch(/good standing|Overdue|No invoices/);
+    expect(await page.getByTestId('section-accounting').textContent()).not.toContain('$');
+    await screenshot(page, 'support-customer-page');
+  });
+
+  it('keeps the page when one system fails, and says which one and why', async () => {
+    await fetch(`${sandboxOrigin}/__sandbox/faults/quickbooks`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 503 }),
+    });
+    await signInAs(page, baseURL, 'Dana');
+    await page.getByLabel('Find a customer').fill('Natural');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: '100% Natural Foods' }).click();
+    await page.waitForURL(/\/customers\/001/);
+    // The page refreshes past the cache, so the fault is seen even if another test loaded this customer.
+    await page.getByRole('button', { name: 'Refresh from all systems' }).click();
+    await page.waitForLoadState('networkidle');
+    const billing = page.getByTestId('section-accounting');
+    expect(await billing.getAttribute('data-state')).toMatch(/^(FAILED|STALE)$/);
+    expect(await billing.textContent()).toMatch(/QuickBooks/);
+    for (const ok of ['section-crm', 'section-projects', 'section-support']) {
+      expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED)$/);
+    }
+    await screenshot(page, 'finance-quickbooks-down');
+  });
+});

@@ -1,0 +1,41 @@
+import { createInProcessSandbox, type InProcessSandbox } from '../../sources/sandbox/in-process.js';
+import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
+import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
+import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
+import type { Viewer } from '../../graphql/viewer.js';
+import type { Role } from '../../graphql/policy.js';
+
+export type Harness = { sandbox: InProcessSandbox; runtime: SourcesRuntime; yoga: PanoramaYoga };
+
+/** The whole server in-process: the sandbox behind msw, real clients, the real schema. */
+export function createHarness(opts: { size?: number; seed?: number; today?: string } = {}): Harness {
+  const sandbox = createInProcessSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, today: opts.today ?? '2026-11-27' });
+  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin });
+  const yoga = createPanoramaYoga(runtime);
+  return { sandbox, runtime, yoga };
+}
+
+export function viewerFor(role: Role): Viewer {
+  const u = DEMO_USERS.find((d) => d.role === role)!;
+  return { id: u.id, name: u.name, email: u.email, role };
+}
+
+export type GqlResult<T = Record<string, unknown>> = {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+};
+
+export async function gql<T = Record<string, any>>(
+  h: Harness,
+  viewer: Viewer | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlResult<T>> {
+  const res = await h.yoga.fetch(
+    'http://yoga/graphql',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },
+    { viewer },
+  );
+  return { status: res.status, ...((await res.json()) as Omit<GqlResult<T>, 'status'>) };
+}
