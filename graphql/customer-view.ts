@@ -1,11 +1,12 @@
 import type {
   CustomerParent,
+  LinkRule,
   LoadersByCategory,
   SectionByCategory,
   SourceCategory,
   SourceLink,
 } from '../sources/kit/contract.js';
-import type { CrmCustomer, Fetched } from '../sources/kit/domain.js';
+import type { CrmCustomer, Fetched, Project, ProjectsCustomer } from '../sources/kit/domain.js';
 import { SourceError, isSourceError, sourceName, type SourceId } from '../sources/kit/errors.js';
 import {
   statusFromError,
@@ -14,6 +15,7 @@ import {
   type SectionStatus,
 } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
+import { linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedSystem } from './identity.js';
 
 const SOURCE_OF: Record<SourceCategory, SourceId> = {
   crm: 'salesforce',
@@ -22,8 +24,20 @@ const SOURCE_OF: Record<SourceCategory, SourceId> = {
   support: 'zendesk',
 };
 
+const ENTITY_OF: Record<LinkedSystem, string> = { quickbooks: 'Customer', zendesk: 'Organization', asana: 'Project' };
+
 /** Salesforce record ids: 15 case-sensitive or 18 case-safe characters. The CRM account id is the customer id. */
 export const CUSTOMER_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** How one system is tied to this customer. */
+export type SystemLink = {
+  source: LinkedSystem;
+  state: LinkState;
+  /** Records linked by exact id. */
+  exactIds: string[];
+  /** Heuristic matches: the probable links, or the ambiguous candidates. */
+  candidates: Candidate[];
+};
 
 /**
  * One customer as this request sees it: the CRM account is the customer; every other system is reached through
@@ -35,6 +49,7 @@ export class CustomerView implements CustomerParent {
   knownName: string | null = null;
   readonly #ctx: PanoramaContext;
   readonly #loaders: LoadersByCategory;
+  readonly #links = new Map<LinkedSystem, Promise<SystemLink>>();
 
   constructor(id: string, ctx: PanoramaContext, loaders: LoadersByCategory) {
     this.id = id;
@@ -55,41 +70,83 @@ export class CustomerView implements CustomerParent {
     return this.#loaders.crm.customer.load(this.id);
   }
 
+  async #accountKey(): Promise<AccountKey> {
+    const crm = (await this.crm()).value;
+    return { id: this.id, name: crm.account.name, website: crm.account.website, emails: crm.contacts.map((c) => c.email) };
+  }
+
+  /** The link to one system: exact id first; heuristics only where no exact link exists. */
+  link(source: LinkedSystem): Promise<SystemLink> {
+    let p = this.#links.get(source);
+    if (!p) {
+      p = this.#resolveLink(source);
+      this.#links.set(source, p);
+    }
+    return p;
+  }
+
+  async #resolveLink(source: LinkedSystem): Promise<SystemLink> {
+    const heuristics = async (exactIds: string[]): Promise<SystemLink> => {
+      const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity()]);
+      const all = source === 'quickbooks' ? matcher.quickbooks(key) : source === 'zendesk' ? matcher.zendesk(key) : matcher.asana(key);
+      const candidates = all.filter((c) => !exactIds.includes(c.recordId));
+      const state = exactIds.length ? 'EXACT' : linkState(source, false, candidates);
+      return { source, state, exactIds, candidates };
+    };
+    if (source === 'quickbooks') {
+      let crm: Fetched<CrmCustomer>;
+      try {
+        crm = await this.crm();
+      } catch (e) {
+        throw new SourceError('quickbooks', isSourceError(e) && e.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'UNAVAILABLE', 'accounting link unknown: CRM failed', {
+          cause: e,
+          userMessage: `QuickBooks figures can't be matched to this customer while Salesforce (which holds the link) is unavailable.`,
+        });
+      }
+      const id = crm.value.account.accountingCustomerId;
+      return id ? { source, state: 'EXACT', exactIds: [id], candidates: [] } : heuristics([]);
+    }
+    if (source === 'zendesk') {
+      const support = await this.#loaders.support.forAccount.load(this.id);
+      if (support.value) return { source, state: 'EXACT', exactIds: [support.value.organization.id], candidates: [] };
+      return this.#orExact(source, heuristics([]));
+    }
+    const projects = await this.#loaders.projects.forAccount.load(this.id);
+    const exactIds = projects.value.projects.map((p) => p.id);
+    // Projects named after the customer but without the account field are probable, also beside exact ones.
+    return this.#orExact(source, heuristics(exactIds), exactIds);
+  }
+
+  /** Heuristics need the CRM's name: while it is down, a system keeps only what its exact link found. */
+  async #orExact(source: LinkedSystem, p: Promise<SystemLink>, exactIds: string[] = []): Promise<SystemLink> {
+    try {
+      return await p;
+    } catch {
+      return { source, state: exactIds.length ? 'EXACT' : 'NONE', exactIds, candidates: [] };
+    }
+  }
+
   /** The links to each system, strongest rule first. A system that fails contributes no link, never an error. */
   async links(): Promise<SourceLink[]> {
     const deep = this.#ctx.deepLink;
     const links: SourceLink[] = [{ source: 'salesforce', recordId: this.id, rule: 'EXACT_ID', confidence: 1, url: deep('salesforce', 'Account', this.id) }];
-    const [qbo, projects, support] = await Promise.allSettled([
-      this.accountingId(),
-      this.#loaders.projects.forAccount.load(this.id),
-      this.#loaders.support.forAccount.load(this.id),
-    ]);
-    if (qbo.status === 'fulfilled' && qbo.value) {
-      links.push({ source: 'quickbooks', recordId: qbo.value, rule: 'EXACT_ID', confidence: 1, url: deep('quickbooks', 'Customer', qbo.value) });
-    }
-    if (projects.status === 'fulfilled') {
-      for (const p of projects.value.value.projects) {
-        links.push({ source: 'asana', recordId: p.id, rule: 'EXACT_ID', confidence: 1, url: deep('asana', 'Project', p.id) });
+    const systems = await Promise.allSettled((['quickbooks', 'asana', 'zendesk'] as const).map((s) => this.link(s)));
+    for (const r of systems) {
+      if (r.status !== 'fulfilled') continue;
+      const l = r.value;
+      const entity = ENTITY_OF[l.source];
+      for (const id of l.exactIds) links.push({ source: l.source, recordId: id, rule: 'EXACT_ID', confidence: 1, url: deep(l.source, entity, id) });
+      if (l.state === 'PROBABLE' || (l.source === 'asana' && l.candidates.length)) {
+        for (const c of l.candidates) links.push({ source: l.source, recordId: c.recordId, rule: ruleOf(c), confidence: c.confidence, url: deep(l.source, entity, c.recordId) });
       }
-    }
-    if (support.status === 'fulfilled' && support.value.value) {
-      const org = support.value.value.organization;
-      links.push({ source: 'zendesk', recordId: org.id, rule: 'EXACT_ID', confidence: 1, url: deep('zendesk', 'Organization', org.id) });
     }
     return links;
   }
 
-  /** The accounting customer id the CRM account holds (the exact link rule). */
-  async accountingId(): Promise<string | null> {
-    try {
-      return (await this.crm()).value.account.accountingCustomerId;
-    } catch (e) {
-      const why = isSourceError(e) ? e : null;
-      throw new SourceError('quickbooks', why?.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'UNAVAILABLE', 'accounting link unknown: CRM failed', {
-        cause: e,
-        userMessage: `QuickBooks figures can't be matched to this customer while Salesforce (which holds the link) is unavailable.`,
-      });
-    }
+  /** Candidates a person has to choose between, per system. */
+  async ambiguities(): Promise<SystemLink[]> {
+    const systems = await Promise.allSettled((['quickbooks', 'zendesk'] as const).map((s) => this.link(s)));
+    return systems.flatMap((r) => (r.status === 'fulfilled' && r.value.state === 'AMBIGUOUS' ? [r.value] : []));
   }
 
   async section<C extends SourceCategory>(category: C): Promise<SectionByCategory[C] | null> {
@@ -97,39 +154,76 @@ export class CustomerView implements CustomerParent {
     return out as SectionByCategory[C] | null;
   }
 
+  /** The rule that tied a section's records to the customer (exact, or the heuristic of a probable link). */
+  async sectionLink(category: SourceCategory): Promise<{ rule: LinkRule; confidence: number } | null> {
+    if (category === 'crm') return { rule: 'EXACT_ID', confidence: 1 };
+    const l = await this.link(SOURCE_OF[category] as LinkedSystem);
+    if (l.state === 'EXACT') return { rule: 'EXACT_ID', confidence: 1 };
+    const best = l.candidates[0];
+    return l.state === 'PROBABLE' && best ? { rule: ruleOf(best), confidence: best.confidence } : null;
+  }
+
   async #section(category: SourceCategory): Promise<SectionByCategory[SourceCategory] | null> {
     switch (category) {
       case 'crm':
         return this.crm();
       case 'accounting': {
-        const id = await this.accountingId();
+        const l = await this.link('quickbooks');
+        const id = l.state === 'EXACT' ? l.exactIds[0] : l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
         return id ? this.#loaders.accounting.customer.load(id) : null;
       }
       case 'projects': {
-        const projects = await this.#loaders.projects.forAccount.load(this.id);
-        return projects.value.projects.length ? projects : null;
+        const exact = await this.#loaders.projects.forAccount.load(this.id);
+        const l = await this.link('asana');
+        const probable = l.candidates.length ? await this.#loaders.projects.projects.loadMany(l.candidates.map((c) => c.recordId)) : [];
+        const extra = probable.filter((p): p is Fetched<Project> => !(p instanceof Error));
+        const all: ProjectsCustomer = { projects: [...exact.value.projects, ...extra.map((p) => p.value)] };
+        return all.projects.length ? { value: all, freshness: exact.freshness } : null;
       }
       case 'support': {
-        const support = await this.#loaders.support.forAccount.load(this.id);
-        return support.value ? (support as SectionByCategory['support']) : null;
+        const l = await this.link('zendesk');
+        if (l.state === 'EXACT') return this.#loaders.support.forAccount.load(this.id) as Promise<SectionByCategory['support']>;
+        const id = l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
+        if (!id) return null;
+        const s = await this.#loaders.support.forOrganization.load(id);
+        return s.value ? (s as SectionByCategory['support']) : null;
       }
     }
   }
 
-  /** Each section's provenance: live, cached, stale, failed with the reason, or not linked. */
-  async sectionStatuses(): Promise<SectionStatus[]> {
+  /** Each section's provenance: live, cached, stale, failed with the reason, or not linked (or ambiguous). */
+  async sectionStatuses(): Promise<(SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null })[]> {
     const categories: SourceCategory[] = ['crm', 'accounting', 'projects', 'support'];
     return Promise.all(
       categories.map(async (category) => {
         const source = SOURCE_OF[category];
         try {
           const fetched = await this.#section(category);
-          return fetched ? statusFromFetched(fetched) : statusNotLinked(source);
+          const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
+          if (fetched) return { ...statusFromFetched(fetched), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null };
+          return { ...(await this.#notLinked(source)), linkRule: null, linkConfidence: null };
         } catch (e) {
-          return statusFromError(source, e);
+          return { ...statusFromError(source, e), linkRule: null, linkConfidence: null };
         }
       }),
     );
+  }
+
+  async #notLinked(source: SourceId): Promise<SectionStatus> {
+    if (source === 'quickbooks' || source === 'zendesk') {
+      const l = await this.link(source).catch(() => null);
+      if (l?.state === 'AMBIGUOUS') {
+        return {
+          ...statusNotLinked(source),
+          state: 'AMBIGUOUS',
+          code: 'AMBIGUOUS',
+          message: `${l.candidates.length} ${sourceName(source)} records could be this customer (${l.candidates
+            .map((c) => c.name)
+            .join('; ')}). Panorama shows none of them until an admin confirms which one is right.`,
+        };
+      }
+    }
+    return statusNotLinked(source);
   }
 
   /** The name people know the customer by: the CRM's, or another system's while the CRM is down. */
@@ -141,5 +235,35 @@ export class CustomerView implements CustomerParent {
       const support = await this.#loaders.support.forAccount.load(this.id).catch(() => null);
       return support?.value?.organization.name ?? `Customer ${this.id} (${sourceName('salesforce')} unavailable)`;
     }
+  }
+
+  /** The sections that loaded (null where a system failed or is not linked), for flags, timeline and health. */
+  async loadedSections(): Promise<{ [K in SourceCategory]: SectionByCategory[K]['value'] | null } & { missing: SourceId[]; accountingExact: boolean }> {
+    const [crm, accounting, projects, support] = await Promise.allSettled([
+      this.#section('crm'),
+      this.#section('accounting'),
+      this.#section('projects'),
+      this.#section('support'),
+    ]);
+    const value = <T>(r: PromiseSettledResult<Fetched<T> | null>): T | null => (r.status === 'fulfilled' && r.value ? r.value.value : null);
+    const missing = (
+      [
+        ['salesforce', crm],
+        ['quickbooks', accounting],
+        ['asana', projects],
+        ['zendesk', support],
+      ] as const
+    )
+      .filter(([, r]) => r.status === 'rejected')
+      .map(([s]) => s);
+    const qbo = await this.link('quickbooks').catch(() => null);
+    return {
+      crm: value(crm as PromiseSettledResult<Fetched<CrmCustomer> | null>),
+      accounting: value(accounting as PromiseSettledResult<SectionByCategory['accounting'] | null>),
+      projects: value(projects as PromiseSettledResult<SectionByCategory['projects'] | null>),
+      support: value(support as PromiseSettledResult<SectionByCategory['support'] | null>),
+      missing,
+      accountingExact: qbo?.state === 'EXACT',
+    };
   }
 }

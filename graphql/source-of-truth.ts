@@ -1,5 +1,6 @@
 import type { AccountingCustomer, Address, CrmCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
+import { domainOf } from '../sources/kit/names.js';
 
 /**
  * The one table that names the system of record for each field group. A mastered value is always shown from its
@@ -61,13 +62,6 @@ export function sameAddress(a: Address, b: Address): boolean {
     norm(a.postalCode).replace(/\s/g, '') === norm(b.postalCode).replace(/\s/g, '') &&
     country(a.country) === country(b.country)
   );
-}
-
-export function domainOf(urlOrEmail: string | null | undefined): string | null {
-  if (!urlOrEmail) return null;
-  const s = urlOrEmail.trim().toLowerCase();
-  const host = s.includes('@') ? s.split('@').pop()! : s.replace(/^[a-z]+:\/\//, '').split('/')[0]!;
-  return host.replace(/^www\./, '') || null;
 }
 
 export type LinkedRecords = {

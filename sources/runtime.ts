@@ -87,11 +87,11 @@ function notConfigured<C extends SourceCategory>(id: SourceId, category: C): Loa
   const fail = () => Promise.reject(err());
   const loader = { load: fail, loadMany: (ids: readonly string[]) => Promise.resolve(ids.map(err)), clear: () => loader, clearAll: () => loader, prime: () => loader };
   const byCategory = {
-    crm: { customer: loader, searchAccounts: fail },
-    accounting: { customer: loader, searchCustomers: fail },
-    projects: { forAccount: loader },
-    support: { forAccount: loader, searchOrganizations: fail },
-  };
+    crm: { customer: loader, searchAccounts: fail, accountsByOwnerEmail: fail, accountIndex: fail },
+    accounting: { customer: loader, searchCustomers: fail, customerIndex: fail, overdueInvoices: fail, invoicesByNumber: fail },
+    projects: { forAccount: loader, projectIndex: fail, projects: loader },
+    support: { forAccount: loader, forOrganization: loader, searchOrganizations: fail, organizationIndex: fail, urgentOpenTickets: fail, ticket: fail },
+  } satisfies { [K in SourceCategory]: Record<keyof LoadersByCategory[K], unknown> };
   return byCategory[category] as unknown as LoadersByCategory[C];
 }
 

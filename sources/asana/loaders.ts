@@ -150,5 +150,23 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
     { cache: false },
   );
 
-  return { forAccount, projectIndex: readIndex };
+  // Projects by gid: the probable links found by name in the index, loaded like the linked ones.
+  const projects = kit.loader<Project>(
+    'project',
+    async (gids, signal) => {
+      const valid = gids.filter((g) => /^\d{1,30}$/.test(g));
+      const loaded = await loadProjects(valid, signal);
+      const rows = new Map((await readIndex()).value.map((r) => [r.id, r]));
+      const day = today();
+      return new Map(
+        [...loaded].map(([gid, found]): [string, Project] => [
+          gid,
+          toProject(found.project, found.tasks, { rule, today: day, crmAccountId: rows.get(gid)?.crmAccountId ?? null }),
+        ]),
+      );
+    },
+    { forceRefresh: opts.forceRefresh },
+  );
+
+  return { forAccount, projectIndex: readIndex, projects };
 }

@@ -5,7 +5,8 @@ import type { AsanaBatchAction, AsanaBatchResult, AsanaCustomFieldValue, AsanaIn
 export type AccountFieldRule = { name: string; gid: string | null };
 
 /** A row of the project index: just enough to link a project to a customer and to guess links by name. */
-export type ProjectIndexRow = Pick<Project, 'id' | 'name' | 'crmAccountId' | 'archived' | 'createdAt'>;
+export type { ProjectIndexRow } from '../kit/domain.js';
+import type { ProjectIndexRow } from '../kit/domain.js';
 
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 

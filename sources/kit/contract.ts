@@ -5,11 +5,17 @@ import type {
   AccountingCustomer,
   AccountingCustomerRecord,
   CrmAccount,
+  CrmAccountIndexEntry,
   CrmCustomer,
   Fetched,
+  Invoice,
+  Project,
+  ProjectIndexRow,
   ProjectsCustomer,
   SupportCustomer,
   SupportOrganization,
+  UrgentTicket,
+  UrgentTickets,
 } from './domain.js';
 import type { SourceError, SourceId } from './errors.js';
 import type { SourceKit } from './source-kit.js';
@@ -48,19 +54,41 @@ export type RegisterEntry = {
 export type CrmLoaders = {
   customer: DataLoader<string, Fetched<CrmCustomer>>;
   searchAccounts: (text: string, limit: number) => Promise<Fetched<CrmAccount[]>>;
+  /** Accounts owned by the CRM user with this e-mail. */
+  accountsByOwnerEmail: (email: string) => Promise<Fetched<CrmAccount[]>>;
+  /** Every account (id, name, website, accounting id): the basis of link rules and review. */
+  accountIndex: () => Promise<Fetched<CrmAccountIndexEntry[]>>;
 };
 export type AccountingLoaders = {
   customer: DataLoader<string, Fetched<AccountingCustomer>>;
   searchCustomers: (text: string, limit: number) => Promise<Fetched<AccountingCustomerRecord[]>>;
+  /** Every accounting customer, for link rules and review. */
+  customerIndex: () => Promise<Fetched<AccountingCustomerRecord[]>>;
+  /** Every invoice with an open balance past its due date. */
+  overdueInvoices: (today?: string) => Promise<Fetched<Invoice[]>>;
+  /** Invoices whose number is exactly this (for search by invoice number). */
+  invoicesByNumber: (number: string) => Promise<Fetched<Invoice[]>>;
 };
 export type ProjectsLoaders = {
   /** Projects whose account custom field holds this CRM account id. */
   forAccount: DataLoader<string, Fetched<ProjectsCustomer>>;
+  /** Every project with the account id its field holds (or null). */
+  projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
+  /** Projects by id, with milestones and task counts (for probable links found by the index). */
+  projects: DataLoader<string, Fetched<Project>>;
 };
 export type SupportLoaders = {
   /** The organization whose external id is this CRM account id, with its tickets. */
   forAccount: DataLoader<string, Fetched<SupportCustomer | null>>;
+  /** An organization by its own id, with its tickets (for probable links found by the index). */
+  forOrganization: DataLoader<string, Fetched<SupportCustomer | null>>;
   searchOrganizations: (text: string, limit: number) => Promise<Fetched<SupportOrganization[]>>;
+  /** Every organization (id, name, CRM account id, domains). */
+  organizationIndex: () => Promise<Fetched<SupportOrganization[]>>;
+  /** Open urgent tickets across all organizations. */
+  urgentOpenTickets: () => Promise<Fetched<UrgentTickets>>;
+  /** A ticket by its id, with its organization (for search by ticket id). */
+  ticket: (id: string) => Promise<Fetched<UrgentTicket | null>>;
 };
 
 export type LoadersByCategory = {

@@ -56,6 +56,9 @@ export type CrmOpportunity = {
 
 export type CrmCustomer = { account: CrmAccount; contacts: CrmContact[]; opportunities: CrmOpportunity[] };
 
+/** One row of the CRM's account index, for link rules and review. */
+export type CrmAccountIndexEntry = Pick<CrmAccount, 'id' | 'name' | 'website' | 'accountingCustomerId'>;
+
 // ---- Accounting -----------------------------------------------------------------------------------
 export type InvoiceStatus = 'DRAFT' | 'SENT' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
 
@@ -133,6 +136,9 @@ export type Project = {
 
 export type ProjectsCustomer = { projects: Project[] };
 
+/** One row of the projects index, for link rules and review. */
+export type ProjectIndexRow = Pick<Project, 'id' | 'name' | 'crmAccountId' | 'archived' | 'createdAt'>;
+
 // ---- Support --------------------------------------------------------------------------------------
 export type TicketStatus = 'NEW' | 'OPEN' | 'PENDING' | 'HOLD' | 'SOLVED' | 'CLOSED';
 export type TicketPriority = 'URGENT' | 'HIGH' | 'NORMAL' | 'LOW';
@@ -161,6 +167,10 @@ export type SupportOrganization = {
 };
 
 export type SupportCustomer = { organization: SupportOrganization; tickets: Ticket[] };
+
+/** An urgent open ticket with the organization (and CRM account) it belongs to. */
+export type UrgentTicket = { ticket: Ticket; organizationId: string | null; crmAccountId: string | null };
+export type UrgentTickets = { tickets: UrgentTicket[]; total: number; truncated: boolean };
 
 // ---- Provenance -----------------------------------------------------------------------------------
 /** Where a piece of data came from and how old it is; every section carries one. */

@@ -1,7 +1,7 @@
 import type { Fetched, Freshness } from './domain.js';
 import { isSourceError, sourceName, type SourceErrorCode, type SourceId } from './errors.js';
 
-export type SectionState = 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'FORBIDDEN';
+export type SectionState = 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
 
 /** What the UI shows next to every section: where the data came from, how old it is, and what went wrong. */
 export type SectionStatus = {
@@ -12,7 +12,7 @@ export type SectionStatus = {
   fromCache: boolean;
   stale: boolean;
   message: string | null;
-  code: SourceErrorCode | 'NOT_LINKED' | 'FORBIDDEN' | null;
+  code: SourceErrorCode | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN' | null;
 };
 
 function ageOf(fetchedAt: string, now: number): number {

@@ -53,6 +53,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     customer: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     search: { ttlMs: 30 * SECOND, swrMs: MINUTE, maxStaleMs: 10 * MINUTE },
+    invoiceNumber: { ttlMs: 30 * SECOND, swrMs: MINUTE, maxStaleMs: 10 * MINUTE },
     customerIndex: { ttlMs: 10 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
     overdueInvoices: { ttlMs: 5 * MINUTE, swrMs: 10 * MINUTE, maxStaleMs: HOUR },
   },

@@ -5,7 +5,7 @@ import { SourceError } from '../kit/errors.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type QuickbooksClient } from './client.server.js';
 import { assembleCustomers, isoDay, mapCustomer, mapInvoice } from './mapping.js';
-import { dateLiteral, idList, invalidIdError, isQboId, likeContains } from './query-text.js';
+import { dateLiteral, idList, invalidIdError, isQboId, likeContains, quote } from './query-text.js';
 import type { BatchQuery, QboCustomer, QboInvoice, QboPayment } from './types.js';
 
 /** Customer ids per batch request: three IN lists of this many ids stay far below QBO's query length limit. */
@@ -126,5 +126,19 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
     );
   };
 
-  return { customer, searchCustomers, customerIndex, overdueInvoices };
+  const invoicesByNumber = async (number: string): Promise<Fetched<Invoice[]>> => {
+    const n = number.trim().replace(/^#/, '');
+    if (!n || n.length > 21) throw new SourceError('quickbooks', 'BAD_REQUEST', 'An invoice number has 1 to 21 characters');
+    return kit.read(
+      'invoiceNumber',
+      n,
+      async () => {
+        const rows = await kit.upstream('invoiceNumber', (signal) => client.query('Invoice', `WHERE DocNumber = ${quote(n)} MAXRESULTS 10`, signal));
+        return rows.map((inv) => mapInvoice(inv, today()));
+      },
+      read,
+    );
+  };
+
+  return { customer, searchCustomers, customerIndex, overdueInvoices, invoicesByNumber };
 }

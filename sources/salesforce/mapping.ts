@@ -25,7 +25,8 @@ export const SALESFORCE_TRANSFORMS = [
 ];
 
 /** The slice of an account the identity heuristics need (website domain, legal name, accounting id). */
-export type CrmAccountIndexEntry = Pick<CrmAccount, 'id' | 'name' | 'website' | 'accountingCustomerId'>;
+export type { CrmAccountIndexEntry } from '../kit/domain.js';
+import type { CrmAccountIndexEntry } from '../kit/domain.js';
 
 const blank = (s: string | null | undefined): string | null => {
   const t = s?.trim();

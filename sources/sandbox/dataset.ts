@@ -1,5 +1,6 @@
 import { Faker, en } from '@faker-js/faker';
 import { ASANA_WORKSPACE_GID, QBO_REALM_ID } from './constants.js';
+import { normaliseCompanyName } from '../kit/names.js';
 import { DEMO_USERS } from './demo-users.js';
 import type {
   AsanaCompact,
@@ -50,19 +51,7 @@ export const TRICKY_NAMES = [
   "Zoë's Bakery & Café",
 ];
 
-const LEGAL_SUFFIXES = /\b(inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|plc|group|the)\b\.?/g;
-
-/** The normalised legal name used by the sandbox to keep generated names distinct (mirrors the app's rule). */
-export function normaliseCompanyName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(LEGAL_SUFFIXES, ' ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+export { normaliseCompanyName };
 
 const INDUSTRIES = ['Technology', 'Manufacturing', 'Retail', 'Healthcare', 'Finance', 'Education', 'Hospitality', 'Construction', 'Media'];
 const TIERS = ['Gold', 'Silver', 'Bronze'];
@@ -447,12 +436,17 @@ export function generateWorld(opts: DatasetOptions = {}): World {
         if (completedAt) completedMilestones.push({ id: mGid, at: completedAt });
       }
       const nTasks = int(3, 8);
+      const projectTasks: AsanaTask[] = [];
       for (let k = 0; k < nTasks; k++) {
         const tDue = dayBetween(pCreated, due);
-        const done = tDue < today - 7 * DAY ? chance(0.9) : chance(0.2);
-        world.asana.tasks.push(
-          task(asanaGid(), f.helpers.arrayElement(TASK_NAMES), 'default_task', projCompact, tDue, done ? timeOn(Math.min(tDue, today - DAY)) : null, pCreated),
-        );
+        const drawnDone = tDue < today - 7 * DAY ? chance(0.9) : chance(0.2);
+        // A project whose milestones are all done is complete, and so is every task in it. The draws stay the
+        // same (the rest of the world does not move); a task completed only because its project is gets noon of
+        // its due day (at the latest yesterday), clamped below to the project's completion.
+        const completedAt = drawnDone ? timeOn(Math.min(tDue, today - DAY)) : allDone ? Math.min(tDue, today - DAY) + 12 * 3_600_000 : null;
+        const record = task(asanaGid(), f.helpers.arrayElement(TASK_NAMES), 'default_task', projCompact, tDue, completedAt, pCreated);
+        projectTasks.push(record);
+        world.asana.tasks.push(record);
       }
       const color: AsanaStatus['color'] = allDone ? 'complete' : t.hasOverdue && chance(0.3) ? 'blue' : f.helpers.weightedArrayElement([
         { weight: 6, value: 'green' as const },
@@ -462,8 +456,13 @@ export function generateWorld(opts: DatasetOptions = {}): World {
       project.current_status = statusUpdate(color, pCreated);
       project.current_status_update = { gid: project.current_status.gid, resource_type: 'status_update', title: project.current_status.title, resource_subtype: 'project_status_update' };
       if (allDone) {
+        const completedMs = timeOn(Math.min(today - DAY, due));
         project.completed = true;
-        project.completed_at = isoZ(timeOn(Math.min(today - DAY, due)));
+        project.completed_at = isoZ(completedMs);
+        // no task of a complete project is completed after the project itself
+        for (const pt of projectTasks) {
+          if (pt.completed_at && Date.parse(pt.completed_at) > completedMs) pt.completed_at = isoZ(completedMs);
+        }
       }
       projects.push(project);
       if (byName) manifest.heuristicLinks.push({ accountId, system: 'asana', recordId: gid, rule: 'NAME' });
@@ -570,8 +569,6 @@ export function generateWorld(opts: DatasetOptions = {}): World {
       });
       customer.Balance = money(world.quickbooks.invoices.filter((v) => v.CustomerRef.value === customer.Id).reduce((s, v) => s + v.Balance, 0));
       customer.BalanceWithJobs = customer.Balance;
-    } else {
-      manifest.unlinked.push({ system: 'salesforce', recordId: accountId });
     }
 
     // ---- Zendesk ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { SANDBOX_PREFIXES, sandboxHandlers } from './handlers.js';
 import { faultApplies } from './router.js';
 import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
 
-const envSchema = z.object({
+export const envSchema = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SEED: z.coerce.number().int().default(DEFAULT_SEED),
@@ -23,12 +23,19 @@ const envSchema = z.object({
     .optional()
     .transform((s, ctx) => {
       if (!s) return {};
-      try {
-        return z.record(z.enum(SOURCE_IDS), faultSchema.partial()).parse(JSON.parse(s));
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `must be JSON like {"quickbooks":{"latencyMs":200}}: ${(e as Error).message.slice(0, 200)}` });
+      const fail = (why: string) => {
+        ctx.addIssue({ code: 'custom', message: `must be JSON like {"quickbooks":{"latencyMs":200}}: ${why.slice(0, 300)}` });
         return z.NEVER;
+      };
+      let json: unknown;
+      try {
+        json = JSON.parse(s);
+      } catch (e) {
+        return fail((e as Error).message);
       }
+      const parsed = z.record(z.enum(SOURCE_IDS), faultSchema.partial()).safeParse(json);
+      if (parsed.success) return parsed.data;
+      return fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
     }),
 });
 

@@ -32,7 +32,8 @@ import {
 } from './mapping.js';
 
 export type { UrgentTicket };
-export type UrgentTickets = { tickets: UrgentTicket[]; total: number; truncated: boolean };
+export type { UrgentTickets } from '../kit/domain.js';
+import type { UrgentTickets } from '../kit/domain.js';
 
 export type ZendeskLoaders = SupportLoaders & {
   /** Every organization (id, name, CRM account id, domains), cursor-paged; for heuristic linking and review. */
@@ -125,7 +126,56 @@ export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: Loade
       read,
     );
 
-  return { forAccount, searchOrganizations, organizationIndex, urgentOpenTickets };
+  // An organization by its own id (a probable link found in the index), with its tickets: 1 + ceil(T/100) requests.
+  const byOrganization = kit.loader<SupportCustomer | null>(
+    'organization',
+    async (orgIds, signal) => {
+      const found = (await client.organizationsByIds(orgIds, signal)).organizations;
+      const orgs = new Map(found.map((o) => [String(o.id), o]));
+      if (orgs.size === 0) return new Map();
+      const set = await searchAllTickets(client, null, organizationIds(orgs.values()), ['users'], signal);
+      await completeUsers(client, set, signal);
+      return supportCustomers(orgs, set);
+    },
+    { ...read, maxBatchSize: ZENDESK_MAX_IDS, notFound: () => null },
+  );
+  const forOrganization = new DataLoader<string, Fetched<SupportCustomer | null>>(
+    (ids) =>
+      Promise.all(
+        ids.map((id) =>
+          /^\d{1,20}$/.test(id)
+            ? byOrganization.load(id).catch((e: unknown) => kit.toSourceError(e))
+            : new SourceError('zendesk', 'BAD_REQUEST', 'Not a Zendesk organization id (expected digits)'),
+        ),
+      ),
+    { maxBatchSize: ZENDESK_MAX_IDS },
+  );
+
+  /** One ticket by id with its organization: for a search by ticket number. */
+  const ticket = (id: string): Promise<Fetched<UrgentTicket | null>> => {
+    const n = id.trim().replace(/^#/, '');
+    if (!/^\d{1,20}$/.test(n)) return Promise.reject(new SourceError('zendesk', 'BAD_REQUEST', 'A ticket number is digits only'));
+    return kit.read(
+      'ticket',
+      n,
+      (signal) =>
+        kit.upstream('ticket', async (s) => {
+          const sig = AbortSignal.any([signal, s]);
+          const answer = await client.ticketsByIds([n], sig);
+          const set = emptyTicketSet();
+          set.tickets = answer.tickets;
+          addUsers(set, { users: answer.users ?? [] });
+          const orgId = answer.tickets[0]?.organization_id;
+          if (orgId !== undefined && orgId !== null) {
+            for (const o of (await client.organizationsByIds([String(orgId)], sig)).organizations) set.organizations.set(o.id, o);
+          }
+          return urgentTickets(set)[0] ?? null;
+        }),
+      read,
+    );
+  };
+
+  return { forAccount, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
 }
 
 /** The `loadMany` of `forAccount`: ≤ 100 CRM account ids → their organizations and tickets. */

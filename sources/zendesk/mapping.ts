@@ -75,7 +75,8 @@ export function referencedUserIds(tickets: readonly ZdTicket[]): number[] {
 // ---- Assembling answers of several requests (kept here so loaders.ts never reads a vendor field) --------
 
 /** A ticket with the organization it belongs to, for flags that need the CRM account behind a ticket. */
-export type UrgentTicket = { ticket: Ticket; organizationId: string | null; crmAccountId: string | null };
+export type { UrgentTicket } from '../kit/domain.js';
+import type { UrgentTicket } from '../kit/domain.js';
 
 /** Tickets gathered from one or more search pages, with what was sideloaded alongside them. */
 export type TicketSet = {
