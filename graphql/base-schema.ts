@@ -1,9 +1,11 @@
 import { createGraphQLError } from 'graphql-yoga';
 import type { Address } from '../sources/kit/domain.js';
+import { formatAddress } from './source-of-truth.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import type { SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CUSTOMER_ID, CustomerView } from './customer-view.js';
+import { searchCustomers } from './insights-schema.js';
 
 /** The types every module shares, and the public entry points. Modules add their own profile types. */
 export const baseTypeDefs = /* GraphQL */ `
@@ -14,12 +16,12 @@ export const baseTypeDefs = /* GraphQL */ `
   enum Role { SUPPORT ACCOUNT_MANAGER FINANCE ADMIN }
   enum System { SALESFORCE QUICKBOOKS ASANA ZENDESK }
   enum LinkRule { EXACT_ID DOMAIN NAME }
-  enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED FORBIDDEN }
+  enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED AMBIGUOUS FORBIDDEN }
 
   type Query {
     "One customer (the Salesforce Account Id is the customer id). refresh: true skips the cache for this customer."
     customer(id: ID!, refresh: Boolean = false): Customer @access(group: IDENTITY)
-    "Customers whose name or website contains the search text; the first ones by name when search is empty."
+    "Customers found across systems: CRM name, website or e-mail domain; accounting customer name or invoice number; support organization or ticket number. The first ones by name when search is empty."
     customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
     "The signed-in person."
     viewer: Viewer!
@@ -66,10 +68,6 @@ export const baseTypeDefs = /* GraphQL */ `
   type Person { id: ID! name: String! email: String }
 `;
 
-export function formatAddress(a: Address): string {
-  return [a.street, a.city, [a.region, a.postalCode].filter(Boolean).join(' '), a.country].filter((p) => p && p.trim()).join(', ');
-}
-
 const systemEnum = (s: SourceId) => s.toUpperCase();
 
 const sectionStatusResolvers = {
@@ -111,14 +109,7 @@ export const baseResolvers = {
       if (search.length > 200) {
         throw createGraphQLError('search is limited to 200 characters.', { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      const found = await ctx.loaders.crm.searchAccounts(search, first);
-      const nodes = found.value.map((account) => {
-        const view = CustomerView.for(ctx, account.id);
-        // the search already returned each account's name: no second CRM call for the list's names
-        view.knownName = account.name;
-        return view;
-      });
-      return { nodes, totalCount: nodes.length };
+      return searchCustomers(ctx, search, first);
     },
   },
   Customer: {
@@ -127,5 +118,5 @@ export const baseResolvers = {
     sections: (c: CustomerView) => c.sectionStatuses(),
   },
   SectionStatus: sectionStatusResolvers,
-  Address: { formatted: (a: Address) => formatAddress(a) },
+  Address: { formatted: (a: Address) => formatAddress(a) ?? '' },
 };

@@ -16,6 +16,8 @@ export type Candidate = { source: LinkedSystem; recordId: string; name: string; 
 
 export type LinkState = 'EXACT' | 'PROBABLE' | 'AMBIGUOUS' | 'NONE';
 
+export type Owner = { accountId: string; accountName: string; rule: LinkRule; confidence: number };
+
 /** Confidence of a heuristic link: both rules agreeing is stronger than either alone. */
 export function confidenceOf(rules: readonly string[]): number {
   if (rules.includes('NAME') && rules.includes('DOMAIN')) return 0.9;
@@ -29,7 +31,8 @@ export function ruleOf(c: Candidate): LinkRule {
 
 /** Asana project names start with the customer's name: "Acme Inc — Website rebuild". */
 export function projectCustomerName(projectName: string): string {
-  return projectName.split(/\s+[—–-]\s+/)[0] ?? projectName;
+  // the last separator: the customer's own name may contain one ("Smith - Jones — Onboarding")
+  return projectName.match(/^(.*\S)\s+[—–-]\s+[^—–]*$/)?.[1] ?? projectName;
 }
 
 export type AccountKey = { id: string; name: string; website: string | null; emails?: readonly (string | null)[] };
@@ -51,6 +54,13 @@ export class IdentityMatcher {
   readonly #qbo: { byName: Map<string, Keyed<AccountingCustomerRecord>[]>; byDomain: Map<string, Keyed<AccountingCustomerRecord>[]> };
   readonly #zd: { byName: Map<string, Keyed<SupportOrganization>[]>; byDomain: Map<string, Keyed<SupportOrganization>[]> };
   readonly #asana: Map<string, Keyed<ProjectIndexRow>[]>;
+  readonly #input: {
+    accounts: CrmAccountIndexEntry[];
+    accountingCustomers: AccountingCustomerRecord[] | null;
+    organizations: SupportOrganization[] | null;
+    projects: ProjectIndexRow[] | null;
+  };
+  readonly #owners = new Map<LinkedSystem, Map<string, Owner>>();
 
   constructor(input: {
     accounts: CrmAccountIndexEntry[];
@@ -58,6 +68,7 @@ export class IdentityMatcher {
     organizations: SupportOrganization[] | null;
     projects: ProjectIndexRow[] | null;
   }) {
+    this.#input = input;
     const accountIds = new Set(input.accounts.map((a) => a.id));
     const exactQbo = new Set(input.accounts.map((a) => a.accountingCustomerId).filter((x): x is string => Boolean(x)));
     const qbo = (input.accountingCustomers ?? [])
@@ -110,6 +121,36 @@ export class IdentityMatcher {
 
   zendesk(account: AccountKey): Candidate[] {
     return this.#match('zendesk', account, this.#zd.byName, this.#zd.byDomain, (o) => o.id, (o) => o.name);
+  }
+
+  /**
+   * Which account owns each record of a system: by exact id, or by a probable link where exactly one account's
+   * heuristics point at it. Used to put cross-customer lists (overdue invoices, urgent tickets) under their customer.
+   */
+  ownerOf(source: LinkedSystem, recordId: string): Owner | null {
+    let owners = this.#owners.get(source);
+    if (!owners) {
+      owners = new Map();
+      const { accounts, organizations, projects } = this.#input;
+      const byId = new Map(accounts.map((a) => [a.id, a]));
+      const exact = (recordIdOf: string, accountId: string) => {
+        const a = byId.get(accountId);
+        if (a) owners!.set(recordIdOf, { accountId: a.id, accountName: a.name, rule: 'EXACT_ID', confidence: 1 });
+      };
+      if (source === 'quickbooks') for (const a of accounts) if (a.accountingCustomerId) exact(a.accountingCustomerId, a.id);
+      if (source === 'zendesk') for (const o of organizations ?? []) if (o.crmAccountId) exact(o.id, o.crmAccountId);
+      if (source === 'asana') for (const p of projects ?? []) if (p.crmAccountId) exact(p.id, p.crmAccountId);
+      const hasExact = new Set([...owners.values()].map((o) => o.accountId));
+      for (const a of accounts) {
+        if (source !== 'asana' && hasExact.has(a.id)) continue;
+        const key = { id: a.id, name: a.name, website: a.website };
+        const candidates = source === 'quickbooks' ? this.quickbooks(key) : source === 'zendesk' ? this.zendesk(key) : this.asana(key);
+        if (linkState(source, false, candidates) !== 'PROBABLE') continue;
+        for (const c of candidates) if (!owners.has(c.recordId)) owners.set(c.recordId, { accountId: a.id, accountName: a.name, rule: ruleOf(c), confidence: c.confidence });
+      }
+      this.#owners.set(source, owners);
+    }
+    return owners.get(recordId) ?? null;
   }
 
   /** Projects named after the customer; a customer may have several, so these are never ambiguous. */

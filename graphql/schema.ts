@@ -6,6 +6,7 @@ import { quickbooksSchema } from '../sources/quickbooks/schema.js';
 import { salesforceSchema } from '../sources/salesforce/schema.js';
 import { zendeskSchema } from '../sources/zendesk/schema.js';
 import { baseResolvers, baseTypeDefs } from './base-schema.js';
+import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
 import type { PanoramaContext } from './context.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 
@@ -39,8 +40,8 @@ function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
 
 export function createPanoramaSchema(): GraphQLSchema {
   const schema = createSchema<PanoramaContext>({
-    typeDefs: [baseTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
-    resolvers: [baseResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
+    typeDefs: [baseTypeDefs, insightsTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    resolvers: [baseResolvers, insightsResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
   return enforceAccess(schema);
 }

@@ -286,7 +286,8 @@ describe('npm run sandbox (sources/sandbox/server.ts as a process)', () => {
     new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'sources/sandbox/server.ts'], {
         cwd: repoRoot,
-        env: { PATH: process.env.PATH ?? '', SANDBOX_PORT: '0', SANDBOX_SIZE: '20', SANDBOX_TODAY: TODAY, ...env },
+        // every SANDBOX_* set here, so none leaks in from the environment the tests run in
+        env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_HOST: '127.0.0.1', SANDBOX_SEED: '20261127', SANDBOX_SIZE: '20', SANDBOX_TODAY: TODAY, SANDBOX_FAULTS: '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -315,6 +315,7 @@ describe.skipIf(!haveXsds)('QuickBooks sandbox answers use only field names from
     expect(conformance(model, xmlToJson(xml), RESPONSE, '$', visited)).toEqual([]);
   });
 
+  // Reads what the tests above visited: run the file as a whole (a -t filter that skips them fails this one).
   it('the checks reached the nested types (so passing means something)', () => {
     expect([...visited]).toEqual(
       expect.arrayContaining([

@@ -1,0 +1,406 @@
+import { createGraphQLError } from 'graphql-yoga';
+import type { SourceId } from '../sources/kit/errors.js';
+import { isSourceError } from '../sources/kit/errors.js';
+import { normaliseCompanyName } from '../sources/kit/names.js';
+import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
+import type { PanoramaContext } from './context.js';
+import { CustomerView } from './customer-view.js';
+import { computeFlags, type Flag, type FlagRecord } from './flags.js';
+import { healthScore } from './health.js';
+import { reviewQueue, type LinkedSystem } from './identity.js';
+import { canRead, type AccessGroup, type Role } from './policy.js';
+import { SYSTEM_OF_RECORD, resolveMastered } from './source-of-truth.js';
+import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineEvent, type TimelineType } from './timeline.js';
+
+/**
+ * What Panorama knows that no single system does: identity across systems, the mastered value of each field
+ * with its conflicts, hand-off gaps, one timeline, an explainable health score, and lists across customers.
+ */
+export const insightsTypeDefs = /* GraphQL */ `
+  extend type Query {
+    "Accounts the signed-in person owns in the CRM."
+    myAccounts: [Customer!]! @access(group: IDENTITY)
+    "Invoices past their due date with an open balance, across customers, oldest first."
+    overdueInvoices(first: Int = 100): OverdueInvoiceList! @access(group: BILLING)
+    "Open urgent tickets across customers, newest first."
+    urgentTickets(first: Int = 100): UrgentTicketList! @access(group: TICKETS)
+    "Records to review: probable links to confirm, ambiguous candidates, and records no rule ties to a customer."
+    identityReview: [ReviewItem!]! @access(group: ADMIN)
+    "The system of record of each field group."
+    sourceOfTruth: [SourceOfTruthRow!]!
+  }
+
+  extend type Customer {
+    "Each mastered field from its system of record, with differing values other systems hold."
+    fields: [MasteredField!]!
+    "Conflicts between systems and hand-off gaps, computed now from live data."
+    flags: [Flag!]!
+    "Several records in one system could be this customer: none is shown until someone decides."
+    ambiguousLinks: [AmbiguousLink!]!
+    "What happened, across systems, newest first."
+    timeline(first: Int = 20, after: String, systems: [System!], types: [TimelineType!]): TimelineConnection!
+    health: HealthScore!
+  }
+
+  extend type SectionStatus {
+    "How the section's records were tied to the customer: EXACT_ID, or a heuristic for a probable link."
+    linkRule: LinkRule
+    linkConfidence: Float
+  }
+
+  extend type CustomerConnection {
+    "How each searched system answered; a system that failed leaves the results incomplete, and says so."
+    sources: [SectionStatus!]!
+    matches: [SearchMatch!]!
+  }
+
+  type SearchMatch { customerId: ID! system: System! field: String! }
+
+  type SourceOfTruthRow { group: String! system: System! }
+
+  type MasteredField {
+    field: String!
+    group: String!
+    system: System!
+    recordId: ID!
+    value: String
+    conflicts: [ConflictingValue!]!
+  }
+  type ConflictingValue { system: System! recordId: ID! value: String! url: String! }
+
+  enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS }
+  enum Severity { HIGH MEDIUM LOW }
+  type Flag { kind: FlagKind! severity: Severity! message: String! records: [RecordRef!]! }
+  type RecordRef { system: System! entity: String! recordId: ID! label: String! url: String! }
+
+  type AmbiguousLink { system: System! candidates: [LinkCandidate!]! }
+  type LinkCandidate { recordId: ID! name: String! rules: [LinkRule!]! confidence: Float! url: String! }
+
+  enum TimelineType { ${TIMELINE_TYPES.join(' ')} }
+  type TimelineEvent { id: ID! at: String! system: System! type: TimelineType! title: String! url: String! }
+  type TimelineConnection { events: [TimelineEvent!]! endCursor: String hasNextPage: Boolean! totalCount: Int! }
+
+  enum HealthGrade { GOOD FAIR POOR }
+  type HealthScore { score: Int! grade: HealthGrade! inputs: [HealthInput!]! missing: [System!]! }
+  type HealthInput { key: String! label: String! system: System weight: Int! impact: Int! detail: String! records: [RecordRef!]! }
+
+  type OverdueInvoiceList { rows: [OverdueInvoiceRow!]! totalCount: Int! totalOverdue: Float! status: SectionStatus! }
+  type OverdueInvoiceRow { invoice: Invoice! customerName: String! customer: Customer link: SourceLinkSummary }
+  type UrgentTicketList { rows: [UrgentTicketRow!]! totalCount: Int! status: SectionStatus! }
+  type UrgentTicketRow { ticket: Ticket! customer: Customer link: SourceLinkSummary }
+  type SourceLinkSummary { rule: LinkRule! confidence: Float! }
+
+  enum ReviewKind { PROBABLE AMBIGUOUS UNLINKED }
+  type ReviewItem {
+    kind: ReviewKind!
+    system: System!
+    accountId: ID
+    accountName: String
+    records: [LinkCandidate!]!
+  }
+`;
+
+const SYSTEM = (s: SourceId) => s.toUpperCase();
+const fromSystem = (s: string) => s.toLowerCase() as SourceId;
+
+/** The access group a linked record needs: amounts and tickets stay with the roles that may read them. */
+const RECORD_GROUP: Record<string, AccessGroup> = {
+  Invoice: 'BILLING',
+  Payment: 'BILLING',
+  Ticket: 'TICKETS',
+  Opportunity: 'DEALS',
+};
+const FLAG_GROUPS: Record<Flag['kind'], AccessGroup[]> = {
+  CONFLICT: ['IDENTITY'],
+  WON_DEAL_WITHOUT_PROJECT: ['DEALS', 'PROJECTS'],
+  MILESTONE_NOT_INVOICED: ['PROJECTS', 'BILLING_STANDING'],
+  ON_HOLD_WHILE_PAID_UP: ['PROJECTS', 'BILLING_STANDING'],
+  OVERDUE_WITH_URGENT_TICKETS: ['BILLING_STANDING', 'TICKET_COUNTS'],
+};
+const TIMELINE_GROUP: Record<TimelineType, AccessGroup> = {
+  DEAL_WON: 'DEALS',
+  DEAL_LOST: 'DEALS',
+  INVOICE_ISSUED: 'BILLING',
+  PAYMENT_RECEIVED: 'BILLING',
+  PROJECT_CREATED: 'PROJECTS',
+  MILESTONE_COMPLETED: 'PROJECTS',
+  TICKET_OPENED: 'TICKETS',
+  TICKET_SOLVED: 'TICKETS',
+};
+
+const visible = (role: Role, r: FlagRecord) => canRead(role, RECORD_GROUP[r.entity] ?? 'IDENTITY');
+
+function recordRef(ctx: PanoramaContext, r: FlagRecord) {
+  return { system: SYSTEM(r.source), entity: r.entity, recordId: r.recordId, label: r.label, url: ctx.deepLink(r.source, r.entity, r.recordId) };
+}
+
+/** The grace days before a won deal without a project is a gap. */
+function wonDealGraceDays(): number {
+  const n = Number(process.env.PANORAMA_WON_DEAL_GRACE_DAYS ?? 14);
+  return Number.isFinite(n) && n >= 0 ? n : 14;
+}
+
+type Insights = { flags: Flag[]; mastered: ReturnType<typeof resolveMastered>; sections: Awaited<ReturnType<CustomerView['loadedSections']>> };
+
+/** Flags, mastered fields and the loaded sections of one customer, computed once per request. */
+const insightsCache = new WeakMap<CustomerView, Promise<Insights>>();
+function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
+  let p = insightsCache.get(view);
+  if (!p) {
+    p = view.loadedSections().then((sections) => {
+      const mastered = resolveMastered({ crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact }, normaliseCompanyName);
+      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: wonDealGraceDays() });
+      return { flags, mastered, sections };
+    });
+    insightsCache.set(view, p);
+  }
+  return p;
+}
+
+function firstOf(first: number | null | undefined, max: number, name = 'first'): number {
+  const n = first ?? 20;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw createGraphQLError(`${name} must be between 1 and ${max}, got ${n}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return n;
+}
+
+export const insightsResolvers = {
+  Query: {
+    sourceOfTruth: () => Object.entries(SYSTEM_OF_RECORD).map(([group, system]) => ({ group, system: SYSTEM(system) })),
+    myAccounts: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
+      const owned = await ctx.loaders.crm.accountsByOwnerEmail(ctx.viewer.email);
+      return owned.value.map((a) => {
+        const view = CustomerView.for(ctx, a.id);
+        view.knownName = a.name;
+        return view;
+      });
+    },
+    overdueInvoices: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
+      const first = firstOf(args.first, 500);
+      let fetched;
+      try {
+        fetched = await ctx.loaders.accounting.overdueInvoices();
+      } catch (e) {
+        if (isSourceError(e)) return { rows: [], totalCount: 0, totalOverdue: 0, status: statusFromError('quickbooks', e) };
+        throw e;
+      }
+      const matcher = await ctx.identity().catch(() => null);
+      const names = new Map((await ctx.loaders.accounting.customerIndex().catch(() => null))?.value.map((c) => [c.id, c.displayName]) ?? []);
+      const all = [...fetched.value].sort((a, b) => b.daysOverdue - a.daysOverdue);
+      const rows = all.slice(0, first).map((invoice) => {
+        const owner = matcher?.ownerOf('quickbooks', invoice.customerId) ?? null;
+        const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
+        if (customer && owner) customer.knownName = owner.accountName;
+        return {
+          invoice,
+          customerName: owner?.accountName ?? names.get(invoice.customerId) ?? `QuickBooks customer ${invoice.customerId}`,
+          customer,
+          link: owner ? { rule: owner.rule, confidence: owner.confidence } : null,
+        };
+      });
+      return {
+        rows,
+        totalCount: all.length,
+        totalOverdue: Math.round(all.reduce((s, i) => s + i.balance, 0) * 100) / 100,
+        status: statusFromFetched(fetched),
+      };
+    },
+    urgentTickets: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
+      const first = firstOf(args.first, 500);
+      let fetched;
+      try {
+        fetched = await ctx.loaders.support.urgentOpenTickets();
+      } catch (e) {
+        if (isSourceError(e)) return { rows: [], totalCount: 0, status: statusFromError('zendesk', e) };
+        throw e;
+      }
+      const matcher = await ctx.identity().catch(() => null);
+      const rows = fetched.value.tickets.slice(0, first).map((t) => {
+        const owner = t.crmAccountId
+          ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
+          : t.organizationId
+            ? (matcher?.ownerOf('zendesk', t.organizationId) ?? null)
+            : null;
+        const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
+        if (customer && owner?.accountName) customer.knownName = owner.accountName;
+        return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null };
+      });
+      return { rows, totalCount: fetched.value.total, status: statusFromFetched(fetched) };
+    },
+    identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
+      const [accounts, customers, orgs, projects] = await Promise.allSettled([
+        ctx.loaders.crm.accountIndex(),
+        ctx.loaders.accounting.customerIndex(),
+        ctx.loaders.support.organizationIndex(),
+        ctx.loaders.projects.projectIndex(),
+      ]);
+      if (accounts.status === 'rejected') throw accounts.reason;
+      const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
+      const items = reviewQueue({ accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
+      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization', asana: 'Project', salesforce: 'Account' };
+      const candidate = (source: SourceId, c: { recordId: string; name: string; rules?: string[]; confidence?: number }) => ({
+        recordId: c.recordId,
+        name: c.name,
+        rules: c.rules ?? [],
+        confidence: c.confidence ?? 0,
+        url: ctx.deepLink(source, entity[source]!, c.recordId),
+      });
+      return items.map((i) =>
+        i.kind === 'PROBABLE'
+          ? { kind: i.kind, system: SYSTEM(i.candidate.source), accountId: i.accountId, accountName: i.accountName, records: [candidate(i.candidate.source, i.candidate)] }
+          : i.kind === 'AMBIGUOUS'
+            ? { kind: i.kind, system: SYSTEM(i.source), accountId: i.accountId, accountName: i.accountName, records: i.candidates.map((c) => candidate(i.source, c)) }
+            : { kind: i.kind, system: SYSTEM(i.source), accountId: null, accountName: null, records: [candidate(i.source, { recordId: i.recordId, name: i.name })] },
+      );
+    },
+  },
+  Customer: {
+    fields: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
+      const { mastered } = await insights(c, ctx);
+      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
+      return mastered.map((m) => ({
+        field: m.field,
+        group: m.group,
+        system: SYSTEM(m.source),
+        recordId: m.recordId,
+        value: m.value,
+        conflicts: m.conflicts.map((x) => ({ system: SYSTEM(x.source), recordId: x.recordId, value: x.value, url: ctx.deepLink(x.source, entity[x.source] ?? 'Account', x.recordId) })),
+      }));
+    },
+    flags: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
+      const { flags } = await insights(c, ctx);
+      const role = ctx.viewer.role;
+      return flags
+        .filter((f) => FLAG_GROUPS[f.kind].every((g) => canRead(role, g)))
+        .map((f) => ({
+          kind: f.kind,
+          severity: f.severity,
+          // amounts stay with the roles that may read them
+          message: canRead(role, 'BILLING') ? f.message : f.message.replace(/\$[\d,]+\.\d{2} is overdue/, 'Money is overdue'),
+          records: f.records.filter((r) => visible(role, r)).map((r) => recordRef(ctx, r)),
+        }));
+    },
+    ambiguousLinks: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
+      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
+      return (await c.ambiguities()).map((l) => ({
+        system: SYSTEM(l.source),
+        candidates: l.candidates.map((x) => ({ recordId: x.recordId, name: x.name, rules: x.rules, confidence: x.confidence, url: ctx.deepLink(l.source, entity[l.source]!, x.recordId) })),
+      }));
+    },
+    timeline: async (
+      c: CustomerView,
+      args: { first?: number; after?: string | null; systems?: string[] | null; types?: TimelineType[] | null },
+      ctx: PanoramaContext,
+    ) => {
+      const first = firstOf(args.first, 200);
+      const { sections } = await insights(c, ctx);
+      const role = ctx.viewer.role;
+      const events = buildTimeline({ ...sections, today: ctx.now }).filter((e) => canRead(role, TIMELINE_GROUP[e.type]));
+      try {
+        const page = pageTimeline(events, { first, after: args.after, systems: args.systems?.map(fromSystem), types: args.types });
+        return { ...page, events: page.events.map((e: TimelineEvent) => ({ ...e, system: SYSTEM(e.source), url: ctx.deepLink(e.source, e.entity, e.recordId) })) };
+      } catch (e) {
+        throw createGraphQLError((e as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+    },
+    health: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
+      const { sections, flags } = await insights(c, ctx);
+      const role = ctx.viewer.role;
+      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing });
+      return {
+        ...h,
+        missing: h.missing.map(SYSTEM),
+        inputs: h.inputs.map((i) => ({ ...i, system: i.source ? SYSTEM(i.source) : null, records: i.records.filter((r) => visible(role, r)).map((r) => recordRef(ctx, r)) })),
+      };
+    },
+  },
+  SectionStatus: {
+    linkRule: (s: { linkRule?: string | null }) => s.linkRule ?? null,
+    linkConfidence: (s: { linkConfidence?: number | null }) => s.linkConfidence ?? null,
+  },
+  CustomerConnection: {
+    sources: (c: { sources?: SectionStatus[] }) => c.sources ?? [],
+    matches: (c: { matches?: { customerId: string; system: string; field: string }[] }) => c.matches ?? [],
+  },
+};
+
+/**
+ * customers(search): across systems — the CRM by name and website (and an e-mail's domain), accounting by
+ * customer name and invoice number, support by organization name and ticket number — each hit put under the
+ * customer it belongs to. A system that fails leaves its part out and says so in `sources`.
+ */
+export async function searchCustomers(ctx: PanoramaContext, search: string, first: number) {
+  const found = new Map<string, { view: CustomerView; matches: { system: string; field: string }[] }>();
+  const statuses: SectionStatus[] = [];
+  const add = (accountId: string, name: string | null, system: SourceId, field: string) => {
+    let hit = found.get(accountId);
+    if (!hit) {
+      const view = CustomerView.for(ctx, accountId);
+      if (name) view.knownName = name;
+      hit = { view, matches: [] };
+      found.set(accountId, hit);
+    }
+    if (!hit.matches.some((m) => m.system === SYSTEM(system) && m.field === field)) hit.matches.push({ system: SYSTEM(system), field });
+  };
+  const attempt = async <T>(source: SourceId, run: () => Promise<{ value: T; freshness: Parameters<typeof statusFromFetched>[0]['freshness'] } | null>, use: (v: T) => Promise<void> | void) => {
+    try {
+      const r = await run();
+      if (r) {
+        statuses.push(statusFromFetched(r));
+        await use(r.value);
+      }
+    } catch (e) {
+      if (!isSourceError(e)) throw e;
+      statuses.push(statusFromError(source, e));
+    }
+  };
+  const owner = async (source: LinkedSystem, recordId: string) => (await ctx.identity().catch(() => null))?.ownerOf(source, recordId) ?? null;
+
+  const text = search.trim();
+  const isNumber = /^#?\d{1,20}$/.test(text);
+  const emailDomain = text.includes('@') ? text.slice(text.lastIndexOf('@') + 1).toLowerCase() : null;
+
+  await attempt('salesforce', () => ctx.loaders.crm.searchAccounts(emailDomain ?? text, first), (accounts) => {
+    for (const a of accounts) add(a.id, a.name, 'salesforce', emailDomain ? 'domain' : 'name or website');
+  });
+  if (text && !emailDomain) {
+    await Promise.all([
+      attempt('quickbooks', () => (isNumber ? ctx.loaders.accounting.invoicesByNumber(text) : Promise.resolve(null)), async (invoices) => {
+        for (const inv of invoices) {
+          const o = await owner('quickbooks', inv.customerId);
+          if (o) add(o.accountId, o.accountName, 'quickbooks', `invoice ${inv.number ?? inv.id}`);
+        }
+      }),
+      attempt('zendesk', () => (isNumber ? ctx.loaders.support.ticket(text) : Promise.resolve(null)), async (t) => {
+        if (!t) return;
+        const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('zendesk', t.organizationId) : null;
+        if (o) add(o.accountId, o.accountName, 'zendesk', `ticket ${t.ticket.id}`);
+      }),
+      attempt('quickbooks', () => (!isNumber && text.length >= 2 ? ctx.loaders.accounting.searchCustomers(text, first) : Promise.resolve(null)), async (customers) => {
+        for (const c of customers) {
+          const o = await owner('quickbooks', c.id);
+          if (o) add(o.accountId, o.accountName, 'quickbooks', 'customer name');
+        }
+      }),
+      attempt('zendesk', () => (!isNumber && text.length >= 2 ? ctx.loaders.support.searchOrganizations(text, first) : Promise.resolve(null)), async (orgs) => {
+        for (const org of orgs) {
+          const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('zendesk', org.id);
+          if (o) add(o.accountId, o.accountName, 'zendesk', 'organization name');
+        }
+      }),
+    ]);
+  }
+  const nodes = [...found.values()].slice(0, first);
+  // one status per system: the failure wins over a success of another lookup in the same system
+  const bySystem = new Map<SourceId, SectionStatus>();
+  for (const s of statuses) if (!bySystem.has(s.source) || s.state === 'FAILED') bySystem.set(s.source, s);
+  return {
+    nodes: nodes.map((n) => n.view),
+    totalCount: nodes.length,
+    sources: [...bySystem.values()],
+    matches: nodes.flatMap((n) => n.matches.map((m) => ({ customerId: n.view.id, ...m }))),
+  };
+}
+
+export type { AccessGroup };
