@@ -1,4 +1,4 @@
-import { HttpResponse, delay, http, type HttpHandler, type HttpResponseResolver, type PathParams } from 'msw';
+import { HttpResponse, delay, http, matchRequestUrl, type HttpHandler, type HttpResponseResolver, type PathParams } from 'msw';
 import type { SourceId } from '../kit/errors.js';
 import type { Fault, SandboxState } from './state.js';
 
@@ -68,8 +68,10 @@ export function createRouter(state: SandboxState, style: VendorStyle) {
 
   const route =
     (method: 'get' | 'post' | 'patch' | 'delete') =>
-    (path: string, endpoint: string, resolver: Resolver, opts: RouteOptions = {}): HttpHandler =>
-      http[method](pattern(path), wrap(endpoint, resolver, opts));
+    (path: string, endpoint: string, resolver: Resolver, opts: RouteOptions = {}): HttpHandler => {
+      state.routes.push({ source: style.source, method: method.toUpperCase(), pattern: pattern(path), endpoint });
+      return http[method](pattern(path), wrap(endpoint, resolver, opts));
+    };
 
   return { get: route('get'), post: route('post'), patch: route('patch'), delete: route('delete') };
 }
@@ -96,4 +98,12 @@ export function renameField(body: unknown, from: string, to: string | null): unk
     return out;
   }
   return body;
+}
+
+/** The endpoint name of the route a request would reach, as the handlers count it. */
+export function endpointOf(state: SandboxState, method: string, url: URL): { source: SourceId; endpoint: string } | null {
+  for (const r of state.routes) {
+    if (r.method === method.toUpperCase() && matchRequestUrl(url, r.pattern).matches) return { source: r.source, endpoint: r.endpoint };
+  }
+  return null;
 }

@@ -180,11 +180,11 @@ describe('sandbox HTTP server: connection reset', () => {
     return `${error!.cause?.code ?? ''} ${error!.cause?.message ?? ''} ${error!.message}`;
   };
 
-  it('drops the TCP connection: fetch gets a socket error, no HTTP answer, counted as connection-reset', async () => {
+  it('drops the TCP connection: fetch gets a socket error, no HTTP answer, counted under its endpoint', async () => {
     expect((await putFault('zendesk', { reset: true })).status).toBe(200);
     const message = await socketError(zendeskOrgs());
     expect(message).toMatch(/ECONNRESET|UND_ERR_SOCKET|other side closed|socket hang up/);
-    expect((await json(await fetch(url('/__sandbox/requests')))).zendesk).toEqual({ 'connection-reset': 1 });
+    expect((await json(await fetch(url('/__sandbox/requests')))).zendesk).toEqual({ 'organizations.show_many': 1 });
     // the control API and the other vendors keep answering
     expect((await fetch(url('/__sandbox/health'))).status).toBe(200);
     expect((await fetch(url(`/quickbooks/v3/company/${sb.state.world.quickbooks.realmId}/query?query=x`))).status).toBe(401);
@@ -196,7 +196,13 @@ describe('sandbox HTTP server: connection reset', () => {
     await putFault('zendesk', { reset: true, endpoint: 'search' });
     await socketError(fetch(url('/zendesk/api/v2/search.json?query=type:ticket'), { headers: zendeskAuth }));
     expect((await zendeskOrgs()).status).toBe(200);
-    expect((await json(await fetch(url('/__sandbox/requests')))).zendesk).toEqual({ 'connection-reset': 1, 'organizations.show_many': 1 });
+    expect((await json(await fetch(url('/__sandbox/requests')))).zendesk).toEqual({ search: 1, 'organizations.show_many': 1 });
+  });
+
+  it('limited to an endpoint by its name, as in-process', async () => {
+    await putFault('zendesk', { reset: true, endpoint: 'organizations.show_many' });
+    await socketError(zendeskOrgs());
+    expect((await fetch(url('/zendesk/api/v2/search.json?query=type:ticket'), { headers: zendeskAuth })).status).toBe(200);
   });
 });
 

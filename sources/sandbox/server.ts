@@ -7,8 +7,8 @@ import { parseEnv } from '../kit/config.js';
 import type { SourceId } from '../kit/errors.js';
 import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
 import { sandboxEnv } from './env.js';
-import { SANDBOX_PREFIXES, sandboxHandlers } from './handlers.js';
-import { faultApplies } from './router.js';
+import { sandboxHandlers } from './handlers.js';
+import { endpointOf, faultApplies } from './router.js';
 import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
 
 export const envSchema = z.object({
@@ -54,15 +54,15 @@ export async function startSandboxServer(opts: {
   for (const [source, fault] of Object.entries(opts.faults ?? {})) state.setFault(source as SourceId, fault);
   const app = express();
   app.disable('x-powered-by');
-  // A connection reset cannot be expressed as an HTTP answer: drop the socket before msw sees the request.
+  // A connection reset cannot be expressed as an HTTP answer: drop the socket before msw sees the request. It
+  // is counted, and limited by `endpoint`, under the same endpoint name as in-process.
   app.use((req, res, next) => {
-    for (const source of SOURCE_IDS) {
-      const fault = state.faults[source];
-      if (fault.reset && req.path.startsWith(`${SANDBOX_PREFIXES[source]}/`) && faultApplies(fault, req.path)) {
-        state.count(source, 'connection-reset');
-        req.socket.destroy();
-        return;
-      }
+    const route = SOURCE_IDS.some((s) => state.faults[s].reset) ? endpointOf(state, req.method, new URL(req.originalUrl, 'http://sandbox')) : null;
+    const fault = route ? state.faults[route.source] : null;
+    if (route && fault?.reset && faultApplies(fault, route.endpoint)) {
+      state.count(route.source, route.endpoint);
+      req.socket.destroy();
+      return;
     }
     next();
   });

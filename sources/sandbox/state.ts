@@ -58,6 +58,8 @@ export class SandboxState {
     zendesk: { ...NO_FAULT },
   };
   readonly #counts = new Map<string, number>();
+  /** Every vendor route the handlers registered (method, URL pattern, endpoint name), for the HTTP server. */
+  readonly routes: { source: SourceId; method: string; pattern: string; endpoint: string }[] = [];
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {
