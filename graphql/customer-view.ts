@@ -87,7 +87,7 @@ export class CustomerView implements CustomerParent {
 
   async #resolveLink(source: LinkedSystem): Promise<SystemLink> {
     const heuristics = async (exactIds: string[]): Promise<SystemLink> => {
-      const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity()]);
+      const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity(source)]);
       const all = source === 'quickbooks' ? matcher.quickbooks(key) : source === 'zendesk' ? matcher.zendesk(key) : matcher.asana(key);
       const candidates = all.filter((c) => !exactIds.includes(c.recordId));
       const state = exactIds.length ? 'EXACT' : linkState(source, false, candidates);

@@ -70,6 +70,9 @@ export class IdentityMatcher {
   }) {
     this.#input = input;
     const accountIds = new Set(input.accounts.map((a) => a.id));
+    // A record whose link field names an account that does not exist is offered too; without the account list,
+    // only records with no link field at all are.
+    const unclaimed = (linkedTo: string | null) => !linkedTo || (input.accounts.length > 0 && !accountIds.has(linkedTo));
     const exactQbo = new Set(input.accounts.map((a) => a.accountingCustomerId).filter((x): x is string => Boolean(x)));
     const qbo = (input.accountingCustomers ?? [])
       .filter((c) => !exactQbo.has(c.id))
@@ -83,11 +86,11 @@ export class IdentityMatcher {
       byDomain: byKey(qbo, (r) => r.domains),
     };
     const orgs = (input.organizations ?? [])
-      .filter((o) => !o.crmAccountId || !accountIds.has(o.crmAccountId))
+      .filter((o) => unclaimed(o.crmAccountId))
       .map((o) => ({ record: o, names: [normaliseCompanyName(o.name)], domains: o.domains.map((d) => d.toLowerCase().replace(/^www\./, '')) }));
     this.#zd = { byName: byKey(orgs, (r) => r.names), byDomain: byKey(orgs, (r) => r.domains) };
     const projects = (input.projects ?? [])
-      .filter((p) => !p.crmAccountId || !accountIds.has(p.crmAccountId))
+      .filter((p) => unclaimed(p.crmAccountId))
       .map((p) => ({ record: p, names: [normaliseCompanyName(projectCustomerName(p.name))], domains: [] }));
     this.#asana = byKey(projects, (r) => r.names);
   }

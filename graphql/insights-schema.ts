@@ -185,7 +185,7 @@ export const insightsResolvers = {
         if (isSourceError(e)) return { rows: [], totalCount: 0, totalOverdue: 0, status: statusFromError('quickbooks', e) };
         throw e;
       }
-      const matcher = await ctx.identity().catch(() => null);
+      const matcher = await ctx.identity('quickbooks').catch(() => null);
       const names = new Map((await ctx.loaders.accounting.customerIndex().catch(() => null))?.value.map((c) => [c.id, c.displayName]) ?? []);
       const all = [...fetched.value].sort((a, b) => b.daysOverdue - a.daysOverdue);
       const rows = all.slice(0, first).map((invoice) => {
@@ -215,7 +215,7 @@ export const insightsResolvers = {
         if (isSourceError(e)) return { rows: [], totalCount: 0, status: statusFromError('zendesk', e) };
         throw e;
       }
-      const matcher = await ctx.identity().catch(() => null);
+      const matcher = await ctx.identity('zendesk').catch(() => null);
       const rows = fetched.value.tickets.slice(0, first).map((t) => {
         const owner = t.crmAccountId
           ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
@@ -355,7 +355,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
       statuses.push(statusFromError(source, e));
     }
   };
-  const owner = async (source: LinkedSystem, recordId: string) => (await ctx.identity().catch(() => null))?.ownerOf(source, recordId) ?? null;
+  const owner = async (source: LinkedSystem, recordId: string) => (await ctx.identity(source).catch(() => null))?.ownerOf(source, recordId) ?? null;
 
   const text = search.trim();
   const isNumber = /^#?\d{1,20}$/.test(text);

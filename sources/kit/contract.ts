@@ -149,4 +149,6 @@ export type CustomerParent = {
 export type SchemaContext = {
   /** The record's page in its system's own web app. */
   deepLink: (source: SourceId, entity: string, id: string) => string;
+  /** This request's loaders (for fields that read beyond the customer's section, e.g. list summaries). */
+  loaders: LoadersByCategory;
 };
