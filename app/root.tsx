@@ -1,5 +1,8 @@
 import '@mantine/core/styles.css';
-import { ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from '@mantine/core';
+import '@mantine/charts/styles.css';
+import '@mantine/spotlight/styles.css';
+import './styles.css';
+import { Anchor, ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from '@mantine/core';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
@@ -20,6 +23,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const theme = createTheme({
   primaryColor: 'indigo',
+  // shade 8 keeps white text on filled buttons above 4.5:1
+  primaryShade: { light: 8, dark: 7 },
+  components: {
+    // links in running text must not rely on colour alone
+    Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
+  },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
 

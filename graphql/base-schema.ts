@@ -1,4 +1,5 @@
 import { createGraphQLError } from 'graphql-yoga';
+import type { SourceCategory } from '../sources/kit/contract.js';
 import type { Address } from '../sources/kit/domain.js';
 import { formatAddress } from './source-of-truth.js';
 import type { SourceId } from '../sources/kit/errors.js';
@@ -19,8 +20,8 @@ export const baseTypeDefs = /* GraphQL */ `
   enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED AMBIGUOUS FORBIDDEN }
 
   type Query {
-    "One customer (the Salesforce Account Id is the customer id). refresh: true skips the cache for this customer."
-    customer(id: ID!, refresh: Boolean = false): Customer @access(group: IDENTITY)
+    "One customer (the Salesforce Account Id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."
+    customer(id: ID!, refresh: Boolean = false, refreshSystems: [System!]): Customer @access(group: IDENTITY)
     "Customers found across systems: CRM name, website or e-mail domain; accounting customer name or invoice number; support organization or ticket number. The first ones by name when search is empty."
     customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
     "The signed-in person."
@@ -77,14 +78,16 @@ const sectionStatusResolvers = {
 export const baseResolvers = {
   Query: {
     viewer: (_: unknown, __: unknown, ctx: PanoramaContext) => ({ ...ctx.viewer, role: ctx.viewer.role.toUpperCase() }),
-    customer: async (_: unknown, args: { id: string; refresh: boolean }, ctx: PanoramaContext) => {
+    customer: async (_: unknown, args: { id: string; refresh: boolean; refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
       const id = args.id.trim();
       if (!CUSTOMER_ID.test(id)) {
         throw createGraphQLError(`"${args.id.slice(0, 40)}" is not a customer id: expected a 15- or 18-character Salesforce Account Id.`, {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } },
         });
       }
-      const view = CustomerView.for(ctx, id, { refresh: args.refresh });
+      const CATEGORY: Record<string, SourceCategory> = { SALESFORCE: 'crm', QUICKBOOKS: 'accounting', ASANA: 'projects', ZENDESK: 'support' };
+      const refresh: SourceCategory[] = args.refresh ? ['crm', 'accounting', 'projects', 'support'] : (args.refreshSystems ?? []).map((s) => CATEGORY[s]!);
+      const view = CustomerView.for(ctx, id, { refresh });
       try {
         await view.crm();
       } catch (e) {

@@ -1,4 +1,5 @@
 import type { LoadersByCategory, SchemaContext } from '../sources/kit/contract.js';
+import type { CrmAccountIndexEntry } from '../sources/kit/domain.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { CustomerView } from './customer-view.js';
 import { IdentityMatcher, type LinkedSystem } from './identity.js';
@@ -65,5 +66,27 @@ async function buildMatcher(loaders: LoadersByCategory, source?: LinkedSystem): 
   ]);
   if (accounts.status === 'rejected') throw accounts.reason;
   const ok = <T>(r: PromiseSettledResult<{ value: T } | null>): T | null => (r.status === 'fulfilled' && r.value ? r.value.value : null);
-  return new IdentityMatcher({ accounts: accounts.value?.value ?? [], accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
+  const input = { accounts: accounts.value?.value ?? NO_ACCOUNTS, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) };
+  return sharedMatcher(source ?? 'all', input);
+}
+
+const NO_ACCOUNTS: CrmAccountIndexEntry[] = [];
+type MatcherInput = ConstructorParameters<typeof IdentityMatcher>[0];
+/** Matchers of the last few sets of indexes: the same cached index objects give the same matcher. */
+const matchers: { key: string; input: MatcherInput; matcher: IdentityMatcher }[] = [];
+
+/**
+ * Building a matcher normalises every name of the indexes it covers (thousands of rows); the indexes only change
+ * when the cache holds a new copy, so the matcher is shared across requests for as long as they are the same
+ * objects (compared by identity, never by content).
+ */
+function sharedMatcher(key: string, input: MatcherInput): IdentityMatcher {
+  const same = (a: MatcherInput) =>
+    a.accounts === input.accounts && a.accountingCustomers === input.accountingCustomers && a.organizations === input.organizations && a.projects === input.projects;
+  const hit = matchers.find((m) => m.key === key && same(m.input));
+  if (hit) return hit.matcher;
+  const matcher = new IdentityMatcher(input);
+  matchers.unshift({ key, input, matcher });
+  matchers.length = Math.min(matchers.length, 8);
+  return matcher;
 }

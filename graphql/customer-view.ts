@@ -57,13 +57,34 @@ export class CustomerView implements CustomerParent {
     this.#loaders = loaders;
   }
 
-  static for(ctx: PanoramaContext, id: string, opts: { refresh?: boolean } = {}): CustomerView {
+  /**
+   * The view of one customer for this request; `refresh` names the systems to read again past the cache. Only
+   * the `customer(id:)` entry point passes `refresh` (empty or not): one customer opened as a whole, so its links
+   * start resolving at once — every system is asked beside the CRM, not after it (see `#prefetch`).
+   */
+  static for(ctx: PanoramaContext, id: string, opts: { refresh?: SourceCategory[] } = {}): CustomerView {
     const existing = ctx.customers.get(id);
-    if (existing && !opts.refresh) return existing;
-    const loaders = opts.refresh ? ctx.runtime.createLoaders({ forceRefresh: true }) : ctx.loaders;
+    if (existing && !opts.refresh?.length) {
+      if (opts.refresh) existing.#prefetch();
+      return existing;
+    }
+    const loaders = { ...ctx.loaders };
+    for (const category of opts.refresh ?? []) {
+      (loaders as Record<SourceCategory, unknown>)[category] = ctx.runtime.sources[category].createLoaders({ forceRefresh: true });
+    }
     const view = new CustomerView(id, ctx, loaders);
     ctx.customers.set(id, view);
+    if (opts.refresh) view.#prefetch();
     return view;
+  }
+
+  /**
+   * Starts resolving the links to every system now, while the entry point waits for the CRM: the Asana and
+   * Zendesk links by the account id (their loaders read the warm indexes), QuickBooks by the id the warm account
+   * index holds. Each is memoized, and the DataLoaders hand the sections the same reads: nothing is read twice.
+   */
+  #prefetch(): void {
+    for (const source of ['quickbooks', 'asana', 'zendesk'] as const) this.link(source).catch(() => undefined);
   }
 
   crm(): Promise<Fetched<CrmCustomer>> {
@@ -94,6 +115,11 @@ export class CustomerView implements CustomerParent {
       return { source, state, exactIds, candidates };
     };
     if (source === 'quickbooks') {
+      // The warm account index already names the accounting id: start that read now, beside the CRM's, instead
+      // of after it. The CRM record still decides the link; the per-request DataLoader hands the section this load.
+      const cached = this.#loaders.crm.cachedAccount(this.id);
+      if (cached?.accountingCustomerId) void this.#loaders.accounting.customer.load(cached.accountingCustomerId).catch(() => undefined);
+      else if (cached) this.#prefetchProbable('quickbooks', cached);
       let crm: Fetched<CrmCustomer>;
       try {
         crm = await this.crm();
@@ -107,14 +133,42 @@ export class CustomerView implements CustomerParent {
       return id ? { source, state: 'EXACT', exactIds: [id], candidates: [] } : heuristics([]);
     }
     if (source === 'zendesk') {
+      const cached = this.#loaders.support.organizationIdHint(this.id) === null ? this.#loaders.crm.cachedAccount(this.id) : null;
+      if (cached) this.#prefetchProbable('zendesk', cached);
       const support = await this.#loaders.support.forAccount.load(this.id);
       if (support.value) return { source, state: 'EXACT', exactIds: [support.value.organization.id], candidates: [] };
       return this.#orExact(source, heuristics([]));
     }
+    const cached = this.#loaders.crm.cachedAccount(this.id);
+    if (cached) this.#prefetchProbable('asana', cached);
     const projects = await this.#loaders.projects.forAccount.load(this.id);
     const exactIds = projects.value.projects.map((p) => p.id);
     // Projects named after the customer but without the account field are probable, also beside exact ones.
     return this.#orExact(source, heuristics(exactIds), exactIds);
+  }
+
+  /**
+   * A record without an exact link is found by heuristics, which need the CRM's answer. When the warm account
+   * index already holds the name and website, start loading the record they point at now: it joins the exact
+   * links' request to that system (one request for a page or a list, not one more after the CRM answers). The
+   * heuristics still decide the link once the CRM answers (with the contacts' e-mail domains too); a record
+   * loaded here and not chosen then is simply not shown.
+   */
+  #prefetchProbable(source: LinkedSystem, account: { id: string; name: string; website: string | null }): void {
+    const ignore = () => undefined;
+    this.#ctx.identity(source).then((matcher) => {
+      const key = { id: account.id, name: account.name, website: account.website };
+      if (source === 'asana') {
+        const ids = matcher.asana(key).map((c) => c.recordId);
+        if (ids.length) void this.#loaders.projects.projects.loadMany(ids);
+        return;
+      }
+      const candidates = source === 'quickbooks' ? matcher.quickbooks(key) : matcher.zendesk(key);
+      if (candidates.length !== 1) return;
+      const id = candidates[0]!.recordId;
+      if (source === 'quickbooks') void this.#loaders.accounting.customer.load(id).catch(ignore);
+      else void this.#loaders.support.forOrganization.load(id).catch(ignore);
+    }, ignore);
   }
 
   /** Heuristics need the CRM's name: while it is down, a system keeps only what its exact link found. */

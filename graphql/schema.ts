@@ -5,6 +5,7 @@ import { asanaSchema } from '../sources/asana/schema.js';
 import { quickbooksSchema } from '../sources/quickbooks/schema.js';
 import { salesforceSchema } from '../sources/salesforce/schema.js';
 import { zendeskSchema } from '../sources/zendesk/schema.js';
+import { adminResolvers, adminTypeDefs } from './admin-schema.js';
 import { baseResolvers, baseTypeDefs } from './base-schema.js';
 import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
 import type { PanoramaContext } from './context.js';
@@ -40,8 +41,8 @@ function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
 
 export function createPanoramaSchema(): GraphQLSchema {
   const schema = createSchema<PanoramaContext>({
-    typeDefs: [baseTypeDefs, insightsTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
-    resolvers: [baseResolvers, insightsResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
+    typeDefs: [baseTypeDefs, insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    resolvers: [baseResolvers, insightsResolvers, adminResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
   return enforceAccess(schema);
 }

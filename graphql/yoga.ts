@@ -45,7 +45,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: { graphiql?: b
         maxAliases: { n: 15 },
         maxDirectives: { n: 20 },
         maxTokens: { n: 2000 },
-        costLimit: { maxCost: 20000 },
+        costLimit: { maxCost: 200_000 },
       }),
       useAudit(),
     ],

@@ -1,8 +1,9 @@
 import { asanaSource } from './asana/index.js';
-import { SourceCache } from './kit/cache.js';
+import { SourceCache, type CachePolicy } from './kit/cache.js';
 import { ConfigError, parseEnv } from './kit/config.js';
 import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './kit/contract.js';
-import { SourceError, type SourceId } from './kit/errors.js';
+import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
+import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
@@ -32,6 +33,20 @@ export type BoundSource<C extends SourceCategory = SourceCategory> = {
   deepLink: (entity: string, id: string) => string;
 };
 
+/** How loading one index went (see `warmIndexes`). */
+export type IndexWarmth = {
+  source: SourceId;
+  index: string;
+  ok: boolean;
+  /** Rows the index holds. */
+  rows: number | null;
+  ms: number;
+  /** True when the cache already held it (fresh, or stale and now being refreshed in the background). */
+  fromCache: boolean;
+  stale: boolean;
+  code: string | null;
+};
+
 export type SourcesRuntime = {
   sandboxOrigin: string | null;
   cache: SourceCache;
@@ -40,7 +55,55 @@ export type SourcesRuntime = {
   list: BoundSource[];
   bySource: Record<SourceId, BoundSource>;
   createLoaders: (opts: LoaderOptions) => LoadersByCategory;
+  /**
+   * Loads the index of every connected source through its kit (CRM accounts, accounting customers, projects,
+   * support organizations), so that link rules, the Zendesk and QuickBooks shortcuts and project summaries
+   * never wait for one on a user's request. A cached index costs nothing; one past its TTL is served and
+   * refreshed in the background (its policy's stale-while-revalidate). Never rejects: failures are reported.
+   */
+  warmIndexes: () => Promise<IndexWarmth[]>;
+  /**
+   * Calls `warmIndexes` every `intervalMs` (default: the shortest index TTL), so the indexes are refreshed by
+   * stale-while-revalidate before anyone needs them. Returns a function that stops it; the timer never keeps
+   * the process alive.
+   */
+  keepIndexesWarm: (intervalMs?: number) => () => void;
 };
+
+/** The index each category keeps, as `<entity>` of its cache policies. */
+const INDEX_ENTITY: Record<SourceCategory, string> = {
+  crm: 'accountIndex',
+  accounting: 'customerIndex',
+  projects: 'project-index',
+  support: 'organizationIndex',
+};
+
+/**
+ * A source's cache policies with the TTLs the environment asks for: `PANORAMA_CACHE_TTL_<SOURCE>_SECONDS` sets
+ * the source's default (customer data) TTL and scales its other entries and stale windows with it;
+ * `PANORAMA_CACHE_TTL_SCALE` multiplies every policy of the sources without their own setting.
+ */
+export function cachePoliciesFromEnv<P extends Record<string, CachePolicy> & { default: CachePolicy }>(
+  source: SourceId,
+  policies: P,
+  env: Record<string, string | undefined>,
+): P {
+  const positive = (name: string): number | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
+    return n;
+  };
+  const scale = positive('PANORAMA_CACHE_TTL_SCALE');
+  const seconds = positive(`PANORAMA_CACHE_TTL_${source.toUpperCase()}_SECONDS`);
+  const factor = seconds !== null ? (seconds * 1000) / policies.default.ttlMs : (scale ?? 1);
+  if (factor === 1) return policies;
+  const ms = (n: number) => Math.max(1, Math.round(n * factor));
+  return Object.fromEntries(
+    Object.entries(policies).map(([entity, p]) => [entity, { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) }]),
+  ) as P;
+}
 
 export type RuntimeOptions = {
   /** Bytes the cross-request cache may hold. @default 200 MB, or PANORAMA_CACHE_MAX_MB */
@@ -62,7 +125,7 @@ function bind<C extends SourceCategory, Config, Client>(
     source: module.id,
     timeoutMs: module.timeoutMs,
     mapError: module.mapError,
-    cachePolicies: module.cachePolicies,
+    cachePolicies: cachePoliciesFromEnv(module.id, module.cachePolicies, env),
     cache,
     health,
   });
@@ -87,10 +150,10 @@ function notConfigured<C extends SourceCategory>(id: SourceId, category: C): Loa
   const fail = () => Promise.reject(err());
   const loader = { load: fail, loadMany: (ids: readonly string[]) => Promise.resolve(ids.map(err)), clear: () => loader, clearAll: () => loader, prime: () => loader };
   const byCategory = {
-    crm: { customer: loader, searchAccounts: fail, accountsByOwnerEmail: fail, accountIndex: fail },
+    crm: { customer: loader, searchAccounts: fail, accountsByOwnerEmail: fail, accountIndex: fail, cachedAccount: () => undefined },
     accounting: { customer: loader, searchCustomers: fail, customerIndex: fail, overdueInvoices: fail, invoicesByNumber: fail },
-    projects: { forAccount: loader, projectIndex: fail, projects: loader },
-    support: { forAccount: loader, forOrganization: loader, searchOrganizations: fail, organizationIndex: fail, urgentOpenTickets: fail, ticket: fail },
+    projects: { forAccount: loader, projectIndex: fail, projects: loader, summaryForAccount: loader },
+    support: { forAccount: loader, organizationIdHint: () => undefined, forOrganization: loader, searchOrganizations: fail, organizationIndex: fail, urgentOpenTickets: fail, ticket: fail },
   } satisfies { [K in SourceCategory]: Record<keyof LoadersByCategory[K], unknown> };
   return byCategory[category] as unknown as LoadersByCategory[C];
 }
@@ -110,6 +173,49 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     support: bind(zendeskSource, env, cache, health, tokens),
   };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
+  const createLoaders = (o: LoaderOptions): LoadersByCategory => ({
+    crm: sources.crm.createLoaders(o),
+    accounting: sources.accounting.createLoaders(o),
+    projects: sources.projects.createLoaders(o),
+    support: sources.support.createLoaders(o),
+  });
+
+  const warmIndexes = async (): Promise<IndexWarmth[]> => {
+    const loaders = createLoaders({ forceRefresh: false });
+    const reads: Record<SourceCategory, () => Promise<{ value: unknown[]; freshness: { fromCache: boolean; stale: boolean } }>> = {
+      crm: () => loaders.crm.accountIndex(),
+      accounting: () => loaders.accounting.customerIndex(),
+      projects: () => loaders.projects.projectIndex(),
+      support: () => loaders.support.organizationIndex(),
+    };
+    return Promise.all(
+      list
+        .filter((s) => s.configured)
+        .map(async (s): Promise<IndexWarmth> => {
+          const started = performance.now();
+          const index = INDEX_ENTITY[s.category];
+          try {
+            const f = await reads[s.category]();
+            const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: null };
+            if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms }, 'index loaded');
+            return out;
+          } catch (e) {
+            const code = isSourceError(e) ? e.code : 'INTERNAL';
+            logger.warn({ source: s.id, index, code }, 'index could not be loaded; it is loaded when first needed');
+            return { source: s.id, index, ok: false, rows: null, ms: Math.round(performance.now() - started), fromCache: false, stale: false, code };
+          }
+        }),
+    );
+  };
+
+  const keepIndexesWarm = (intervalMs?: number): (() => void) => {
+    const shortest = Math.min(...list.filter((s) => s.configured).map((s) => s.kit.policyFor(INDEX_ENTITY[s.category]).ttlMs));
+    const every = Math.max(1000, intervalMs ?? (Number.isFinite(shortest) ? shortest : 60_000));
+    const timer = setInterval(() => void warmIndexes(), every);
+    timer.unref();
+    return () => clearInterval(timer);
+  };
+
   return {
     sandboxOrigin: env.PANORAMA_SANDBOX_ORIGIN || null,
     cache,
@@ -117,11 +223,8 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     sources,
     list,
     bySource: { salesforce: sources.crm, quickbooks: sources.accounting, asana: sources.projects, zendesk: sources.support },
-    createLoaders: (o) => ({
-      crm: sources.crm.createLoaders(o),
-      accounting: sources.accounting.createLoaders(o),
-      projects: sources.projects.createLoaders(o),
-      support: sources.support.createLoaders(o),
-    }),
+    createLoaders,
+    warmIndexes,
+    keepIndexesWarm,
   };
 }

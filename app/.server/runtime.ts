@@ -1,5 +1,6 @@
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
+import { logger } from '../../sources/kit/logger.js';
 
 type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga };
 
@@ -10,12 +11,38 @@ declare global {
 
 /**
  * The process-wide sources and GraphQL server, built once from the environment (kept on globalThis so a dev
- * server's module reloads don't empty the cache).
+ * server's module reloads don't empty the cache). Building it starts loading the sources' indexes in the
+ * background and keeps them warm (see `SourcesRuntime.keepIndexesWarm`), so no user's request waits for one.
  */
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const runtime = createSourcesRuntime(process.env);
     globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production' }) };
+    warmInBackground(runtime);
   }
   return globalThis.__panorama;
+}
+
+/** Fire and forget: an index that fails to load is logged and loaded again later, never a start-up failure. */
+function warmInBackground(runtime: SourcesRuntime): void {
+  try {
+    const started = Date.now();
+    runtime.keepIndexesWarm();
+    void runtime.warmIndexes().then(
+      (results) => logger.info({ ms: Date.now() - started, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed'),
+    );
+  } catch (e) {
+    logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed');
+  }
+}
+
+// In the production server build this module is evaluated when the app starts: build the runtime then, so the
+// indexes are loading before the first request (a bad setting is logged here and answered on first use).
+if (import.meta.env?.PROD && !process.env.VITEST) {
+  try {
+    panorama();
+  } catch (e) {
+    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Panorama could not be configured');
+  }
 }

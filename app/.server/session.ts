@@ -62,7 +62,7 @@ export async function signOut(request: Request) {
 }
 
 /** Only same-site paths: never an open redirect. */
-export function safeRedirect(to: string | null | undefined, fallback = '/customers'): string {
+export function safeRedirect(to: string | null | undefined, fallback = '/'): string {
   if (!to || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
   return to;
 }

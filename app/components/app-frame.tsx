@@ -1,20 +1,62 @@
-import { Alert, AppShell, Badge, Button, Group, Text, Title } from '@mantine/core';
-import { Form, Link, useRouteLoaderData } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Form, Link, NavLink as RemixNavLink, useLocation, useRouteLoaderData } from '@remix-run/react';
+import { useEffect, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
-import { ROLE_LABELS } from '../../graphql/policy.js';
+import { ROLE_LABELS, canRead, type Role } from '../../graphql/policy.js';
+import { CustomerSpotlight, openCustomerSpotlight } from './customer-spotlight.js';
 
-/** The frame around every page: who is signed in, and whether this is the sandbox. */
+type NavItem = { to: string; label: string; show: (role: Role) => boolean };
+
+const NAV: NavItem[] = [
+  { to: '/customers', label: 'Customers', show: () => true },
+  { to: '/accounts', label: 'My accounts', show: (r) => r === 'account_manager' || r === 'admin' },
+  { to: '/tickets', label: 'Urgent tickets', show: (r) => canRead(r, 'TICKETS') },
+  { to: '/finance', label: 'Overdue invoices', show: (r) => canRead(r, 'BILLING') },
+  { to: '/admin', label: 'Admin', show: (r) => canRead(r, 'ADMIN') },
+];
+
+function ColorSchemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
+  const next = computed === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip label={`Switch to ${next} mode`}>
+      <ActionIcon variant="subtle" size="lg" aria-label={`Switch to ${next} mode`} onClick={() => setColorScheme(next)}>
+        {computed === 'dark' ? (
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+            <circle cx="12" cy="12" r="4" />
+            <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
+          </svg>
+        ) : (
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+            <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" />
+          </svg>
+        )}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+/** The frame around every page: who is signed in, where they can go, search, and whether this is the sandbox. */
 export function AppFrame({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof rootLoader>('root');
   const viewer = data?.viewer ?? null;
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  useEffect(() => close(), [location.pathname, close]);
+  const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
   return (
-    <AppShell header={{ height: 56 }} padding="md">
+    <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
+            {viewer ? <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} /> : null}
             <Title order={2} size="h3">
-              <Link to={viewer ? '/customers' : '/login'} style={{ color: 'inherit', textDecoration: 'none' }}>
+              <Link to="/" style={{ color: 'inherit', textDecoration: 'none' }}>
                 Panorama
               </Link>
             </Title>
@@ -24,21 +66,41 @@ export function AppFrame({ children }: { children: ReactNode }) {
               </Badge>
             ) : null}
           </Group>
-          {viewer ? (
-            <Group gap="sm" wrap="nowrap">
-              <Text size="sm" visibleFrom="sm">
-                {viewer.name} · {ROLE_LABELS[viewer.role]}
-              </Text>
-              <Form method="post" action="/logout">
-                <Button type="submit" variant="subtle" size="xs">
-                  Sign out
-                </Button>
-              </Form>
-            </Group>
-          ) : null}
+          <Group gap="xs" wrap="nowrap">
+            {viewer ? (
+              <Button variant="default" size="xs" onClick={openCustomerSpotlight} aria-keyshortcuts="Control+K Meta+K" visibleFrom="xs">
+                Search customers… <Text span c="dimmed" size="xs" ml={6}>Ctrl K</Text>
+              </Button>
+            ) : null}
+            <ColorSchemeToggle />
+            {viewer ? (
+              <>
+                <Text size="sm" visibleFrom="md">
+                  {viewer.name} · {ROLE_LABELS[viewer.role]}
+                </Text>
+                <Form method="post" action="/logout">
+                  <Button type="submit" variant="subtle" size="xs">
+                    Sign out
+                  </Button>
+                </Form>
+              </>
+            ) : null}
+          </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Main>
+      {viewer ? (
+        <AppShell.Navbar p="xs" aria-label="Main">
+          <Stack gap={2}>
+            {items.map((n) => (
+              <NavLink key={n.to} component={RemixNavLink} to={n.to} label={n.label} active={location.pathname.startsWith(n.to)} />
+            ))}
+            <Text size="xs" c="dimmed" hiddenFrom="md" mt="md" px="sm">
+              {viewer.name} · {ROLE_LABELS[viewer.role]}
+            </Text>
+          </Stack>
+        </AppShell.Navbar>
+      ) : null}
+      <AppShell.Main id="main" tabIndex={-1}>
         {data?.sandbox ? (
           <Alert color="yellow" variant="light" mb="md" title="Built-in sandbox" role="status">
             Panorama is running on its built-in sandbox: the customers, invoices, projects and tickets below are generated
@@ -47,6 +109,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         ) : null}
         {children}
       </AppShell.Main>
+      {viewer ? <CustomerSpotlight /> : null}
     </AppShell>
   );
 }

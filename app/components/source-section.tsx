@@ -1,16 +1,19 @@
-import { Alert, Anchor, Badge, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Form } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { SYSTEM_NAMES, formatAge, formatDate } from './format.js';
 
 export type SectionStatus = {
   system: string;
-  state: 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'FORBIDDEN';
+  state: 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
   fetchedAt: string | null;
   ageSeconds: number | null;
   fromCache: boolean;
   stale: boolean;
   message: string | null;
   code: string | null;
+  linkRule?: string | null;
+  linkConfidence?: number | null;
 };
 
 // Badge colours chosen for AA contrast in the light variant.
@@ -20,6 +23,7 @@ const STATE_BADGE: Record<SectionStatus['state'], { label: string; color: string
   STALE: { label: 'Stale', color: 'orange' },
   FAILED: { label: 'Unavailable', color: 'red' },
   NOT_LINKED: { label: 'Not linked', color: 'gray' },
+  AMBIGUOUS: { label: 'Needs a decision', color: 'orange' },
   FORBIDDEN: { label: 'Hidden for your role', color: 'gray' },
 };
 
@@ -35,7 +39,8 @@ export function SourceSection(props: {
   const system = status ? (SYSTEM_NAMES[status.system] ?? status.system) : '';
   const badge = status ? STATE_BADGE[status.state] : null;
   const headingId = `${props.testId}-heading`;
-  const failed = status?.state === 'FAILED' || status?.state === 'NOT_LINKED';
+  const failed = status?.state === 'FAILED';
+  const probable = status?.linkRule && status.linkRule !== 'EXACT_ID';
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={props.testId} data-state={status?.state}>
       <Group justify="space-between" align="flex-start" mb="sm" wrap="nowrap">
@@ -60,15 +65,39 @@ export function SourceSection(props: {
             ) : null}
           </Text>
         </div>
-        {badge ? (
-          <Badge color={badge.color} variant="light" data-testid={`${props.testId}-state`}>
-            {badge.label}
-          </Badge>
-        ) : null}
+        <Group gap={4} wrap="nowrap">
+          {badge ? (
+            <Badge color={badge.color} variant="light" data-testid={`${props.testId}-state`}>
+              {badge.label}
+            </Badge>
+          ) : null}
+          {status ? (
+            <Form method="post" replace>
+              <input type="hidden" name="system" value={status.system} />
+              <Tooltip label={`Read ${system} again now`}>
+                <ActionIcon type="submit" variant="subtle" size="sm" aria-label={`Refresh ${props.title} from ${system}`}>
+                  <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+                    <path d="M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7" />
+                  </svg>
+                </ActionIcon>
+              </Tooltip>
+            </Form>
+          ) : null}
+        </Group>
       </Group>
       <Stack gap="sm">
-        {status?.message && status.state !== 'NOT_LINKED' ? (
-          <Alert color={failed ? 'red' : 'orange'} variant="light" role={failed ? 'alert' : 'status'} p="xs">
+        {probable ? (
+          <Text size="xs" c="var(--mantine-color-orange-light-color)">
+            Probable match by {status!.linkRule === 'NAME' ? 'name' : 'web domain'} ({Math.round((status!.linkConfidence ?? 0) * 100)}%), not confirmed by an id.
+          </Text>
+        ) : null}
+        {status?.message && status.state === 'STALE' && !status.code ? (
+          <Text size="xs" c="dimmed" role="status">
+            {status.message}
+          </Text>
+        ) : null}
+        {status?.message && status.state !== 'NOT_LINKED' && !(status.state === 'STALE' && !status.code) ? (
+          <Alert color={failed ? 'red' : 'orange'} variant="light" role={failed ? 'alert' : 'status'} p="xs" data-testid={`${props.testId}-message`}>
             <Text size="sm">{status.message}</Text>
           </Alert>
         ) : null}

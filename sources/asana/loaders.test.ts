@@ -170,10 +170,46 @@ describe('projectIndex', () => {
     const unlinked = world.manifest.unlinked.filter((u) => u.system === 'asana').map((u) => u.recordId);
     for (const row of value) {
       const raw = world.asana.projects.find((p) => p.gid === row.id)!;
-      expect(row).toEqual({ id: raw.gid, name: raw.name, crmAccountId: raw.custom_fields[0]!.text_value, archived: raw.archived, createdAt: raw.created_at });
+      const colors = { green: 'ON_TRACK', yellow: 'AT_RISK', red: 'OFF_TRACK', blue: 'ON_HOLD', complete: 'COMPLETE' } as const;
+      expect(row).toEqual({
+        id: raw.gid,
+        name: raw.name,
+        crmAccountId: raw.custom_fields[0]!.text_value,
+        archived: raw.archived,
+        createdAt: raw.created_at,
+        status: raw.current_status ? colors[raw.current_status.color] : raw.completed ? 'COMPLETE' : 'UNKNOWN',
+        statusText: raw.current_status?.title ?? null,
+        dueOn: raw.due_on,
+      });
       if (unlinked.includes(row.id)) expect(row.crmAccountId).toBeNull();
     }
     expect(countRequests()).toEqual({ 'projects.list': indexPages });
+  });
+
+  it('summarizes an account\'s projects from the index alone: no request once the index is cached', async () => {
+    const kit = h.newKit();
+    await h.loaders(kit).projectIndex();
+    state.resetCounts();
+    const loaders = h.loaders(kit);
+    const ids = accountIds.slice(0, 20);
+    const res = await loaders.summaryForAccount.loadMany(ids);
+    expect(state.totalRequests('asana')).toBe(0);
+    const index = (await loaders.projectIndex()).value;
+    ids.forEach((id, i) => {
+      const s = res[i] as Exclude<(typeof res)[number], Error>;
+      const rows = index.filter((r) => r.crmAccountId === id);
+      expect(s.value!.total).toBe(linked.get(id)!.length);
+      expect(s.value!.projectIds.sort()).toEqual(rows.map((r) => r.id).sort());
+      expect(s.value!.byStatus.reduce((n, b) => n + b.count, 0)).toBe(rows.length);
+      const active = rows.filter((r) => !r.archived && r.status !== 'COMPLETE');
+      expect(s.value!.active).toBe(active.length);
+      expect(s.value!.nextDueOn).toBe(active.map((r) => r.dueOn).filter(Boolean).sort()[0] ?? null);
+      expect(s.freshness).toMatchObject({ source: 'asana', fromCache: true });
+    });
+    const unlinked = world.salesforce.accounts.map((a) => a.Id).find((id) => !linked.has(id))!;
+    expect((await loaders.summaryForAccount.load(unlinked)).value).toBeNull();
+    expect(await loaders.summaryForAccount.load('nope').catch((e: unknown) => e)).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(state.totalRequests('asana')).toBe(0);
   });
 
   it('reads the field by gid when configured', async () => {

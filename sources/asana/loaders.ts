@@ -1,15 +1,39 @@
 import DataLoader from 'dataloader';
 import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
-import type { Fetched, Project, ProjectsCustomer } from '../kit/domain.js';
+import type { Fetched, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { HttpError, validate } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type AsanaClient } from './client.server.js';
-import { isSalesforceId, readPage, readSingle, sameCrmAccountId, toIndexRow, toProject, type BatchRead, type ProjectIndexRow } from './mapping.js';
+import {
+  isSalesforceId,
+  readPage,
+  readSingle,
+  sameCrmAccountId,
+  summarizeProjects,
+  toIndexRow,
+  toProject,
+  type BatchRead,
+  type ProjectIndexRow,
+} from './mapping.js';
 import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaProject, type AsanaTask } from './types.js';
 
-/** What the project index asks for: enough to link a project to an account and to match it by name. */
-export const INDEX_FIELDS = ['name', 'archived', 'created_at', 'custom_fields.gid', 'custom_fields.name', 'custom_fields.text_value'] as const;
+/**
+ * What the project index asks for: enough to link a project to an account and to match it by name, and the few
+ * fields a list row's summary shows (status colour and title, due date, completed), so lists cost no request.
+ */
+export const INDEX_FIELDS = [
+  'name',
+  'archived',
+  'completed',
+  'created_at',
+  'due_on',
+  'current_status.color',
+  'current_status.title',
+  'custom_fields.gid',
+  'custom_fields.name',
+  'custom_fields.text_value',
+] as const;
 export const PROJECT_FIELDS = [
   'name',
   'owner.name',
@@ -116,13 +140,40 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
     return out;
   }
 
+  /**
+   * Project reads of this request, batched per turn of the event loop: the linked projects of a page or list and
+   * the probable ones started beside them share their POST /batch requests.
+   */
+  const callers = new Set<AbortSignal>();
+  const projectReads = new DataLoader<string, { project: AsanaProject; tasks: AsanaTask[] } | null>(
+    async (gids) => {
+      const signal = AbortSignal.any([...callers]);
+      callers.clear();
+      const loaded = await loadProjects([...new Set(gids)], signal);
+      return gids.map((gid) => loaded.get(gid) ?? null);
+    },
+    { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+  async function readProjects(gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
+    if (gids.length === 0) return new Map();
+    callers.add(signal);
+    const found = await projectReads.loadMany(gids);
+    const out = new Map<string, { project: AsanaProject; tasks: AsanaTask[] }>();
+    gids.forEach((gid, i) => {
+      const r = found[i];
+      if (r instanceof Error) throw r;
+      if (r) out.set(gid, r);
+    });
+    return out;
+  }
+
   const byAccount = kit.loader<ProjectsCustomer>(
     'projects',
     async (accountIds, signal) => {
       const rows = (await readIndex()).value;
       const linked = new Map(accountIds.map((id) => [id, rows.filter((r) => r.crmAccountId !== null && sameCrmAccountId(r.crmAccountId, id))]));
       const gids = [...new Set([...linked.values()].flat().map((r) => r.id))];
-      const loaded = await loadProjects(gids, signal); // no projects, no batch request
+      const loaded = await readProjects(gids, signal); // no projects, no batch request
       const day = today();
       return new Map(
         accountIds.map((id): [string, ProjectsCustomer] => [
@@ -155,7 +206,7 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
     'project',
     async (gids, signal) => {
       const valid = gids.filter((g) => /^\d{1,30}$/.test(g));
-      const loaded = await loadProjects(valid, signal);
+      const loaded = await readProjects(valid, signal);
       const rows = new Map((await readIndex()).value.map((r) => [r.id, r]));
       const day = today();
       return new Map(
@@ -168,5 +219,41 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
     { forceRefresh: opts.forceRefresh },
   );
 
-  return { forAccount, projectIndex: readIndex, projects };
+  // A list row's summary: the index alone, so no request at all while the index is cached.
+  const summaryForAccount = new DataLoader<string, Fetched<ProjectSummary | null>>(
+    async (ids) => {
+      let index: Fetched<ProjectIndexRow[]>;
+      try {
+        index = await readIndex();
+      } catch (e) {
+        const err = kit.toSourceError(e);
+        return ids.map(() => err);
+      }
+      const byAccount = linkedRows(index.value);
+      return ids.map((id) => {
+        if (!isSalesforceId(id)) return new SourceError('asana', 'BAD_REQUEST', `Not a Salesforce Account Id: ${JSON.stringify(id.slice(0, 40))}`);
+        const rows = byAccount.get(id.slice(0, 15)) ?? [];
+        return { value: rows.length ? summarizeProjects(rows) : null, freshness: index.freshness };
+      });
+    },
+    { cache: true },
+  );
+
+  return { forAccount, projectIndex: readIndex, projects, summaryForAccount };
+}
+
+/** Index rows by the first 15 characters of their account id (both forms of a Salesforce id match), built once per index. */
+const rowsByIndex = new WeakMap<readonly ProjectIndexRow[], Map<string, ProjectIndexRow[]>>();
+function linkedRows(index: readonly ProjectIndexRow[]): Map<string, ProjectIndexRow[]> {
+  let m = rowsByIndex.get(index);
+  if (!m) {
+    m = new Map();
+    for (const r of index) {
+      if (!r.crmAccountId) continue;
+      const key = r.crmAccountId.slice(0, 15);
+      m.set(key, [...(m.get(key) ?? []), r]);
+    }
+    rowsByIndex.set(index, m);
+  }
+  return m;
 }

@@ -5,11 +5,13 @@ import {
   readBatchResult,
   readPage,
   sameCrmAccountId,
+  summarizeProjects,
   toBatchBody,
   toIndexRow,
   toProject,
   toProjectStatus,
   type AccountFieldRule,
+  type ProjectIndexRow,
 } from './mapping.js';
 import type { AsanaProject, AsanaTask } from './types.js';
 
@@ -130,13 +132,59 @@ describe('account id rule', () => {
   });
 
   it('builds index rows', () => {
-    expect(toIndexRow({ gid: '5', name: 'Internal — Hiring', archived: true, created_at: 't', custom_fields: [] }, rule)).toEqual({
+    expect(
+      toIndexRow({ gid: '5', name: 'Internal — Hiring', archived: true, created_at: 't', custom_fields: [], completed: false, current_status: { color: 'yellow', title: ' Slipping ' }, due_on: '2026-12-01' }, rule),
+    ).toEqual({
       id: '5',
       name: 'Internal — Hiring',
       crmAccountId: null,
       archived: true,
       createdAt: 't',
+      status: 'AT_RISK',
+      statusText: 'Slipping',
+      dueOn: '2026-12-01',
     });
+  });
+});
+
+describe('summarizeProjects', () => {
+  const row = (id: string, status: ProjectIndexRow['status'], dueOn: string | null, archived = false): ProjectIndexRow => ({
+    id,
+    name: `P${id}`,
+    crmAccountId: ACCOUNT,
+    archived,
+    createdAt: 't',
+    status,
+    statusText: null,
+    dueOn,
+  });
+
+  it('counts by status worst first, and takes the worst status and next due date of active projects', () => {
+    const s = summarizeProjects([
+      row('1', 'ON_TRACK', '2026-12-20'),
+      row('2', 'AT_RISK', '2027-01-10'),
+      row('3', 'COMPLETE', '2026-01-01'),
+      row('4', 'OFF_TRACK', null, true),
+      row('5', 'ON_TRACK', '2026-12-05'),
+    ]);
+    expect(s).toEqual({
+      total: 5,
+      active: 3,
+      byStatus: [
+        { status: 'OFF_TRACK', count: 1 },
+        { status: 'AT_RISK', count: 1 },
+        { status: 'ON_TRACK', count: 2 },
+        { status: 'COMPLETE', count: 1 },
+      ],
+      worstStatus: 'AT_RISK',
+      nextDueOn: '2026-12-05',
+      projectIds: ['1', '2', '3', '4', '5'],
+    });
+  });
+
+  it('is COMPLETE when nothing is active but something was completed, and null with no projects', () => {
+    expect(summarizeProjects([row('1', 'COMPLETE', null)])).toMatchObject({ active: 0, worstStatus: 'COMPLETE', nextDueOn: null });
+    expect(summarizeProjects([])).toMatchObject({ total: 0, worstStatus: null, byStatus: [] });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Milestone, Person, Project, ProjectStatus } from '../kit/domain.js';
+import type { Milestone, Person, Project, ProjectStatus, ProjectSummary } from '../kit/domain.js';
 import type { AsanaBatchAction, AsanaBatchResult, AsanaCustomFieldValue, AsanaIndexProject, AsanaPage, AsanaProject, AsanaTask } from './types.js';
 
 /** Which project custom field holds the CRM Account Id: by gid when configured, else by (case-insensitive) name. */
@@ -38,6 +38,36 @@ export function toIndexRow(p: AsanaIndexProject, rule: AccountFieldRule): Projec
     crmAccountId: accountIdFromCustomFields(p.custom_fields, rule),
     archived: p.archived,
     createdAt: p.created_at,
+    status: toProjectStatus(p.current_status?.color, p.completed),
+    statusText: p.current_status?.title?.trim() || null,
+    dueOn: p.due_on,
+  };
+}
+
+/** Worst first: what a list row shows when a customer has several projects. */
+export const STATUS_SEVERITY: readonly ProjectStatus[] = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'UNKNOWN', 'ON_TRACK', 'COMPLETE'];
+
+/** A customer's projects in a few figures, from index rows (see ProjectSummary). */
+export function summarizeProjects(rows: readonly ProjectIndexRow[]): ProjectSummary {
+  const counts = new Map<ProjectStatus, number>();
+  let nextDueOn: string | null = null;
+  let worst: ProjectStatus | null = null;
+  let active = 0;
+  for (const r of rows) {
+    counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    if (r.archived || r.status === 'COMPLETE') continue;
+    active++;
+    if (worst === null || STATUS_SEVERITY.indexOf(r.status) < STATUS_SEVERITY.indexOf(worst)) worst = r.status;
+    if (r.dueOn && (nextDueOn === null || r.dueOn < nextDueOn)) nextDueOn = r.dueOn;
+  }
+  if (worst === null && rows.some((r) => r.status === 'COMPLETE')) worst = 'COMPLETE';
+  return {
+    total: rows.length,
+    active,
+    byStatus: STATUS_SEVERITY.filter((s) => counts.has(s)).map((status) => ({ status, count: counts.get(status)! })),
+    worstStatus: worst,
+    nextDueOn,
+    projectIds: rows.map((r) => r.id),
   };
 }
 

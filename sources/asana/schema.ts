@@ -1,5 +1,5 @@
 import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
-import type { Fetched, Milestone, Project, ProjectsCustomer } from '../kit/domain.js';
+import type { Fetched, Milestone, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { statusFromFetched } from '../kit/section-status.js';
 
 
@@ -9,7 +9,26 @@ export const asanaSchema: SourceSchema = {
     extend type Customer {
       "The customer's projects as the project tool (Asana) knows them."
       projects: ProjectsProfile @access(group: PROJECTS)
+      "The customer's projects in a few figures, for lists: read from the project index, so no request per customer. Null when no project's account field holds this customer's id."
+      projectSummary: ProjectSummary @access(group: PROJECTS)
     }
+
+    type ProjectSummary {
+      "Where the figures came from: the project index, and how old it is."
+      status: SectionStatus!
+      "Projects linked to the customer, archived ones included."
+      total: Int!
+      "Projects neither archived nor complete."
+      active: Int!
+      "Projects per status, worst first."
+      counts: [ProjectStatusCount!]!
+      "The worst status among active projects; COMPLETE when none is active."
+      worstStatus: ProjectStatus
+      "The earliest due date of an active project (YYYY-MM-DD; may be past)."
+      nextDueOn: String
+    }
+
+    type ProjectStatusCount { status: ProjectStatus! count: Int! }
 
     type ProjectsProfile {
       status: SectionStatus!
@@ -43,6 +62,18 @@ export const asanaSchema: SourceSchema = {
   resolvers: {
     Customer: {
       projects: (c: CustomerParent) => c.section('projects'),
+      projectSummary: async (c: CustomerParent, _: unknown, ctx: SchemaContext) => {
+        const f = await ctx.loaders.projects.summaryForAccount.load(c.id);
+        return f.value ? f : null;
+      },
+    },
+    ProjectSummary: {
+      status: (f: Fetched<ProjectSummary>) => statusFromFetched(f),
+      total: (f: Fetched<ProjectSummary>) => f.value.total,
+      active: (f: Fetched<ProjectSummary>) => f.value.active,
+      counts: (f: Fetched<ProjectSummary>) => f.value.byStatus,
+      worstStatus: (f: Fetched<ProjectSummary>) => f.value.worstStatus,
+      nextDueOn: (f: Fetched<ProjectSummary>) => f.value.nextDueOn,
     },
     ProjectsProfile: {
       status: (f: Fetched<ProjectsCustomer>) => statusFromFetched(f),

@@ -39,6 +39,10 @@ export const indexProjectSchema = z
     archived: z.boolean(),
     created_at: z.string(),
     custom_fields: z.array(customFieldValueSchema),
+    // for list summaries (opt_fields current_status.color,current_status.title,due_on,completed)
+    completed: z.boolean(),
+    current_status: z.object({ color: z.string(), title: z.string().nullable().optional() }).passthrough().nullable(),
+    due_on: date.nullable(),
   })
   .passthrough();
 export type AsanaIndexProject = z.infer<typeof indexProjectSchema>;

@@ -30,6 +30,23 @@ describe('SourceCache', () => {
     expect(results.every((r) => r.value === 'v')).toBe(true);
   });
 
+  it('hands back a value too large for its bound without keeping it', async () => {
+    const cache = new SourceCache({ maxBytes: 2_000 });
+    let calls = 0;
+    const big = async () => {
+      calls++;
+      await sleep(5);
+      return 'x'.repeat(5_000);
+    };
+    const [a, b] = await Promise.all([cache.get('s:e:big', policy, big), cache.get('s:e:big', policy, big)]);
+    expect(a.value).toHaveLength(5_000);
+    expect(b.value).toHaveLength(5_000);
+    expect(a.outcome.fromCache).toBe(false);
+    expect(cache.size).toBe(0);
+    expect(cache.calculatedBytes).toBeLessThanOrEqual(cache.maxBytes);
+    expect(calls).toBeGreaterThanOrEqual(1);
+  });
+
   it('never caches a failure: the next read asks the source again', async () => {
     const cache = new SourceCache({ maxBytes: 1e6 });
     let calls = 0;

@@ -35,8 +35,11 @@ export class SourceCache {
       maxSize: opts.maxBytes,
       sizeCalculation: (entry, key) => Math.max(1, approximateBytes(entry.value) + key.length * 2 + 64),
       noDeleteOnStaleGet: true,
-      fetchMethod: async (_key, _stale, { signal, context }) => {
-        const value = await context.load(signal);
+      // An entry evicted (or invalidated) while its load is in flight must not fail its readers: the load runs
+      // on — with its own signal, as the kit's timeout governs it — and its value goes to them, uncached.
+      ignoreFetchAbort: true,
+      fetchMethod: async (_key, _stale, { context }) => {
+        const value = await context.load(new AbortController().signal);
         return { value, fetchedAt: Date.now(), ttlMs: 0 };
       },
     });
@@ -70,6 +73,12 @@ export class SourceCache {
     this.#lru.clear();
   }
 
+  /** The value held for a key, fresh or stale, without loading anything or touching its recency; undefined when none. */
+  peek<T>(key: string): { value: T; fetchedAt: number } | undefined {
+    const entry = this.#lru.peek(key, { allowStale: true });
+    return entry ? { value: entry.value as T, fetchedAt: entry.fetchedAt } : undefined;
+  }
+
   async get<T>(
     key: string,
     policy: CachePolicy,
@@ -91,6 +100,7 @@ export class SourceCache {
     const mustWait = opts.forceRefresh || age > policy.ttlMs + policy.swrMs;
     let loadError: unknown;
     let loaded = false;
+    let loadedValue: { value: T } | undefined;
     const status: LRUCache.Status<string, Entry, FetchContext> = {};
     const entry = await this.#lru.fetch(key, {
       ttl: policy.ttlMs,
@@ -103,7 +113,9 @@ export class SourceCache {
         load: async (signal) => {
           loaded = true;
           try {
-            return await load(signal);
+            const value = await load(signal);
+            loadedValue = { value };
+            return value;
           } catch (e) {
             loadError = e;
             throw e;
@@ -111,6 +123,13 @@ export class SourceCache {
         },
       },
     });
+    if (entry === undefined && !loadError && !status.fetchError) {
+      // Too large for the cache's bound: lru-cache kept nothing, but the caller still gets the value (a caller that
+      // joined someone else's load of it reads it itself).
+      const value = loadedValue ? loadedValue.value : await load(new AbortController().signal);
+      stats.misses++;
+      return { value, outcome: { fetchedAt: Date.now(), fromCache: false, stale: false } };
+    }
     if (entry === undefined) {
       // lru-cache suppresses the error when stale-on-error was allowed but nothing was cached.
       throw loadError ?? status.fetchError ?? new Error(`cache fetch for ${key} returned nothing`);
@@ -146,7 +165,9 @@ export function approximateBytes(value: unknown): number {
         for (const v of value) n += 8 + approximateBytes(v);
         return n;
       }
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) n += 16 + k.length * 2 + approximateBytes(v);
+      // for…in rather than Object.entries: no pair arrays allocated for every object of every value stored
+      const record = value as Record<string, unknown>;
+      for (const k in record) if (Object.hasOwn(record, k)) n += 16 + k.length * 2 + approximateBytes(record[k]);
       return n;
     }
     default:

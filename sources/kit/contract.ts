@@ -11,6 +11,7 @@ import type {
   Invoice,
   Project,
   ProjectIndexRow,
+  ProjectSummary,
   ProjectsCustomer,
   SupportCustomer,
   SupportOrganization,
@@ -58,6 +59,12 @@ export type CrmLoaders = {
   accountsByOwnerEmail: (email: string) => Promise<Fetched<CrmAccount[]>>;
   /** Every account (id, name, website, accounting id): the basis of link rules and review. */
   accountIndex: () => Promise<Fetched<CrmAccountIndexEntry[]>>;
+  /**
+   * The account as the cached account index holds it (never a request): lets other sections start loading
+   * beside the CRM instead of after it (the accounting id, the name and website for heuristic links). The CRM
+   * record stays the authority. Undefined when the index is not cached, null when it does not hold the account.
+   */
+  cachedAccount: (accountId: string) => CrmAccountIndexEntry | null | undefined;
 };
 export type AccountingLoaders = {
   customer: DataLoader<string, Fetched<AccountingCustomer>>;
@@ -76,10 +83,21 @@ export type ProjectsLoaders = {
   projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
   /** Projects by id, with milestones and task counts (for probable links found by the index). */
   projects: DataLoader<string, Fetched<Project>>;
+  /**
+   * A summary of the projects whose account field holds this CRM account id, from the project index only: no
+   * request when the index is cached (list rows). Null when no project is linked.
+   */
+  summaryForAccount: DataLoader<string, Fetched<ProjectSummary | null>>;
 };
 export type SupportLoaders = {
   /** The organization whose external id is this CRM account id, with its tickets. */
   forAccount: DataLoader<string, Fetched<SupportCustomer | null>>;
+  /**
+   * The organization the cached organization index links to this CRM account id (never a request): null when a
+   * fresh index holds none — the account has no organization of its own — and undefined when no fresh index is
+   * cached (or on a forced refresh).
+   */
+  organizationIdHint: (accountId: string) => string | null | undefined;
   /** An organization by its own id, with its tickets (for probable links found by the index). */
   forOrganization: DataLoader<string, Fetched<SupportCustomer | null>>;
   searchOrganizations: (text: string, limit: number) => Promise<Fetched<SupportOrganization[]>>;

@@ -136,8 +136,23 @@ export type Project = {
 
 export type ProjectsCustomer = { projects: Project[] };
 
-/** One row of the projects index, for link rules and review. */
-export type ProjectIndexRow = Pick<Project, 'id' | 'name' | 'crmAccountId' | 'archived' | 'createdAt'>;
+/** One row of the projects index, for link rules and review, and enough of the project for a list's summary. */
+export type ProjectIndexRow = Pick<Project, 'id' | 'name' | 'crmAccountId' | 'archived' | 'createdAt' | 'status' | 'statusText' | 'dueOn'>;
+
+/** A customer's projects in a few figures, from the project index alone (no per-project request). */
+export type ProjectSummary = {
+  /** Projects linked to the customer, archived ones included. */
+  total: number;
+  /** Neither archived nor complete. */
+  active: number;
+  /** Projects per status (statuses with none left out), worst first. */
+  byStatus: { status: ProjectStatus; count: number }[];
+  /** The worst status among active projects (OFF_TRACK → AT_RISK → ON_HOLD → UNKNOWN → ON_TRACK); COMPLETE when none is active. */
+  worstStatus: ProjectStatus | null;
+  /** The earliest due date of an active project (may be past). */
+  nextDueOn: string | null;
+  projectIds: string[];
+};
 
 // ---- Support --------------------------------------------------------------------------------------
 export type TicketStatus = 'NEW' | 'OPEN' | 'PENDING' | 'HOLD' | 'SOLVED' | 'CLOSED';

@@ -118,8 +118,23 @@ export class SourceKit {
   }
 
   /**
+   * What the cache holds for one entity, without asking the source: for data that is only worth using when it
+   * is already there (an index kept warm in the background). `fresh` within the policy's TTL; `usable` within
+   * TTL + stale-while-revalidate. Null when nothing is cached.
+   */
+  peek<T>(entity: string, id: string): { value: T; fetchedAt: number; ageMs: number; fresh: boolean; usable: boolean } | null {
+    const hit = this.#opts.cache.peek<T>(`${this.source}:${entity}:${id}`);
+    if (!hit) return null;
+    const policy = this.policyFor(entity);
+    const ageMs = Date.now() - hit.fetchedAt;
+    return { ...hit, ageMs, fresh: ageMs <= policy.ttlMs, usable: ageMs <= policy.ttlMs + policy.swrMs };
+  }
+
+  /**
    * A DataLoader for one entity, built per request: each key is looked up in the cross-request cache, and
-   * the misses of one tick go upstream together in a single `loadMany` call.
+   * the misses go upstream together in a single `loadMany` call. The upstream batch is dispatched with
+   * `setImmediate`, after every promise job and `nextTick` of the current turn: the misses of a whole list
+   * (whose rows reach this loader through links resolved a few promise hops apart) share one request.
    */
   loader<T>(
     entity: string,
@@ -136,7 +151,7 @@ export class SourceKit {
           return new SourceError(this.source, 'NOT_FOUND', `${this.source} has no ${entity} ${id}`);
         });
       },
-      { cache: false, maxBatchSize: opts.maxBatchSize ?? 100 },
+      { cache: false, maxBatchSize: opts.maxBatchSize ?? 100, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
     );
     return new DataLoader<string, Fetched<T>>(
       (ids) =>

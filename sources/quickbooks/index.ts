@@ -91,6 +91,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',
       'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, retry after 60 s',
       'on failure the last cached answer is served, marked stale, up to the entity\'s max-stale age',
+      'the customer index (1000 customers a page, for heuristic links) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min)',
     ],
     endpoints: [
       'POST {QUICKBOOKS_TOKEN_URL} (grant_type=refresh_token)',

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Connection, type HttpRequest, type TokenResponse } from 'jsforce';
+// jsforce's core only: its main entry also loads the Bulk, Metadata, SOAP, Streaming, Tooling… APIs (~15 MB more).
+import { Connection, type HttpRequest, type TokenResponse } from 'jsforce/lib/core.js';
 import type { z } from 'zod';
 import { HttpError, ResponseShapeError, validate } from '../kit/http.js';
 import { logger } from '../kit/logger.js';
@@ -15,8 +15,8 @@ export type QueryOptions = CallOptions & {
 };
 
 type CapturedResponse = { url: string; status: number; headers: Record<string, string>; body: string };
-/** What one client call learned on its way: the last HTTP answer, and its token refreshes. */
-type CallContext = { refreshes: number; refreshError: unknown; response: CapturedResponse | null; signal: AbortSignal | undefined };
+/** What one client call learned on its way: the last HTTP answer, and how many times its session was refused. */
+type CallContext = { unauthorized: number; response: CapturedResponse | null };
 type JsforceResponse = { statusCode: number; headers: Record<string, string>; body: string };
 type JsforceTransport = { httpRequest: (req: HttpRequest, options?: unknown) => Promise<JsforceResponse> };
 
@@ -26,8 +26,11 @@ const LOCATOR_PATH = /^\/services\/data\/v\d+\.\d\/query\/[A-Za-z0-9]+-\d+$/;
  * Panorama's Salesforce client: a jsforce 3 `Connection` (OAuth refresh-token flow), with what jsforce leaves out
  * made explicit:
  * - Session refresh: jsforce notices the 401 and retries after refreshing; the refresh itself is done here so its
- *   failures keep their HTTP status, and each call refreshes at most once. A token refused right after being
- *   issued ends the call as UNAUTHENTICATED instead of looping until the timeout.
+ *   failures keep their HTTP status, and each call refreshes at most once: a second 401 within one call (a token
+ *   refused right after being issued) ends the call as UNAUTHENTICATED instead of looping until the timeout.
+ *   The per-call bookkeeping rides on the per-call transport, not on AsyncLocalStorage: in Node 20 an active
+ *   AsyncLocalStorage turns on promise hooks for the whole process, which makes every promise (and so every
+ *   GraphQL request) markedly slower.
  * - Status codes: jsforce's errors carry Salesforce's errorCode but not the HTTP status; a per-call transport
  *   wrapper records the answer so errors become the kit's `HttpError` (status, headers, body).
  * - Retries: jsforce retries GETs on 420/429/5xx up to 5 times (0.5 s … 8 s apart, longer than the kit's timeout).
@@ -41,7 +44,8 @@ export class SalesforceClient {
   readonly connection: Connection;
   /** Token refreshes so far (for the health page and tests; the tokens themselves are never exposed). */
   refreshCount = 0;
-  readonly #calls = new AsyncLocalStorage<CallContext>();
+  /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
+  #refreshError: unknown = null;
   readonly #retry: object;
 
   constructor(config: SalesforceConfig) {
@@ -115,38 +119,39 @@ export class SalesforceClient {
 
   async #call<T>(signal: AbortSignal | undefined, run: (options: object) => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
-    const ctx: CallContext = { refreshes: 0, refreshError: undefined, response: null, signal };
+    const ctx: CallContext = { unauthorized: 0, response: null };
     const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: this.#retry };
-    return this.#calls.run(ctx, async () => {
-      try {
-        // Fetch the first token up front rather than spending a request on a certain 401.
-        if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
-        return await abortable(run(options), signal);
-      } catch (e) {
-        throw this.#translate(e, ctx);
-      }
-    });
+    try {
+      // Fetch the first token up front rather than spending a request on a certain 401.
+      if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
+      return await abortable(run(options), signal);
+    } catch (e) {
+      throw this.#translate(e, ctx);
+    }
   }
 
-  /** jsforce's transport, recording each answer of this call (jsforce's own errors drop the status). */
+  /**
+   * jsforce's transport, recording each answer of this call (jsforce's own errors drop the status). A second
+   * 401 in one call means the session refreshed for it was refused too: the call ends there, no refresh again.
+   */
   #capturing(ctx: CallContext): JsforceTransport {
     const base = this.connection._transport as unknown as JsforceTransport;
     return {
       httpRequest: (req, options) => {
         const pending = base.httpRequest(req, options);
-        pending.then(
-          (res) => {
-            ctx.response = { url: req.url, status: res.statusCode, headers: res.headers, body: res.body };
-          },
-          () => undefined,
-        );
-        return pending;
+        const checked = pending.then((res) => {
+          ctx.response = { url: req.url, status: res.statusCode, headers: res.headers, body: res.body };
+          if (res.statusCode === 401 && ++ctx.unauthorized > 1) throw new SalesforceSessionRefusedError();
+          return res;
+        });
+        // jsforce pipes the answer through the promise's `stream()` and awaits the promise for the response
+        return Object.assign(checked, { stream: () => (pending as unknown as { stream: () => unknown }).stream() });
       },
     };
   }
 
   #translate(e: unknown, ctx: CallContext): unknown {
-    if (e instanceof Error && e.message.startsWith('Unable to refresh session') && ctx.refreshError) return ctx.refreshError;
+    if (e instanceof Error && e.message.startsWith('Unable to refresh session') && this.#refreshError) return this.#refreshError;
     const res = ctx.response;
     if (typeof (e as { errorCode?: unknown } | null)?.errorCode === 'string' && res && res.status >= 400) {
       let body: unknown = res.body;
@@ -160,23 +165,19 @@ export class SalesforceClient {
     return e;
   }
 
+  /** jsforce shares one refresh between the calls waiting for it; its outcome is theirs. */
   async #refresh(): Promise<SfTokenResponse> {
-    const ctx = this.#calls.getStore();
-    if (ctx && ctx.refreshes > 0) {
-      ctx.refreshError = new SalesforceSessionRefusedError();
-      throw ctx.refreshError;
-    }
-    if (ctx) ctx.refreshes++;
+    this.#refreshError = null;
     try {
-      return await this.#requestToken(ctx?.signal);
+      return await this.#requestToken();
     } catch (e) {
-      if (ctx) ctx.refreshError = e;
+      this.#refreshError = e;
       throw e;
     }
   }
 
   /** OAuth 2.0 refresh-token grant. Never retried: a refused grant will not succeed on a second try. */
-  async #requestToken(signal: AbortSignal | undefined): Promise<SfTokenResponse> {
+  async #requestToken(): Promise<SfTokenResponse> {
     const url = `${this.config.loginUrl}/services/oauth2/token`;
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
     const res = await fetch(url, {
@@ -188,7 +189,7 @@ export class SalesforceClient {
         client_secret: this.config.clientSecret,
         refresh_token: this.config.refreshToken,
       }),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: timeout,
     });
     const text = await res.text();
     let body: unknown = text;

@@ -70,6 +70,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       'Idempotent GETs are retried by jsforce on 5xx or a dropped connection, SALESFORCE_HTTP_RETRIES times (default 1); 403 REQUEST_LIMIT_EXCEEDED is not retried (rate limited, the breaker ignores it)',
       'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',
       'When Salesforce fails, cached data up to the policy\'s stale limit is shown and marked stale; other sections still load',
+      'The account index (id, name, website, QuickBooks id: one query per 2,000 accounts) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min): it lets the accounting and heuristic links start beside the CRM read instead of after it',
     ],
     endpoints: [
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',

@@ -146,5 +146,23 @@ export function createLoaders(
     );
   }
 
-  return { customer, searchAccounts, accountsByOwnerEmail, accountIndex };
+  const cachedAccount = (accountId: string): CrmAccountIndexEntry | null | undefined => {
+    const index = kit.peek<CrmAccountIndexEntry[]>('accountIndex', 'all');
+    if (!index?.usable) return undefined;
+    const id = normalizeIdOf('Account', accountId);
+    return id ? (accountsById(index.value).get(id) ?? null) : null;
+  };
+
+  return { customer, searchAccounts, accountsByOwnerEmail, accountIndex, cachedAccount };
+}
+
+/** The account index by id, built once per cached index. */
+const byIdOfIndex = new WeakMap<readonly CrmAccountIndexEntry[], Map<string, CrmAccountIndexEntry>>();
+function accountsById(index: readonly CrmAccountIndexEntry[]): Map<string, CrmAccountIndexEntry> {
+  let m = byIdOfIndex.get(index);
+  if (!m) {
+    m = new Map(index.map((a) => [a.id, a]));
+    byIdOfIndex.set(index, m);
+  }
+  return m;
 }

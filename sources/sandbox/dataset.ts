@@ -1,6 +1,7 @@
 import { Faker, en } from '@faker-js/faker';
 import { ASANA_WORKSPACE_GID, QBO_REALM_ID } from './constants.js';
 import { normaliseCompanyName } from '../kit/names.js';
+import { normalizeSalesforceId } from '../salesforce/ids.js';
 import { DEMO_USERS } from './demo-users.js';
 import type {
   AsanaCompact,
@@ -91,17 +92,7 @@ export function salesforceId(prefix: string, n: number): string {
     v = Math.floor(v / 62);
   }
   const id15 = `${prefix}Pn0${body}`.slice(0, 15).padEnd(15, '0');
-  const map = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let flags = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15[chunk * 5 + i]!;
-      if (c >= 'A' && c <= 'Z') flags |= 1 << i;
-    }
-    suffix += map[flags];
-  }
-  return id15 + suffix;
+  return normalizeSalesforceId(id15)!;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '.000+0000');

@@ -67,11 +67,19 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
 }
 
 export function sandboxHandlers(state: SandboxState): HttpHandler[] {
-  return [
-    ...controlHandlers(state),
-    ...salesforceSandbox(state),
-    ...quickbooksSandbox(state),
-    ...asanaSandbox(state),
-    ...zendeskSandbox(state),
-  ];
+  return Object.values(sandboxHandlerGroups(state)).flat();
+}
+
+/**
+ * The same handlers by path prefix (`/__sandbox` and each vendor's), so the HTTP server matches a request only
+ * against its own vendor's routes rather than every route of all four.
+ */
+export function sandboxHandlerGroups(state: SandboxState): Record<'control' | SourceId, HttpHandler[]> {
+  return {
+    control: controlHandlers(state),
+    salesforce: salesforceSandbox(state),
+    quickbooks: quickbooksSandbox(state),
+    asana: asanaSandbox(state),
+    zendesk: zendeskSandbox(state),
+  };
 }

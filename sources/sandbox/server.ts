@@ -7,7 +7,7 @@ import { parseEnv } from '../kit/config.js';
 import type { SourceId } from '../kit/errors.js';
 import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
 import { sandboxEnv } from './env.js';
-import { sandboxHandlers } from './handlers.js';
+import { SANDBOX_PREFIXES, sandboxHandlerGroups } from './handlers.js';
 import { endpointOf, faultApplies } from './router.js';
 import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
 
@@ -66,7 +66,14 @@ export async function startSandboxServer(opts: {
     }
     next();
   });
-  app.use(createMiddleware(...sandboxHandlers(state)));
+  // One msw middleware per vendor prefix: a request is matched only against its own vendor's routes.
+  const groups = sandboxHandlerGroups(state);
+  const control = createMiddleware(...groups.control);
+  const byPrefix = SOURCE_IDS.map((s) => [`${SANDBOX_PREFIXES[s]}/`, createMiddleware(...groups[s])] as const);
+  app.use((req, res, next) => {
+    const vendor = byPrefix.find(([prefix]) => req.path.startsWith(prefix));
+    (vendor ? vendor[1] : control)(req, res, next);
+  });
   app.use((req, res) => {
     res.status(404).json({ error: `The sandbox serves no ${req.method} ${req.path}` });
   });

@@ -77,7 +77,9 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       '429 (APIRateLimitExceeded) honours Retry-After; 5xx, timeouts and resets mark the section unavailable and serve the last cached value (up to 1 h) marked stale',
       'A body that does not match the documented shape (e.g. external_id missing from an organization) fails with INVALID_RESPONSE and is logged, never cached',
       'Search is indexed with a delay of up to a few minutes: a ticket created just now may show after the next refresh',
-      'Request cost of one customer view: 1 organizations/show_many + 1 search per 100 tickets (users sideloaded) — 2 requests for a typical customer, for a batch of up to 100 customers alike',
+      'Request cost of one customer view, with the organization index warm: 1 search per 100 tickets (users and organizations sideloaded) — 1 request for a typical customer, and for a batch of up to 100 customers alike (a list); organizations/show_many?external_ids only for accounts the index does not know while the index is past its TTL, and for every account on a forced refresh',
+      'Without a warm index (or for accounts it does not know): 1 organizations/show_many + 1 search per 100 tickets',
+      'The organization index (every organization, 100 a page) is loaded at start-up and kept warm in the background (TTL 5 min, stale-while-revalidate 15 min); an organization given a CRM account id since it was last read shows after its next refresh (within 5 min) or on a forced refresh',
     ],
     endpoints: [
       'GET /api/v2/organizations/show_many?external_ids=…',

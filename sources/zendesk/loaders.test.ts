@@ -4,6 +4,11 @@ import { SourceError } from '../kit/errors.js';
 import { TRICKY_NAMES } from '../sandbox/dataset.js';
 import type { ZdTicket } from '../sandbox/world.js';
 import { ZENDESK_MAX_IDS } from './client.server.js';
+import { SourceCache, type CachePolicy } from '../kit/cache.js';
+import { SourceHealth } from '../kit/metrics.js';
+import { SourceKit } from '../kit/source-kit.js';
+import { zendeskSource } from './index.js';
+import { createLoaders } from './loaders.js';
 import { buildModule, startSandbox } from './test-support.js';
 
 const SMALL = { size: 60, seed: 7, today: '2026-11-27' };
@@ -165,6 +170,88 @@ describe('forAccount: linking, mapping and request cost', () => {
     expect(again.length).toBe(5);
     await createLoaders(first.client, first.kit, { forceRefresh: true }).forAccount.loadMany(ids);
     expect(state.totalRequests('zendesk')).toBe(before * 2);
+  });
+});
+
+describe('forAccount with the organization index cached', () => {
+  /** A module whose kit already holds the organization index (as the runtime keeps it warm). */
+  async function warm(policies: Partial<Record<string, CachePolicy>> = {}, forceRefresh = false) {
+    const m = buildModule(env);
+    const kit = new SourceKit({
+      source: 'zendesk',
+      timeoutMs: zendeskSource.timeoutMs,
+      mapError: zendeskSource.mapError,
+      cachePolicies: { ...zendeskSource.cachePolicies, ...policies } as typeof zendeskSource.cachePolicies,
+      cache: new SourceCache({ maxBytes: 50e6 }),
+      health: new SourceHealth(),
+    });
+    await createLoaders(m.client, kit, { forceRefresh: false }).organizationIndex();
+    state.resetCounts();
+    return { ...m, kit, loaders: createLoaders(m.client, kit, { forceRefresh }) };
+  }
+  const unlinkedAccounts = () => {
+    const linked = new Set(zd().organizations.map((o) => o.external_id));
+    return state.world.salesforce.accounts.map((a) => a.Id).filter((id) => !linked.has(id));
+  };
+
+  it('costs only the ticket search: the index maps accounts to organizations, and the answer is the same', async () => {
+    const ids = accountIds(20);
+    const without = values(await buildModule(env).loaders.forAccount.loadMany(ids));
+    const m = await warm();
+    const res = values(await m.loaders.forAccount.loadMany(ids));
+    expect(counts()).toEqual({ search: Math.ceil(ticketsOfAccounts(ids).length / 100) });
+    expect(res).toEqual(without);
+    expect(m.loaders.organizationIdHint(ids[0]!)).toBe(without[0]?.organization.id ?? null);
+  });
+
+  it('trusts a fresh index for accounts it does not know (no request), and looks them up while it is stale', async () => {
+    const ids = unlinkedAccounts().slice(0, 3);
+    const fresh = await warm();
+    expect(values(await fresh.loaders.forAccount.loadMany(ids)).every((v) => v === null)).toBe(true);
+    expect(state.totalRequests('zendesk')).toBe(0);
+    expect(fresh.loaders.organizationIdHint(ids[0]!)).toBeNull();
+
+    const stale = await warm({ organizationIndex: { ttlMs: 1, swrMs: 60_000, maxStaleMs: 60_000 } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(values(await stale.loaders.forAccount.loadMany(ids)).every((v) => v === null)).toBe(true);
+    expect(counts()).toEqual({ 'organizations.show_many': 1 });
+    expect(stale.loaders.organizationIdHint(ids[0]!)).toBeUndefined();
+  });
+
+  it('on a forced refresh, re-checks every account beside the search and follows an organization relinked since', async () => {
+    const [id, other] = accountIds(2);
+    const m = await warm({}, true);
+    // after the index was built, the account's organization loses the link and another organization takes it
+    const before = zd().organizations.find((o) => o.external_id === id)!;
+    const after = zd().organizations.find((o) => o.external_id === other)!;
+    before.external_id = null;
+    after.external_id = id!;
+    const v = values(await m.loaders.forAccount.loadMany([id!]))[0]!;
+    expect(v.organization.id).toBe(String(after.id));
+    expect(v.tickets.map((t) => t.id).sort()).toEqual(zd().tickets.filter((t) => t.organization_id === after.id).map((t) => String(t.id)).sort());
+    // show_many beside the first search, then a search for the organization only show_many knew
+    expect(counts()).toEqual({ 'organizations.show_many': 1, search: 2 });
+  });
+
+  it('notices a relink from the sideloaded organization even without a refresh', async () => {
+    const [id] = accountIds(1);
+    const m = await warm();
+    const org = zd().organizations.find((o) => o.external_id === id)!;
+    expect(zd().tickets.some((t) => t.organization_id === org.id)).toBe(true);
+    org.external_id = 'somebody-else';
+    expect(values(await m.loaders.forAccount.loadMany([id!]))[0]).toBeNull();
+    expect(counts()).toEqual({ search: 1, 'organizations.show_many': 1 });
+  });
+
+  it('shares one search between exact and probable links asked for in the same turn', async () => {
+    const ids = accountIds(5);
+    const probable = zd().organizations.find((o) => !o.external_id && zd().tickets.some((t) => t.organization_id === o.id))!;
+    const m = await warm();
+    const [exact, byOrg] = await Promise.all([m.loaders.forAccount.loadMany(ids), m.loaders.forOrganization.load(String(probable.id))]);
+    expect(counts()).toEqual({ search: 1 });
+    expect(byOrg.value?.organization.id).toBe(String(probable.id));
+    expect(byOrg.value?.tickets.length).toBe(zd().tickets.filter((t) => t.organization_id === probable.id).length);
+    expect(values(exact).filter(Boolean).length).toBeGreaterThan(0);
   });
 });
 

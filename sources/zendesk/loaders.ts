@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LoaderOptions, SupportLoaders } from '../kit/contract.js';
 import type { Fetched, SupportCustomer, SupportOrganization } from '../kit/domain.js';
+import type { ZdOrganization } from './types.js';
 import { SourceError } from '../kit/errors.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import {
@@ -15,7 +16,9 @@ import {
 import {
   addSearchPage,
   addUsers,
+  currentOrganization,
   emptyTicketSet,
+  mapOrganization,
   mapOrganizationSearch,
   mapOrganizationsPage,
   mergeTicketSets,
@@ -25,6 +28,7 @@ import {
   organizationsByAccount,
   searchTotal,
   supportCustomers,
+  supportCustomersOf,
   uniqueTickets,
   urgentTickets,
   type TicketSet,
@@ -49,14 +53,55 @@ const MAX_PAGES = 1000;
 
 /**
  * Support loaders over Zendesk. Request cost of one customer view (`forAccount`, any batch of ≤ 100 account
- * ids): 1 organizations/show_many?external_ids=… + ceil(T / 100) search pages for the T tickets of the found
- * organizations (requesters and assignees come sideloaded with each page) — 2 requests for up to 100 tickets,
- * 1 when no account has an organization. A users/show_many is added only if a sideload missed a user.
+ * ids), with the organization index cached (kept warm by the runtime): ceil(T / 100) search pages for the T
+ * tickets of the organizations the index links to the accounts, with requesters, assignees and the
+ * organizations themselves sideloaded — 1 request for up to 100 tickets. Accounts the index does not know are
+ * looked up with organizations/show_many?external_ids=… (in parallel) only while the index is older than its
+ * TTL or on a forced refresh (which re-checks every account); with a fresh index they have no organization.
+ * Without a cached index: 1 organizations/show_many + ceil(T / 100) searches. A users/show_many is added only
+ * if a sideload missed a user.
  */
 export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: LoaderOptions): ZendeskLoaders {
   const read = { forceRefresh: opts.forceRefresh };
 
-  const customers = kit.loader<SupportCustomer | null>('customer', (ids, signal) => loadCustomers(client, ids, signal), {
+  /** The organization index when it is cached and within its stale-while-revalidate window; never loaded here. */
+  const cachedIndex = (): OrganizationLookup | null => {
+    const hit = kit.peek<SupportOrganization[]>('organizationIndex', 'all');
+    return hit?.usable ? { ...lookupOf(hit.value), fresh: hit.fresh } : null;
+  };
+
+  /**
+   * The tickets of organizations, with users and organizations sideloaded: one search (per 100 tickets) for all
+   * the organizations this request's loaders ask for in one turn of the event loop — the exact links of a list
+   * and the probable links started beside them share it.
+   */
+  const callers = new Set<AbortSignal>();
+  const ticketSearch = new DataLoader<string, TicketSet>(
+    async (orgIds) => {
+      const signal = AbortSignal.any([...callers]);
+      callers.clear();
+      const set = await searchAllTickets(client, null, [...new Set(orgIds)].map(Number), ['users', 'organizations'], signal);
+      return orgIds.map(() => set);
+    },
+    { cache: false, maxBatchSize: ZENDESK_MAX_IDS, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+  const ticketsOf = async (orgIds: readonly string[], signal: AbortSignal): Promise<TicketSet> => {
+    if (orgIds.length === 0) return emptyTicketSet();
+    callers.add(signal);
+    const sets = await ticketSearch.loadMany(orgIds);
+    const failed = sets.find((s): s is Error => s instanceof Error);
+    if (failed) throw failed;
+    const unique = [...new Set(sets as TicketSet[])];
+    return unique.length === 1 ? unique[0]! : mergeTicketSets(unique);
+  };
+
+  const customers = kit.loader<SupportCustomer | null>(
+    'customer',
+    (ids, signal) => {
+      const index = cachedIndex();
+      return index ? loadCustomersWithIndex(client, ids, index, { forceRefresh: opts.forceRefresh, tickets: ticketsOf }, signal) : loadCustomers(client, ids, signal);
+    },
+    {
     ...read,
     maxBatchSize: ZENDESK_MAX_IDS,
     // No organization holds this account id: not an error, the customer simply has no support record.
@@ -126,10 +171,19 @@ export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: Loade
       read,
     );
 
-  // An organization by its own id (a probable link found in the index), with its tickets: 1 + ceil(T/100) requests.
+  // An organization by its own id (a probable link found in the index), with its tickets: ceil(T/100) searches
+  // when the cached index holds every organization asked for, else 1 organizations/show_many more.
   const byOrganization = kit.loader<SupportCustomer | null>(
     'organization',
     async (orgIds, signal) => {
+      const index = opts.forceRefresh ? null : cachedIndex();
+      const indexed = index ? orgIds.map((id) => index.byId.get(id)) : [];
+      if (index && indexed.every((o) => o !== undefined)) {
+        const orgs = indexed as SupportOrganization[];
+        const set = await ticketsOf(orgs.map((o) => o.id), signal);
+        await completeUsers(client, set, signal);
+        return supportCustomersOf(new Map(orgs.map((o) => [o.id, currentOrganization(set, o)])), set);
+      }
       const found = (await client.organizationsByIds(orgIds, signal)).organizations;
       const orgs = new Map(found.map((o) => [String(o.id), o]));
       if (orgs.size === 0) return new Map();
@@ -175,7 +229,14 @@ export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: Loade
     );
   };
 
-  return { forAccount, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
+  const organizationIdHint = (accountId: string): string | null | undefined => {
+    if (opts.forceRefresh) return undefined;
+    const index = cachedIndex();
+    if (!index?.fresh) return undefined;
+    return index.byAccount.get(accountId.toLowerCase())?.id ?? null;
+  };
+
+  return { forAccount, organizationIdHint, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
 }
 
 /** The `loadMany` of `forAccount`: ≤ 100 CRM account ids → their organizations and tickets. */
@@ -185,6 +246,79 @@ export async function loadCustomers(client: ZendeskClient, accountIds: readonly 
   const set = await searchAllTickets(client, null, organizationIds(orgs.values()), ['users'], signal);
   await completeUsers(client, set, signal);
   return supportCustomers(orgs, set);
+}
+
+/** The organization index, keyed for the lookups the loaders make. */
+export type OrganizationLookup = {
+  /** By CRM account id, lower-cased (Zendesk compares external ids case-insensitively); the first per account. */
+  byAccount: Map<string, SupportOrganization>;
+  byId: Map<string, SupportOrganization>;
+  /** Within its TTL: an account it does not know has no organization. */
+  fresh: boolean;
+};
+
+const lookups = new WeakMap<readonly SupportOrganization[], Omit<OrganizationLookup, 'fresh'>>();
+/** Built once per cached index. */
+export function lookupOf(index: readonly SupportOrganization[]): Omit<OrganizationLookup, 'fresh'> {
+  let l = lookups.get(index);
+  if (!l) {
+    const byAccount = new Map<string, SupportOrganization>();
+    for (const o of index) if (o.crmAccountId && !byAccount.has(o.crmAccountId.toLowerCase())) byAccount.set(o.crmAccountId.toLowerCase(), o);
+    l = { byAccount, byId: new Map(index.map((o) => [o.id, o])) };
+    lookups.set(index, l);
+  }
+  return l;
+}
+
+/**
+ * The `loadMany` of `forAccount` with the organization index cached: the index maps account ids to
+ * organizations, and one search (per 100 tickets) brings their tickets, users and current organization records.
+ * Accounts the index does not know go to organizations/show_many?external_ids — in parallel with the search —
+ * when the index is past its TTL; on a forced refresh every account does, and its answer wins over the index.
+ * An organization relinked since the index was built (its sideloaded external id no longer matches) is looked
+ * up again the same way; organizations found only by show_many get their tickets in a follow-up search.
+ */
+export async function loadCustomersWithIndex(
+  client: ZendeskClient,
+  accountIds: readonly string[],
+  index: OrganizationLookup,
+  opts: { forceRefresh: boolean; tickets: (orgIds: readonly string[], signal: AbortSignal) => Promise<TicketSet> },
+  signal: AbortSignal,
+): Promise<Map<string, SupportCustomer>> {
+  const known = new Map<string, SupportOrganization>();
+  const unknown: string[] = [];
+  for (const id of accountIds) {
+    const org = index.byAccount.get(id.toLowerCase());
+    if (org) known.set(id, org);
+    else unknown.push(id);
+  }
+  const lookup = opts.forceRefresh ? [...accountIds] : index.fresh ? [] : unknown;
+  const lookUp = async (ids: readonly string[]) =>
+    ids.length ? organizationsByAccount(ids, (await client.organizationsByExternalIds(ids, signal)).organizations) : new Map<string, ZdOrganization>();
+  const searched = [...new Set([...known.values()].map((o) => o.id))];
+  const [found, first] = await Promise.all([lookUp(lookup), opts.tickets(searched, signal)]);
+  let set = first;
+  const orgs = new Map<string, SupportOrganization>();
+  const relinked: string[] = [];
+  const asked = new Set(lookup);
+  for (const id of accountIds) {
+    const answer = found.get(id);
+    if (answer) {
+      orgs.set(id, mapOrganization(answer));
+      continue;
+    }
+    const indexed = known.get(id);
+    if (asked.has(id) || !indexed) continue; // looked up and none holds the id, or unknown to a fresh index
+    const current = currentOrganization(set, indexed);
+    if (current.crmAccountId?.toLowerCase() === id.toLowerCase()) orgs.set(id, current);
+    else relinked.push(id);
+  }
+  for (const [id, org] of await lookUp(relinked)) orgs.set(id, mapOrganization(org));
+  const done = new Set(searched);
+  const more = [...new Set([...orgs.values()].map((o) => o.id))].filter((id) => !done.has(id));
+  if (more.length) set = mergeTicketSets([set, await opts.tickets(more, signal)]);
+  await completeUsers(client, set, signal);
+  return supportCustomersOf(orgs, set);
 }
 
 /**
@@ -217,7 +351,9 @@ async function searchAllTickets(
   set.truncated = total > ZENDESK_SEARCH_WINDOW;
   addSearchPage(set, first);
   const pages = Math.ceil(Math.min(total, ZENDESK_SEARCH_WINDOW) / ZENDESK_MAX_PAGE_SIZE);
-  for (let page = 2; page <= pages; page++) addSearchPage(set, await client.searchTickets(query, { ...opts, page }, signal));
+  // The first page told how many there are: the others are asked for together, not one after another.
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => client.searchTickets(query, { ...opts, page: i + 2 }, signal)));
+  for (const page of rest) addSearchPage(set, page);
   set.tickets = uniqueTickets(set.tickets);
   return set;
 }

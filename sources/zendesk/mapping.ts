@@ -150,16 +150,28 @@ export function organizationIds(orgs: Iterable<ZdOrganization>): number[] {
 
 /** One customer's support record: the organization and, newest first, its tickets from the set. */
 export function supportCustomers(orgs: Map<string, ZdOrganization>, set: TicketSet): Map<string, SupportCustomer> {
-  const byOrg = new Map<number, Ticket[]>();
+  return supportCustomersOf(new Map([...orgs].map(([key, org]) => [key, mapOrganization(org)])), set);
+}
+
+/** The same, for organizations already in Panorama's form (from the organization index). */
+export function supportCustomersOf(orgs: Map<string, SupportOrganization>, set: TicketSet): Map<string, SupportCustomer> {
+  const byOrg = new Map<string, Ticket[]>();
   for (const t of set.tickets) {
     if (t.organization_id === null) continue;
-    const list = byOrg.get(t.organization_id) ?? [];
+    const key = String(t.organization_id);
+    const list = byOrg.get(key) ?? [];
     list.push(mapTicket(t, set.users));
-    byOrg.set(t.organization_id, list);
+    byOrg.set(key, list);
   }
   const out = new Map<string, SupportCustomer>();
-  for (const [accountId, org] of orgs) out.set(accountId, { organization: mapOrganization(org), tickets: byOrg.get(org.id) ?? [] });
+  for (const [key, org] of orgs) out.set(key, { organization: org, tickets: byOrg.get(org.id) ?? [] });
   return out;
+}
+
+/** The organization as a search sideloaded it (current), or else as the index holds it. */
+export function currentOrganization(set: TicketSet, indexed: SupportOrganization): SupportOrganization {
+  const side = set.organizations.get(Number(indexed.id));
+  return side ? mapOrganization(side) : indexed;
 }
 
 export function urgentTickets(set: TicketSet): UrgentTicket[] {

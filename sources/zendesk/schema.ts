@@ -12,6 +12,22 @@ export function isOpenTicket(t: Ticket): boolean {
   return OPEN.has(t.status);
 }
 
+/** Tickets opened and solved per calendar month (UTC), for the last `months` months including this one. */
+export function ticketVolume(tickets: Ticket[], months: number, now: Date) {
+  const rows = new Map<string, { month: string; opened: number; solved: number }>();
+  for (let i = months - 1; i >= 0; i--) {
+    const key = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7);
+    rows.set(key, { month: key, opened: 0, solved: 0 });
+  }
+  for (const t of tickets) {
+    const opened = rows.get(t.createdAt.slice(0, 7));
+    if (opened) opened.opened++;
+    const solved = t.status === 'SOLVED' || t.status === 'CLOSED' ? rows.get(t.updatedAt.slice(0, 7)) : undefined;
+    if (solved) solved.solved++;
+  }
+  return [...rows.values()];
+}
+
 function countsOf(tickets: Ticket[]) {
   const by = (s: TicketStatus) => tickets.filter((t) => t.status === s).length;
   return {
@@ -40,9 +56,13 @@ export const zendeskSchema: SourceSchema = {
       organization: SupportOrganization!
       counts: TicketCounts!
       satisfaction: Satisfaction!
+      "Tickets opened and solved per month, oldest month first (counts only)."
+      volume(months: Int = 12): [TicketVolume!]!
       "Unsolved first (most urgent first), then the most recently updated."
       tickets(openOnly: Boolean = false, first: Int = 25): [Ticket!] @access(group: TICKETS)
     }
+
+    type TicketVolume { month: String! opened: Int! solved: Int! }
 
     type SupportOrganization { id: ID! name: String! domains: [String!]! url: String! }
 
@@ -80,6 +100,7 @@ export const zendeskSchema: SourceSchema = {
         const bad = f.value.tickets.filter((t) => t.satisfaction === 'BAD').length;
         return { good, bad, score: good + bad ? Math.round((good / (good + bad)) * 100) / 100 : null };
       },
+      volume: (f: Profile, args: { months: number }) => ticketVolume(f.value.tickets, Math.max(1, Math.min(args.months, 36)), new Date()),
       tickets: (f: Profile, args: { openOnly: boolean; first: number }) =>
         f.value.tickets
           .filter((t) => !args.openOnly || isOpenTicket(t))

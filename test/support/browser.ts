@@ -34,5 +34,5 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export async function signInAs(page: Page, baseURL: string, firstName: string): Promise<void> {
   await page.goto(`${baseURL}/login`);
   await page.getByRole('button', { name: new RegExp(`^Sign in as ${firstName}`) }).click();
-  await page.waitForURL(/\/customers/);
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 60_000 });
 }

@@ -468,9 +468,20 @@ function at(row: Row, path: string[]): unknown {
   return v;
 }
 
+const paths = new WeakMap<FieldDef, string[]>();
+/** Where a field's value lives on a record, split once per field definition. */
+function pathOf(field: FieldDef): string[] {
+  let p = paths.get(field);
+  if (!p) {
+    p = field.valuePath ?? field.name.split('.');
+    paths.set(field, p);
+  }
+  return p;
+}
+
 /** The comparable value of a property on a record, or undefined when the record does not have it. */
 function valueOf(row: Row, field: FieldDef): string | number | boolean | undefined {
-  const v = at(row, field.valuePath ?? field.name.split('.'));
+  const v = at(row, pathOf(field));
   if (v === undefined || v === null) return undefined;
   switch (field.type) {
     case 'ref':
@@ -510,6 +521,27 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'is');
 }
 
+/** A key equal for two values exactly when `compare` says they are equal (for IN lists: one lookup per row). */
+function equalityKey(field: FieldDef, v: string | number | boolean): string {
+  if (field.type === 'id' || field.type === 'ref') {
+    const n = Number(v);
+    return Number.isFinite(n) ? `n${n}` : `s${String(v)}`;
+  }
+  if (typeof v === 'number') return `n${v}`;
+  if (typeof v === 'boolean') return `b${v}`;
+  return `s${String(v).toLowerCase()}`;
+}
+
+/** A condition made into a test of one row, its IN list turned into a set once per query. */
+function matcherOf(cond: ParsedQuery['where'][number]): (row: Row) => boolean {
+  if (cond.op !== 'IN') return (row) => matches(row, cond);
+  const keys = new Set(cond.values.map((x) => equalityKey(cond.field, x)));
+  return (row) => {
+    const v = valueOf(row, cond.field);
+    return v !== undefined && keys.has(equalityKey(cond.field, v));
+  };
+}
+
 function matches(row: Row, cond: ParsedQuery['where'][number]): boolean {
   const v = valueOf(row, cond.field);
   if (v === undefined) return false;
@@ -547,13 +579,48 @@ function project(row: Row, fields: string[]): Row {
   return out;
 }
 
+/** Rows by the equality key of an id or reference field, built once per table (and again when it grows). */
+const lookups = new WeakMap<Row[], Map<FieldDef, { length: number; byKey: Map<string, Row[]> }>>();
+function lookupOf(rows: Row[], field: FieldDef): Map<string, Row[]> {
+  let perField = lookups.get(rows);
+  if (!perField) lookups.set(rows, (perField = new Map()));
+  let l = perField.get(field);
+  if (!l || l.length !== rows.length) {
+    const byKey = new Map<string, Row[]>();
+    for (const r of rows) {
+      const v = valueOf(r, field);
+      if (v === undefined) continue;
+      const k = equalityKey(field, v);
+      const list = byKey.get(k);
+      if (list) list.push(r);
+      else byKey.set(k, [r]);
+    }
+    perField.set(field, (l = { length: rows.length, byKey }));
+  }
+  return l.byKey;
+}
+
+/**
+ * The rows a query can match: for `Id IN (…)`, `CustomerRef = …` and the like, only those holding one of the
+ * values (looked up, not scanned); every condition is still tested on them afterwards.
+ */
+function candidateRows(rows: Row[], where: ParsedQuery['where']): Row[] {
+  const keyed = where.find((c) => (c.op === 'IN' || c.op === '=') && (c.field.type === 'id' || c.field.type === 'ref'));
+  if (!keyed) return rows;
+  const lookup = lookupOf(rows, keyed.field);
+  const out = new Set<Row>();
+  for (const v of keyed.values) for (const r of lookup.get(equalityKey(keyed.field, v)) ?? []) out.add(r);
+  return [...out];
+}
+
 /** The `QueryResponse` object QBO answers for this query (an empty object when nothing matched). */
 export function runQuery(world: World, query: string): Record<string, unknown> {
   const q = parseQuery(query);
   const idField = ENTITIES[q.entity].filterable[0]!;
   const filtersActive = q.where.some((c) => c.field.name === 'Active');
-  let rows = rowsOf(world, q.entity).filter(
-    (r) => (!ENTITIES[q.entity].nameList || filtersActive || r.Active !== false) && q.where.every((c) => matches(r, c)),
+  const tests = q.where.map(matcherOf);
+  let rows = candidateRows(rowsOf(world, q.entity), q.where).filter(
+    (r) => (!ENTITIES[q.entity].nameList || filtersActive || r.Active !== false) && tests.every((t) => t(r)),
   );
   if (q.select.kind === 'count') return { totalCount: rows.length };
   const order = q.orderBy.length ? q.orderBy : [{ field: idField, desc: false }];

@@ -1,0 +1,142 @@
+import { Anchor, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { ChartFigure } from '../chart-figure.js';
+import { formatDate, formatMoney, humanize } from '../format.js';
+import { SourceSection } from '../source-section.js';
+import type { Customer } from './query.js';
+
+const INVOICE_COLORS: Record<string, string> = { OVERDUE: 'red', PAID: 'green', PARTIALLY_PAID: 'yellow', SENT: 'blue', DRAFT: 'gray' };
+
+export function StandingBadge({ standing }: { standing: NonNullable<Customer['accounting']>['standing'] }) {
+  if (standing.state === 'OVERDUE') {
+    return (
+      <Badge color="red" variant="light">
+        Overdue · {standing.overdueInvoiceCount} invoice{standing.overdueInvoiceCount === 1 ? '' : 's'}, oldest {standing.oldestDaysOverdue} days
+      </Badge>
+    );
+  }
+  return (
+    <Badge color={standing.state === 'GOOD' ? 'green' : 'gray'} variant="light">
+      {standing.state === 'GOOD' ? 'In good standing' : 'No invoices yet'}
+    </Badge>
+  );
+}
+
+/** Billing: standing for everyone; balance, invoices, payments and aging for the roles that handle money. */
+export function BillingCard({ customer, detail }: { customer: Customer; detail: 'standing' | 'full' }) {
+  const a = customer.accounting;
+  const status = customer.sections.find((s) => s.system === 'QUICKBOOKS');
+  const aging = a?.aging
+    ? [
+        { bucket: 'Current', amount: a.aging.current },
+        { bucket: '1–30 days', amount: a.aging.days1to30 },
+        { bucket: '31–60 days', amount: a.aging.days31to60 },
+        { bucket: '61–90 days', amount: a.aging.days61to90 },
+        { bucket: 'Over 90 days', amount: a.aging.over90 },
+      ]
+    : null;
+  return (
+    <SourceSection title="Billing" status={status} recordUrl={a?.url} testId="section-accounting">
+      {a ? (
+        <Stack gap="sm">
+          <Group gap="xs">
+            <StandingBadge standing={a.standing} />
+          </Group>
+          {detail === 'full' && a.balance !== undefined ? (
+            <Group gap="xl">
+              <div>
+                <Text size="xs" c="dimmed">
+                  Open balance
+                </Text>
+                <Text fw={600}>{formatMoney(a.balance, a.currency)}</Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  Overdue
+                </Text>
+                <Text fw={600} c={a.overdueBalance ? 'var(--mantine-color-red-light-color)' : undefined}>
+                  {formatMoney(a.overdueBalance, a.currency)}
+                </Text>
+              </div>
+            </Group>
+          ) : null}
+          {detail === 'full' && aging ? (
+            <ChartFigure
+              id="aging-caption"
+              title="Aging of the open balance"
+              caption="Open balance by days past due"
+              data={aging}
+              dataKey="bucket"
+              series={[{ name: 'amount', label: 'open', color: 'indigo.6' }]}
+              format={(v) => formatMoney(v)}
+            />
+          ) : null}
+          {detail === 'full' && a.invoices ? (
+            <>
+              <Title order={3} size="h6">
+                Invoices
+              </Title>
+              <Table.ScrollContainer minWidth={480}>
+                <Table verticalSpacing={4} fz="sm" striped>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Invoice</Table.Th>
+                      <Table.Th>Date</Table.Th>
+                      <Table.Th>Due</Table.Th>
+                      <Table.Th ta="right">Total</Table.Th>
+                      <Table.Th ta="right">Balance</Table.Th>
+                      <Table.Th>Status</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {a.invoices.map((inv) => (
+                      <Table.Tr key={inv.id}>
+                        <Table.Td>
+                          <Anchor href={inv.url} target="_blank" rel="noreferrer">
+                            #{inv.number ?? inv.id}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>{formatDate(inv.date)}</Table.Td>
+                        <Table.Td>{formatDate(inv.dueDate)}</Table.Td>
+                        <Table.Td ta="right">{formatMoney(inv.total, inv.currency)}</Table.Td>
+                        <Table.Td ta="right">{formatMoney(inv.balance, inv.currency)}</Table.Td>
+                        <Table.Td>
+                          <Badge size="sm" variant="light" color={INVOICE_COLORS[inv.status] ?? 'gray'}>
+                            {humanize(inv.status)}
+                            {inv.status === 'OVERDUE' ? ` · ${inv.daysOverdue} d` : ''}
+                          </Badge>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </>
+          ) : null}
+          {detail === 'full' && a.payments?.length ? (
+            <>
+              <Title order={3} size="h6">
+                Payments
+              </Title>
+              <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                {a.payments.map((p) => (
+                  <Text component="li" size="sm" key={p.id}>
+                    <Anchor href={p.url} target="_blank" rel="noreferrer">
+                      {formatMoney(p.amount, p.currency)}
+                    </Anchor>{' '}
+                    on {formatDate(p.date)}
+                    {p.invoiceIds.length ? ` · for ${p.invoiceIds.length} invoice${p.invoiceIds.length === 1 ? '' : 's'}` : ''}
+                  </Text>
+                ))}
+              </Stack>
+            </>
+          ) : null}
+          {detail === 'standing' ? (
+            <Text size="xs" c="dimmed">
+              Amounts and invoices are shown to account managers and finance.
+            </Text>
+          ) : null}
+        </Stack>
+      ) : null}
+    </SourceSection>
+  );
+}

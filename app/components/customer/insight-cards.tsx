@@ -1,0 +1,251 @@
+import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { SYSTEM_NAMES, formatDate, humanize } from '../format.js';
+import type { Customer, RecordRef } from './query.js';
+
+const SEVERITY_COLOR = { HIGH: 'red', MEDIUM: 'orange', LOW: 'gray' } as const;
+const FLAG_TITLES: Record<string, string> = {
+  CONFLICT: 'Systems disagree',
+  WON_DEAL_WITHOUT_PROJECT: 'Won deal with no project',
+  MILESTONE_NOT_INVOICED: 'Finished milestone not invoiced',
+  ON_HOLD_WHILE_PAID_UP: 'Project on hold, but nothing is overdue',
+  OVERDUE_WITH_URGENT_TICKETS: 'Overdue and urgent tickets open',
+};
+
+function Records({ records }: { records: RecordRef[] }) {
+  if (!records.length) return null;
+  return (
+    <Text size="xs">
+      {records.map((r, i) => (
+        <span key={`${r.system}:${r.recordId}`}>
+          {i ? ' · ' : ''}
+          <Anchor href={r.url} target="_blank" rel="noreferrer">
+            {r.label}
+          </Anchor>{' '}
+          <Text span c="dimmed" size="xs">
+            ({SYSTEM_NAMES[r.system] ?? r.system})
+          </Text>
+        </span>
+      ))}
+    </Text>
+  );
+}
+
+/** Conflicts and hand-off gaps, each with why and the records involved. */
+export function FlagsCard({ customer, kinds }: { customer: Customer; kinds?: string[] }) {
+  const flags = customer.flags.filter((f) => !kinds || kinds.includes(f.kind));
+  return (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="flags-heading" data-testid="section-flags">
+      <Title order={2} size="h4" id="flags-heading" mb={4}>
+        Needs attention
+      </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        Computed by Panorama from the data above, just now
+      </Text>
+      {flags.length ? (
+        <Stack gap="xs">
+          {flags.map((f, i) => (
+            <Alert key={i} color={SEVERITY_COLOR[f.severity]} variant="light" p="xs" title={FLAG_TITLES[f.kind] ?? humanize(f.kind)} data-flag={f.kind}>
+              <Text size="sm">{f.message}</Text>
+              <Records records={f.records} />
+            </Alert>
+          ))}
+        </Stack>
+      ) : (
+        <Text size="sm" c="dimmed">
+          No conflicts or hand-off gaps.
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+/** The mastered fields that differ between systems, with both values and the system of record. */
+export function ConflictsTable({ customer, fields }: { customer: Customer; fields?: string[] }) {
+  const rows = customer.fields.filter((f) => f.conflicts.length && (!fields || fields.includes(f.field)));
+  if (!rows.length) return null;
+  return (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="conflicts-heading" data-testid="section-conflicts">
+      <Title order={2} size="h4" id="conflicts-heading" mb="sm">
+        Where the systems disagree
+      </Title>
+      <Table.ScrollContainer minWidth={420}>
+        <Table fz="sm" verticalSpacing={4}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Field</Table.Th>
+              <Table.Th>System of record</Table.Th>
+              <Table.Th>Other system</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.flatMap((f) =>
+              f.conflicts.map((c) => (
+                <Table.Tr key={`${f.field}:${c.system}`}>
+                  <Table.Td>{humanize(f.field.replace(/([A-Z])/g, '_$1'))}</Table.Td>
+                  <Table.Td>
+                    {f.value ?? '—'}
+                    <Text size="xs" c="dimmed">
+                      {SYSTEM_NAMES[f.system]}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Anchor href={c.url} target="_blank" rel="noreferrer" size="sm">
+                      {c.value}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {SYSTEM_NAMES[c.system]}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )),
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Card>
+  );
+}
+
+const GRADE_COLOR = { GOOD: 'green', FAIR: 'yellow', POOR: 'red' } as const;
+
+export function HealthBadge({ health }: { health: Customer['health'] }) {
+  return (
+    <Badge color={GRADE_COLOR[health.grade]} variant="light" size="lg" data-testid="health-badge">
+      Health {health.score} · {humanize(health.grade)}
+    </Badge>
+  );
+}
+
+/** The health score with its reasons: each input, its weight, what it took off, and the records behind it. */
+export function HealthCard({ customer }: { customer: Customer }) {
+  const h = customer.health;
+  const hits = h.inputs.filter((i) => i.impact > 0);
+  return (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="health-heading" data-testid="section-health">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4" id="health-heading">
+          Health
+        </Title>
+        <HealthBadge health={h} />
+      </Group>
+      <Progress value={h.score} color={GRADE_COLOR[h.grade]} aria-label={`Health score ${h.score} out of 100`} mb="sm" />
+      {h.missing.length ? (
+        <Text size="xs" c="var(--mantine-color-orange-light-color)" mb="xs">
+          Leaves out {h.missing.map((m) => SYSTEM_NAMES[m] ?? m).join(', ')}: no data right now.
+        </Text>
+      ) : null}
+      {hits.length ? (
+        <List size="sm" spacing={6}>
+          {hits.map((i) => (
+            <List.Item key={i.key}>
+              <strong>−{i.impact}</strong> {i.label} (up to −{i.weight}): {i.detail}
+              <Records records={i.records.slice(0, 5)} />
+            </List.Item>
+          ))}
+        </List>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+/** What happened lately, across the systems this role may see. */
+export function TimelineCard({ customer }: { customer: Customer }) {
+  const t = customer.timeline;
+  return (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="timeline-heading" data-testid="section-timeline">
+      <Title order={2} size="h4" id="timeline-heading" mb="sm">
+        Recent activity
+      </Title>
+      {t.events.length ? (
+        <Stack gap={4} component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+          {t.events.map((e) => (
+            <Group key={e.id} component="li" gap="xs" wrap="nowrap" align="flex-start">
+              <Text size="xs" c="dimmed" w={88} style={{ flexShrink: 0 }}>
+                {formatDate(e.at)}
+              </Text>
+              <Text size="sm">
+                <Anchor href={e.url} target="_blank" rel="noreferrer">
+                  {e.title}
+                </Anchor>{' '}
+                <Text span size="xs" c="dimmed">
+                  {SYSTEM_NAMES[e.system]}
+                </Text>
+              </Text>
+            </Group>
+          ))}
+        </Stack>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Nothing yet.
+        </Text>
+      )}
+      {t.totalCount > t.events.length ? (
+        <Text size="xs" c="dimmed" mt="xs">
+          Showing {t.events.length} of {t.totalCount} events.
+        </Text>
+      ) : null}
+    </Card>
+  );
+}
+
+/** How this customer was found in each system (admin), and the choices nobody has made yet. */
+export function LinksCard({ customer }: { customer: Customer }) {
+  return (
+    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="links-heading" data-testid="section-links">
+      <Title order={2} size="h4" id="links-heading" mb="sm">
+        Identity links
+      </Title>
+      <Table fz="sm" verticalSpacing={4}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>System</Table.Th>
+            <Table.Th>Record</Table.Th>
+            <Table.Th>Rule</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(customer.links ?? []).map((l) => (
+            <Table.Tr key={`${l.system}:${l.recordId}`}>
+              <Table.Td>{SYSTEM_NAMES[l.system]}</Table.Td>
+              <Table.Td>
+                <Anchor href={l.url} target="_blank" rel="noreferrer">
+                  {l.recordId}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                {l.rule === 'EXACT_ID' ? 'Exact id' : `Probable (${humanize(l.rule)}, ${Math.round(l.confidence * 100)}%)`}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+/** Records that could be this customer in a system where more than one fits: shown, never guessed. */
+export function AmbiguityAlert({ customer }: { customer: Customer }) {
+  if (!customer.ambiguousLinks.length) return null;
+  return (
+    <Alert color="orange" variant="light" title="Not sure which record is this customer" data-testid="ambiguous-links">
+      {customer.ambiguousLinks.map((a) => (
+        <Text size="sm" key={a.system}>
+          In {SYSTEM_NAMES[a.system]}:{' '}
+          {a.candidates.map((c, i) => (
+            <span key={c.recordId}>
+              {i ? ', ' : ''}
+              <Anchor href={c.url} target="_blank" rel="noreferrer">
+                {c.name}
+              </Anchor>
+            </span>
+          ))}
+          . An admin confirms the right one in the review queue.
+        </Text>
+      ))}
+    </Alert>
+  );
+}

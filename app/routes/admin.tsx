@@ -1,0 +1,236 @@
+import { Anchor, Badge, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { SYSTEM_NAMES, formatAge, humanize } from '../components/format.js';
+import { runOperation } from '../.server/graphql.js';
+import { requireViewer } from '../.server/session.js';
+
+export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
+
+const ADMIN = /* GraphQL */ `
+  query Admin {
+    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastError { at code message } }
+    integrations {
+      system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
+      cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
+    }
+    identityReview { kind system accountId accountName records { recordId name rules confidence url } }
+    sourceOfTruth { group system }
+  }
+`;
+
+type Data = {
+  sources: {
+    system: string;
+    name: string;
+    category: string;
+    configured: boolean;
+    reachability: string;
+    calls: number;
+    errorRate: number;
+    latencyP50Ms: number | null;
+    cacheHitRate: number | null;
+    cacheHits: number;
+    cacheMisses: number;
+    lastSuccessAt: string | null;
+    lastError: { at: string; code: string; message: string } | null;
+  }[];
+  integrations: {
+    system: string;
+    name: string;
+    category: string;
+    owner: string;
+    trigger: string;
+    reads: string[];
+    transforms: string[];
+    credentials: string[];
+    scopes: string[];
+    failure: string[];
+    endpoints: string[];
+    timeoutMs: number;
+    cache: { entity: string; ttlSeconds: number; staleWhileRevalidateSeconds: number; staleIfErrorSeconds: number }[];
+  }[];
+  identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
+  sourceOfTruth: { group: string; system: string }[];
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const r = await runOperation<Data>(viewer, ADMIN, {}, 'Admin');
+  if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Admin pages are for admins.', { status: 403 });
+  return { ...r.data, errors: [...new Set(r.errors.map((e) => e.message))] };
+}
+
+const CATEGORY_LABEL: Record<string, string> = { crm: 'CRM', accounting: 'Accounting', projects: 'Projects', support: 'Support' };
+const REACH_COLOR: Record<string, string> = { UP: 'green', DEGRADED: 'yellow', DOWN: 'red', UNKNOWN: 'gray', NOT_CONFIGURED: 'gray' };
+const secondsAgo = (iso: string | null) => (iso ? formatAge(Math.round((Date.now() - Date.parse(iso)) / 1000)) : 'never');
+
+/** The admin's page: source health, the integration register, and the identity review queue. */
+export default function Admin() {
+  const d = useLoaderData<typeof loader>();
+  const review = { PROBABLE: d.identityReview.filter((i) => i.kind === 'PROBABLE'), AMBIGUOUS: d.identityReview.filter((i) => i.kind === 'AMBIGUOUS'), UNLINKED: d.identityReview.filter((i) => i.kind === 'UNLINKED') };
+  return (
+    <Stack gap="md" maw={1280} mx="auto">
+      <Title order={1}>Admin</Title>
+      {d.errors.length ? (
+        <Text c="var(--mantine-color-orange-light-color)" size="sm" role="status">
+          {d.errors.join(' ')}
+        </Text>
+      ) : null}
+      <Tabs defaultValue="sources" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="sources">Source status</Tabs.Tab>
+          <Tabs.Tab value="register">Integration register</Tabs.Tab>
+          <Tabs.Tab value="review">
+            Identity review ({review.PROBABLE.length + review.AMBIGUOUS.length + review.UNLINKED.length})
+          </Tabs.Tab>
+        </Tabs.List>
+
+        <Tabs.Panel value="sources" pt="md">
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} data-testid="source-status">
+            {d.sources.map((s) => (
+              <Card key={s.system} withBorder component="section" aria-labelledby={`src-${s.system}`}>
+                <Group justify="space-between" mb="xs">
+                  <Title order={2} size="h4" id={`src-${s.system}`}>
+                    {s.name}
+                  </Title>
+                  <Badge color={REACH_COLOR[s.reachability]} variant="light">
+                    {humanize(s.reachability)}
+                  </Badge>
+                </Group>
+                <Text size="sm">
+                  {CATEGORY_LABEL[s.category] ?? s.category} · {s.calls} recent calls
+                </Text>
+                <Text size="sm">Latency (p50): {s.latencyP50Ms === null ? '—' : `${s.latencyP50Ms} ms`}</Text>
+                <Text size="sm">Error rate: {Math.round(s.errorRate * 100)}%</Text>
+                <Text size="sm">
+                  Cache hit rate: {s.cacheHitRate === null ? '—' : `${Math.round(s.cacheHitRate * 100)}%`} ({s.cacheHits} hits, {s.cacheMisses} misses)
+                </Text>
+                <Text size="sm">Last success: {secondsAgo(s.lastSuccessAt)}</Text>
+                {s.lastError ? (
+                  <Text size="sm" c="var(--mantine-color-red-light-color)">
+                    Last error {secondsAgo(s.lastError.at)}: {s.lastError.code} — {s.lastError.message}
+                  </Text>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    No errors recently.
+                  </Text>
+                )}
+              </Card>
+            ))}
+          </SimpleGrid>
+          <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">
+            <Title order={2} size="h4" id="sot-heading" mb="xs">
+              Systems of record
+            </Title>
+            <Text size="sm">
+              {d.sourceOfTruth.map((r, i) => (
+                <span key={r.group}>
+                  {i ? ' · ' : ''}
+                  {humanize(r.group.replace(/([A-Z])/g, '_$1'))}: <strong>{SYSTEM_NAMES[r.system]}</strong>
+                </span>
+              ))}
+            </Text>
+          </Card>
+        </Tabs.Panel>
+
+        <Tabs.Panel value="register" pt="md">
+          <Stack gap="md" data-testid="integration-register">
+            {d.integrations.map((i) => (
+              <Card key={i.system} withBorder component="section" aria-labelledby={`reg-${i.system}`}>
+                <Title order={2} size="h4" id={`reg-${i.system}`}>
+                  {i.name} <Text span c="dimmed" size="sm">({CATEGORY_LABEL[i.category] ?? i.category})</Text>
+                </Title>
+                <Text size="sm" mt={4}>
+                  <strong>Owner:</strong> {i.owner} · <strong>When:</strong> {i.trigger} · <strong>Timeout:</strong> {i.timeoutMs} ms
+                </Text>
+                <SimpleGrid cols={{ base: 1, md: 2 }} mt="xs">
+                  {(
+                    [
+                      ['Reads', i.reads],
+                      ['Transforms', i.transforms],
+                      ['Credentials', i.credentials],
+                      ['Scopes (least privilege)', i.scopes],
+                      ['When it fails', i.failure],
+                      ['Endpoints', i.endpoints],
+                    ] as const
+                  ).map(([label, items]) => (
+                    <div key={label}>
+                      <Title order={3} size="h6">
+                        {label}
+                      </Title>
+                      <List size="sm" spacing={2}>
+                        {items.map((x) => (
+                          <List.Item key={x}>{label === 'Endpoints' ? <Code>{x}</Code> : x}</List.Item>
+                        ))}
+                      </List>
+                    </div>
+                  ))}
+                </SimpleGrid>
+                <Text size="xs" c="dimmed" mt="xs">
+                  Cache:{' '}
+                  {i.cache.map((c) => `${c.entity} ${c.ttlSeconds}s fresh, +${c.staleWhileRevalidateSeconds}s revalidating, ${c.staleIfErrorSeconds}s if the source fails`).join('; ')}
+                </Text>
+              </Card>
+            ))}
+          </Stack>
+        </Tabs.Panel>
+
+        <Tabs.Panel value="review" pt="md">
+          <Stack gap="md" data-testid="identity-review">
+            {(['AMBIGUOUS', 'PROBABLE', 'UNLINKED'] as const).map((kind) => (
+              <Card key={kind} withBorder component="section" aria-labelledby={`review-${kind}`}>
+                <Title order={2} size="h4" id={`review-${kind}`} mb="xs">
+                  {kind === 'AMBIGUOUS' ? 'Ambiguous: pick the right record' : kind === 'PROBABLE' ? 'Probable links to confirm' : 'Unlinked records'} ({review[kind].length})
+                </Title>
+                <Table.ScrollContainer minWidth={560}>
+                  <Table fz="sm" verticalSpacing={4} striped>
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>System</Table.Th>
+                        <Table.Th>Customer</Table.Th>
+                        <Table.Th>Record(s)</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {review[kind].slice(0, 100).map((item, n) => (
+                        <Table.Tr key={`${item.system}:${item.accountId}:${item.records[0]?.recordId}:${n}`}>
+                          <Table.Td>{SYSTEM_NAMES[item.system]}</Table.Td>
+                          <Table.Td>
+                            {item.accountId ? (
+                              <Anchor component={Link} to={`/customers/${item.accountId}`}>
+                                {item.accountName}
+                              </Anchor>
+                            ) : (
+                              '—'
+                            )}
+                          </Table.Td>
+                          <Table.Td>
+                            {item.records.map((r, i) => (
+                              <span key={r.recordId}>
+                                {i ? '; ' : ''}
+                                <Anchor href={r.url} target="_blank" rel="noreferrer">
+                                  {r.name}
+                                </Anchor>
+                                {r.rules.length ? ` (${r.rules.map((x) => humanize(x)).join(' + ')}, ${Math.round(r.confidence * 100)}%)` : ''}
+                              </span>
+                            ))}
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
+                {review[kind].length > 100 ? (
+                  <Text size="xs" c="dimmed">
+                    Showing 100 of {review[kind].length}.
+                  </Text>
+                ) : null}
+              </Card>
+            ))}
+          </Stack>
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,198 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { axeViolations, describeViolations } from '../support/axe.js';
+import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+
+const baseURL = inject('baseURL');
+const sandboxOrigin = inject('sandboxOrigin');
+let browser: Browser;
+let page: Page;
+let manifest: {
+  overdueWithUrgentTickets: { accountId: string }[];
+  milestonesWithoutInvoice: { accountId: string }[];
+  trickyNames: { accountId: string; name: string }[];
+};
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  manifest = await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+async function expectAccessible(p: Page, what: string) {
+  // a tooltip left open by the last click is not part of the page
+  await p.mouse.move(0, 0);
+  await p.locator('[role="tooltip"]').waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
+  const violations = await axeViolations(p);
+  expect(violations, `${what}:\n${describeViolations(violations)}`).toEqual([]);
+}
+
+/** GraphQL as the signed-in browser sends it: the session cookie decides the role. */
+async function graphqlInPage(p: Page, query: string, variables: Record<string, unknown> = {}) {
+  return p.evaluate(
+    async ({ query, variables }) => {
+      const r = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: r.status, body: (await r.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] } };
+    },
+    { query, variables },
+  );
+}
+
+describe('each role does its main task', () => {
+  it('support: looks a caller up with Ctrl+K, sees open tickets first, standing without amounts, contacts to call', async () => {
+    await page.goto(`${baseURL}/login`);
+    await expectAccessible(page, 'login');
+    await signInAs(page, baseURL, 'Riley');
+    await expectAccessible(page, 'customers');
+    await page.waitForLoadState('networkidle'); // the shortcut is bound once the page is hydrated
+    await page.keyboard.press('Control+K');
+    await page.getByPlaceholder(/Customer name, domain/).fill('Zoë');
+    const option = page.getByRole('button', { name: /Zoë's Bakery/ });
+    await option.waitFor();
+    await option.click();
+    await page.waitForURL(/\/customers\/001/);
+    await page.getByRole('heading', { level: 1, name: "Zoë's Bakery & Café" }).waitFor();
+    const support = page.getByTestId('section-support');
+    await support.waitFor();
+    expect(await page.getByTestId('section-accounting').textContent()).not.toMatch(/\$\d/);
+    expect(await page.getByRole('link', { name: /^Call / }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: /^E-mail / }).count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('section-deals').count()).toBe(0);
+    await expectAccessible(page, 'support customer page');
+    await screenshot(page, 'support-main');
+    await page.goto(`${baseURL}/tickets`);
+    await page.getByRole('heading', { level: 1, name: 'Urgent tickets' }).waitFor();
+    await expectAccessible(page, 'urgent tickets');
+  });
+
+  it('account manager: opens a flagged account from My accounts and sees deals, gaps, health with reasons, timeline', async () => {
+    await signInAs(page, baseURL, 'Alex');
+    await page.waitForURL(/\/accounts/);
+    await page.getByRole('heading', { level: 1, name: 'My accounts' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(10);
+    await expectAccessible(page, 'my accounts');
+    await screenshot(page, 'account-manager-main');
+    const flagged = manifest.overdueWithUrgentTickets[0]!.accountId;
+    await page.goto(`${baseURL}/customers/${flagged}`);
+    await page.getByTestId('section-deals').waitFor();
+    expect(await page.locator('[data-flag="OVERDUE_WITH_URGENT_TICKETS"]').count()).toBe(1);
+    expect(await page.getByTestId('section-health').textContent()).toMatch(/Urgent open tickets/);
+    expect(await page.getByTestId('section-timeline').locator('li').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'account manager customer page');
+    await screenshot(page, 'account-manager-customer');
+  });
+
+  it('finance: works the overdue list and sees a finished milestone that was never invoiced', async () => {
+    await signInAs(page, baseURL, 'Dana');
+    await page.waitForURL(/\/finance/);
+    await page.getByTestId('overdue-table').waitFor();
+    expect(await page.getByTestId('overdue-table').locator('tbody tr').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'overdue invoices');
+    await screenshot(page, 'finance-main');
+    const gap = manifest.milestonesWithoutInvoice[0]!.accountId;
+    await page.goto(`${baseURL}/customers/${gap}`);
+    await page.getByTestId('section-accounting').waitFor();
+    expect(await page.locator('[data-flag="MILESTONE_NOT_INVOICED"]').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('section-accounting').textContent()).toMatch(/Aging of the open balance/);
+    expect(await page.getByTestId('section-support').textContent()).toMatch(/Ticket details are shown to support/);
+    await expectAccessible(page, 'finance customer page');
+  });
+
+  it('admin: checks source status, the integration register and the identity review queue', async () => {
+    await signInAs(page, baseURL, 'Morgan');
+    await page.waitForURL(/\/admin/);
+    await page.getByTestId('source-status').waitFor();
+    expect(await page.getByTestId('source-status').locator('section').count()).toBe(4);
+    await expectAccessible(page, 'admin sources');
+    await screenshot(page, 'admin-main');
+    await page.getByRole('tab', { name: 'Integration register' }).click();
+    await page.getByTestId('integration-register').waitFor();
+    expect(await page.getByTestId('integration-register').textContent()).toMatch(/When it fails/);
+    await expectAccessible(page, 'admin register');
+    await page.getByRole('tab', { name: /Identity review/ }).click();
+    await page.getByTestId('identity-review').waitFor();
+    expect(await page.getByTestId('identity-review').textContent()).toMatch(/Ambiguous: pick the right record/);
+    await expectAccessible(page, 'admin review');
+  });
+});
+
+describe('roles are enforced on the server', () => {
+  it('support gets FORBIDDEN for invoices at /graphql and a refusal on the finance page', async () => {
+    await signInAs(page, baseURL, 'Riley');
+    const id = manifest.trickyNames[0]!.accountId;
+    const r = await graphqlInPage(page, 'query ($id: ID!) { customer(id: $id) { accounting { balance invoices { total } } crm { opportunities { amount } } } }', { id });
+    expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    const list = await graphqlInPage(page, '{ overdueInvoices { totalCount } }');
+    expect(list.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await page.goto(`${baseURL}/finance`);
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toMatch(/^403/);
+    expect(await page.getByRole('link', { name: 'Overdue invoices' }).count()).toBe(0);
+  });
+
+  it('finance cannot read tickets or the admin queue; nobody reads anything signed out', async () => {
+    await signInAs(page, baseURL, 'Dana');
+    const id = manifest.trickyNames[0]!.accountId;
+    const r = await graphqlInPage(page, 'query ($id: ID!) { customer(id: $id) { support { counts { total } tickets { id } } } }', { id });
+    expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await graphqlInPage(page, '{ identityReview { kind } }').then((x) => x.body.errors?.[0]?.extensions?.code)).toBe('FORBIDDEN');
+    const anonymous = await fetch(`${baseURL}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { id } }"}' });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('failure, phones and the dark', () => {
+  it('a source failing shows its message in its section while the other sections render', async () => {
+    await fetch(`${sandboxOrigin}/__sandbox/faults/zendesk`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500 }) });
+    await signInAs(page, baseURL, 'Alex');
+    const id = manifest.trickyNames[5]!.accountId;
+    await page.goto(`${baseURL}/customers/${id}`);
+    await page.getByRole('button', { name: 'Refresh Support from Zendesk' }).click();
+    const failed = page.locator('[data-testid="section-support"][data-state="FAILED"], [data-testid="section-support"][data-state="STALE"]');
+    await failed.waitFor();
+    expect(await page.getByTestId('section-support-message').textContent()).toMatch(/Zendesk/);
+    for (const ok of ['section-crm', 'section-projects', 'section-accounting']) {
+      expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED|STALE)$/);
+    }
+    await expectAccessible(page, 'page with a failed section');
+    await screenshot(page, 'account-manager-zendesk-down');
+  });
+
+  it('works on a 390 px phone and in dark mode, without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    await signInAs(phone, baseURL, 'Riley');
+    await phone.goto(`${baseURL}/customers/${manifest.trickyNames[0]!.accountId}`);
+    await phone.getByTestId('section-support').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(392);
+    await phone.getByRole('button', { name: 'Open navigation' }).click();
+    await phone.getByRole('link', { name: 'Urgent tickets' }).waitFor();
+    await expectAccessible(phone, 'phone, dark');
+    await screenshot(phone, 'support-phone-dark');
+    await phone.close();
+  });
+
+  it('is usable from the keyboard: skip link, tab to the search, Enter to submit', async () => {
+    await signInAs(page, baseURL, 'Riley');
+    // from the top of a page, Tab reaches the skip link first (the customer search takes focus on arrival)
+    await page.goto(`${baseURL}/tickets`);
+    await page.waitForLoadState('networkidle');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.goto(`${baseURL}/customers`);
+    await page.getByLabel('Find a customer').focus();
+    await page.keyboard.type('Labs');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Under_score Labs' }).waitFor();
+    await page.getByRole('link', { name: 'Under_score Labs' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Under_score Labs' }).waitFor();
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCE_MODULES } from '../../sources/runtime.js';
+import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+
+let h: Harness;
+beforeAll(() => {
+  h = createHarness({ size: 40, seed: 9 });
+  h.sandbox.listen();
+});
+afterAll(() => h.sandbox.close());
+
+describe('admin: source status and integration register', () => {
+  it('reports each source: reachable, latency, error rate, cache hit rate and the last error in words', async () => {
+    const id = h.sandbox.state.world.manifest.trickyNames[0]!.accountId;
+    const page = `query ($id: ID!) { customer(id: $id) { crm { account { name } } accounting { displayName } support { counts { total } } } }`;
+    await gql(h, viewerFor('admin'), page, { id });
+    await gql(h, viewerFor('admin'), page, { id });
+    h.sandbox.state.setFault('zendesk', { status: 503 });
+    await gql(h, viewerFor('admin'), `query ($id: ID!) { customer(id: $id, refreshSystems: [ZENDESK]) { support { counts { total } } } }`, { id });
+    h.sandbox.state.clearFaults();
+    const r = await gql<any>(h, viewerFor('admin'), `{ sources { system configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits lastError { code message } } }`);
+    expect(r.errors).toBeUndefined();
+    const by = Object.fromEntries(r.data.sources.map((s: { system: string }) => [s.system, s]));
+    expect(Object.keys(by)).toEqual(['SALESFORCE', 'QUICKBOOKS', 'ASANA', 'ZENDESK']);
+    expect(by.SALESFORCE).toMatchObject({ configured: true, reachability: 'UP' });
+    expect(by.SALESFORCE.latencyP50Ms).toBeGreaterThanOrEqual(0);
+    expect(by.SALESFORCE.cacheHits).toBeGreaterThan(0);
+    expect(by.SALESFORCE.cacheHitRate).toBeGreaterThan(0);
+    expect(by.ZENDESK.reachability).toMatch(/DEGRADED|DOWN/);
+    expect(by.ZENDESK.errorRate).toBeGreaterThan(0);
+    expect(by.ZENDESK.lastError.code).toBe('UNAVAILABLE');
+  });
+
+  it('builds the register from the source modules: trigger, reads, transforms, credentials, scopes, failure, owner', async () => {
+    const r = await gql<any>(h, viewerFor('admin'), `{ integrations { system owner trigger reads transforms credentials scopes failure endpoints timeoutMs cache { entity ttlSeconds } } }`);
+    expect(r.data.integrations).toHaveLength(SOURCE_MODULES.length);
+    for (const [i, m] of SOURCE_MODULES.entries()) {
+      const entry = r.data.integrations[i];
+      expect(entry.system).toBe(m.id.toUpperCase());
+      expect(entry.owner).toBe(m.register.owner);
+      for (const key of ['reads', 'transforms', 'credentials', 'scopes', 'failure', 'endpoints'] as const) expect(entry[key].length, `${m.id} ${key}`).toBeGreaterThan(0);
+      expect(entry.cache.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('is for admins only', async () => {
+    for (const role of ['support', 'account_manager', 'finance'] as const) {
+      const r = await gql(h, viewerFor(role), `{ sources { system } }`);
+      expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    }
+  });
+});
