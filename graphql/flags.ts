@@ -1,5 +1,6 @@
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
+import { money } from './money.js';
 import type { Mastered } from './source-of-truth.js';
 
 export type FlagKind =
@@ -34,7 +35,6 @@ const DAY = 86_400_000;
 const day = (iso: string) => iso.slice(0, 10);
 const FIELD_LABEL = { name: 'Name', billingAddress: 'Billing address', email: 'Billing e-mail', domain: 'Web domain' } as const;
 const SYSTEM = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', asana: 'Asana', zendesk: 'Zendesk' } as const;
-const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * The flags of one customer, computed on demand from the live sections: conflicts between systems and the

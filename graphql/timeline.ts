@@ -1,5 +1,6 @@
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
+import { money } from './money.js';
 
 export const TIMELINE_TYPES = [
   'DEAL_WON',
@@ -24,7 +25,6 @@ export type TimelineEvent = {
   recordId: string;
 };
 
-const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** One chronological stream of what happened with a customer, across the systems that loaded. */
 export function buildTimeline(s: {
