@@ -1,6 +1,7 @@
 import { Anchor, Badge, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { SYSTEM_NAMES, formatAge, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
@@ -35,21 +36,13 @@ type Data = {
     lastSuccessAt: string | null;
     lastError: { at: string; code: string; message: string } | null;
   }[];
-  integrations: {
+  integrations: (RegisterEntry & {
     system: string;
     name: string;
     category: string;
-    owner: string;
-    trigger: string;
-    reads: string[];
-    transforms: string[];
-    credentials: string[];
-    scopes: string[];
-    failure: string[];
-    endpoints: string[];
     timeoutMs: number;
     cache: { entity: string; ttlSeconds: number; staleWhileRevalidateSeconds: number; staleIfErrorSeconds: number }[];
-  }[];
+  })[];
   identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
   sourceOfTruth: { group: string; system: string }[];
 };
