@@ -1,6 +1,7 @@
 import { Anchor, Badge, Card, Stack, Table, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { GRADE_COLOR } from '../components/customer/insight-cards.js';
 import { PROJECT_COLORS } from '../components/customer/projects-card.js';
 import { formatMoney, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
@@ -41,7 +42,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { rows, errors: [...new Set(r.errors.map((e) => e.message))] };
 }
 
-const GRADE_COLOR = { GOOD: 'green', FAIR: 'yellow', POOR: 'red' } as const;
 const WORST = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'ON_TRACK', 'COMPLETE', 'UNKNOWN'];
 
 /** The account manager's book: one row per account, the ones needing attention first. */

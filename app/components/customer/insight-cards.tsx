@@ -106,7 +106,7 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
   );
 }
 
-const GRADE_COLOR = { GOOD: 'green', FAIR: 'yellow', POOR: 'red' } as const;
+export const GRADE_COLOR = { GOOD: 'green', FAIR: 'yellow', POOR: 'red' } as const;
 
 export function HealthBadge({ health }: { health: Customer['health'] }) {
   return (
