@@ -32,3 +32,8 @@ export const SYSTEM_NAMES: Record<string, string> = {
   ASANA: 'Asana',
   ZENDESK: 'Zendesk',
 };
+
+/** "$90K": for chart axes, where full amounts with cents do not fit. */
+export function formatMoneyCompact(amount: number): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 }).format(amount);
+}

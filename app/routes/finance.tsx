@@ -3,7 +3,7 @@ import { ChartFigure } from '../components/chart-figure.js';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
-import { formatDate, formatMoney } from '../components/format.js';
+import { formatDate, formatMoney, formatMoneyCompact } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -78,7 +78,7 @@ export default function Finance() {
             data={aging}
             dataKey="bucket"
             series={[{ name: 'amount', label: 'overdue', color: 'red.6' }]}
-            format={(v) => formatMoney(v)}
+            format={formatMoneyCompact}
           />
         </SourceSection>
         <Card withBorder style={{ gridColumn: 'span 2' }} padding={0}>

@@ -152,9 +152,16 @@ describe('failure, phones and the dark', () => {
     await signInAs(page, baseURL, 'Alex');
     const id = manifest.trickyNames[5]!.accountId;
     await page.goto(`${baseURL}/customers/${id}`);
-    await page.getByRole('button', { name: 'Refresh Support from Zendesk' }).click();
+    await page.waitForLoadState('networkidle'); // hydrated: the refresh runs as a fetch and renders its answer
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Refresh Support from Zendesk' }).click(),
+    ]);
     const failed = page.locator('[data-testid="section-support"][data-state="FAILED"], [data-testid="section-support"][data-state="STALE"]');
-    await failed.waitFor();
+    await failed.waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
+      const state = await page.getByTestId('section-support').getAttribute('data-state').catch(() => 'no section');
+      throw new Error(`support section is ${state} at ${page.url()}: ${(await page.getByTestId('section-support').textContent().catch(() => ''))?.slice(0, 300)}`, { cause: e });
+    });
     expect(await page.getByTestId('section-support-message').textContent()).toMatch(/Zendesk/);
     for (const ok of ['section-crm', 'section-projects', 'section-accounting']) {
       expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED|STALE)$/);

@@ -67,7 +67,11 @@ describe('a support rep looks up a customer', () => {
     await page.getByRole('link', { name: '100% Natural Foods' }).click();
     await page.waitForURL(/\/customers\/001/);
     // The page refreshes past the cache, so the fault is seen even if another test loaded this customer.
-    await page.getByRole('button', { name: 'Refresh from all systems' }).click();
+    await page.waitForLoadState('networkidle');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Refresh from all systems' }).click(),
+    ]);
     // failed outright, or (if an earlier visit cached it) the old figures, marked stale with the reason
     const billing = page.locator('[data-testid="section-accounting"][data-state="FAILED"], [data-testid="section-accounting"][data-state="STALE"]');
     await billing.waitFor();

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { ChartFigure } from '../chart-figure.js';
-import { formatDate, formatMoney, humanize } from '../format.js';
+import { formatDate, formatMoney, formatMoneyCompact, humanize } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -67,7 +67,7 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
               data={aging}
               dataKey="bucket"
               series={[{ name: 'amount', label: 'open', color: 'indigo.6' }]}
-              format={(v) => formatMoney(v)}
+              format={formatMoneyCompact}
             />
           ) : null}
           {detail === 'full' && a.invoices ? (
