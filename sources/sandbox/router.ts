@@ -23,6 +23,12 @@ export type RouteOptions = { auth?: boolean };
 
 const HANG_MS = 120_000;
 
+/**
+ * Set by the HTTP server when a request arrives (its `performance.now()`), before any routing: a vendor's latency
+ * runs from the moment the request reached it. In-process (msw), the handler's start is the arrival.
+ */
+export const ARRIVED_AT_HEADER = 'x-sandbox-arrived-at';
+
 export function faultApplies(fault: Fault, endpoint: string): boolean {
   return !fault.endpoint || endpoint.includes(fault.endpoint);
 }
@@ -37,33 +43,32 @@ export function createRouter(state: SandboxState, style: VendorStyle) {
   const wrap =
     (endpoint: string, resolver: Resolver, opts: RouteOptions): Resolver =>
     async (info) => {
+      const arrived = Number(info.request.headers.get(ARRIVED_AT_HEADER)) || performance.now();
       state.count(style.source, endpoint);
       const all = state.faults[style.source];
       const fault = faultApplies(all, endpoint) ? all : null;
-      if (fault && (fault.latencyMs || fault.jitterMs)) {
-        await delay(fault.latencyMs + Math.round(Math.random() * fault.jitterMs));
-      }
+      const answer = (response: Response) => answerAfter(response, fault, arrived);
       if (fault?.hang) {
         await delay(HANG_MS);
         return new HttpResponse(null, { status: 504 });
       }
-      if (fault?.reset) return HttpResponse.error();
-      if (fault?.status) return withHeaders(style.serverError(fault.status), style, state);
-      if (fault?.rateLimit) return withHeaders(style.rateLimited(fault.retryAfterSeconds), style, state);
+      if (fault?.reset) return answer(HttpResponse.error());
+      if (fault?.status) return answer(withHeaders(style.serverError(fault.status), style, state));
+      if (fault?.rateLimit) return answer(withHeaders(style.rateLimited(fault.retryAfterSeconds), style, state));
       if (opts.auth !== false && (fault?.expiredToken || !style.authenticate(info.request, state))) {
         if (fault?.expiredToken) state.expireTokens(style.source);
-        return withHeaders(style.unauthenticated(), style, state);
+        return answer(withHeaders(style.unauthenticated(), style, state));
       }
       const response = await resolver(info);
       if (!(response instanceof Response)) return response;
       if (fault?.malformed && response.status < 300) {
-        return new HttpResponse('{"unexpected end of', { status: 200, headers: { 'content-type': 'application/json' } });
+        return answer(new HttpResponse('{"unexpected end of', { status: 200, headers: { 'content-type': 'application/json' } }));
       }
       if (fault?.drift && response.status < 300 && response.headers.get('content-type')?.includes('json')) {
         const body: unknown = await response.clone().json();
-        return withHeaders(HttpResponse.json(style.drift(body) as never, { status: response.status }), style, state);
+        return answer(withHeaders(HttpResponse.json(style.drift(body) as never, { status: response.status }), style, state));
       }
-      return withHeaders(response, style, state);
+      return answer(withHeaders(response, style, state));
     };
 
   const route =
@@ -74,6 +79,18 @@ export function createRouter(state: SandboxState, style: VendorStyle) {
     };
 
   return { get: route('get'), post: route('post'), patch: route('patch'), delete: route('delete') };
+}
+
+/**
+ * A vendor's latency is the time it takes to answer, its own work included: the answer leaves `latencyMs`
+ * (plus jitter) after the request arrived, or as soon as it is ready when the work took longer.
+ */
+async function answerAfter(response: Response, fault: Fault | null, arrived: number): Promise<Response> {
+  if (fault && (fault.latencyMs || fault.jitterMs)) {
+    const wait = fault.latencyMs + Math.round(Math.random() * fault.jitterMs) - (performance.now() - arrived);
+    if (wait > 0) await delay(wait);
+  }
+  return response;
 }
 
 function withHeaders(response: Response, style: VendorStyle, state: SandboxState): Response {

@@ -8,7 +8,7 @@ import type { SourceId } from '../kit/errors.js';
 import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
 import { sandboxEnv } from './env.js';
 import { SANDBOX_PREFIXES, sandboxHandlerGroups } from './handlers.js';
-import { endpointOf, faultApplies } from './router.js';
+import { ARRIVED_AT_HEADER, endpointOf, faultApplies } from './router.js';
 import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
 
 export const envSchema = z.object({
@@ -54,6 +54,10 @@ export async function startSandboxServer(opts: {
   for (const [source, fault] of Object.entries(opts.faults ?? {})) state.setFault(source as SourceId, fault);
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, _res, next) => {
+    req.headers[ARRIVED_AT_HEADER] = String(performance.now());
+    next();
+  });
   // A connection reset cannot be expressed as an HTTP answer: drop the socket before msw sees the request. It
   // is counted, and limited by `endpoint`, under the same endpoint name as in-process.
   app.use((req, res, next) => {

@@ -10,7 +10,7 @@ export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as co
 /** What can go wrong with one source, switchable while the sandbox runs. */
 export const faultSchema = z
   .object({
-    /** Added to every answer, in ms. */
+    /** How long the vendor takes to answer, in ms: its own work counts inside it (a slower answer is not delayed further). */
     latencyMs: z.number().int().min(0).max(600_000).default(0),
     /** A random extra of up to this many ms. */
     jitterMs: z.number().int().min(0).max(600_000).default(0),
