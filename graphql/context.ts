@@ -20,12 +20,14 @@ export type PanoramaContext = SchemaContext & {
    * only when first needed: a customer linked by exact ids never loads an index it does not use.
    */
   identity: (source?: LinkedSystem) => Promise<IdentityMatcher>;
+  /** Drops the answers the response cache holds about a customer (a refresh has just read it again). */
+  forgetAnswersAbout: (customerId: string) => void;
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
 export type ServerContext = { viewer: Viewer | null };
 
-export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId: string): PanoramaContext {
+export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId: string, forgetAnswersAbout: (customerId: string) => void = () => undefined): PanoramaContext {
   const loaders = runtime.createLoaders({ forceRefresh: false });
   const matchers = new Map<string, Promise<IdentityMatcher>>();
   const identity = (source?: LinkedSystem) => {
@@ -43,6 +45,7 @@ export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId
     runtime,
     loaders,
     identity,
+    forgetAnswersAbout,
     customers: new Map(),
     now: new Date(),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),

@@ -2,20 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { SourcesRuntime } from '../sources/runtime.js';
-import { useAudit } from './audit.js';
+import { useAudit, type AuditRecord } from './audit.js';
 import { createContext, type PanoramaContext, type ServerContext } from './context.js';
 import { maskError } from './errors.js';
 import { logger } from '../sources/kit/logger.js';
+import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
 
-export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext>;
+export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext> & { responseCache: PanoramaResponseCache };
+
+export type PanoramaYogaOptions = {
+  graphiql?: boolean;
+  /** The response cache's settings; by default read from the environment (see `responseCacheSettings`). */
+  responseCache?: ResponseCacheSettings;
+  env?: Record<string, string | undefined>;
+  /** Where audit records go (default: the audit log). */
+  audit?: (record: AuditRecord) => void;
+};
 
 /**
  * The GraphQL server: one schema composed from the source modules, a context per request (viewer from the
  * signed session, DataLoaders per request), audit of every read, and armor against abusive queries.
  */
-export function createPanoramaYoga(runtime: SourcesRuntime, opts: { graphiql?: boolean } = {}): PanoramaYoga {
-  return createYoga<ServerContext, PanoramaContext>({
+export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOptions = {}): PanoramaYoga {
+  const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(opts.env ?? process.env, runtime));
+  const yoga = createYoga<ServerContext, PanoramaContext>({
     schema: createPanoramaSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: opts.graphiql ?? false,
@@ -37,7 +48,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: { graphiql?: b
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID());
+      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.invalidateCustomer);
     },
     plugins: [
       EnvelopArmorPlugin({
@@ -47,7 +58,9 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: { graphiql?: b
         maxTokens: { n: 2000 },
         costLimit: { maxCost: 200_000 },
       }),
-      useAudit(),
+      useAudit(opts.audit),
+      ...(responseCache.plugin ? [responseCache.plugin] : []),
     ],
   });
+  return Object.assign(yoga, { responseCache });
 }

@@ -1,6 +1,6 @@
 import { createInProcessSandbox, type InProcessSandbox } from '../../sources/sandbox/in-process.js';
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
-import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
+import { createPanoramaYoga, type PanoramaYoga, type PanoramaYogaOptions } from '../../graphql/yoga.js';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import type { Viewer } from '../../graphql/viewer.js';
 import type { Role } from '../../graphql/policy.js';
@@ -8,10 +8,10 @@ import type { Role } from '../../graphql/policy.js';
 export type Harness = { sandbox: InProcessSandbox; runtime: SourcesRuntime; yoga: PanoramaYoga };
 
 /** The whole server in-process: the sandbox behind msw, real clients, the real schema. */
-export function createHarness(opts: { size?: number; seed?: number; today?: string } = {}): Harness {
+export function createHarness(opts: { size?: number; seed?: number; today?: string; yoga?: PanoramaYogaOptions } = {}): Harness {
   const sandbox = createInProcessSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, today: opts.today ?? '2026-11-27' });
   const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin });
-  const yoga = createPanoramaYoga(runtime);
+  const yoga = createPanoramaYoga(runtime, opts.yoga);
   return { sandbox, runtime, yoga };
 }
 
@@ -24,6 +24,7 @@ export type GqlResult<T = Record<string, unknown>> = {
   status: number;
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: { responseCache?: { hit: boolean; didCache?: boolean; ttl?: number } } & Record<string, unknown>;
 };
 
 export async function gql<T = Record<string, any>>(
@@ -31,10 +32,11 @@ export async function gql<T = Record<string, any>>(
   viewer: Viewer | null,
   query: string,
   variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<GqlResult<T>> {
   const res = await h.yoga.fetch(
     'http://yoga/graphql',
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) },
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) },
     { viewer },
   );
   return { status: res.status, ...((await res.json()) as Omit<GqlResult<T>, 'status'>) };
