@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import autocannon, { type Result as CannonResult } from 'autocannon';
 import { canRead } from '../../graphql/policy.js';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
@@ -264,22 +264,29 @@ async function main() {
   const warmStates = (check.data?.customer.sections as { state: string }[]).map((s) => s.state);
   if (!warmStates.every((s) => s === 'CACHED' || s === 'NOT_LINKED')) throw new Error(`the warm view is not served from the cache: ${warmStates.join(', ')}`);
   await resetCounts();
-  const cannon = (url: string, body: string) =>
-    autocannon({ url: `${url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: WARM_SECONDS, timeout: 10 });
+  const cannon = (url: string, body: string, headers: Record<string, string> = {}) =>
+    autocannon({ url: `${url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, connections: CONNECTIONS, duration: WARM_SECONDS, timeout: 10 });
+  // As shipped: a repeat within the response cache's TTL reuses the answer (graphql/response-cache.ts).
   const warmRun = await cannon(panorama, pageBody(warmId));
+  // The same views with `Cache-Control: no-cache`: every one executed, every section read from the source cache.
+  const executedRun = await cannon(panorama, pageBody(warmId), { 'cache-control': 'no-cache' });
   const warmCounts = perSource(await counts());
   const helloRun = await cannon(hello, JSON.stringify({ query: '{ hello }' }));
+  const figures = (r: CannonResult) => ({
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requestsPerSecond: round(r.requests.average, 0),
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  });
   const warmResult = {
     operation: 'CustomerPage (app/routes/customers.$id.tsx)',
     connections: CONNECTIONS,
     seconds: WARM_SECONDS,
-    p50Ms: warmRun.latency.p50,
-    p99Ms: warmRun.latency.p99,
-    requestsPerSecond: round(warmRun.requests.average, 0),
-    non2xx: warmRun.non2xx,
-    errors: warmRun.errors + warmRun.timeouts,
+    ...figures(warmRun),
     upstreamRequests: warmCounts,
-    helloWorld: { p50Ms: helloRun.latency.p50, p99Ms: helloRun.latency.p99, requestsPerSecond: round(helloRun.requests.average, 0), non2xx: helloRun.non2xx },
+    executedEveryTime: { ...figures(executedRun), shareOfHelloWorld: round(executedRun.requests.average / helloRun.requests.average, 3) },
+    helloWorld: figures(helloRun),
     shareOfHelloWorld: round(warmRun.requests.average / helloRun.requests.average, 3),
   };
 
@@ -324,7 +331,9 @@ async function main() {
       coldWithin: { target: TARGETS.coldRatio, median: round(median(ratios), 3), ok: median(ratios) <= TARGETS.coldRatio },
       warmShareOfHelloWorld: { target: TARGETS.warmShareOfHelloWorld, actual: warmResult.shareOfHelloWorld, ok: warmResult.shareOfHelloWorld >= TARGETS.warmShareOfHelloWorld },
       rssMb: { target: TARGETS.rssMb, actual: after.rssMb, ok: !MEASURE_MEMORY || after.rssMb < TARGETS.rssMb, ...(MEASURE_MEMORY ? {} : { skipped: true }) },
-      warmViewsClean: { ok: warmResult.non2xx === 0 && warmResult.errors === 0 && total(warmCounts) === 0 },
+      warmViewsClean: {
+        ok: [warmResult, warmResult.executedEveryTime].every((r) => r.non2xx === 0 && r.errors === 0) && total(warmCounts) === 0,
+      },
       allCustomersRead: { ok: failed === 0 && (!MEASURE_MEMORY || cache.entries >= SIZE) },
     },
     seconds: round((performance.now() - started) / 1000, 1),
