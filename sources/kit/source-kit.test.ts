@@ -32,6 +32,20 @@ describe('SourceKit', () => {
     expect(aborted).toBe(true);
   });
 
+  it('runs many calls at once without piling abort listeners on one shared signal (no leak warning)', async () => {
+    const k = kit(1000);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await Promise.all(Array.from({ length: 30 }, () => k.upstream('x', () => new Promise((r) => setTimeout(r, 10)))));
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('maps unknown errors through the module and network errors to UNAVAILABLE', async () => {
     const k = kit();
     await expect(k.upstream('x', async () => { throw new Error('weird'); })).rejects.toMatchObject({ code: 'INTERNAL' });

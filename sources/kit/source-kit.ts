@@ -64,13 +64,15 @@ export class SourceKit {
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
     try {
+      // Each call gets a signal of its own: without one, cockatiel hangs every call's abort listener on one shared
+      // never-aborted signal, which warns of a leak past ten concurrent calls.
       const value = await this.#policy.execute(async ({ signal }) => {
         try {
           return await fn(signal);
         } catch (e) {
           throw this.toSourceError(e);
         }
-      });
+      }, new AbortController().signal);
       upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });
       this.#opts.health.record(this.source, performance.now() - started);
       return value;
