@@ -2,7 +2,7 @@
  * Starts Panorama: with no source configured, first the built-in sandbox as its own process (the four vendor
  * APIs over real HTTP), then the Remix app pointed at it. With sources configured, only the app.
  *
- *   tsx app/server/start.ts          production build in build/
+ *   node build/start.js              production: this file compiled by `npm run build`, serving build/
  *   tsx app/server/start.ts --dev    Vite dev server with hot reload
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +16,16 @@ import express from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { logger } from '../../sources/kit/logger.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
+function findRoot(dir: string): string {
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('Panorama could not find its package.json above the server file.');
+    dir = up;
+  }
+  return dir;
+}
+const root = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 const dev = process.argv.includes('--dev');
 const SOURCE_PREFIXES = ['SALESFORCE_', 'QUICKBOOKS_', 'ASANA_', 'ZENDESK_'];
 

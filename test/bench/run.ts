@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result as CannonResult } from 'autocannon';
+import { build as esbuild } from 'esbuild';
 import { canRead } from '../../graphql/policy.js';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
@@ -76,9 +77,29 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-/** A TypeScript entry point as its own Node process (tsx loader), stdout discarded unless asked for. */
+/**
+ * The servers measured run as production runs Panorama: compiled to JavaScript (esbuild, as `npm run build`
+ * compiles the app's server), on plain Node — not through the tsx loader, whose worker thread alone is ~40 MB.
+ */
+async function compile(entries: string[]): Promise<Record<string, string>> {
+  const outdir = path.join(ROOT, 'build/bench');
+  await esbuild({
+    entryPoints: entries.map((e) => path.join(ROOT, e)),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return Object.fromEntries(entries.map((e) => [e, path.join(outdir, `${path.basename(e, '.ts')}.js`)]));
+}
+
+/** An entry point as its own Node process (a .ts file through the tsx loader), stdout discarded unless asked for. */
 function start(file: string, env: Record<string, string | undefined>, opts: { stdout?: boolean; ipc?: boolean } = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, file)], {
+  const args = file.endsWith('.ts') ? ['--import', 'tsx', path.join(ROOT, file)] : [file];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'inherit', ...(opts.ipc ? (['ipc'] as const) : [])],
@@ -172,8 +193,9 @@ async function main() {
   const sandbox = await startSandbox();
   const health = await getJson<{ realmId: string; workspaceGid: string }>(`${sandbox.origin}/__sandbox/health`);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-  const panoramaChild = start('test/bench/graphql-server.ts', { ...env, ...sandboxEnv(sandbox.origin, health.realmId, health.workspaceGid), PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { ipc: true });
-  const helloChild = start('test/bench/hello-server.ts', env, { ipc: true });
+  const compiled = await compile(['test/bench/graphql-server.ts', 'test/bench/hello-server.ts']);
+  const panoramaChild = start(compiled['test/bench/graphql-server.ts']!, { ...env, ...sandboxEnv(sandbox.origin, health.realmId, health.workspaceGid), PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { ipc: true });
+  const helloChild = start(compiled['test/bench/hello-server.ts']!, env, { ipc: true });
   const [panoramaPort, helloPort] = await Promise.all([readyOverIpc(panoramaChild, 'the Panorama server'), readyOverIpc(helloChild, 'the hello-world server')]);
   const panorama = `http://127.0.0.1:${panoramaPort}`;
   const hello = `http://127.0.0.1:${helloPort}`;

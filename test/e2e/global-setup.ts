@@ -15,14 +15,15 @@ declare module 'vitest' {
  * free ports, for the browser tests.
  */
 export default async function setup(project: TestProject) {
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], {
+  // the production build `npm start` makes: the Remix app and the compiled server (build/start.js)
+  execFileSync('npm', ['run', '--silent', 'build'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
   const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
   const { child, output } = await startProcess(
-    ['--import', 'tsx', 'app/server/start.ts'],
+    ['build/start.js'],
     sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300' }),
     /Panorama is running on/,
   );
