@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { logger } from '../sources/kit/logger.js';
 import type { PanoramaContext, ServerContext } from './context.js';
+import { SERVED_FROM_RESPONSE_CACHE } from './response-cache.js';
 
 const audit = logger.child({ audit: true });
 
-/** Marks an answer the response cache served (set by @graphql-yoga/plugin-response-cache). */
-const SERVED_FROM_RESPONSE_CACHE = Symbol.for('servedFromResponseCache');
 /** The name of a document's operation when the request names none. */
 const OPERATION_NAME = /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 

@@ -88,7 +88,7 @@ export const baseResolvers = {
       const CATEGORY: Record<string, SourceCategory> = { SALESFORCE: 'crm', QUICKBOOKS: 'accounting', ASANA: 'projects', ZENDESK: 'support' };
       const refresh: SourceCategory[] = args.refresh ? ['crm', 'accounting', 'projects', 'support'] : (args.refreshSystems ?? []).map((s) => CATEGORY[s]!);
       const view = CustomerView.for(ctx, id, { refresh });
-      if (refresh.length) ctx.forgetAnswersAbout(id);
+      if (refresh.length) ctx.forgetReusedAnswers();
       try {
         await view.crm();
       } catch (e) {

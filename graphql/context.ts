@@ -20,14 +20,14 @@ export type PanoramaContext = SchemaContext & {
    * only when first needed: a customer linked by exact ids never loads an index it does not use.
    */
   identity: (source?: LinkedSystem) => Promise<IdentityMatcher>;
-  /** Drops the answers the response cache holds about a customer (a refresh has just read it again). */
-  forgetAnswersAbout: (customerId: string) => void;
+  /** Drops the answers the response cache holds (a refresh has just read a customer again). */
+  forgetReusedAnswers: () => void;
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
 export type ServerContext = { viewer: Viewer | null };
 
-export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId: string, forgetAnswersAbout: (customerId: string) => void = () => undefined): PanoramaContext {
+export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId: string, forgetReusedAnswers: () => void = () => undefined): PanoramaContext {
   const loaders = runtime.createLoaders({ forceRefresh: false });
   const matchers = new Map<string, Promise<IdentityMatcher>>();
   const identity = (source?: LinkedSystem) => {
@@ -45,7 +45,7 @@ export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId
     runtime,
     loaders,
     identity,
-    forgetAnswersAbout,
+    forgetReusedAnswers,
     customers: new Map(),
     now: new Date(),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),

@@ -1,8 +1,10 @@
-import { createInMemoryCache, useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import type { Plugin } from 'graphql-yoga';
+import type { ExecutionResult } from 'graphql';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { ConfigError } from '../sources/kit/config.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { ServerContext } from './context.js';
+import type { Viewer } from './viewer.js';
 
 /**
  * The short reuse of whole answers: the same operation with the same variables, asked again by the same viewer
@@ -11,19 +13,25 @@ import type { ServerContext } from './context.js';
  *   (NOT_LINKED, AMBIGUOUS): an answer that read a source just now (LIVE) would claim to be live when reused, and
  *   a failure (FAILED, STALE) is never reused. A reused answer's ages are those of when it was made, at most
  *   the TTL earlier;
- * - never a refresh (`refresh` or `refreshSystems`), and a refresh drops every reused answer about its customer;
+ * - never a refresh (`refresh` or `refreshSystems`), and a refresh drops every answer held;
  * - never longer than the shortest customer-data TTL of the connected sources, and never more than `maxEntries`.
  * A request that says `Cache-Control: no-cache` is always executed. Reuse is per viewer (id and role), so no
- * answer crosses from one person or role to another.
+ * answer crosses from one person or role to another. Every answer says `extensions.responseCache` whether it
+ * was reused (`hit`) or kept (`didCache`, `ttl`).
  */
 export type ResponseCacheSettings = { ttlMs: number; maxEntries: number };
 
 export type PanoramaResponseCache = {
   settings: ResponseCacheSettings;
   plugin: Plugin | null;
-  /** Drops every reused answer that shows this customer (after a refresh read it again). */
-  invalidateCustomer: (customerId: string) => void;
+  /** Drops every answer held (a refresh has just read a customer again). */
+  clear: () => void;
+  /** Answers held now. */
+  size: () => number;
 };
+
+/** Marks an answer reused from the response cache (the audit records it as such). */
+export const SERVED_FROM_RESPONSE_CACHE = Symbol.for('servedFromResponseCache');
 
 const DEFAULT_SECONDS = 2;
 const DEFAULT_MAX_ENTRIES = 200;
@@ -45,29 +53,51 @@ export function responseCacheSettings(env: Record<string, string | undefined>, r
   return { ttlMs: Math.floor(Math.min(seconds * 1000, shortestDataTtl)), maxEntries };
 }
 
+type Answer = ExecutionResult & { [SERVED_FROM_RESPONSE_CACHE]?: true };
+
 export function createResponseCache(settings: ResponseCacheSettings): PanoramaResponseCache {
-  if (settings.ttlMs <= 0 || settings.maxEntries <= 0) return { settings, plugin: null, invalidateCustomer: () => undefined };
-  const cache = createInMemoryCache({ max: settings.maxEntries });
-  const plugin = useResponseCache<ServerContext>({
-    cache,
-    ttl: settings.ttlMs,
-    session: (_request, context) => (context.viewer ? `${context.viewer.id}|${context.viewer.role}` : null),
-    enabled: (request, context) => {
-      if (!context.viewer) return false;
-      // A conditional request would be answered 304 straight from the cache, before the session is known.
-      if (request.headers.has('if-none-match')) return false;
-      if (/\bno-(cache|store)\b/i.test(request.headers.get('cache-control') ?? '')) return false;
-      return !isRefresh((context as { params?: { query?: string; variables?: Record<string, unknown> } }).params);
+  if (settings.ttlMs <= 0 || settings.maxEntries <= 0) return { settings, plugin: null, clear: () => undefined, size: () => 0 };
+  const answers = new LRUCache<string, ExecutionResult>({ max: settings.maxEntries, ttl: settings.ttlMs });
+  /** The cache key of each request that may be answered from, or kept in, the cache. */
+  const keyOf = new WeakMap<Request, string>();
+  const meta = (result: ExecutionResult, responseCache: Record<string, unknown>): Answer => ({
+    ...result,
+    extensions: { ...result.extensions, responseCache },
+  });
+
+  const plugin: Plugin<Record<string, unknown>, ServerContext> = {
+    onParams({ request, params, context, setResult }) {
+      const viewer = context.viewer;
+      if (!viewer || !reusable(request, params)) return;
+      const key = cacheKey(viewer, params);
+      keyOf.set(request, key);
+      const held = answers.get(key);
+      if (held) setResult({ ...meta(held, { hit: true }), [SERVED_FROM_RESPONSE_CACHE]: true } as Answer);
     },
-    shouldCacheResult: ({ result }) => !result.errors?.length && !hasUnsharableSection(result.data),
-    includeExtensionMetadata: true,
-    invalidateViaMutation: false,
-  }) as Plugin;
-  return {
-    settings,
-    plugin,
-    invalidateCustomer: (customerId) => void cache.invalidate([{ typename: 'Customer', id: customerId }]),
+    onExecutionResult({ request, result, setResult }) {
+      const key = keyOf.get(request);
+      if (!key || !result || Symbol.asyncIterator in result || (result as Answer)[SERVED_FROM_RESPONSE_CACHE]) return;
+      const single = result as ExecutionResult;
+      const keep = !single.errors?.length && !hasUnsharableSection(single.data);
+      if (keep) answers.set(key, single);
+      setResult(meta(single, keep ? { hit: false, didCache: true, ttl: settings.ttlMs } : { hit: false, didCache: false }));
+    },
   };
+  return { settings, plugin: plugin as Plugin, clear: () => answers.clear(), size: () => answers.size };
+}
+
+/** Whether a request may be answered from (and kept in) the cache at all. */
+function reusable(request: Request, params: GraphQLParams): boolean {
+  // a conditional request is the client's own cache at work; `no-cache`/`no-store` ask for a fresh execution
+  if (request.headers.has('if-none-match')) return false;
+  if (/\bno-(cache|store)\b/i.test(request.headers.get('cache-control') ?? '')) return false;
+  if (!params.query || /^\s*(mutation|subscription)\b/.test(params.query)) return false;
+  return !isRefresh(params);
+}
+
+/** One key per viewer, operation and variables; the NUL separators cannot occur in any of the parts' text. */
+function cacheKey(viewer: Viewer, params: GraphQLParams): string {
+  return [viewer.id, viewer.role, params.operationName ?? '', params.query, JSON.stringify(params.variables ?? {})].join('\u0000');
 }
 
 /** A refresh asked through the variables (as the pages do) or written into the operation itself. */

@@ -48,7 +48,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.invalidateCustomer);
+      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.clear);
     },
     plugins: [
       EnvelopArmorPlugin({

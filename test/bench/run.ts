@@ -32,7 +32,7 @@ const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 };
-const COLD_VIEWS = num('BENCH_COLD_VIEWS', 12);
+const COLD_VIEWS = num('BENCH_COLD_VIEWS', 24);
 const WARM_SECONDS = num('BENCH_WARM_SECONDS', 10);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 10);
 /** Page views in flight while every customer is read for the memory figure (on 2 cores more only queue up). */

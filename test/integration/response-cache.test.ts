@@ -93,7 +93,7 @@ describe('response cache', () => {
     expect(withError.extensions?.responseCache).toEqual({ hit: false, didCache: false });
   });
 
-  it('a refresh is always executed, and drops the answers kept about its customer', async () => {
+  it('a refresh is always executed, and drops the answers kept', async () => {
     const id = await warmCustomer();
     expect((await gql(h, admin, PAGE, { id })).extensions?.responseCache?.didCache).toBe(true);
     h.sandbox.state.resetCounts();
