@@ -148,11 +148,11 @@ describe('roles are enforced on the server', () => {
 
 describe('failure, phones and the dark', () => {
   it('a source failing shows its message in its section while the other sections render', async () => {
-    await fetch(`${sandboxOrigin}/__sandbox/faults/zendesk`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500 }) });
     await signInAs(page, baseURL, 'Alex');
     const id = manifest.trickyNames[5]!.accountId;
     await page.goto(`${baseURL}/customers/${id}`);
-    await page.waitForLoadState('networkidle'); // hydrated: the refresh runs as a fetch and renders its answer
+    await fetch(`${sandboxOrigin}/__sandbox/faults/zendesk`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500 }) });
+    // clicked as soon as the page has loaded, without waiting for the network to settle: the click must not be lost
     await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
       page.getByRole('button', { name: 'Refresh Support from Zendesk' }).click(),
@@ -168,6 +168,22 @@ describe('failure, phones and the dark', () => {
     }
     await expectAccessible(page, 'page with a failed section');
     await screenshot(page, 'account-manager-zendesk-down');
+  });
+
+  it('without JavaScript, a section refresh still posts and shows what the refresh returned', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const plain = await context.newPage();
+    try {
+      await signInAs(plain, baseURL, 'Alex');
+      await plain.goto(`${baseURL}/customers/${manifest.trickyNames[6]!.accountId}`);
+      expect(await plain.getByTestId('section-support').getAttribute('data-state')).toMatch(/^(LIVE|CACHED)$/);
+      await fetch(`${sandboxOrigin}/__sandbox/faults/zendesk`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 500 }) });
+      await Promise.all([plain.waitForNavigation(), plain.getByRole('button', { name: 'Refresh Support from Zendesk' }).click()]);
+      expect(await plain.getByTestId('section-support').getAttribute('data-state')).toMatch(/^(FAILED|STALE)$/);
+      expect(await plain.getByTestId('section-support-message').textContent()).toMatch(/Zendesk/);
+    } finally {
+      await context.close();
+    }
   });
 
   it('works on a 390 px phone and in dark mode, without sideways scrolling', async () => {
