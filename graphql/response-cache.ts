@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { approximateBytes } from '../sources/kit/cache.js';
 import { ConfigError } from '../sources/kit/config.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { ServerContext } from './context.js';
@@ -14,12 +15,13 @@ import type { Viewer } from './viewer.js';
  *   a failure (FAILED, STALE) is never reused. A reused answer's ages are those of when it was made, at most
  *   the TTL earlier;
  * - never a refresh (`refresh` or `refreshSystems`), and a refresh drops every answer held;
- * - never longer than the shortest customer-data TTL of the connected sources, and never more than `maxEntries`.
+ * - never longer than the shortest customer-data TTL of the connected sources, never more than `maxEntries`
+ *   answers nor more than `maxBytes` of them (by the source cache's byte estimate).
  * A request that says `Cache-Control: no-cache` is always executed. Reuse is per viewer (id and role), so no
  * answer crosses from one person or role to another. Every answer says `extensions.responseCache` whether it
  * was reused (`hit`) or kept (`didCache`, `ttl`).
  */
-export type ResponseCacheSettings = { ttlMs: number; maxEntries: number };
+export type ResponseCacheSettings = { ttlMs: number; maxEntries: number; maxBytes: number };
 
 export type PanoramaResponseCache = {
   settings: ResponseCacheSettings;
@@ -35,8 +37,12 @@ export const SERVED_FROM_RESPONSE_CACHE = Symbol.for('servedFromResponseCache');
 
 const DEFAULT_SECONDS = 2;
 const DEFAULT_MAX_ENTRIES = 200;
+const DEFAULT_MAX_MB = 20;
 
-/** `PANORAMA_RESPONSE_CACHE_SECONDS` (default 2; 0 turns reuse off) and `PANORAMA_RESPONSE_CACHE_MAX_ENTRIES` (default 200). */
+/**
+ * `PANORAMA_RESPONSE_CACHE_SECONDS` (default 2; 0 turns reuse off), `PANORAMA_RESPONSE_CACHE_MAX_ENTRIES` (default
+ * 200) and `PANORAMA_RESPONSE_CACHE_MAX_MB` (default 20).
+ */
 export function responseCacheSettings(env: Record<string, string | undefined>, runtime: SourcesRuntime): ResponseCacheSettings {
   const read = (name: string, fallback: number, integer: boolean): number => {
     const raw = env[name];
@@ -49,15 +55,22 @@ export function responseCacheSettings(env: Record<string, string | undefined>, r
   };
   const seconds = read('PANORAMA_RESPONSE_CACHE_SECONDS', DEFAULT_SECONDS, false);
   const maxEntries = read('PANORAMA_RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_MAX_ENTRIES, true);
+  const maxMb = read('PANORAMA_RESPONSE_CACHE_MAX_MB', DEFAULT_MAX_MB, false);
   const shortestDataTtl = Math.min(...runtime.list.filter((s) => s.configured).map((s) => s.kit.policyFor('default').ttlMs));
-  return { ttlMs: Math.floor(Math.min(seconds * 1000, shortestDataTtl)), maxEntries };
+  return { ttlMs: Math.floor(Math.min(seconds * 1000, shortestDataTtl)), maxEntries, maxBytes: Math.floor(maxMb * 1024 * 1024) };
 }
 
 type Answer = ExecutionResult & { [SERVED_FROM_RESPONSE_CACHE]?: true };
 
 export function createResponseCache(settings: ResponseCacheSettings): PanoramaResponseCache {
-  if (settings.ttlMs <= 0 || settings.maxEntries <= 0) return { settings, plugin: null, clear: () => undefined, size: () => 0 };
-  const answers = new LRUCache<string, ExecutionResult>({ max: settings.maxEntries, ttl: settings.ttlMs });
+  if (settings.ttlMs <= 0 || settings.maxEntries <= 0 || settings.maxBytes <= 0) return { settings, plugin: null, clear: () => undefined, size: () => 0 };
+  const answers = new LRUCache<string, ExecutionResult>({
+    max: settings.maxEntries,
+    maxSize: settings.maxBytes,
+    // an answer bigger than the whole bound is simply not kept
+    sizeCalculation: (answer, key) => Math.max(1, approximateBytes(answer.data) + key.length * 2),
+    ttl: settings.ttlMs,
+  });
   /** The cache key of each request that may be answered from, or kept in, the cache. */
   const keyOf = new WeakMap<Request, string>();
   const meta = (result: ExecutionResult, responseCache: Record<string, unknown>): Answer => ({
@@ -78,8 +91,11 @@ export function createResponseCache(settings: ResponseCacheSettings): PanoramaRe
       const key = keyOf.get(request);
       if (!key || !result || Symbol.asyncIterator in result || (result as Answer)[SERVED_FROM_RESPONSE_CACHE]) return;
       const single = result as ExecutionResult;
-      const keep = !single.errors?.length && !hasUnsharableSection(single.data);
-      if (keep) answers.set(key, single);
+      let keep = !single.errors?.length && !hasUnsharableSection(single.data);
+      if (keep) {
+        answers.set(key, single);
+        keep = answers.has(key); // false when the answer alone is over the byte bound
+      }
       setResult(meta(single, keep ? { hit: false, didCache: true, ttl: settings.ttlMs } : { hit: false, didCache: false }));
     },
   };

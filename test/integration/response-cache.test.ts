@@ -9,13 +9,14 @@ import { isRefresh, responseCacheSettings } from '../../graphql/response-cache.j
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
+import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
 import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
 
 const audit: AuditRecord[] = [];
 const TTL_MS = 1500;
 let h: Harness;
 beforeAll(async () => {
-  h = createHarness({ size: 120, seed: 5, yoga: { responseCache: { ttlMs: TTL_MS, maxEntries: 3 }, audit: (r) => audit.push(r) } });
+  h = createHarness({ size: 120, seed: 5, yoga: { responseCache: { ttlMs: TTL_MS, maxEntries: 3, maxBytes: 1024 * 1024 }, audit: (r) => audit.push(r) } });
   h.sandbox.listen();
   await h.runtime.warmIndexes();
 });
@@ -135,6 +136,21 @@ describe('response cache', () => {
     expect((await gql(h, admin, PAGE, { id: ids[3] })).extensions?.responseCache?.hit).toBe(true);
   });
 
+  it('never keeps more than its byte bound: an answer larger than the whole bound is not kept', async () => {
+    // QuickBooks rotated the refresh token the first runtime used: this one starts from the configured one again
+    h.sandbox.state.refreshTokens.quickbooks.add(SANDBOX_CREDENTIALS.quickbooks.refreshToken);
+    const runtime = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin });
+    const small: Harness = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime, { responseCache: { ttlMs: TTL_MS, maxEntries: 100, maxBytes: 2_000 } }) };
+    await runtime.warmIndexes();
+    const id = h.sandbox.state.world.manifest.cleanAccountIds[1]!;
+    await gql(small, admin, PAGE, { id });
+    const all = await gql(small, admin, PAGE, { id });
+    expect(all.data!.customer.sections.every((s: { state: string }) => ['CACHED', 'NOT_LINKED'].includes(s.state))).toBe(true);
+    expect(all.extensions?.responseCache).toEqual({ hit: false, didCache: false });
+    expect(small.yoga.responseCache.size()).toBe(0);
+    expect((await gql(small, admin, PAGE, { id })).extensions?.responseCache?.hit).toBe(false);
+  });
+
   it('audits a request without a session, with no user', async () => {
     audit.length = 0;
     const r = await gql(h, null, PAGE, { id: h.sandbox.state.world.manifest.cleanAccountIds[0] });
@@ -163,7 +179,7 @@ describe('response cache settings', () => {
 
   it('defaults to 2 s and 200 answers; 0 turns it off', () => {
     const r = runtime();
-    expect(responseCacheSettings({}, r)).toEqual({ ttlMs: 2000, maxEntries: 200 });
+    expect(responseCacheSettings({}, r)).toEqual({ ttlMs: 2000, maxEntries: 200, maxBytes: 20 * 1024 * 1024 });
     expect(createPanoramaYoga(r, { responseCache: responseCacheSettings({ PANORAMA_RESPONSE_CACHE_SECONDS: '0' }, r) }).responseCache.plugin).toBeNull();
   });
 
@@ -176,6 +192,7 @@ describe('response cache settings', () => {
     ['PANORAMA_RESPONSE_CACHE_SECONDS', 'soon'],
     ['PANORAMA_RESPONSE_CACHE_SECONDS', '-1'],
     ['PANORAMA_RESPONSE_CACHE_MAX_ENTRIES', '2.5'],
+    ['PANORAMA_RESPONSE_CACHE_MAX_MB', 'lots'],
   ])('refuses %s=%s with an error naming it', (name, value) => {
     expect(() => responseCacheSettings({ [name]: value }, runtime())).toThrow(ConfigError);
     expect(() => responseCacheSettings({ [name]: value }, runtime())).toThrow(new RegExp(`${name}.*"${value}"`));
