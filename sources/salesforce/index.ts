@@ -75,7 +75,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     endpoints: [
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
-      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query, or of an account\'s Contacts or Opportunities past the 200 Salesforce sends inline)',
     ],
   },
 };

@@ -57,6 +57,28 @@ describe('customer loader', () => {
     expect(closeDates).toEqual([...closeDates].sort().reverse());
   });
 
+  it('follows a subquery that Salesforce pages: every contact and opportunity, in order, one request per further batch', async () => {
+    const { loaders } = h.setup();
+    const count = (id: string) => sf.contacts.filter((c) => c.AccountId === id).length;
+    const a = [...sf.accounts].sort((x, y) => count(y.Id) - count(x.Id))[0]!;
+    const contacts = sf.contacts.filter((c) => c.AccountId === a.Id);
+    const opps = sf.opportunities.filter((o) => o.AccountId === a.Id);
+    expect(contacts.length).toBeGreaterThan(2);
+    state.salesforceChildBatchSize = 2;
+    try {
+      const { value } = await loaders.customer.load(a.Id);
+      expect(value.contacts.map((c) => c.id).sort()).toEqual(contacts.map((c) => c.Id).sort());
+      expect(value.contacts[0]).toMatchObject({ primary: true });
+      expect(value.opportunities.map((o) => o.id).sort()).toEqual(opps.map((o) => o.Id).sort());
+      const more = (n: number) => Math.max(0, Math.ceil(n / 2) - 1);
+      const { query, queryMore = 0 } = counts();
+      expect({ query, queryMore }).toEqual({ query: 1, queryMore: more(contacts.length) + more(opps.length) });
+      expect(queryMore).toBeGreaterThan(0);
+    } finally {
+      state.salesforceChildBatchSize = 200;
+    }
+  });
+
   it('costs ONE query for a batch of ids, then serves them from the cache', async () => {
     const { loaders, next } = h.setup();
     const ids = sf.accounts.slice(0, 12).map((a) => a.Id);

@@ -9,7 +9,7 @@ import type { SalesforceClient } from './client.server.js';
 import { soqlLikeContains, soqlString } from './escape.js';
 import { normalizeIdOf } from './ids.js';
 import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry } from './mapping.js';
-import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, type SfQueryResult } from './types.js';
+import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
 
@@ -76,16 +76,42 @@ export function createLoaders(
     return records;
   }
 
+  /** An account with every batch of its Contacts and Opportunities subqueries, following their `nextRecordsUrl`. */
+  async function withAllChildren(account: SfAccountWithChildren, signal: AbortSignal): Promise<SfAccountWithChildren> {
+    const [contacts, opportunities] = await Promise.all([
+      allChildren(account.Contacts, sfContactSchema, signal),
+      allChildren(account.Opportunities, sfOpportunitySchema, signal),
+    ]);
+    return { ...account, Contacts: contacts, Opportunities: opportunities };
+  }
+
+  async function allChildren<S extends z.ZodTypeAny>(first: SfQueryResult<z.infer<S>> | null, record: S, signal: AbortSignal) {
+    if (!first || first.done) return first;
+    let batch: SfQueryResult<z.infer<S>> = first;
+    const records = [...first.records];
+    for (let n = 1; !batch.done; n++) {
+      const next = batch.nextRecordsUrl;
+      if (!next) throw new ResponseShapeError('Salesforce subquery', ['done is false but nextRecordsUrl is missing']);
+      if (n >= MAX_PAGES) throw new ResponseShapeError('Salesforce subquery', [`more than ${MAX_PAGES} batches`]);
+      batch = await client.queryMore(next, record, { signal });
+      records.push(...batch.records);
+    }
+    return { ...first, done: true, nextRecordsUrl: undefined, records };
+  }
+
   const customers = kit.loader<CrmCustomer>(
     'customer',
     async (ids, signal) => {
       const soql = `SELECT ${ACCOUNT_FIELDS}, ${CONTACTS}, ${OPPORTUNITIES} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`;
-      // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results.
+      // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results, and an account
+      // with more contacts or opportunities than Salesforce sends inline (200) costs one more request per batch of
+      // them. Each account's child batches are read before the parent's next batch: Salesforce drops child cursors
+      // once the parent cursor moves on.
       let page = await client.query(soql, sfAccountWithChildrenSchema, { signal });
-      const records = [...page.records];
+      const records = await Promise.all(page.records.map((r) => withAllChildren(r, signal)));
       while (!page.done && page.nextRecordsUrl) {
         page = await client.queryMore(page.nextRecordsUrl, sfAccountWithChildrenSchema, { signal });
-        records.push(...page.records);
+        records.push(...(await Promise.all(page.records.map((r) => withAllChildren(r, signal)))));
       }
       return new Map(records.map((r) => [r.Id, mapCustomer(r)]));
     },

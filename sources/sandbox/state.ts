@@ -60,6 +60,8 @@ export class SandboxState {
   readonly #counts = new Map<string, number>();
   /** Every vendor route the handlers registered (method, URL pattern, endpoint name), for the HTTP server. */
   readonly routes: { source: SourceId; method: string; pattern: string; endpoint: string }[] = [];
+  /** Child relationship records Salesforce returns inline per parent before paging the rest (its own default: 200). */
+  salesforceChildBatchSize = 200;
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {

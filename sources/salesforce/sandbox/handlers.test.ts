@@ -88,6 +88,27 @@ describe('Salesforce sandbox: query', () => {
     expect(body.records.map((r) => r.Name)).toEqual(sf.users.map((u) => u.Name).sort());
   });
 
+  it('pages a child subquery past its inline batch: done false and a nextRecordsUrl, every child exactly once', async () => {
+    const count = (id: string) => state.world.salesforce.contacts.filter((c) => c.AccountId === id).length;
+    const a = [...state.world.salesforce.accounts].sort((x, y) => count(y.Id) - count(x.Id))[0]!;
+    state.salesforceChildBatchSize = 2;
+    try {
+      const res = await soql(`SELECT Id, (SELECT Id FROM Contacts ORDER BY Name) FROM Account WHERE Id = '${a.Id}'`);
+      const body = (await res.json()) as { records: { Contacts: { totalSize: number; done: boolean; nextRecordsUrl?: string; records: { Id: string }[] } }[] };
+      let child = body.records[0]!.Contacts;
+      expect(child).toMatchObject({ totalSize: count(a.Id), done: false });
+      expect(child.records).toHaveLength(2);
+      const seen = child.records.map((r) => r.Id);
+      while (!child.done) {
+        child = (await (await get(`${TEST_ORIGIN}/salesforce${child.nextRecordsUrl!}`)).json()) as typeof child;
+        seen.push(...child.records.map((r) => r.Id));
+      }
+      expect(seen.sort()).toEqual(state.world.salesforce.contacts.filter((c) => c.AccountId === a.Id).map((c) => c.Id).sort());
+    } finally {
+      state.salesforceChildBatchSize = 200;
+    }
+  });
+
   it('pages with server-side cursors: batchSize hint, nextRecordsUrl, every record exactly once', async () => {
     const res = await soql('SELECT Id FROM Contact ORDER BY Id', { 'Sforce-Query-Options': 'batchSize=200' });
     let body = (await res.json()) as { totalSize: number; done: boolean; nextRecordsUrl?: string; records: { Id: string }[] };

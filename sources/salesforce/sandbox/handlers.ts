@@ -132,7 +132,11 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
       const soql = new URL(request.url).searchParams.get('q');
       if (soql === null) return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       try {
-        const result = executeSoql(soql, { db: salesforceDatabase(state.world), apiVersion: version, today: state.world.manifest.today });
+        const pageChildren = (records: Record<string, unknown>[]) => {
+          const { totalSize: _, ...batch } = page(version, null, { records, totalSize: records.length, batchSize: state.salesforceChildBatchSize }, 0);
+          return batch;
+        };
+        const result = executeSoql(soql, { db: salesforceDatabase(state.world), apiVersion: version, today: state.world.manifest.today, pageChildren });
         return sfJson(page(version, null, { ...result, batchSize: batchSizeOf(request) }, 0));
       } catch (e) {
         if (e instanceof SoqlError) return sfError(400, e.errorCode, e.message);

@@ -34,7 +34,16 @@ export class SoqlError extends Error {
 }
 
 export type SoqlResult = { totalSize: number; records: Record<string, unknown>[] };
-export type SoqlOptions = { db: SoqlDatabase; apiVersion: string; today: string };
+export type SoqlOptions = {
+  db: SoqlDatabase;
+  apiVersion: string;
+  today: string;
+  /**
+   * Pages a child relationship's records as Salesforce does: the first batch inline, `done: false` and a
+   * `nextRecordsUrl` for the rest. Without it every child record is inline.
+   */
+  pageChildren?: (records: Record<string, unknown>[]) => { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
+};
 
 const DAY = 86_400_000;
 const MAX_OFFSET = 2000;
@@ -767,8 +776,9 @@ function project(binder: Binder, opts: SoqlOptions, plan: Plan, r: SfRecord): Re
   for (const item of plan.items) {
     if (item.kind === 'child') {
       const rows = select(binder, item.plan, opts.db.children(item.object.name, item.fk, r.Id));
+      const records = rows.map((c) => project(binder, opts, item.plan, c));
       out[item.rel] = rows.length
-        ? { totalSize: rows.length, done: true, records: rows.map((c) => project(binder, opts, item.plan, c)) }
+        ? { totalSize: rows.length, ...(opts.pageChildren ? opts.pageChildren(records) : { done: true, records }) }
         : null; // Salesforce sends null, not an empty result, for a relationship without records
       continue;
     }
