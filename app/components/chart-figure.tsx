@@ -14,6 +14,8 @@ export function ChartFigure<T extends Record<string, string | number>>(props: {
   series: BarChartSeries[];
   height?: number;
   format?: (value: number) => string;
+  /** Counts: the axis shows whole numbers only. */
+  integers?: boolean;
 }) {
   const format = props.format ?? ((v: number) => String(v));
   return (
@@ -22,7 +24,14 @@ export function ChartFigure<T extends Record<string, string | number>>(props: {
         {props.title}
       </Title>
       <div aria-hidden="true">
-        <BarChart h={props.height ?? 160} data={props.data} dataKey={props.dataKey} series={props.series} valueFormatter={props.format} />
+        <BarChart
+          h={props.height ?? 160}
+          data={props.data}
+          dataKey={props.dataKey}
+          series={props.series}
+          valueFormatter={props.format}
+          yAxisProps={props.integers ? { allowDecimals: false } : undefined}
+        />
       </div>
       <VisuallyHidden>
         <table>

@@ -99,7 +99,9 @@ describe('each role does its main task', () => {
     await page.goto(`${baseURL}/customers/${gap}`);
     await page.getByTestId('section-accounting').waitFor();
     expect(await page.locator('[data-flag="MILESTONE_NOT_INVOICED"]').count()).toBeGreaterThan(0);
-    expect(await page.getByTestId('section-accounting').textContent()).toMatch(/Aging of the open balance/);
+    // an open balance is charted by age; none says so instead of drawing empty bars
+    const billing = (await page.getByTestId('section-accounting').textContent()) ?? '';
+    expect(billing).toMatch(/Open balance\$0\.00/.test(billing) ? /No open balance to age/ : /Aging of the open balance/);
     expect(await page.getByTestId('section-support').textContent()).toMatch(/Ticket details are shown to support/);
     await expectAccessible(page, 'finance customer page');
   });

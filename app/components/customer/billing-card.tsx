@@ -59,7 +59,12 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
               </div>
             </Group>
           ) : null}
-          {detail === 'full' && aging ? (
+          {detail === 'full' && aging && !aging.some((b) => b.amount > 0) ? (
+            <Text size="sm" c="dimmed" data-testid="aging-none">
+              No open balance to age.
+            </Text>
+          ) : null}
+          {detail === 'full' && aging && aging.some((b) => b.amount > 0) ? (
             <ChartFigure
               id="aging-caption"
               title="Aging of the open balance"

@@ -68,6 +68,7 @@ export function SupportCard({ customer, showVolume = false }: { customer: Custom
               title="Tickets per month"
               caption="Tickets opened and solved per month"
               height={150}
+              integers
               data={months}
               dataKey="label"
               series={[
