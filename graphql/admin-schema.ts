@@ -78,7 +78,8 @@ export const adminResolvers = {
         category: s.category,
         ...s.module.register,
         timeoutMs: s.module.timeoutMs,
-        cache: Object.entries(s.module.cachePolicies).map(([entity, p]) => ({
+        // the policies in force (the environment may have changed the module's defaults)
+        cache: Object.keys(s.module.cachePolicies).map((entity) => ({ entity, p: s.kit.policyFor(entity) })).map(({ entity, p }) => ({
           entity,
           ttlSeconds: Math.round(p.ttlMs / 1000),
           staleWhileRevalidateSeconds: Math.round(p.swrMs / 1000),

@@ -78,10 +78,15 @@ const INDEX_ENTITY: Record<SourceCategory, string> = {
   support: 'organizationIndex',
 };
 
+/** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
+export const entityEnvName = (entity: string) => entity.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+
 /**
  * A source's cache policies with the TTLs the environment asks for: `PANORAMA_CACHE_TTL_<SOURCE>_SECONDS` sets
  * the source's default (customer data) TTL and scales its other entries and stale windows with it;
- * `PANORAMA_CACHE_TTL_SCALE` multiplies every policy of the sources without their own setting.
+ * `PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS` then sets one entity's TTL (its stale windows scale with it);
+ * `PANORAMA_CACHE_TTL_SCALE` multiplies every policy of the sources without their own setting. A variable naming
+ * an entity the source does not cache is refused, with the entities it does.
  */
 export function cachePoliciesFromEnv<P extends Record<string, CachePolicy> & { default: CachePolicy }>(
   source: SourceId,
@@ -95,13 +100,28 @@ export function cachePoliciesFromEnv<P extends Record<string, CachePolicy> & { d
     if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
     return n;
   };
+  const prefix = `PANORAMA_CACHE_TTL_${source.toUpperCase()}_`;
+  const entities = Object.keys(policies).filter((e) => e !== 'default');
+  const byEnvName = new Map(entities.map((e) => [entityEnvName(e), e]));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(prefix) || !name.endsWith('_SECONDS') || name === `${prefix}SECONDS` || !env[name]) continue;
+    const entity = name.slice(prefix.length, -'_SECONDS'.length);
+    if (!byEnvName.has(entity)) {
+      throw new ConfigError(`${name}: ${source} caches no "${entity}"; its entities are ${[...byEnvName.keys()].join(', ')}`);
+    }
+  }
   const scale = positive('PANORAMA_CACHE_TTL_SCALE');
-  const seconds = positive(`PANORAMA_CACHE_TTL_${source.toUpperCase()}_SECONDS`);
+  const seconds = positive(`${prefix}SECONDS`);
   const factor = seconds !== null ? (seconds * 1000) / policies.default.ttlMs : (scale ?? 1);
-  if (factor === 1) return policies;
-  const ms = (n: number) => Math.max(1, Math.round(n * factor));
+  const scaled = (p: CachePolicy, f: number): CachePolicy => {
+    const ms = (n: number) => Math.max(1, Math.round(n * f));
+    return { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) };
+  };
   return Object.fromEntries(
-    Object.entries(policies).map(([entity, p]) => [entity, { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) }]),
+    Object.entries(policies).map(([entity, p]) => {
+      const own = entity === 'default' ? null : positive(`${prefix}${entityEnvName(entity)}_SECONDS`);
+      return [entity, own !== null ? scaled(p, (own * 1000) / p.ttlMs) : factor === 1 ? p : scaled(p, factor)];
+    }),
   ) as P;
 }
 

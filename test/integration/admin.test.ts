@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOURCE_MODULES } from '../../sources/runtime.js';
+import { createPanoramaYoga } from '../../graphql/yoga.js';
+import { SOURCE_MODULES, createSourcesRuntime } from '../../sources/runtime.js';
 import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
 
 let h: Harness;
@@ -41,6 +42,16 @@ describe('admin: source status and integration register', () => {
       for (const key of ['reads', 'transforms', 'credentials', 'scopes', 'failure', 'endpoints'] as const) expect(entry[key].length, `${m.id} ${key}`).toBeGreaterThan(0);
       expect(entry.cache.length).toBeGreaterThan(0);
     }
+  });
+
+  it('shows the cache rules in force, as the environment set them', async () => {
+    const runtime = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_QUICKBOOKS_SECONDS: '30', PANORAMA_CACHE_TTL_ASANA_PROJECT_INDEX_SECONDS: '120' });
+    const x: Harness = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
+    const r = await gql<any>(x, viewerFor('admin'), `{ integrations { system cache { entity ttlSeconds staleWhileRevalidateSeconds } } }`);
+    const rules = Object.fromEntries(r.data.integrations.map((i: { system: string; cache: { entity: string }[] }) => [i.system, Object.fromEntries(i.cache.map((c) => [c.entity, c]))]));
+    expect(rules.QUICKBOOKS.customer).toEqual({ entity: 'customer', ttlSeconds: 30, staleWhileRevalidateSeconds: 150 });
+    expect(rules.ASANA['project-index']).toMatchObject({ ttlSeconds: 120 });
+    expect(rules.SALESFORCE.customer).toMatchObject({ ttlSeconds: 60 });
   });
 
   it('is for admins only', async () => {

@@ -284,4 +284,26 @@ describe('the cache is honest', () => {
     const scaled = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_SCALE: '0.5' });
     expect(scaled.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 150_000, swrMs: 450_000, maxStaleMs: 3 * 3600_000 });
   });
+
+  it('sets one entity\'s TTL with PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS, its stale windows scaled with it', () => {
+    const r = createSourcesRuntime({
+      ...h.sandbox.env,
+      PANORAMA_CACHE_TTL_SALESFORCE_ACCOUNT_INDEX_SECONDS: '1200',
+      PANORAMA_CACHE_TTL_ASANA_PROJECT_INDEX_SECONDS: '60',
+      PANORAMA_CACHE_TTL_QUICKBOOKS_SECONDS: '30',
+      PANORAMA_CACHE_TTL_QUICKBOOKS_SEARCH_SECONDS: '5',
+    });
+    expect(r.bySource.salesforce.kit.policyFor('accountIndex')).toEqual({ ttlMs: 1_200_000, swrMs: 3_600_000, maxStaleMs: 48 * 3600_000 });
+    expect(r.bySource.salesforce.kit.policyFor('customer')).toEqual({ ttlMs: 60_000, swrMs: 300_000, maxStaleMs: 3600_000 });
+    expect(r.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 60_000, swrMs: 180_000, maxStaleMs: 72 * 60_000 });
+    // the source's own setting scales its other entries; the entity's own wins for that entity
+    expect(r.bySource.quickbooks.kit.policyFor('customer').ttlMs).toBe(30_000);
+    expect(r.bySource.quickbooks.kit.policyFor('search')).toEqual({ ttlMs: 5_000, swrMs: 10_000, maxStaleMs: 100_000 });
+  });
+
+  it('refuses an entity TTL for an entity the source does not cache, listing the ones it does', () => {
+    const make = () => createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_QUICKBOOKS_INVOICES_SECONDS: '30' });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/PANORAMA_CACHE_TTL_QUICKBOOKS_INVOICES_SECONDS: quickbooks caches no "INVOICES"; its entities are .*CUSTOMER_INDEX/);
+  });
 });
