@@ -14,7 +14,8 @@ import type { Viewer } from './viewer.js';
  *   (NOT_LINKED, AMBIGUOUS): an answer that read a source just now (LIVE) would claim to be live when reused, and
  *   a failure (FAILED, STALE) is never reused. A reused answer's ages are those of when it was made, at most
  *   the TTL earlier;
- * - never a refresh (`refresh` or `refreshSystems`), and a refresh drops every answer held;
+ * - never a refresh (`refresh` or `refreshSystems`), and a refresh drops every answer held — and any answer still
+ *   being executed when it happened is not kept either;
  * - never longer than the shortest customer-data TTL of the connected sources, never more than `maxEntries`
  *   answers nor more than `maxBytes` of them (by the source cache's byte estimate).
  * A request that says `Cache-Control: no-cache` is always executed. Reuse is per viewer (id and role), so no
@@ -71,8 +72,10 @@ export function createResponseCache(settings: ResponseCacheSettings): PanoramaRe
     sizeCalculation: (answer, key) => Math.max(1, approximateBytes(answer.data) + key.length * 2),
     ttl: settings.ttlMs,
   });
-  /** The cache key of each request that may be answered from, or kept in, the cache. */
-  const keyOf = new WeakMap<Request, string>();
+  /** The cache key of each request that may be answered from, or kept in, the cache, and the generation it began in. */
+  const keyOf = new WeakMap<Request, { key: string; generation: number }>();
+  /** Bumped by every `clear`: an answer whose execution began before a refresh must not be kept after it. */
+  let generation = 0;
   const meta = (result: ExecutionResult, responseCache: Record<string, unknown>): Answer => ({
     ...result,
     extensions: { ...result.extensions, responseCache },
@@ -83,23 +86,27 @@ export function createResponseCache(settings: ResponseCacheSettings): PanoramaRe
       const viewer = context.viewer;
       if (!viewer || !reusable(request, params)) return;
       const key = cacheKey(viewer, params);
-      keyOf.set(request, key);
+      keyOf.set(request, { key, generation });
       const held = answers.get(key);
       if (held) setResult({ ...meta(held, { hit: true }), [SERVED_FROM_RESPONSE_CACHE]: true } as Answer);
     },
     onExecutionResult({ request, result, setResult }) {
-      const key = keyOf.get(request);
-      if (!key || !result || Symbol.asyncIterator in result || (result as Answer)[SERVED_FROM_RESPONSE_CACHE]) return;
+      const begun = keyOf.get(request);
+      if (!begun || !result || Symbol.asyncIterator in result || (result as Answer)[SERVED_FROM_RESPONSE_CACHE]) return;
       const single = result as ExecutionResult;
-      let keep = !single.errors?.length && !hasUnsharableSection(single.data);
+      let keep = begun.generation === generation && !single.errors?.length && !hasUnsharableSection(single.data);
       if (keep) {
-        answers.set(key, single);
-        keep = answers.has(key); // false when the answer alone is over the byte bound
+        answers.set(begun.key, single);
+        keep = answers.has(begun.key); // false when the answer alone is over the byte bound
       }
       setResult(meta(single, keep ? { hit: false, didCache: true, ttl: settings.ttlMs } : { hit: false, didCache: false }));
     },
   };
-  return { settings, plugin: plugin as Plugin, clear: () => answers.clear(), size: () => answers.size };
+  const clear = () => {
+    generation++;
+    answers.clear();
+  };
+  return { settings, plugin: plugin as Plugin, clear, size: () => answers.size };
 }
 
 /** Whether a request may be answered from (and kept in) the cache at all. */

@@ -5,7 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../graphql/audit.js';
-import { isRefresh, responseCacheSettings } from '../../graphql/response-cache.js';
+import { createSchema, createYoga } from 'graphql-yoga';
+import type { ServerContext } from '../../graphql/context.js';
+import { createResponseCache, isRefresh, responseCacheSettings } from '../../graphql/response-cache.js';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
@@ -156,6 +158,45 @@ describe('response cache', () => {
     const r = await gql(h, null, PAGE, { id: h.sandbox.state.world.manifest.cleanAccountIds[0] });
     expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(audit).toEqual([expect.objectContaining({ userId: null, role: null, operation: 'Page', reused: false })]);
+  });
+});
+
+describe('an answer executed across a refresh', () => {
+  /** A one-field server whose answer waits for `release`, behind the response cache. */
+  function gatedServer() {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const cache = createResponseCache({ ttlMs: 5_000, maxEntries: 10, maxBytes: 1e6 });
+    const yoga = createYoga<ServerContext>({
+      schema: createSchema({
+        typeDefs: 'type Query { status: Status } type Status { state: String }',
+        resolvers: { Query: { status: async () => (await gate, { state: 'CACHED' }) } },
+      }),
+      plugins: [cache.plugin!],
+      logging: false,
+    });
+    const ask = async () => {
+      const res = await yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ status { state } }"}' }, { viewer: admin });
+      return ((await res.json()) as { extensions?: { responseCache?: { didCache: boolean } } }).extensions?.responseCache;
+    };
+    return { cache, release, ask };
+  }
+
+  it('is kept when nothing was refreshed meanwhile', async () => {
+    const s = gatedServer();
+    const pending = s.ask();
+    s.release();
+    expect(await pending).toMatchObject({ didCache: true });
+  });
+
+  it('is not kept when a refresh dropped the held answers while it ran', async () => {
+    const s = gatedServer();
+    const pending = s.ask();
+    await new Promise((r) => setTimeout(r, 10));
+    s.cache.clear();
+    s.release();
+    expect(await pending).toEqual({ hit: false, didCache: false });
+    expect(s.cache.size()).toBe(0);
   });
 });
 
