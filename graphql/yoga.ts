@@ -15,7 +15,6 @@ export type PanoramaYogaOptions = {
   graphiql?: boolean;
   /** The response cache's settings; by default read from the environment (see `responseCacheSettings`). */
   responseCache?: ResponseCacheSettings;
-  env?: Record<string, string | undefined>;
   /** Where audit records go (default: the audit log). */
   audit?: (record: AuditRecord) => void;
 };
@@ -25,7 +24,7 @@ export type PanoramaYogaOptions = {
  * signed session, DataLoaders per request), audit of every read, and armor against abusive queries.
  */
 export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOptions = {}): PanoramaYoga {
-  const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(opts.env ?? process.env, runtime));
+  const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(process.env, runtime));
   const yoga = createYoga<ServerContext, PanoramaContext>({
     schema: createPanoramaSchema(),
     graphqlEndpoint: '/graphql',
