@@ -5,6 +5,7 @@ import type { SourcesRuntime } from '../sources/runtime.js';
 import { useAudit, type AuditRecord } from './audit.js';
 import { createContext, type PanoramaContext, type ServerContext } from './context.js';
 import { maskError } from './errors.js';
+import { isSourceError } from '../sources/kit/errors.js';
 import { logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
@@ -37,6 +38,10 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
       warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String).join(' ').slice(0, 500) }, 'graphql-yoga warning'),
       error: (...args: unknown[]) => {
         const e = args[0];
+        // yoga reports every error it masks; a source's failure is normal and the kit already logged it, once per
+        // upstream call (a list of 200 rows would otherwise print 200 stacks for one timeout)
+        const original = e instanceof Error && e.name === 'GraphQLError' ? ((e as { originalError?: unknown }).originalError ?? e) : e;
+        if (isSourceError(original)) return;
         logger.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'graphql-yoga error');
       },
     },

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../sources/kit/logger.js';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
 import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
 
@@ -95,6 +96,23 @@ describe('Query.customer', () => {
     // the CRM holds the accounting link: without it, accounting can't be matched either
     expect(failed).toEqual(source === 'salesforce' ? ['SALESFORCE', 'QUICKBOOKS'] : [source.toUpperCase()]);
     expect(r.data!.customer.name).toBeTruthy();
+  });
+
+  it('logs a failing source once per upstream call, as a warning: no error-level line per row of a list', async () => {
+    const errors = vi.spyOn(logger, 'error');
+    const warnings = vi.spyOn(logger, 'warn');
+    try {
+      h.sandbox.state.setFault('zendesk', { status: 500 });
+      const r = await gql(h, viewerFor('admin'), `{ customers(search: "", first: 30) { nodes { id support { counts { unsolved } } } } }`);
+      expect(r.errors!.filter((e) => e.extensions?.source === 'zendesk').length).toBeGreaterThan(1);
+      expect(errors).not.toHaveBeenCalled();
+      const upstream = warnings.mock.calls.filter(([, msg]) => msg === 'upstream call failed');
+      expect(upstream.length).toBeGreaterThan(0);
+      expect(upstream.length).toBeLessThan(r.errors!.length);
+    } finally {
+      errors.mockRestore();
+      warnings.mockRestore();
+    }
   });
 
   it('enforces the role policy on the server: support sees no deals and no amounts', async () => {
