@@ -1,5 +1,6 @@
 import { asanaSource } from './asana/index.js';
 import { SourceCache, type CachePolicy } from './kit/cache.js';
+import { systemClock, type Clock } from './kit/clock.js';
 import { ConfigError, parseEnv } from './kit/config.js';
 import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './kit/contract.js';
 import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
@@ -49,6 +50,8 @@ export type IndexWarmth = {
 
 export type SourcesRuntime = {
   sandboxOrigin: string | null;
+  /** Panorama's one notion of now. */
+  clock: Clock;
   cache: SourceCache;
   health: SourceHealth;
   sources: { [K in SourceCategory]: BoundSource<K> };
@@ -128,6 +131,8 @@ export function cachePoliciesFromEnv<P extends Record<string, CachePolicy> & { d
 export type RuntimeOptions = {
   /** Bytes the cross-request cache may hold. @default 200 MB, or PANORAMA_CACHE_MAX_MB */
   cacheMaxBytes?: number;
+  /** Panorama's one notion of now, handed to every kit, loader and the GraphQL context. @default systemClock */
+  clock?: Clock;
 };
 
 function bind<C extends SourceCategory, Config, Client>(
@@ -136,6 +141,7 @@ function bind<C extends SourceCategory, Config, Client>(
   cache: SourceCache,
   health: SourceHealth,
   tokens: TokenStore,
+  clock: Clock,
 ): BoundSource<C> {
   const prefix = ENV_PREFIX[module.id];
   const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
@@ -148,6 +154,7 @@ function bind<C extends SourceCategory, Config, Client>(
     cachePolicies: cachePoliciesFromEnv(module.id, module.cachePolicies, env),
     cache,
     health,
+    clock,
   });
   return {
     id: module.id,
@@ -186,11 +193,12 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
   const health = new SourceHealth();
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
   const tokens: TokenStore = env.PANORAMA_TOKEN_FILE ? new FileTokenStore(env.PANORAMA_TOKEN_FILE) : new MemoryTokenStore();
+  const clock = opts.clock ?? systemClock;
   const sources = {
-    crm: bind(salesforceSource, env, cache, health, tokens),
-    accounting: bind(quickbooksSource, env, cache, health, tokens),
-    projects: bind(asanaSource, env, cache, health, tokens),
-    support: bind(zendeskSource, env, cache, health, tokens),
+    crm: bind(salesforceSource, env, cache, health, tokens, clock),
+    accounting: bind(quickbooksSource, env, cache, health, tokens, clock),
+    projects: bind(asanaSource, env, cache, health, tokens, clock),
+    support: bind(zendeskSource, env, cache, health, tokens, clock),
   };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
   const createLoaders = (o: LoaderOptions): LoadersByCategory => ({
@@ -238,6 +246,7 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
 
   return {
     sandboxOrigin: env.PANORAMA_SANDBOX_ORIGIN || null,
+    clock,
     cache,
     health,
     sources,

@@ -11,6 +11,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import type { CachePolicy, SourceCache } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
 import { logger } from './logger.js';
@@ -27,6 +28,8 @@ export type KitOptions = {
   health: SourceHealth;
   /** Consecutive retryable failures before the breaker opens, and how long it stays open. */
   breaker?: { threshold: number; halfOpenAfterMs: number };
+  /** Panorama's one notion of now (the runtime's). @default systemClock */
+  clock?: Clock;
 };
 
 export type ReadOptions = { forceRefresh?: boolean };
@@ -37,11 +40,14 @@ export type ReadOptions = { forceRefresh?: boolean };
  */
 export class SourceKit {
   readonly source: SourceId;
+  /** The runtime's clock: loaders ask it what day it is (overdue, aging), never the wall clock. */
+  readonly clock: Clock;
   readonly #opts: KitOptions;
   readonly #policy: IPolicy;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
+    this.clock = opts.clock ?? systemClock;
     this.#opts = opts;
     const breaker = circuitBreaker(
       handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && e.retryable && e.code !== 'RATE_LIMITED')),
