@@ -1,7 +1,7 @@
 import { HttpResponse, type HttpHandler } from 'msw';
 import { createRouter, renameField, type VendorStyle } from '../../sandbox/router.js';
 import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandbox/state.js';
-import type { ZdOrganization, ZdTicket, ZdUser } from '../../sandbox/world.js';
+import type { ZdOrganization, ZdTicket, ZdUser } from './records.js';
 import {
   InvalidAttributeError,
   PagingError,
