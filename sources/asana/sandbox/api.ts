@@ -1,4 +1,5 @@
-import type { AsanaTask, World } from '../../sandbox/world.js';
+import type { World } from '../../sandbox/world.js';
+import type { AsanaTask } from './records.js';
 import { indexOf, parseOptFields, render, type ResourceType } from './model.js';
 import { paginate } from './paging.js';
 

@@ -1,4 +1,5 @@
-import type { AsanaCompact, AsanaProject, AsanaTask, World } from '../../sandbox/world.js';
+import type { World } from '../../sandbox/world.js';
+import type { AsanaCompact, AsanaProject, AsanaTask } from './records.js';
 
 /**
  * Asana's resource model as the sandbox serves it: which fields each resource type has, which of them are other

@@ -1,4 +1,5 @@
-import type { SfRecord, World } from '../../sandbox/world.js';
+import type { World } from '../../sandbox/world.js';
+import type { SfRecord } from './records.js';
 
 /** The field types the sandbox distinguishes; they decide which literals and operators a filter accepts. */
 export type FieldType = 'id' | 'reference' | 'string' | 'boolean' | 'double' | 'date' | 'datetime';

@@ -14,7 +14,7 @@
  */
 import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, type FieldType, type SObjectDef, type SoqlDatabase } from './objects.js';
-import type { SfRecord } from '../../sandbox/world.js';
+import type { SfRecord } from './records.js';
 
 export type SoqlErrorCode =
   | 'MALFORMED_QUERY'

@@ -1,7 +1,7 @@
 import { HttpResponse, type HttpHandler } from 'msw';
 import { createRouter, renameField, type VendorStyle } from '../../sandbox/router.js';
 import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandbox/state.js';
-import type { ZdOrganization, ZdTicket, ZdUser } from '../../sandbox/world.js';
+import type { ZdOrganization, ZdTicket, ZdUser } from './records.js';
 import {
   InvalidAttributeError,
   PagingError,
@@ -80,61 +80,68 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
   };
 
   const r = createRouter(state, style);
-  const zd = () => state.world.zendesk;
-  /** The API base as the client reached it, so `url` and pagination links point back at this sandbox. */
-  const apiOf = (request: Request) => `${new URL(request.url).origin}${PREFIX}/api/v2`;
-  /** The request's own URL with Zendesk's `.json` suffix, the form its pagination links take. */
-  const selfUrl = (request: Request) => {
-    const u = new URL(request.url);
-    if (!u.pathname.endsWith('.json')) u.pathname += '.json';
-    return u;
-  };
-  const apiPath = (request: Request) => new URL(request.url).pathname.slice(PREFIX.length + 1).replace(/\.json$/, '');
-  const idParam = (raw: unknown): number | null => {
-    const s = String(raw).replace(/\.json$/, '');
-    return /^\d{1,19}$/.test(s) ? Number(s) : null;
-  };
   /** Every path answers with and without the `.json` suffix, as Zendesk does. */
-  const get = (path: string, endpoint: string, resolver: Parameters<typeof r.get>[2]): HttpHandler[] => [
+  const get: Get = (path, endpoint, resolver) => [
     r.get(path, endpoint, guard(resolver)),
     r.get(`${path}.json`, endpoint, guard(resolver)),
   ];
+  return [...organizationRoutes(state, get), ...userAndTicketRoutes(state, get), ...searchRoutes(state, get)];
+}
 
-  const ids = (request: Request, param: 'ids' | 'external_ids'): string[] | null => {
-    const raw = new URL(request.url).searchParams.get(param);
-    if (raw === null) return null;
-    const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    if (list.length === 0) throw new InvalidAttributeError(param, 'Invalid parameter: the list is empty', apiPath(request));
-    if (list.length > MAX_IDS) {
-      throw new InvalidAttributeError(param, `Invalid parameter: at most ${MAX_IDS} values are allowed`, apiPath(request));
-    }
-    if (param === 'ids' && list.some((s) => !/^\d{1,19}$/.test(s))) {
-      throw new InvalidAttributeError(param, 'Invalid parameter: ids must be integers', apiPath(request));
-    }
-    return list;
-  };
+type Resolver = Parameters<ReturnType<typeof createRouter>['get']>[2];
+type Get = (path: string, endpoint: string, resolver: Resolver) => HttpHandler[];
 
-  const sideloadUsers = (tickets: ZdTicket[], api: string) => {
-    const want = new Set<number>();
-    for (const t of tickets) for (const id of [t.requester_id, t.submitter_id, t.assignee_id]) if (id !== null) want.add(id);
-    return zd().users.filter((u) => want.has(u.id)).map((u) => apiUser(u, api));
-  };
-  const sideloadOrganizations = (orgIds: (number | null)[], api: string) => {
-    const want = new Set(orgIds.filter((id): id is number => id !== null));
-    return zd().organizations.filter((o) => want.has(o.id)).map((o) => apiOrganization(o, api));
-  };
-  const includes = (request: Request, resource: 'tickets' | 'users' | 'organizations'): Set<string> => {
-    // `include=users,groups` or, on search, `include=tickets(users,organizations)`; unknown names are ignored.
-    const raw = new URL(request.url).searchParams.get('include') ?? '';
-    const out = new Set<string>();
-    for (const m of raw.matchAll(/(\w+)(?:\(([\w,]*)\))?/g)) {
-      if (m[2] !== undefined) {
-        if (m[1] === resource) for (const s of m[2].split(',')) if (s) out.add(s);
-      } else out.add(m[1]!);
-    }
-    return out;
-  };
+/** The API base as the client reached it, so `url` and pagination links point back at this sandbox. */
+const apiOf = (request: Request) => `${new URL(request.url).origin}${PREFIX}/api/v2`;
+/** The request's own URL with Zendesk's `.json` suffix, the form its pagination links take. */
+const selfUrl = (request: Request) => {
+  const u = new URL(request.url);
+  if (!u.pathname.endsWith('.json')) u.pathname += '.json';
+  return u;
+};
+const apiPath = (request: Request) => new URL(request.url).pathname.slice(PREFIX.length + 1).replace(/\.json$/, '');
+const idParam = (raw: unknown): number | null => {
+  const s = String(raw).replace(/\.json$/, '');
+  return /^\d{1,19}$/.test(s) ? Number(s) : null;
+};
+const ids = (request: Request, param: 'ids' | 'external_ids'): string[] | null => {
+  const raw = new URL(request.url).searchParams.get(param);
+  if (raw === null) return null;
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new InvalidAttributeError(param, 'Invalid parameter: the list is empty', apiPath(request));
+  if (list.length > MAX_IDS) {
+    throw new InvalidAttributeError(param, `Invalid parameter: at most ${MAX_IDS} values are allowed`, apiPath(request));
+  }
+  if (param === 'ids' && list.some((s) => !/^\d{1,19}$/.test(s))) {
+    throw new InvalidAttributeError(param, 'Invalid parameter: ids must be integers', apiPath(request));
+  }
+  return list;
+};
 
+const sideloadUsers = (state: SandboxState, tickets: ZdTicket[], api: string) => {
+  const want = new Set<number>();
+  for (const t of tickets) for (const id of [t.requester_id, t.submitter_id, t.assignee_id]) if (id !== null) want.add(id);
+  return state.world.zendesk.users.filter((u) => want.has(u.id)).map((u) => apiUser(u, api));
+};
+const sideloadOrganizations = (state: SandboxState, orgIds: (number | null)[], api: string) => {
+  const want = new Set(orgIds.filter((id): id is number => id !== null));
+  return state.world.zendesk.organizations.filter((o) => want.has(o.id)).map((o) => apiOrganization(o, api));
+};
+const includes = (request: Request, resource: 'tickets' | 'users' | 'organizations'): Set<string> => {
+  // `include=users,groups` or, on search, `include=tickets(users,organizations)`; unknown names are ignored.
+  const raw = new URL(request.url).searchParams.get('include') ?? '';
+  const out = new Set<string>();
+  for (const m of raw.matchAll(/(\w+)(?:\(([\w,]*)\))?/g)) {
+    if (m[2] !== undefined) {
+      if (m[1] === resource) for (const s of m[2].split(',')) if (s) out.add(s);
+    } else out.add(m[1]!);
+  }
+  return out;
+};
+
+
+function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
+  const zd = () => state.world.zendesk;
   return [
     ...get('/api/v2/organizations/show_many', 'organizations.show_many', ({ request }) => {
       const api = apiOf(request);
@@ -175,7 +182,7 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
       const api = apiOf(request);
       return json({
         tickets: tickets.map((t) => apiTicket(t, api)),
-        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(tickets, api) } : {}),
+        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
         ...offsetLinks(selfUrl(request), page, perPage, all.length),
       });
     }),
@@ -200,7 +207,12 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
         ...offsetLinks(selfUrl(request), page, perPage, all.length),
       });
     }),
+  ];
+}
 
+function userAndTicketRoutes(state: SandboxState, get: Get): HttpHandler[] {
+  const zd = () => state.world.zendesk;
+  return [
     ...get('/api/v2/users/show_many', 'users.show_many', ({ request }) => {
       const list = ids(request, 'ids');
       if (!list) throw new InvalidAttributeError('ids', 'Invalid parameter: ids is required', apiPath(request));
@@ -218,13 +230,17 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
       const api = apiOf(request);
       return json({
         tickets: tickets.map((t) => apiTicket(t, api)),
-        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(tickets, api) } : {}),
+        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
         next_page: null,
         previous_page: null,
         count: tickets.length,
       });
     }),
+  ];
+}
 
+function searchRoutes(state: SandboxState, get: Get): HttpHandler[] {
+  return [
     ...get('/api/v2/search', 'search', ({ request }) => {
       const params = new URL(request.url).searchParams;
       const query = params.get('query');
@@ -263,9 +279,10 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
       const ticketIncludes = includes(request, 'tickets');
       const userIncludes = includes(request, 'users');
       const sideloads: Record<string, unknown> = {};
-      if (ticketIncludes.has('users')) sideloads.users = sideloadUsers(tickets, api);
+      if (ticketIncludes.has('users')) sideloads.users = sideloadUsers(state, tickets, api);
       if (ticketIncludes.has('organizations') || userIncludes.has('organizations')) {
         sideloads.organizations = sideloadOrganizations(
+          state,
           pageHits.flatMap((h) => (h.type === 'organization' ? [] : [h.record.organization_id])),
           api,
         );
@@ -278,7 +295,7 @@ export function zendeskSandbox(state: SandboxState): HttpHandler[] {
 }
 
 /** Vendor errors thrown while answering become Zendesk's own bodies. */
-function guard(resolver: Parameters<ReturnType<typeof createRouter>['get']>[2]): Parameters<ReturnType<typeof createRouter>['get']>[2] {
+function guard(resolver: Resolver): Resolver {
   return async (info) => {
     try {
       return await resolver(info);

@@ -8,7 +8,8 @@
  * Anything outside that — unknown keywords, bad values, unbalanced quotes — is a SearchError (Zendesk's 4xx),
  * never a silently empty answer.
  */
-import type { ZdOrganization, ZdTicket, ZdUser, World } from '../../sandbox/world.js';
+import type { World } from '../../sandbox/world.js';
+import type { ZdOrganization, ZdTicket, ZdUser } from './records.js';
 
 export class SearchError extends Error {
   constructor(readonly description: string) {

@@ -1,4 +1,4 @@
-import type { ZdOrganization, ZdTicket, ZdUser } from '../../sandbox/world.js';
+import type { ZdOrganization, ZdTicket, ZdUser } from './records.js';
 
 /** Zendesk writes timestamps to the second (`2026-04-20T08:44:30Z`). */
 export function zdTime(iso: string): string {
