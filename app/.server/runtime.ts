@@ -26,10 +26,10 @@ export function panorama(): Panorama {
 /** Fire and forget: an index that fails to load is logged and loaded again later, never a start-up failure. */
 function warmInBackground(runtime: SourcesRuntime): void {
   try {
-    const started = Date.now();
+    const started = performance.now();
     runtime.keepIndexesWarm();
     void runtime.warmIndexes().then(
-      (results) => logger.info({ ms: Date.now() - started, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+      (results) => logger.info({ ms: Math.round(performance.now() - started), indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
       (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed'),
     );
   } catch (e) {
