@@ -1,5 +1,6 @@
 import { Faker, en } from '@faker-js/faker';
 import { ASANA_WORKSPACE_GID, QBO_REALM_ID } from './constants.js';
+import { systemClock, todayOf, type Clock } from '../kit/clock.js';
 import { normaliseCompanyName } from '../kit/names.js';
 import { normalizeSalesforceId } from '../salesforce/ids.js';
 import { DEMO_USERS } from './demo-users.js';
@@ -29,8 +30,10 @@ export type DatasetOptions = {
   seed?: number;
   /** Number of CRM accounts (customers). */
   size?: number;
-  /** The dataset's "today" (YYYY-MM-DD); dates spread over the two years before it. */
+  /** The dataset's "today" (YYYY-MM-DD); dates spread over the two years before it. @default the clock's day */
   today?: string;
+  /** Gives "today" when `today` is unset. @default systemClock (the real date, so the demo looks current) */
+  clock?: Clock;
 };
 
 export const DEFAULT_SEED = 20261127;
@@ -123,7 +126,7 @@ type Traits = {
 export function generateWorld(opts: DatasetOptions = {}): World {
   const seed = opts.seed ?? DEFAULT_SEED;
   const size = Math.max(20, opts.size ?? DEFAULT_SIZE);
-  const todayStr = opts.today ?? new Date().toISOString().slice(0, 10);
+  const todayStr = opts.today ?? todayOf(opts.clock ?? systemClock);
   const today = Date.parse(`${todayStr}T00:00:00Z`);
   if (Number.isNaN(today)) throw new Error(`Sandbox: today "${todayStr}" is not a date (YYYY-MM-DD)`);
   const start = today - 730 * DAY;
