@@ -26,9 +26,11 @@ export const adminTypeDefs = /* GraphQL */ `
     cacheHits: Int!
     cacheMisses: Int!
     lastSuccessAt: String
+    "Seconds from the last success to this request's now (Panorama's clock)."
+    lastSuccessAgeSeconds: Int
     lastError: SourceErrorInfo
   }
-  type SourceErrorInfo { at: String! code: String! message: String! }
+  type SourceErrorInfo { at: String! "Seconds from the error to this request's now." ageSeconds: Int! code: String! message: String! }
 
   type Integration {
     system: System!
@@ -68,7 +70,8 @@ export const adminResolvers = {
           cacheHits: c.hits,
           cacheMisses: c.misses,
           lastSuccessAt: h.lastSuccessAt,
-          lastError: h.lastError,
+          lastSuccessAgeSeconds: h.lastSuccessAt ? secondsSince(h.lastSuccessAt, ctx.now) : null,
+          lastError: h.lastError ? { ...h.lastError, ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
         };
       }),
     integrations: (_: unknown, __: unknown, ctx: PanoramaContext) =>
@@ -88,6 +91,11 @@ export const adminResolvers = {
       })),
   },
 };
+
+/** Whole seconds from an ISO time to `now`, never negative. */
+function secondsSince(iso: string, now: Date): number {
+  return Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+}
 
 function reachability(configured: boolean, h: { calls: number; errorRate: number; lastError: { at: string } | null; lastSuccessAt: string | null }) {
   if (!configured) return 'NOT_CONFIGURED';

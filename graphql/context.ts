@@ -1,3 +1,4 @@
+import { dateOf } from '../sources/kit/clock.js';
 import type { LoadersByCategory, SchemaContext } from '../sources/kit/contract.js';
 import type { CrmAccountIndexEntry } from '../sources/kit/domain.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
@@ -14,7 +15,6 @@ export type PanoramaContext = SchemaContext & {
   loaders: LoadersByCategory;
   /** One view per customer id per request, so links and sections are resolved once. */
   customers: Map<string, CustomerView>;
-  now: Date;
   /**
    * The heuristic matcher over the indexes one system's links need (or all of them), built once per request and
    * only when first needed: a customer linked by exact ids never loads an index it does not use.
@@ -47,7 +47,7 @@ export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId
     identity,
     forgetReusedAnswers,
     customers: new Map(),
-    now: new Date(),
+    now: dateOf(runtime.clock),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),
   };
 }

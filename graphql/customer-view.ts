@@ -254,7 +254,7 @@ export class CustomerView implements CustomerParent {
         try {
           const fetched = await this.#section(category);
           const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
-          if (fetched) return { ...statusFromFetched(fetched), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null };
+          if (fetched) return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null };
           return { ...(await this.#notLinked(source)), linkRule: null, linkConfidence: null };
         } catch (e) {
           return { ...statusFromError(source, e), linkRule: null, linkConfidence: null };

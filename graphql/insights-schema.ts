@@ -203,7 +203,7 @@ export const insightsResolvers = {
         rows,
         totalCount: all.length,
         totalOverdue: Math.round(all.reduce((s, i) => s + i.balance, 0) * 100) / 100,
-        status: statusFromFetched(fetched),
+        status: statusFromFetched(fetched, ctx.now.getTime()),
       };
     },
     urgentTickets: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
@@ -226,7 +226,7 @@ export const insightsResolvers = {
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
         return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null };
       });
-      return { rows, totalCount: fetched.value.total, status: statusFromFetched(fetched) };
+      return { rows, totalCount: fetched.value.total, status: statusFromFetched(fetched, ctx.now.getTime()) };
     },
     identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
       const [accounts, customers, orgs, projects] = await Promise.allSettled([
@@ -347,7 +347,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
     try {
       const r = await run();
       if (r) {
-        statuses.push(statusFromFetched(r));
+        statuses.push(statusFromFetched(r, ctx.now.getTime()));
         await use(r.value);
       }
     } catch (e) {

@@ -189,11 +189,11 @@ function notConfigured<C extends SourceCategory>(id: SourceId, category: C): Loa
 export function createSourcesRuntime(env: Record<string, string | undefined> = process.env, opts: RuntimeOptions = {}): SourcesRuntime {
   const maxMb = Number(env.PANORAMA_CACHE_MAX_MB ?? 200);
   if (!Number.isFinite(maxMb) || maxMb <= 0) throw new ConfigError(`PANORAMA_CACHE_MAX_MB must be a positive number of megabytes, got "${env.PANORAMA_CACHE_MAX_MB}"`);
-  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? Math.round(maxMb * 1024 * 1024) });
-  const health = new SourceHealth();
+  const clock = opts.clock ?? systemClock;
+  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? Math.round(maxMb * 1024 * 1024), clock });
+  const health = new SourceHealth({ clock });
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
   const tokens: TokenStore = env.PANORAMA_TOKEN_FILE ? new FileTokenStore(env.PANORAMA_TOKEN_FILE) : new MemoryTokenStore();
-  const clock = opts.clock ?? systemClock;
   const sources = {
     crm: bind(salesforceSource, env, cache, health, tokens, clock),
     accounting: bind(quickbooksSource, env, cache, health, tokens, clock),

@@ -1,5 +1,6 @@
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
+import { clockAt, systemClock, type Clock } from '../../sources/kit/clock.js';
 import { logger } from '../../sources/kit/logger.js';
 
 type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga };
@@ -16,20 +17,28 @@ declare global {
  */
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
-    const runtime = createSourcesRuntime(process.env);
+    const runtime = createSourcesRuntime(process.env, { clock: clockFor(process.env) });
     globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production' }) };
     warmInBackground(runtime);
   }
   return globalThis.__panorama;
 }
 
+/**
+ * Panorama's clock: the system's, except on its own sandbox pinned to SANDBOX_TODAY, where it starts on that day
+ * (and then runs) so overdue invoices, aging and flags agree with the sandbox's world.
+ */
+export function clockFor(env: Record<string, string | undefined>): Clock {
+  return env.PANORAMA_SANDBOX_ORIGIN && env.SANDBOX_TODAY ? clockAt(env.SANDBOX_TODAY) : systemClock;
+}
+
 /** Fire and forget: an index that fails to load is logged and loaded again later, never a start-up failure. */
 function warmInBackground(runtime: SourcesRuntime): void {
   try {
-    const started = Date.now();
+    const started = performance.now();
     runtime.keepIndexesWarm();
     void runtime.warmIndexes().then(
-      (results) => logger.info({ ms: Date.now() - started, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+      (results) => logger.info({ ms: Math.round(performance.now() - started), indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
       (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed'),
     );
   } catch (e) {

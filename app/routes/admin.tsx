@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
 
 const ADMIN = /* GraphQL */ `
   query Admin {
-    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastError { at code message } }
+    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code message } }
     integrations {
       system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
       cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
@@ -34,7 +34,8 @@ type Data = {
     cacheHits: number;
     cacheMisses: number;
     lastSuccessAt: string | null;
-    lastError: { at: string; code: string; message: string } | null;
+    lastSuccessAgeSeconds: number | null;
+    lastError: { at: string; ageSeconds: number; code: string; message: string } | null;
   }[];
   integrations: (RegisterEntry & {
     system: string;
@@ -56,7 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const CATEGORY_LABEL: Record<string, string> = { crm: 'CRM', accounting: 'Accounting', projects: 'Projects', support: 'Support' };
 const REACH_COLOR: Record<string, string> = { UP: 'green', DEGRADED: 'yellow', DOWN: 'red', UNKNOWN: 'gray', NOT_CONFIGURED: 'gray' };
-const secondsAgo = (iso: string | null) => (iso ? formatAge(Math.round((Date.now() - Date.parse(iso)) / 1000)) : 'never');
+// Ages come from the server, measured on Panorama's clock: the browser's own clock plays no part.
+const secondsAgo = (seconds: number | null) => (seconds === null ? 'never' : formatAge(seconds));
 
 /** The admin's page: source health, the integration register, and the identity review queue. */
 export default function Admin() {
@@ -99,10 +101,10 @@ export default function Admin() {
                 <Text size="sm">
                   Cache hit rate: {s.cacheHitRate === null ? '—' : `${Math.round(s.cacheHitRate * 100)}%`} ({s.cacheHits} hits, {s.cacheMisses} misses)
                 </Text>
-                <Text size="sm">Last success: {secondsAgo(s.lastSuccessAt)}</Text>
+                <Text size="sm">Last success: {secondsAgo(s.lastSuccessAgeSeconds)}</Text>
                 {s.lastError ? (
                   <Text size="sm" c="var(--mantine-color-red-light-color)">
-                    Last error {secondsAgo(s.lastError.at)}: {s.lastError.code} — {s.lastError.message}
+                    Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.code} — {s.lastError.message}
                   </Text>
                 ) : (
                   <Text size="sm" c="dimmed">

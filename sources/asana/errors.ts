@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { systemClock, type Clock } from '../kit/clock.js';
 import { SourceError, codeForStatus, isNetworkError, isSourceError, parseRetryAfter } from '../kit/errors.js';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 import { asanaErrorBodySchema } from './types.js';
@@ -15,7 +16,7 @@ function vendorDetail(body: unknown): { message: string | null; phrase: string |
  * Asana support asks for) or the HTTP status. Messages carry Asana's own text, which names parameters and gids,
  * never tokens.
  */
-export function mapAsanaError(e: unknown): SourceError {
+export function mapAsanaError(e: unknown, clock: Clock = systemClock): SourceError {
   if (isSourceError(e)) return e;
   if (e instanceof HttpError) {
     const { message, phrase } = vendorDetail(e.body);
@@ -28,7 +29,7 @@ export function mapAsanaError(e: unknown): SourceError {
     return new SourceError('asana', code, text, {
       status,
       vendorCode: phrase ?? `http_${status}`,
-      retryAfterSeconds: status === 429 ? (parseRetryAfter(e.headers.get('retry-after')) ?? 60) : undefined,
+      retryAfterSeconds: status === 429 ? (parseRetryAfter(e.headers.get('retry-after'), clock) ?? 60) : undefined,
       cause: e,
     });
   }

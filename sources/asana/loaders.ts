@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { todayOf } from '../kit/clock.js';
 import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
 import type { Fetched, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
@@ -54,7 +55,7 @@ export const PROJECT_FIELDS = [
 export const TASK_FIELDS = ['name', 'resource_subtype', 'completed', 'completed_at', 'due_on'] as const;
 
 export type AsanaLoaderOptions = LoaderOptions & {
-  /** YYYY-MM-DD that decides which tasks are overdue. @default today in UTC */
+  /** YYYY-MM-DD that decides which tasks are overdue. @default the kit clock's day (UTC) */
   today?: () => string;
 };
 
@@ -62,8 +63,6 @@ export type AsanaLoaders = ProjectsLoaders & {
   /** Every project of the workspace with the account id its field holds (or null), for link heuristics. */
   projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
 };
-
-const utcToday = () => new Date().toISOString().slice(0, 10);
 
 function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
   return AbortSignal.any([a, b]);
@@ -78,7 +77,7 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
  */
 export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLoaderOptions): AsanaLoaders {
   const { accountField: rule, workspaceGid, baseUrl } = client.config;
-  const today = opts.today ?? utcToday;
+  const today = opts.today ?? (() => todayOf(kit.clock));
 
   // Read once per request, so a forced refresh re-reads the index once however many customers the page shows.
   let index: Promise<Fetched<ProjectIndexRow[]>> | null = null;

@@ -68,7 +68,7 @@ export const asanaSchema: SourceSchema = {
       },
     },
     ProjectSummary: {
-      status: (f: Fetched<ProjectSummary>) => statusFromFetched(f),
+      status: (f: Fetched<ProjectSummary>, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       total: (f: Fetched<ProjectSummary>) => f.value.total,
       active: (f: Fetched<ProjectSummary>) => f.value.active,
       counts: (f: Fetched<ProjectSummary>) => f.value.byStatus,
@@ -76,7 +76,7 @@ export const asanaSchema: SourceSchema = {
       nextDueOn: (f: Fetched<ProjectSummary>) => f.value.nextDueOn,
     },
     ProjectsProfile: {
-      status: (f: Fetched<ProjectsCustomer>) => statusFromFetched(f),
+      status: (f: Fetched<ProjectsCustomer>, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       projects: (f: Fetched<ProjectsCustomer>) =>
         [...f.value.projects].sort(
           (a, b) =>

@@ -1,6 +1,7 @@
 import { MemoryTokenStore } from '../kit/token-store.js';
 import { setupServer } from 'msw/node';
 import { SourceCache, type CachePolicy } from '../kit/cache.js';
+import { clockAt } from '../kit/clock.js';
 import { parseEnv } from '../kit/config.js';
 import { SourceHealth } from '../kit/metrics.js';
 import { SourceKit } from '../kit/source-kit.js';
@@ -37,6 +38,7 @@ export function createHarness(opts: { size?: number } = {}) {
       cachePolicies: { ...asanaSource.cachePolicies, ...kitOpts.cachePolicies },
       cache: kitOpts.cache ?? new SourceCache({ maxBytes: 50e6 }),
       health: new SourceHealth(),
+      clock: clockAt(TODAY),
     });
 
   const loaders = (kit: SourceKit, loaderOpts: Partial<AsanaLoaderOptions> = {}) =>

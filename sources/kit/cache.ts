@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * How long one kind of upstream answer may be reused.
@@ -28,9 +29,12 @@ export type CacheStats = { hits: number; misses: number; staleServed: number; er
  */
 export class SourceCache {
   readonly #lru: LRUCache<string, Entry, FetchContext>;
+  /** Stamps fetchedAt and measures ages; expiry itself stays on lru-cache's own monotonic timer. */
+  readonly #clock: Clock;
   readonly stats: Record<string, CacheStats> = {};
 
-  constructor(opts: { maxBytes: number }) {
+  constructor(opts: { maxBytes: number; clock?: Clock }) {
+    const clock = (this.#clock = opts.clock ?? systemClock);
     this.#lru = new LRUCache<string, Entry, FetchContext>({
       maxSize: opts.maxBytes,
       sizeCalculation: (entry, key) => Math.max(1, approximateBytes(entry.value) + key.length * 2 + 64),
@@ -40,7 +44,7 @@ export class SourceCache {
       ignoreFetchAbort: true,
       fetchMethod: async (_key, _stale, { context }) => {
         const value = await context.load(new AbortController().signal);
-        return { value, fetchedAt: Date.now(), ttlMs: 0 };
+        return { value, fetchedAt: clock.now(), ttlMs: 0 };
       },
     });
   }
@@ -85,7 +89,7 @@ export class SourceCache {
     load: (signal: AbortSignal) => Promise<T>,
     opts: { forceRefresh?: boolean; statsKey?: string } = {},
   ): Promise<{ value: T; outcome: CacheOutcome }> {
-    const started = Date.now();
+    const started = this.#clock.now();
     const stats = (this.stats[opts.statsKey ?? key.split(':')[0] ?? 'all'] ??= {
       hits: 0,
       misses: 0,
@@ -128,7 +132,7 @@ export class SourceCache {
       // joined someone else's load of it reads it itself).
       const value = loadedValue ? loadedValue.value : await load(new AbortController().signal);
       stats.misses++;
-      return { value, outcome: { fetchedAt: Date.now(), fromCache: false, stale: false } };
+      return { value, outcome: { fetchedAt: this.#clock.now(), fromCache: false, stale: false } };
     }
     if (entry === undefined) {
       // lru-cache suppresses the error when stale-on-error was allowed but nothing was cached.
@@ -137,7 +141,7 @@ export class SourceCache {
     // Served from the cache when this call did not load it, when its load failed (stale-on-error), or when a
     // stale value was returned while the load runs in the background.
     const fromCache = !loaded || Boolean(loadError) || entry.fetchedAt < started;
-    const stale = Date.now() - entry.fetchedAt > policy.ttlMs;
+    const stale = this.#clock.now() - entry.fetchedAt > policy.ttlMs;
     if (!fromCache) stats.misses++;
     else stats.hits++;
     if (stale) stats.staleServed++;

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { z } from 'zod';
 import type { CachePolicy } from './cache.js';
+import type { Clock } from './clock.js';
 import type {
   AccountingCustomer,
   AccountingCustomerRecord,
@@ -132,7 +133,8 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   sandboxEnv: (baseUrl: string) => Record<string, string>;
   timeoutMs: number;
   cachePolicies: Record<string, CachePolicy> & { default: CachePolicy };
-  mapError: (e: unknown) => SourceError;
+  /** Vendor error → shared error; the clock dates a Retry-After given as an HTTP date. */
+  mapError: (e: unknown, clock?: Clock) => SourceError;
   createClient: (config: Config, deps: ClientDeps) => Client;
   createLoaders: (client: Client, kit: SourceKit, opts: LoaderOptions) => LoadersByCategory[C];
   /** Link to the record's page in the vendor's own web UI. */
@@ -165,6 +167,8 @@ export type CustomerParent = {
 
 /** What a module's resolvers may use from the request context (the GraphQL layer provides more). */
 export type SchemaContext = {
+  /** This request's now, read once from the runtime's clock: ages, overdue and month windows are measured from it. */
+  now: Date;
   /** The record's page in its system's own web app. */
   deepLink: (source: SourceId, entity: string, id: string) => string;
   /** This request's loaders (for fields that read beyond the customer's section, e.g. list summaries). */

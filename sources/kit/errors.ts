@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from './clock.js';
+
 /**
  * Shared error codes every source maps its vendor errors to. The GraphQL layer and the UI only ever see
  * these, never a vendor's own code (that stays in `vendorCode` for logs and the admin page).
@@ -119,10 +121,11 @@ export function isNetworkError(e: unknown): boolean {
   ) || (e instanceof TypeError && /fetch failed|failed to fetch|network|socket/i.test(e.message));
 }
 
-export function parseRetryAfter(value: string | null | undefined): number | undefined {
+/** Seconds to wait: Retry-After is either seconds or an HTTP date, which is measured from the clock's now. */
+export function parseRetryAfter(value: string | null | undefined, clock: Clock = systemClock): number | undefined {
   if (!value) return undefined;
   const n = Number(value);
   if (Number.isFinite(n) && n >= 0) return n;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - clock.now()) / 1000));
 }

@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { systemClock, type Clock } from './clock.js';
 import type { SourceErrorCode, SourceId } from './errors.js';
 
 export const metricsRegistry = new Registry();
@@ -44,17 +45,21 @@ export class SourceHealth {
   readonly #lastError = new Map<SourceId, { at: number; code: SourceErrorCode; message: string }>();
   readonly #lastSuccess = new Map<SourceId, number>();
 
-  constructor(window = 200) {
-    this.#window = window;
+  readonly #clock: Clock;
+
+  constructor(opts: { window?: number; clock?: Clock } = {}) {
+    this.#window = opts.window ?? 200;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   record(source: SourceId, ms: number, error?: { code: SourceErrorCode; message: string }): void {
     const list = this.#records.get(source) ?? [];
-    list.push({ at: Date.now(), ms, ok: !error });
+    const at = this.#clock.now();
+    list.push({ at, ms, ok: !error });
     if (list.length > this.#window) list.shift();
     this.#records.set(source, list);
-    if (error) this.#lastError.set(source, { at: Date.now(), ...error });
-    else this.#lastSuccess.set(source, Date.now());
+    if (error) this.#lastError.set(source, { at, ...error });
+    else this.#lastSuccess.set(source, at);
   }
 
   snapshot(source: SourceId): SourceHealthSnapshot {

@@ -25,7 +25,8 @@ function describeAge(seconds: number): string {
   return `${Math.round(seconds / 3600)} hours`;
 }
 
-export function statusFromFreshness(freshness: Freshness, now = Date.now()): SectionStatus {
+/** `now` (ms) comes from the runtime's clock, as every age in Panorama does. */
+export function statusFromFreshness(freshness: Freshness, now: number): SectionStatus {
   const age = ageOf(freshness.fetchedAt, now);
   const name = sourceName(freshness.source);
   if (freshness.error) {
@@ -52,7 +53,7 @@ export function statusFromFreshness(freshness: Freshness, now = Date.now()): Sec
   };
 }
 
-export function statusFromFetched(fetched: Fetched<unknown>, now = Date.now()): SectionStatus {
+export function statusFromFetched(fetched: Fetched<unknown>, now: number): SectionStatus {
   return statusFromFreshness(fetched.freshness, now);
 }
 

@@ -22,7 +22,7 @@ export type KitOptions = {
   /** Per upstream call. */
   timeoutMs: number;
   /** Vendor error → shared error. Runs on everything a client library throws. */
-  mapError: (e: unknown) => SourceError;
+  mapError: (e: unknown, clock?: Clock) => SourceError;
   cachePolicies: Record<string, CachePolicy>;
   cache: SourceCache;
   health: SourceHealth;
@@ -102,7 +102,7 @@ export class SourceKit {
       return new SourceError(this.source, 'CIRCUIT_OPEN', `${this.source} circuit is open after repeated failures`, { cause: e });
     }
     if (isNetworkError(e)) return new SourceError(this.source, 'UNAVAILABLE', `${this.source} connection failed`, { cause: e });
-    return this.#opts.mapError(e);
+    return this.#opts.mapError(e, this.clock);
   }
 
   /** A cached read of one entity: `<source>:<entity>:<id>`. */
@@ -134,7 +134,7 @@ export class SourceKit {
     const hit = this.#opts.cache.peek<T>(`${this.source}:${entity}:${id}`);
     if (!hit) return null;
     const policy = this.policyFor(entity);
-    const ageMs = Date.now() - hit.fetchedAt;
+    const ageMs = this.clock.now() - hit.fetchedAt;
     return { ...hit, ageMs, fresh: ageMs <= policy.ttlMs, usable: ageMs <= policy.ttlMs + policy.swrMs };
   }
 

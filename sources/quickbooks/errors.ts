@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { systemClock, type Clock } from '../kit/clock.js';
 import { SourceError, codeForStatus, isNetworkError, isSourceError, parseRetryAfter } from '../kit/errors.js';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 import { QboFaultError, parseFault, type QboFault } from './types.js';
@@ -44,14 +45,14 @@ function fromFault(fault: QboFault, status: number | null): SourceError {
   return new SourceError('quickbooks', 'INTERNAL', msg, opts);
 }
 
-function fromHttp({ status, body, header }: HttpFailure): SourceError {
+function fromHttp({ status, body, header }: HttpFailure, clock: Clock): SourceError {
   const fault = parseFault(body);
   const opts = { status, vendorCode: fault?.code };
   const msg = describe(status, fault);
   if (status === 429 || fault?.code === '3001') {
     return new SourceError('quickbooks', 'RATE_LIMITED', msg, {
       ...opts,
-      retryAfterSeconds: parseRetryAfter(header('retry-after')) ?? DEFAULT_RETRY_AFTER_SECONDS,
+      retryAfterSeconds: parseRetryAfter(header('retry-after'), clock) ?? DEFAULT_RETRY_AFTER_SECONDS,
     });
   }
   if (status === 401 || (fault && OAUTH_REFUSALS.has(fault.code))) return new SourceError('quickbooks', 'UNAUTHENTICATED', msg, opts);
@@ -66,10 +67,10 @@ function fromHttp({ status, body, header }: HttpFailure): SourceError {
  * carry status and fault code only (no tokens, no query text). Axios errors are not kept as `cause`: their
  * request config holds the bearer token.
  */
-export function mapQuickbooksError(e: unknown): SourceError {
+export function mapQuickbooksError(e: unknown, clock: Clock = systemClock): SourceError {
   if (isSourceError(e)) return e;
   const http = httpFailure(e);
-  if (http) return fromHttp(http);
+  if (http) return fromHttp(http, clock);
   if (e instanceof QboFaultError) return fromFault(e.fault, null);
   if (e instanceof ResponseShapeError || e instanceof ZodError || e instanceof SyntaxError) {
     return new SourceError('quickbooks', 'INVALID_RESPONSE', `QuickBooks answered in an unexpected shape: ${e.message}`, { cause: e });

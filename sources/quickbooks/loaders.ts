@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { dateOf } from '../kit/clock.js';
 import type { AccountingLoaders, LoaderOptions } from '../kit/contract.js';
 import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
@@ -21,7 +22,7 @@ export type QuickbooksLoaders = AccountingLoaders & {
 };
 
 export type QuickbooksLoaderOptions = LoaderOptions & {
-  /** The day invoices are judged against (YYYY-MM-DD). @default today (UTC) */
+  /** The day invoices are judged against (YYYY-MM-DD). @default the kit clock's day (UTC) */
   today?: () => string;
 };
 
@@ -30,7 +31,7 @@ export type QuickbooksLoaderOptions = LoaderOptions & {
  * timed out, behind the breaker; `forceRefresh` skips the cache.
  */
 export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: QuickbooksLoaderOptions): QuickbooksLoaders {
-  const today = opts.today ?? (() => isoDay());
+  const today = opts.today ?? (() => isoDay(dateOf(kit.clock)));
   const read = { forceRefresh: opts.forceRefresh };
 
   /**

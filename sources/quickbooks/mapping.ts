@@ -5,8 +5,8 @@ const DAY_MS = 86_400_000;
 /** Half a cent: money compared below this is equal. */
 const CENT = 0.005;
 
-/** Today as QBO dates are written (YYYY-MM-DD, the company's calendar day; UTC here). */
-export function isoDay(now: Date = new Date()): string {
+/** A day as QBO dates are written (YYYY-MM-DD, the company's calendar day; UTC here). */
+export function isoDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 

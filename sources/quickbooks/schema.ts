@@ -90,7 +90,7 @@ export const quickbooksSchema: SourceSchema = {
       accounting: (c: CustomerParent) => c.section('accounting'),
     },
     AccountingProfile: {
-      status: (f: Profile) => statusFromFetched(f),
+      status: (f: Profile, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       standing: (f: Profile) => standingOf(f.value.invoices),
       customerId: (f: Profile) => f.value.customer.id,
       displayName: (f: Profile) => f.value.customer.displayName,

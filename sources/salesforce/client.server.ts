@@ -122,7 +122,8 @@ export class SalesforceClient {
     const ctx: CallContext = { unauthorized: 0, response: null };
     const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: this.#retry };
     try {
-      // Fetch the first token up front rather than spending a request on a certain 401.
+      // Fetch the first token up front rather than spending a request on a certain 401. `since` is compared with
+      // jsforce's own Date.now() stamp of its last refresh (its de-duplication), so it is wall-clock time, not "now".
       if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
       return await abortable(run(options), signal);
     } catch (e) {

@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { systemClock, type Clock } from '../kit/clock.js';
 import { SourceError, codeForStatus, isNetworkError, isSourceError, parseRetryAfter, type SourceErrorCode } from '../kit/errors.js';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 import { sfOAuthErrorSchema, sfRestErrorSchema } from './types.js';
@@ -56,7 +57,7 @@ function vendorCodeOf(body: unknown): { code?: string; oauth: boolean } {
  * Anything the Salesforce client throws → SourceError. Messages carry status and vendor code only: Salesforce's
  * own messages can echo query text (search terms, e-mails), so they stay out of logs and the UI.
  */
-export function mapSalesforceError(e: unknown): SourceError {
+export function mapSalesforceError(e: unknown, clock: Clock = systemClock): SourceError {
   if (isSourceError(e)) return e;
   const fail = (code: SourceErrorCode, message: string, opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number } = {}) =>
     new SourceError('salesforce', code, message, { ...opts, cause: e });
@@ -70,7 +71,7 @@ export function mapSalesforceError(e: unknown): SourceError {
       return fail('UNAUTHENTICATED', `${label}: the token refresh was refused`, opts);
     }
     if (status === 429 || vendorCode === 'REQUEST_LIMIT_EXCEEDED') {
-      return fail('RATE_LIMITED', `${label}: API request limit reached`, { ...opts, retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after')) });
+      return fail('RATE_LIMITED', `${label}: API request limit reached`, { ...opts, retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after'), clock) });
     }
     if (status === 401) return fail('UNAUTHENTICATED', label, opts);
     if (status >= 500) return fail('UNAVAILABLE', label, opts);

@@ -60,7 +60,7 @@ export const salesforceSchema: SourceSchema = {
       crm: (c: CustomerParent) => c.section('crm'),
     },
     CrmProfile: {
-      status: (f: Fetched<CrmCustomer>) => statusFromFetched(f),
+      status: (f: Fetched<CrmCustomer>, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       account: (f: Fetched<CrmCustomer>) => f.value.account,
       // primary contact first, then by name
       contacts: (f: Fetched<CrmCustomer>) =>

@@ -1,6 +1,7 @@
 /** Test wiring for this module: the Salesforce sandbox in-process (msw), a client on it, and a source kit. */
 import { setupServer } from 'msw/node';
 import { SourceCache } from '../kit/cache.js';
+import { clockAt } from '../kit/clock.js';
 import { parseEnv } from '../kit/config.js';
 import { SourceHealth } from '../kit/metrics.js';
 import { SourceKit } from '../kit/source-kit.js';
@@ -33,6 +34,7 @@ export function salesforceHarness(opts: { size?: number; world?: World; env?: Re
       cachePolicies: salesforceSource.cachePolicies,
       cache: new SourceCache({ maxBytes: 50e6 }),
       health: new SourceHealth(),
+      clock: clockAt(TODAY),
       ...(kitOpts.breaker ? { breaker: kitOpts.breaker } : {}),
     });
 

@@ -1,3 +1,4 @@
+import { systemClock, todayOf, type Clock } from '../kit/clock.js';
 import { normaliseCompanyName } from '../kit/names.js';
 import { addAsanaProjects, addInternalProject, createAsanaPart } from '../asana/sandbox/dataset.js';
 import { addQuickBooksCustomer, addWalkInCustomer, createQuickBooksPart, listOverdueInvoices } from '../quickbooks/sandbox/dataset.js';
@@ -12,8 +13,10 @@ export type DatasetOptions = {
   seed?: number;
   /** Number of CRM accounts (customers). */
   size?: number;
-  /** The dataset's "today" (YYYY-MM-DD); dates spread over the two years before it. */
+  /** The dataset's "today" (YYYY-MM-DD); dates spread over the two years before it. @default the clock's day */
   today?: string;
+  /** Gives "today" when `today` is unset. @default systemClock (the real date, so the demo looks current) */
+  clock?: Clock;
 };
 
 export const DEFAULT_SEED = 20261127;
@@ -29,7 +32,7 @@ export { normaliseCompanyName, salesforceId, TRICKY_NAMES };
 export function generateWorld(opts: DatasetOptions = {}): World {
   const seed = opts.seed ?? DEFAULT_SEED;
   const size = Math.max(20, opts.size ?? DEFAULT_SIZE);
-  const todayStr = opts.today ?? new Date().toISOString().slice(0, 10);
+  const todayStr = opts.today ?? todayOf(opts.clock ?? systemClock);
   const core = createCore(seed, size, todayStr);
 
   const salesforce = createSalesforcePart(core);

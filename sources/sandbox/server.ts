@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { createMiddleware } from '@mswjs/http-middleware';
 import express from 'express';
 import { z } from 'zod';
+import type { Clock } from '../kit/clock.js';
 import { parseEnv } from '../kit/config.js';
 import type { SourceId } from '../kit/errors.js';
 import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
@@ -48,9 +49,11 @@ export async function startSandboxServer(opts: {
   seed?: number;
   size?: number;
   today?: string;
+  /** Gives "today" when `today` is unset. @default systemClock */
+  clock?: Clock;
   faults?: Partial<Record<SourceId, z.input<typeof faultSchema>>>;
 }): Promise<SandboxServer> {
-  const state = new SandboxState({ seed: opts.seed, size: opts.size, today: opts.today });
+  const state = new SandboxState({ seed: opts.seed, size: opts.size, today: opts.today, clock: opts.clock });
   for (const [source, fault] of Object.entries(opts.faults ?? {})) state.setFault(source as SourceId, fault);
   const app = express();
   app.disable('x-powered-by');
@@ -100,7 +103,7 @@ export async function startSandboxServer(opts: {
 
 async function main() {
   const env = parseEnv(envSchema, process.env, 'Sandbox');
-  const started = Date.now();
+  const started = performance.now();
   const sandbox = await startSandboxServer({
     port: env.SANDBOX_PORT,
     host: env.SANDBOX_HOST,
@@ -112,7 +115,7 @@ async function main() {
   const { world } = sandbox.state;
   const vars = sandboxEnv(sandbox.origin, world.quickbooks.realmId, world.asana.workspace.gid);
   const lines = [
-    `Panorama sandbox ready on ${sandbox.origin} in ${Date.now() - started} ms (seed ${world.manifest.seed}, ${world.manifest.size} customers, today ${world.manifest.today})`,
+    `Panorama sandbox ready on ${sandbox.origin} in ${Math.round(performance.now() - started)} ms (seed ${world.manifest.seed}, ${world.manifest.size} customers, today ${world.manifest.today})`,
     `  Salesforce REST   ${vars.SALESFORCE_INSTANCE_URL}/services/data/v62.0/`,
     `  QuickBooks Online ${vars.QUICKBOOKS_BASE_URL}/v3/company/${world.quickbooks.realmId}/`,
     `  Asana             ${vars.ASANA_BASE_URL}/`,

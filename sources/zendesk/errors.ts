@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { systemClock, type Clock } from '../kit/clock.js';
 import { SourceError, codeForStatus, isNetworkError, isSourceError, parseRetryAfter } from '../kit/errors.js';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 
@@ -21,7 +22,7 @@ export function zendeskVendorCode(body: unknown): string | undefined {
  * Zendesk error → shared error. Messages carry the status, the API path and Zendesk's error code only: never
  * the query string (it can hold a customer's name), credentials or personal data.
  */
-export function mapZendeskError(e: unknown): SourceError {
+export function mapZendeskError(e: unknown, clock: Clock = systemClock): SourceError {
   if (isSourceError(e)) return e;
   if (e instanceof HttpError) {
     const vendorCode = zendeskVendorCode(e.body);
@@ -37,7 +38,7 @@ export function mapZendeskError(e: unknown): SourceError {
       case e.status === 429:
         return new SourceError('zendesk', 'RATE_LIMITED', `Zendesk rate limit reached (429${vendorCode ? `: ${vendorCode}` : ''})`, {
           ...base,
-          retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after')),
+          retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after'), clock),
         });
       case e.status === 400 || e.status === 422:
         // 422 is also what search answers past its 1,000-result window: still a request Panorama should not make.
@@ -45,7 +46,7 @@ export function mapZendeskError(e: unknown): SourceError {
       case e.status >= 500:
         return new SourceError('zendesk', 'UNAVAILABLE', `Zendesk answered ${e.status} for ${path}`, {
           ...base,
-          retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after')),
+          retryAfterSeconds: parseRetryAfter(e.headers.get('retry-after'), clock),
         });
       default:
         return new SourceError('zendesk', codeForStatus(e.status), `Zendesk answered ${e.status} for ${path}`, base);

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { dateOf } from '../kit/clock.js';
 import type { LoaderOptions, SupportLoaders } from '../kit/contract.js';
 import type { Fetched, SupportCustomer, SupportOrganization } from '../kit/domain.js';
 import type { ZdOrganization } from './types.js';
@@ -126,7 +127,7 @@ export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: Loade
     const perPage = Math.min(Math.max(1, Math.floor(limit) || 1), ZENDESK_MAX_PAGE_SIZE);
     // Nothing searchable left (e.g. only punctuation): a bare `type:organization` would list every org.
     if (terms.length === 0) {
-      return { value: [], freshness: { source: 'zendesk', fetchedAt: new Date().toISOString(), fromCache: false, stale: false, error: null } };
+      return { value: [], freshness: { source: 'zendesk', fetchedAt: dateOf(kit.clock).toISOString(), fromCache: false, stale: false, error: null } };
     }
     const query = ['type:organization', ...terms].join(' ');
     return kit.read(

@@ -92,7 +92,7 @@ export const zendeskSchema: SourceSchema = {
       support: (c: CustomerParent) => c.section('support'),
     },
     SupportProfile: {
-      status: (f: Profile) => statusFromFetched(f),
+      status: (f: Profile, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       organization: (f: Profile) => f.value.organization,
       counts: (f: Profile) => countsOf(f.value.tickets),
       satisfaction: (f: Profile) => {
@@ -100,7 +100,7 @@ export const zendeskSchema: SourceSchema = {
         const bad = f.value.tickets.filter((t) => t.satisfaction === 'BAD').length;
         return { good, bad, score: good + bad ? Math.round((good / (good + bad)) * 100) / 100 : null };
       },
-      volume: (f: Profile, args: { months: number }) => ticketVolume(f.value.tickets, Math.max(1, Math.min(args.months, 36)), new Date()),
+      volume: (f: Profile, args: { months: number }, ctx: SchemaContext) => ticketVolume(f.value.tickets, Math.max(1, Math.min(args.months, 36)), ctx.now),
       tickets: (f: Profile, args: { openOnly: boolean; first: number }) =>
         f.value.tickets
           .filter((t) => !args.openOnly || isOpenTicket(t))

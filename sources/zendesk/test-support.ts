@@ -2,6 +2,7 @@ import { MemoryTokenStore } from '../kit/token-store.js';
 /** Shared set-up for this module's tests: an in-process sandbox (msw) and a kit around the real client. */
 import { setupServer } from 'msw/node';
 import { SourceCache } from '../kit/cache.js';
+import { clockAt } from '../kit/clock.js';
 import { parseEnv } from '../kit/config.js';
 import { SourceHealth } from '../kit/metrics.js';
 import { SourceKit } from '../kit/source-kit.js';
@@ -33,6 +34,7 @@ export function buildKit(opts: { timeoutMs?: number; breaker?: { threshold: numb
     cachePolicies: zendeskSource.cachePolicies,
     cache: new SourceCache({ maxBytes: 50e6 }),
     health: new SourceHealth(),
+    clock: clockAt('2026-11-27'),
     breaker: opts.breaker ?? { threshold: 1000, halfOpenAfterMs: 10 },
   });
 }

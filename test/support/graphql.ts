@@ -1,5 +1,6 @@
 import { createInProcessSandbox, type InProcessSandbox } from '../../sources/sandbox/in-process.js';
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
+import { clockAt } from '../../sources/kit/clock.js';
 import { createPanoramaYoga, type PanoramaYoga, type PanoramaYogaOptions } from '../../graphql/yoga.js';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import type { Viewer } from '../../graphql/viewer.js';
@@ -7,10 +8,17 @@ import type { Role } from '../../graphql/policy.js';
 
 export type Harness = { sandbox: InProcessSandbox; runtime: SourcesRuntime; yoga: PanoramaYoga };
 
-/** The whole server in-process: the sandbox behind msw, real clients, the real schema. */
+/** The day the in-process sandbox and Panorama's clock agree on unless a test names another. */
+export const HARNESS_TODAY = '2026-11-27';
+
+/**
+ * The whole server in-process: the sandbox behind msw, real clients, the real schema. Panorama's clock starts at
+ * the sandbox's today (and then runs), so overdue, aging and flags agree with the manifest on any calendar day.
+ */
 export function createHarness(opts: { size?: number; seed?: number; today?: string; yoga?: PanoramaYogaOptions } = {}): Harness {
-  const sandbox = createInProcessSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, today: opts.today ?? '2026-11-27' });
-  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin });
+  const today = opts.today ?? HARNESS_TODAY;
+  const sandbox = createInProcessSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, today });
+  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { clock: clockAt(today) });
   const yoga = createPanoramaYoga(runtime, opts.yoga);
   return { sandbox, runtime, yoga };
 }
