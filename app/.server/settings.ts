@@ -2,7 +2,7 @@ import { appSettings } from './app-settings.js';
 import { graphqlSettings } from '../../graphql/settings.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { describeIssues, envFragment, parseFragments, variablesOf, type Env, type FragmentValue } from '../../sources/kit/settings.js';
-import { envSchema as sandboxEnvSchema } from '../../sources/sandbox/server.js';
+import { sandboxEnvSchema } from '../../sources/sandbox/settings.js';
 import { anySourceConfigured, sourcesSettings } from '../../sources/settings.js';
 
 /**
