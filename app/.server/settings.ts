@@ -8,7 +8,7 @@ import { anySourceConfigured, sourcesSettings } from '../../sources/settings.js'
 /**
  * Every part of Panorama's settings, by name: `settings().<name>` is what that fragment parsed. A new group
  * of settings is a fragment (`envFragment(z.object({ VARIABLE: … }))`) in its own file, registered here; the
- * README's table and `.env.example` must then list its variables (test/settings/variables.test.ts checks).
+ * README's table and `.env.example` must then list its variables (test/integration/settings-variables.test.ts checks).
  */
 export const SETTINGS_FRAGMENTS = {
   app: appSettings,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
+import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
 
@@ -64,13 +65,23 @@ describe('node build/start.js refuses bad settings before anything listens', () 
 });
 
 describe('production is the default, whatever NODE_ENV says', () => {
-  it('serves no GraphiQL to an anonymous request, and starts with real sources and a secret', async () => {
+  it('serves no GraphiQL, even signed in; PANORAMA_SECURE_COOKIES and PANORAMA_METRICS_TOKEN do what they say', async () => {
     const port = await freePort();
-    const { child } = await startProcess(['build/start.js'], realSourcesEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }), /Panorama is running on/, 60_000);
+    const env = realSourcesEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PANORAMA_SECURE_COOKIES: 'true', PANORAMA_METRICS_TOKEN: 'scrape-me' });
+    const { child } = await startProcess(['build/start.js'], env, /Panorama is running on/, 60_000);
+    const at = (p: string) => `http://127.0.0.1:${port}${p}`;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
-      expect(await res.text()).not.toContain('GraphiQL');
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const anonymous = await fetch(at('/graphql'), { headers: { accept: 'text/html' } });
+      expect(await anonymous.text()).not.toContain('GraphiQL');
+      const signIn = await fetch(at('/login'), { method: 'POST', body: new URLSearchParams({ userId: DEMO_USERS[0]!.id, redirectTo: '/' }), redirect: 'manual' });
+      const cookie = signIn.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/__panorama_session=.*; Secure/);
+      const signedIn = await fetch(at('/graphql'), { headers: { accept: 'text/html', cookie: cookie.split(';')[0]! } });
+      expect(await signedIn.text()).not.toContain('GraphiQL');
+      expect((await fetch(at('/metrics'))).status).toBe(401);
+      const metrics = await fetch(at('/metrics'), { headers: { authorization: 'Bearer scrape-me' } });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('# HELP');
     } finally {
       await stopProcess(child);
     }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../app/.server/settings.js';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
@@ -165,6 +168,30 @@ describe('each timeout setting is the per-call timeout of its source', () => {
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       sandbox.state.setFault('zendesk', { hang: false });
+    }
+  });
+});
+
+describe('PANORAMA_TOKEN_FILE', () => {
+  it('keeps the refresh token QuickBooks rotates in that file, mode 0600, and a new runtime starts from it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'panorama-tokens-'));
+    const file = path.join(dir, 'tokens.json');
+    try {
+      const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file });
+      await runtime.createLoaders({ forceRefresh: true }).accounting.customerIndex();
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+      expect(saved.quickbooks).toBeTruthy();
+      expect(saved.quickbooks).not.toBe(sandbox.env.QUICKBOOKS_REFRESH_TOKEN);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // the configured token was spent by the rotation: without the file a new runtime is refused, with it it reads
+      const without = createSourcesRuntime({ ...sandbox.env });
+      await expect(without.createLoaders({ forceRefresh: true }).accounting.customerIndex()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      const again = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file });
+      await expect(again.createLoaders({ forceRefresh: true }).accounting.customerIndex()).resolves.toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      // the other tests of this file use the configured token
+      sandbox.state.refreshTokens.quickbooks.add(sandbox.env.QUICKBOOKS_REFRESH_TOKEN!);
     }
   });
 });
