@@ -8,6 +8,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, 
 import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { getViewer } from './.server/session.js';
+import { settings } from './.server/settings.js';
 
 export const meta: MetaFunction = () => [{ title: 'Panorama' }, { name: 'description', content: 'Every customer, as all your systems know them.' }];
 
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   return {
     viewer,
-    sandbox: Boolean(process.env.PANORAMA_SANDBOX_ORIGIN),
+    sandbox: Boolean(settings().sources.sandboxOrigin),
   };
 }
 

@@ -4,6 +4,7 @@ import type { CrmAccountIndexEntry } from '../sources/kit/domain.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { CustomerView } from './customer-view.js';
 import { IdentityMatcher, type LinkedSystem } from './identity.js';
+import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 import type { Viewer } from './viewer.js';
 
 /** What every resolver receives: who is asking, this request's DataLoaders, and the process-wide sources. */
@@ -22,12 +23,20 @@ export type PanoramaContext = SchemaContext & {
   identity: (source?: LinkedSystem) => Promise<IdentityMatcher>;
   /** Drops the answers the response cache holds (a refresh has just read a customer again). */
   forgetReusedAnswers: () => void;
+  /** The GraphQL layer's settings (thresholds of the flag rules, …). */
+  settings: GraphqlSettings;
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
 export type ServerContext = { viewer: Viewer | null };
 
-export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId: string, forgetReusedAnswers: () => void = () => undefined): PanoramaContext {
+export function createContext(
+  runtime: SourcesRuntime,
+  viewer: Viewer,
+  requestId: string,
+  forgetReusedAnswers: () => void = () => undefined,
+  settings: GraphqlSettings = DEFAULT_GRAPHQL_SETTINGS,
+): PanoramaContext {
   const loaders = runtime.createLoaders({ forceRefresh: false });
   const matchers = new Map<string, Promise<IdentityMatcher>>();
   const identity = (source?: LinkedSystem) => {
@@ -46,6 +55,7 @@ export function createContext(runtime: SourcesRuntime, viewer: Viewer, requestId
     loaders,
     identity,
     forgetReusedAnswers,
+    settings,
     customers: new Map(),
     now: dateOf(runtime.clock),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),

@@ -134,12 +134,6 @@ function recordRef(ctx: PanoramaContext, r: FlagRecord) {
   return { system: SYSTEM(r.source), entity: r.entity, recordId: r.recordId, label: r.label, url: ctx.deepLink(r.source, r.entity, r.recordId) };
 }
 
-/** The grace days before a won deal without a project is a gap. */
-function wonDealGraceDays(): number {
-  const n = Number(process.env.PANORAMA_WON_DEAL_GRACE_DAYS ?? 14);
-  return Number.isFinite(n) && n >= 0 ? n : 14;
-}
-
 type Insights = { flags: Flag[]; mastered: ReturnType<typeof resolveMastered>; sections: Awaited<ReturnType<CustomerView['loadedSections']>> };
 
 /** Flags, mastered fields and the loaded sections of one customer, computed once per request. */
@@ -149,7 +143,7 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
   if (!p) {
     p = view.loadedSections().then((sections) => {
       const mastered = resolveMastered({ crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact }, normaliseCompanyName);
-      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: wonDealGraceDays() });
+      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays });
       return { flags, mastered, sections };
     });
     insightsCache.set(view, p);

@@ -2,9 +2,10 @@ import type { ExecutionResult } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { approximateBytes } from '../sources/kit/cache.js';
-import { ConfigError } from '../sources/kit/config.js';
+import type { Env } from '../sources/kit/settings.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { ServerContext } from './context.js';
+import { parseGraphqlSettings, type GraphqlSettings } from './settings.js';
 import type { Viewer } from './viewer.js';
 
 /**
@@ -36,27 +37,14 @@ export type PanoramaResponseCache = {
 /** Marks an answer reused from the response cache (the audit records it as such). */
 export const SERVED_FROM_RESPONSE_CACHE = Symbol.for('servedFromResponseCache');
 
-const DEFAULT_SECONDS = 2;
-const DEFAULT_MAX_ENTRIES = 200;
-const DEFAULT_MAX_MB = 20;
 
 /**
- * `PANORAMA_RESPONSE_CACHE_SECONDS` (default 2; 0 turns reuse off), `PANORAMA_RESPONSE_CACHE_MAX_ENTRIES` (default
- * 200) and `PANORAMA_RESPONSE_CACHE_MAX_MB` (default 20).
+ * The response cache's bounds from the settings (`PANORAMA_RESPONSE_CACHE_SECONDS`, default 2, 0 turns reuse
+ * off; `PANORAMA_RESPONSE_CACHE_MAX_ENTRIES`, default 200; `PANORAMA_RESPONSE_CACHE_MAX_MB`, default 20), never
+ * longer than the shortest customer-data TTL of the connected sources. Given variables, parses them first.
  */
-export function responseCacheSettings(env: Record<string, string | undefined>, runtime: SourcesRuntime): ResponseCacheSettings {
-  const read = (name: string, fallback: number, integer: boolean): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-      throw new ConfigError(`${name} must be a ${integer ? 'whole number' : 'number of seconds'} of 0 or more, got "${raw}"`);
-    }
-    return n;
-  };
-  const seconds = read('PANORAMA_RESPONSE_CACHE_SECONDS', DEFAULT_SECONDS, false);
-  const maxEntries = read('PANORAMA_RESPONSE_CACHE_MAX_ENTRIES', DEFAULT_MAX_ENTRIES, true);
-  const maxMb = read('PANORAMA_RESPONSE_CACHE_MAX_MB', DEFAULT_MAX_MB, false);
+export function responseCacheSettings(settings: GraphqlSettings | Env, runtime: SourcesRuntime): ResponseCacheSettings {
+  const { seconds, maxEntries, maxMb } = ('responseCache' in settings && typeof settings.responseCache === 'object' ? (settings as GraphqlSettings) : parseGraphqlSettings(settings as Env)).responseCache;
   const shortestDataTtl = Math.min(...runtime.list.filter((s) => s.configured).map((s) => s.kit.policyFor('default').ttlMs));
   return { ttlMs: Math.floor(Math.min(seconds * 1000, shortestDataTtl)), maxEntries, maxBytes: Math.floor(maxMb * 1024 * 1024) };
 }

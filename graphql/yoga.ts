@@ -9,12 +9,16 @@ import { isSourceError } from '../sources/kit/errors.js';
 import { logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
+import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 
 export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext> & { responseCache: PanoramaResponseCache };
 
 export type PanoramaYogaOptions = {
+  /** Serve GraphiQL (to signed-in viewers only). @default false */
   graphiql?: boolean;
-  /** The response cache's settings; by default read from the environment (see `responseCacheSettings`). */
+  /** The GraphQL layer's parsed settings. @default every variable at its default */
+  settings?: GraphqlSettings;
+  /** The response cache's bounds; by default from `settings` (see `responseCacheSettings`). */
   responseCache?: ResponseCacheSettings;
   /** Where audit records go (default: the audit log). */
   audit?: (record: AuditRecord) => void;
@@ -25,11 +29,13 @@ export type PanoramaYogaOptions = {
  * signed session, DataLoaders per request), audit of every read, and armor against abusive queries.
  */
 export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOptions = {}): PanoramaYoga {
-  const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(process.env, runtime));
+  const settings = opts.settings ?? DEFAULT_GRAPHQL_SETTINGS;
+  const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(settings, runtime));
   const yoga = createYoga<ServerContext, PanoramaContext>({
     schema: createPanoramaSchema(),
     graphqlEndpoint: '/graphql',
-    graphiql: opts.graphiql ?? false,
+    // GraphiQL documents the whole schema: never to a request without a signed-in viewer
+    graphiql: opts.graphiql ? (_request, server) => Boolean(server.viewer) : false,
     landingPage: false,
     // yoga's own log lines would print whole errors (with their inputs); Panorama logs through pino instead
     logging: {
@@ -52,7 +58,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.clear);
+      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.clear, settings);
     },
     plugins: [
       EnvelopArmorPlugin({

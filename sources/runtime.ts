@@ -1,27 +1,16 @@
-import { asanaSource } from './asana/index.js';
-import { SourceCache, type CachePolicy } from './kit/cache.js';
+import { SourceCache } from './kit/cache.js';
 import { systemClock, type Clock } from './kit/clock.js';
-import { ConfigError, parseEnv } from './kit/config.js';
 import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './kit/contract.js';
 import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
 import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
-import { quickbooksSource } from './quickbooks/index.js';
-import { salesforceSource } from './salesforce/index.js';
-import { zendeskSource } from './zendesk/index.js';
+import { parseFragments, type Env } from './kit/settings.js';
+import { SOURCE_MODULES } from './modules.js';
+import { sourcesSettings, type SourcesSettings } from './settings.js';
 
-/** Every source module, in the order sections appear. The GraphQL layer and the admin pages read this list. */
-export const SOURCE_MODULES = [salesforceSource, quickbooksSource, asanaSource, zendeskSource] as const;
-
-/** The env prefix of each source; a source none of whose variables are set is "not connected". */
-const ENV_PREFIX: Record<SourceId, string> = {
-  salesforce: 'SALESFORCE_',
-  quickbooks: 'QUICKBOOKS_',
-  asana: 'ASANA_',
-  zendesk: 'ZENDESK_',
-};
+export { SOURCE_MODULES };
 
 export type BoundSource<C extends SourceCategory = SourceCategory> = {
   id: SourceId;
@@ -81,55 +70,10 @@ const INDEX_ENTITY: Record<SourceCategory, string> = {
   support: 'organizationIndex',
 };
 
-/** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
-export const entityEnvName = (entity: string) => entity.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
-
-/**
- * A source's cache policies with the TTLs the environment asks for: `PANORAMA_CACHE_TTL_<SOURCE>_SECONDS` sets
- * the source's default (customer data) TTL and scales its other entries and stale windows with it;
- * `PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS` then sets one entity's TTL (its stale windows scale with it);
- * `PANORAMA_CACHE_TTL_SCALE` multiplies every policy of the sources without their own setting. A variable naming
- * an entity the source does not cache is refused, with the entities it does.
- */
-export function cachePoliciesFromEnv<P extends Record<string, CachePolicy> & { default: CachePolicy }>(
-  source: SourceId,
-  policies: P,
-  env: Record<string, string | undefined>,
-): P {
-  const positive = (name: string): number | null => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return null;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
-    return n;
-  };
-  const prefix = `PANORAMA_CACHE_TTL_${source.toUpperCase()}_`;
-  const entities = Object.keys(policies).filter((e) => e !== 'default');
-  const byEnvName = new Map(entities.map((e) => [entityEnvName(e), e]));
-  for (const name of Object.keys(env)) {
-    if (!name.startsWith(prefix) || !name.endsWith('_SECONDS') || name === `${prefix}SECONDS` || !env[name]) continue;
-    const entity = name.slice(prefix.length, -'_SECONDS'.length);
-    if (!byEnvName.has(entity)) {
-      throw new ConfigError(`${name}: ${source} caches no "${entity}"; its entities are ${[...byEnvName.keys()].join(', ')}`);
-    }
-  }
-  const scale = positive('PANORAMA_CACHE_TTL_SCALE');
-  const seconds = positive(`${prefix}SECONDS`);
-  const factor = seconds !== null ? (seconds * 1000) / policies.default.ttlMs : (scale ?? 1);
-  const scaled = (p: CachePolicy, f: number): CachePolicy => {
-    const ms = (n: number) => Math.max(1, Math.round(n * f));
-    return { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) };
-  };
-  return Object.fromEntries(
-    Object.entries(policies).map(([entity, p]) => {
-      const own = entity === 'default' ? null : positive(`${prefix}${entityEnvName(entity)}_SECONDS`);
-      return [entity, own !== null ? scaled(p, (own * 1000) / p.ttlMs) : factor === 1 ? p : scaled(p, factor)];
-    }),
-  ) as P;
-}
+export { cachePoliciesFromEnv, entityEnvName } from './settings.js';
 
 export type RuntimeOptions = {
-  /** Bytes the cross-request cache may hold. @default 200 MB, or PANORAMA_CACHE_MAX_MB */
+  /** Bytes the cross-request cache may hold. @default PANORAMA_CACHE_MAX_MB (200 MB) */
   cacheMaxBytes?: number;
   /** Panorama's one notion of now, handed to every kit, loader and the GraphQL context. @default systemClock */
   clock?: Clock;
@@ -137,21 +81,22 @@ export type RuntimeOptions = {
 
 function bind<C extends SourceCategory, Config, Client>(
   module: SourceModule<C, Config, Client>,
-  env: Record<string, string | undefined>,
+  settings: SourcesSettings,
   cache: SourceCache,
   health: SourceHealth,
   tokens: TokenStore,
   clock: Clock,
 ): BoundSource<C> {
-  const prefix = ENV_PREFIX[module.id];
-  const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
-  const config = configured ? parseEnv(module.configSchema, env, module.displayName) : null;
+  // parsed by the module's own configSchema (see sources/settings.ts)
+  const config = settings.configs[module.id] as Config | null;
+  const configured = config !== null;
   const client = config ? module.createClient(config, { tokens }) : null;
   const kit = new SourceKit({
     source: module.id,
-    timeoutMs: module.timeoutMs,
+    // the source's own timeout setting, when it has one, is the kit's per-call timeout
+    timeoutMs: config && module.timeoutOf ? module.timeoutOf(config) : module.timeoutMs,
     mapError: module.mapError,
-    cachePolicies: cachePoliciesFromEnv(module.id, module.cachePolicies, env),
+    cachePolicies: settings.cachePolicies[module.id],
     cache,
     health,
     clock,
@@ -185,20 +130,24 @@ function notConfigured<C extends SourceCategory>(id: SourceId, category: C): Loa
   return byCategory[category] as unknown as LoadersByCategory[C];
 }
 
-/** Builds every source from the environment. Bad settings stop start-up with a message naming the variable. */
-export function createSourcesRuntime(env: Record<string, string | undefined> = process.env, opts: RuntimeOptions = {}): SourcesRuntime {
-  const maxMb = Number(env.PANORAMA_CACHE_MAX_MB ?? 200);
-  if (!Number.isFinite(maxMb) || maxMb <= 0) throw new ConfigError(`PANORAMA_CACHE_MAX_MB must be a positive number of megabytes, got "${env.PANORAMA_CACHE_MAX_MB}"`);
+/** Builds every source from these variables, parsed with the sources' settings schema (a bad one throws ConfigError naming it). */
+export function createSourcesRuntime(env: Env, opts: RuntimeOptions = {}): SourcesRuntime {
+  return sourcesRuntimeFrom(parseFragments({ sources: sourcesSettings }, env).sources, opts);
+}
+
+/** Builds every source from parsed settings (see `sourcesSettings`). */
+export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptions = {}): SourcesRuntime {
   const clock = opts.clock ?? systemClock;
-  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? Math.round(maxMb * 1024 * 1024), clock });
+  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? settings.cacheMaxBytes, clock });
   const health = new SourceHealth({ clock });
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
-  const tokens: TokenStore = env.PANORAMA_TOKEN_FILE ? new FileTokenStore(env.PANORAMA_TOKEN_FILE) : new MemoryTokenStore();
+  const tokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  const [salesforce, quickbooks, asana, zendesk] = SOURCE_MODULES;
   const sources = {
-    crm: bind(salesforceSource, env, cache, health, tokens, clock),
-    accounting: bind(quickbooksSource, env, cache, health, tokens, clock),
-    projects: bind(asanaSource, env, cache, health, tokens, clock),
-    support: bind(zendeskSource, env, cache, health, tokens, clock),
+    crm: bind(salesforce, settings, cache, health, tokens, clock),
+    accounting: bind(quickbooks, settings, cache, health, tokens, clock),
+    projects: bind(asana, settings, cache, health, tokens, clock),
+    support: bind(zendesk, settings, cache, health, tokens, clock),
   };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
   const createLoaders = (o: LoaderOptions): LoadersByCategory => ({
@@ -245,7 +194,7 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
   };
 
   return {
-    sandboxOrigin: env.PANORAMA_SANDBOX_ORIGIN || null,
+    sandboxOrigin: settings.sandboxOrigin,
     clock,
     cache,
     health,

@@ -1,7 +1,8 @@
-import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
+import { sourcesRuntimeFrom, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
 import { clockAt, systemClock, type Clock } from '../../sources/kit/clock.js';
 import { logger } from '../../sources/kit/logger.js';
+import { settings } from './settings.js';
 
 type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga };
 
@@ -17,8 +18,9 @@ declare global {
  */
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
-    const runtime = createSourcesRuntime(process.env, { clock: clockFor(process.env) });
-    globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production' }) };
+    const s = settings();
+    const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
+    globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql }) };
     warmInBackground(runtime);
   }
   return globalThis.__panorama;
@@ -47,11 +49,5 @@ function warmInBackground(runtime: SourcesRuntime): void {
 }
 
 // In the production server build this module is evaluated when the app starts: build the runtime then, so the
-// indexes are loading before the first request (a bad setting is logged here and answered on first use).
-if (import.meta.env?.PROD && !process.env.VITEST) {
-  try {
-    panorama();
-  } catch (e) {
-    logger.error({ err: e instanceof Error ? e.message : String(e) }, 'Panorama could not be configured');
-  }
-}
+// indexes are loading before the first request. A bad setting throws here, and the server does not start.
+if (import.meta.env?.PROD && !process.env.VITEST) panorama();

@@ -3,18 +3,12 @@ import { createCookieSessionStorage, redirect } from '@remix-run/node';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { isRole } from '../../graphql/policy.js';
 import type { Viewer } from '../../graphql/viewer.js';
+import { settings } from './settings.js';
 
+/** SESSION_SECRET; the settings refuse to start without one except on the sandbox or in development. */
 function sessionSecret(): string {
-  const secret = process.env.SESSION_SECRET;
-  if (secret) {
-    if (secret.length < 32) throw new Error('SESSION_SECRET must be at least 32 characters long.');
-    return secret;
-  }
-  if (process.env.PANORAMA_SANDBOX_ORIGIN || process.env.NODE_ENV !== 'production') {
-    // Demo and development only: sessions last as long as the process.
-    return randomBytes(32).toString('hex');
-  }
-  throw new Error('SESSION_SECRET is not set: set it to a random string of at least 32 characters.');
+  // Demo and development only: sessions last as long as the process.
+  return settings().app.sessionSecret ?? randomBytes(32).toString('hex');
 }
 
 const storage = createCookieSessionStorage<{ userId: string }>({
@@ -23,7 +17,7 @@ const storage = createCookieSessionStorage<{ userId: string }>({
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
-    secure: process.env.PANORAMA_SECURE_COOKIES === 'true',
+    secure: settings().app.secureCookies,
     secrets: [sessionSecret()],
     maxAge: 60 * 60 * 8,
   },

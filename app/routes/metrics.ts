@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { metricsRegistry } from '../../sources/kit/metrics.js';
+import { settings } from '../.server/settings.js';
 
 /** Prometheus metrics. With PANORAMA_METRICS_TOKEN set, a scraper must send it as a bearer token. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const token = process.env.PANORAMA_METRICS_TOKEN;
+  const token = settings().app.metricsToken;
   if (token && request.headers.get('authorization') !== `Bearer ${token}`) {
     return new Response('Metrics need the bearer token set in PANORAMA_METRICS_TOKEN.', { status: 401 });
   }

@@ -3,7 +3,10 @@
  * APIs over real HTTP), then the Remix app pointed at it. With sources configured, only the app.
  *
  *   node build/start.js              production: this file compiled by `npm run build`, serving build/
- *   tsx app/server/start.ts --dev    Vite dev server with hot reload
+ *   tsx app/server/start.ts --dev    Vite dev server with hot reload (PANORAMA_MODE=development)
+ *
+ * Every setting is parsed first (app/.server/settings.ts): a missing or bad one, or a port in use, ends the
+ * process with exit code 1 and a message naming the variable, before anything listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +18,8 @@ import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { logger } from '../../sources/kit/logger.js';
+import { anySourceConfigured } from '../../sources/settings.js';
+import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
 
 /** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
 function findRoot(dir: string): string {
@@ -26,25 +31,24 @@ function findRoot(dir: string): string {
   return dir;
 }
 const root = findRoot(path.dirname(fileURLToPath(import.meta.url)));
-const dev = process.argv.includes('--dev');
-const SOURCE_PREFIXES = ['SALESFORCE_', 'QUICKBOOKS_', 'ASANA_', 'ZENDESK_'];
-
-function anySourceConfigured(env: NodeJS.ProcessEnv): boolean {
-  return Object.keys(env).some((k) => SOURCE_PREFIXES.some((p) => k.startsWith(p)) && env[k]);
-}
+// Development only when asked for (`npm run dev` passes --dev): never because NODE_ENV is or is not set.
+if (process.argv.includes('--dev') && !process.env.PANORAMA_MODE) process.env.PANORAMA_MODE = 'development';
+const dev = process.env.PANORAMA_MODE === 'development';
+// Vite (hot reload) only for `npm run dev`; `node build/start.js` always serves the build
+const vite = process.argv.includes('--dev');
 
 /** Runs the sandbox server as a child process and resolves with the env that points the app at it. */
-function startSandbox(): Promise<{ child: ChildProcess; origin: string }> {
+function startSandbox(port: number): Promise<{ child: ChildProcess; origin: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sources/sandbox/server.ts')], {
       cwd: root,
-      env: { ...process.env, SANDBOX_PORT: process.env.SANDBOX_PORT ?? '4010' },
+      env: { ...process.env, SANDBOX_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const timer = setTimeout(() => reject(new Error('The sandbox did not start within 60 s.')), 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`The sandbox stopped before it was ready (exit code ${code}). Is port ${process.env.SANDBOX_PORT ?? 4010} free? Set SANDBOX_PORT to use another.`));
+      reject(new Error(`The sandbox stopped before it was ready (exit code ${code}). Is port ${port} free? Set SANDBOX_PORT to use another.`));
     });
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -62,19 +66,23 @@ function startSandbox(): Promise<{ child: ChildProcess; origin: string }> {
 }
 
 async function main() {
+  let settings: Settings = parseSettings(process.env);
   let sandbox: ChildProcess | null = null;
-  if (!anySourceConfigured(process.env)) {
-    const started = await startSandbox();
+  const stop = (code = 0) => {
+    sandbox?.kill('SIGTERM');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stop());
+  process.on('SIGTERM', () => stop());
+  if (!anySourceConfigured(settings.sources)) {
+    const started = await startSandbox(settings.sandbox.SANDBOX_PORT);
     sandbox = started.child;
     const info = (await (await fetch(`${started.origin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
     Object.assign(process.env, sandboxEnv(started.origin, info.realmId, info.workspaceGid), { PANORAMA_SANDBOX_ORIGIN: started.origin });
+    settings = parseSettings(process.env);
   }
-  const stop = () => {
-    sandbox?.kill('SIGTERM');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // the server build reads these, never the environment again
+  installSettings(settings);
 
   const app = express();
   app.disable('x-powered-by');
@@ -83,9 +91,9 @@ async function main() {
   });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
-  if (dev) {
-    const vite = await import('vite');
-    const server = await vite.createServer({ root, server: { middlewareMode: true } });
+  if (vite) {
+    const { createServer } = await import('vite');
+    const server = await createServer({ root, server: { middlewareMode: true } });
     app.use(server.middlewares);
     build = () => server.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>;
   } else {
@@ -96,20 +104,20 @@ async function main() {
     app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
   }
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
-  app.all('*', createRequestHandler({ build, mode: dev ? 'development' : 'production' }));
+  app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production' }));
 
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? '0.0.0.0';
+  const { port, host } = settings.app;
+  const sandboxOrigin = settings.sources.sandboxOrigin;
   const server = app.listen(port, host, () => {
     const where = `http://localhost:${port}`;
     process.stdout.write(
-      `Panorama is running on ${where}${process.env.PANORAMA_SANDBOX_ORIGIN ? ` — on the built-in sandbox (${process.env.PANORAMA_SANDBOX_ORIGIN})` : ''}\n`,
+      `Panorama is running on ${where}${sandboxOrigin ? ` — on the built-in sandbox (${sandboxOrigin})` : ''}${dev ? ' (development)' : ''}\n`,
     );
-    logger.info({ port, sandbox: Boolean(process.env.PANORAMA_SANDBOX_ORIGIN) }, 'panorama started');
+    logger.info({ port, sandbox: Boolean(sandboxOrigin), production: settings.app.production }, 'panorama started');
   });
   server.on('error', (e) => {
-    process.stderr.write(`Panorama could not listen on port ${port}: ${e.message}. Set PORT to use another.\n`);
-    stop();
+    process.stderr.write(`Panorama could not listen on PORT=${port}: ${e.message}. Set PORT to use another.\n`);
+    stop(1);
   });
 }
 

@@ -131,7 +131,10 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   configSchema: z.ZodType<Config, z.ZodTypeDef, unknown>;
   /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */
   sandboxEnv: (baseUrl: string) => Record<string, string>;
+  /** The kit's per-call timeout, in ms, when the config sets none (see `timeoutOf`). */
   timeoutMs: number;
+  /** The per-call timeout the source's own setting asks for (e.g. `ZENDESK_TIMEOUT_MS`); the kit enforces it. */
+  timeoutOf?: (config: Config) => number;
   cachePolicies: Record<string, CachePolicy> & { default: CachePolicy };
   /** Vendor error → shared error; the clock dates a Retry-After given as an HTTP date. */
   mapError: (e: unknown, clock?: Clock) => SourceError;

@@ -59,6 +59,11 @@ export class SourceKit {
     this.#policy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
   }
 
+  /** The per-call timeout this kit enforces, in ms. */
+  get timeoutMs(): number {
+    return this.#opts.timeoutMs;
+  }
+
   policyFor(entity: string): CachePolicy {
     const p = this.#opts.cachePolicies[entity] ?? this.#opts.cachePolicies.default;
     if (!p) throw new Error(`${this.source}: no cache policy for "${entity}"`);

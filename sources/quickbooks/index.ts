@@ -49,6 +49,8 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     return out;
   },
   timeoutMs: DEFAULT_TIMEOUT_MS,
+  // node-quickbooks takes no timeout of its own: the kit's, from QUICKBOOKS_TIMEOUT_MS, abandons the call
+  timeoutOf: (config) => config.timeoutMs,
   cachePolicies: {
     default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     customer: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
@@ -87,7 +89,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     ],
     scopes: ['com.intuit.quickbooks.accounting (Intuit has no read-only accounting scope; Panorama only reads)'],
     failure: [
-      'per call: 8 s timeout, circuit breaker after 5 consecutive failures, no retries beyond one token refresh',
+      'per call: a timeout of QUICKBOOKS_TIMEOUT_MS (default 8 s), circuit breaker after 5 consecutive failures, no retries beyond one token refresh',
       'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',
       'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, retry after 60 s',
       'on failure the last cached answer is served, marked stale, up to the entity\'s max-stale age',

@@ -45,6 +45,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   // Only the SALESFORCE_* entries; realm and workspace belong to other sources.
   sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('SALESFORCE_'))),
   timeoutMs: 8000,
+  timeoutOf: (config) => config.timeoutMs,
   cachePolicies: salesforceCachePolicies,
   mapError: mapSalesforceError,
   createClient: (config) => new SalesforceClient(config),
@@ -65,7 +66,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       'Integration user: API Enabled; Read on Account, Contact, Opportunity and User; no create/edit/delete, no View All Data or Modify All Data',
     ],
     failure: [
-      'Every call has a timeout (8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
+      'Every call has a timeout (SALESFORCE_TIMEOUT_MS, default 8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
       'Expired session: one token refresh per call, then the call is retried once; a refused refresh is UNAUTHENTICATED (an admin must reconnect)',
       'Idempotent GETs are retried by jsforce on 5xx or a dropped connection, SALESFORCE_HTTP_RETRIES times (default 1); 403 REQUEST_LIMIT_EXCEEDED is not retried (rate limited, the breaker ignores it)',
       'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',

@@ -2,43 +2,18 @@ import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createMiddleware } from '@mswjs/http-middleware';
 import express from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Clock } from '../kit/clock.js';
 import { parseEnv } from '../kit/config.js';
 import type { SourceId } from '../kit/errors.js';
-import { DEFAULT_SEED, DEFAULT_SIZE } from './dataset.js';
 import { sandboxEnv } from './env.js';
 import { SANDBOX_PREFIXES, sandboxHandlerGroups } from './handlers.js';
 import { ARRIVED_AT_HEADER, endpointOf, faultApplies } from './router.js';
-import { SOURCE_IDS, SandboxState, faultSchema } from './state.js';
+import { sandboxEnvSchema } from './settings.js';
+import { SOURCE_IDS, SandboxState, type faultSchema } from './state.js';
 
-export const envSchema = z.object({
-  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
-  SANDBOX_HOST: z.string().default('127.0.0.1'),
-  SANDBOX_SEED: z.coerce.number().int().default(DEFAULT_SEED),
-  SANDBOX_SIZE: z.coerce.number().int().min(20).max(20000).default(DEFAULT_SIZE),
-  SANDBOX_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-  /** JSON: { "<source>": { latencyMs, jitterMs, status, rateLimit, ... } } */
-  SANDBOX_FAULTS: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return {};
-      const fail = (why: string) => {
-        ctx.addIssue({ code: 'custom', message: `must be JSON like {"quickbooks":{"latencyMs":200}}: ${why.slice(0, 300)}` });
-        return z.NEVER;
-      };
-      let json: unknown;
-      try {
-        json = JSON.parse(s);
-      } catch (e) {
-        return fail((e as Error).message);
-      }
-      const parsed = z.record(z.enum(SOURCE_IDS), faultSchema.partial()).safeParse(json);
-      if (parsed.success) return parsed.data;
-      return fail(parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
-    }),
-});
+// In a file of its own: Panorama's start-up parses it without importing this server.
+export { sandboxEnvSchema as envSchema };
 
 export type SandboxServer = { state: SandboxState; server: Server; origin: string; close: () => Promise<void> };
 
@@ -102,7 +77,7 @@ export async function startSandboxServer(opts: {
 }
 
 async function main() {
-  const env = parseEnv(envSchema, process.env, 'Sandbox');
+  const env = parseEnv(sandboxEnvSchema, process.env, 'Sandbox');
   const started = performance.now();
   const sandbox = await startSandboxServer({
     port: env.SANDBOX_PORT,

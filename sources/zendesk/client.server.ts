@@ -72,9 +72,11 @@ export class ZendeskClient {
   readonly baseUrl: string;
   readonly apiBase: string;
   readonly #authorization: string;
+  readonly #timeoutMs: number;
 
   constructor(config: ZendeskConfig) {
     this.baseUrl = config.baseUrl;
+    this.#timeoutMs = config.timeoutMs;
     this.apiBase = `${config.baseUrl}/api/v2`;
     this.#authorization =
       config.auth.kind === 'oauth'
@@ -100,7 +102,8 @@ export class ZendeskClient {
   #fetch<S extends z.ZodTypeAny>(url: string, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
     return fetchJson(url, schema, {
       headers: { authorization: this.#authorization, 'user-agent': 'Panorama/0.1 (read-only customer 360)' },
-      signal,
+      // each request gives up after ZENDESK_TIMEOUT_MS even when the caller passed no signal of its own
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]) : AbortSignal.timeout(this.#timeoutMs),
       what: `Zendesk ${what}`,
     });
   }

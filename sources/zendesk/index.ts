@@ -33,6 +33,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([key]) => key.startsWith('ZENDESK_'))),
   timeoutMs: ZENDESK_TIMEOUT_MS,
+  timeoutOf: (config) => config.timeoutMs,
   cachePolicies: {
     default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     // A customer's organization and tickets: what a rep opens; fresh for a minute, stale-while-revalidate 5 min.

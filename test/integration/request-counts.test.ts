@@ -304,6 +304,6 @@ describe('the cache is honest', () => {
   it('refuses an entity TTL for an entity the source does not cache, listing the ones it does', () => {
     const make = () => createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_QUICKBOOKS_INVOICES_SECONDS: '30' });
     expect(make).toThrow(ConfigError);
-    expect(make).toThrow(/PANORAMA_CACHE_TTL_QUICKBOOKS_INVOICES_SECONDS: quickbooks caches no "INVOICES"; its entities are .*CUSTOMER_INDEX/);
+    expect(make).toThrow(/PANORAMA_CACHE_TTL_QUICKBOOKS_INVOICES_SECONDS="30": quickbooks caches no "INVOICES"; its entities are .*CUSTOMER_INDEX/);
   });
 });

@@ -1,0 +1,123 @@
+import type { CachePolicy } from './kit/cache.js';
+import { ConfigError } from './kit/config.js';
+import type { SourceId } from './kit/errors.js';
+import { envKeys, envFragment, envValue, issuesOf, type Env, type SettingIssue, type SettingsFragment } from './kit/settings.js';
+import { z } from 'zod';
+import { SOURCE_MODULES } from './modules.js';
+
+type Policies = Record<string, CachePolicy> & { default: CachePolicy };
+
+/** A source's variables all start with its id: `SALESFORCE_`, `QUICKBOOKS_`, … */
+export const envPrefixOf = (source: SourceId) => `${source.toUpperCase()}_`;
+
+/** The sources' settings: each module's own (`configSchema`), the cross-request cache's and the token store's. */
+export type SourcesSettings = {
+  cacheMaxBytes: number;
+  /** Where rotated refresh tokens are kept; null keeps them in memory. */
+  tokenFile: string | null;
+  /** Set by Panorama when it started the built-in sandbox for this process. */
+  sandboxOrigin: string | null;
+  /** Each source's parsed config, or null when none of its variables is set ("not connected"). */
+  configs: Record<SourceId, unknown>;
+  /** Each source's cache policies with the TTLs the environment asks for. */
+  cachePolicies: Record<SourceId, Policies>;
+};
+
+/** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
+export const entityEnvName = (entity: string) => entity.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+
+/**
+ * A source's cache policies with the TTLs the environment asks for: `PANORAMA_CACHE_TTL_<SOURCE>_SECONDS` sets
+ * the source's default (customer data) TTL and scales its other entries and stale windows with it;
+ * `PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS` then sets one entity's TTL (its stale windows scale with it);
+ * `PANORAMA_CACHE_TTL_SCALE` multiplies every policy of the sources without their own setting. A variable naming
+ * an entity the source does not cache is refused, with the entities it does.
+ */
+export function cachePoliciesFromEnv<P extends Policies>(source: SourceId, policies: P, env: Env): P {
+  const positive = (name: string): number | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number of seconds, got "${raw}"`);
+    return n;
+  };
+  const prefix = `PANORAMA_CACHE_TTL_${source.toUpperCase()}_`;
+  const entities = Object.keys(policies).filter((e) => e !== 'default');
+  const byEnvName = new Map(entities.map((e) => [entityEnvName(e), e]));
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(prefix) || !name.endsWith('_SECONDS') || name === `${prefix}SECONDS` || !env[name]) continue;
+    const entity = name.slice(prefix.length, -'_SECONDS'.length);
+    if (!byEnvName.has(entity)) {
+      throw new ConfigError(`${name}: ${source} caches no "${entity}"; its entities are ${[...byEnvName.keys()].join(', ')}`);
+    }
+  }
+  const scale = positive('PANORAMA_CACHE_TTL_SCALE');
+  const seconds = positive(`${prefix}SECONDS`);
+  const factor = seconds !== null ? (seconds * 1000) / policies.default.ttlMs : (scale ?? 1);
+  const scaled = (p: CachePolicy, f: number): CachePolicy => {
+    const ms = (n: number) => Math.max(1, Math.round(n * f));
+    return { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) };
+  };
+  return Object.fromEntries(
+    Object.entries(policies).map(([entity, p]) => {
+      const own = entity === 'default' ? null : positive(`${prefix}${entityEnvName(entity)}_SECONDS`);
+      return [entity, own !== null ? scaled(p, (own * 1000) / p.ttlMs) : factor === 1 ? p : scaled(p, factor)];
+    }),
+  ) as P;
+}
+
+const runtimeFragment = envFragment(
+  z.object({
+    PANORAMA_CACHE_MAX_MB: envValue.positive('megabytes', 200),
+    PANORAMA_TOKEN_FILE: envValue.text(),
+    PANORAMA_SANDBOX_ORIGIN: envValue.text().pipe(z.string().url('must be the URL of the built-in sandbox (Panorama sets it)').nullable()),
+    // checked, with the per-source ones, by cachePoliciesFromEnv
+    PANORAMA_CACHE_TTL_SCALE: z.string().optional(),
+    ...Object.fromEntries(SOURCE_MODULES.map((m) => [`PANORAMA_CACHE_TTL_${m.id.toUpperCase()}_SECONDS`, z.string().optional()])),
+  }),
+);
+
+/** The settings of every source module in SOURCE_MODULES and of the runtime that binds them. */
+export const sourcesSettings: SettingsFragment<SourcesSettings> = {
+  variables: [...runtimeFragment.variables, ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema))],
+  patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
+  parse: (env) => {
+    const issues: SettingIssue[] = [];
+    const base = runtimeFragment.parse(env);
+    if (!base.ok) issues.push(...base.issues);
+    const configs = {} as Record<SourceId, unknown>;
+    const cachePolicies = {} as Record<SourceId, Policies>;
+    for (const m of SOURCE_MODULES) {
+      const prefix = envPrefixOf(m.id);
+      const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
+      configs[m.id] = null;
+      if (configured) {
+        const parsed = m.configSchema.safeParse(env);
+        if (parsed.success) configs[m.id] = parsed.data;
+        else issues.push(...issuesOf(parsed.error, `${prefix}*`));
+      }
+      try {
+        cachePolicies[m.id] = cachePoliciesFromEnv(m.id, m.cachePolicies, env);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        const variable = e.message.match(/^[A-Z0-9_]+/)?.[0] ?? 'PANORAMA_CACHE_TTL_SCALE';
+        if (!issues.some((i) => i.variable === variable)) issues.push({ variable, message: e.message.slice(variable.length).replace(/^[: ]+/, '') });
+      }
+    }
+    if (!base.ok || issues.length > 0) return { ok: false, issues };
+    const v = base.value as { PANORAMA_CACHE_MAX_MB: number; PANORAMA_TOKEN_FILE: string | null; PANORAMA_SANDBOX_ORIGIN: string | null };
+    return {
+      ok: true,
+      value: {
+        cacheMaxBytes: Math.round(v.PANORAMA_CACHE_MAX_MB * 1024 * 1024),
+        tokenFile: v.PANORAMA_TOKEN_FILE,
+        sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
+        configs,
+        cachePolicies,
+      },
+    };
+  },
+};
+
+/** True when any source has a variable set. */
+export const anySourceConfigured = (s: SourcesSettings) => Object.values(s.configs).some((c) => c !== null);
