@@ -29,8 +29,4 @@ export function ref(source: SourceId, entity: string, recordId: string, name: st
   return { source, entity, recordId, name, group };
 }
 
-export function isRecordRef(v: unknown): v is RecordRef {
-  return typeof v === 'object' && v !== null && 'recordId' in v && 'group' in v && 'entity' in v;
-}
-
 export const roundMoney = (n: number) => Math.round(n * 100) / 100;

@@ -1,4 +1,4 @@
-import { isRecordRef, type RecordRef } from './facts.js';
+import type { RecordRef } from './facts.js';
 import type { Flag, FlagKind } from './flags.js';
 import type { HealthFacts, HealthInput, HealthKey } from './health.js';
 import { canRead, type AccessGroup, type Role } from './policy.js';
@@ -81,26 +81,19 @@ export type RedactedTimelineEvent = Omit<TimelineEvent, 'record' | 'amount' | 'p
 
 const readableRef = (role: Role, r: RecordRef) => canRead(role, r.group);
 
-/** A value the role may read as it is, or the part of a list it may read; `undefined` when none of it. */
-function readable(role: Role, value: unknown): unknown {
-  if (isRecordRef(value)) return readableRef(role, value) ? value : undefined;
-  if (Array.isArray(value)) return value.filter((v) => readable(role, v) !== undefined);
-  if (value && typeof value === 'object') {
-    // an object that holds a record the role may not read (a troubled project) goes as a whole
-    return Object.values(value).every((v) => !isRecordRef(v) || readableRef(role, v)) ? value : undefined;
-  }
-  return value;
-}
-
 /** The facts the role may read; the others become null and are named in `withheld`. */
 function redactFacts<F extends object>(role: Role, facts: F, groups: { [K in keyof F]-?: AccessGroup }): { facts: Nullable<F>; withheld: string[] } {
   const out = {} as Nullable<F>;
   const withheld: string[] = [];
   for (const key of Object.keys(groups) as (keyof F)[]) {
     const value = facts[key];
-    const kept = canRead(role, groups[key]) ? readable(role, value) : undefined;
-    if (kept === undefined && value !== undefined) withheld.push(String(key));
-    out[key] = (kept === undefined ? null : kept) as F[keyof F] | null;
+    // a fact that is a record is declared with the record's own group (or a stricter one): the role matrix
+    // finds a record's name in the answer of a role that may not read it
+    if (canRead(role, groups[key])) out[key] = value;
+    else {
+      out[key] = null;
+      withheld.push(String(key));
+    }
   }
   return { facts: out, withheld };
 }
