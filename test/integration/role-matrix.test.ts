@@ -42,7 +42,8 @@ afterAll(() => {
 
 // ---- what each group protects, from the sandbox's own data --------------------------------------------------
 
-type Forbidden = { group: AccessGroup; what: string; strings: string[]; numbers: number[] };
+/** `strings` may not appear inside any text; `exact` may not be any whole value (a link, an id). */
+type Forbidden = { group: AccessGroup; what: string; strings: string[]; numbers: number[]; exact?: string[] };
 
 function forbiddenValues(): Forbidden[] {
   const w = h.sandbox.state.world;
@@ -55,7 +56,15 @@ function forbiddenValues(): Forbidden[] {
   ]);
   const deals = amounts(w.salesforce.opportunities.map((o) => o.Amount ?? 0));
   const spelled = (n: number) => [money({ amount: n, currency: 'USD' })];
+  // a record's page in its system names exactly one record: its link tells that the record exists
+  const links = (source: 'salesforce' | 'quickbooks' | 'zendesk', entity: string, ids: string[]) => ids.map((id) => h.runtime.bySource[source].deepLink(entity, id));
   return [
+    // Salesforce ids are unique across the org: a deal's id anywhere in an answer names that deal
+    { group: 'DEALS', what: 'deal id', strings: w.salesforce.opportunities.map((o) => o.Id), numbers: [] },
+    { group: 'DEALS', what: 'deal link', strings: [], numbers: [], exact: links('salesforce', 'Opportunity', w.salesforce.opportunities.map((o) => o.Id)) },
+    { group: 'BILLING', what: 'invoice link', strings: [], numbers: [], exact: links('quickbooks', 'Invoice', w.quickbooks.invoices.map((i) => i.Id)) },
+    { group: 'BILLING', what: 'payment link', strings: [], numbers: [], exact: links('quickbooks', 'Payment', w.quickbooks.payments.map((p) => p.Id)) },
+    { group: 'TICKETS', what: 'ticket link', strings: [], numbers: [], exact: links('zendesk', 'Ticket', w.zendesk.tickets.map((t) => String(t.id))) },
     { group: 'BILLING', what: 'billing amount', strings: billing.flatMap(spelled), numbers: billing },
     { group: 'BILLING', what: 'invoice label', strings: w.quickbooks.invoices.map((i) => `Invoice ${i.DocNumber}`), numbers: [] },
     { group: 'DEALS', what: 'deal amount', strings: deals.flatMap(spelled), numbers: deals },
@@ -72,11 +81,19 @@ function leaks(role: Role, answer: unknown, forbidden: Forbidden[]): string[] {
   const allowedNumbers = new Set(allowed.flatMap((f) => f.numbers));
   const rules = forbidden
     .filter((f) => !canRead(role, f.group))
-    .map((f) => ({ ...f, strings: f.strings.filter((x) => !allowedStrings.has(x)), numbers: f.numbers.filter((x) => !allowedNumbers.has(x)) }));
+    .map((f) => ({
+      ...f,
+      strings: f.strings.filter((x) => !allowedStrings.has(x)),
+      numbers: f.numbers.filter((x) => !allowedNumbers.has(x)),
+      exact: new Set(f.exact ?? []),
+    }));
   const found: string[] = [];
   const walk = (v: unknown, path: string) => {
     if (typeof v === 'string') {
-      for (const r of rules) for (const s of r.strings) if (v.includes(s)) found.push(`${path}: ${r.what} “${s}” in “${v.slice(0, 160)}”`);
+      for (const r of rules) {
+        if (r.exact.has(v)) found.push(`${path}: ${r.what} “${v}”`);
+        for (const s of r.strings) if (v.includes(s)) found.push(`${path}: ${r.what} “${s}” in “${v.slice(0, 160)}”`);
+      }
     } else if (typeof v === 'number') {
       // counts, scores and confidences are small whole numbers or fractions of 1: only an amount's own value counts
       if (v >= 1000 || !Number.isInteger(v)) for (const r of rules) if (v > 1 && r.numbers.includes(v)) found.push(`${path}: ${r.what} ${v}`);
@@ -202,7 +219,7 @@ describe('role matrix: every field of the schema', () => {
     const found: string[] = [];
     for (const query of everyQuery({ customer, search: 'x' })) found.push(...leaks('support', (await gql(h, viewerFor('admin'), query)).data, forbidden));
     const kinds = new Set(found.map((f) => f.split(': ')[1]!.split(' “')[0]!.replace(/ \d.*$/, '')));
-    expect([...kinds].sort()).toEqual(['billing amount', 'deal amount', 'deal name', 'invoice label']);
+    expect([...kinds].sort()).toEqual(['billing amount', 'deal amount', 'deal id', 'deal link', 'deal name', 'invoice label', 'invoice link', 'payment link']);
   });
 });
 
