@@ -4,7 +4,7 @@ import { normaliseCompanyName } from '../sources/sandbox/dataset.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
 import { resolveMastered } from './source-of-truth.js';
-import { redactFlag, redactFlags, redactHealthInput, redactTimeline } from './redact.js';
+import { FLAG_POLICY, redactFlag, redactFlags, redactHealthInput, redactTimeline } from './redact.js';
 import { buildTimeline, pageTimeline } from './timeline.js';
 import { flagMessage, healthDetail, timelineTitle } from './wording.js';
 
@@ -241,6 +241,18 @@ describe('role policy on facts', () => {
     const flags = [...flagsOf(wonLate, overdue, projects({ status: 'ON_HOLD' }), urgent), ...flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null)];
     expect(new Set(flags.map((f) => f.kind)).size).toBe(3);
     for (const role of ['support', 'account_manager', 'finance', 'admin'] as const) expect(redactFlags(role, flags)).toHaveLength(flags.length);
+  });
+
+  it('withholds a rule as a whole from a role its policy does not allow, and the health detail counts it as hidden', () => {
+    // no role lacks the groups today's rules need, so a stricter policy shows that the check holds
+    const strict = { ...FLAG_POLICY, OVERDUE_WITH_URGENT_TICKETS: { ...FLAG_POLICY.OVERDUE_WITH_URGENT_TICKETS, requires: ['BILLING' as const] } };
+    const flags = flagsOf(crm(), overdue, projects(), urgent);
+    expect(redactFlags('support', flags, strict)).toEqual([]);
+    expect(redactFlags('finance', flags, strict)).toHaveLength(1);
+    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [] });
+    const gaps = redactHealthInput('support', h.inputs.find((i) => i.key === 'HANDOFF_GAPS')!, strict);
+    expect(gaps.facts).toEqual({ gaps: [], hiddenGaps: 1 });
+    expect(healthDetail(gaps)).toBe('1 gap not shown to your role.');
   });
 
   it('shows timeline amounts only to the roles of their group', () => {

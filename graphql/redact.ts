@@ -20,7 +20,8 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
  * - OVERDUE_WITH_URGENT_TICKETS: that money is overdue, on how many invoices, and how many urgent tickets are
  *   open is standing and counts; the amount is BILLING, the tickets (subjects) TICKETS, the invoices BILLING.
  */
-export const FLAG_POLICY: { [K in FlagKind]: { requires: AccessGroup[]; facts: { [F in keyof FactsOf<K>]-?: AccessGroup } } } = {
+export type FlagPolicy = { [K in FlagKind]: { requires: AccessGroup[]; facts: { [F in keyof FactsOf<K>]-?: AccessGroup } } };
+export const FLAG_POLICY: FlagPolicy = {
   CONFLICT: {
     requires: ['IDENTITY'],
     facts: { field: 'IDENTITY', systemOfRecord: 'IDENTITY', recordValue: 'IDENTITY', otherSystem: 'IDENTITY', otherValue: 'IDENTITY' },
@@ -99,21 +100,21 @@ function redactFacts<F extends object>(role: Role, facts: F, groups: { [K in key
 }
 
 /** The flag as the role may read it, or null when the role may not learn that its rule fired. */
-export function redactFlag(role: Role, flag: Flag): RedactedFlag | null {
-  const policy = FLAG_POLICY[flag.kind];
+export function redactFlag(role: Role, flag: Flag, flagPolicy: FlagPolicy = FLAG_POLICY): RedactedFlag | null {
+  const policy = flagPolicy[flag.kind];
   if (!policy.requires.every((g) => canRead(role, g))) return null;
   const { facts, withheld } = redactFacts(role, flag.facts, policy.facts as never);
   return { kind: flag.kind, severity: flag.severity, facts, withheld, records: flag.records.filter((r) => readableRef(role, r)) } as RedactedFlag;
 }
 
-export function redactFlags(role: Role, flags: Flag[]): RedactedFlag[] {
-  return flags.map((f) => redactFlag(role, f)).filter((f): f is RedactedFlag => f !== null);
+export function redactFlags(role: Role, flags: Flag[], flagPolicy: FlagPolicy = FLAG_POLICY): RedactedFlag[] {
+  return flags.map((f) => redactFlag(role, f, flagPolicy)).filter((f): f is RedactedFlag => f !== null);
 }
 
-export function redactHealthInput(role: Role, input: HealthInput): RedactedHealthInput {
+export function redactHealthInput(role: Role, input: HealthInput, flagPolicy: FlagPolicy = FLAG_POLICY): RedactedHealthInput {
   const records = input.records.filter((r) => readableRef(role, r));
   if (input.key === 'HANDOFF_GAPS') {
-    const visible = redactFlags(role, input.facts.gaps);
+    const visible = redactFlags(role, input.facts.gaps, flagPolicy);
     const allowed = canRead(role, HEALTH_POLICY.HANDOFF_GAPS.gaps);
     return {
       ...input,

@@ -112,7 +112,7 @@ export function healthDetail(i: RedactedHealthInput): string {
       return i.facts.count === null ? WITHHELD : plural(i.facts.count, 'overdue task');
     case 'HANDOFF_GAPS': {
       const shown = (i.facts.gaps ?? []).map(flagMessage);
-      if (i.facts.hiddenGaps) shown.push(`${plural(i.facts.hiddenGaps, 'more gap')} not shown to your role.`);
+      if (i.facts.hiddenGaps) shown.push(`${plural(i.facts.hiddenGaps, shown.length ? 'more gap' : 'gap')} not shown to your role.`);
       return shown.length ? shown.join(' ') : 'None';
     }
   }
