@@ -223,6 +223,36 @@ describe('role matrix: every field of the schema', () => {
   });
 });
 
+describe('role matrix: a rule fired, without the facts the role may not read', () => {
+  const FLAGS = `query ($id: ID!) { customer(id: $id) { flags { kind message withheld facts { deal { label } daysSinceWon graceDays overdueAmount { amount } overdueInvoiceCount urgentTicketCount } records { entity } } } }`;
+  const flagOf = async (role: Role, id: string, kind: string) =>
+    ((await gql(h, viewerFor(role), FLAGS, { id })).data!.customer.flags as { kind: string; message: string; withheld: string[]; facts: Record<string, unknown>; records: { entity: string }[] }[]).find(
+      (f) => f.kind === kind,
+    );
+
+  it.each(['support', 'finance'] as const)('%s learns that a won deal has had no project, and nothing about the deal', async (role) => {
+    const id = h.sandbox.state.world.manifest.wonDealsWithoutProject[0]!.accountId;
+    const flag = (await flagOf(role, id, 'WON_DEAL_WITHOUT_PROJECT'))!;
+    expect(flag.facts).toMatchObject({ deal: null, daysSinceWon: null, graceDays: 14 });
+    expect(flag.withheld).toEqual(['deal', 'dealAmount', 'wonOn', 'daysSinceWon']);
+    expect(flag.records).toEqual([]);
+    expect(flag.message).toBe('A deal won more than 14 days ago has no project started for it in Asana.');
+    expect((await flagOf('account_manager', id, 'WON_DEAL_WITHOUT_PROJECT'))!.facts.deal).toMatchObject({ label: expect.any(String) });
+  });
+
+  it('support learns that money is overdue while urgent tickets are open, with the counts and without the amount or invoices', async () => {
+    const planted = h.sandbox.state.world.manifest.overdueWithUrgentTickets[0]!;
+    const flag = (await flagOf('support', planted.accountId, 'OVERDUE_WITH_URGENT_TICKETS'))!;
+    expect(flag.facts.overdueAmount).toBeNull();
+    expect(flag.facts.urgentTicketCount).toBe(planted.ticketIds.length);
+    expect(flag.withheld).toEqual(['overdueAmount']);
+    expect(new Set(flag.records.map((r) => r.entity))).toEqual(new Set(['Ticket']));
+    const finance = (await flagOf('finance', planted.accountId, 'OVERDUE_WITH_URGENT_TICKETS'))!;
+    expect(finance.facts.overdueAmount).toEqual({ amount: planted.overdueBalance });
+    expect(new Set(finance.records.map((r) => r.entity))).toEqual(new Set(['Invoice']));
+  });
+});
+
 describe("role matrix: the customer page's loader data", () => {
   async function pageData(role: Role, id: string) {
     const user = DEMO_USERS.find((u) => u.role === role)!;
