@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountingCustomer, CrmCustomer, Invoice, ProjectsCustomer, SupportCustomer, Ticket } from '../sources/kit/domain.js';
 import { normaliseCompanyName } from '../sources/sandbox/dataset.js';
-import { computeFlags } from './flags.js';
+import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
 import { resolveMastered } from './source-of-truth.js';
+import { FLAG_POLICY, redactFlag, redactFlags, redactHealthInput, redactTimeline } from './redact.js';
 import { buildTimeline, pageTimeline } from './timeline.js';
+import { flagMessage, healthDetail, timelineTitle } from './wording.js';
 
 const today = new Date('2026-11-27T10:00:00Z');
 const address = { street: '1 Main St', city: 'Springfield', region: 'OR', postalCode: '97477', country: 'USA' };
@@ -93,6 +95,9 @@ const support = (tickets: Ticket[]): SupportCustomer => ({
   tickets,
 });
 
+/** The words an admin (who may read every fact) reads for a flag. */
+const said = (f: Flag) => flagMessage(redactFlag('admin', f)!);
+
 function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null) {
   const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, normaliseCompanyName);
   return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14 });
@@ -107,9 +112,9 @@ describe('flags', () => {
     const flags = flagsOf(crm(), accounting([invoice({})], { billingAddress: { ...address, street: '9 Elm Rd' } }), projects(), null);
     expect(flags).toHaveLength(1);
     expect(flags[0]!.kind).toBe('CONFLICT');
-    expect(flags[0]!.message).toContain('1 Main St');
-    expect(flags[0]!.message).toContain('9 Elm Rd');
-    expect(flags[0]!.message).toContain('Salesforce (the system of record)');
+    expect(said(flags[0]!)).toContain('1 Main St');
+    expect(said(flags[0]!)).toContain('9 Elm Rd');
+    expect(said(flags[0]!)).toContain('Salesforce (the system of record)');
   });
 
   it('treats addresses that differ only in spelling of case, spaces and country as the same', () => {
@@ -129,7 +134,7 @@ describe('flags', () => {
   it('flags a completed milestone with no invoice on or after its date', () => {
     const flags = flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null);
     expect(flags.map((f) => f.kind)).toEqual(['MILESTONE_NOT_INVOICED']);
-    expect(flags[0]!.message).toMatch(/2026-06-04/);
+    expect(said(flags[0]!)).toMatch(/2026-06-04/);
   });
 
   it('flags a project on hold while nothing is overdue, but not while something is', () => {
@@ -142,7 +147,7 @@ describe('flags', () => {
     const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 40 })]);
     const flags = flagsOf(crm(), overdue, projects(), support([ticket({ priority: 'URGENT' })]));
     expect(flags.map((f) => f.kind)).toEqual(['OVERDUE_WITH_URGENT_TICKETS']);
-    expect(flags[0]!.message).toContain('$50.00');
+    expect(said(flags[0]!)).toContain('$50.00');
     expect(flags[0]!.records.map((r) => r.entity)).toEqual(['Ticket', 'Invoice']);
     // a solved urgent ticket is not a reason
     expect(flagsOf(crm(), overdue, projects(), support([ticket({ priority: 'URGENT', status: 'SOLVED' })]))).toEqual([]);
@@ -189,5 +194,74 @@ describe('health score', () => {
     expect(bad.grade).toBe('FAIR');
     expect(bad.inputs.find((i) => i.key === 'OVERDUE_BALANCE')!.records[0]!.recordId).toBe('2');
     expect(bad.missing).toEqual(['salesforce']);
+  });
+});
+
+describe('role policy on facts', () => {
+  const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 9500, daysOverdue: 40 })]);
+  const urgent = support([ticket({ priority: 'URGENT', subject: 'Checkout is down' })]);
+  const wonLate = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 40_000, closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
+
+  it('tells support that money is overdue while urgent tickets are open, without the amount or the invoices', () => {
+    const [flag] = flagsOf(crm(), overdue, projects(), urgent);
+    const forSupport = redactFlag('support', flag!)!;
+    expect(forSupport.facts).toEqual({ overdueAmount: null, overdueInvoiceCount: 1, urgentTicketCount: 1 });
+    expect(forSupport.withheld).toEqual(['overdueAmount']);
+    expect(forSupport.records.map((r) => r.entity)).toEqual(['Ticket']);
+    expect(flagMessage(forSupport)).toBe('An overdue balance on 1 invoice while 1 urgent ticket is open: handle the support issue before chasing payment.');
+    // finance reads the amount and the invoices, but not the ticket (its subject)
+    const forFinance = redactFlag('finance', flag!)!;
+    expect(flagMessage(forFinance)).toContain('$9,500.00 is overdue on 1 invoice');
+    expect(forFinance.records.map((r) => r.entity)).toEqual(['Invoice']);
+  });
+
+  it('tells roles without deals that a won deal has no project, and nothing about the deal', () => {
+    const [flag] = flagsOf(wonLate, accounting([invoice({})]), projects(), null);
+    for (const role of ['support', 'finance'] as const) {
+      const r = redactFlag(role, flag!)!;
+      expect(r.facts).toEqual({ deal: null, dealAmount: null, wonOn: null, daysSinceWon: null, graceDays: 14 });
+      expect(r.records).toEqual([]);
+      expect(flagMessage(r)).toBe('A deal won more than 14 days ago has no project started for it in Asana.');
+    }
+    expect(flagMessage(redactFlag('account_manager', flag!)!)).toBe('Deal “Renewal” was won 57 days ago (2026-10-01) and no project has been started for it in Asana.');
+  });
+
+  it('writes the health score\'s hand-off gaps from the redacted flags', () => {
+    const flags = flagsOf(wonLate, overdue, projects(), urgent);
+    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [] });
+    const gaps = h.inputs.find((i) => i.key === 'HANDOFF_GAPS')!;
+    const forSupport = healthDetail(redactHealthInput('support', gaps));
+    expect(forSupport).not.toMatch(/\$|Renewal|Checkout/);
+    expect(forSupport).toContain('An overdue balance on 1 invoice');
+    expect(healthDetail(redactHealthInput('admin', gaps))).toMatch(/Deal “Renewal”.*\$9,500\.00 is overdue/);
+    expect(redactHealthInput('finance', gaps).records.map((r) => r.entity)).not.toContain('Ticket');
+  });
+
+  it('lets every role learn that each rule fired: the health score counts the gaps for every role anyway', () => {
+    const flags = [...flagsOf(wonLate, overdue, projects({ status: 'ON_HOLD' }), urgent), ...flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null)];
+    expect(new Set(flags.map((f) => f.kind)).size).toBe(3);
+    for (const role of ['support', 'account_manager', 'finance', 'admin'] as const) expect(redactFlags(role, flags)).toHaveLength(flags.length);
+  });
+
+  it('withholds a rule as a whole from a role its policy does not allow, and the health detail counts it as hidden', () => {
+    // no role lacks the groups today's rules need, so a stricter policy shows that the check holds
+    const strict = { ...FLAG_POLICY, OVERDUE_WITH_URGENT_TICKETS: { ...FLAG_POLICY.OVERDUE_WITH_URGENT_TICKETS, requires: ['BILLING' as const] } };
+    const flags = flagsOf(crm(), overdue, projects(), urgent);
+    expect(redactFlags('support', flags, strict)).toEqual([]);
+    expect(redactFlags('finance', flags, strict)).toHaveLength(1);
+    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [] });
+    const gaps = redactHealthInput('support', h.inputs.find((i) => i.key === 'HANDOFF_GAPS')!, strict);
+    expect(gaps.facts).toEqual({ gaps: [], hiddenGaps: 1 });
+    expect(healthDetail(gaps)).toBe('1 gap not shown to your role.');
+  });
+
+  it('shows timeline amounts only to the roles of their group', () => {
+    const events = buildTimeline({ crm: wonLate, accounting: overdue, projects: projects(), support: urgent, today });
+    const titles = (role: 'support' | 'finance' | 'account_manager') => redactTimeline(role, events).map(timelineTitle).join('\n');
+    expect(titles('support')).not.toMatch(/\$|Renewal|Deal|Invoice/);
+    expect(titles('support')).toContain('Checkout is down');
+    expect(titles('finance')).toContain('Invoice 1001 issued: $100.00');
+    expect(titles('finance')).not.toMatch(/Renewal|\$40,000|Checkout/);
+    expect(titles('account_manager')).toContain('Deal won: Renewal ($40,000.00)');
   });
 });

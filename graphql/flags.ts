@@ -1,24 +1,47 @@
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
-import { money } from './money.js';
+import { ref, roundMoney, type Money, type RecordRef } from './facts.js';
 import type { Mastered } from './source-of-truth.js';
 
-export type FlagKind =
-  | 'CONFLICT'
-  | 'WON_DEAL_WITHOUT_PROJECT'
-  | 'MILESTONE_NOT_INVOICED'
-  | 'ON_HOLD_WHILE_PAID_UP'
-  | 'OVERDUE_WITH_URGENT_TICKETS';
+export type FlagKind = Flag['kind'];
+export type Severity = 'HIGH' | 'MEDIUM' | 'LOW';
+export type ConflictField = Mastered['field'];
 
-export type FlagRecord = { source: SourceId; entity: string; recordId: string; label: string };
-
-export type Flag = {
-  kind: FlagKind;
-  severity: 'HIGH' | 'MEDIUM' | 'LOW';
-  /** Why, in words a person acts on. */
-  message: string;
-  records: FlagRecord[];
-};
+/**
+ * A flag carries facts, never text: the words a person reads are written from the facts left after the role
+ * policy has run (see `redact.ts` for who may read which fact, and `wording.ts` for the words).
+ */
+export type Flag =
+  | {
+      kind: 'CONFLICT';
+      severity: Severity;
+      facts: { field: ConflictField; systemOfRecord: SourceId; recordValue: string | null; otherSystem: SourceId; otherValue: string };
+      records: RecordRef[];
+    }
+  | {
+      kind: 'WON_DEAL_WITHOUT_PROJECT';
+      severity: Severity;
+      facts: { deal: RecordRef; dealAmount: Money | null; wonOn: string; daysSinceWon: number; graceDays: number };
+      records: RecordRef[];
+    }
+  | {
+      kind: 'MILESTONE_NOT_INVOICED';
+      severity: Severity;
+      facts: { milestone: RecordRef; project: RecordRef; completedOn: string; lastInvoiceOn: string | null };
+      records: RecordRef[];
+    }
+  | {
+      kind: 'ON_HOLD_WHILE_PAID_UP';
+      severity: Severity;
+      facts: { project: RecordRef; projectStatusText: string | null; overdueInvoiceCount: number };
+      records: RecordRef[];
+    }
+  | {
+      kind: 'OVERDUE_WITH_URGENT_TICKETS';
+      severity: Severity;
+      facts: { overdueAmount: Money; overdueInvoiceCount: number; urgentTicketCount: number };
+      records: RecordRef[];
+    };
 
 export type FlagInput = {
   crm: CrmCustomer | null;
@@ -33,8 +56,7 @@ export type FlagInput = {
 
 const DAY = 86_400_000;
 const day = (iso: string) => iso.slice(0, 10);
-const FIELD_LABEL = { name: 'Name', billingAddress: 'Billing address', email: 'Billing e-mail', domain: 'Web domain' } as const;
-const SYSTEM = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', asana: 'Asana', zendesk: 'Zendesk' } as const;
+const CONFLICT_ENTITY = { quickbooks: 'Customer', zendesk: 'Organization', salesforce: 'Account', asana: 'Project' } as const;
 
 /**
  * The flags of one customer, computed on demand from the live sections: conflicts between systems and the
@@ -51,11 +73,8 @@ export function computeFlags(input: FlagInput): Flag[] {
       flags.push({
         kind: 'CONFLICT',
         severity: m.field === 'billingAddress' || m.field === 'email' ? 'MEDIUM' : 'LOW',
-        message: `${FIELD_LABEL[m.field]} differs: ${SYSTEM[m.source]} (the system of record) has “${m.value ?? '—'}”, ${SYSTEM[c.source]} has “${c.value}”.`,
-        records: [
-          { source: m.source, entity: 'Account', recordId: m.recordId, label: `${SYSTEM[m.source]} account` },
-          { source: c.source, entity: c.source === 'quickbooks' ? 'Customer' : 'Organization', recordId: c.recordId, label: `${SYSTEM[c.source]} record` },
-        ],
+        facts: { field: m.field, systemOfRecord: m.source, recordValue: m.value, otherSystem: c.source, otherValue: c.value },
+        records: [ref(m.source, 'Account', m.recordId, null), ref(c.source, CONFLICT_ENTITY[c.source], c.recordId, null)],
       });
     }
   }
@@ -77,8 +96,14 @@ export function computeFlags(input: FlagInput): Flag[] {
       flags.push({
         kind: 'WON_DEAL_WITHOUT_PROJECT',
         severity: 'HIGH',
-        message: `Deal “${deal.name}” was won ${daysSince} days ago (${deal.closeDate}) and no project has been started for it in Asana.`,
-        records: [{ source: 'salesforce', entity: 'Opportunity', recordId: deal.id, label: deal.name }],
+        facts: {
+          deal: ref('salesforce', 'Opportunity', deal.id, deal.name),
+          dealAmount: deal.amount === null ? null : { amount: deal.amount, currency: null },
+          wonOn: deal.closeDate!,
+          daysSinceWon: daysSince,
+          graceDays: input.wonDealGraceDays,
+        },
+        records: [ref('salesforce', 'Opportunity', deal.id, deal.name)],
       });
     }
   }
@@ -93,13 +118,8 @@ export function computeFlags(input: FlagInput): Flag[] {
         flags.push({
           kind: 'MILESTONE_NOT_INVOICED',
           severity: 'HIGH',
-          message: `Milestone “${m.name}” of ${p.name} was completed on ${done}, and QuickBooks has no invoice dated on or after it${
-            lastInvoice ? ` (the last one is from ${lastInvoice})` : ''
-          }.`,
-          records: [
-            { source: 'asana', entity: 'Task', recordId: m.id, label: m.name },
-            { source: 'quickbooks', entity: 'Customer', recordId: accounting.customer.id, label: accounting.customer.displayName },
-          ],
+          facts: { milestone: ref('asana', 'Task', m.id, m.name), project: ref('asana', 'Project', p.id, p.name), completedOn: done, lastInvoiceOn: lastInvoice },
+          records: [ref('asana', 'Task', m.id, m.name), ref('quickbooks', 'Customer', accounting.customer.id, accounting.customer.displayName)],
         });
       }
     }
@@ -113,11 +133,8 @@ export function computeFlags(input: FlagInput): Flag[] {
       flags.push({
         kind: 'ON_HOLD_WHILE_PAID_UP',
         severity: 'MEDIUM',
-        message: `Project ${p.name} is on hold${p.statusText ? ` (“${p.statusText}”)` : ''}, but the customer has no overdue invoices in QuickBooks.`,
-        records: [
-          { source: 'asana', entity: 'Project', recordId: p.id, label: p.name },
-          { source: 'quickbooks', entity: 'Customer', recordId: accounting.customer.id, label: accounting.customer.displayName },
-        ],
+        facts: { project: ref('asana', 'Project', p.id, p.name), projectStatusText: p.statusText, overdueInvoiceCount: 0 },
+        records: [ref('asana', 'Project', p.id, p.name), ref('quickbooks', 'Customer', accounting.customer.id, accounting.customer.displayName)],
       });
     }
   }
@@ -128,12 +145,14 @@ export function computeFlags(input: FlagInput): Flag[] {
       flags.push({
         kind: 'OVERDUE_WITH_URGENT_TICKETS',
         severity: 'HIGH',
-        message: `${money(overdueBalance)} is overdue on ${overdue.length} invoice${overdue.length === 1 ? '' : 's'} while ${urgent.length} urgent ticket${
-          urgent.length === 1 ? ' is' : 's are'
-        } open: handle the support issue before chasing payment.`,
+        facts: {
+          overdueAmount: { amount: roundMoney(overdueBalance), currency: accounting.customer.currency },
+          overdueInvoiceCount: overdue.length,
+          urgentTicketCount: urgent.length,
+        },
         records: [
-          ...urgent.map((t) => ({ source: 'zendesk' as const, entity: 'Ticket', recordId: t.id, label: `#${t.id} ${t.subject}` })),
-          ...overdue.map((i) => ({ source: 'quickbooks' as const, entity: 'Invoice', recordId: i.id, label: `Invoice ${i.number ?? i.id}` })),
+          ...urgent.map((t) => ref('zendesk', 'Ticket', t.id, t.subject)),
+          ...overdue.map((i) => ref('quickbooks', 'Invoice', i.id, i.number)),
         ],
       });
     }

@@ -5,12 +5,15 @@ import { normaliseCompanyName } from '../sources/kit/names.js';
 import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
-import { computeFlags, type Flag, type FlagRecord } from './flags.js';
+import type { RecordRef } from './facts.js';
+import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
 import { reviewQueue, type LinkedSystem } from './identity.js';
-import { canRead, type AccessGroup, type Role } from './policy.js';
+import type { AccessGroup } from './policy.js';
+import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered } from './source-of-truth.js';
-import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineEvent, type TimelineType } from './timeline.js';
+import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineType } from './timeline.js';
+import { HEALTH_LABEL, flagMessage, healthDetail, recordLabel, timelineTitle } from './wording.js';
 
 /**
  * What Panorama knows that no single system does: identity across systems, the mastered value of each field
@@ -70,19 +73,110 @@ export const insightsTypeDefs = /* GraphQL */ `
 
   enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS }
   enum Severity { HIGH MEDIUM LOW }
-  type Flag { kind: FlagKind! severity: Severity! message: String! records: [RecordRef!]! }
-  type RecordRef { system: System! entity: String! recordId: ID! label: String! url: String! }
+  "An amount of money. currency is null when the system does not say (Salesforce deals)."
+  type Money { amount: Float! currency: String }
+  type Flag {
+    kind: FlagKind!
+    severity: Severity!
+    "Why, in words a person acts on, written from the facts the viewer may read."
+    message: String!
+    "What the rule found, as data. Facts of other kinds are null, and so is each fact the viewer's role may not read (named in withheld)."
+    facts: FlagFacts!
+    "The facts of this flag the viewer's role may not read."
+    withheld: [String!]!
+    "The records behind the flag that the viewer's role may read."
+    records: [RecordRef!]!
+  }
+  type FlagFacts {
+    "CONFLICT: the mastered field, the system of record and its value, the other system and its value."
+    field: String
+    systemOfRecord: System
+    recordValue: String
+    otherSystem: System
+    otherValue: String
+    "WON_DEAL_WITHOUT_PROJECT: the deal (DEALS), its amount, when it was won, and the grace days in force."
+    deal: RecordRef
+    dealAmount: Money
+    wonOn: String
+    daysSinceWon: Int
+    graceDays: Int
+    "MILESTONE_NOT_INVOICED: the milestone, its project, when it was completed, and the last invoice's date (BILLING)."
+    milestone: RecordRef
+    project: RecordRef
+    completedOn: String
+    lastInvoiceOn: String
+    "ON_HOLD_WHILE_PAID_UP: the project's status text."
+    projectStatusText: String
+    "ON_HOLD_WHILE_PAID_UP, OVERDUE_WITH_URGENT_TICKETS: overdue invoices (billing standing)."
+    overdueInvoiceCount: Int
+    "OVERDUE_WITH_URGENT_TICKETS: the overdue amount (BILLING) and the urgent open tickets (a count)."
+    overdueAmount: Money
+    urgentTicketCount: Int
+  }
+  type RecordRef {
+    system: System!
+    entity: String!
+    recordId: ID!
+    label: String!
+    url: String!
+    "The access group a role needs to see this record."
+    group: AccessGroup!
+  }
 
   type AmbiguousLink { system: System! candidates: [LinkCandidate!]! }
   type LinkCandidate { recordId: ID! name: String! rules: [LinkRule!]! confidence: Float! url: String! }
 
   enum TimelineType { ${TIMELINE_TYPES.join(' ')} }
-  type TimelineEvent { id: ID! at: String! system: System! type: TimelineType! title: String! url: String! }
+  type TimelineEvent {
+    id: ID!
+    at: String!
+    system: System!
+    type: TimelineType!
+    "Written from the facts the viewer may read."
+    title: String!
+    "The record's page in its system; null when the record is withheld."
+    url: String
+    "The deal, invoice, payment, project, milestone or ticket."
+    record: RecordRef
+    "The deal's (DEALS), invoice's or payment's (BILLING) amount."
+    amount: Money
+    "The project a milestone belongs to."
+    project: RecordRef
+    withheld: [String!]!
+  }
   type TimelineConnection { events: [TimelineEvent!]! endCursor: String hasNextPage: Boolean! totalCount: Int! }
 
   enum HealthGrade { GOOD FAIR POOR }
   type HealthScore { score: Int! grade: HealthGrade! inputs: [HealthInput!]! missing: [System!]! }
-  type HealthInput { key: String! label: String! system: System weight: Int! impact: Int! detail: String! records: [RecordRef!]! }
+  type HealthInput {
+    key: String!
+    label: String!
+    system: System
+    weight: Int!
+    impact: Int!
+    "Written from the facts the viewer may read."
+    detail: String!
+    "What the input found, as data; null where it does not apply or the viewer's role may not read it."
+    facts: HealthFacts!
+    withheld: [String!]!
+    records: [RecordRef!]!
+  }
+  type HealthFacts {
+    "URGENT_TICKETS, OPEN_TICKETS, OVERDUE_TASKS."
+    count: Int
+    "OVERDUE_BALANCE."
+    overdueInvoiceCount: Int
+    oldestDaysOverdue: Int
+    "SATISFACTION: rated tickets."
+    good: Int
+    bad: Int
+    "PROJECT_STATUS."
+    troubledProjects: [TroubledProject!]
+    "HANDOFF_GAPS: the gaps as flags, and how many the viewer's role may not see."
+    gaps: [Flag!]
+    hiddenGaps: Int
+  }
+  type TroubledProject { project: RecordRef! status: ProjectStatus! }
 
   type OverdueInvoiceList { rows: [OverdueInvoiceRow!]! totalCount: Int! totalOverdue: Float! status: SectionStatus! }
   type OverdueInvoiceRow { invoice: Invoice! customerName: String! customer: Customer link: SourceLinkSummary }
@@ -102,37 +196,6 @@ export const insightsTypeDefs = /* GraphQL */ `
 
 const SYSTEM = (s: SourceId) => s.toUpperCase();
 const fromSystem = (s: string) => s.toLowerCase() as SourceId;
-
-/** The access group a linked record needs: amounts and tickets stay with the roles that may read them. */
-const RECORD_GROUP: Record<string, AccessGroup> = {
-  Invoice: 'BILLING',
-  Payment: 'BILLING',
-  Ticket: 'TICKETS',
-  Opportunity: 'DEALS',
-};
-const FLAG_GROUPS: Record<Flag['kind'], AccessGroup[]> = {
-  CONFLICT: ['IDENTITY'],
-  WON_DEAL_WITHOUT_PROJECT: ['DEALS', 'PROJECTS'],
-  MILESTONE_NOT_INVOICED: ['PROJECTS', 'BILLING_STANDING'],
-  ON_HOLD_WHILE_PAID_UP: ['PROJECTS', 'BILLING_STANDING'],
-  OVERDUE_WITH_URGENT_TICKETS: ['BILLING_STANDING', 'TICKET_COUNTS'],
-};
-const TIMELINE_GROUP: Record<TimelineType, AccessGroup> = {
-  DEAL_WON: 'DEALS',
-  DEAL_LOST: 'DEALS',
-  INVOICE_ISSUED: 'BILLING',
-  PAYMENT_RECEIVED: 'BILLING',
-  PROJECT_CREATED: 'PROJECTS',
-  MILESTONE_COMPLETED: 'PROJECTS',
-  TICKET_OPENED: 'TICKETS',
-  TICKET_SOLVED: 'TICKETS',
-};
-
-const visible = (role: Role, r: FlagRecord) => canRead(role, RECORD_GROUP[r.entity] ?? 'IDENTITY');
-
-function recordRef(ctx: PanoramaContext, r: FlagRecord) {
-  return { system: SYSTEM(r.source), entity: r.entity, recordId: r.recordId, label: r.label, url: ctx.deepLink(r.source, r.entity, r.recordId) };
-}
 
 type Insights = { flags: Flag[]; mastered: ReturnType<typeof resolveMastered>; sections: Awaited<ReturnType<CustomerView['loadedSections']>> };
 
@@ -262,19 +325,7 @@ export const insightsResolvers = {
         conflicts: m.conflicts.map((x) => ({ system: SYSTEM(x.source), recordId: x.recordId, value: x.value, url: ctx.deepLink(x.source, entity[x.source] ?? 'Account', x.recordId) })),
       }));
     },
-    flags: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
-      const { flags } = await insights(c, ctx);
-      const role = ctx.viewer.role;
-      return flags
-        .filter((f) => FLAG_GROUPS[f.kind].every((g) => canRead(role, g)))
-        .map((f) => ({
-          kind: f.kind,
-          severity: f.severity,
-          // amounts stay with the roles that may read them
-          message: canRead(role, 'BILLING') ? f.message : f.message.replace(/\$[\d,]+\.\d{2} is overdue/, 'Money is overdue'),
-          records: f.records.filter((r) => visible(role, r)).map((r) => recordRef(ctx, r)),
-        }));
-    },
+    flags: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => redactFlags(ctx.viewer.role, (await insights(c, ctx)).flags),
     ambiguousLinks: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
       return (await c.ambiguities()).map((l) => ({
@@ -289,25 +340,41 @@ export const insightsResolvers = {
     ) => {
       const first = firstOf(args.first, 200);
       const { sections } = await insights(c, ctx);
-      const role = ctx.viewer.role;
-      const events = buildTimeline({ ...sections, today: ctx.now }).filter((e) => canRead(role, TIMELINE_GROUP[e.type]));
+      const events = redactTimeline(ctx.viewer.role, buildTimeline({ ...sections, today: ctx.now }));
       try {
-        const page = pageTimeline(events, { first, after: args.after, systems: args.systems?.map(fromSystem), types: args.types });
-        return { ...page, events: page.events.map((e: TimelineEvent) => ({ ...e, system: SYSTEM(e.source), url: ctx.deepLink(e.source, e.entity, e.recordId) })) };
+        return pageTimeline(events, { first, after: args.after, systems: args.systems?.map(fromSystem), types: args.types });
       } catch (e) {
         throw createGraphQLError((e as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
       }
     },
     health: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const { sections, flags } = await insights(c, ctx);
-      const role = ctx.viewer.role;
       const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing });
-      return {
-        ...h,
-        missing: h.missing.map(SYSTEM),
-        inputs: h.inputs.map((i) => ({ ...i, system: i.source ? SYSTEM(i.source) : null, records: i.records.filter((r) => visible(role, r)).map((r) => recordRef(ctx, r)) })),
-      };
+      return { ...h, missing: h.missing.map(SYSTEM), inputs: h.inputs.map((i) => redactHealthInput(ctx.viewer.role, i)) };
     },
+  },
+  // Text is written here, from facts the policy has already redacted; nothing upstream builds any.
+  Flag: {
+    message: (f: RedactedFlag) => flagMessage(f),
+  },
+  FlagFacts: {
+    systemOfRecord: (x: { systemOfRecord?: SourceId | null }) => (x.systemOfRecord ? SYSTEM(x.systemOfRecord) : null),
+    otherSystem: (x: { otherSystem?: SourceId | null }) => (x.otherSystem ? SYSTEM(x.otherSystem) : null),
+  },
+  RecordRef: {
+    system: (r: RecordRef) => SYSTEM(r.source),
+    label: (r: RecordRef) => recordLabel(r),
+    url: (r: RecordRef, _: unknown, ctx: PanoramaContext) => ctx.deepLink(r.source, r.entity, r.recordId),
+  },
+  TimelineEvent: {
+    system: (e: RedactedTimelineEvent) => SYSTEM(e.source),
+    title: (e: RedactedTimelineEvent) => timelineTitle(e),
+    url: (e: RedactedTimelineEvent, _: unknown, ctx: PanoramaContext) => (e.record ? ctx.deepLink(e.record.source, e.record.entity, e.record.recordId) : null),
+  },
+  HealthInput: {
+    system: (i: RedactedHealthInput) => (i.source ? SYSTEM(i.source) : null),
+    label: (i: RedactedHealthInput) => HEALTH_LABEL[i.key],
+    detail: (i: RedactedHealthInput) => healthDetail(i),
   },
   SectionStatus: {
     linkRule: (s: { linkRule?: string | null }) => s.linkRule ?? null,

@@ -1,6 +1,6 @@
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
-import { money } from './money.js';
+import { ref, type Money, type RecordRef } from './facts.js';
 
 export const TIMELINE_TYPES = [
   'DEAL_WON',
@@ -14,15 +14,19 @@ export const TIMELINE_TYPES = [
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 
+/** What happened, as facts: the title is written after the role policy has run (`wording.ts`). */
 export type TimelineEvent = {
   id: string;
   /** ISO date or date-time. */
   at: string;
   source: SourceId;
   type: TimelineType;
-  title: string;
-  entity: string;
-  recordId: string;
+  /** The record the event is about (deal, invoice, payment, project, milestone, ticket). */
+  record: RecordRef;
+  /** The deal's, invoice's or payment's amount. */
+  amount: Money | null;
+  /** The project a milestone belongs to. */
+  project: RecordRef | null;
 };
 
 
@@ -43,9 +47,9 @@ export function buildTimeline(s: {
       at: o.closeDate,
       source: 'salesforce',
       type: o.outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
-      title: `Deal ${o.outcome === 'WON' ? 'won' : 'lost'}: ${o.name}${o.amount !== null ? ` (${money(o.amount)})` : ''}`,
-      entity: 'Opportunity',
-      recordId: o.id,
+      record: ref('salesforce', 'Opportunity', o.id, o.name),
+      amount: o.amount === null ? null : { amount: o.amount, currency: null },
+      project: null,
     });
   }
   for (const i of s.accounting?.invoices ?? []) {
@@ -54,9 +58,9 @@ export function buildTimeline(s: {
       at: i.date,
       source: 'quickbooks',
       type: 'INVOICE_ISSUED',
-      title: `Invoice ${i.number ?? i.id} issued: ${money(i.total)}`,
-      entity: 'Invoice',
-      recordId: i.id,
+      record: ref('quickbooks', 'Invoice', i.id, i.number),
+      amount: { amount: i.total, currency: i.currency },
+      project: null,
     });
   }
   for (const p of s.accounting?.payments ?? []) {
@@ -65,35 +69,38 @@ export function buildTimeline(s: {
       at: p.date,
       source: 'quickbooks',
       type: 'PAYMENT_RECEIVED',
-      title: `Payment received: ${money(p.amount)}`,
-      entity: 'Payment',
-      recordId: p.id,
+      record: ref('quickbooks', 'Payment', p.id, null),
+      amount: { amount: p.amount, currency: p.currency },
+      project: null,
     });
   }
   for (const p of s.projects?.projects ?? []) {
-    events.push({ id: `asana:${p.id}`, at: p.createdAt, source: 'asana', type: 'PROJECT_CREATED', title: `Project started: ${p.name}`, entity: 'Project', recordId: p.id });
+    const project = ref('asana', 'Project', p.id, p.name);
+    events.push({ id: `asana:${p.id}`, at: p.createdAt, source: 'asana', type: 'PROJECT_CREATED', record: project, amount: null, project: null });
     for (const m of p.milestones) {
       if (!m.completed || !m.completedAt) continue;
-      events.push({ id: `asana:${m.id}`, at: m.completedAt, source: 'asana', type: 'MILESTONE_COMPLETED', title: `Milestone completed: ${m.name} (${p.name})`, entity: 'Task', recordId: m.id });
+      events.push({ id: `asana:${m.id}`, at: m.completedAt, source: 'asana', type: 'MILESTONE_COMPLETED', record: ref('asana', 'Task', m.id, m.name), amount: null, project });
     }
   }
   for (const t of s.support?.tickets ?? []) {
-    events.push({ id: `zendesk:${t.id}:opened`, at: t.createdAt, source: 'zendesk', type: 'TICKET_OPENED', title: `Ticket #${t.id} opened: ${t.subject}`, entity: 'Ticket', recordId: t.id });
+    const ticket = ref('zendesk', 'Ticket', t.id, t.subject);
+    events.push({ id: `zendesk:${t.id}:opened`, at: t.createdAt, source: 'zendesk', type: 'TICKET_OPENED', record: ticket, amount: null, project: null });
     if (t.status === 'SOLVED' || t.status === 'CLOSED') {
-      events.push({ id: `zendesk:${t.id}:solved`, at: t.updatedAt, source: 'zendesk', type: 'TICKET_SOLVED', title: `Ticket #${t.id} solved: ${t.subject}`, entity: 'Ticket', recordId: t.id });
+      events.push({ id: `zendesk:${t.id}:solved`, at: t.updatedAt, source: 'zendesk', type: 'TICKET_SOLVED', record: ticket, amount: null, project: null });
     }
   }
   // newest first; a bare date sorts as the start of its day
   return events.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
 }
 
-export type TimelinePage = { events: TimelineEvent[]; endCursor: string | null; hasNextPage: boolean; totalCount: number };
+type Pageable = Pick<TimelineEvent, 'id' | 'source' | 'type'>;
+export type TimelinePage<E extends Pageable = TimelineEvent> = { events: E[]; endCursor: string | null; hasNextPage: boolean; totalCount: number };
 
 /** Filters and pages the stream; the cursor is the id of the last event seen. */
-export function pageTimeline(
-  all: TimelineEvent[],
+export function pageTimeline<E extends Pageable>(
+  all: E[],
   opts: { first: number; after?: string | null; systems?: SourceId[] | null; types?: TimelineType[] | null },
-): TimelinePage {
+): TimelinePage<E> {
   const filtered = all.filter((e) => (!opts.systems?.length || opts.systems.includes(e.source)) && (!opts.types?.length || opts.types.includes(e.type)));
   let start = 0;
   if (opts.after) {

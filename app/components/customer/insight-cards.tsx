@@ -168,7 +168,7 @@ export function TimelineCard({ customer }: { customer: Customer }) {
                 {formatDate(e.at)}
               </Text>
               <Text size="sm">
-                <Anchor href={e.url} target="_blank" rel="noreferrer">
+                <Anchor href={e.url ?? undefined} target="_blank" rel="noreferrer">
                   {e.title}
                 </Anchor>{' '}
                 <Text span size="xs" c="dimmed">

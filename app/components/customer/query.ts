@@ -85,7 +85,7 @@ export type CustomerPageData = {
       missing: string[];
       inputs: { key: string; label: string; system: string | null; weight: number; impact: number; detail: string; records: RecordRef[] }[];
     };
-    timeline: { totalCount: number; events: { id: string; at: string; system: string; type: string; title: string; url: string }[] };
+    timeline: { totalCount: number; events: { id: string; at: string; system: string; type: string; title: string; url: string | null }[] };
     crm: {
       status: Status;
       account: {

@@ -1,0 +1,141 @@
+import type { RecordRef } from './facts.js';
+import type { ConflictField } from './flags.js';
+import type { HealthKey } from './health.js';
+import { money } from './money.js';
+import type { RedactedFlag, RedactedHealthInput, RedactedTimelineEvent } from './redact.js';
+
+/**
+ * The words a person reads, one formatter per kind, written only from facts the role policy has already
+ * redacted: a fact that is null here was withheld (or never known), and the words leave it out.
+ */
+
+const FIELD_LABEL: Record<ConflictField, string> = { name: 'Name', billingAddress: 'Billing address', email: 'Billing e-mail', domain: 'Web domain' };
+const SYSTEM = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', asana: 'Asana', zendesk: 'Zendesk' } as const;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const name = (r: RecordRef | null) => r?.name ?? null;
+
+/** A record's label: its own name, in the form its system shows it. */
+export function recordLabel(r: RecordRef): string {
+  switch (r.entity) {
+    case 'Ticket':
+      return r.name ? `#${r.recordId} ${r.name}` : `Ticket #${r.recordId}`;
+    case 'Invoice':
+      return `Invoice ${r.name ?? r.recordId}`;
+    case 'Payment':
+      return `Payment ${r.recordId}`;
+    case 'Account':
+      return r.name ?? `${SYSTEM[r.source]} account`;
+    case 'Customer':
+    case 'Organization':
+      return r.name ?? `${SYSTEM[r.source]} record`;
+    default:
+      return r.name ?? `${r.entity} ${r.recordId}`;
+  }
+}
+
+export function flagMessage(f: RedactedFlag): string {
+  switch (f.kind) {
+    case 'CONFLICT': {
+      const x = f.facts;
+      if (!x.field || !x.systemOfRecord || !x.otherSystem) return 'Two systems hold different values for a mastered field.';
+      return `${FIELD_LABEL[x.field]} differs: ${SYSTEM[x.systemOfRecord]} (the system of record) has “${x.recordValue ?? '—'}”, ${SYSTEM[x.otherSystem]} has “${x.otherValue ?? '—'}”.`;
+    }
+    case 'WON_DEAL_WITHOUT_PROJECT': {
+      const x = f.facts;
+      const deal = name(x.deal);
+      if (deal && x.daysSinceWon !== null && x.wonOn) {
+        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${x.wonOn}) and no project has been started for it in Asana.`;
+      }
+      return `A deal won${x.graceDays !== null ? ` more than ${plural(x.graceDays, 'day')} ago` : ''} has no project started for it in Asana.`;
+    }
+    case 'MILESTONE_NOT_INVOICED': {
+      const x = f.facts;
+      const milestone = name(x.milestone);
+      const project = name(x.project);
+      const what = milestone ? `Milestone “${milestone}”${project ? ` of ${project}` : ''}` : 'A milestone';
+      return `${what} was completed${x.completedOn ? ` on ${x.completedOn}` : ''}, and QuickBooks has no invoice dated on or after it${
+        x.lastInvoiceOn ? ` (the last one is from ${x.lastInvoiceOn})` : ''
+      }.`;
+    }
+    case 'ON_HOLD_WHILE_PAID_UP': {
+      const x = f.facts;
+      const project = name(x.project);
+      return `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}, but the customer has no overdue invoices in QuickBooks.`;
+    }
+    case 'OVERDUE_WITH_URGENT_TICKETS': {
+      const x = f.facts;
+      const owed = x.overdueAmount ? `${money(x.overdueAmount)} is overdue` : 'An overdue balance';
+      const invoices = x.overdueInvoiceCount !== null ? ` on ${plural(x.overdueInvoiceCount, 'invoice')}` : '';
+      const tickets =
+        x.urgentTicketCount !== null ? `${x.urgentTicketCount} urgent ticket${x.urgentTicketCount === 1 ? ' is' : 's are'} open` : 'urgent tickets are open';
+      return `${owed}${invoices} while ${tickets}: handle the support issue before chasing payment.`;
+    }
+  }
+}
+
+export const HEALTH_LABEL: Record<HealthKey, string> = {
+  OVERDUE_BALANCE: 'Overdue invoices',
+  URGENT_TICKETS: 'Urgent open tickets',
+  OPEN_TICKETS: 'Open tickets',
+  SATISFACTION: 'Satisfaction ratings',
+  PROJECT_STATUS: 'Projects off track or at risk',
+  OVERDUE_TASKS: 'Overdue tasks',
+  HANDOFF_GAPS: 'Hand-off gaps',
+};
+
+const WITHHELD = 'Not shown to your role';
+
+export function healthDetail(i: RedactedHealthInput): string {
+  switch (i.key) {
+    case 'OVERDUE_BALANCE': {
+      const { overdueInvoiceCount: n, oldestDaysOverdue: d } = i.facts;
+      if (n === null) return WITHHELD;
+      return n ? `${n} overdue${d !== null ? `, the oldest ${d} days past due` : ''}` : 'Nothing overdue';
+    }
+    case 'URGENT_TICKETS':
+      if (i.facts.count === null) return WITHHELD;
+      return i.facts.count ? `${plural(i.facts.count, 'urgent ticket')} open` : 'None';
+    case 'OPEN_TICKETS':
+      return i.facts.count === null ? WITHHELD : `${i.facts.count} open`;
+    case 'SATISFACTION': {
+      const { good, bad } = i.facts;
+      if (good === null || bad === null) return WITHHELD;
+      return good + bad ? `${good} good, ${bad} bad` : 'No ratings yet';
+    }
+    case 'PROJECT_STATUS': {
+      const t = i.facts.troubledProjects;
+      if (t === null) return WITHHELD;
+      if (!t.length) return i.impact ? WITHHELD : 'All on track';
+      return t.map((p) => `${p.project.name ?? 'A project'}: ${p.status === 'OFF_TRACK' ? 'off track' : 'at risk'}`).join('; ');
+    }
+    case 'OVERDUE_TASKS':
+      return i.facts.count === null ? WITHHELD : plural(i.facts.count, 'overdue task');
+    case 'HANDOFF_GAPS': {
+      const shown = (i.facts.gaps ?? []).map(flagMessage);
+      if (i.facts.hiddenGaps) shown.push(`${plural(i.facts.hiddenGaps, shown.length ? 'more gap' : 'gap')} not shown to your role.`);
+      return shown.length ? shown.join(' ') : 'None';
+    }
+  }
+}
+
+const VERB = { TICKET_OPENED: 'opened', TICKET_SOLVED: 'solved' } as const;
+
+export function timelineTitle(e: RedactedTimelineEvent): string {
+  const amount = e.amount ? money(e.amount) : null;
+  switch (e.type) {
+    case 'DEAL_WON':
+    case 'DEAL_LOST':
+      return `Deal ${e.type === 'DEAL_WON' ? 'won' : 'lost'}${e.record?.name ? `: ${e.record.name}` : ''}${amount ? ` (${amount})` : ''}`;
+    case 'INVOICE_ISSUED':
+      return `Invoice ${e.record?.name ?? e.record?.recordId ?? ''} issued${amount ? `: ${amount}` : ''}`;
+    case 'PAYMENT_RECEIVED':
+      return `Payment received${amount ? `: ${amount}` : ''}`;
+    case 'PROJECT_CREATED':
+      return `Project started${e.record?.name ? `: ${e.record.name}` : ''}`;
+    case 'MILESTONE_COMPLETED':
+      return `Milestone completed${e.record?.name ? `: ${e.record.name}` : ''}${e.project?.name ? ` (${e.project.name})` : ''}`;
+    case 'TICKET_OPENED':
+    case 'TICKET_SOLVED':
+      return `Ticket${e.record ? ` #${e.record.recordId}` : ''} ${VERB[e.type]}${e.record?.name ? `: ${e.record.name}` : ''}`;
+  }
+}
