@@ -1,19 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/state.js';
-import { TEST_ORIGIN, salesforceHarness } from '../test-harness.js';
+import { TEST_ORIGIN, sourceTestKit } from '../../kit/testing.js';
+import { salesforceSource } from '../index.js';
 
-const h = salesforceHarness();
+const h = sourceTestKit(salesforceSource);
+const accessToken = async () => (await h.authorization()).replace(/^Bearer /, '');
 const { state, api } = h;
 const sf = state.world.salesforce;
 const tokenUrl = `${TEST_ORIGIN}/salesforce/services/oauth2/token`;
 let token = '';
 
 beforeAll(async () => {
-  h.server.listen({ onUnhandledRequest: 'error' });
-  token = await h.token();
+  h.listen();
+  token = await accessToken();
 });
 afterEach(() => state.clearFaults());
-afterAll(() => h.server.close());
+afterAll(() => h.close());
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(path.startsWith('http') ? path : `${api}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
@@ -61,11 +63,11 @@ describe('Salesforce sandbox: authentication and headers', () => {
   });
 
   it('refuses tokens once they expire', async () => {
-    const t = await h.token();
+    const t = await accessToken();
     state.expireTokens('salesforce');
     const res = await fetch(`${api}/query?q=SELECT+Id+FROM+User`, { headers: { authorization: `Bearer ${t}` } });
     expect(res.status).toBe(401);
-    token = await h.token();
+    token = await accessToken();
   });
 
   it('reports API usage in Sforce-Limit-Info on every answer, counting each request', async () => {
@@ -225,7 +227,7 @@ describe('Salesforce sandbox: faults answer in Salesforce form', () => {
     expect(state.isValidToken('salesforce', token)).toBe(false);
     expect((await grant(goodGrant)).status).toBe(200);
     state.clearFaults();
-    token = await h.token();
+    token = await accessToken();
   });
 
   it('malformed: 200 with a body that is not JSON; drift: Name missing; reset: no answer', async () => {
