@@ -1,20 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/state.js';
-import { ORIGIN, accessToken, basicAuth, startSandbox } from '../test-support.js';
+import { TEST_ORIGIN as ORIGIN, basicAuth as basic, sourceTestKit } from '../../kit/testing.js';
+import { quickbooksSource } from '../index.js';
 
-const sb = startSandbox();
-const { state, server, api } = sb;
+const sb = sourceTestKit(quickbooksSource);
+const { state, api } = sb;
+const basicAuth = (id: string = SANDBOX_CREDENTIALS.quickbooks.clientId, secret: string = SANDBOX_CREDENTIALS.quickbooks.clientSecret) => basic(id, secret);
+const accessToken = async () => (await sb.authorization()).replace(/^Bearer /, '');
 const TOKEN_URL = `${ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`;
 let token: string;
 
 beforeAll(async () => {
-  token = await accessToken(state);
+  sb.listen();
+  token = await accessToken();
 });
 afterEach(() => {
   state.clearFaults();
   state.resetCounts();
 });
-afterAll(() => server.close());
+afterAll(() => sb.close());
 
 const get = (path: string, auth: string | null = `Bearer ${token}`) =>
   fetch(`${api}${path}`, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) } });
@@ -224,7 +228,7 @@ describe('faults, in QuickBooks\' own words', () => {
     // the sandbox forgot every access token it had issued; a new one works once the fault is gone
     state.clearFaults();
     expect((await query('SELECT * FROM Customer', `Bearer ${fresh}`)).status).toBe(401);
-    token = await accessToken(state);
+    token = await accessToken();
     expect((await query('SELECT * FROM Customer')).status).toBe(200);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, startSandbox } from '../test-support.js';
+import { sourceTestKit } from '../../kit/testing.js';
+import { quickbooksSource } from '../index.js';
 
 /**
  * Every field name the QuickBooks sandbox sends (entity reads, queries, batch answers, Faults) must exist in
@@ -181,8 +182,8 @@ function conformance(model: XsdModel, body: unknown, type: TypeRef, at: string, 
 // ---- the test -----------------------------------------------------------------------------------------------
 
 describe('QuickBooks sandbox answers use only field names from Intuit\'s XSDs', () => {
-  const sb = startSandbox({ size: 60, seed: 11, today: '2026-11-27' });
-  const { state, server, api } = sb;
+  const sb = sourceTestKit(quickbooksSource, { size: 60, seed: 11 });
+  const { state, api } = sb;
   let model: XsdModel;
   let token: string;
   const visited = new Set<string>();
@@ -191,9 +192,10 @@ describe('QuickBooks sandbox answers use only field names from Intuit\'s XSDs', 
 
   beforeAll(async () => {
     model = new XsdModel([parseXsd(readFileSync(XSD, 'utf8'))]);
-    token = await accessToken(state);
+    sb.listen();
+    token = (await sb.authorization()).replace(/^Bearer /, '');
   });
-  afterAll(() => server.close());
+  afterAll(() => sb.close());
 
   const headers = () => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
   const get = async (p: string) => {
