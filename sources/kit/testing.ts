@@ -10,7 +10,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { sandboxHandlerGroups } from '../sandbox/handlers.js';
 import { IN_PROCESS_ORIGIN } from '../sandbox/in-process.js';
 import { SandboxState } from '../sandbox/state.js';
-import type { World } from '../sandbox/world.js';
+import type { Manifest, World } from '../sandbox/world.js';
 import { SourceCache, type CachePolicy } from './cache.js';
 import { clockAt, todayOf, type Clock } from './clock.js';
 import { parseEnv } from './config.js';
@@ -111,6 +111,13 @@ export async function sandboxAuthorization(source: SourceId, state: SandboxState
     case 'zendesk':
       return basicAuth(`${c.zendesk.email}/token`, c.zendesk.apiToken);
   }
+}
+
+/** The manifest's exact links into one system: CRM account id → the ids of the records linked to it. */
+export function exactLinks(manifest: Manifest, system: Manifest['exactLinks'][number]['system']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of manifest.exactLinks) if (l.system === system) out.set(l.accountId, [...(out.get(l.accountId) ?? []), l.recordId]);
+  return out;
 }
 
 export type TestKitOptions = {
