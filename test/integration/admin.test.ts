@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { SOURCE_MODULES, createSourcesRuntime } from '../../sources/runtime.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 
 let h: Harness;
 beforeAll(() => {
@@ -45,7 +45,7 @@ describe('admin: source status and integration register', () => {
   });
 
   it('shows the cache rules in force, as the environment set them', async () => {
-    const runtime = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_QUICKBOOKS_SECONDS: '30', PANORAMA_CACHE_TTL_ASANA_PROJECT_INDEX_SECONDS: '120' });
+    const runtime = runtimeFor(h, { PANORAMA_CACHE_TTL_QUICKBOOKS_SECONDS: '30', PANORAMA_CACHE_TTL_ASANA_PROJECT_INDEX_SECONDS: '120' });
     const x: Harness = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
     const r = await gql<any>(x, viewerFor('admin'), `{ integrations { system cache { entity ttlSeconds staleWhileRevalidateSeconds } } }`);
     const rules = Object.fromEntries(r.data.integrations.map((i: { system: string; cache: { entity: string }[] }) => [i.system, Object.fromEntries(i.cache.map((c) => [c.entity, c]))]));

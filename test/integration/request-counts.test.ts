@@ -10,7 +10,7 @@ import { ConfigError } from '../../sources/kit/config.js';
 import type { SourceId } from '../../sources/kit/errors.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 
 const SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];
 
@@ -28,7 +28,7 @@ afterAll(() => h.sandbox.close());
 async function runtimeWith(env: Record<string, string>): Promise<Harness> {
   // QuickBooks rotated the refresh token the first runtime used: this one starts from the configured one again
   h.sandbox.state.refreshTokens.quickbooks.add(SANDBOX_CREDENTIALS.quickbooks.refreshToken);
-  const runtime = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, ...env });
+  const runtime = runtimeFor(h, env);
   const other = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
   await runtime.warmIndexes();
   return other;
