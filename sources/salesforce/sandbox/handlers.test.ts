@@ -112,6 +112,7 @@ describe('Salesforce sandbox: query', () => {
   });
 
   it('pages with server-side cursors: batchSize hint, nextRecordsUrl, every record exactly once', async () => {
+    state.resetCounts();
     const res = await soql('SELECT Id FROM Contact ORDER BY Id', { 'Sforce-Query-Options': 'batchSize=200' });
     let body = (await res.json()) as { totalSize: number; done: boolean; nextRecordsUrl?: string; records: { Id: string }[] };
     expect(body.totalSize).toBe(sf.contacts.length);
@@ -128,7 +129,8 @@ describe('Salesforce sandbox: query', () => {
     }
     expect(body.nextRecordsUrl).toBeUndefined();
     expect(seen).toEqual(sf.contacts.map((c) => c.Id).sort());
-    expect(state.requestCounts().salesforce.queryMore).toBeGreaterThanOrEqual(1);
+    // one query, then one queryMore per further batch of 200
+    expect(state.requestCounts().salesforce).toEqual({ query: 1, queryMore: Math.ceil(sf.contacts.length / 200) - 1 });
   });
 
   it('keeps the batch size between 200 and 2,000', async () => {
