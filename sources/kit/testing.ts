@@ -157,9 +157,11 @@ export function sourceTestKit<
     kit?: TestKitOptions;
     createClient?: (config: Config, o: CO) => Client;
     createLoaders?: LoaderFactory<Client, L, LO>;
+    /** A sandbox already built (to wire several modules to one); by default one serving this vendor only. */
+    sandbox?: TestSandbox;
   } = {},
 ) {
-  const sandbox = testSandbox({ sources: [module.id], ...opts });
+  const sandbox = opts.sandbox ?? testSandbox({ sources: [module.id], ...opts });
   const env = { ...sandbox.env, ...opts.env };
   const config = (extraEnv: Record<string, string> = {}): Config => parseEnv(module.configSchema, { ...env, ...extraEnv }, module.displayName);
   const client = (o: { env?: Record<string, string>; client?: CO } = {}): Client =>
