@@ -172,7 +172,8 @@ describe('queries through node-quickbooks', () => {
       { bId: 'p', entity: 'Payment', query: "SELECT * FROM Payment WHERE CustomerRef IN ('1', '2') MAXRESULTS 1000" },
     ]);
     expect(res.get('c')).toHaveLength(2);
-    expect(res.get('i')!.length).toBeGreaterThan(0);
+    expect(res.get('i')!.map((i) => (i as { Id: string }).Id).sort()).toEqual(state.world.quickbooks.invoices.filter((i) => ['1', '2'].includes(i.CustomerRef.value)).map((i) => i.Id).sort());
+    expect(res.get('p')!.map((p) => (p as { Id: string }).Id).sort()).toEqual(state.world.quickbooks.payments.filter((p) => ['1', '2'].includes(p.CustomerRef.value)).map((p) => p.Id).sort());
     expect(counts()).toEqual({ 'oauth.token': 1, batch: 1 });
   });
 

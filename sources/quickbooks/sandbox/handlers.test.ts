@@ -44,7 +44,7 @@ describe('token endpoint (Intuit OAuth 2)', () => {
     const res = await refresh(before);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('no-store');
-    expect(res.headers.get('intuit_tid')).toBeTruthy();
+    expect(res.headers.get('intuit_tid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type', 'x_refresh_token_expires_in']);
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
@@ -201,7 +201,7 @@ describe('faults, in QuickBooks\' own words', () => {
     state.setFault('quickbooks', { status });
     const res = await query('SELECT * FROM Customer');
     expect(res.status).toBe(status);
-    expect(res.headers.get('intuit_tid')).toBeTruthy();
+    expect(res.headers.get('intuit_tid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const body = (await res.json()) as { Fault: { Error: { code: string }[]; type: string } };
     expect(body.Fault).toMatchObject({ type: 'SystemFault', Error: [{ code: '10000' }] });
   });
