@@ -6,28 +6,31 @@ import type { AsanaTask } from '../sandbox/world.js';
 import { AsanaClient } from './client.server.js';
 import { TASK_FIELDS, createLoaders } from './loaders.js';
 import { compactSchema } from './types.js';
-import { API, TODAY, createHarness, linkedAccounts } from './test-harness.js';
+import { SANDBOX_TODAY as TODAY, exactLinks, sourceTestKit } from '../kit/testing.js';
+import { asanaSource } from './index.js';
 
-const h = createHarness();
-const { state } = h;
+const h = sourceTestKit(asanaSource, { createLoaders });
+const { state, api: API } = h;
+const config = h.config();
+const client = h.client();
 const world = state.world;
-const linked = linkedAccounts(state);
+const linked = exactLinks(world.manifest, 'asana');
 const accountIds = [...linked.keys()];
 const indexPages = Math.ceil(world.asana.projects.length / 100);
 
-beforeAll(() => h.server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => h.listen());
 beforeEach(() => state.resetCounts());
 afterEach(() => {
   state.clearFaults();
   state.world = world;
   h.server.resetHandlers();
 });
-afterAll(() => h.server.close());
+afterAll(() => h.close());
 
 /** Loads one account's projects through a fresh kit; a rejection comes back as the SourceError. */
-async function loadOne(id: string, kit = h.newKit()): Promise<ProjectsCustomer | SourceError> {
+async function loadOne(id: string, kit = h.kit()): Promise<ProjectsCustomer | SourceError> {
   try {
-    return (await h.loaders(kit).forAccount.load(id)).value;
+    return (await h.loaders(client, kit).forAccount.load(id)).value;
   } catch (e) {
     return e as SourceError;
   }
@@ -39,7 +42,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('forAccount', () => {
   it("maps an account's projects as the sandbox holds them", async () => {
     const id = accountIds.find((a) => linked.get(a)!.length > 1)!;
-    const { value, freshness } = await h.loaders(h.newKit()).forAccount.load(id);
+    const { value, freshness } = await h.loaders(client, h.kit()).forAccount.load(id);
     expect(freshness).toMatchObject({ source: 'asana', fromCache: false, stale: false, error: null });
     expect(value.projects.map((p) => p.id).sort()).toEqual([...linked.get(id)!].sort());
     for (const p of value.projects) {
@@ -100,26 +103,26 @@ describe('forAccount', () => {
   it('costs the index pages plus ceil(actions / 10) batch requests for 20 accounts', async () => {
     const ids = accountIds.slice(0, 20);
     const projects = ids.reduce((n, id) => n + linked.get(id)!.length, 0);
-    const loaders = h.loaders(h.newKit());
+    const loaders = h.loaders(client, h.kit());
     const results = await Promise.all(ids.map((id) => loaders.forAccount.load(id)));
     expect(results.map((r) => r.value.projects.length)).toEqual(ids.map((id) => linked.get(id)!.length));
     expect(countRequests()).toEqual({ 'projects.list': indexPages, batch: Math.ceil((2 * projects) / 10) });
   });
 
   it('batches ids loaded in one tick and serves the next request from the cache', async () => {
-    const cached = h.newKit();
+    const cached = h.kit();
     const ids = accountIds.slice(20, 23);
-    const loaders = h.loaders(cached);
+    const loaders = h.loaders(client, cached);
     await Promise.all(ids.map((id) => loaders.forAccount.load(id)));
     const first = state.totalRequests('asana');
     const projects = ids.reduce((n, id) => n + linked.get(id)!.length, 0);
     expect(first).toBe(indexPages + Math.ceil((2 * projects) / 10));
     await pause(5); // "from cache" means fetched before this read started
-    const again = await h.loaders(cached).forAccount.load(ids[0]!);
+    const again = await h.loaders(client, cached).forAccount.load(ids[0]!);
     expect(again.freshness.fromCache).toBe(true);
     expect(state.totalRequests('asana')).toBe(first);
     // a forced refresh asks again, and reads the index once however many loads the request makes
-    const forced = h.loaders(cached, { forceRefresh: true });
+    const forced = h.loaders(client, cached, { forceRefresh: true });
     await forced.forAccount.load(ids[0]!);
     await forced.forAccount.load(ids[1]!);
     expect(countRequests()['projects.list']).toBe(2 * indexPages);
@@ -143,10 +146,10 @@ describe('forAccount', () => {
   it('leaves out a project deleted since the index was built', async () => {
     const id = accountIds.find((a) => linked.get(a)!.length > 1)!;
     const [gone, ...kept] = linked.get(id)!;
-    const kit2 = h.newKit();
-    await h.loaders(kit2).projectIndex();
+    const kit2 = h.kit();
+    await h.loaders(client, kit2).projectIndex();
     state.world = { ...world, asana: { ...world.asana, projects: world.asana.projects.filter((p) => p.gid !== gone) } };
-    const result = await h.loaders(kit2).forAccount.load(id);
+    const result = await h.loaders(client, kit2).forAccount.load(id);
     expect(result.value.projects.map((p) => p.id).sort()).toEqual([...kept].sort());
   });
 
@@ -164,7 +167,7 @@ describe('forAccount', () => {
 
 describe('projectIndex', () => {
   it('lists every project once, with the account id its field holds', async () => {
-    const { value } = await h.loaders(h.newKit()).projectIndex();
+    const { value } = await h.loaders(client, h.kit()).projectIndex();
     expect(value).toHaveLength(world.asana.projects.length);
     expect(new Set(value.map((r) => r.id)).size).toBe(value.length);
     const unlinked = world.manifest.unlinked.filter((u) => u.system === 'asana').map((u) => u.recordId);
@@ -187,10 +190,10 @@ describe('projectIndex', () => {
   });
 
   it('summarizes an account\'s projects from the index alone: no request once the index is cached', async () => {
-    const kit = h.newKit();
-    await h.loaders(kit).projectIndex();
+    const kit = h.kit();
+    await h.loaders(client, kit).projectIndex();
     state.resetCounts();
-    const loaders = h.loaders(kit);
+    const loaders = h.loaders(client, kit);
     const ids = accountIds.slice(0, 20);
     const res = await loaders.summaryForAccount.loadMany(ids);
     expect(state.totalRequests('asana')).toBe(0);
@@ -213,8 +216,8 @@ describe('projectIndex', () => {
   });
 
   it('reads the field by gid when configured', async () => {
-    const client = new AsanaClient({ ...h.config, accountField: { name: 'something else', gid: world.asana.accountField.gid } });
-    const { value } = await createLoaders(client, h.newKit(), { forceRefresh: false }).projectIndex();
+    const client = new AsanaClient({ ...config, accountField: { name: 'something else', gid: world.asana.accountField.gid } });
+    const { value } = await createLoaders(client, h.kit(), { forceRefresh: false }).projectIndex();
     expect(value.filter((r) => r.crmAccountId).length).toBe([...linked.values()].flat().length);
   });
 });
@@ -222,40 +225,40 @@ describe('projectIndex', () => {
 describe('client', () => {
   it('reads single records and lists with the fields asked for', async () => {
     const gid = linked.get(accountIds[0]!)![0]!;
-    const ws = await h.client.getWorkspace();
+    const ws = await client.getWorkspace();
     expect(ws).toMatchObject({ gid: world.asana.workspace.gid, name: 'Panorama Demo Co' });
-    const fields = await h.client.listWorkspaceCustomFields(['name', 'resource_subtype']);
+    const fields = await client.listWorkspaceCustomFields(['name', 'resource_subtype']);
     expect(fields).toEqual([{ gid: world.asana.accountField.gid, name: 'Salesforce Account Id', resource_subtype: 'text' }]);
-    const tasks = await h.client.listProjectTasks(gid, TASK_FIELDS);
+    const tasks = await client.listProjectTasks(gid, TASK_FIELDS);
     expect(tasks.length).toBe(world.asana.tasks.filter((t) => t.projects.some((p) => p.gid === gid)).length);
-    const task = await h.client.getTask(tasks[0]!.gid, TASK_FIELDS);
+    const task = await client.getTask(tasks[0]!.gid, TASK_FIELDS);
     expect(task).toEqual(tasks[0]);
   });
 
   it('pages with a smaller limit and gets each project once', async () => {
-    const rows = await h.client.getAll('/projects', { workspace: world.asana.workspace.gid, opt_fields: 'name' }, compactSchema, undefined, 'projects', 7);
+    const rows = await client.getAll('/projects', { workspace: world.asana.workspace.gid, opt_fields: 'name' }, compactSchema, undefined, 'projects', 7);
     expect(rows).toHaveLength(world.asana.projects.length);
     expect(new Set(rows.map((r) => r.gid)).size).toBe(rows.length);
     expect(countRequests()['projects.list']).toBe(Math.ceil(world.asana.projects.length / 7));
   });
 
   it.each(['1 OR 1=1', '../workspaces', '12&opt_fields=notes', '', '١٢٣'])('refuses %j as a gid before any request', async (gid) => {
-    await expect(h.client.getProject(gid, ['name'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(h.client.listProjectTasks(gid, ['name'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.getProject(gid, ['name'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.listProjectTasks(gid, ['name'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(state.totalRequests('asana')).toBe(0);
   });
 
   it('refuses more than ten actions in one batch, and splits larger sets', async () => {
     const reads = world.asana.projects.slice(0, 23).map((p) => ({ path: `/projects/${p.gid}`, fields: ['name'] }));
-    await expect(h.client.batch(reads)).rejects.toThrow(/at most 10/);
-    const answers = await h.client.batchAll(reads);
+    await expect(client.batch(reads)).rejects.toThrow(/at most 10/);
+    const answers = await client.batchAll(reads);
     expect(answers.map((r) => (r.body as { data: { gid: string } }).data.gid)).toEqual(reads.map((a) => a.path.split('/')[2]));
     expect(answers.every((a) => a.status === 200 && a.headers instanceof Headers)).toBe(true);
     expect(countRequests()).toEqual({ batch: 3 });
   });
 
   it.each(['/projects/1?opt_fields=notes', '/projects/../batch', 'projects/1', '/projects/1/tasks/x/y'])('refuses %j as a batch path', async (path) => {
-    await expect(h.client.batch([{ path, fields: ['name'] }])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(client.batch([{ path, fields: ['name'] }])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(state.totalRequests('asana')).toBe(0);
   });
 });
@@ -308,21 +311,21 @@ describe('faults through client and kit', () => {
 
   it('latency under the timeout is only slower; a hang is a TIMEOUT', async () => {
     state.setFault('asana', { latencyMs: 60 });
-    const slow = await loadOne(id, h.newKit({ timeoutMs: 2000 }));
+    const slow = await loadOne(id, h.kit({ timeoutMs: 2000 }));
     expect((slow as ProjectsCustomer).projects.length).toBe(linked.get(id)!.length);
     state.setFault('asana', { latencyMs: 0, hang: true });
     const started = Date.now();
-    expect(await loadOne(id, h.newKit({ timeoutMs: 300 }))).toMatchObject({ code: 'TIMEOUT' });
+    expect(await loadOne(id, h.kit({ timeoutMs: 300 }))).toMatchObject({ code: 'TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('serves the last good value, marked stale, when Asana fails', async () => {
     const expire = { ttlMs: 1, swrMs: 0, maxStaleMs: 60_000 };
-    const kit = h.newKit({ cachePolicies: { projects: expire, 'project-index': expire } });
-    const good = await h.loaders(kit).forAccount.load(id);
+    const kit = h.kit({ cachePolicies: { projects: expire, 'project-index': expire } });
+    const good = await h.loaders(client, kit).forAccount.load(id);
     await pause(5);
     state.setFault('asana', { status: 500 });
-    const stale = await h.loaders(kit).forAccount.load(id);
+    const stale = await h.loaders(client, kit).forAccount.load(id);
     expect(stale.value).toEqual(good.value);
     expect(stale.freshness).toMatchObject({ fromCache: true, stale: true, error: expect.objectContaining({ code: 'UNAVAILABLE' }) });
   });

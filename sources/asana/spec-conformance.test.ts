@@ -1,19 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { INDEX_FIELDS, PROJECT_FIELDS, TASK_FIELDS } from './loaders.js';
-import { createHarness, linkedAccounts } from './test-harness.js';
+import { exactLinks, sourceTestKit } from '../kit/testing.js';
+import { SANDBOX_CREDENTIALS } from '../sandbox/constants.js';
+import { asanaSource } from './index.js';
 
 /**
  * Sampled sandbox answers validated against Asana's own OpenAPI spec (the component schemas and the response
  * schemas of the paths), so the sandbox cannot wander away from the real API's types without a test failing.
+ * The spec is the extract in ./sandbox/reference (its header names the source, commit and date).
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const specPath = path.resolve(repoRoot, '..', 'shared', 'api-reference', 'asana', 'asana_oas.yaml');
+const specPath = new URL('./sandbox/reference/asana-oas.extract.yaml', import.meta.url);
 
 type Node = Record<string, unknown>;
 
@@ -34,8 +34,14 @@ function toJsonSchema(node: unknown): unknown {
   return nullable ? { anyOf: [out, { type: 'null' }] } : out;
 }
 
-describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml', () => {
-  const h = createHarness({ size: 20 });
+describe('Asana sandbox conforms to asana_oas.yaml', () => {
+  const h = sourceTestKit(asanaSource, { size: 20 });
+  const API = h.api;
+  const AUTH = { authorization: `Bearer ${SANDBOX_CREDENTIALS.asana.accessToken}` };
+  /** GET or POST against the sandbox's Asana API with the sandbox token (or the headers given). */
+  const get = (path: string, headers: Record<string, string> = AUTH) => fetch(`${API}${path}`, { headers });
+  const post = (path: string, body: unknown, headers: Record<string, string> = AUTH) =>
+    fetch(`${API}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   let spec: { components: { schemas: Node }; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
@@ -47,9 +53,9 @@ describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml
     const workspace = spec.components.schemas.WorkspaceResponse as { allOf: { properties?: { email_domains?: { items: Node } } }[] };
     for (const part of workspace.allOf) delete part.properties?.email_domains?.items.format;
     ajv.addSchema({ $id: 'asana', components: { schemas: toJsonSchema(spec.components.schemas) } });
-    h.server.listen({ onUnhandledRequest: 'error' });
+    h.listen();
   });
-  afterAll(() => h.server.close());
+  afterAll(() => h.close());
 
   const component = (name: string) => ajv.compile({ $ref: `asana#/components/schemas/${name}` });
   const response = (route: string, method: 'get' | 'post', status = '200') => {
@@ -60,7 +66,7 @@ describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml
     const ok = validate(body);
     expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
   };
-  const data = async (p: string) => ((await (await h.get(p)).json()) as { data: unknown }).data;
+  const data = async (p: string) => ((await (await get(p)).json()) as { data: unknown }).data;
 
   const project = () => h.state.world.asana.projects[0]!;
   const ws = () => h.state.world.asana.workspace.gid;
@@ -72,9 +78,9 @@ describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml
   });
 
   it('the project index pages and a task list page', async () => {
-    check(response('/projects', 'get'), await (await h.get(`/projects?workspace=${ws()}&limit=5&opt_fields=${INDEX_FIELDS.join(',')}`)).json());
-    check(response('/projects/{project_gid}/tasks', 'get'), await (await h.get(`/projects/${project().gid}/tasks?limit=3`)).json());
-    check(response('/tasks', 'get'), await (await h.get(`/tasks?project=${project().gid}&limit=100&opt_fields=${TASK_FIELDS.join(',')}`)).json());
+    check(response('/projects', 'get'), await (await get(`/projects?workspace=${ws()}&limit=5&opt_fields=${INDEX_FIELDS.join(',')}`)).json());
+    check(response('/projects/{project_gid}/tasks', 'get'), await (await get(`/projects/${project().gid}/tasks?limit=3`)).json());
+    check(response('/tasks', 'get'), await (await get(`/tasks?project=${project().gid}&limit=100&opt_fields=${TASK_FIELDS.join(',')}`)).json());
   });
 
   it('a task, a workspace, a custom field', async () => {
@@ -82,14 +88,14 @@ describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml
     check(component('TaskResponse'), await data(`/tasks/${task.gid}`));
     check(component('TaskResponse'), await data(`/tasks/${task.gid}?opt_fields=memberships.section.name,assignee.name,projects.name,parent,tags`));
     check(component('WorkspaceResponse'), await data(`/workspaces/${ws()}`));
-    check(response('/workspaces', 'get'), await (await h.get('/workspaces?limit=10')).json());
+    check(response('/workspaces', 'get'), await (await get('/workspaces?limit=10')).json());
     check(component('CustomFieldResponse'), await data(`/custom_fields/${h.state.world.asana.accountField.gid}`));
-    check(response('/workspaces/{workspace_gid}/custom_fields', 'get'), await (await h.get(`/workspaces/${ws()}/custom_fields`)).json());
+    check(response('/workspaces/{workspace_gid}/custom_fields', 'get'), await (await get(`/workspaces/${ws()}/custom_fields`)).json());
   });
 
   it('a batch answer', async () => {
-    const gid = [...linkedAccounts(h.state).values()][0]![0]!;
-    const res = await h.post('/batch', {
+    const gid = [...exactLinks(h.state.world.manifest, 'asana').values()][0]![0]!;
+    const res = await post('/batch', {
       data: {
         actions: [
           { method: 'get', relative_path: `/projects/${gid}`, options: { fields: [...PROJECT_FIELDS] } },
@@ -106,13 +112,13 @@ describe.skipIf(!existsSync(specPath))('Asana sandbox conforms to asana_oas.yaml
 
   it('error bodies: 400, 401, 404, 429, 500', async () => {
     const errorResponse = component('ErrorResponse');
-    check(errorResponse, await (await h.get('/projects?opt_fields=nope')).json());
-    check(errorResponse, await (await h.get('/workspaces', {})).json());
-    check(errorResponse, await (await h.get('/tasks/42')).json());
+    check(errorResponse, await (await get('/projects?opt_fields=nope')).json());
+    check(errorResponse, await (await get('/workspaces', {})).json());
+    check(errorResponse, await (await get('/tasks/42')).json());
     h.state.setFault('asana', { rateLimit: true });
-    check(errorResponse, await (await h.get('/workspaces')).json());
+    check(errorResponse, await (await get('/workspaces')).json());
     h.state.setFault('asana', { rateLimit: false, status: 500 });
-    check(errorResponse, await (await h.get('/workspaces')).json());
+    check(errorResponse, await (await get('/workspaces')).json());
     h.state.clearFaults();
   });
 

@@ -1,10 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceTestKit } from '../kit/testing.js';
 import { QuickbooksClient } from './client.server.js';
-import { TODAY, configFrom, startSandbox } from './test-support.js';
+import { quickbooksSource } from './index.js';
 
 // A world of 1000 customers (~7,500 invoices), in its own file: one msw server per test process.
-const big = startSandbox({ size: 1000, seed: 20261127, today: TODAY });
-afterAll(() => big.server.close());
+const big = sourceTestKit(quickbooksSource, { size: 1000, seed: 20261127 });
+beforeAll(() => big.listen());
+afterAll(() => big.close());
 
 describe('paging through more than 1,000 records with the real node-quickbooks client', () => {
   it('gets every invoice of a size-1000 world exactly once, 1000 per page', async () => {
@@ -12,7 +14,7 @@ describe('paging through more than 1,000 records with the real node-quickbooks c
     big.server.events.on('request:start', ({ request }) => {
       urls.push(new URL(request.url));
     });
-    const client = new QuickbooksClient(configFrom(big.env));
+    const client = new QuickbooksClient(big.config());
     const all = await client.queryAll('Invoice', 'ORDERBY Id');
     const world = big.state.world.quickbooks.invoices;
     expect(world.length).toBeGreaterThan(7000);
@@ -30,7 +32,7 @@ describe('paging through more than 1,000 records with the real node-quickbooks c
 
   it('asks once more when the last page is exactly full, and stops at the empty answer', async () => {
     big.state.resetCounts();
-    const client = new QuickbooksClient(configFrom(big.env), { refreshToken: [...big.state.refreshTokens.quickbooks][0]! });
+    const client = new QuickbooksClient(big.config(), { refreshToken: [...big.state.refreshTokens.quickbooks][0]! });
     const n = big.state.world.quickbooks.invoices.length;
     const cut = big.state.world.quickbooks.invoices[1999]!.Id;
     const rows = await client.queryAll('Invoice', `WHERE Id <= '${cut}' ORDERBY Id`);

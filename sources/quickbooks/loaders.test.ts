@@ -1,10 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingCustomer, Fetched } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { generateWorld } from '../sandbox/dataset.js';
 import type { QboCustomer, QboInvoice, World } from '../sandbox/world.js';
-import { SMALL, TODAY, buildKit, buildModule, startSandbox } from './test-support.js';
-import { createLoaders } from './loaders.js';
+import { SANDBOX_TODAY as TODAY, sourceTestKit, type TestKitOptions } from '../kit/testing.js';
+import { QuickbooksClient, type QuickbooksClientOptions } from './client.server.js';
+import { quickbooksSource } from './index.js';
+import { createLoaders, type QuickbooksLoaderOptions } from './loaders.js';
+
+const SMALL = { size: 60, seed: 7, today: TODAY };
 
 /**
  * The small world, plus what these tests need: look-alikes of the tricky names (to prove searches are exact),
@@ -32,20 +36,27 @@ function testWorld(): World {
   return world;
 }
 
-const sb = startSandbox(SMALL, testWorld());
-const { state, server, env } = sb;
+const sb = sourceTestKit(quickbooksSource, {
+  world: testWorld(),
+  createClient: (config, opts: QuickbooksClientOptions | undefined) => new QuickbooksClient(config, opts),
+  createLoaders,
+  kit: { breaker: { threshold: 1000, halfOpenAfterMs: 10 } },
+});
+const { state } = sb;
+beforeAll(() => sb.listen());
 const q = state.world.quickbooks;
 
 afterEach(() => {
   state.clearFaults();
   state.resetCounts();
 });
-afterAll(() => server.close());
+afterAll(() => sb.close());
 
 const counts = () => state.requestCounts().quickbooks;
 /** A module whose client starts from the refresh token the sandbox accepts now (it rotates). */
-const module = (o: Parameters<typeof buildModule>[1] = {}) =>
-  buildModule(env, { ...o, client: { refreshToken: [...state.refreshTokens.quickbooks][0]!, ...o.client } });
+type ModuleOptions = { kit?: TestKitOptions; client?: QuickbooksClientOptions; loaders?: Partial<QuickbooksLoaderOptions> };
+const module = (o: ModuleOptions = {}) =>
+  sb.setup({ ...o.kit, loaders: o.loaders, client: { refreshToken: [...state.refreshTokens.quickbooks][0]!, ...o.client } });
 const linked = state.world.manifest.exactLinks.filter((l) => l.system === 'quickbooks').map((l) => l.recordId);
 
 async function rejection(p: Promise<unknown>): Promise<SourceError> {
@@ -148,13 +159,13 @@ describe('searchCustomers', () => {
   it('respects the limit and asks QBO for no more than that', async () => {
     const urls: string[] = [];
     const listener = ({ request }: { request: Request }) => void urls.push(decodeURIComponent(request.url));
-    server.events.on('request:start', listener);
+    sb.server.events.on('request:start', listener);
     try {
       const res = await module().loaders.searchCustomers('a', 3);
       expect(res.value).toHaveLength(3);
       expect(urls.find((u) => u.includes('/query'))).toMatch(/maxresults 3(&|$)/i);
     } finally {
-      server.events.removeListener('request:start', listener);
+      sb.server.events.removeListener('request:start', listener);
     }
   });
 
@@ -193,7 +204,7 @@ describe('customerIndex and overdueInvoices', () => {
 });
 
 describe('faults through client and kit → shared error codes', () => {
-  const load = (o: Parameters<typeof buildModule>[1] = {}) => module(o).loaders.customer.load(linked[0]!);
+  const load = (o: ModuleOptions = {}) => module(o).loaders.customer.load(linked[0]!);
 
   it('slow but within the timeout → answered', async () => {
     state.setFault('quickbooks', { latencyMs: 60 });
@@ -266,7 +277,7 @@ describe('faults through client and kit → shared error codes', () => {
 
   it('a failing source serves the last good answer, marked stale with the reason', async () => {
     const { client } = module();
-    const kit = buildKit();
+    const kit = sb.kit();
     await createLoaders(client, kit, { forceRefresh: false, today: () => TODAY }).customer.load(linked[2]!);
     state.setFault('quickbooks', { status: 503 });
     const f = await createLoaders(client, kit, { forceRefresh: true, today: () => TODAY }).customer.load(linked[2]!);

@@ -2,26 +2,27 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError, mapSalesforceError } from './errors.js';
-import { salesforceHarness } from './test-harness.js';
+import { sourceTestKit } from '../kit/testing.js';
+import { salesforceSource } from './index.js';
 import { sfAccountSchema } from './types.js';
 
-const h = salesforceHarness();
+const h = sourceTestKit(salesforceSource);
 const { state } = h;
 const sf = state.world.salesforce;
 const anyRecord = z.object({ Id: z.string() }).passthrough();
 const counts = () => ({ ...state.requestCounts().salesforce });
 const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
 
-beforeAll(() => h.server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => h.listen());
 afterEach(() => {
   state.clearFaults();
   state.resetCounts();
 });
-afterAll(() => h.server.close());
+afterAll(() => h.close());
 
 describe('SalesforceClient: session', () => {
   it('fetches its first token up front: one token request, then the query (no wasted 401)', async () => {
-    const client = h.newClient();
+    const client = h.client();
     const page = await client.query('SELECT Id FROM User', anyRecord);
     expect(page.records).toHaveLength(sf.users.length);
     expect(counts()).toEqual({ token: 1, query: 1 });
@@ -30,7 +31,7 @@ describe('SalesforceClient: session', () => {
   });
 
   it('refreshes an expired session itself: exactly one refresh, and the query succeeds', async () => {
-    const client = h.newClient();
+    const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.expireTokens('salesforce');
@@ -41,7 +42,7 @@ describe('SalesforceClient: session', () => {
   });
 
   it('shares one refresh between concurrent calls that all met the expired session', async () => {
-    const client = h.newClient();
+    const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.expireTokens('salesforce');
@@ -51,7 +52,7 @@ describe('SalesforceClient: session', () => {
   });
 
   it('a refused refresh keeps its OAuth error: 400 invalid_grant → UNAUTHENTICATED', async () => {
-    const client = h.newClient();
+    const client = h.client();
     state.refreshTokens.salesforce.clear();
     try {
       const e = await caught(client.query('SELECT Id FROM User', anyRecord));
@@ -67,7 +68,7 @@ describe('SalesforceClient: session', () => {
   });
 
   it('a session refused right after a refresh ends the call (no refresh loop): UNAUTHENTICATED', async () => {
-    const client = h.newClient();
+    const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { expiredToken: true });
@@ -81,7 +82,7 @@ describe('SalesforceClient: session', () => {
   });
 
   it('a token endpoint that is down is UNAVAILABLE, not an authentication problem', async () => {
-    const client = h.newClient();
+    const client = h.client();
     state.setFault('salesforce', { status: 503, endpoint: 'token' });
     const e = await caught(client.query('SELECT Id FROM User', anyRecord));
     expect(e).toBeInstanceOf(HttpError);
@@ -91,7 +92,7 @@ describe('SalesforceClient: session', () => {
 
 describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bounds it)', () => {
   it('default: one retry on 5xx, so a persistent 503 costs exactly two requests and keeps its status', async () => {
-    const client = h.newClient();
+    const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { status: 503 });
@@ -103,7 +104,7 @@ describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bound
   });
 
   it('SALESFORCE_HTTP_RETRIES=0: one request per call', async () => {
-    const client = h.newClient({ SALESFORCE_HTTP_RETRIES: '0' });
+    const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '0' } });
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { status: 500 });
@@ -112,7 +113,7 @@ describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bound
   });
 
   it('never retries a rate limit (403 REQUEST_LIMIT_EXCEEDED) → RATE_LIMITED', async () => {
-    const client = h.newClient();
+    const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { rateLimit: true });
@@ -123,7 +124,7 @@ describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bound
 });
 
 describe('SalesforceClient: answers and errors', () => {
-  const client = h.newClient({ SALESFORCE_HTTP_RETRIES: '0', SALESFORCE_TIMEOUT_MS: '300' });
+  const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '0', SALESFORCE_TIMEOUT_MS: '300' } });
 
   it('bad SOQL becomes an HttpError carrying Salesforce\'s error array → BAD_REQUEST', async () => {
     const e = await caught(client.query('SELECT Nope FROM Account', anyRecord));

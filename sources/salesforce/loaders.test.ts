@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Fetched, CrmCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import type { FaultPatch } from '../sandbox/state.js';
-import { salesforceHarness } from './test-harness.js';
+import { sourceTestKit } from '../kit/testing.js';
+import { salesforceSource } from './index.js';
 
-const h = salesforceHarness();
+const h = sourceTestKit(salesforceSource);
 const { state } = h;
 const sf = state.world.salesforce;
 const manifest = state.world.manifest;
@@ -15,12 +16,12 @@ const rejection = async (p: Promise<unknown>): Promise<SourceError> => {
   return e as SourceError;
 };
 
-beforeAll(() => h.server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() => h.listen());
 afterEach(() => {
   state.clearFaults();
   state.resetCounts();
 });
-afterAll(() => h.server.close());
+afterAll(() => h.close());
 
 describe('customer loader', () => {
   it('maps one account with its owner, contacts and opportunities from the sandbox', async () => {

@@ -2,22 +2,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { generateWorld } from '../sandbox/dataset.js';
-import { TODAY, salesforceHarness } from './test-harness.js';
+import type { LoaderOptions } from '../kit/contract.js';
+import { SANDBOX_TODAY, sourceTestKit } from '../kit/testing.js';
+import { salesforceSource } from './index.js';
+import { createLoaders, type SalesforceLoaderTuning } from './loaders.js';
 
-const big = salesforceHarness({ world: generateWorld({ size: 1000, seed: 7, today: TODAY }) });
+const big = sourceTestKit(salesforceSource, {
+  world: generateWorld({ size: 1000, seed: 7, today: SANDBOX_TODAY }),
+  createLoaders: (client, kit, o: LoaderOptions & { tuning?: SalesforceLoaderTuning }) => createLoaders(client, kit, o, o.tuning),
+});
 const { state } = big;
 const sf = state.world.salesforce;
 const contacts = sf.contacts.map((c) => c.Id).sort();
 const anyRecord = z.object({ Id: z.string() }).passthrough();
 
-beforeAll(() => big.server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => big.server.close());
+beforeAll(() => big.listen());
+afterAll(() => big.close());
 
 describe('paging through more than 2,000 records against the sandbox', () => {
   it('has enough records to page', () => expect(contacts.length).toBeGreaterThan(3000));
 
   it("jsforce's own autoFetch follows nextRecordsUrl and gets every record exactly once", async () => {
-    const client = big.newClient();
+    const client = big.client();
     state.resetCounts();
     const result = await client.connection.query<{ Id: string }>('SELECT Id, Name FROM Contact').autoFetch(true).maxFetch(100_000);
     expect(result.records.map((r) => r.Id).sort()).toEqual(contacts);
@@ -27,7 +33,7 @@ describe('paging through more than 2,000 records against the sandbox', () => {
   });
 
   it('query + queryMore (as the loaders page) get every record exactly once, 2,000 per batch', async () => {
-    const client = big.newClient();
+    const client = big.client();
     let page = await client.query('SELECT Id FROM Contact ORDER BY Id', anyRecord);
     expect(page.records).toHaveLength(2000);
     const seen = page.records.map((r) => r.Id);
@@ -42,7 +48,7 @@ describe('paging through more than 2,000 records against the sandbox', () => {
 
 describe('paged loaders on 1,000 accounts', () => {
   it('accountIndex pages with queryMore through the kit: every account once, one request per batch, then cached', async () => {
-    const { loaders, next } = big.setup({ tuning: { batchSize: 400 } });
+    const { loaders, next } = big.setup({ loaders: { tuning: { batchSize: 400 } } });
     state.resetCounts();
     const index = await loaders.accountIndex();
     expect(index.value.map((a) => a.id).sort()).toEqual(sf.accounts.map((a) => a.Id).sort());
@@ -60,7 +66,7 @@ describe('paged loaders on 1,000 accounts', () => {
   });
 
   it("accountsByOwnerEmail returns an account manager's whole book", async () => {
-    const { loaders } = big.setup({ tuning: { batchSize: 200 } });
+    const { loaders } = big.setup({ loaders: { tuning: { batchSize: 200 } } });
     const owner = sf.users[1]!;
     const book = sf.accounts.filter((a) => a.OwnerId === owner.Id);
     expect(book.length).toBeGreaterThanOrEqual(200); // the dataset spreads 1,000 accounts over five account managers

@@ -1,19 +1,21 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fetched, SupportCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { TRICKY_NAMES } from '../sandbox/dataset.js';
 import type { ZdTicket } from '../sandbox/world.js';
 import { ZENDESK_MAX_IDS } from './client.server.js';
-import { SourceCache, type CachePolicy } from '../kit/cache.js';
-import { SourceHealth } from '../kit/metrics.js';
-import { SourceKit } from '../kit/source-kit.js';
+import type { CachePolicy } from '../kit/cache.js';
+import { parseEnv } from '../kit/config.js';
+import { sourceTestKit, type TestKitOptions } from '../kit/testing.js';
+import { MemoryTokenStore } from '../kit/token-store.js';
 import { zendeskSource } from './index.js';
 import { createLoaders } from './loaders.js';
-import { buildModule, startSandbox } from './test-support.js';
 
-const SMALL = { size: 60, seed: 7, today: '2026-11-27' };
-const sb = startSandbox(SMALL);
+const sb = sourceTestKit(zendeskSource, { kit: { breaker: { threshold: 1000, halfOpenAfterMs: 10 } } });
 const { state, env } = sb;
+/** A fresh client, kit and loaders on the sandbox. */
+const buildModule = (kitOpts: TestKitOptions = {}) => sb.setup(kitOpts);
+beforeAll(() => sb.listen());
 // Tests that grow or change the world get a fresh copy back afterwards (cloning is much cheaper than regenerating).
 const pristine = structuredClone(state.world);
 const zd = () => state.world.zendesk;
@@ -26,7 +28,7 @@ beforeEach(() => {
 afterEach(() => {
   state.world = structuredClone(pristine);
 });
-afterAll(() => sb.server.close());
+afterAll(() => sb.close());
 
 const accountIds = (n: number, from = 0) => state.world.salesforce.accounts.slice(from, from + n).map((a) => a.Id);
 const ticketsOfAccounts = (ids: string[]) => {
@@ -42,7 +44,7 @@ const values = (res: (Fetched<SupportCustomer | null> | Error)[]) =>
 describe('forAccount: linking, mapping and request cost', () => {
   it('answers a batch of 20 accounts with exactly 1 show_many + ceil(T/100) searches and no users call', async () => {
     const ids = accountIds(20);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const res = values(await loaders.forAccount.loadMany(ids));
     const t = ticketsOfAccounts(ids).length;
     expect(t).toBeGreaterThan(0);
@@ -70,7 +72,7 @@ describe('forAccount: linking, mapping and request cost', () => {
 
   it('resolves requesters and assignees into people', async () => {
     const [id] = accountIds(1);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const v = (await loaders.forAccount.load(id!)).value!;
     const users = new Map(zd().users.map((u) => [String(u.id), u]));
     for (const t of v.tickets) {
@@ -85,7 +87,7 @@ describe('forAccount: linking, mapping and request cost', () => {
     const org = zd().organizations.find((o) => o.external_id === id)!;
     const ticket = zd().tickets.find((t) => t.organization_id === org.id)!;
     state.world.zendesk.users = zd().users.filter((u) => u.id !== ticket.requester_id);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const v = (await loaders.forAccount.load(id!)).value!;
     expect(v.tickets.find((t) => t.id === String(ticket.id))?.requester).toBeNull();
     expect(counts()).toEqual({ 'organizations.show_many': 1, search: 1, 'users.show_many': 1 });
@@ -94,7 +96,7 @@ describe('forAccount: linking, mapping and request cost', () => {
   it('pages a batch of 100 accounts with hundreds of tickets: still one show_many', async () => {
     state.regenerate({ size: 120, seed: 7, today: '2026-11-27' });
     const ids = accountIds(100);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const res = values(await loaders.forAccount.loadMany(ids));
     const t = ticketsOfAccounts(ids).length;
     expect(t).toBeGreaterThan(200);
@@ -116,7 +118,7 @@ describe('forAccount: linking, mapping and request cost', () => {
     const t = ticketsOfAccounts(ids);
     const perOrg = orgs.map((o) => t.filter((x) => x.organization_id === o.id).length);
     expect(t.length).toBeGreaterThan(1000);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const res = values(await loaders.forAccount.loadMany(ids));
     expect(res.map((v) => v!.tickets.length)).toEqual(perOrg);
     expect(new Set(res.flatMap((v) => v!.tickets.map((x) => x.id))).size).toBe(t.length);
@@ -131,7 +133,7 @@ describe('forAccount: linking, mapping and request cost', () => {
     for (let k = 0; k < 1100; k++) {
       zd().tickets.push({ ...zd().tickets[0]!, id: ++next, organization_id: org.id, created_at: new Date(Date.UTC(2026, 0, 1) + k * 60_000).toISOString() });
     }
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const v = (await loaders.forAccount.load(id!)).value!;
     expect(v.tickets).toHaveLength(1000);
     expect(counts()).toEqual({ 'organizations.show_many': 1, search: 10 });
@@ -141,13 +143,13 @@ describe('forAccount: linking, mapping and request cost', () => {
     const linked = new Set(zd().organizations.map((o) => o.external_id));
     const unlinked = state.world.salesforce.accounts.map((a) => a.Id).filter((id) => !linked.has(id));
     expect(unlinked.length).toBeGreaterThan(0);
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     expect(values(await loaders.forAccount.loadMany(unlinked)).every((v) => v === null)).toBe(true);
     expect(counts()).toEqual({ 'organizations.show_many': 1 });
   });
 
   it('refuses malformed account ids one by one, before any request', async () => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const [good] = accountIds(1);
     const res = await loaders.forAccount.loadMany(['001,002', "x' OR 1=1", 'short', good!]);
     for (const r of res.slice(0, 3)) expect(r).toMatchObject({ code: 'BAD_REQUEST', source: 'zendesk' });
@@ -159,7 +161,7 @@ describe('forAccount: linking, mapping and request cost', () => {
 
   it('serves a second request from the cache, and goes upstream again on forceRefresh', async () => {
     const ids = accountIds(5);
-    const first = buildModule(env);
+    const first = buildModule();
     await first.loaders.forAccount.loadMany(ids);
     const before = state.totalRequests('zendesk');
     const { createLoaders } = await import('./loaders.js');
@@ -176,15 +178,8 @@ describe('forAccount: linking, mapping and request cost', () => {
 describe('forAccount with the organization index cached', () => {
   /** A module whose kit already holds the organization index (as the runtime keeps it warm). */
   async function warm(policies: Partial<Record<string, CachePolicy>> = {}, forceRefresh = false) {
-    const m = buildModule(env);
-    const kit = new SourceKit({
-      source: 'zendesk',
-      timeoutMs: zendeskSource.timeoutMs,
-      mapError: zendeskSource.mapError,
-      cachePolicies: { ...zendeskSource.cachePolicies, ...policies } as typeof zendeskSource.cachePolicies,
-      cache: new SourceCache({ maxBytes: 50e6 }),
-      health: new SourceHealth(),
-    });
+    const m = buildModule();
+    const kit = sb.kit({ cachePolicies: policies as Record<string, CachePolicy> });
     await createLoaders(m.client, kit, { forceRefresh: false }).organizationIndex();
     state.resetCounts();
     return { ...m, kit, loaders: createLoaders(m.client, kit, { forceRefresh }) };
@@ -196,7 +191,7 @@ describe('forAccount with the organization index cached', () => {
 
   it('costs only the ticket search: the index maps accounts to organizations, and the answer is the same', async () => {
     const ids = accountIds(20);
-    const without = values(await buildModule(env).loaders.forAccount.loadMany(ids));
+    const without = values(await buildModule().loaders.forAccount.loadMany(ids));
     const m = await warm();
     const res = values(await m.loaders.forAccount.loadMany(ids));
     expect(counts()).toEqual({ search: Math.ceil(ticketsOfAccounts(ids).length / 100) });
@@ -251,20 +246,21 @@ describe('forAccount with the organization index cached', () => {
     expect(counts()).toEqual({ search: 1 });
     expect(byOrg.value?.organization.id).toBe(String(probable.id));
     expect(byOrg.value?.tickets.length).toBe(zd().tickets.filter((t) => t.organization_id === probable.id).length);
-    expect(values(exact).filter(Boolean).length).toBeGreaterThan(0);
+    const linked = new Set(zd().organizations.map((o) => o.external_id));
+    expect(values(exact).map((v) => v?.organization.id ?? null)).toEqual(ids.map((id) => (linked.has(id) ? String(zd().organizations.find((o) => o.external_id === id)!.id) : null)));
   });
 });
 
 describe('searchOrganizations: one request, text made inert', () => {
   it.each(TRICKY_NAMES)('finds %s by its own name', async (name) => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const res = await loaders.searchOrganizations(name, 10);
     expect(res.value.map((o) => o.name)).toContain(name);
     expect(counts()).toEqual({ search: 1 });
   });
 
   it('cannot be steered by query syntax in the text', async () => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     // `type:user`, negation and a wildcard become plain words: no users, no "everything but"
     expect((await loaders.searchOrganizations('type:user', 10)).value).toEqual([]);
     expect((await loaders.searchOrganizations('-zzz', 10)).value).toEqual([]);
@@ -274,7 +270,7 @@ describe('searchOrganizations: one request, text made inert', () => {
   });
 
   it('sends nothing when no word is left, instead of listing every organization', async () => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     for (const text of ['', '   ', '"', '*', '\\', '-', '%_"\'']) {
       expect((await loaders.searchOrganizations(text, 10)).value).toEqual([]);
     }
@@ -282,7 +278,7 @@ describe('searchOrganizations: one request, text made inert', () => {
   });
 
   it('respects the limit (at most 100 a page)', async () => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const all = zd().organizations.filter((o) => /\bsupport\b/i.test(o.name)).length;
     expect(all).toBeGreaterThan(1);
     expect((await loaders.searchOrganizations('support', 1)).value).toHaveLength(1);
@@ -293,7 +289,7 @@ describe('searchOrganizations: one request, text made inert', () => {
 describe('organizationIndex and urgentOpenTickets', () => {
   it('pages the index by cursor: every organization once', async () => {
     state.regenerate({ size: 130, seed: 7, today: '2026-11-27' });
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const idx = (await loaders.organizationIndex()).value;
     expect(idx).toHaveLength(zd().organizations.length);
     expect(new Set(idx.map((o) => o.id)).size).toBe(idx.length);
@@ -303,7 +299,7 @@ describe('organizationIndex and urgentOpenTickets', () => {
   });
 
   it('lists the planted urgent open tickets with their CRM accounts', async () => {
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     const u = (await loaders.urgentOpenTickets()).value;
     expect(u.truncated).toBe(false);
     expect(u.tickets.map((t) => ({ accountId: t.crmAccountId, ticketId: t.ticket.id })).sort((a, b) => a.ticketId.localeCompare(b.ticketId))).toEqual(
@@ -316,7 +312,7 @@ describe('organizationIndex and urgentOpenTickets', () => {
 
 describe('client endpoints', () => {
   it('reads one organization, lookups, ticket lists and users in Zendesk\'s shapes', async () => {
-    const { client } = buildModule(env);
+    const { client } = buildModule();
     const org = zd().organizations[0]!;
     expect((await client.organization(String(org.id))).organization.name).toBe(org.name);
     expect((await client.organizationsByIds([String(org.id)])).organizations).toHaveLength(1);
@@ -324,7 +320,9 @@ describe('client endpoints', () => {
     expect((await client.findOrganizations({ name: org.name })).organizations[0]?.id).toBe(org.id);
     const listed = await client.organizationTickets(String(org.id));
     expect(listed.tickets.length).toBe(zd().tickets.filter((t) => t.organization_id === org.id).length);
-    expect(listed.users?.length).toBeGreaterThan(0);
+    // the users sideload: every requester and assignee of those tickets
+    const people = new Set(listed.tickets.flatMap((t) => [t.requester_id, t.assignee_id]).filter((u) => u !== null));
+    expect(new Set(listed.users!.map((u) => u.id))).toEqual(people);
     const shown = await client.ticketsByIds(listed.tickets.map((t) => t.id));
     expect(shown.tickets.map((t) => t.id)).toEqual(listed.tickets.map((t) => t.id));
     await expect(client.organization('999')).rejects.toMatchObject({ status: 404 });
@@ -333,7 +331,7 @@ describe('client endpoints', () => {
 
 describe('client guards', () => {
   it('refuses more than 100 ids and malformed ids without sending', async () => {
-    const { client } = buildModule(env);
+    const { client } = buildModule();
     const many = Array.from({ length: ZENDESK_MAX_IDS + 1 }, (_, i) => String(i + 1));
     await expect(client.usersByIds(many)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(client.organizationsByIds(['1', '2 OR 1'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
@@ -343,14 +341,16 @@ describe('client guards', () => {
   });
 
   it('never follows a pagination link off its own API (credentials stay home)', async () => {
-    const { client } = buildModule(env);
+    const { client } = buildModule();
     await expect(client.organizationsPage('https://evil.example/api/v2/organizations?page[after]=x')).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 });
 
 describe('faults → Zendesk\'s answer → shared error code', () => {
-  const load = async (kitOpts: Parameters<typeof buildModule>[1] = {}, envOverride = env) => {
-    const { loaders } = buildModule(envOverride, kitOpts);
+  /** One account's support record, through a fresh kit; `onlyEnv` replaces the sandbox's settings entirely. */
+  const load = async (kitOpts: TestKitOptions = {}, onlyEnv?: Record<string, string>) => {
+    const client = onlyEnv ? zendeskSource.createClient(parseEnv(zendeskSource.configSchema, onlyEnv, 'Zendesk'), { tokens: new MemoryTokenStore() }) : sb.client();
+    const loaders = sb.loaders(client, sb.kit(kitOpts));
     const [r] = await loaders.forAccount.loadMany(accountIds(1));
     return r;
   };
@@ -399,13 +399,13 @@ describe('faults → Zendesk\'s answer → shared error code', () => {
 
   it('drift of the link field fails searches too', async () => {
     state.setFault('zendesk', { drift: true });
-    const { loaders } = buildModule(env);
+    const { loaders } = buildModule();
     await expect(loaders.searchOrganizations('brien', 5)).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 
   it('serves the last good value, marked stale, when Zendesk fails; failures are never cached', async () => {
     const ids = accountIds(1);
-    const m = buildModule(env);
+    const m = buildModule();
     const { createLoaders } = await import('./loaders.js');
     const good = await m.loaders.forAccount.load(ids[0]!);
     // the kit tells "from cache" by fetchedAt < start of the read: let the clock move on
@@ -415,7 +415,7 @@ describe('faults → Zendesk\'s answer → shared error code', () => {
     expect(stale.value).toEqual(good.value);
     expect(stale.freshness).toMatchObject({ fromCache: true, stale: true, error: { code: 'UNAVAILABLE' } });
 
-    const fresh = buildModule(env);
+    const fresh = buildModule();
     await expect(fresh.loaders.forAccount.load(ids[0]!)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     state.clearFaults();
     const before = state.totalRequests('zendesk');

@@ -12,7 +12,7 @@ import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 
 const audit: AuditRecord[] = [];
 const TTL_MS = 1500;
@@ -141,7 +141,7 @@ describe('response cache', () => {
   it('never keeps more than its byte bound: an answer larger than the whole bound is not kept', async () => {
     // QuickBooks rotated the refresh token the first runtime used: this one starts from the configured one again
     h.sandbox.state.refreshTokens.quickbooks.add(SANDBOX_CREDENTIALS.quickbooks.refreshToken);
-    const runtime = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin });
+    const runtime = runtimeFor(h);
     const small: Harness = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime, { responseCache: { ttlMs: TTL_MS, maxEntries: 100, maxBytes: 2_000 } }) };
     await runtime.warmIndexes();
     const id = h.sandbox.state.world.manifest.cleanAccountIds[1]!;
@@ -216,7 +216,7 @@ describe('what counts as a refresh (never answered from the cache)', () => {
 });
 
 describe('response cache settings', () => {
-  const runtime = () => createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin });
+  const runtime = () => runtimeFor(h);
 
   it('defaults to 2 s and 200 answers; 0 turns it off', () => {
     const r = runtime();
@@ -225,7 +225,7 @@ describe('response cache settings', () => {
   });
 
   it('never keeps an answer longer than the shortest customer-data TTL of the sources', () => {
-    const r = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, PANORAMA_CACHE_TTL_ASANA_SECONDS: '0.5' });
+    const r = runtimeFor(h, { PANORAMA_CACHE_TTL_ASANA_SECONDS: '0.5' });
     expect(responseCacheSettings({ PANORAMA_RESPONSE_CACHE_SECONDS: '5' }, r).ttlMs).toBe(500);
   });
 

@@ -7,14 +7,14 @@ import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { parseGraphqlSettings } from '../../graphql/settings.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { isSourceError } from '../../sources/kit/errors.js';
-import { createInProcessSandbox } from '../../sources/sandbox/in-process.js';
+import { testSandbox } from '../../sources/kit/testing.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { ZendeskClient } from '../../sources/zendesk/client.server.js';
 import { zendeskConfigSchema } from '../../sources/zendesk/config.js';
 import { gql, viewerFor, type Harness } from '../support/graphql.js';
 
 const SECRET = 'x'.repeat(40);
-const sandbox = createInProcessSandbox({ size: 80, seed: 21, today: '2026-11-27' });
+const sandbox = testSandbox({ size: 80, seed: 21 });
 beforeAll(() => sandbox.listen());
 afterAll(() => sandbox.close());
 
@@ -120,7 +120,7 @@ describe('production is the default; development needs asking for', () => {
   });
 
   it('never serves GraphiQL to a request without a signed-in viewer', async () => {
-    const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin });
+    const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { clock: sandbox.clock });
     const page = (graphiql: boolean, viewer: ReturnType<typeof viewerFor> | null) =>
       createPanoramaYoga(runtime, { graphiql }).fetch('http://yoga/graphql', { headers: { accept: 'text/html' } }, { viewer });
     const signedIn = await page(true, viewerFor('admin'));
@@ -131,7 +131,7 @@ describe('production is the default; development needs asking for', () => {
 });
 
 describe('each timeout setting is the per-call timeout of its source', () => {
-  const sourcesWith = (extra: Record<string, string>) => createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin, ...extra });
+  const sourcesWith = (extra: Record<string, string>) => createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin, ...extra }, { clock: sandbox.clock });
 
   it.each([
     ['SALESFORCE_TIMEOUT_MS', 'salesforce', (r: ReturnType<typeof sourcesWith>) => r.createLoaders({ forceRefresh: true }).crm.accountIndex()],
@@ -177,16 +177,16 @@ describe('PANORAMA_TOKEN_FILE', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'panorama-tokens-'));
     const file = path.join(dir, 'tokens.json');
     try {
-      const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file });
+      const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file }, { clock: sandbox.clock });
       await runtime.createLoaders({ forceRefresh: true }).accounting.customerIndex();
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
       expect(saved.quickbooks).toBeTruthy();
       expect(saved.quickbooks).not.toBe(sandbox.env.QUICKBOOKS_REFRESH_TOKEN);
       expect(statSync(file).mode & 0o777).toBe(0o600);
       // the configured token was spent by the rotation: without the file a new runtime is refused, with it it reads
-      const without = createSourcesRuntime({ ...sandbox.env });
+      const without = createSourcesRuntime({ ...sandbox.env }, { clock: sandbox.clock });
       await expect(without.createLoaders({ forceRefresh: true }).accounting.customerIndex()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-      const again = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file });
+      const again = createSourcesRuntime({ ...sandbox.env, PANORAMA_TOKEN_FILE: file }, { clock: sandbox.clock });
       await expect(again.createLoaders({ forceRefresh: true }).accounting.customerIndex()).resolves.toBeDefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -198,7 +198,7 @@ describe('PANORAMA_TOKEN_FILE', () => {
 
 describe('PANORAMA_WON_DEAL_GRACE_DAYS', () => {
   it('decides how long a won deal may go without a project before it is flagged', async () => {
-    const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin });
+    const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { clock: sandbox.clock });
     const gap = sandbox.state.world.manifest.wonDealsWithoutProject[0]!;
     const wonDealFlags = async (env: Record<string, string>) => {
       const h: Harness = { sandbox, runtime, yoga: createPanoramaYoga(runtime, { settings: parseGraphqlSettings(env) }) };

@@ -1,26 +1,30 @@
-import { createInProcessSandbox, type InProcessSandbox } from '../../sources/sandbox/in-process.js';
+import { clockAt, type Clock } from '../../sources/kit/clock.js';
+import { SANDBOX_TODAY, testSandbox, type TestSandbox } from '../../sources/kit/testing.js';
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
-import { clockAt } from '../../sources/kit/clock.js';
 import { createPanoramaYoga, type PanoramaYoga, type PanoramaYogaOptions } from '../../graphql/yoga.js';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import type { Viewer } from '../../graphql/viewer.js';
 import type { Role } from '../../graphql/policy.js';
 
-export type Harness = { sandbox: InProcessSandbox; runtime: SourcesRuntime; yoga: PanoramaYoga };
-
-/** The day the in-process sandbox and Panorama's clock agree on unless a test names another. */
-export const HARNESS_TODAY = '2026-11-27';
+export type Harness = { sandbox: TestSandbox; runtime: SourcesRuntime; yoga: PanoramaYoga };
 
 /**
- * The whole server in-process: the sandbox behind msw, real clients, the real schema. Panorama's clock starts at
- * the sandbox's today (and then runs), so overdue, aging and flags agree with the manifest on any calendar day.
+ * The whole server in-process: the test kit's sandbox behind msw, real clients, the real schema, and one clock
+ * for all of them (`today` pins it to that day; the world's today is the clock's).
  */
-export function createHarness(opts: { size?: number; seed?: number; today?: string; yoga?: PanoramaYogaOptions } = {}): Harness {
-  const today = opts.today ?? HARNESS_TODAY;
-  const sandbox = createInProcessSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, today });
-  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { clock: clockAt(today) });
+export function createHarness(
+  opts: { size?: number; seed?: number; today?: string; clock?: Clock; env?: Record<string, string>; yoga?: PanoramaYogaOptions } = {},
+): Harness {
+  const clock = opts.clock ?? clockAt(opts.today ?? SANDBOX_TODAY);
+  const sandbox = testSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, clock });
+  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin, ...opts.env }, { clock });
   const yoga = createPanoramaYoga(runtime, opts.yoga);
   return { sandbox, runtime, yoga };
+}
+
+/** Another runtime over the same sandbox and clock, with settings of its own (cache TTLs, sizes). */
+export function runtimeFor(h: Harness, env: Record<string, string> = {}): SourcesRuntime {
+  return createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, ...env }, { clock: h.runtime.clock });
 }
 
 export function viewerFor(role: Role): Viewer {

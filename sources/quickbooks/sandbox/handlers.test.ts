@@ -1,20 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/state.js';
-import { ORIGIN, accessToken, basicAuth, startSandbox } from '../test-support.js';
+import { TEST_ORIGIN as ORIGIN, basicAuth as basic, sourceTestKit } from '../../kit/testing.js';
+import { quickbooksSource } from '../index.js';
 
-const sb = startSandbox();
-const { state, server, api } = sb;
+const sb = sourceTestKit(quickbooksSource);
+const { state, api } = sb;
+const basicAuth = (id: string = SANDBOX_CREDENTIALS.quickbooks.clientId, secret: string = SANDBOX_CREDENTIALS.quickbooks.clientSecret) => basic(id, secret);
+const accessToken = async () => (await sb.authorization()).replace(/^Bearer /, '');
 const TOKEN_URL = `${ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`;
 let token: string;
 
 beforeAll(async () => {
-  token = await accessToken(state);
+  sb.listen();
+  token = await accessToken();
 });
 afterEach(() => {
   state.clearFaults();
   state.resetCounts();
 });
-afterAll(() => server.close());
+afterAll(() => sb.close());
 
 const get = (path: string, auth: string | null = `Bearer ${token}`) =>
   fetch(`${api}${path}`, { headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) } });
@@ -40,7 +44,7 @@ describe('token endpoint (Intuit OAuth 2)', () => {
     const res = await refresh(before);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('no-store');
-    expect(res.headers.get('intuit_tid')).toBeTruthy();
+    expect(res.headers.get('intuit_tid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type', 'x_refresh_token_expires_in']);
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
@@ -197,7 +201,7 @@ describe('faults, in QuickBooks\' own words', () => {
     state.setFault('quickbooks', { status });
     const res = await query('SELECT * FROM Customer');
     expect(res.status).toBe(status);
-    expect(res.headers.get('intuit_tid')).toBeTruthy();
+    expect(res.headers.get('intuit_tid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const body = (await res.json()) as { Fault: { Error: { code: string }[]; type: string } };
     expect(body.Fault).toMatchObject({ type: 'SystemFault', Error: [{ code: '10000' }] });
   });
@@ -224,7 +228,7 @@ describe('faults, in QuickBooks\' own words', () => {
     // the sandbox forgot every access token it had issued; a new one works once the fault is gone
     state.clearFaults();
     expect((await query('SELECT * FROM Customer', `Bearer ${fresh}`)).status).toBe(401);
-    token = await accessToken(state);
+    token = await accessToken();
     expect((await query('SELECT * FROM Customer')).status).toBe(200);
   });
 

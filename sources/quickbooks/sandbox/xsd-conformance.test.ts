@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, startSandbox } from '../test-support.js';
+import { sourceTestKit } from '../../kit/testing.js';
+import { quickbooksSource } from '../index.js';
 
 /**
  * Every field name the QuickBooks sandbox sends (entity reads, queries, batch answers, Faults) must exist in
@@ -13,10 +12,8 @@ import { accessToken, startSandbox } from '../test-support.js';
  * the JSON is mapped to them the way Intuit's JSON mapping does: elements and attributes both become keys, a
  * repeated element becomes an array, and the text of a simple-content type (ReferenceType) becomes `value`.
  */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const xsdDir = path.resolve(repoRoot, '..', 'shared', 'api-reference', 'quickbooks', 'xsd');
-const XSD_FILES = ['IntuitBaseTypes.xsd', 'IntuitNamesTypes.xsd', 'Finance.xsd', 'IntuitRestServiceDef.xsd'];
-const haveXsds = XSD_FILES.every((f) => existsSync(path.join(xsdDir, f)));
+/** Intuit's XSDs as the extract in ./reference holds them (its header names the source, commit and date). */
+const XSD = new URL('./reference/qbo-v3.extract.xsd', import.meta.url);
 
 // ---- a small XSD model ----------------------------------------------------------------------------------
 
@@ -184,9 +181,9 @@ function conformance(model: XsdModel, body: unknown, type: TypeRef, at: string, 
 
 // ---- the test -----------------------------------------------------------------------------------------------
 
-describe.skipIf(!haveXsds)('QuickBooks sandbox answers use only field names from Intuit\'s XSDs', () => {
-  const sb = startSandbox({ size: 60, seed: 11, today: '2026-11-27' });
-  const { state, server, api } = sb;
+describe('QuickBooks sandbox answers use only field names from Intuit\'s XSDs', () => {
+  const sb = sourceTestKit(quickbooksSource, { size: 60, seed: 11 });
+  const { state, api } = sb;
   let model: XsdModel;
   let token: string;
   const visited = new Set<string>();
@@ -194,10 +191,11 @@ describe.skipIf(!haveXsds)('QuickBooks sandbox answers use only field names from
   const RESPONSE: TypeRef = { name: 'IntuitResponse' };
 
   beforeAll(async () => {
-    model = new XsdModel(XSD_FILES.map((f) => parseXsd(readFileSync(path.join(xsdDir, f), 'utf8'))));
-    token = await accessToken(state);
+    model = new XsdModel([parseXsd(readFileSync(XSD, 'utf8'))]);
+    sb.listen();
+    token = (await sb.authorization()).replace(/^Bearer /, '');
   });
-  afterAll(() => server.close());
+  afterAll(() => sb.close());
 
   const headers = () => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
   const get = async (p: string) => {

@@ -1,19 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/state.js';
-import { TEST_ORIGIN, salesforceHarness } from '../test-harness.js';
+import { TEST_ORIGIN, sourceTestKit } from '../../kit/testing.js';
+import { salesforceSource } from '../index.js';
 
-const h = salesforceHarness();
+const h = sourceTestKit(salesforceSource);
+const accessToken = async () => (await h.authorization()).replace(/^Bearer /, '');
 const { state, api } = h;
 const sf = state.world.salesforce;
 const tokenUrl = `${TEST_ORIGIN}/salesforce/services/oauth2/token`;
 let token = '';
 
 beforeAll(async () => {
-  h.server.listen({ onUnhandledRequest: 'error' });
-  token = await h.token();
+  h.listen();
+  token = await accessToken();
 });
 afterEach(() => state.clearFaults());
-afterAll(() => h.server.close());
+afterAll(() => h.close());
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   fetch(path.startsWith('http') ? path : `${api}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
@@ -61,11 +63,11 @@ describe('Salesforce sandbox: authentication and headers', () => {
   });
 
   it('refuses tokens once they expire', async () => {
-    const t = await h.token();
+    const t = await accessToken();
     state.expireTokens('salesforce');
     const res = await fetch(`${api}/query?q=SELECT+Id+FROM+User`, { headers: { authorization: `Bearer ${t}` } });
     expect(res.status).toBe(401);
-    token = await h.token();
+    token = await accessToken();
   });
 
   it('reports API usage in Sforce-Limit-Info on every answer, counting each request', async () => {
@@ -110,6 +112,7 @@ describe('Salesforce sandbox: query', () => {
   });
 
   it('pages with server-side cursors: batchSize hint, nextRecordsUrl, every record exactly once', async () => {
+    state.resetCounts();
     const res = await soql('SELECT Id FROM Contact ORDER BY Id', { 'Sforce-Query-Options': 'batchSize=200' });
     let body = (await res.json()) as { totalSize: number; done: boolean; nextRecordsUrl?: string; records: { Id: string }[] };
     expect(body.totalSize).toBe(sf.contacts.length);
@@ -126,7 +129,8 @@ describe('Salesforce sandbox: query', () => {
     }
     expect(body.nextRecordsUrl).toBeUndefined();
     expect(seen).toEqual(sf.contacts.map((c) => c.Id).sort());
-    expect(state.requestCounts().salesforce.queryMore).toBeGreaterThanOrEqual(1);
+    // one query, then one queryMore per further batch of 200
+    expect(state.requestCounts().salesforce).toEqual({ query: 1, queryMore: Math.ceil(sf.contacts.length / 200) - 1 });
   });
 
   it('keeps the batch size between 200 and 2,000', async () => {
@@ -225,7 +229,7 @@ describe('Salesforce sandbox: faults answer in Salesforce form', () => {
     expect(state.isValidToken('salesforce', token)).toBe(false);
     expect((await grant(goodGrant)).status).toBe(200);
     state.clearFaults();
-    token = await h.token();
+    token = await accessToken();
   });
 
   it('malformed: 200 with a body that is not JSON; drift: Name missing; reset: no answer', async () => {

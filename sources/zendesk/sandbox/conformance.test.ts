@@ -1,16 +1,16 @@
 /**
- * The sandbox's answers checked against the component schemas of Zendesk's published OpenAPI spec
- * (../shared/api-reference/zendesk/zendesk_support_oas.yaml, relative to the repo root).
+ * The sandbox's answers checked against the component schemas of Zendesk's published OpenAPI spec, as the
+ * extract in ./reference holds them (its header names the source, commit and date).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { API, basicAuth, startSandbox } from '../test-support.js';
+import { basicAuth, sourceTestKit } from '../../kit/testing.js';
+import { zendeskSource } from '../index.js';
 
-const SPEC = resolve(process.cwd(), '../shared/api-reference/zendesk/zendesk_support_oas.yaml');
+const SPEC = new URL('./reference/zendesk-support-oas.extract.yaml', import.meta.url);
 
 /**
  * Where the published spec is narrower than the payloads Zendesk's API actually sends: these TicketObject
@@ -45,15 +45,16 @@ function loadValidators() {
   return v;
 }
 
-const sb = startSandbox();
-const headers = { authorization: basicAuth(sb.env) };
-const get = async (path: string) => (await fetch(`${API}${path}`, { headers })).json() as Promise<Record<string, any>>;
+const sb = sourceTestKit(zendeskSource);
+const headers = { authorization: basicAuth(`${sb.env.ZENDESK_EMAIL}/token`, sb.env.ZENDESK_API_TOKEN!) };
+const get = async (path: string) => (await fetch(`${sb.api}${path}`, { headers })).json() as Promise<Record<string, any>>;
 let schema: ReturnType<typeof loadValidators>;
 
 beforeAll(() => {
   schema = loadValidators();
+  sb.listen();
 });
-afterAll(() => sb.server.close());
+afterAll(() => sb.close());
 
 function conforms(name: string, body: unknown): void {
   const validate = schema(name);

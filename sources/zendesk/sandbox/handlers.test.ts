@@ -1,14 +1,16 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { API, basicAuth, startSandbox } from '../test-support.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, sourceTestKit } from '../../kit/testing.js';
+import { zendeskSource } from '../index.js';
 
-const sb = startSandbox();
-const { state, env } = sb;
-const auth = { authorization: basicAuth(env) };
+const sb = sourceTestKit(zendeskSource);
+const { state, env, api: API } = sb;
+const auth = { authorization: basicAuth(`${env.ZENDESK_EMAIL}/token`, env.ZENDESK_API_TOKEN!) };
 const get = (path: string, headers: Record<string, string> = auth) => fetch(path.startsWith('http') ? path : `${API}${path}`, { headers });
 const body = async (res: Response) => (await res.json()) as Record<string, any>;
 
 afterEach(() => state.clearFaults());
-afterAll(() => sb.server.close());
+beforeAll(() => sb.listen());
+afterAll(() => sb.close());
 
 describe('zendesk sandbox: authentication', () => {
   it('refuses a missing, wrong or password credential with Zendesk\'s 401', async () => {

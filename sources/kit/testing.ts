@@ -1,0 +1,210 @@
+/**
+ * The one test kit: the in-process sandbox (msw over a seeded world), and for any source module its real config,
+ * client, source kit and per-request loaders pointed at that sandbox. Every test builds what it needs from here,
+ * with one clock: the sandbox's "today" is the clock's day, and the kits and loaders ask that same clock.
+ */
+import { setupServer } from 'msw/node';
+import { SANDBOX_CREDENTIALS } from '../sandbox/constants.js';
+import type { DatasetOptions } from '../sandbox/dataset.js';
+import { sandboxEnv } from '../sandbox/env.js';
+import { sandboxHandlerGroups } from '../sandbox/handlers.js';
+import { SandboxState } from '../sandbox/state.js';
+import type { Manifest, World } from '../sandbox/world.js';
+import { SourceCache, type CachePolicy } from './cache.js';
+import { clockAt, todayOf, type Clock } from './clock.js';
+import { parseEnv } from './config.js';
+import type { ClientDeps, LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './contract.js';
+import type { SourceId } from './errors.js';
+import { SourceHealth } from './metrics.js';
+import { SourceKit } from './source-kit.js';
+import { MemoryTokenStore } from './token-store.js';
+
+/** The day the sandbox's world is generated around unless a test asks for another. */
+export const SANDBOX_TODAY = '2026-11-27';
+export const TEST_ORIGIN = 'http://sandbox.panorama.test';
+
+export type TestSandboxOptions = {
+  /** Customers in the world. @default 60 */
+  size?: number;
+  /** @default 7 */
+  seed?: number;
+  /** Panorama's "now" and the world's "today" (its date). @default clockAt(SANDBOX_TODAY) */
+  clock?: Clock;
+  /** A world made beforehand (e.g. generated and then edited); its own `today` should be the clock's day. */
+  world?: World;
+  /** The vendors whose APIs the sandbox serves (the control API comes with all of them only). @default all four */
+  sources?: readonly SourceId[];
+};
+
+/**
+ * The sandbox inside the test process. msw intercepts the real clients' requests (fetch, node-fetch, axios) to
+ * TEST_ORIGIN; any other request is an error once `listen()` ran, so a test never reaches a real vendor.
+ */
+export function testSandbox(opts: TestSandboxOptions = {}) {
+  const clock = opts.clock ?? clockAt(SANDBOX_TODAY);
+  const today = todayOf(clock);
+  const options: DatasetOptions = { size: opts.size ?? 60, seed: opts.seed ?? 7, today };
+  const state = new SandboxState(options, opts.world);
+  const groups = sandboxHandlerGroups(state);
+  const handlers = opts.sources ? opts.sources.flatMap((s) => groups[s]) : Object.values(groups).flat();
+  const server = setupServer(...handlers);
+  const env = sandboxEnv(TEST_ORIGIN, state.world.quickbooks.realmId, state.world.asana.workspace.gid);
+  return {
+    state,
+    server,
+    env,
+    origin: TEST_ORIGIN,
+    clock,
+    today,
+    listen: () => server.listen({ onUnhandledRequest: 'error' }),
+    close: () => server.close(),
+  };
+}
+
+export type TestSandbox = ReturnType<typeof testSandbox>;
+
+/** Where each vendor's API lives in the sandbox (the same paths the clients use). */
+export function sandboxApi(source: SourceId, state: SandboxState): string {
+  switch (source) {
+    case 'salesforce':
+      return `${TEST_ORIGIN}/salesforce/services/data/v62.0`;
+    case 'quickbooks':
+      return `${TEST_ORIGIN}/quickbooks/v3/company/${state.world.quickbooks.realmId}`;
+    case 'asana':
+      return `${TEST_ORIGIN}/asana/api/1.0`;
+    case 'zendesk':
+      return `${TEST_ORIGIN}/zendesk/api/v2`;
+  }
+}
+
+/** `Basic` credentials for a client id and secret (QuickBooks' token endpoint), or a Zendesk e-mail/token pair. */
+export function basicAuth(user: string, secret: string): string {
+  return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+}
+
+/**
+ * The `authorization` header the sandbox accepts for raw requests to a vendor's API: a fresh access token from
+ * its token endpoint where the vendor has one (Salesforce, QuickBooks), else the configured credentials.
+ */
+export async function sandboxAuthorization(source: SourceId, state: SandboxState): Promise<string> {
+  const c = SANDBOX_CREDENTIALS;
+  const token = async (url: string, init: RequestInit) => {
+    const res = await fetch(url, { method: 'POST', ...init });
+    if (!res.ok) throw new Error(`${source} sandbox token refresh failed: ${res.status}`);
+    return `Bearer ${((await res.json()) as { access_token: string }).access_token}`;
+  };
+  switch (source) {
+    case 'salesforce':
+      return token(`${TEST_ORIGIN}/salesforce/services/oauth2/token`, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: c.salesforce.clientId, client_secret: c.salesforce.clientSecret, refresh_token: c.salesforce.refreshToken }),
+      });
+    case 'quickbooks':
+      // QuickBooks rotates its refresh token: use the one the sandbox holds valid now.
+      return token(`${TEST_ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`, {
+        headers: { authorization: basicAuth(c.quickbooks.clientId, c.quickbooks.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: [...state.refreshTokens.quickbooks][0]! }).toString(),
+      });
+    case 'asana':
+      return `Bearer ${c.asana.accessToken}`;
+    case 'zendesk':
+      return basicAuth(`${c.zendesk.email}/token`, c.zendesk.apiToken);
+  }
+}
+
+/** The manifest's exact links into one system: CRM account id → the ids of the records linked to it. */
+export function exactLinks(manifest: Manifest, system: Manifest['exactLinks'][number]['system']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of manifest.exactLinks) if (l.system === system) out.set(l.accountId, [...(out.get(l.accountId) ?? []), l.recordId]);
+  return out;
+}
+
+export type TestKitOptions = {
+  /** @default the module's own */
+  timeoutMs?: number;
+  /** @default the kit's (5 failures, 10 s) */
+  breaker?: { threshold: number; halfOpenAfterMs: number };
+  /** @default a fresh 50 MB cache */
+  cache?: SourceCache;
+  /** Merged over the module's own policies. */
+  cachePolicies?: Record<string, CachePolicy>;
+  health?: SourceHealth;
+  /** @default the sandbox's clock */
+  clock?: Clock;
+};
+
+type LoaderFactory<Client, L, LO> = (client: Client, kit: SourceKit, opts: LoaderOptions & LO) => L;
+
+/**
+ * One source module wired to the test sandbox. `createClient` and `createLoaders` default to the module's own;
+ * pass the module's `client.server.ts` constructor or `loaders.ts` function for options beyond the contract
+ * (QuickBooks' refresh token and page size, Salesforce's batch size).
+ */
+export function sourceTestKit<
+  C extends SourceCategory,
+  Config,
+  Client,
+  L = LoadersByCategory[C],
+  LO extends object = object,
+  CO = ClientDeps,
+>(
+  module: SourceModule<C, Config, Client>,
+  opts: TestSandboxOptions & {
+    /** Settings over the sandbox's. */
+    env?: Record<string, string>;
+    /** Defaults for every kit this builds. */
+    kit?: TestKitOptions;
+    createClient?: (config: Config, o: CO) => Client;
+    createLoaders?: LoaderFactory<Client, L, LO>;
+    /** A sandbox already built (to wire several modules to one); by default one serving this vendor only. */
+    sandbox?: TestSandbox;
+  } = {},
+) {
+  const sandbox = opts.sandbox ?? testSandbox({ sources: [module.id], ...opts });
+  const env = { ...sandbox.env, ...opts.env };
+  const config = (extraEnv: Record<string, string> = {}): Config => parseEnv(module.configSchema, { ...env, ...extraEnv }, module.displayName);
+  const client = (o: { env?: Record<string, string>; client?: CO } = {}): Client =>
+    opts.createClient
+      ? opts.createClient(config(o.env), o.client as CO)
+      : module.createClient(config(o.env), { tokens: new MemoryTokenStore(), ...(o.client as Partial<ClientDeps> | undefined) });
+  const kit = (o: TestKitOptions = {}): SourceKit => {
+    const k: TestKitOptions = { ...opts.kit, ...o };
+    return new SourceKit({
+      source: module.id,
+      timeoutMs: k.timeoutMs ?? module.timeoutMs,
+      mapError: module.mapError,
+      cachePolicies: { ...module.cachePolicies, ...k.cachePolicies },
+      cache: k.cache ?? new SourceCache({ maxBytes: 50e6 }),
+      health: k.health ?? new SourceHealth(),
+      clock: k.clock ?? sandbox.clock,
+      ...(k.breaker ? { breaker: k.breaker } : {}),
+    });
+  };
+  const make = (opts.createLoaders ?? (module.createLoaders as unknown as LoaderFactory<Client, L, LO>));
+  /**
+   * Loaders for one request. Loaders that still take a `today` option get the kit's clock's day, so that no
+   * loader of a test reads the wall clock.
+   */
+  const loaders = (c: Client, k: SourceKit, o: Partial<LoaderOptions> & Partial<LO> = {}): L =>
+    make(c, k, { forceRefresh: false, today: () => todayOf(k.clock), ...o } as unknown as LoaderOptions & LO);
+  /** A fresh client, kit and loaders; `next()` gives the loaders of one more request on the same client and kit. */
+  const setup = (o: TestKitOptions & { env?: Record<string, string>; client?: CO; loaders?: Partial<LoaderOptions> & Partial<LO> } = {}) => {
+    const c = client(o);
+    const k = kit(o);
+    const next = (forceRefresh = false) => loaders(c, k, { ...o.loaders, forceRefresh } as Partial<LoaderOptions> & Partial<LO>);
+    return { config: config(o.env), client: c, kit: k, loaders: loaders(c, k, o.loaders), next };
+  };
+  return {
+    ...sandbox,
+    sandbox,
+    env,
+    api: sandboxApi(module.id, sandbox.state),
+    /** The `authorization` header for raw requests to this vendor's sandbox API. */
+    authorization: () => sandboxAuthorization(module.id, sandbox.state),
+    config,
+    client,
+    kit,
+    loaders,
+    setup,
+  };
+}
