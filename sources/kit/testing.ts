@@ -169,14 +169,15 @@ export function sourceTestKit<
       : module.createClient(config(o.env), { tokens: new MemoryTokenStore(), ...(o.client as Partial<ClientDeps> | undefined) });
   const kit = (o: TestKitOptions = {}): SourceKit => {
     const k: TestKitOptions = { ...opts.kit, ...o };
+    const clock = k.clock ?? sandbox.clock;
     return new SourceKit({
       source: module.id,
       timeoutMs: k.timeoutMs ?? module.timeoutMs,
       mapError: module.mapError,
       cachePolicies: { ...module.cachePolicies, ...k.cachePolicies },
-      cache: k.cache ?? new SourceCache({ maxBytes: 50e6 }),
-      health: k.health ?? new SourceHealth(),
-      clock: k.clock ?? sandbox.clock,
+      cache: k.cache ?? new SourceCache({ maxBytes: 50e6, clock }),
+      health: k.health ?? new SourceHealth({ clock }),
+      clock,
       ...(k.breaker ? { breaker: k.breaker } : {}),
     });
   };
