@@ -1,0 +1,29 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * The store's migrations, in code so the build carries them (no folder to ship beside it). Append only: a
+ * released migration is never edited; names sort in the order they run. Only portable SQL (SQLite and
+ * PostgreSQL) through Kysely's schema builder.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-sessions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('session')
+        .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('person_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('email', 'varchar(320)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('role', 'varchar(32)', (c) => c.notNull())
+        .addColumn('method', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('session_person').on('session').column('person_id').execute();
+    },
+  },
+};
+
+export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };
