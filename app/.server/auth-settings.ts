@@ -4,15 +4,15 @@ import { z } from 'zod';
  * The settings of sign-in, sessions and Panorama's own store: one zod fragment over the environment, parsed once
  * (see `authSettings`). Every message names the variable it is about.
  */
-const positiveInt = (name: string, fallback: number) =>
+const positiveNumber = (name: string, fallback: number) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
       if (v === undefined || v.trim() === '') return fallback;
       const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} must be a whole number above 0 (got "${v.slice(0, 40)}").` });
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} must be a number above 0 (got "${v.slice(0, 40)}").` });
         return z.NEVER;
       }
       return n;
@@ -25,9 +25,9 @@ export const authSettingsFragment = z.object({
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : './data/panorama.sqlite')),
   /** A session unused for this long ends. */
-  PANORAMA_SESSION_IDLE_MINUTES: positiveInt('PANORAMA_SESSION_IDLE_MINUTES', 30),
+  PANORAMA_SESSION_IDLE_MINUTES: positiveNumber('PANORAMA_SESSION_IDLE_MINUTES', 30),
   /** A session ends this long after sign-in, however busy. */
-  PANORAMA_SESSION_ABSOLUTE_HOURS: positiveInt('PANORAMA_SESSION_ABSOLUTE_HOURS', 8),
+  PANORAMA_SESSION_ABSOLUTE_HOURS: positiveNumber('PANORAMA_SESSION_ABSOLUTE_HOURS', 8),
 });
 
 export type AuthSettings = z.output<typeof authSettingsFragment>;

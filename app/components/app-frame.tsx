@@ -14,6 +14,7 @@ const NAV: NavItem[] = [
   { to: '/tickets', label: 'Urgent tickets', show: (r) => canRead(r, 'TICKETS') },
   { to: '/finance', label: 'Overdue invoices', show: (r) => canRead(r, 'BILLING') },
   { to: '/admin', label: 'Admin', show: (r) => canRead(r, 'ADMIN') },
+  { to: '/admin/sessions', label: 'Sessions', show: (r) => canRead(r, 'ADMIN') },
 ];
 
 function ColorSchemeToggle() {

@@ -1,9 +1,10 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { ROLE_LABELS, isRole } from '../../graphql/policy.js';
-import { findUser, getViewer, safeRedirect, signIn } from '../.server/session.js';
+import { assertSameOrigin } from '../.server/same-origin.js';
+import { findDemoUser, getViewer, safeRedirect, signIn } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Panorama' }];
 
@@ -17,15 +18,17 @@ const ROLE_JOBS: Record<string, string> = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'));
-  if (viewer) throw await signIn(request, viewer.id, redirectTo);
+  if (viewer) throw redirect(redirectTo);
   return { users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role })) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  assertSameOrigin(request);
   const form = await request.formData();
   const userId = String(form.get('userId') ?? '');
-  if (!findUser(userId)) return data({ error: `There is no demo user "${userId.slice(0, 40)}". Pick one of the four below.` }, { status: 400 });
-  return signIn(request, userId, String(form.get('redirectTo') ?? ''));
+  const person = findDemoUser(userId);
+  if (!person) return data({ error: `There is no demo user "${userId.slice(0, 40)}". Pick one of the four below.` }, { status: 400 });
+  return signIn(request, person, safeRedirect(String(form.get('redirectTo') ?? '')));
 }
 
 export default function Login() {

@@ -14,6 +14,9 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { parseAuthSettings } from '../.server/auth-settings.js';
+import { isCrossSiteHeaders } from '../.server/same-origin.js';
+import { openStore } from '../.server/store/database.js';
 import { logger } from '../../sources/kit/logger.js';
 
 /** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
@@ -61,7 +64,15 @@ function startSandbox(): Promise<{ child: ChildProcess; origin: string }> {
   });
 }
 
+/** Checks the sign-in settings and brings the own store up to date before anything listens: a bad one stops here. */
+async function prepareStore(): Promise<void> {
+  const settings = parseAuthSettings(process.env);
+  const db = await openStore({ path: settings.PANORAMA_STORE_PATH });
+  await db.destroy();
+}
+
 async function main() {
+  await prepareStore();
   let sandbox: ChildProcess | null = null;
   if (!anySourceConfigured(process.env)) {
     const started = await startSandbox();
@@ -96,6 +107,12 @@ async function main() {
     app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
   }
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  // a form posted from another site is refused here with 403 (Remix's own check would throw and answer 500)
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!isCrossSiteHeaders((name) => req.get(name), req.get('host') ?? '')) return next();
+    res.status(403).type('text/plain').send('This request was sent from another site: Panorama only accepts it from its own pages.');
+  });
   app.all('*', createRequestHandler({ build, mode: dev ? 'development' : 'production' }));
 
   const port = Number(process.env.PORT ?? 3000);
