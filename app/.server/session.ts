@@ -21,13 +21,23 @@ function sessionSecret(): string {
   throw new Error('SESSION_SECRET is not set: set it to a random string of at least 32 characters.');
 }
 
+const secret = sessionSecret();
+/** The secret that signs Panorama's cookies (the sign-in checks cookie too). */
+export const cookieSecret = () => secret;
+
+/**
+ * Demo sign-in exists only on the built-in sandbox (start.ts sets PANORAMA_SANDBOX_ORIGIN only when it runs one,
+ * and clears it when sources are configured); otherwise the identity provider is the only way in.
+ */
+export const demoSignInAllowed = () => Boolean(process.env.PANORAMA_SANDBOX_ORIGIN);
+
 /** The cookie holds only the session's random id (signed, so a forged value is dropped before the store is asked). */
 const cookie = createCookie('__panorama_session', {
   httpOnly: true,
   sameSite: 'lax',
   path: '/',
   secure: process.env.PANORAMA_SECURE_COOKIES === 'true',
-  secrets: [sessionSecret()],
+  secrets: [secret],
   maxAge: Math.ceil(authSettings().PANORAMA_SESSION_ABSOLUTE_HOURS * 3600),
 });
 
@@ -56,6 +66,8 @@ export async function getViewer(request: Request): Promise<Viewer | null> {
   const id = await sessionId(request);
   if (!id) return null;
   const s = await (await sessions()).touch(id);
+  // a demo session left in the store from a sandbox run is no way in once real systems are connected
+  if (s && s.method === 'demo' && !demoSignInAllowed()) return null;
   return s && isRole(s.role) ? { id: s.personId, name: s.name, email: s.email, role: s.role } : null;
 }
 
@@ -69,12 +81,14 @@ export async function requireViewer(request: Request): Promise<Viewer> {
 }
 
 /** Starts a new session for `person` (ending the one the browser had, so a planted id is never promoted). */
-export async function signIn(request: Request, person: SessionPerson, redirectTo: string) {
+export async function signIn(request: Request, person: SessionPerson, redirectTo: string, headers: HeadersInit = {}) {
   const store = await sessions();
   const old = await sessionId(request);
   if (old) await store.revoke(old, 'replaced');
   const id = await store.create(person);
-  return redirect(redirectTo, { headers: { 'set-cookie': await cookie.serialize(id) } });
+  const h = new Headers(headers);
+  h.append('set-cookie', await cookie.serialize(id));
+  return redirect(redirectTo, { headers: h });
 }
 
 /** Ends the session server-side: the old cookie no longer works anywhere, even if it was copied. */

@@ -14,7 +14,7 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
-import { parseAuthSettings } from '../.server/auth-settings.js';
+import { oidcOf, parseAuthSettings } from '../.server/auth-settings.js';
 import { isCrossSiteHeaders } from '../.server/same-origin.js';
 import { openStore } from '../.server/store/database.js';
 import { logger } from '../../sources/kit/logger.js';
@@ -67,6 +67,13 @@ function startSandbox(): Promise<{ child: ChildProcess; origin: string }> {
 /** Checks the sign-in settings and brings the own store up to date before anything listens: a bad one stops here. */
 async function prepareStore(): Promise<void> {
   const settings = parseAuthSettings(process.env);
+  if (anySourceConfigured(process.env)) {
+    // real systems: the identity provider is the only way in, and nothing may pass for the sandbox
+    delete process.env.PANORAMA_SANDBOX_ORIGIN;
+    if (!oidcOf(settings)) {
+      throw new Error('Sources are configured but single sign-on is not: set OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and PANORAMA_ROLE_MAP (see README, "Sign-in and audit"). Demo sign-in exists only on the built-in sandbox.');
+    }
+  }
   const db = await openStore({ path: settings.PANORAMA_STORE_PATH });
   await db.destroy();
 }
