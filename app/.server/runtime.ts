@@ -1,8 +1,10 @@
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
 import { logger } from '../../sources/kit/logger.js';
+import { AuditStore } from './store/audit-store.js';
+import { panoramaStore } from './store/index.js';
 
-type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga };
+type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
 
 declare global {
   // eslint-disable-next-line no-var
@@ -17,7 +19,9 @@ declare global {
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const runtime = createSourcesRuntime(process.env);
-    globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production' }) };
+    // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
+    const audit = new AuditStore(panoramaStore());
+    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production', audit }) };
     warmInBackground(runtime);
   }
   return globalThis.__panorama;

@@ -24,6 +24,28 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('session_person').on('session').column('person_id').execute();
     },
   },
+  '002-audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_record')
+        .addColumn('seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('request_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('person_id', 'varchar(255)')
+        .addColumn('role', 'varchar(32)')
+        .addColumn('operation', 'varchar(100)', (c) => c.notNull())
+        .addColumn('customer_ids', 'text', (c) => c.notNull())
+        .addColumn('customer_count', 'integer', (c) => c.notNull())
+        .addColumn('field_groups', 'text', (c) => c.notNull())
+        .addColumn('errors', 'integer', (c) => c.notNull())
+        .addColumn('reused', 'integer', (c) => c.notNull())
+        .addColumn('prev_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_record_at').on('audit_record').column('at').execute();
+      await db.schema.createIndex('audit_record_person').on('audit_record').columns(['person_id', 'at']).execute();
+    },
+  },
 };
 
 export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

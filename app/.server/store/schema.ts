@@ -5,6 +5,26 @@
  */
 export type StoreTables = {
   session: SessionTable;
+  audit_record: AuditTable;
+};
+
+/** One read, append-only; `hash` = SHA-256 over the previous record's hash and this record's fields. */
+export type AuditTable = {
+  seq: number;
+  at: number;
+  request_id: string;
+  person_id: string | null;
+  role: string | null;
+  operation: string;
+  /** JSON array of ids. */
+  customer_ids: string;
+  customer_count: number;
+  /** JSON array of field groups. */
+  field_groups: string;
+  errors: number;
+  reused: number;
+  prev_hash: string;
+  hash: string;
 };
 
 export type SessionTable = {

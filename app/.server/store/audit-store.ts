@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord, AuditSink } from '../../../graphql/audit.js';
+import { logger } from '../../../sources/kit/logger.js';
+import type { StoreDb } from './database.js';
+import type { AuditTable } from './schema.js';
+
+const GENESIS = '0'.repeat(64);
+type Fields = Omit<AuditTable, 'hash'>;
+
+/** The chained hash of one row: its fields in a fixed order, after the previous row's hash. */
+export function hashOf(r: Fields): string {
+  const canonical = JSON.stringify([r.seq, r.at, r.request_id, r.person_id, r.role, r.operation, r.customer_ids, r.customer_count, r.field_groups, r.errors, r.reused, r.prev_hash]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
+
+/**
+ * The read audit in the own store: append-only, each record chained to the one before by a SHA-256 hash, so a
+ * row deleted, edited or inserted afterwards breaks the chain at that row. Writes are queued one after another
+ * (the chain needs the previous hash); a failed write is logged, never thrown into a reader's request.
+ */
+export class AuditStore implements AuditSink {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(private readonly db: Promise<StoreDb>) {}
+
+  write(record: AuditRecord): void {
+    this.tail = this.tail.then(() => this.append(record)).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), requestId: record.requestId }, 'audit record could not be stored'));
+  }
+
+  /** Resolves when every record written so far is stored. */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
+
+  private async append(r: AuditRecord): Promise<void> {
+    const db = await this.db;
+    await db.transaction().execute(async (trx) => {
+      const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const fields: Fields = {
+        seq: last ? Number(last.seq) + 1 : 1,
+        at: r.at,
+        request_id: r.requestId.slice(0, 64),
+        person_id: r.userId,
+        role: r.role,
+        operation: r.operation.slice(0, 100),
+        customer_ids: JSON.stringify(r.customerIds),
+        customer_count: r.customerCount,
+        field_groups: JSON.stringify(r.fieldGroups),
+        errors: r.errors,
+        reused: r.reused ? 1 : 0,
+        prev_hash: last?.hash ?? GENESIS,
+      };
+      await trx.insertInto('audit_record').values({ ...fields, hash: hashOf(fields) }).execute();
+    });
+  }
+
+  /** Walks the whole chain in order: every row's hash recomputed, every link and sequence number checked. */
+  async verify(): Promise<ChainCheck> {
+    const db = await this.db;
+    let prev = GENESIS;
+    let expected = 1;
+    let records = 0;
+    const page = 1000;
+    for (let after = 0; ; ) {
+      const rows = await db.selectFrom('audit_record').selectAll().where('seq', '>', after).orderBy('seq').limit(page).execute();
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expected) return { ok: false, records, brokenAt: expected, problem: `record ${expected} is missing (next is ${seq})` };
+        const { hash, ...fields } = row;
+        if (row.prev_hash !== prev) return { ok: false, records, brokenAt: seq, problem: `record ${seq} does not follow record ${seq - 1}` };
+        if (hashOf({ ...fields, seq, at: Number(row.at) }) !== hash) return { ok: false, records, brokenAt: seq, problem: `record ${seq} was changed after it was written` };
+        prev = hash;
+        expected = seq + 1;
+        records += 1;
+      }
+      if (rows.length < page) return { ok: true, records };
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+}
