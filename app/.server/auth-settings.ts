@@ -29,6 +29,8 @@ export const authSettingsFragment = z.object({
   PANORAMA_SESSION_IDLE_MINUTES: positiveNumber('PANORAMA_SESSION_IDLE_MINUTES', 30),
   /** A session ends this long after sign-in, however busy. */
   PANORAMA_SESSION_ABSOLUTE_HOURS: positiveNumber('PANORAMA_SESSION_ABSOLUTE_HOURS', 8),
+  /** Audit records older than this are removed (the removal itself is recorded). */
+  PANORAMA_AUDIT_RETENTION_DAYS: positiveNumber('PANORAMA_AUDIT_RETENTION_DAYS', 365),
 });
 
 const optionalText = z

@@ -1,6 +1,7 @@
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
 import { logger } from '../../sources/kit/logger.js';
+import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
 import { panoramaStore } from './store/index.js';
 
@@ -23,8 +24,23 @@ export function panorama(): Panorama {
     const audit = new AuditStore(panoramaStore());
     globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: process.env.NODE_ENV !== 'production', audit }) };
     warmInBackground(runtime);
+    keepRetention(runtime, audit);
   }
   return globalThis.__panorama;
+}
+
+/** Removes audit records past PANORAMA_AUDIT_RETENTION_DAYS now and then every six hours. */
+function keepRetention(runtime: SourcesRuntime, audit: AuditStore): void {
+  const days = authSettings().PANORAMA_AUDIT_RETENTION_DAYS;
+  const run = () => {
+    const now = runtime.clock.now();
+    audit.prune(now - days * 86_400_000, now).then(
+      (removed) => (removed ? logger.info({ removed, days }, 'audit retention') : undefined),
+      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'audit retention failed'),
+    );
+  };
+  run();
+  setInterval(run, 6 * 3_600_000).unref();
 }
 
 /** Fire and forget: an index that fails to load is logged and loaded again later, never a start-up failure. */

@@ -48,6 +48,21 @@ describe('the read audit in the store', () => {
     expect(await again.store.verify()).toMatchObject({ ok: false, brokenAt: 2 });
   });
 
+  it('retention removes old records, anchors the chain, records the removal, and still detects a later deletion', async () => {
+    const { db, store } = await filled(5);
+    expect(await store.prune(1_760_000_000_000 + 3.5, 1_770_000_000_000)).toBe(3);
+    const rows = await db.selectFrom('audit_record').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => [r.seq, r.operation, r.customer_count])).toEqual([
+      [4, 'Customer', 1],
+      [5, 'Customer', 1],
+      [6, 'AuditRetention', 3],
+    ]);
+    expect(await store.verify()).toEqual({ ok: true, records: 3 });
+    expect(await store.prune(1_760_000_000_000, 1_770_000_000_000)).toBe(0);
+    await db.deleteFrom('audit_record').where('seq', '=', 4).execute();
+    expect(await store.verify()).toMatchObject({ ok: false, brokenAt: 4 });
+  });
+
   it('survives a restart and keeps chaining after it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'panorama-audit-'));
     dirs.push(dir);

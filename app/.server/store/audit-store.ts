@@ -5,6 +5,7 @@ import type { StoreDb } from './database.js';
 import type { AuditTable } from './schema.js';
 
 const GENESIS = '0'.repeat(64);
+const chainLog = logger.child({ audit: true });
 type Fields = Omit<AuditTable, 'hash'>;
 
 /** The chained hash of one row: its fields in a fixed order, after the previous row's hash. */
@@ -51,15 +52,44 @@ export class AuditStore implements AuditSink {
         reused: r.reused ? 1 : 0,
         prev_hash: last?.hash ?? GENESIS,
       };
-      await trx.insertInto('audit_record').values({ ...fields, hash: hashOf(fields) }).execute();
+      const hash = hashOf(fields);
+      await trx.insertInto('audit_record').values({ ...fields, hash }).execute();
+      // the chain's head in the log too: a copy outside the store shows rows cut from its end
+      chainLog.info({ seq: fields.seq, hash, requestId: fields.request_id, customers: fields.customer_count }, 'audit record');
     });
+  }
+
+  /**
+   * Retention: removes the records older than `cutoff` (epoch ms). The chain then starts at an anchor (the last
+   * removed record's seq and hash), and the removal is itself a chained record (operation AuditRetention, its
+   * customer count the number removed), so a pruned chain still verifies and a silent removal does not.
+   */
+  async prune(cutoff: number, now: number): Promise<number> {
+    const db = await this.db;
+    let removed = 0;
+    await (this.tail = this.tail.then(async () => {
+      await db.transaction().execute(async (trx) => {
+        const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).where('at', '<', cutoff).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        if (!last) return;
+        const r = await trx.deleteFrom('audit_record').where('seq', '<=', Number(last.seq)).executeTakeFirst();
+        removed = Number(r.numDeletedRows);
+        await trx.deleteFrom('audit_anchor').execute();
+        await trx.insertInto('audit_anchor').values({ id: 1, seq: Number(last.seq), hash: last.hash, at: now }).execute();
+      });
+    }));
+    if (removed) {
+      this.write({ requestId: 'retention', at: now, userId: null, role: null, operation: 'AuditRetention', customerIds: [], customerCount: removed, fieldGroups: [], errors: 0, reused: false, ms: 0 });
+      await this.flushed();
+    }
+    return removed;
   }
 
   /** Walks the whole chain in order: every row's hash recomputed, every link and sequence number checked. */
   async verify(): Promise<ChainCheck> {
     const db = await this.db;
-    let prev = GENESIS;
-    let expected = 1;
+    const anchor = await db.selectFrom('audit_anchor').selectAll().executeTakeFirst();
+    let prev = anchor?.hash ?? GENESIS;
+    let expected = anchor ? Number(anchor.seq) + 1 : 1;
     let records = 0;
     const page = 1000;
     for (let after = 0; ; ) {

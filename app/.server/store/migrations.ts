@@ -46,6 +46,18 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('audit_record_person').on('audit_record').columns(['person_id', 'at']).execute();
     },
   },
+  '003-audit-anchor': {
+    async up(db: Kysely<unknown>) {
+      // where the chain starts after retention removed older records: the last removed record's seq and hash
+      await db.schema
+        .createTable('audit_anchor')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -6,6 +6,7 @@
 export type StoreTables = {
   session: SessionTable;
   audit_record: AuditTable;
+  audit_anchor: { id: number; seq: number; hash: string; at: number };
 };
 
 /** One read, append-only; `hash` = SHA-256 over the previous record's hash and this record's fields. */
