@@ -15,6 +15,7 @@ const NAV: NavItem[] = [
   { to: '/finance', label: 'Overdue invoices', show: (r) => canRead(r, 'BILLING') },
   { to: '/admin', label: 'Admin', show: (r) => canRead(r, 'ADMIN') },
   { to: '/admin/sessions', label: 'Sessions', show: (r) => canRead(r, 'ADMIN') },
+  { to: '/admin/audit', label: 'Read audit', show: (r) => canRead(r, 'ADMIN') },
 ];
 
 function ColorSchemeToggle() {

@@ -63,6 +63,26 @@ describe('the read audit in the store', () => {
     expect(await store.verify()).toMatchObject({ ok: false, brokenAt: 4 });
   });
 
+  it('finds records by person, customer, field group and date range, newest first, a page at a time', async () => {
+    const db = await openStore({ path: ':memory:' });
+    open.push(db);
+    const store = new AuditStore(Promise.resolve(db));
+    store.write({ ...record(1), customerIds: ['001A', '001B'], fieldGroups: ['BILLING'] });
+    store.write({ ...record(2), userId: 'p-2', customerIds: ['001B'] });
+    store.write({ ...record(3), customerIds: ['001_x'] });
+    store.write({ ...record(4), customerIds: ['001AX'] });
+    await store.flushed();
+    const seqs = async (f: Parameters<AuditStore['search']>[0], offset = 0, limit = 10) => (await store.search(f, { offset, limit })).rows.map((r) => r.seq);
+    expect(await seqs({ customer: '001B' })).toEqual([2, 1]);
+    expect(await seqs({ customer: '001A' })).toEqual([1]); // not 001AX
+    expect(await seqs({ customer: '001%' })).toEqual([]); // LIKE wildcards are literal
+    expect(await seqs({ customer: '001_x' })).toEqual([3]);
+    expect(await seqs({ person: 'p-2' })).toEqual([2]);
+    expect(await seqs({ group: 'BILLING' })).toEqual([1]);
+    expect(await seqs({ from: 1_760_000_000_002, to: 1_760_000_000_004 })).toEqual([3, 2]);
+    expect(await store.search({}, { offset: 1, limit: 2 })).toMatchObject({ total: 4, rows: [{ seq: 3 }, { seq: 2 }] });
+  });
+
   it('survives a restart and keeps chaining after it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'panorama-audit-'));
     dirs.push(dir);

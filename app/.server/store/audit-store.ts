@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { AuditRecord, AuditSink } from '../../../graphql/audit.js';
 import { logger } from '../../../sources/kit/logger.js';
 import type { StoreDb } from './database.js';
@@ -13,6 +14,12 @@ export function hashOf(r: Fields): string {
   const canonical = JSON.stringify([r.seq, r.at, r.request_id, r.person_id, r.role, r.operation, r.customer_ids, r.customer_count, r.field_groups, r.errors, r.reused, r.prev_hash]);
   return createHash('sha256').update(canonical).digest('hex');
 }
+
+export type AuditFilter = { person?: string; customer?: string; group?: string; from?: number; to?: number };
+export type AuditRow = Omit<AuditRecord, 'ms'> & { seq: number };
+
+/** `%` and `_` in a value searched with LIKE stand for themselves. */
+const likeLiteral = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
 
@@ -82,6 +89,38 @@ export class AuditStore implements AuditSink {
       await this.flushed();
     }
     return removed;
+  }
+
+  /** Records matching the filter, newest first, one page at a time, with the number matching in all. */
+  async search(f: AuditFilter, page: { offset: number; limit: number }): Promise<{ rows: AuditRow[]; total: number }> {
+    const db = await this.db;
+    let q = db.selectFrom('audit_record');
+    if (f.person) q = q.where('person_id', '=', f.person);
+    // ids and groups are stored as JSON arrays of strings: match the quoted element (portable LIKE with an escape)
+    if (f.customer) q = q.where(sql<boolean>`customer_ids like ${`%${likeLiteral(JSON.stringify(f.customer))}%`} escape '\\'`);
+    if (f.group) q = q.where(sql<boolean>`field_groups like ${`%${likeLiteral(JSON.stringify(f.group))}%`} escape '\\'`);
+    if (f.from !== undefined) q = q.where('at', '>=', f.from);
+    if (f.to !== undefined) q = q.where('at', '<', f.to);
+    const [rows, count] = await Promise.all([
+      q.selectAll().orderBy('seq', 'desc').offset(page.offset).limit(page.limit).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      total: Number(count.n),
+      rows: rows.map((r) => ({
+        seq: Number(r.seq),
+        at: Number(r.at),
+        requestId: r.request_id,
+        userId: r.person_id,
+        role: r.role,
+        operation: r.operation,
+        customerIds: JSON.parse(r.customer_ids) as string[],
+        customerCount: r.customer_count,
+        fieldGroups: JSON.parse(r.field_groups) as string[],
+        errors: r.errors,
+        reused: r.reused === 1,
+      })),
+    };
   }
 
   /** Walks the whole chain in order: every row's hash recomputed, every link and sequence number checked. */
