@@ -10,6 +10,7 @@ import { baseResolvers, baseTypeDefs } from './base-schema.js';
 import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
 import type { PanoramaContext } from './context.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
+import { trackReads } from './read-tracking.js';
 
 const MODULE_SCHEMAS = [salesforceSchema, quickbooksSchema, asanaSchema, zendeskSchema];
 
@@ -44,5 +45,5 @@ export function createPanoramaSchema(): GraphQLSchema {
     typeDefs: [baseTypeDefs, insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
     resolvers: [baseResolvers, insightsResolvers, adminResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
-  return enforceAccess(schema);
+  return trackReads(enforceAccess(schema));
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { SourcesRuntime } from '../sources/runtime.js';
-import { useAudit, type AuditRecord } from './audit.js';
+import { useAudit, type AuditSink } from './audit.js';
 import { createContext, type PanoramaContext, type ServerContext } from './context.js';
 import { maskError } from './errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
@@ -20,8 +20,8 @@ export type PanoramaYogaOptions = {
   settings?: GraphqlSettings;
   /** The response cache's bounds; by default from `settings` (see `responseCacheSettings`). */
   responseCache?: ResponseCacheSettings;
-  /** Where audit records go (default: the audit log). */
-  audit?: (record: AuditRecord) => void;
+  /** Where audit records go (default: the log; the app gives its store). */
+  audit?: AuditSink;
 };
 
 /**
@@ -58,7 +58,8 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      return createContext(runtime, viewer, request.headers.get('x-request-id') ?? randomUUID(), responseCache.clear, settings);
+      // the audit's request id is the server's own: a client's x-request-id could be chosen to collide
+      return createContext(runtime, viewer, randomUUID(), responseCache.clear, settings);
     },
     plugins: [
       EnvelopArmorPlugin({

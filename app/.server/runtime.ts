@@ -3,8 +3,11 @@ import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
 import { clockAt, systemClock, type Clock } from '../../sources/kit/clock.js';
 import { logger } from '../../sources/kit/logger.js';
 import { settings } from './settings.js';
+import { authSettings } from './auth-settings.js';
+import { AuditStore } from './store/audit-store.js';
+import { panoramaStore } from './store/index.js';
 
-type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga };
+type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
 
 declare global {
   // eslint-disable-next-line no-var
@@ -20,8 +23,11 @@ export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const s = settings();
     const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
-    globalThis.__panorama = { runtime, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql }) };
+    // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
+    const audit = new AuditStore(panoramaStore());
+    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit }) };
     warmInBackground(runtime);
+    keepRetention(runtime, audit);
   }
   return globalThis.__panorama;
 }
@@ -32,6 +38,20 @@ export function panorama(): Panorama {
  */
 export function clockFor(env: Record<string, string | undefined>): Clock {
   return env.PANORAMA_SANDBOX_ORIGIN && env.SANDBOX_TODAY ? clockAt(env.SANDBOX_TODAY) : systemClock;
+}
+
+/** Removes audit records past PANORAMA_AUDIT_RETENTION_DAYS now and then every six hours. */
+function keepRetention(runtime: SourcesRuntime, audit: AuditStore): void {
+  const days = authSettings().PANORAMA_AUDIT_RETENTION_DAYS;
+  const run = () => {
+    const now = runtime.clock.now();
+    audit.prune(now - days * 86_400_000, now).then(
+      (removed) => (removed ? logger.info({ removed, days }, 'audit retention') : undefined),
+      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'audit retention failed'),
+    );
+  };
+  run();
+  setInterval(run, 6 * 3_600_000).unref();
 }
 
 /** Fire and forget: an index that fails to load is logged and loaded again later, never a start-up failure. */

@@ -1,4 +1,5 @@
 import { appSettings } from './app-settings.js';
+import { signInSettingsFragment } from './auth-settings.js';
 import { graphqlSettings } from '../../graphql/settings.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { describeIssues, envFragment, parseFragments, variablesOf, type Env, type FragmentValue } from '../../sources/kit/settings.js';
@@ -15,6 +16,7 @@ export const SETTINGS_FRAGMENTS = {
   graphql: graphqlSettings,
   sources: sourcesSettings,
   sandbox: envFragment(sandboxEnvSchema),
+  signIn: envFragment(signInSettingsFragment),
 };
 
 export type Settings = { [K in keyof typeof SETTINGS_FRAGMENTS]: FragmentValue<(typeof SETTINGS_FRAGMENTS)[K]> };

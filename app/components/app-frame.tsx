@@ -14,6 +14,8 @@ const NAV: NavItem[] = [
   { to: '/tickets', label: 'Urgent tickets', show: (r) => canRead(r, 'TICKETS') },
   { to: '/finance', label: 'Overdue invoices', show: (r) => canRead(r, 'BILLING') },
   { to: '/admin', label: 'Admin', show: (r) => canRead(r, 'ADMIN') },
+  { to: '/admin/sessions', label: 'Sessions', show: (r) => canRead(r, 'ADMIN') },
+  { to: '/admin/audit', label: 'Read audit', show: (r) => canRead(r, 'ADMIN') },
 ];
 
 function ColorSchemeToggle() {
@@ -104,7 +106,8 @@ export function AppFrame({ children }: { children: ReactNode }) {
         {data?.sandbox ? (
           <Alert color="yellow" variant="light" mb="md" title="Built-in sandbox" role="status">
             Panorama is running on its built-in sandbox: the customers, invoices, projects and tickets below are generated
-            demo data, not your systems. Set the Salesforce, QuickBooks, Asana and Zendesk variables to connect real ones.
+            demo data, not your systems. Set the Salesforce, QuickBooks, Asana and Zendesk variables to connect real ones. Demo
+            sign-in exists only here: with real systems connected, people sign in through your identity provider.
           </Alert>
         ) : null}
         {children}

@@ -1,9 +1,10 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { ROLE_LABELS, isRole } from '../../graphql/policy.js';
-import { findUser, getViewer, safeRedirect, signIn } from '../.server/session.js';
+import { assertSameOrigin } from '../.server/same-origin.js';
+import { demoSignInAllowed, findDemoUser, getViewer, safeRedirect, signIn } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Panorama' }];
 
@@ -17,26 +18,54 @@ const ROLE_JOBS: Record<string, string> = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get('redirectTo'));
-  if (viewer) throw await signIn(request, viewer.id, redirectTo);
-  return { users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role })) };
+  if (viewer) throw redirect(redirectTo);
+  // with real systems connected there are no demo users to offer: only the identity provider
+  if (!demoSignInAllowed()) return { mode: 'sso' as const, redirectTo, users: [] };
+  return { mode: 'demo' as const, redirectTo, users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role })) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  if (!demoSignInAllowed()) {
+    return data({ error: 'Demo sign-in exists only on the built-in sandbox. Sign in with your company account.' }, { status: 403 });
+  }
   const form = await request.formData();
   const userId = String(form.get('userId') ?? '');
-  if (!findUser(userId)) return data({ error: `There is no demo user "${userId.slice(0, 40)}". Pick one of the four below.` }, { status: 400 });
-  return signIn(request, userId, String(form.get('redirectTo') ?? ''));
+  const person = findDemoUser(userId);
+  if (!person) return data({ error: `There is no demo user "${userId.slice(0, 40)}". Pick one of the four below.` }, { status: 400 });
+  return signIn(request, person, safeRedirect(String(form.get('redirectTo') ?? '')));
 }
 
 export default function Login() {
-  const { users } = useLoaderData<typeof loader>();
+  const { users, mode, redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
+  if (mode === 'sso') {
+    return (
+      <Stack maw={560} mx="auto" gap="lg">
+        <Title order={1}>Sign in</Title>
+        <Text>Panorama uses your company account. Your role comes from your group in the identity provider.</Text>
+        {actionData && 'error' in actionData ? (
+          <Text c="red" role="alert">
+            {actionData.error}
+          </Text>
+        ) : null}
+        <Group>
+          <Button component="a" href={`/auth/login?redirectTo=${encodeURIComponent(redirectTo)}`}>
+            Sign in with your company account
+          </Button>
+        </Group>
+      </Stack>
+    );
+  }
   return (
     <Stack maw={880} mx="auto" gap="lg">
       <div>
         <Title order={1}>Sign in</Title>
-        <Text c="dimmed">Choose a demo user. Each role sees the page that answers its questions first.</Text>
+        <Text c="dimmed">
+          Choose a demo user. Each role sees the page that answers its questions first. Demo sign-in exists only on the built-in sandbox: with
+          real systems connected, people sign in through the company's identity provider.
+        </Text>
       </div>
       {actionData && 'error' in actionData ? (
         <Text c="red" role="alert">

@@ -17,6 +17,9 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { oidcOf, parseAuthSettings } from '../.server/auth-settings.js';
+import { isCrossSiteHeaders } from '../.server/same-origin.js';
+import { openStore } from '../.server/store/database.js';
 import { logger } from '../../sources/kit/logger.js';
 import { anySourceConfigured } from '../../sources/settings.js';
 import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
@@ -65,8 +68,23 @@ function startSandbox(port: number): Promise<{ child: ChildProcess; origin: stri
   });
 }
 
+/** Checks the sign-in settings and brings the own store up to date before anything listens: a bad one stops here. */
+async function prepareStore(sources: Settings['sources']): Promise<void> {
+  const settings = parseAuthSettings(process.env);
+  if (anySourceConfigured(sources)) {
+    // real systems: the identity provider is the only way in, and nothing may pass for the sandbox
+    delete process.env.PANORAMA_SANDBOX_ORIGIN;
+    if (!oidcOf(settings)) {
+      throw new Error('Sources are configured but single sign-on is not: set OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and PANORAMA_ROLE_MAP (see README, "Sign-in and audit"). Demo sign-in exists only on the built-in sandbox.');
+    }
+  }
+  const db = await openStore({ path: settings.PANORAMA_STORE_PATH });
+  await db.destroy();
+}
+
 async function main() {
   let settings: Settings = parseSettings(process.env);
+  await prepareStore(settings.sources);
   let sandbox: ChildProcess | null = null;
   const stop = (code = 0) => {
     sandbox?.kill('SIGTERM');
@@ -104,6 +122,12 @@ async function main() {
     app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
   }
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  // a form posted from another site is refused here with 403 (Remix's own check would throw and answer 500)
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!isCrossSiteHeaders((name) => req.get(name), req.get('host') ?? '')) return next();
+    res.status(403).type('text/plain').send('This request was sent from another site: Panorama only accepts it from its own pages.');
+  });
   app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production' }));
 
   const { port, host } = settings.app;

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
@@ -22,9 +24,11 @@ export default async function setup(project: TestProject) {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  // the app's own store (sessions) in a folder of this run, never the repository's data/
+  const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-store-'));
   const { child, output } = await startProcess(
     ['build/start.js'],
-    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300' }),
+    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300', PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite') }),
     /Panorama is running on/,
   );
   const sandboxLine = output.find((l) => l.includes('on the built-in sandbox'));
@@ -32,5 +36,6 @@ export default async function setup(project: TestProject) {
   project.provide('sandboxOrigin', sandboxLine?.match(/\((http:[^)]+)\)/)?.[1] ?? `http://127.0.0.1:${sandboxPort}`);
   return async () => {
     await stopProcess(child);
+    rmSync(storeDir, { recursive: true, force: true });
   };
 }

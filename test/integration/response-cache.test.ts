@@ -18,7 +18,7 @@ const audit: AuditRecord[] = [];
 const TTL_MS = 1500;
 let h: Harness;
 beforeAll(async () => {
-  h = createHarness({ size: 120, seed: 5, yoga: { responseCache: { ttlMs: TTL_MS, maxEntries: 3, maxBytes: 1024 * 1024 }, audit: (r) => audit.push(r) } });
+  h = createHarness({ size: 120, seed: 5, yoga: { responseCache: { ttlMs: TTL_MS, maxEntries: 3, maxBytes: 1024 * 1024 }, audit: { write: (r) => void audit.push(r) } } });
   h.sandbox.listen();
   await h.runtime.warmIndexes();
 });

@@ -10,6 +10,8 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
+import { AuditStore } from '../../app/.server/store/audit-store.js';
+import { openStore } from '../../app/.server/store/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader } from '../../app/routes/customers.$id.js';
 import { signIn } from '../../app/.server/session.js';
@@ -33,10 +35,13 @@ beforeAll(async () => {
   const r = await gql<IntrospectionQuery>(h, viewerFor('admin'), getIntrospectionQuery());
   schema = buildClientSchema(r.data!);
   // the Remix loader reads the process-wide server: make it this in-process one
-  globalThis.__panorama = { runtime: h.runtime, yoga: h.yoga };
+  globalThis.__panoramaStore = openStore({ path: ':memory:' });
+  globalThis.__panorama = { runtime: h.runtime, yoga: h.yoga, audit: new AuditStore(globalThis.__panoramaStore) };
 });
 afterAll(() => {
   globalThis.__panorama = undefined;
+  void globalThis.__panoramaStore?.then((db) => db.destroy());
+  globalThis.__panoramaStore = undefined;
   h.sandbox.close();
 });
 
@@ -256,7 +261,7 @@ describe('role matrix: a rule fired, without the facts the role may not read', (
 describe("role matrix: the customer page's loader data", () => {
   async function pageData(role: Role, id: string) {
     const user = DEMO_USERS.find((u) => u.role === role)!;
-    const signedIn = await signIn(new Request('http://panorama.test/login', { method: 'POST' }), user.id, '/');
+    const signedIn = await signIn(new Request('http://panorama.test/login', { method: 'POST' }), { personId: user.id, email: user.email, name: user.name, role: user.role, method: 'demo' }, '/');
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
     const request = new Request(`http://panorama.test/customers/${id}`, { headers: { cookie } });
     return loader({ request, params: { id }, context: {} });

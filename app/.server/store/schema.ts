@@ -1,0 +1,45 @@
+/**
+ * The tables of Panorama's own store. It never holds customer data: only Panorama's own records (sessions now;
+ * the read audit, link decisions and vendor connections belong here too). Times are milliseconds since the
+ * epoch in `bigint` columns, which SQLite and PostgreSQL both hold.
+ */
+export type StoreTables = {
+  session: SessionTable;
+  audit_record: AuditTable;
+  audit_anchor: { id: number; seq: number; hash: string; at: number };
+};
+
+/** One read, append-only; `hash` = SHA-256 over the previous record's hash and this record's fields. */
+export type AuditTable = {
+  seq: number;
+  at: number;
+  request_id: string;
+  person_id: string | null;
+  role: string | null;
+  operation: string;
+  /** JSON array of ids. */
+  customer_ids: string;
+  customer_count: number;
+  /** JSON array of field groups. */
+  field_groups: string;
+  errors: number;
+  reused: number;
+  prev_hash: string;
+  hash: string;
+};
+
+export type SessionTable = {
+  /** SHA-256 of the cookie's random id: a copy of the store does not hand out sessions. */
+  id_hash: string;
+  person_id: string;
+  email: string;
+  name: string;
+  role: string;
+  /** How the person signed in: `demo` (sandbox only) or `oidc`. */
+  method: string;
+  created_at: number;
+  last_seen_at: number;
+  /** When the session was ended (logout, an admin, or expiry noticed); null while it lasts. */
+  revoked_at: number | null;
+  revoked_reason: string | null;
+};
