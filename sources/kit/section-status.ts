@@ -36,7 +36,9 @@ export function statusFromFreshness(freshness: Freshness, now = Date.now()): Sec
       ageSeconds: age,
       fromCache: true,
       stale: true,
-      message: `${name} didn't answer (${freshness.error.userMessage.replace(/\s*Try.*$/, '')}) — showing data from ${describeAge(age)} ago.`,
+      message: freshness.error.retryAt
+        ? `${name} asked us to wait until ${freshness.error.retryAt.slice(11, 16)} UTC; showing data from ${describeAge(age)} ago.`
+        : `${name} didn't answer (${freshness.error.userMessage.replace(/\s*Try.*$/, '')}) — showing data from ${describeAge(age)} ago.`,
       code: freshness.error.code,
     };
   }

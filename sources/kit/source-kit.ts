@@ -14,6 +14,7 @@ import type { CachePolicy, SourceCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
+import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
 import { cacheLookups, upstreamDuration, upstreamRequests, type SourceHealth } from './metrics.js';
 
@@ -30,6 +31,10 @@ export type KitOptions = {
   breaker?: { threshold: number; halfOpenAfterMs: number };
   /** Panorama's one notion of now (the runtime's). @default systemClock */
   clock?: Clock;
+  /** Where rate-limit windows are kept (shared by instances when it is shared). @default one of this kit's own */
+  gateStore?: GateStore;
+  /** Seconds to stay away after a rate limit that names no Retry-After. @default the vendor's documented wait */
+  rateLimitWaitSeconds?: number;
 };
 
 export type ReadOptions = { forceRefresh?: boolean };
@@ -44,11 +49,13 @@ export class SourceKit {
   readonly clock: Clock;
   readonly #opts: KitOptions;
   readonly #policy: IPolicy;
+  readonly gate: SourceGate;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
     this.clock = opts.clock ?? systemClock;
     this.#opts = opts;
+    this.gate = new SourceGate(opts.source, opts.gateStore ?? new MemoryGateStore(), this.clock, opts.rateLimitWaitSeconds);
     const breaker = circuitBreaker(
       handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && e.retryable && e.code !== 'RATE_LIMITED')),
       {
@@ -67,6 +74,12 @@ export class SourceKit {
 
   /** One upstream call, uncached: timeout, breaker, error mapping, metrics. */
   async upstream<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    // Inside a rate-limit window nothing leaves, whoever asks (a person, a list, a refresh, the index upkeep).
+    const closedUntil = await this.gate.closedUntil();
+    if (closedUntil !== null) {
+      upstreamRequests.inc({ source: this.source, operation, outcome: 'GATED' });
+      throw this.gate.closedError(closedUntil);
+    }
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
     try {
@@ -83,7 +96,18 @@ export class SourceKit {
       this.#opts.health.record(this.source, performance.now() - started);
       return value;
     } catch (e) {
-      const err = this.toSourceError(e);
+      let err = this.toSourceError(e);
+      const until = await this.gate.observe(err);
+      if (until !== null) {
+        err = new SourceError(this.source, err.code, err.message, {
+          status: err.status,
+          vendorCode: err.vendorCode,
+          retryAfterSeconds: err.retryAfterSeconds,
+          retryAt: new Date(until).toISOString(),
+          cause: err,
+        });
+        logger.warn({ source: this.source, operation, until: new Date(until).toISOString() }, `rate limit: nothing is sent to ${this.source} until ${clockTime(until)}`);
+      }
       upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
       this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
       logger.warn({ source: this.source, operation, code: err.code, status: err.status, vendorCode: err.vendorCode }, 'upstream call failed');
@@ -108,6 +132,8 @@ export class SourceKit {
   /** A cached read of one entity: `<source>:<entity>:<id>`. */
   async read<T>(entity: string, id: string, load: (signal: AbortSignal) => Promise<T>, opts: ReadOptions = {}): Promise<Fetched<T>> {
     const key = `${this.source}:${entity}:${id}`;
+    const closedUntil = await this.gate.closedUntil();
+    if (closedUntil !== null) return this.#readGated<T>(key, entity, closedUntil, opts);
     const { value, outcome } = await this.#opts.cache.get(key, this.policyFor(entity), load, {
       forceRefresh: opts.forceRefresh,
       statsKey: this.source,
@@ -121,6 +147,34 @@ export class SourceKit {
         fromCache: outcome.fromCache,
         stale: outcome.stale,
         error: outcome.error ? this.toSourceError(outcome.error) : null,
+      },
+    };
+  }
+
+  /**
+   * A read inside a rate-limit window: what the cache holds, never a request. Data within its TTL is served as
+   * usual; older data (or any data on a forced refresh) carries the gate's error, which names when the vendor
+   * may be asked again. With nothing usable cached the read fails with that error.
+   */
+  #readGated<T>(key: string, entity: string, closedUntil: number, opts: ReadOptions): Fetched<T> {
+    const err = this.gate.closedError(closedUntil);
+    const policy = this.policyFor(entity);
+    const hit = this.#opts.cache.peek<T>(key);
+    const ageMs = hit ? this.clock.now() - hit.fetchedAt : Infinity;
+    if (!hit || ageMs > Math.max(policy.maxStaleMs, policy.ttlMs + policy.swrMs)) {
+      cacheLookups.inc({ source: this.source, result: 'gated-miss' });
+      throw err;
+    }
+    const fresh = ageMs <= policy.ttlMs && !opts.forceRefresh;
+    cacheLookups.inc({ source: this.source, result: fresh ? 'hit' : 'gated-stale' });
+    return {
+      value: hit.value,
+      freshness: {
+        source: this.source,
+        fetchedAt: new Date(hit.fetchedAt).toISOString(),
+        fromCache: true,
+        stale: !fresh,
+        error: fresh ? null : err,
       },
     };
   }
