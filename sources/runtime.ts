@@ -6,6 +6,8 @@ import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } f
 import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
 import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
+import { MemoryGateStore, type GateStore } from './kit/gate.js';
+import { resilienceSettingsSchema, retrySettingsOf, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { quickbooksSource } from './quickbooks/index.js';
@@ -142,6 +144,7 @@ function bind<C extends SourceCategory, Config, Client>(
   health: SourceHealth,
   tokens: TokenStore,
   clock: Clock,
+  resilience: { retry: RetrySettings; gateStore: GateStore },
 ): BoundSource<C> {
   const prefix = ENV_PREFIX[module.id];
   const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
@@ -155,6 +158,8 @@ function bind<C extends SourceCategory, Config, Client>(
     cache,
     health,
     clock,
+    retry: resilience.retry,
+    gateStore: resilience.gateStore,
   });
   return {
     id: module.id,
@@ -194,11 +199,13 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
   const tokens: TokenStore = env.PANORAMA_TOKEN_FILE ? new FileTokenStore(env.PANORAMA_TOKEN_FILE) : new MemoryTokenStore();
   const clock = opts.clock ?? systemClock;
+  // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).
+  const resilience = { retry: retrySettingsOf(parseEnv(resilienceSettingsSchema, env, 'Failure handling')), gateStore: new MemoryGateStore() };
   const sources = {
-    crm: bind(salesforceSource, env, cache, health, tokens, clock),
-    accounting: bind(quickbooksSource, env, cache, health, tokens, clock),
-    projects: bind(asanaSource, env, cache, health, tokens, clock),
-    support: bind(zendeskSource, env, cache, health, tokens, clock),
+    crm: bind(salesforceSource, env, cache, health, tokens, clock, resilience),
+    accounting: bind(quickbooksSource, env, cache, health, tokens, clock, resilience),
+    projects: bind(asanaSource, env, cache, health, tokens, clock, resilience),
+    support: bind(zendeskSource, env, cache, health, tokens, clock, resilience),
   };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
   const createLoaders = (o: LoaderOptions): LoadersByCategory => ({

@@ -2,10 +2,12 @@ import DataLoader from 'dataloader';
 import {
   BrokenCircuitError,
   ConsecutiveBreaker,
+  ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
+  retry,
   timeout,
   wrap,
   type IPolicy,
@@ -16,7 +18,8 @@ import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
 import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
-import { cacheLookups, upstreamDuration, upstreamRequests, type SourceHealth } from './metrics.js';
+import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
+import type { RetrySettings } from './resilience-settings.js';
 
 export type KitOptions = {
   source: SourceId;
@@ -31,6 +34,11 @@ export type KitOptions = {
   breaker?: { threshold: number; halfOpenAfterMs: number };
   /** Panorama's one notion of now (the runtime's). @default systemClock */
   clock?: Clock;
+  /**
+   * Retries of idempotent reads (every upstream call Panorama makes is one) on 5xx, dropped connections and
+   * timeouts, with exponential backoff and jitter, all within one deadline. @default none
+   */
+  retry?: RetrySettings;
   /** Where rate-limit windows are kept (shared by instances when it is shared). @default one of this kit's own */
   gateStore?: GateStore;
   /** Seconds to stay away after a rate limit that names no Retry-After. @default the vendor's documented wait */
@@ -49,6 +57,8 @@ export class SourceKit {
   readonly clock: Clock;
   readonly #opts: KitOptions;
   readonly #policy: IPolicy;
+  /** One call and its retries end by then; null without retries. */
+  readonly #deadlineMs: number | null = null;
   readonly gate: SourceGate;
 
   constructor(opts: KitOptions) {
@@ -63,7 +73,21 @@ export class SourceKit {
         breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
       },
     );
-    this.#policy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+    const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
+    const r = opts.retry;
+    if (!r || r.attempts === 0) {
+      this.#policy = wrap(breaker, attemptTimeout);
+    } else {
+      // Only failures that say nothing about the request itself: never a refusal, a rate limit, a bad answer or
+      // an open breaker. The breaker sits outside: it counts a call once, with the outcome of its last attempt.
+      const retries = retry(
+        handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && (e.code === 'UNAVAILABLE' || e.code === 'TIMEOUT'))),
+        { maxAttempts: r.attempts, backoff: new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs }) },
+      );
+      retries.onRetry(() => upstreamRetries.inc({ source: opts.source }));
+      this.#deadlineMs = Math.max(r.deadlineMs, opts.timeoutMs);
+      this.#policy = wrap(timeout(this.#deadlineMs, TimeoutStrategy.Aggressive), breaker, retries, attemptTimeout);
+    }
   }
 
   policyFor(entity: string): CachePolicy {
@@ -120,7 +144,8 @@ export class SourceKit {
   toSourceError(e: unknown): SourceError {
     if (isSourceError(e)) return e;
     if (e instanceof TaskCancelledError) {
-      return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${this.#opts.timeoutMs} ms`, { cause: e });
+      const within = this.#deadlineMs ? `${this.#opts.timeoutMs} ms a try, ${this.#deadlineMs} ms in all` : `${this.#opts.timeoutMs} ms`;
+      return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${within}`, { cause: e });
     }
     if (e instanceof BrokenCircuitError) {
       return new SourceError(this.source, 'CIRCUIT_OPEN', `${this.source} circuit is open after repeated failures`, { cause: e });
