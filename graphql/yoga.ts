@@ -9,6 +9,7 @@ import { isSourceError } from '../sources/kit/errors.js';
 import { logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
+import { useServedStaleErrors } from './served-stale.js';
 
 export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext> & { responseCache: PanoramaResponseCache };
 
@@ -63,6 +64,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         costLimit: { maxCost: 200_000 },
       }),
       useAudit(opts.audit),
+      useServedStaleErrors(() => runtime.clock.now()),
       ...(responseCache.plugin ? [responseCache.plugin] : []),
     ],
   });

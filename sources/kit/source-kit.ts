@@ -47,6 +47,9 @@ export type KitOptions = {
 
 export type ReadOptions = { forceRefresh?: boolean };
 
+/** Failures that mean the source itself is failing (not that one request was wrong or one record is missing). */
+const FAILING_CODES: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'CIRCUIT_OPEN', 'INVALID_RESPONSE', 'UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL']);
+
 /**
  * The one door every upstream call passes through: cross-request cache, timeout, circuit breaker, error
  * mapping to shared codes, metrics and the health record. Source modules never call their vendor otherwise.
@@ -60,6 +63,8 @@ export class SourceKit {
   /** One call and its retries end by then; null without retries. */
   readonly #deadlineMs: number | null = null;
   readonly gate: SourceGate;
+  /** Since the first of the current run of failed calls, with the failure that says most (not CIRCUIT_OPEN); null once a call succeeds. */
+  #failing: { since: number; error: SourceError } | null = null;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
@@ -90,6 +95,11 @@ export class SourceKit {
     }
   }
 
+  /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
+  get failing(): { since: number; error: SourceError } | null {
+    return this.#failing;
+  }
+
   policyFor(entity: string): CachePolicy {
     const p = this.#opts.cachePolicies[entity] ?? this.#opts.cachePolicies.default;
     if (!p) throw new Error(`${this.source}: no cache policy for "${entity}"`);
@@ -117,6 +127,7 @@ export class SourceKit {
         }
       }, new AbortController().signal);
       upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });
+      this.#failing = null;
       this.#opts.health.record(this.source, performance.now() - started);
       return value;
     } catch (e) {
@@ -133,6 +144,10 @@ export class SourceKit {
         logger.warn({ source: this.source, operation, until: new Date(until).toISOString() }, `rate limit: nothing is sent to ${this.source} until ${clockTime(until)}`);
       }
       upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
+      if (FAILING_CODES.has(err.code)) {
+        const rootCause = err.code === 'CIRCUIT_OPEN' && this.#failing ? this.#failing.error : err;
+        this.#failing = { since: this.#failing?.since ?? this.clock.now(), error: rootCause };
+      }
       this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
       logger.warn({ source: this.source, operation, code: err.code, status: err.status, vendorCode: err.vendorCode }, 'upstream call failed');
       throw err;
@@ -164,6 +179,10 @@ export class SourceKit {
       statsKey: this.source,
     });
     cacheLookups.inc({ source: this.source, result: outcome.error ? 'stale-on-error' : outcome.fromCache ? (outcome.stale ? 'stale' : 'hit') : 'miss' });
+    // Stale data served while the source is failing says so from the first failed call on, not only once this
+    // read's own refresh has failed: a background re-read that failed a moment ago is the truth about it.
+    const failing = this.#failing;
+    const error = outcome.error ? this.toSourceError(outcome.error) : outcome.stale && failing ? failing.error : null;
     return {
       value,
       freshness: {
@@ -171,7 +190,8 @@ export class SourceKit {
         fetchedAt: new Date(outcome.fetchedAt).toISOString(),
         fromCache: outcome.fromCache,
         stale: outcome.stale,
-        error: outcome.error ? this.toSourceError(outcome.error) : null,
+        error,
+        ...(error ? { failingSince: new Date(failing?.since ?? this.clock.now()).toISOString() } : {}),
       },
     };
   }
