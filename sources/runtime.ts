@@ -7,7 +7,9 @@ import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
 import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
 import { MemoryGateStore, type GateStore } from './kit/gate.js';
-import { resilienceSettingsSchema, retrySettingsOf, type RetrySettings } from './kit/resilience-settings.js';
+import { AlertNotifier } from './kit/alerts.js';
+import { SourceBudget } from './kit/budget.js';
+import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { quickbooksSource } from './quickbooks/index.js';
@@ -56,6 +58,8 @@ export type SourcesRuntime = {
   clock: Clock;
   cache: SourceCache;
   health: SourceHealth;
+  /** Alerts to the operators' webhook, and the recent incidents. */
+  alerts: AlertNotifier;
   sources: { [K in SourceCategory]: BoundSource<K> };
   list: BoundSource[];
   bySource: Record<SourceId, BoundSource>;
@@ -144,7 +148,7 @@ function bind<C extends SourceCategory, Config, Client>(
   health: SourceHealth,
   tokens: TokenStore,
   clock: Clock,
-  resilience: { retry: RetrySettings; gateStore: GateStore },
+  resilience: { settings: ResilienceSettings; retry: RetrySettings; gateStore: GateStore; alerts: AlertNotifier },
 ): BoundSource<C> {
   const prefix = ENV_PREFIX[module.id];
   const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
@@ -160,6 +164,14 @@ function bind<C extends SourceCategory, Config, Client>(
     clock,
     retry: resilience.retry,
     gateStore: resilience.gateStore,
+    // The built-in sandbox is no vendor and has no plan: no budget against it unless one is set.
+    budget: new SourceBudget(
+      module.id,
+      env.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${module.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.settings, module.id),
+      clock,
+    ),
+    backgroundEntities: [INDEX_ENTITY[module.category]],
+    events: resilience.alerts,
   });
   return {
     id: module.id,
@@ -200,7 +212,13 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
   const tokens: TokenStore = env.PANORAMA_TOKEN_FILE ? new FileTokenStore(env.PANORAMA_TOKEN_FILE) : new MemoryTokenStore();
   const clock = opts.clock ?? systemClock;
   // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).
-  const resilience = { retry: retrySettingsOf(parseEnv(resilienceSettingsSchema, env, 'Failure handling')), gateStore: new MemoryGateStore() };
+  const settings = parseEnv(resilienceSettingsSchema, env, 'Failure handling');
+  const alerts = new AlertNotifier({
+    webhookUrl: settings.PANORAMA_ALERT_WEBHOOK_URL,
+    consecutiveFailures: settings.PANORAMA_ALERT_CONSECUTIVE_FAILURES,
+    clock,
+  });
+  const resilience = { settings, retry: retrySettingsOf(settings), gateStore: new MemoryGateStore(), alerts };
   const sources = {
     crm: bind(salesforceSource, env, cache, health, tokens, clock, resilience),
     accounting: bind(quickbooksSource, env, cache, health, tokens, clock, resilience),
@@ -256,6 +274,7 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     clock,
     cache,
     health,
+    alerts,
     sources,
     list,
     bySource: { salesforce: sources.crm, quickbooks: sources.accounting, asana: sources.projects, zendesk: sources.support },

@@ -43,6 +43,8 @@ export class SourceError extends Error {
   readonly retryAt: string | undefined;
   /** True when nothing was sent: the source's rate-limit gate refused the call. */
   readonly gated: boolean;
+  /** True when the limit is Panorama's own per-minute budget for the source, not the vendor's. */
+  readonly budget: boolean;
   readonly #userMessage: string | undefined;
 
   constructor(
@@ -55,6 +57,7 @@ export class SourceError extends Error {
       retryAfterSeconds?: number;
       retryAt?: string;
       gated?: boolean;
+      budget?: boolean;
       cause?: unknown;
       userMessage?: string;
     } = {},
@@ -68,6 +71,7 @@ export class SourceError extends Error {
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.retryAt = opts.retryAt;
     this.gated = opts.gated ?? false;
+    this.budget = opts.budget ?? false;
     this.#userMessage = opts.userMessage;
   }
 

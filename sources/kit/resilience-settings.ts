@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultBudgetPerMinute } from './budget.js';
 
 /** A whole number from the environment, within bounds; an empty value means the default. Messages name the variable. */
 function whole(name: string, min: number, max: number, fallback: number) {
@@ -22,12 +23,38 @@ export const resilienceSettingsSchema = z.object({
   PANORAMA_RETRY_MAX_DELAY_MS: whole('PANORAMA_RETRY_MAX_DELAY_MS', 1, 300_000, 2_000),
   /** One call and all its retries end by this deadline (never shorter than the source's own timeout). */
   PANORAMA_RETRY_DEADLINE_MS: whole('PANORAMA_RETRY_DEADLINE_MS', 100, 600_000, 10_000),
+  /** Requests a minute Panorama may send each source (0: no budget). Default: 80 % of the vendor's documented limit. */
+  PANORAMA_BUDGET_SALESFORCE_PER_MINUTE: whole('PANORAMA_BUDGET_SALESFORCE_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('salesforce')),
+  PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: whole('PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('quickbooks')),
+  PANORAMA_BUDGET_ASANA_PER_MINUTE: whole('PANORAMA_BUDGET_ASANA_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('asana')),
+  PANORAMA_BUDGET_ZENDESK_PER_MINUTE: whole('PANORAMA_BUDGET_ZENDESK_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('zendesk')),
+  /** Where alerts are posted (Slack-compatible JSON); without it alerts are only logged. */
+  PANORAMA_ALERT_WEBHOOK_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .url('PANORAMA_ALERT_WEBHOOK_URL must be an http(s) URL')
+      .refine((u) => /^https?:\/\//i.test(u), 'PANORAMA_ALERT_WEBHOOK_URL must be an http(s) URL')
+      .optional(),
+  ),
+  /** Calls in a row that must fail before a source is reported down (its breaker opening reports it too). */
+  PANORAMA_ALERT_CONSECUTIVE_FAILURES: whole('PANORAMA_ALERT_CONSECUTIVE_FAILURES', 1, 1000, 5),
 });
 
 export type ResilienceSettings = z.infer<typeof resilienceSettingsSchema>;
 
 /** How the kit retries an upstream read. */
 export type RetrySettings = { attempts: number; initialDelayMs: number; maxDelayMs: number; deadlineMs: number };
+
+export function budgetPerMinuteOf(s: ResilienceSettings, source: 'salesforce' | 'quickbooks' | 'asana' | 'zendesk'): number {
+  const byName = {
+    salesforce: s.PANORAMA_BUDGET_SALESFORCE_PER_MINUTE,
+    quickbooks: s.PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE,
+    asana: s.PANORAMA_BUDGET_ASANA_PER_MINUTE,
+    zendesk: s.PANORAMA_BUDGET_ZENDESK_PER_MINUTE,
+  };
+  return byName[source];
+}
 
 export function retrySettingsOf(s: ResilienceSettings): RetrySettings {
   return {

@@ -78,5 +78,14 @@ describe('resilience settings', () => {
       /PANORAMA_RETRY_ATTEMPTS must be a whole number from 0 to 5/,
     );
     expect(() => parseEnv(resilienceSettingsSchema, { PANORAMA_RETRY_DEADLINE_MS: '-1' }, 'Failure handling')).toThrow(/PANORAMA_RETRY_DEADLINE_MS/);
+    for (const bad of ['not a url', 'ftp://hooks.example.com/x']) {
+      expect(() => parseEnv(resilienceSettingsSchema, { PANORAMA_ALERT_WEBHOOK_URL: bad }, 'Failure handling')).toThrow(/PANORAMA_ALERT_WEBHOOK_URL must be an http\(s\) URL/);
+    }
+    expect(parseEnv(resilienceSettingsSchema, { PANORAMA_ALERT_WEBHOOK_URL: '', PANORAMA_BUDGET_ZENDESK_PER_MINUTE: '2000' }, 'x')).toMatchObject({
+      PANORAMA_ALERT_WEBHOOK_URL: undefined,
+      PANORAMA_BUDGET_ZENDESK_PER_MINUTE: 2000,
+      PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: 400,
+      PANORAMA_ALERT_CONSECUTIVE_FAILURES: 5,
+    });
   });
 });

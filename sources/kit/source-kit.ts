@@ -16,6 +16,8 @@ import type { CachePolicy, SourceCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
+import type { KitEvents } from './alerts.js';
+import type { SourceBudget } from './budget.js';
 import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
 import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
@@ -39,6 +41,12 @@ export type KitOptions = {
    * timeouts, with exponential backoff and jitter, all within one deadline. @default none
    */
   retry?: RetrySettings;
+  /** The source's per-minute request budget (none, or 0 a minute: unlimited). */
+  budget?: SourceBudget;
+  /** Entities read by background upkeep (the source's index): they yield to people as the budget runs low. */
+  backgroundEntities?: readonly string[];
+  /** Told of every call's outcome, the breaker opening, rate limits and budget use (the alert notifier). */
+  events?: KitEvents;
   /** Where rate-limit windows are kept (shared by instances when it is shared). @default one of this kit's own */
   gateStore?: GateStore;
   /** Seconds to stay away after a rate limit that names no Retry-After. @default the vendor's documented wait */
@@ -78,6 +86,7 @@ export class SourceKit {
         breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
       },
     );
+    breaker.onBreak(() => opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null));
     const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
     const r = opts.retry;
     if (!r || r.attempts === 0) {
@@ -93,6 +102,16 @@ export class SourceKit {
       this.#deadlineMs = Math.max(r.deadlineMs, opts.timeoutMs);
       this.#policy = wrap(timeout(this.#deadlineMs, TimeoutStrategy.Aggressive), breaker, retries, attemptTimeout);
     }
+  }
+
+  /** The budget in force, if the source has one with a limit. */
+  get #budget(): SourceBudget | null {
+    const b = this.#opts.budget;
+    return b && b.perMinute > 0 ? b : null;
+  }
+
+  get budget(): SourceBudget | null {
+    return this.#budget;
   }
 
   /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
@@ -114,6 +133,15 @@ export class SourceKit {
       upstreamRequests.inc({ source: this.source, operation, outcome: 'GATED' });
       throw this.gate.closedError(closedUntil);
     }
+    const budget = this.#budget;
+    if (budget) {
+      const took = await budget.take();
+      if (!took.taken) {
+        upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
+        throw budget.spentError(took.resetAt);
+      }
+      this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
+    }
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
     try {
@@ -128,6 +156,7 @@ export class SourceKit {
       }, new AbortController().signal);
       upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });
       this.#failing = null;
+      this.#opts.events?.callSucceeded(this.source);
       this.#opts.health.record(this.source, performance.now() - started);
       return value;
     } catch (e) {
@@ -142,12 +171,14 @@ export class SourceKit {
           cause: err,
         });
         logger.warn({ source: this.source, operation, until: new Date(until).toISOString() }, `rate limit: nothing is sent to ${this.source} until ${clockTime(until)}`);
+        this.#opts.events?.rateLimited(this.source, until);
       }
       upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
       if (FAILING_CODES.has(err.code)) {
         const rootCause = err.code === 'CIRCUIT_OPEN' && this.#failing ? this.#failing.error : err;
         this.#failing = { since: this.#failing?.since ?? this.clock.now(), error: rootCause };
       }
+      if (err.code !== 'CIRCUIT_OPEN') this.#opts.events?.callFailed(this.source, err);
       this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
       logger.warn({ source: this.source, operation, code: err.code, status: err.status, vendorCode: err.vendorCode }, 'upstream call failed');
       throw err;
@@ -173,7 +204,16 @@ export class SourceKit {
   async read<T>(entity: string, id: string, load: (signal: AbortSignal) => Promise<T>, opts: ReadOptions = {}): Promise<Fetched<T>> {
     const key = `${this.source}:${entity}:${id}`;
     const closedUntil = await this.gate.closedUntil();
-    if (closedUntil !== null) return this.#readGated<T>(key, entity, closedUntil, opts);
+    if (closedUntil !== null) return this.#readGated<T>(key, entity, this.gate.closedError(closedUntil), opts);
+    const budget = this.#budget;
+    if (budget) {
+      const { remaining, resetAt } = await budget.state();
+      if (remaining === 0) return this.#readGated<T>(key, entity, budget.spentError(resetAt), opts);
+      if (!opts.forceRefresh && this.#opts.backgroundEntities?.includes(entity)) {
+        const kept = await budget.reservedForPeople();
+        if (kept) return this.#readGated<T>(key, entity, budget.spentError(kept.resetAt, true), opts);
+      }
+    }
     const { value, outcome } = await this.#opts.cache.get(key, this.policyFor(entity), load, {
       forceRefresh: opts.forceRefresh,
       statsKey: this.source,
@@ -197,12 +237,11 @@ export class SourceKit {
   }
 
   /**
-   * A read inside a rate-limit window: what the cache holds, never a request. Data within its TTL is served as
+   * A read inside a rate-limit window (or with the budget spent): what the cache holds, never a request. Data within its TTL is served as
    * usual; older data (or any data on a forced refresh) carries the gate's error, which names when the vendor
    * may be asked again. With nothing usable cached the read fails with that error.
    */
-  #readGated<T>(key: string, entity: string, closedUntil: number, opts: ReadOptions): Fetched<T> {
-    const err = this.gate.closedError(closedUntil);
+  #readGated<T>(key: string, entity: string, err: SourceError, opts: ReadOptions): Fetched<T> {
     const policy = this.policyFor(entity);
     const hit = this.#opts.cache.peek<T>(key);
     const ageMs = hit ? this.clock.now() - hit.fetchedAt : Infinity;
