@@ -9,6 +9,7 @@ import { SourceHealth } from './kit/metrics.js';
 import { MemoryGateStore, type GateStore } from './kit/gate.js';
 import { AlertNotifier } from './kit/alerts.js';
 import { SourceBudget } from './kit/budget.js';
+import { observeRuntime } from './readiness.js';
 import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
@@ -71,6 +72,8 @@ export type SourcesRuntime = {
    * refreshed in the background (its policy's stale-while-revalidate). Never rejects: failures are reported.
    */
   warmIndexes: () => Promise<IndexWarmth[]>;
+  /** When a source's index was last loaded from the source (by `warmIndexes`), or null if never. */
+  indexLoadedAt: (source: SourceId) => number | null;
   /**
    * Calls `warmIndexes` every `intervalMs` (default: the shortest index TTL), so the indexes are refreshed by
    * stale-while-revalidate before anyone needs them. Returns a function that stops it; the timer never keeps
@@ -233,6 +236,7 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     support: sources.support.createLoaders(o),
   });
 
+  const indexLoaded = new Map<SourceId, number>();
   const warmIndexes = async (): Promise<IndexWarmth[]> => {
     const loaders = createLoaders({ forceRefresh: false });
     const reads: Record<SourceCategory, () => Promise<{ value: unknown[]; freshness: { fromCache: boolean; stale: boolean } }>> = {
@@ -250,6 +254,8 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
           try {
             const f = await reads[s.category]();
             const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: null };
+            const at = Date.parse((f.freshness as { fetchedAt?: string }).fetchedAt ?? '');
+            if (Number.isFinite(at)) indexLoaded.set(s.id, at);
             if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms }, 'index loaded');
             return out;
           } catch (e) {
@@ -269,7 +275,7 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     return () => clearInterval(timer);
   };
 
-  return {
+  const runtime: SourcesRuntime = {
     sandboxOrigin: env.PANORAMA_SANDBOX_ORIGIN || null,
     clock,
     cache,
@@ -280,6 +286,10 @@ export function createSourcesRuntime(env: Record<string, string | undefined> = p
     bySource: { salesforce: sources.crm, quickbooks: sources.accounting, asana: sources.projects, zendesk: sources.support },
     createLoaders,
     warmIndexes,
+    indexLoadedAt: (source) => indexLoaded.get(source) ?? null,
     keepIndexesWarm,
   };
+  // The Prometheus gauges (breaker, gate, budget, index age) report this runtime's sources.
+  observeRuntime(runtime);
+  return runtime;
 }

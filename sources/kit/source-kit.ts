@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import {
   BrokenCircuitError,
+  CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
+  type CircuitBreakerPolicy,
   retry,
   timeout,
   wrap,
@@ -71,6 +73,7 @@ export class SourceKit {
   /** One call and its retries end by then; null without retries. */
   readonly #deadlineMs: number | null = null;
   readonly gate: SourceGate;
+  readonly #breaker: CircuitBreakerPolicy;
   /** Since the first of the current run of failed calls, with the failure that says most (not CIRCUIT_OPEN); null once a call succeeds. */
   #failing: { since: number; error: SourceError } | null = null;
 
@@ -86,6 +89,7 @@ export class SourceKit {
         breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
       },
     );
+    this.#breaker = breaker;
     breaker.onBreak(() => opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null));
     const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
     const r = opts.retry;
@@ -112,6 +116,12 @@ export class SourceKit {
 
   get budget(): SourceBudget | null {
     return this.#budget;
+  }
+
+  /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
+  get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
+    const s = this.#breaker.state;
+    return s === CircuitState.Closed ? 'closed' : s === CircuitState.Open ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'isolated';
   }
 
   /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
