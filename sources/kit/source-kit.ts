@@ -57,6 +57,9 @@ export type KitOptions = {
 
 export type ReadOptions = { forceRefresh?: boolean };
 
+/** The breaker every source gets unless told otherwise: open after 5 failed calls in a row, probe again after 10 s. */
+export const DEFAULT_BREAKER = { threshold: 5, halfOpenAfterMs: 10_000 } as const;
+
 /** Failures that mean the source itself is failing (not that one request was wrong or one record is missing). */
 const FAILING_CODES: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'CIRCUIT_OPEN', 'INVALID_RESPONSE', 'UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL']);
 
@@ -85,8 +88,8 @@ export class SourceKit {
     const breaker = circuitBreaker(
       handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && e.retryable && e.code !== 'RATE_LIMITED')),
       {
-        halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? 10_000,
-        breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
+        halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? DEFAULT_BREAKER.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? DEFAULT_BREAKER.threshold),
       },
     );
     this.#breaker = breaker;
