@@ -27,6 +27,8 @@ export const adminTypeDefs = /* GraphQL */ `
     cacheMisses: Int!
     lastSuccessAt: String
     lastError: SourceErrorInfo
+    "When the source is failing: the root cause, since when, and the next step."
+    diagnosis: String
   }
   type SourceErrorInfo { at: String! code: String! message: String! }
 
@@ -60,7 +62,8 @@ export const adminResolvers = {
           name: s.displayName,
           category: s.category,
           configured: s.configured,
-          reachability: reachability(s.configured, h),
+          reachability: s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
+          diagnosis: s.configured ? diagnose(s.id, s.displayName, s.kit) : null,
           calls: h.calls,
           errorRate: Math.round(h.errorRate * 1000) / 1000,
           latencyP50Ms: h.p50Ms === null ? null : Math.round(h.p50Ms),
@@ -88,6 +91,31 @@ export const adminResolvers = {
       })),
   },
 };
+
+/** Failed calls in a row (with none succeeding) after which a source is DOWN, not DEGRADED. */
+const DOWN_AFTER = 3;
+
+const STATUS_PAGE: Record<SourceId, string> = {
+  salesforce: 'status.salesforce.com',
+  quickbooks: 'status.developer.intuit.com',
+  asana: 'status.asana.com',
+  zendesk: 'status.zendesk.com',
+};
+
+/** Root cause first, then what Panorama does about it, then what a person can do. */
+function diagnose(source: SourceId, name: string, kit: PanoramaContext['runtime']['list'][number]['kit']): string | null {
+  const f = kit.failing;
+  if (!f) return null;
+  const since = `since ${new Date(f.since).toISOString().slice(11, 16)} UTC`;
+  const e = f.error;
+  const every = f.count > 1 ? `to every call (${f.count})` : 'to the last call';
+  if (e.code === 'UNAUTHENTICATED') return `${name} refused Panorama's credentials ${since}; reconnect ${name} (new credentials in its settings).`;
+  if (e.code === 'FORBIDDEN') return `${name} refused Panorama's user access ${since}; check that user's permissions in ${name}.`;
+  if (e.code === 'INVALID_RESPONSE') return `${name} answered in a shape Panorama does not understand ${since} (its API may have changed); check ${STATUS_PAGE[source]} and the logs.`;
+  const answer = e.status ? `answered ${e.status}` : e.code === 'TIMEOUT' ? 'did not answer in time' : 'could not be reached';
+  const retry = kit.breakerState === 'open' ? `Panorama retries every ${Math.round(kit.breakerRetryMs / 1000)} s` : 'Panorama retries on every read';
+  return `${name} ${answer} ${every} ${since}; ${retry}; check ${STATUS_PAGE[source]}.`;
+}
 
 function reachability(configured: boolean, h: { calls: number; errorRate: number; lastError: { at: string } | null; lastSuccessAt: string | null }) {
   if (!configured) return 'NOT_CONFIGURED';

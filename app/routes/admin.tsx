@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
 
 const ADMIN = /* GraphQL */ `
   query Admin {
-    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastError { at code message } }
+    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastError { at code message } diagnosis }
     integrations {
       system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
       cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
@@ -35,6 +35,7 @@ type Data = {
     cacheMisses: number;
     lastSuccessAt: string | null;
     lastError: { at: string; code: string; message: string } | null;
+    diagnosis: string | null;
   }[];
   integrations: (RegisterEntry & {
     system: string;
@@ -91,6 +92,11 @@ export default function Admin() {
                     {humanize(s.reachability)}
                   </Badge>
                 </Group>
+                {s.diagnosis ? (
+                  <Text size="sm" fw={600} c="var(--mantine-color-red-light-color)" data-testid={`diagnosis-${s.system}`}>
+                    {s.diagnosis}
+                  </Text>
+                ) : null}
                 <Text size="sm">
                   {CATEGORY_LABEL[s.category] ?? s.category} · {s.calls} recent calls
                 </Text>

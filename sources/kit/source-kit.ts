@@ -78,7 +78,7 @@ export class SourceKit {
   readonly gate: SourceGate;
   readonly #breaker: CircuitBreakerPolicy;
   /** Since the first of the current run of failed calls, with the failure that says most (not CIRCUIT_OPEN); null once a call succeeds. */
-  #failing: { since: number; error: SourceError } | null = null;
+  #failing: { since: number; error: SourceError; count: number } | null = null;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
@@ -122,13 +122,18 @@ export class SourceKit {
   }
 
   /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
+  /** How long an open breaker waits before it lets a probe through. */
+  get breakerRetryMs(): number {
+    return this.#opts.breaker?.halfOpenAfterMs ?? DEFAULT_BREAKER.halfOpenAfterMs;
+  }
+
   get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
     const s = this.#breaker.state;
     return s === CircuitState.Closed ? 'closed' : s === CircuitState.Open ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'isolated';
   }
 
   /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
-  get failing(): { since: number; error: SourceError } | null {
+  get failing(): { since: number; error: SourceError; count: number } | null {
     return this.#failing;
   }
 
@@ -189,7 +194,7 @@ export class SourceKit {
       upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
       if (FAILING_CODES.has(err.code)) {
         const rootCause = err.code === 'CIRCUIT_OPEN' && this.#failing ? this.#failing.error : err;
-        this.#failing = { since: this.#failing?.since ?? this.clock.now(), error: rootCause };
+        this.#failing = { since: this.#failing?.since ?? this.clock.now(), error: rootCause, count: (this.#failing?.count ?? 0) + 1 };
       }
       if (err.code !== 'CIRCUIT_OPEN') this.#opts.events?.callFailed(this.source, err);
       this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
