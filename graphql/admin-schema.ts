@@ -4,8 +4,8 @@ import type { PanoramaContext } from './context.js';
 /** The admin's view of the plumbing: how each source is doing, and what each integration is. */
 export const adminTypeDefs = /* GraphQL */ `
   extend type Query {
-    "Per source: connected, reachable, latency, error rate, cache hit rate, last error."
-    sources: [SourceStatus!]! @access(group: ADMIN)
+    "Per source: connected, reachable, latency, error rate, cache hit rate, last error. refreshSystems: ask those sources now (check now) before answering."
+    sources(refreshSystems: [System!]): [SourceStatus!]! @access(group: ADMIN)
     "The integration register, generated from the source modules."
     integrations: [Integration!]! @access(group: ADMIN)
   }
@@ -52,8 +52,15 @@ export const adminTypeDefs = /* GraphQL */ `
 
 export const adminResolvers = {
   Query: {
-    sources: (_: unknown, __: unknown, ctx: PanoramaContext) =>
-      ctx.runtime.list.map((s) => {
+    sources: async (_: unknown, args: { refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
+      // "Check now": one forced read of each named source's index (nothing is sent inside a rate-limit window).
+      const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
+      if (check.size) {
+        const l = ctx.runtime.createLoaders({ forceRefresh: true });
+        const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
+        await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => probe[s.category]().catch(() => null)));
+      }
+      return ctx.runtime.list.map((s) => {
         const h = ctx.runtime.health.snapshot(s.id);
         const c = ctx.runtime.cache.stats[s.id] ?? { hits: 0, misses: 0, staleServed: 0, errorsServedStale: 0 };
         const lookups = c.hits + c.misses;
@@ -73,7 +80,8 @@ export const adminResolvers = {
           lastSuccessAt: h.lastSuccessAt,
           lastError: h.lastError,
         };
-      }),
+      });
+    },
     integrations: (_: unknown, __: unknown, ctx: PanoramaContext) =>
       ctx.runtime.list.map((s) => ({
         system: s.id.toUpperCase(),

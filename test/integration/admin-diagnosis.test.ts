@@ -23,7 +23,15 @@ describe('admin source card', () => {
     expect(down.reachability).toBe('DOWN');
     expect(down.diagnosis).toMatch(/^Zendesk answered 503 to every call \(3\) since \d\d:\d\d UTC; Panorama retries on every read; check status\.zendesk\.com\.$/);
     h.sandbox.state.clearFaults('zendesk');
-    await h.runtime.createLoaders({ forceRefresh: true }).support.organizationIndex();
+    // "Check now": the source is asked once, and the card answers with what it said
+    const before = h.sandbox.state.totalRequests('zendesk');
+    const checked = await gql(h, viewerFor('admin'), `query ($s: [System!]) { sources(refreshSystems: $s) { system reachability diagnosis } }`, { s: ['ZENDESK'] });
+    expect(h.sandbox.state.totalRequests('zendesk')).toBeGreaterThan(before);
+    expect(checked.data!.sources.find((s: { system: string }) => s.system === 'ZENDESK')).toMatchObject({ diagnosis: null });
+    // the last call succeeded: no longer DOWN (DEGRADED while failures are still in the recent window)
+    expect(checked.data!.sources.find((s: { system: string }) => s.system === 'ZENDESK').reachability).toMatch(/^(UP|DEGRADED)$/);
     expect((await zendesk()).diagnosis).toBeNull();
+    const denied = await gql(h, viewerFor('support'), `{ sources(refreshSystems: [ZENDESK]) { system } }`);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
