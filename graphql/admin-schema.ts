@@ -4,8 +4,8 @@ import type { PanoramaContext } from './context.js';
 /** The admin's view of the plumbing: how each source is doing, and what each integration is. */
 export const adminTypeDefs = /* GraphQL */ `
   extend type Query {
-    "Per source: connected, reachable, latency, error rate, cache hit rate, last error."
-    sources: [SourceStatus!]! @access(group: ADMIN)
+    "Per source: connected, reachable, latency, error rate, cache hit rate, last error. refreshSystems: ask those sources now (check now) before answering."
+    sources(refreshSystems: [System!]): [SourceStatus!]! @access(group: ADMIN)
     "The integration register, generated from the source modules."
     integrations: [Integration!]! @access(group: ADMIN)
   }
@@ -29,6 +29,8 @@ export const adminTypeDefs = /* GraphQL */ `
     "Seconds from the last success to this request's now (Panorama's clock)."
     lastSuccessAgeSeconds: Int
     lastError: SourceErrorInfo
+    "When the source is failing: the root cause, since when, and the next step."
+    diagnosis: String
   }
   type SourceErrorInfo { at: String! "Seconds from the error to this request's now." ageSeconds: Int! code: String! message: String! }
 
@@ -52,8 +54,15 @@ export const adminTypeDefs = /* GraphQL */ `
 
 export const adminResolvers = {
   Query: {
-    sources: (_: unknown, __: unknown, ctx: PanoramaContext) =>
-      ctx.runtime.list.map((s) => {
+    sources: async (_: unknown, args: { refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
+      // "Check now": one forced read of each named source's index (nothing is sent inside a rate-limit window).
+      const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
+      if (check.size) {
+        const l = ctx.runtime.createLoaders({ forceRefresh: true });
+        const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
+        await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => probe[s.category]().catch(() => null)));
+      }
+      return ctx.runtime.list.map((s) => {
         const h = ctx.runtime.health.snapshot(s.id);
         const c = ctx.runtime.cache.stats[s.id] ?? { hits: 0, misses: 0, staleServed: 0, errorsServedStale: 0 };
         const lookups = c.hits + c.misses;
@@ -62,7 +71,8 @@ export const adminResolvers = {
           name: s.displayName,
           category: s.category,
           configured: s.configured,
-          reachability: reachability(s.configured, h),
+          reachability: s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
+          diagnosis: s.configured ? diagnose(s.id, s.displayName, s.kit) : null,
           calls: h.calls,
           errorRate: Math.round(h.errorRate * 1000) / 1000,
           latencyP50Ms: h.p50Ms === null ? null : Math.round(h.p50Ms),
@@ -73,7 +83,8 @@ export const adminResolvers = {
           lastSuccessAgeSeconds: h.lastSuccessAt ? secondsSince(h.lastSuccessAt, ctx.now) : null,
           lastError: h.lastError ? { ...h.lastError, ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
         };
-      }),
+      });
+    },
     integrations: (_: unknown, __: unknown, ctx: PanoramaContext) =>
       ctx.runtime.list.map((s) => ({
         system: s.id.toUpperCase(),
@@ -95,6 +106,31 @@ export const adminResolvers = {
 /** Whole seconds from an ISO time to `now`, never negative. */
 function secondsSince(iso: string, now: Date): number {
   return Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
+}
+
+/** Failed calls in a row (with none succeeding) after which a source is DOWN, not DEGRADED. */
+const DOWN_AFTER = 3;
+
+const STATUS_PAGE: Record<SourceId, string> = {
+  salesforce: 'status.salesforce.com',
+  quickbooks: 'status.developer.intuit.com',
+  asana: 'status.asana.com',
+  zendesk: 'status.zendesk.com',
+};
+
+/** Root cause first, then what Panorama does about it, then what a person can do. */
+function diagnose(source: SourceId, name: string, kit: PanoramaContext['runtime']['list'][number]['kit']): string | null {
+  const f = kit.failing;
+  if (!f) return null;
+  const since = `since ${new Date(f.since).toISOString().slice(11, 16)} UTC`;
+  const e = f.error;
+  const every = f.count > 1 ? `to every call (${f.count})` : 'to the last call';
+  if (e.code === 'UNAUTHENTICATED') return `${name} refused Panorama's credentials ${since}; reconnect ${name} (new credentials in its settings).`;
+  if (e.code === 'FORBIDDEN') return `${name} refused Panorama's user access ${since}; check that user's permissions in ${name}.`;
+  if (e.code === 'INVALID_RESPONSE') return `${name} answered in a shape Panorama does not understand ${since} (its API may have changed); check ${STATUS_PAGE[source]} and the logs.`;
+  const answer = e.status ? `answered ${e.status}` : e.code === 'TIMEOUT' ? 'did not answer in time' : 'could not be reached';
+  const retry = kit.breakerState === 'open' ? `Panorama retries every ${Math.round(kit.breakerRetryMs / 1000)} s` : 'Panorama retries on every read';
+  return `${name} ${answer} ${every} ${since}; ${retry}; check ${STATUS_PAGE[source]}.`;
 }
 
 function reachability(configured: boolean, h: { calls: number; errorRate: number; lastError: { at: string } | null; lastSuccessAt: string | null }) {

@@ -16,6 +16,7 @@ import {
 } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedSystem } from './identity.js';
+import { noteServedStale } from './served-stale.js';
 
 const SOURCE_OF: Record<SourceCategory, SourceId> = {
   crm: 'salesforce',
@@ -217,7 +218,14 @@ export class CustomerView implements CustomerParent {
     return l.state === 'PROBABLE' && best ? { rule: ruleOf(best), confidence: best.confidence } : null;
   }
 
+  /** A section, noting for the answer's errors when it is served stale because its source failed. */
   async #section(category: SourceCategory): Promise<SectionByCategory[SourceCategory] | null> {
+    const out = await this.#loadSection(category);
+    if (out?.freshness.error) noteServedStale(this.#ctx, out.freshness);
+    return out;
+  }
+
+  async #loadSection(category: SourceCategory): Promise<SectionByCategory[SourceCategory] | null> {
     switch (category) {
       case 'crm':
         return this.crm();

@@ -10,6 +10,7 @@ import { logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
+import { useServedStaleErrors } from './served-stale.js';
 
 export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext> & { responseCache: PanoramaResponseCache };
 
@@ -70,6 +71,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         costLimit: { maxCost: 200_000 },
       }),
       useAudit(opts.audit),
+      useServedStaleErrors(() => runtime.clock.now()),
       ...(responseCache.plugin ? [responseCache.plugin] : []),
     ],
   });

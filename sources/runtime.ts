@@ -4,6 +4,11 @@ import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } f
 import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
 import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
+import { MemoryGateStore, type GateStore } from './kit/gate.js';
+import { AlertNotifier } from './kit/alerts.js';
+import { SourceBudget } from './kit/budget.js';
+import { observeRuntime } from './readiness.js';
+import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { parseFragments, type Env } from './kit/settings.js';
@@ -43,6 +48,8 @@ export type SourcesRuntime = {
   clock: Clock;
   cache: SourceCache;
   health: SourceHealth;
+  /** Alerts to the operators' webhook, and the recent incidents. */
+  alerts: AlertNotifier;
   sources: { [K in SourceCategory]: BoundSource<K> };
   list: BoundSource[];
   bySource: Record<SourceId, BoundSource>;
@@ -54,6 +61,8 @@ export type SourcesRuntime = {
    * refreshed in the background (its policy's stale-while-revalidate). Never rejects: failures are reported.
    */
   warmIndexes: () => Promise<IndexWarmth[]>;
+  /** When a source's index was last loaded from the source (by `warmIndexes`), or null if never. */
+  indexLoadedAt: (source: SourceId) => number | null;
   /**
    * Calls `warmIndexes` every `intervalMs` (default: the shortest index TTL), so the indexes are refreshed by
    * stale-while-revalidate before anyone needs them. Returns a function that stops it; the timer never keeps
@@ -86,6 +95,7 @@ function bind<C extends SourceCategory, Config, Client>(
   health: SourceHealth,
   tokens: TokenStore,
   clock: Clock,
+  resilience: { retry: RetrySettings; gateStore: GateStore; alerts: AlertNotifier },
 ): BoundSource<C> {
   // parsed by the module's own configSchema (see sources/settings.ts)
   const config = settings.configs[module.id] as Config | null;
@@ -100,6 +110,11 @@ function bind<C extends SourceCategory, Config, Client>(
     cache,
     health,
     clock,
+    retry: resilience.retry,
+    gateStore: resilience.gateStore,
+    budget: new SourceBudget(module.id, settings.budgets[module.id], clock),
+    backgroundEntities: [INDEX_ENTITY[module.category]],
+    events: resilience.alerts,
   });
   return {
     id: module.id,
@@ -142,12 +157,19 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   const health = new SourceHealth({ clock });
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
   const tokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).
+  const alerts = new AlertNotifier({
+    webhookUrl: settings.resilience.PANORAMA_ALERT_WEBHOOK_URL,
+    consecutiveFailures: settings.resilience.PANORAMA_ALERT_CONSECUTIVE_FAILURES,
+    clock,
+  });
+  const resilience = { retry: retrySettingsOf(settings.resilience), gateStore: new MemoryGateStore(), alerts };
   const [salesforce, quickbooks, asana, zendesk] = SOURCE_MODULES;
   const sources = {
-    crm: bind(salesforce, settings, cache, health, tokens, clock),
-    accounting: bind(quickbooks, settings, cache, health, tokens, clock),
-    projects: bind(asana, settings, cache, health, tokens, clock),
-    support: bind(zendesk, settings, cache, health, tokens, clock),
+    crm: bind(salesforce, settings, cache, health, tokens, clock, resilience),
+    accounting: bind(quickbooks, settings, cache, health, tokens, clock, resilience),
+    projects: bind(asana, settings, cache, health, tokens, clock, resilience),
+    support: bind(zendesk, settings, cache, health, tokens, clock, resilience),
   };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
   const createLoaders = (o: LoaderOptions): LoadersByCategory => ({
@@ -157,6 +179,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     support: sources.support.createLoaders(o),
   });
 
+  const indexLoaded = new Map<SourceId, number>();
   const warmIndexes = async (): Promise<IndexWarmth[]> => {
     const loaders = createLoaders({ forceRefresh: false });
     const reads: Record<SourceCategory, () => Promise<{ value: unknown[]; freshness: { fromCache: boolean; stale: boolean } }>> = {
@@ -174,6 +197,8 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
           try {
             const f = await reads[s.category]();
             const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: null };
+            const at = Date.parse((f.freshness as { fetchedAt?: string }).fetchedAt ?? '');
+            if (Number.isFinite(at)) indexLoaded.set(s.id, at);
             if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms }, 'index loaded');
             return out;
           } catch (e) {
@@ -193,16 +218,21 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     return () => clearInterval(timer);
   };
 
-  return {
+  const runtime: SourcesRuntime = {
     sandboxOrigin: settings.sandboxOrigin,
     clock,
     cache,
     health,
+    alerts,
     sources,
     list,
     bySource: { salesforce: sources.crm, quickbooks: sources.accounting, asana: sources.projects, zendesk: sources.support },
     createLoaders,
     warmIndexes,
+    indexLoadedAt: (source) => indexLoaded.get(source) ?? null,
     keepIndexesWarm,
   };
+  // The Prometheus gauges (breaker, gate, budget, index age) report this runtime's sources.
+  observeRuntime(runtime);
+  return runtime;
 }

@@ -1,3 +1,4 @@
+import { budgetPerMinuteOf, resilienceSettingsSchema, type ResilienceSettings } from './kit/resilience-settings.js';
 import type { CachePolicy } from './kit/cache.js';
 import { ConfigError } from './kit/config.js';
 import type { SourceId } from './kit/errors.js';
@@ -12,6 +13,10 @@ export const envPrefixOf = (source: SourceId) => `${source.toUpperCase()}_`;
 
 /** The sources' settings: each module's own (`configSchema`), the cross-request cache's and the token store's. */
 export type SourcesSettings = {
+  /** Retries, budgets and alerts, alike for every source (sources/kit/resilience-settings.ts). */
+  resilience: ResilienceSettings;
+  /** Requests a minute each source may be sent (0: no budget). */
+  budgets: Record<SourceId, number>;
   cacheMaxBytes: number;
   /** Where rotated refresh tokens are kept; null keeps them in memory. */
   tokenFile: string | null;
@@ -79,12 +84,14 @@ const runtimeFragment = envFragment(
 
 /** The settings of every source module in SOURCE_MODULES and of the runtime that binds them. */
 export const sourcesSettings: SettingsFragment<SourcesSettings> = {
-  variables: [...runtimeFragment.variables, ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema))],
+  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema))],
   patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
   parse: (env) => {
     const issues: SettingIssue[] = [];
     const base = runtimeFragment.parse(env);
     if (!base.ok) issues.push(...base.issues);
+    const resilience = resilienceSettingsSchema.safeParse(env);
+    if (!resilience.success) issues.push(...issuesOf(resilience.error, 'PANORAMA_RETRY_ATTEMPTS'));
     const configs = {} as Record<SourceId, unknown>;
     const cachePolicies = {} as Record<SourceId, Policies>;
     for (const m of SOURCE_MODULES) {
@@ -104,7 +111,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         if (!issues.some((i) => i.variable === variable)) issues.push({ variable, message: e.message.slice(variable.length).replace(/^[: ]+/, '') });
       }
     }
-    if (!base.ok || issues.length > 0) return { ok: false, issues };
+    if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
     const v = base.value as { PANORAMA_CACHE_MAX_MB: number; PANORAMA_TOKEN_FILE: string | null; PANORAMA_SANDBOX_ORIGIN: string | null };
     return {
       ok: true,
@@ -114,6 +121,11 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
         configs,
         cachePolicies,
+        resilience: resilience.data,
+        // The built-in sandbox is no vendor and has no plan: no budget against it unless one is set.
+        budgets: Object.fromEntries(
+          SOURCE_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${m.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.data, m.id)]),
+        ) as Record<SourceId, number>,
       },
     };
   },

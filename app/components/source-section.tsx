@@ -40,6 +40,8 @@ export function SourceSection(props: {
   const badge = status ? STATE_BADGE[status.state] : null;
   const headingId = `${props.testId}-heading`;
   const failed = status?.state === 'FAILED';
+  // "Updated 40 s ago" and "Updating…" are plain facts; a section only turns orange (or red) once something failed.
+  const neutral = (status?.state === 'LIVE' || status?.state === 'CACHED' || status?.state === 'STALE') && !status.code;
   const probable = status?.linkRule && status.linkRule !== 'EXACT_ID';
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={props.testId} data-state={status?.state}>
@@ -91,12 +93,12 @@ export function SourceSection(props: {
             Probable match by {status!.linkRule === 'NAME' ? 'name' : 'web domain'} ({Math.round((status!.linkConfidence ?? 0) * 100)}%), not confirmed by an id.
           </Text>
         ) : null}
-        {status?.message && status.state === 'STALE' && !status.code ? (
-          <Text size="xs" c="dimmed" role="status">
+        {status?.message && neutral ? (
+          <Text size="xs" c="dimmed" role="status" data-testid={`${props.testId}-freshness`}>
             {status.message}
           </Text>
         ) : null}
-        {status?.message && status.state !== 'NOT_LINKED' && !(status.state === 'STALE' && !status.code) ? (
+        {status?.message && status.state !== 'NOT_LINKED' && !neutral ? (
           <Alert color={failed ? 'red' : 'orange'} variant="light" role={failed ? 'alert' : 'status'} p="xs" data-testid={`${props.testId}-message`}>
             <Text size="sm">{status.message}</Text>
           </Alert>

@@ -1,6 +1,6 @@
-import { Anchor, Badge, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Anchor, Badge, Button, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { SYSTEM_NAMES, formatAge, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
 
 const ADMIN = /* GraphQL */ `
   query Admin {
-    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code message } }
+    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code message } diagnosis }
     integrations {
       system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
       cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
@@ -36,6 +36,7 @@ type Data = {
     lastSuccessAt: string | null;
     lastSuccessAgeSeconds: number | null;
     lastError: { at: string; ageSeconds: number; code: string; message: string } | null;
+    diagnosis: string | null;
   }[];
   integrations: (RegisterEntry & {
     system: string;
@@ -53,6 +54,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const r = await runOperation<Data>(viewer, ADMIN, {}, 'Admin');
   if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Admin pages are for admins.', { status: 403 });
   return { ...r.data, errors: [...new Set(r.errors.map((e) => e.message))] };
+}
+
+const CHECK_NOW = /* GraphQL */ `
+  query CheckSource($refreshSystems: [System!]) {
+    sources(refreshSystems: $refreshSystems) { system }
+  }
+`;
+
+/** "Check now" on a source card: asks that source once, then shows the page again with what it answered. */
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const system = String((await request.formData()).get('system') ?? '');
+  if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check (SALESFORCE, QUICKBOOKS, ASANA or ZENDESK).', { status: 400 });
+  const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system] }, 'CheckSource');
+  if (!r.data) return new Response(r.errors.map((e) => e.message).join(' ') || 'Checking a source is for admins.', { status: r.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ? 400 : 403 });
+  return { checked: system };
 }
 
 const CATEGORY_LABEL: Record<string, string> = { crm: 'CRM', accounting: 'Accounting', projects: 'Projects', support: 'Support' };
@@ -93,6 +110,11 @@ export default function Admin() {
                     {humanize(s.reachability)}
                   </Badge>
                 </Group>
+                {s.diagnosis ? (
+                  <Text size="sm" fw={600} c="var(--mantine-color-red-light-color)" data-testid={`diagnosis-${s.system}`}>
+                    {s.diagnosis}
+                  </Text>
+                ) : null}
                 <Text size="sm">
                   {CATEGORY_LABEL[s.category] ?? s.category} · {s.calls} recent calls
                 </Text>
@@ -102,6 +124,14 @@ export default function Admin() {
                   Cache hit rate: {s.cacheHitRate === null ? '—' : `${Math.round(s.cacheHitRate * 100)}%`} ({s.cacheHits} hits, {s.cacheMisses} misses)
                 </Text>
                 <Text size="sm">Last success: {secondsAgo(s.lastSuccessAgeSeconds)}</Text>
+                {s.configured ? (
+                  <Form method="post" replace>
+                    <input type="hidden" name="system" value={s.system} />
+                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check ${s.name} now`}>
+                      Check now
+                    </Button>
+                  </Form>
+                ) : null}
                 {s.lastError ? (
                   <Text size="sm" c="var(--mantine-color-red-light-color)">
                     Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.code} — {s.lastError.message}

@@ -67,7 +67,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     ],
     failure: [
       'Personal access tokens do not refresh: a 401 means the token was revoked or its user removed — the section shows "reconnect Asana" and an admin issues a new token',
-      '429 honours Retry-After; 5xx, timeouts and resets mark the section unavailable and serve the last cached value (up to 1 h for project details, 6 h for the index) marked stale',
+      '429 honours Retry-After: nothing is sent to Asana until it has passed, and reads are served from the cache; 5xx, timeouts and resets are retried (PANORAMA_RETRY_ATTEMPTS, default 2), then mark the section unavailable and serve the last cached value (up to 1 h for project details, 6 h for the index) marked stale',
       'A response that does not match the documented shape (API drift) fails the section with INVALID_RESPONSE and is logged; it is never cached',
       'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is loaded at start-up and kept warm in the background, cached 5 min (served stale while refreshing for 15 min more); a project linked within that window appears after the next refresh or a forced refresh',
       'POST /batch takes at most 10 actions: a page of N linked projects costs ceil(2N / 10) batch requests (projects found by name share them), plus the index pages only if the index is cold',

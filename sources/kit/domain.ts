@@ -196,6 +196,8 @@ export type Freshness = {
   stale: boolean;
   /** When the source failed and an older cached value was served instead: why. */
   error: SourceError | null;
+  /** With `error`: since when (ISO) the source has been failing, from its first failed call on. */
+  failingSince?: string;
 };
 
 export type Fetched<T> = { value: T; freshness: Freshness };

@@ -41,13 +41,28 @@ export class SourceError extends Error {
   readonly status: number | undefined;
   readonly vendorCode: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** When a rate-limited source may be asked again (ISO), once the kit's gate has closed it. */
+  readonly retryAt: string | undefined;
+  /** True when nothing was sent: the source's rate-limit gate refused the call. */
+  readonly gated: boolean;
+  /** True when the limit is Panorama's own per-minute budget for the source, not the vendor's. */
+  readonly budget: boolean;
   readonly #userMessage: string | undefined;
 
   constructor(
     source: SourceId,
     code: SourceErrorCode,
     message: string,
-    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown; userMessage?: string } = {},
+    opts: {
+      status?: number;
+      vendorCode?: string;
+      retryAfterSeconds?: number;
+      retryAt?: string;
+      gated?: boolean;
+      budget?: boolean;
+      cause?: unknown;
+      userMessage?: string;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'SourceError';
@@ -56,6 +71,9 @@ export class SourceError extends Error {
     this.status = opts.status;
     this.vendorCode = opts.vendorCode;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.retryAt = opts.retryAt;
+    this.gated = opts.gated ?? false;
+    this.budget = opts.budget ?? false;
     this.#userMessage = opts.userMessage;
   }
 
@@ -73,6 +91,7 @@ export class SourceError extends Error {
       case 'UNAVAILABLE':
         return `${name} is not reachable right now. Try refreshing in a minute.`;
       case 'RATE_LIMITED':
+        if (this.retryAt) return `${name} asked Panorama to wait until ${this.retryAt.slice(11, 16)} UTC (rate limit).`;
         return `${name} asked Panorama to slow down (rate limit). Try again ${
           this.retryAfterSeconds ? `in ${this.retryAfterSeconds} s` : 'shortly'
         }.`;

@@ -19,6 +19,13 @@ export const upstreamDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const upstreamRetries = new Counter({
+  name: 'panorama_upstream_retries_total',
+  help: 'Upstream reads retried after a 5xx, a dropped connection or a timeout',
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+});
+
 export const cacheLookups = new Counter({
   name: 'panorama_cache_lookups_total',
   help: 'Cross-request cache lookups, by result',

@@ -1,5 +1,5 @@
 import type { Fetched, Freshness } from './domain.js';
-import { isSourceError, sourceName, type SourceErrorCode, type SourceId } from './errors.js';
+import { isSourceError, sourceName, type SourceError, type SourceErrorCode, type SourceId } from './errors.js';
 
 export type SectionState = 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
 
@@ -19,10 +19,37 @@ function ageOf(fetchedAt: string, now: number): number {
   return Math.max(0, Math.round((now - Date.parse(fetchedAt)) / 1000));
 }
 
-function describeAge(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} minutes`;
-  return `${Math.round(seconds / 3600)} hours`;
+/** "40 s", "4 min", "3 h": the short age the freshness words use. */
+export function shortAge(seconds: number): string {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+/** Why a source is failing, in a few words: its HTTP status where it gave one. */
+function failureReason(e: SourceError): string {
+  if (e.status) return String(e.status);
+  switch (e.code) {
+    case 'TIMEOUT':
+      return 'timed out';
+    case 'UNAVAILABLE':
+      return 'connection failed';
+    case 'CIRCUIT_OPEN':
+      return 'repeated failures';
+    case 'INVALID_RESPONSE':
+      return 'answer not understood';
+    case 'UNAUTHENTICATED':
+      return 'credentials refused';
+    default:
+      return e.code;
+  }
+}
+
+/** What a section says once its source has failed and older data is shown: who, why, since when, how old. */
+function failingMessage(name: string, e: SourceError, since: string | undefined, age: number): string {
+  const answering = ['TIMEOUT', 'UNAVAILABLE', 'CIRCUIT_OPEN'].includes(e.code) ? "isn't answering" : 'is failing';
+  const when = since ? ` since ${since.slice(11, 16)} UTC` : '';
+  return `${name} ${answering} (${failureReason(e)})${when}; showing data from ${shortAge(age)} ago.`;
 }
 
 /** `now` (ms) comes from the runtime's clock, as every age in Panorama does. */
@@ -37,7 +64,11 @@ export function statusFromFreshness(freshness: Freshness, now: number): SectionS
       ageSeconds: age,
       fromCache: true,
       stale: true,
-      message: `${name} didn't answer (${freshness.error.userMessage.replace(/\s*Try.*$/, '')}) — showing data from ${describeAge(age)} ago.`,
+      message: freshness.error.budget && freshness.error.retryAt
+        ? `Panorama's ${name} budget is spent until ${freshness.error.retryAt.slice(11, 16)} UTC; showing data from ${shortAge(age)} ago.`
+        : freshness.error.retryAt
+        ? `${name} asked us to wait until ${freshness.error.retryAt.slice(11, 16)} UTC; showing data from ${shortAge(age)} ago.`
+        : failingMessage(name, freshness.error, freshness.failingSince, age),
       code: freshness.error.code,
     };
   }
@@ -48,7 +79,8 @@ export function statusFromFreshness(freshness: Freshness, now: number): SectionS
     ageSeconds: age,
     fromCache: freshness.fromCache,
     stale: freshness.stale,
-    message: freshness.stale ? `Showing data from ${describeAge(age)} ago while ${name} is asked again.` : null,
+    // Stale without an error: a re-read is under way (stale-while-revalidate), and nothing has failed yet.
+    message: freshness.stale ? 'Updating…' : `Updated ${shortAge(age)} ago`,
     code: null,
   };
 }

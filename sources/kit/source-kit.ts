@@ -1,11 +1,15 @@
 import DataLoader from 'dataloader';
 import {
   BrokenCircuitError,
+  CircuitState,
   ConsecutiveBreaker,
+  ExponentialBackoff,
   TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
+  type CircuitBreakerPolicy,
+  retry,
   timeout,
   wrap,
   type IPolicy,
@@ -14,8 +18,12 @@ import type { CachePolicy, SourceCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
+import type { KitEvents } from './alerts.js';
+import type { SourceBudget } from './budget.js';
+import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
-import { cacheLookups, upstreamDuration, upstreamRequests, type SourceHealth } from './metrics.js';
+import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
+import type { RetrySettings } from './resilience-settings.js';
 
 export type KitOptions = {
   source: SourceId;
@@ -30,9 +38,30 @@ export type KitOptions = {
   breaker?: { threshold: number; halfOpenAfterMs: number };
   /** Panorama's one notion of now (the runtime's). @default systemClock */
   clock?: Clock;
+  /**
+   * Retries of idempotent reads (every upstream call Panorama makes is one) on 5xx, dropped connections and
+   * timeouts, with exponential backoff and jitter, all within one deadline. @default none
+   */
+  retry?: RetrySettings;
+  /** The source's per-minute request budget (none, or 0 a minute: unlimited). */
+  budget?: SourceBudget;
+  /** Entities read by background upkeep (the source's index): they yield to people as the budget runs low. */
+  backgroundEntities?: readonly string[];
+  /** Told of every call's outcome, the breaker opening, rate limits and budget use (the alert notifier). */
+  events?: KitEvents;
+  /** Where rate-limit windows are kept (shared by instances when it is shared). @default one of this kit's own */
+  gateStore?: GateStore;
+  /** Seconds to stay away after a rate limit that names no Retry-After. @default the vendor's documented wait */
+  rateLimitWaitSeconds?: number;
 };
 
 export type ReadOptions = { forceRefresh?: boolean };
+
+/** The breaker every source gets unless told otherwise: open after 5 failed calls in a row, probe again after 10 s. */
+export const DEFAULT_BREAKER = { threshold: 5, halfOpenAfterMs: 10_000 } as const;
+
+/** Failures that mean the source itself is failing (not that one request was wrong or one record is missing). */
+const FAILING_CODES: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE', 'CIRCUIT_OPEN', 'INVALID_RESPONSE', 'UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL']);
 
 /**
  * The one door every upstream call passes through: cross-request cache, timeout, circuit breaker, error
@@ -44,19 +73,68 @@ export class SourceKit {
   readonly clock: Clock;
   readonly #opts: KitOptions;
   readonly #policy: IPolicy;
+  /** One call and its retries end by then; null without retries. */
+  readonly #deadlineMs: number | null = null;
+  readonly gate: SourceGate;
+  readonly #breaker: CircuitBreakerPolicy;
+  /** Since the first of the current run of failed calls, with the failure that says most (not CIRCUIT_OPEN); null once a call succeeds. */
+  #failing: { since: number; error: SourceError; count: number } | null = null;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
     this.clock = opts.clock ?? systemClock;
     this.#opts = opts;
+    this.gate = new SourceGate(opts.source, opts.gateStore ?? new MemoryGateStore(), this.clock, opts.rateLimitWaitSeconds);
     const breaker = circuitBreaker(
       handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && e.retryable && e.code !== 'RATE_LIMITED')),
       {
-        halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? 10_000,
-        breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? 5),
+        halfOpenAfter: opts.breaker?.halfOpenAfterMs ?? DEFAULT_BREAKER.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(opts.breaker?.threshold ?? DEFAULT_BREAKER.threshold),
       },
     );
-    this.#policy = wrap(breaker, timeout(opts.timeoutMs, TimeoutStrategy.Aggressive));
+    this.#breaker = breaker;
+    breaker.onBreak(() => opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null));
+    const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
+    const r = opts.retry;
+    if (!r || r.attempts === 0) {
+      this.#policy = wrap(breaker, attemptTimeout);
+    } else {
+      // Only failures that say nothing about the request itself: never a refusal, a rate limit, a bad answer or
+      // an open breaker. The breaker sits outside: it counts a call once, with the outcome of its last attempt.
+      const retries = retry(
+        handleWhen((e) => e instanceof TaskCancelledError || (isSourceError(e) && (e.code === 'UNAVAILABLE' || e.code === 'TIMEOUT'))),
+        { maxAttempts: r.attempts, backoff: new ExponentialBackoff({ initialDelay: r.initialDelayMs, maxDelay: r.maxDelayMs }) },
+      );
+      retries.onRetry(() => upstreamRetries.inc({ source: opts.source }));
+      this.#deadlineMs = Math.max(r.deadlineMs, opts.timeoutMs);
+      this.#policy = wrap(timeout(this.#deadlineMs, TimeoutStrategy.Aggressive), breaker, retries, attemptTimeout);
+    }
+  }
+
+  /** The budget in force, if the source has one with a limit. */
+  get #budget(): SourceBudget | null {
+    const b = this.#opts.budget;
+    return b && b.perMinute > 0 ? b : null;
+  }
+
+  get budget(): SourceBudget | null {
+    return this.#budget;
+  }
+
+  /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
+  /** How long an open breaker waits before it lets a probe through. */
+  get breakerRetryMs(): number {
+    return this.#opts.breaker?.halfOpenAfterMs ?? DEFAULT_BREAKER.halfOpenAfterMs;
+  }
+
+  get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
+    const s = this.#breaker.state;
+    return s === CircuitState.Closed ? 'closed' : s === CircuitState.Open ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'isolated';
+  }
+
+  /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
+  get failing(): { since: number; error: SourceError; count: number } | null {
+    return this.#failing;
   }
 
   /** The per-call timeout this kit enforces, in ms. */
@@ -72,6 +150,21 @@ export class SourceKit {
 
   /** One upstream call, uncached: timeout, breaker, error mapping, metrics. */
   async upstream<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    // Inside a rate-limit window nothing leaves, whoever asks (a person, a list, a refresh, the index upkeep).
+    const closedUntil = await this.gate.closedUntil();
+    if (closedUntil !== null) {
+      upstreamRequests.inc({ source: this.source, operation, outcome: 'GATED' });
+      throw this.gate.closedError(closedUntil);
+    }
+    const budget = this.#budget;
+    if (budget) {
+      const took = await budget.take();
+      if (!took.taken) {
+        upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
+        throw budget.spentError(took.resetAt);
+      }
+      this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
+    }
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
     try {
@@ -85,11 +178,30 @@ export class SourceKit {
         }
       }, new AbortController().signal);
       upstreamRequests.inc({ source: this.source, operation, outcome: 'ok' });
+      this.#failing = null;
+      this.#opts.events?.callSucceeded(this.source);
       this.#opts.health.record(this.source, performance.now() - started);
       return value;
     } catch (e) {
-      const err = this.toSourceError(e);
+      let err = this.toSourceError(e);
+      const until = await this.gate.observe(err);
+      if (until !== null) {
+        err = new SourceError(this.source, err.code, err.message, {
+          status: err.status,
+          vendorCode: err.vendorCode,
+          retryAfterSeconds: err.retryAfterSeconds,
+          retryAt: new Date(until).toISOString(),
+          cause: err,
+        });
+        logger.warn({ source: this.source, operation, until: new Date(until).toISOString() }, `rate limit: nothing is sent to ${this.source} until ${clockTime(until)}`);
+        this.#opts.events?.rateLimited(this.source, until);
+      }
       upstreamRequests.inc({ source: this.source, operation, outcome: err.code });
+      if (FAILING_CODES.has(err.code)) {
+        const rootCause = err.code === 'CIRCUIT_OPEN' && this.#failing ? this.#failing.error : err;
+        this.#failing = { since: this.#failing?.since ?? this.clock.now(), error: rootCause, count: (this.#failing?.count ?? 0) + 1 };
+      }
+      if (err.code !== 'CIRCUIT_OPEN') this.#opts.events?.callFailed(this.source, err);
       this.#opts.health.record(this.source, performance.now() - started, { code: err.code, message: err.message });
       logger.warn({ source: this.source, operation, code: err.code, status: err.status, vendorCode: err.vendorCode }, 'upstream call failed');
       throw err;
@@ -101,7 +213,8 @@ export class SourceKit {
   toSourceError(e: unknown): SourceError {
     if (isSourceError(e)) return e;
     if (e instanceof TaskCancelledError) {
-      return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${this.#opts.timeoutMs} ms`, { cause: e });
+      const within = this.#deadlineMs ? `${this.#opts.timeoutMs} ms a try, ${this.#deadlineMs} ms in all` : `${this.#opts.timeoutMs} ms`;
+      return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${within}`, { cause: e });
     }
     if (e instanceof BrokenCircuitError) {
       return new SourceError(this.source, 'CIRCUIT_OPEN', `${this.source} circuit is open after repeated failures`, { cause: e });
@@ -113,11 +226,26 @@ export class SourceKit {
   /** A cached read of one entity: `<source>:<entity>:<id>`. */
   async read<T>(entity: string, id: string, load: (signal: AbortSignal) => Promise<T>, opts: ReadOptions = {}): Promise<Fetched<T>> {
     const key = `${this.source}:${entity}:${id}`;
+    const closedUntil = await this.gate.closedUntil();
+    if (closedUntil !== null) return this.#readGated<T>(key, entity, this.gate.closedError(closedUntil), opts);
+    const budget = this.#budget;
+    if (budget) {
+      const { remaining, resetAt } = await budget.state();
+      if (remaining === 0) return this.#readGated<T>(key, entity, budget.spentError(resetAt), opts);
+      if (!opts.forceRefresh && this.#opts.backgroundEntities?.includes(entity)) {
+        const kept = await budget.reservedForPeople();
+        if (kept) return this.#readGated<T>(key, entity, budget.spentError(kept.resetAt, true), opts);
+      }
+    }
     const { value, outcome } = await this.#opts.cache.get(key, this.policyFor(entity), load, {
       forceRefresh: opts.forceRefresh,
       statsKey: this.source,
     });
     cacheLookups.inc({ source: this.source, result: outcome.error ? 'stale-on-error' : outcome.fromCache ? (outcome.stale ? 'stale' : 'hit') : 'miss' });
+    // Stale data served while the source is failing says so from the first failed call on, not only once this
+    // read's own refresh has failed: a background re-read that failed a moment ago is the truth about it.
+    const failing = this.#failing;
+    const error = outcome.error ? this.toSourceError(outcome.error) : outcome.stale && failing ? failing.error : null;
     return {
       value,
       freshness: {
@@ -125,7 +253,35 @@ export class SourceKit {
         fetchedAt: new Date(outcome.fetchedAt).toISOString(),
         fromCache: outcome.fromCache,
         stale: outcome.stale,
-        error: outcome.error ? this.toSourceError(outcome.error) : null,
+        error,
+        ...(error ? { failingSince: new Date(failing?.since ?? this.clock.now()).toISOString() } : {}),
+      },
+    };
+  }
+
+  /**
+   * A read inside a rate-limit window (or with the budget spent): what the cache holds, never a request. Data within its TTL is served as
+   * usual; older data (or any data on a forced refresh) carries the gate's error, which names when the vendor
+   * may be asked again. With nothing usable cached the read fails with that error.
+   */
+  #readGated<T>(key: string, entity: string, err: SourceError, opts: ReadOptions): Fetched<T> {
+    const policy = this.policyFor(entity);
+    const hit = this.#opts.cache.peek<T>(key);
+    const ageMs = hit ? this.clock.now() - hit.fetchedAt : Infinity;
+    if (!hit || ageMs > Math.max(policy.maxStaleMs, policy.ttlMs + policy.swrMs)) {
+      cacheLookups.inc({ source: this.source, result: 'gated-miss' });
+      throw err;
+    }
+    const fresh = ageMs <= policy.ttlMs && !opts.forceRefresh;
+    cacheLookups.inc({ source: this.source, result: fresh ? 'hit' : 'gated-stale' });
+    return {
+      value: hit.value,
+      freshness: {
+        source: this.source,
+        fetchedAt: new Date(hit.fetchedAt).toISOString(),
+        fromCache: true,
+        stale: !fresh,
+        error: fresh ? null : err,
       },
     };
   }

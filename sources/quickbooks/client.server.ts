@@ -1,4 +1,5 @@
 import { promisify } from 'node:util';
+import { withRequestSignal } from './axios-signal.js';
 import QuickBooks from 'node-quickbooks';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError } from '../kit/http.js';
@@ -51,7 +52,8 @@ const isUnauthorized = (e: unknown) => (e as { response?: { status?: unknown } }
  * in-memory token holder, refresh before expiry, one refresh shared by concurrent 401s, the rotated refresh
  * token handed to `onTokens` before the new access token is used, and one retry after a refresh.
  *
- * node-quickbooks takes no AbortSignal; the kit's timeout abandons a call, and paging stops at the next page.
+ * node-quickbooks takes no AbortSignal: each request it starts is given the caller's signal and the configured
+ * timeout (`withRequestSignal`), so an abandoned call closes its socket; paging stops at the next page.
  */
 export class QuickbooksClient {
   readonly config: QuickbooksConfig;
@@ -112,12 +114,12 @@ export class QuickbooksClient {
     signal?.throwIfAborted();
     const token = await this.#validToken();
     try {
-      return await this.#send(token, call, what);
+      return await this.#send(token, call, what, signal);
     } catch (e) {
       if (!isUnauthorized(e)) throw e;
       signal?.throwIfAborted();
       const fresh = await this.#refresh(token);
-      return this.#send(fresh, call, what);
+      return this.#send(fresh, call, what, signal);
     }
   }
 
@@ -125,10 +127,10 @@ export class QuickbooksClient {
    * The library reads `token` when it builds the request, synchronously inside `call`, so setting it right
    * before is race-free even with concurrent calls.
    */
-  async #send<T>(token: string, call: () => Promise<T>, what: string): Promise<T> {
+  async #send<T>(token: string, call: () => Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
     this.#qbo.token = token;
     try {
-      return await call();
+      return await withRequestSignal({ signal, timeoutMs: this.config.timeoutMs }, call);
     } catch (e) {
       // node-quickbooks dereferences the body before checking it: a body that is not JSON surfaces as a TypeError.
       if (e instanceof TypeError && !(e as { isAxiosError?: unknown }).isAxiosError) {
@@ -158,7 +160,8 @@ export class QuickbooksClient {
     // A process-wide static, read synchronously when the refresh request is built.
     QuickBooks.TOKEN_URL = this.config.tokenUrl;
     this.#qbo.refreshToken = this.#refreshToken;
-    const body = await promisify(this.#qbo.refreshAccessToken.bind(this.#qbo))();
+    // Shared by every caller waiting for it, so no one caller's signal may cancel it: its own timeout bounds it.
+    const body = await withRequestSignal({ timeoutMs: this.config.timeoutMs }, () => promisify(this.#qbo.refreshAccessToken.bind(this.#qbo))());
     const grant = unpackToken(body);
     const now = this.#now();
     // The refresh token just used is dead from here on: keep the new one whatever happens next.

@@ -89,9 +89,9 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     ],
     scopes: ['com.intuit.quickbooks.accounting (Intuit has no read-only accounting scope; Panorama only reads)'],
     failure: [
-      'per call: a timeout of QUICKBOOKS_TIMEOUT_MS (default 8 s), circuit breaker after 5 consecutive failures, no retries beyond one token refresh',
+      'per call: a timeout of QUICKBOOKS_TIMEOUT_MS (default 8 s) a try, circuit breaker after 5 consecutive failed calls; 5xx, dropped connections and timeouts are retried as for every source (PANORAMA_RETRY_ATTEMPTS, default 2, all within PANORAMA_RETRY_DEADLINE_MS)',
       'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',
-      'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, retry after 60 s',
+      'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, never retried: nothing is sent to QuickBooks for 60 s (its 429 carries no Retry-After) and reads are served from the cache',
       'on failure the last cached answer is served, marked stale, up to the entity\'s max-stale age',
       'the customer index (1000 customers a page, for heuristic links) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min)',
     ],

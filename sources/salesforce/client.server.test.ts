@@ -91,7 +91,7 @@ describe('SalesforceClient: session', () => {
 });
 
 describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bounds it)', () => {
-  it('default: one retry on 5xx, so a persistent 503 costs exactly two requests and keeps its status', async () => {
+  it('default: no retry of its own (the source kit retries every source alike), so a 503 costs one request and keeps its status', async () => {
     const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
@@ -100,16 +100,16 @@ describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bound
     expect(e).toBeInstanceOf(HttpError);
     expect((e as HttpError).status).toBe(503);
     expect(mapSalesforceError(e)).toMatchObject({ code: 'UNAVAILABLE', vendorCode: 'SERVER_UNAVAILABLE', status: 503 });
-    expect(counts()).toEqual({ query: 2 });
+    expect(counts()).toEqual({ query: 1 });
   });
 
-  it('SALESFORCE_HTTP_RETRIES=0: one request per call', async () => {
-    const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '0' } });
+  it('SALESFORCE_HTTP_RETRIES=1: jsforce retries a 5xx once (two requests per call)', async () => {
+    const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '1' } });
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { status: 500 });
     expect(mapSalesforceError(await caught(client.query('SELECT Id FROM User', anyRecord))).code).toBe('UNAVAILABLE');
-    expect(counts()).toEqual({ query: 1 });
+    expect(counts()).toEqual({ query: 2 });
   });
 
   it('never retries a rate limit (403 REQUEST_LIMIT_EXCEEDED) → RATE_LIMITED', async () => {

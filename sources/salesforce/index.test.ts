@@ -21,12 +21,12 @@ describe('config', () => {
       refreshToken: 'refresh',
       apiVersion: '62.0',
       timeoutMs: 8000,
-      httpRetries: 1,
+      httpRetries: 0,
     });
-    expect(parse({ ...base, SALESFORCE_API_VERSION: '61.0', SALESFORCE_TIMEOUT_MS: '2500', SALESFORCE_HTTP_RETRIES: '0' })).toMatchObject({
+    expect(parse({ ...base, SALESFORCE_API_VERSION: '61.0', SALESFORCE_TIMEOUT_MS: '2500', SALESFORCE_HTTP_RETRIES: '1' })).toMatchObject({
       apiVersion: '61.0',
       timeoutMs: 2500,
-      httpRetries: 0,
+      httpRetries: 1,
     });
   });
 

@@ -68,7 +68,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     failure: [
       'Every call has a timeout (SALESFORCE_TIMEOUT_MS, default 8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
       'Expired session: one token refresh per call, then the call is retried once; a refused refresh is UNAUTHENTICATED (an admin must reconnect)',
-      'Idempotent GETs are retried by jsforce on 5xx or a dropped connection, SALESFORCE_HTTP_RETRIES times (default 1); 403 REQUEST_LIMIT_EXCEEDED is not retried (rate limited, the breaker ignores it)',
+      'jsforce\'s own GET retries are off (SALESFORCE_HTTP_RETRIES, default 0): 5xx, dropped connections and timeouts are retried by the kit as for every source (PANORAMA_RETRY_ATTEMPTS, default 2); 403 REQUEST_LIMIT_EXCEEDED is never retried: nothing is sent to Salesforce for 15 min (it sends no Retry-After) and reads are served from the cache',
       'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',
       'When Salesforce fails, cached data up to the policy\'s stale limit is shown and marked stale; other sections still load',
       'The account index (id, name, website, QuickBooks id: one query per 2,000 accounts) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min): it lets the accounting and heuristic links start beside the CRM read instead of after it',

@@ -229,11 +229,11 @@ describe('faults through client + kit → shared error codes', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 
-  it('500 and 503 → UNAVAILABLE (with the one jsforce retry: two requests)', async () => {
+  it('500 and 503 → UNAVAILABLE (jsforce retries nothing by default: one request)', async () => {
     for (const status of [500, 503] as const) {
       const e = await fault({ status });
       expect(e).toMatchObject({ code: 'UNAVAILABLE', status, retryable: true });
-      expect(counts()).toEqual({ query: 2 });
+      expect(counts()).toEqual({ query: 1 });
       state.resetCounts();
     }
   });

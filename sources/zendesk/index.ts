@@ -75,7 +75,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
     ],
     failure: [
       'API tokens do not expire: a 401 ("Couldn\'t authenticate you") means the token was deleted or the agent removed — the section says to reconnect Zendesk; there is no refresh to try',
-      '429 (APIRateLimitExceeded) honours Retry-After; 5xx, timeouts and resets mark the section unavailable and serve the last cached value (up to 1 h) marked stale',
+      '429 (APIRateLimitExceeded) honours Retry-After: nothing is sent to Zendesk until it has passed, and reads are served from the cache; 5xx, timeouts and resets are retried (PANORAMA_RETRY_ATTEMPTS, default 2), then mark the section unavailable and serve the last cached value (up to 1 h) marked stale',
       'A body that does not match the documented shape (e.g. external_id missing from an organization) fails with INVALID_RESPONSE and is logged, never cached',
       'Search is indexed with a delay of up to a few minutes: a ticket created just now may show after the next refresh',
       'Request cost of one customer view, with the organization index warm: 1 search per 100 tickets (users and organizations sideloaded) — 1 request for a typical customer, and for a batch of up to 100 customers alike (a list); organizations/show_many?external_ids only for accounts the index does not know while the index is past its TTL, and for every account on a forced refresh',

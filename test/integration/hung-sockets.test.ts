@@ -1,0 +1,90 @@
+/**
+ * Every hung call is really cancelled: over the HTTP sandbox (real sockets), a source that never answers is given
+ * up by the kit's timeout, and no socket that carried one of those requests stays open afterwards — for each of
+ * the four clients (jsforce, node-quickbooks over axios, and the fetch clients of Asana and Zendesk).
+ */
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceCache } from '../../sources/kit/cache.js';
+import { parseEnv } from '../../sources/kit/config.js';
+import type { SourceModule } from '../../sources/kit/contract.js';
+import { SourceHealth } from '../../sources/kit/metrics.js';
+import { SourceKit } from '../../sources/kit/source-kit.js';
+import { MemoryTokenStore } from '../../sources/kit/token-store.js';
+import { SOURCE_MODULES } from '../../sources/runtime.js';
+import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { startSandboxServer, type SandboxServer } from '../../sources/sandbox/server.js';
+
+const TIMEOUT_MS = 400;
+let sb: SandboxServer;
+/** Sockets the sandbox holds open, and those with a request it has not answered. */
+const open = new Set<Socket>();
+const unanswered = new Map<Socket, number>();
+
+beforeAll(async () => {
+  sb = await startSandboxServer({ port: 0, size: 30, seed: 3, today: '2026-11-27' });
+  sb.server.on('connection', (s: Socket) => {
+    open.add(s);
+    s.on('close', () => {
+      open.delete(s);
+      unanswered.delete(s);
+    });
+  });
+  sb.server.on('request', (req, res) => {
+    const s = req.socket;
+    unanswered.set(s, (unanswered.get(s) ?? 0) + 1);
+    res.on('finish', () => unanswered.set(s, (unanswered.get(s) ?? 1) - 1));
+  });
+});
+afterAll(() => sb.close());
+
+/** One source's module over the HTTP sandbox, with a short timeout for its client and its kit alike. */
+function bound(module: (typeof SOURCE_MODULES)[number]) {
+  const m = module as unknown as SourceModule;
+  const env = {
+    ...sandboxEnv(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid),
+    SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS),
+    QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
+    ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS),
+  };
+  const client = m.createClient(parseEnv(m.configSchema, env, m.displayName) as never, { tokens: new MemoryTokenStore() });
+  const kit = new SourceKit({
+    source: m.id,
+    timeoutMs: TIMEOUT_MS,
+    mapError: m.mapError,
+    cachePolicies: m.cachePolicies,
+    cache: new SourceCache({ maxBytes: 50e6 }),
+    health: new SourceHealth(),
+  });
+  const loaders = () => m.createLoaders(client as never, kit, { forceRefresh: true }) as Record<string, unknown>;
+  const index = () => {
+    const l = loaders() as Record<string, () => Promise<unknown>>;
+    const read = { crm: l.accountIndex, accounting: l.customerIndex, projects: l.projectIndex, support: l.organizationIndex }[m.category]!;
+    return read();
+  };
+  return { id: m.id, index };
+}
+
+const hungSockets = () => [...unanswered.entries()].filter(([s, n]) => n > 0 && open.has(s)).length;
+
+describe.each(SOURCE_MODULES.map((m) => [m.id, m] as const))('%s', (id, module) => {
+  it('leaves no socket open after a hang and the kit timeout', async () => {
+    const s = bound(module);
+    await s.index(); // tokens fetched, a connection may be kept alive: that one is idle, not hung
+    sb.state.setFault(id, { hang: true });
+    try {
+      const before = sb.state.totalRequests(id);
+      const started = performance.now();
+      // One after the other: each is a request of its own that never gets an answer.
+      const results = [await s.index(), await s.index()] as { freshness: { error: { code: string } | null } }[];
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS * 2 + 400);
+      expect(results.map((r) => r.freshness.error?.code)).toEqual(['TIMEOUT', 'TIMEOUT']);
+      expect(hungSockets()).toBeLessThanOrEqual(2);
+      expect(sb.state.totalRequests(id) - before).toBeGreaterThanOrEqual(1); // the hung requests did reach the sandbox
+      await new Promise((r) => setTimeout(r, 150));
+      expect(hungSockets()).toBe(0);
+    } finally {
+      sb.state.clearFaults(id);
+    }
+  });
+});
