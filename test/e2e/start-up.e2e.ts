@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
@@ -6,11 +9,23 @@ import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '.
 
 // The compiled server the global setup built (`npm run build`), started as `node build/start.js` is.
 const baseURL = inject('baseURL');
+const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-start-up-'));
 
 /** Sources that look real (nothing listens on port 9, so nothing is ever read) and no NODE_ENV at all. */
 function realSourcesEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // spawn leaves out undefined values: the child has no NODE_ENV
-  const env = sandboxOnlyEnv({ ...sandboxEnv('http://127.0.0.1:9', '123', '456'), SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'silent', ...extra });
+  const env = sandboxOnlyEnv({
+    ...sandboxEnv('http://127.0.0.1:9', '123', '456'),
+    SESSION_SECRET: 's'.repeat(40),
+    // real sources need single sign-on; its discovery happens at the first sign-in, never at start
+    OIDC_ISSUER_URL: 'http://127.0.0.1:9/idp',
+    OIDC_CLIENT_ID: 'panorama',
+    OIDC_CLIENT_SECRET: 'idp-secret',
+    PANORAMA_ROLE_MAP: 'admin:it-admins',
+    PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
+    LOG_LEVEL: 'silent',
+    ...extra,
+  });
   return { ...env, NODE_ENV: undefined } as unknown as NodeJS.ProcessEnv;
 }
 
@@ -67,7 +82,12 @@ describe('node build/start.js refuses bad settings before anything listens', () 
 describe('production is the default, whatever NODE_ENV says', () => {
   it('serves no GraphiQL, even signed in; PANORAMA_SECURE_COOKIES and PANORAMA_METRICS_TOKEN do what they say', async () => {
     const port = await freePort();
-    const env = realSourcesEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PANORAMA_SECURE_COOKIES: 'true', PANORAMA_METRICS_TOKEN: 'scrape-me' });
+    // the built-in sandbox, where demo sign-in exists, with no NODE_ENV
+    const sandboxPort = await freePort();
+    const env = {
+      ...sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '40', LOG_LEVEL: 'warn', PANORAMA_SECURE_COOKIES: 'true', PANORAMA_METRICS_TOKEN: 'scrape-me', PANORAMA_STORE_PATH: path.join(storeDir, 'production.sqlite') }),
+      NODE_ENV: undefined,
+    } as unknown as NodeJS.ProcessEnv;
     const { child } = await startProcess(['build/start.js'], env, /Panorama is running on/, 60_000);
     const at = (p: string) => `http://127.0.0.1:${port}${p}`;
     try {

@@ -58,7 +58,7 @@ describe('readiness and gauges', () => {
     const q = (await readiness(runtime)).sources.find((s) => s.source === 'quickbooks')!;
     expect(q.state).toBe('RATE_LIMITED');
     expect(Date.parse(q.closedUntil!)).toBeGreaterThan(runtime.clock.now() + 55_000);
-    expect(await gauge('panorama_source_closed_until_seconds', 'quickbooks')).toBeGreaterThan(Date.now() / 1000);
+    expect(await gauge('panorama_source_closed_until_seconds', 'quickbooks')).toBeGreaterThan(runtime.clock.now() / 1000);
     sandbox.state.clearFaults('quickbooks');
   });
 });

@@ -35,11 +35,14 @@ beforeAll(async () => {
   const r = await gql<IntrospectionQuery>(h, viewerFor('admin'), getIntrospectionQuery());
   schema = buildClientSchema(r.data!);
   // the Remix loader reads the process-wide server: make it this in-process one
+  // demo sign-in exists only on the built-in sandbox, which this in-process one stands for
+  process.env.PANORAMA_SANDBOX_ORIGIN = h.sandbox.origin;
   globalThis.__panoramaStore = openStore({ path: ':memory:' });
   globalThis.__panorama = { runtime: h.runtime, yoga: h.yoga, audit: new AuditStore(globalThis.__panoramaStore) };
 });
 afterAll(() => {
   globalThis.__panorama = undefined;
+  delete process.env.PANORAMA_SANDBOX_ORIGIN;
   void globalThis.__panoramaStore?.then((db) => db.destroy());
   globalThis.__panoramaStore = undefined;
   h.sandbox.close();
@@ -103,7 +106,8 @@ function leaks(role: Role, answer: unknown, forbidden: Forbidden[]): string[] {
       // counts, scores and confidences are small whole numbers or fractions of 1: only an amount's own value counts
       if (v >= 1000 || !Number.isInteger(v)) for (const r of rules) if (v > 1 && r.numbers.includes(v)) found.push(`${path}: ${r.what} ${v}`);
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    // an error's line and column in the query are positions, not data
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'locations') walk(x, path ? `${path}.${k}` : k);
   };
   walk(answer, '');
   return found;
