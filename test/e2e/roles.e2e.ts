@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { healSources } from '../support/heal.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
@@ -18,10 +19,11 @@ beforeAll(async () => {
   manifest = await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json();
 });
 afterAll(async () => {
+  await healSources(sandboxOrigin, baseURL);
   await browser?.close();
 });
 beforeEach(async () => {
-  await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+  await healSources(sandboxOrigin, baseURL);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
