@@ -41,13 +41,15 @@ export class SourceError extends Error {
   readonly status: number | undefined;
   readonly vendorCode: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** The request was never sent: what the user typed is not an id of this system (the only BAD_REQUEST that is theirs). */
+  readonly invalidInput: boolean;
   readonly #userMessage: string | undefined;
 
   constructor(
     source: SourceId,
     code: SourceErrorCode,
     message: string,
-    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown; userMessage?: string } = {},
+    opts: { status?: number; vendorCode?: string; retryAfterSeconds?: number; cause?: unknown; userMessage?: string; invalidInput?: boolean } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'SourceError';
@@ -56,6 +58,7 @@ export class SourceError extends Error {
     this.status = opts.status;
     this.vendorCode = opts.vendorCode;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.invalidInput = opts.invalidInput ?? false;
     this.#userMessage = opts.userMessage;
   }
 
@@ -89,7 +92,7 @@ export class SourceError extends Error {
       case 'NOT_CONFIGURED':
         return `${name} is not connected to Panorama.`;
       case 'BAD_REQUEST':
-        return `${name} rejected Panorama's request. This is a bug in Panorama; it has been logged.`;
+        return `${name} turned down Panorama's request${this.vendorCode ? ` (${this.vendorCode})` : ''}, so this section can't be shown; the rest of the page is unaffected. Panorama's settings for ${name} may not match it: an admin can check the field mapping on the admin page.`;
       default:
         return `${name} failed unexpectedly. Try refreshing; if it persists, ask an admin.`;
     }

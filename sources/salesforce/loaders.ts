@@ -144,7 +144,7 @@ export function createLoaders(
       const valid = [...new Set(ids.filter((id): id is string => id !== null))];
       const found = await customers.loadMany(valid);
       const byId = new Map(valid.map((id, i) => [id, found[i]!]));
-      return ids.map((id) => (id === null ? badRequest('Not a Salesforce Account id') : byId.get(id)!));
+      return ids.map((id) => (id === null ? new SourceError('salesforce', 'BAD_REQUEST', 'Not a Salesforce Account id', { invalidInput: true }) : byId.get(id)!));
     },
     { maxBatchSize: MAX_BATCH },
   );

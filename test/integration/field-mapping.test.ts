@@ -110,3 +110,29 @@ describe('Salesforce field mapping', () => {
     expect(c.crm.unmapped.map((u: { feature: string }) => u.feature)).toEqual(['PRIMARY_CONTACT']);
   });
 });
+
+describe('a vendor 400 is not the user fault', () => {
+  it('Salesforce refusing a query (INVALID_FIELD) fails the CRM section alone; the page still answers 200', async () => {
+    // Not warmed: the mapping is unchecked, so the configured field that the org lacks goes into the query.
+    h = createHarness({ size: 40, seed: 5, env: { SALESFORCE_ACCOUNT_TIER_FIELD: 'Nowhere__c' } });
+    h.sandbox.listen();
+    const id = fullyLinked(h)[0]!;
+    const r = await gql(h, viewerFor('support'), PAGE, { id });
+    expect(r.status).toBe(200);
+    expect(r.data?.customer?.id).toBe(id);
+    const crm = r.data!.customer.sections.find((s: { system: string }) => s.system === 'SALESFORCE');
+    expect(crm).toMatchObject({ state: 'FAILED', code: 'BAD_REQUEST' });
+    expect(r.data!.customer.sections).toHaveLength(4);
+    for (const e of r.errors ?? []) {
+      expect(e.extensions?.code).not.toBe('BAD_USER_INPUT');
+      expect(e.message).not.toMatch(/not a valid/i);
+    }
+  });
+
+  it('an id whose checksum does not match is still the user input', async () => {
+    h = createHarness({ size: 40, seed: 5 });
+    h.sandbox.listen();
+    const r = await gql(h, viewerFor('support'), PAGE, { id: '001Pn0000000zzzzzZ' });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
