@@ -92,10 +92,12 @@ export const baseResolvers = {
       try {
         await view.crm();
       } catch (e) {
-        // The CRM says there is no such account: no customer. Any other CRM failure still shows the other systems.
+        // The CRM says there is no such account: no customer. Only an id that is not one (checked before anything
+        // is sent) is the user's mistake; any other CRM failure, a refused query included, fails the CRM section
+        // alone and the other systems still show.
         const code = (e as { code?: string }).code;
         if (code === 'NOT_FOUND') return null;
-        if (code === 'BAD_REQUEST') {
+        if (code === 'BAD_REQUEST' && (e as { invalidInput?: boolean }).invalidInput === true) {
           ctx.customers.delete(id);
           throw createGraphQLError(`"${id}" is not a valid Salesforce Account Id (its last three characters do not match the first fifteen).`, {
             extensions: { code: 'BAD_USER_INPUT' },

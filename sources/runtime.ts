@@ -13,6 +13,7 @@ import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { parseFragments, type Env } from './kit/settings.js';
 import { SOURCE_MODULES } from './modules.js';
+import type { FieldMappingReport } from './kit/field-mapping.js';
 import { sourcesSettings, type SourcesSettings } from './settings.js';
 
 export { SOURCE_MODULES };
@@ -26,6 +27,10 @@ export type BoundSource<C extends SourceCategory = SourceCategory> = {
   module: SourceModule<C, never, never>;
   createLoaders: (opts: LoaderOptions) => LoadersByCategory[C];
   deepLink: (entity: string, id: string) => string;
+  /** Asks the vendor which mapped fields exist (no-op for a source without mapped fields or not configured). */
+  checkFields: () => Promise<void>;
+  /** The field mapping as last checked; null when the source has none or is not configured. */
+  fieldMapping: () => FieldMappingReport | null;
 };
 
 /** How loading one index went (see `warmIndexes`). */
@@ -128,6 +133,10 @@ function bind<C extends SourceCategory, Config, Client>(
       return module.createLoaders(client, kit, opts);
     },
     deepLink: (entity, id) => (config ? module.deepLink(config, entity, id) : ''),
+    checkFields: async () => {
+      if (client && module.checkFields) await module.checkFields(client, kit);
+    },
+    fieldMapping: () => (client && module.fieldMapping ? module.fieldMapping(client) : null),
   };
 }
 
@@ -181,6 +190,8 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
 
   const indexLoaded = new Map<SourceId, number>();
   const warmIndexes = async (): Promise<IndexWarmth[]> => {
+    // The field mapping first: the indexes' queries then leave out fields the vendor does not have.
+    await Promise.all(list.filter((s) => s.configured && s.fieldMapping()?.checkedAt == null).map((s) => s.checkFields()));
     const loaders = createLoaders({ forceRefresh: false });
     const reads: Record<SourceCategory, () => Promise<{ value: unknown[]; freshness: { fromCache: boolean; stale: boolean } }>> = {
       crm: () => loaders.crm.accountIndex(),

@@ -87,6 +87,11 @@ function Header({ customer, role }: { customer: Customer; role: Role }) {
         <Title order={1}>{customer.name}</Title>
         <Group gap="xs" mt={4}>
           {account?.tier ? <Badge variant="outline">{account.tier} tier</Badge> : null}
+          {customer.crm?.unmapped.map((u) => (
+            <Text key={u.feature} c="dimmed" size="sm">
+              {u.message}
+            </Text>
+          ))}
           {customer.accounting ? <StandingBadge standing={customer.accounting.standing} /> : null}
           {role !== 'support' ? <HealthBadge health={customer.health} /> : null}
           <Text c="dimmed" size="sm">

@@ -22,6 +22,7 @@ import type {
 import type { SourceError, SourceId } from './errors.js';
 import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
+import type { FieldMappingReport } from './field-mapping.js';
 
 export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
 
@@ -143,6 +144,13 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   /** Link to the record's page in the vendor's own web UI. */
   deepLink: (config: Config, entity: string, id: string) => string;
   register: RegisterEntry;
+  /**
+   * Asks the vendor which mapped custom fields exist (describe, custom field settings…) and records it on the
+   * client, so queries leave out what is missing. Run at start-up and on an admin's "check now".
+   */
+  checkFields?: (client: Client, kit: SourceKit) => Promise<void>;
+  /** The field mapping as last checked, for the admin page. */
+  fieldMapping?: (client: Client) => FieldMappingReport;
 };
 
 /** A module's slice of the GraphQL schema: its profile types and the `Customer` field that exposes them. */

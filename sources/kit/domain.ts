@@ -54,7 +54,16 @@ export type CrmOpportunity = {
   owner: Person | null;
 };
 
-export type CrmCustomer = { account: CrmAccount; contacts: CrmContact[]; opportunities: CrmOpportunity[] };
+/** A CRM feature whose field is not mapped in this org (off, missing or of the wrong type): shown where it appears. */
+export type CrmUnmapped = 'TIER' | 'PRIMARY_CONTACT' | 'ACCOUNTING_ID';
+
+export type CrmCustomer = {
+  account: CrmAccount;
+  contacts: CrmContact[];
+  opportunities: CrmOpportunity[];
+  /** Features read without their field; with PRIMARY_CONTACT the earliest-created contact is the primary one. */
+  unmapped?: CrmUnmapped[];
+};
 
 /** One row of the CRM's account index, for link rules and review. */
 export type CrmAccountIndexEntry = Pick<CrmAccount, 'id' | 'name' | 'website' | 'accountingCustomerId'>;

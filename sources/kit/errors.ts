@@ -47,6 +47,8 @@ export class SourceError extends Error {
   readonly gated: boolean;
   /** True when the limit is Panorama's own per-minute budget for the source, not the vendor's. */
   readonly budget: boolean;
+  /** The request was never sent: what the user typed is not an id of this system (the only BAD_REQUEST that is theirs). */
+  readonly invalidInput: boolean;
   readonly #userMessage: string | undefined;
 
   constructor(
@@ -62,6 +64,7 @@ export class SourceError extends Error {
       budget?: boolean;
       cause?: unknown;
       userMessage?: string;
+      invalidInput?: boolean;
     } = {},
   ) {
     super(message, { cause: opts.cause });
@@ -74,6 +77,7 @@ export class SourceError extends Error {
     this.retryAt = opts.retryAt;
     this.gated = opts.gated ?? false;
     this.budget = opts.budget ?? false;
+    this.invalidInput = opts.invalidInput ?? false;
     this.#userMessage = opts.userMessage;
   }
 
@@ -108,7 +112,7 @@ export class SourceError extends Error {
       case 'NOT_CONFIGURED':
         return `${name} is not connected to Panorama.`;
       case 'BAD_REQUEST':
-        return `${name} rejected Panorama's request. This is a bug in Panorama; it has been logged.`;
+        return `${name} turned down Panorama's request${this.vendorCode ? ` (${this.vendorCode})` : ''}, so this section can't be shown; the rest of the page is unaffected. Panorama's settings for ${name} may not match it: an admin can check the field mapping on the admin page.`;
       default:
         return `${name} failed unexpectedly. Try refreshing; if it persists, ask an admin.`;
     }

@@ -6,7 +6,9 @@ import { logger } from '../kit/logger.js';
 import type { SalesforceConfig } from './config.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './errors.js';
 import { normalizeIdOf, type KnownSObject } from './ids.js';
-import { sfQueryResultSchema, sfTokenResponseSchema, type SfQueryResult, type SfTokenResponse } from './types.js';
+import { salesforceFieldMap, type SalesforceFieldKey } from './fields.js';
+import type { FieldMap } from '../kit/field-mapping.js';
+import { sfDescribeSchema, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
 
 export type CallOptions = { signal?: AbortSignal };
 export type QueryOptions = CallOptions & {
@@ -44,12 +46,15 @@ export class SalesforceClient {
   readonly connection: Connection;
   /** Token refreshes so far (for the health page and tests; the tokens themselves are never exposed). */
   refreshCount = 0;
+  /** Which mapped custom fields this org has (see `checkSalesforceFields`); shared by every request. */
+  readonly fields: FieldMap<SalesforceFieldKey>;
   /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
   #refreshError: unknown = null;
   readonly #retry: object;
 
   constructor(config: SalesforceConfig) {
     this.config = config;
+    this.fields = salesforceFieldMap(config);
     this.connection = new Connection({
       instanceUrl: config.instanceUrl,
       version: config.apiVersion,
@@ -100,6 +105,12 @@ export class SalesforceClient {
       this.connection.request({ method: 'GET', url: nextRecordsUrl, headers: this.#queryHeaders(opts) }, options),
     );
     return validate(sfQueryResultSchema(record), body, 'Salesforce query');
+  }
+
+  /** An object's metadata: its fields and their types (sObject Describe, one request). */
+  async describe(type: string, opts: CallOptions = {}): Promise<SfDescribe> {
+    const body = await this.#call(opts.signal, (options) => this.connection.request({ method: 'GET', url: `/sobjects/${type}/describe` }, options));
+    return validate(sfDescribeSchema, body, `Salesforce ${type} describe`);
   }
 
   /** One record by id (one request). */

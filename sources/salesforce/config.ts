@@ -6,6 +6,16 @@ const url = (name: string) =>
     .url(`${name} must be a URL such as https://yourcompany.my.salesforce.com`)
     .transform((u) => u.replace(/\/+$/, ''));
 
+/** A field's API name (namespace prefix allowed, e.g. acme__Tier__c); empty turns the mapping off. */
+const fieldName = (name: string, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .max(80, `${name} is longer than a Salesforce field name can be`)
+    .regex(/^(?:[A-Za-z][A-Za-z0-9_]*)?$/, `${name} must be a field API name such as ${fallback}, or empty to turn it off`)
+    .default(fallback)
+    .transform((v) => (v ? v : null));
+
 const secret = (name: string) => z.string({ required_error: `${name} is required` }).min(1, `${name} must not be empty`);
 
 /** Salesforce settings, read from the environment; keys are the variable names an operator sets. */
@@ -31,6 +41,12 @@ export const salesforceConfigSchema = z
      * retries every source's reads alike (PANORAMA_RETRY_ATTEMPTS), and each jsforce retry would add to those. @default 0
      */
     SALESFORCE_HTTP_RETRIES: z.coerce.number().int().min(0).max(3).default(0),
+    /** The Account field holding the QuickBooks customer id (the exact accounting link). @default 'QuickBooks_Customer_Id__c' */
+    SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: fieldName('SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'QuickBooks_Customer_Id__c'),
+    /** The Account field holding the customer's tier. @default 'Tier__c' */
+    SALESFORCE_ACCOUNT_TIER_FIELD: fieldName('SALESFORCE_ACCOUNT_TIER_FIELD', 'Tier__c'),
+    /** The Contact checkbox marking a primary contact. @default 'Primary__c' */
+    SALESFORCE_CONTACT_PRIMARY_FIELD: fieldName('SALESFORCE_CONTACT_PRIMARY_FIELD', 'Primary__c'),
   })
   .transform((env) => ({
     instanceUrl: env.SALESFORCE_INSTANCE_URL,
@@ -41,6 +57,11 @@ export const salesforceConfigSchema = z
     apiVersion: env.SALESFORCE_API_VERSION,
     timeoutMs: env.SALESFORCE_TIMEOUT_MS,
     httpRetries: env.SALESFORCE_HTTP_RETRIES,
+    fields: {
+      accountingId: env.SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD,
+      tier: env.SALESFORCE_ACCOUNT_TIER_FIELD,
+      primaryContact: env.SALESFORCE_CONTACT_PRIMARY_FIELD,
+    },
   }));
 
 export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;

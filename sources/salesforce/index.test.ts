@@ -22,7 +22,14 @@ describe('config', () => {
       apiVersion: '62.0',
       timeoutMs: 8000,
       httpRetries: 0,
+      fields: { accountingId: 'QuickBooks_Customer_Id__c', tier: 'Tier__c', primaryContact: 'Primary__c' },
     });
+    expect(parse({ ...base, SALESFORCE_ACCOUNT_TIER_FIELD: 'acme__Tier__c', SALESFORCE_CONTACT_PRIMARY_FIELD: '' }).fields).toEqual({
+      accountingId: 'QuickBooks_Customer_Id__c',
+      tier: 'acme__Tier__c',
+      primaryContact: null,
+    });
+    expect(() => parse({ ...base, SALESFORCE_ACCOUNT_TIER_FIELD: "Tier__c, (SELECT Id FROM Cases)" })).toThrow(/SALESFORCE_ACCOUNT_TIER_FIELD/);
     expect(parse({ ...base, SALESFORCE_API_VERSION: '61.0', SALESFORCE_TIMEOUT_MS: '2500', SALESFORCE_HTTP_RETRIES: '1' })).toMatchObject({
       apiVersion: '61.0',
       timeoutMs: 2500,

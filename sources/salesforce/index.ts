@@ -5,6 +5,7 @@ import { SalesforceClient } from './client.server.js';
 import { salesforceConfigSchema, type SalesforceConfig } from './config.js';
 import { mapSalesforceError } from './errors.js';
 import { createLoaders } from './loaders.js';
+import { checkSalesforceFields } from './fields.js';
 import { SALESFORCE_READS, SALESFORCE_TRANSFORMS } from './mapping.js';
 
 const SEC = 1000;
@@ -51,6 +52,8 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   createClient: (config) => new SalesforceClient(config),
   createLoaders,
   deepLink: salesforceDeepLink,
+  checkFields: checkSalesforceFields,
+  fieldMapping: (client) => client.fields.report(),
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
@@ -76,6 +79,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     endpoints: [
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query, or of an account\'s Contacts or Opportunities past the 200 Salesforce sends inline)',
     ],
   },

@@ -8,7 +8,7 @@ import type { SourceKit } from '../kit/source-kit.js';
 import type { SalesforceClient } from './client.server.js';
 import { soqlLikeContains, soqlString } from './escape.js';
 import { normalizeIdOf } from './ids.js';
-import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry } from './mapping.js';
+import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
 import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
@@ -22,15 +22,26 @@ export type SalesforceLoaders = CrmLoaders & {
 };
 
 const OWNER = 'OwnerId, Owner.Name, Owner.Email';
-const ACCOUNT_FIELDS = [
-  'Id, Name, Website, Phone, Industry, Tier__c',
-  'BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry',
-  'ShippingStreet, ShippingCity, ShippingState, ShippingPostalCode, ShippingCountry',
-  OWNER,
-  'QuickBooks_Customer_Id__c, CreatedDate, LastModifiedDate',
-].join(', ');
-const CONTACTS = '(SELECT Id, AccountId, Name, Title, Email, Phone, Primary__c FROM Contacts ORDER BY Primary__c DESC, Name)';
-const OPPORTUNITIES = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
+
+/**
+ * The SOQL of each read, from the custom fields this org has: a field whose mapping is off, missing or of the
+ * wrong type is left out of every query (Salesforce refuses a whole query over one unknown field).
+ */
+export function salesforceQueries(f: SalesforceFieldNames) {
+  const custom = (...names: (string | null)[]) => names.filter((n): n is string => Boolean(n)).map((n) => `, ${n}`).join('');
+  const account = [
+    `Id, Name, Website, Phone, Industry${custom(f.tier)}`,
+    'BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry',
+    'ShippingStreet, ShippingCity, ShippingState, ShippingPostalCode, ShippingCountry',
+    OWNER,
+    `CreatedDate, LastModifiedDate${custom(f.accountingId)}`,
+  ].join(', ');
+  const contacts = `(SELECT Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)} FROM Contacts ORDER BY ${
+    f.primaryContact ? `${f.primaryContact} DESC, Name` : 'CreatedDate, Id'
+  })`;
+  const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
+  return { account, contacts, opportunities, index: `SELECT Id, Name, Website${custom(f.accountingId)} FROM Account ORDER BY Id` };
+}
 
 /** Ids per customer query: 100 × 21 characters keeps the SOQL far below its 100,000-character limit. */
 const MAX_BATCH = 100;
@@ -59,6 +70,14 @@ export function createLoaders(
 ): SalesforceLoaders {
   const read = { forceRefresh: opts.forceRefresh };
   const batchSize = tuning.batchSize;
+  // The field mapping as it stands when the request starts: every query of this request agrees on it.
+  const fields: SalesforceFieldNames = {
+    accountingId: client.fields.field('accountingId'),
+    tier: client.fields.field('tier'),
+    primaryContact: client.fields.field('primaryContact'),
+  };
+  const q = salesforceQueries(fields);
+  const ACCOUNT_FIELDS = q.account;
 
   /** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
   async function queryAll<S extends z.ZodTypeAny>(operation: string, soql: string, record: S, signal: AbortSignal): Promise<z.infer<S>[]> {
@@ -102,7 +121,7 @@ export function createLoaders(
   const customers = kit.loader<CrmCustomer>(
     'customer',
     async (ids, signal) => {
-      const soql = `SELECT ${ACCOUNT_FIELDS}, ${CONTACTS}, ${OPPORTUNITIES} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`;
+      const soql = `SELECT ${ACCOUNT_FIELDS}, ${q.contacts}, ${q.opportunities} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`;
       // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results, and an account
       // with more contacts or opportunities than Salesforce sends inline (200) costs one more request per batch of
       // them. Each account's child batches are read before the parent's next batch: Salesforce drops child cursors
@@ -113,7 +132,7 @@ export function createLoaders(
         page = await client.queryMore(page.nextRecordsUrl, sfAccountWithChildrenSchema, { signal });
         records.push(...(await Promise.all(page.records.map((r) => withAllChildren(r, signal)))));
       }
-      return new Map(records.map((r) => [r.Id, mapCustomer(r)]));
+      return new Map(records.map((r) => [r.Id, mapCustomer(r, fields)]));
     },
     { ...read, maxBatchSize: MAX_BATCH },
   );
@@ -125,7 +144,7 @@ export function createLoaders(
       const valid = [...new Set(ids.filter((id): id is string => id !== null))];
       const found = await customers.loadMany(valid);
       const byId = new Map(valid.map((id, i) => [id, found[i]!]));
-      return ids.map((id) => (id === null ? badRequest('Not a Salesforce Account id') : byId.get(id)!));
+      return ids.map((id) => (id === null ? new SourceError('salesforce', 'BAD_REQUEST', 'Not a Salesforce Account id', { invalidInput: true }) : byId.get(id)!));
     },
     { maxBatchSize: MAX_BATCH },
   );
@@ -144,7 +163,7 @@ export function createLoaders(
       (signal) =>
         kit.upstream('searchAccounts', async (s) => {
           const page = await client.query(soql, sfAccountSchema, { signal: AbortSignal.any([s, signal]) });
-          return page.records.map(mapAccount);
+          return page.records.map((r) => mapAccount(r, fields));
         }),
       read,
     );
@@ -157,17 +176,17 @@ export function createLoaders(
     return kit.read(
       'accountsByOwner',
       e.toLowerCase(),
-      async (signal) => (await queryAll('accountsByOwnerEmail', soql, sfAccountSchema, signal)).map(mapAccount),
+      async (signal) => (await queryAll('accountsByOwnerEmail', soql, sfAccountSchema, signal)).map((r) => mapAccount(r, fields)),
       read,
     );
   }
 
   async function accountIndex(): Promise<Fetched<CrmAccountIndexEntry[]>> {
-    const soql = 'SELECT Id, Name, Website, QuickBooks_Customer_Id__c FROM Account ORDER BY Id';
+    const soql = q.index;
     return kit.read(
       'accountIndex',
       'all',
-      async (signal) => (await queryAll('accountIndex', soql, sfAccountIndexSchema, signal)).map(mapAccountIndexEntry),
+      async (signal) => (await queryAll('accountIndex', soql, sfAccountIndexSchema, signal)).map((r) => mapAccountIndexEntry(r, fields)),
       read,
     );
   }

@@ -95,6 +95,7 @@ describe('mapping', () => {
             Email: 'ada@obrien.example',
             Phone: null,
             Primary__c: true,
+            CreatedDate: '2026-01-31T10:00:00.000+0000',
           },
         ],
       },

@@ -1,5 +1,6 @@
 /** Salesforce records → Panorama's CRM types. Pure functions; the only place Salesforce field names are read. */
-import type { Address, CrmAccount, CrmContact, CrmCustomer, CrmOpportunity, DealOutcome, Person } from '../kit/domain.js';
+import type { Address, CrmAccount, CrmContact, CrmCustomer, CrmOpportunity, CrmUnmapped, DealOutcome, Person } from '../kit/domain.js';
+import { ResponseShapeError } from '../kit/http.js';
 import type {
   SfAccountIndexRecord,
   SfAccountRecord,
@@ -8,6 +9,35 @@ import type {
   SfOpportunityRecord,
   SfUserRef,
 } from './types.js';
+import { sfCustomBooleanSchema, sfCustomTextSchema } from './types.js';
+
+/** The custom field names a query selected (null: not selected, because the mapping is off or missing). */
+export type SalesforceFieldNames = { accountingId: string | null; tier: string | null; primaryContact: string | null };
+export const DEFAULT_FIELD_NAMES: SalesforceFieldNames = { accountingId: 'QuickBooks_Customer_Id__c', tier: 'Tier__c', primaryContact: 'Primary__c' };
+
+/** A custom text (or number) field's value; a value of another type is a changed API, not a blank. */
+function customText(r: Record<string, unknown>, field: string | null): string | null {
+  if (!field) return null;
+  const v = sfCustomTextSchema.safeParse(r[field]);
+  if (!v.success) throw new ResponseShapeError('Salesforce record', [`${field}: not text`]);
+  return v.data === null || v.data === undefined ? null : blank(String(v.data));
+}
+
+function customBoolean(r: Record<string, unknown>, field: string | null): boolean | null {
+  if (!field) return null;
+  const v = sfCustomBooleanSchema.safeParse(r[field]);
+  if (!v.success) throw new ResponseShapeError('Salesforce record', [`${field}: not a checkbox`]);
+  return v.data ?? null;
+}
+
+/** The features a record was read without. */
+export function unmappedOf(fields: SalesforceFieldNames): CrmUnmapped[] {
+  const out: CrmUnmapped[] = [];
+  if (!fields.tier) out.push('TIER');
+  if (!fields.primaryContact) out.push('PRIMARY_CONTACT');
+  if (!fields.accountingId) out.push('ACCOUNTING_ID');
+  return out;
+}
 
 /** For the integration register: what is read from Salesforce and how it becomes Panorama's types. */
 export const SALESFORCE_READS = [
@@ -61,14 +91,14 @@ export function mapOwner(ownerId: string | null, owner: SfUserRef): Person | nul
   return { id: ownerId, name: owner.Name, email: blank(owner.Email) };
 }
 
-export function mapAccount(r: SfAccountRecord): CrmAccount {
+export function mapAccount(r: SfAccountRecord, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES): CrmAccount {
   return {
     id: r.Id,
     name: r.Name,
     website: blank(r.Website),
     phone: blank(r.Phone),
     industry: blank(r.Industry),
-    tier: blank(r.Tier__c),
+    tier: customText(r, fields.tier),
     billingAddress: mapAddress({
       street: r.BillingStreet,
       city: r.BillingCity,
@@ -84,13 +114,13 @@ export function mapAccount(r: SfAccountRecord): CrmAccount {
       country: r.ShippingCountry,
     }),
     owner: mapOwner(r.OwnerId, r.Owner),
-    accountingCustomerId: blank(r.QuickBooks_Customer_Id__c),
+    accountingCustomerId: customText(r, fields.accountingId),
     createdAt: toIsoDateTime(r.CreatedDate),
     updatedAt: toIsoDateTime(r.LastModifiedDate),
   };
 }
 
-export function mapContact(r: SfContactRecord, accountId: string): CrmContact {
+export function mapContact(r: SfContactRecord, accountId: string, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES): CrmContact {
   return {
     id: r.Id,
     accountId: r.AccountId ?? accountId,
@@ -98,7 +128,7 @@ export function mapContact(r: SfContactRecord, accountId: string): CrmContact {
     title: blank(r.Title),
     email: blank(r.Email),
     phone: blank(r.Phone),
-    primary: r.Primary__c === true,
+    primary: customBoolean(r, fields.primaryContact) === true,
   };
 }
 
@@ -120,14 +150,26 @@ export function mapOpportunity(r: SfOpportunityRecord, accountId: string): CrmOp
   };
 }
 
-export function mapCustomer(r: SfAccountWithChildren): CrmCustomer {
+/**
+ * Without a primary-contact field, the contact added first (earliest CreatedDate, then by id) is the primary one:
+ * a stated rule rather than none, so the page still leads with one person.
+ */
+export function mapCustomer(r: SfAccountWithChildren, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES): CrmCustomer {
+  const contacts = (r.Contacts?.records ?? []).map((c) => mapContact(c, r.Id, fields));
+  if (!fields.primaryContact && contacts.length) {
+    const records = r.Contacts!.records;
+    const first = [...records].sort((a, b) => toIsoDateTime(a.CreatedDate).localeCompare(toIsoDateTime(b.CreatedDate)) || a.Id.localeCompare(b.Id))[0]!;
+    for (const c of contacts) c.primary = c.id === first.Id;
+  }
+  const unmapped = unmappedOf(fields);
   return {
-    account: mapAccount(r),
-    contacts: (r.Contacts?.records ?? []).map((c) => mapContact(c, r.Id)),
+    account: mapAccount(r, fields),
+    contacts,
     opportunities: (r.Opportunities?.records ?? []).map((o) => mapOpportunity(o, r.Id)),
+    ...(unmapped.length ? { unmapped } : {}),
   };
 }
 
-export function mapAccountIndexEntry(r: SfAccountIndexRecord): CrmAccountIndexEntry {
-  return { id: r.Id, name: r.Name, website: blank(r.Website), accountingCustomerId: blank(r.QuickBooks_Customer_Id__c) };
+export function mapAccountIndexEntry(r: SfAccountIndexRecord, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES): CrmAccountIndexEntry {
+  return { id: r.Id, name: r.Name, website: blank(r.Website), accountingCustomerId: customText(r, fields.accountingId) };
 }

@@ -1,7 +1,13 @@
 import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
-import type { CrmAccount, CrmContact, CrmCustomer, CrmOpportunity, Fetched } from '../kit/domain.js';
+import type { CrmAccount, CrmContact, CrmCustomer, CrmOpportunity, CrmUnmapped, Fetched } from '../kit/domain.js';
 import { statusFromFetched } from '../kit/section-status.js';
 
+
+const UNMAPPED_MESSAGES: Record<CrmUnmapped, string> = {
+  TIER: 'Tier: not mapped in Salesforce',
+  PRIMARY_CONTACT: 'Primary contact: not marked in Salesforce; the contact added first is shown as primary',
+  ACCOUNTING_ID: 'QuickBooks id: not mapped in Salesforce; QuickBooks is linked by website and name only',
+};
 
 /** The CRM's slice of the schema: the account, its people and its deals. */
 export const salesforceSchema: SourceSchema = {
@@ -17,6 +23,16 @@ export const salesforceSchema: SourceSchema = {
       contacts: [Contact!]!
       "Deals, with amounts: account managers and admins only."
       opportunities: [Opportunity!] @access(group: DEALS)
+      "Features read without their Salesforce field (not set, or not in this org): said where the feature appears."
+      unmapped: [UnmappedFeature!]!
+    }
+
+    enum CrmFeature { TIER PRIMARY_CONTACT ACCOUNTING_ID }
+
+    type UnmappedFeature {
+      feature: CrmFeature!
+      "What a person reads where the feature would be, e.g. Tier: not mapped in Salesforce."
+      message: String!
     }
 
     type CrmAccount {
@@ -62,6 +78,7 @@ export const salesforceSchema: SourceSchema = {
     CrmProfile: {
       status: (f: Fetched<CrmCustomer>, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       account: (f: Fetched<CrmCustomer>) => f.value.account,
+      unmapped: (f: Fetched<CrmCustomer>) => (f.value.unmapped ?? []).map((feature) => ({ feature, message: UNMAPPED_MESSAGES[feature] })),
       // primary contact first, then by name
       contacts: (f: Fetched<CrmCustomer>) =>
         [...f.value.contacts].sort((a, b) => Number(b.primary) - Number(a.primary) || a.name.localeCompare(b.name)),

@@ -20,7 +20,7 @@ export const sfContactSchema = z
     Title: text,
     Email: text,
     Phone: text,
-    Primary__c: z.boolean().nullable(),
+    CreatedDate: z.string(),
   })
   .passthrough();
 
@@ -56,7 +56,6 @@ export const sfAccountSchema = z
     Website: text,
     Phone: text,
     Industry: text,
-    Tier__c: text,
     BillingStreet: text,
     BillingCity: text,
     BillingState: text,
@@ -69,7 +68,6 @@ export const sfAccountSchema = z
     ShippingCountry: text,
     OwnerId: text,
     Owner: sfUserRefSchema,
-    QuickBooks_Customer_Id__c: text,
     CreatedDate: z.string(),
     LastModifiedDate: z.string(),
   })
@@ -83,8 +81,24 @@ export const sfAccountWithChildrenSchema = sfAccountSchema
   .passthrough();
 
 export const sfAccountIndexSchema = z
-  .object({ attributes, Id: z.string(), Name: z.string(), Website: text, QuickBooks_Customer_Id__c: text })
+  .object({ attributes, Id: z.string(), Name: z.string(), Website: text })
   .passthrough();
+
+/**
+ * Custom fields are named by settings, so they are not in the record schemas above: the mapping reads them by
+ * name and checks each value's type (a text field holds a string, a number field a number, a checkbox a boolean).
+ */
+export const sfCustomTextSchema = z.union([z.string(), z.number()]).nullable().optional();
+export const sfCustomBooleanSchema = z.boolean().nullable().optional();
+
+/** sObject Describe (`GET /sobjects/{type}/describe`): the object's name and its fields with their types. */
+export const sfDescribeSchema = z
+  .object({
+    name: z.string(),
+    fields: z.array(z.object({ name: z.string(), type: z.string(), label: z.string().optional() }).passthrough()),
+  })
+  .passthrough();
+export type SfDescribe = z.infer<typeof sfDescribeSchema>;
 
 /** One batch of a SOQL query: `done: false` and a `nextRecordsUrl` when the cursor has more. */
 export function sfQueryResultSchema<T extends z.ZodTypeAny>(record: T) {

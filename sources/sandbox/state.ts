@@ -4,6 +4,7 @@ import type { SourceId } from '../kit/errors.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
+import type { SalesforceOrgVariant } from '../salesforce/sandbox/variant.js';
 
 export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
 
@@ -62,6 +63,8 @@ export class SandboxState {
   readonly routes: { source: SourceId; method: string; pattern: string; endpoint: string }[] = [];
   /** Child relationship records Salesforce returns inline per parent before paging the rest (its own default: 200). */
   salesforceChildBatchSize = 200;
+  /** How the Salesforce org's custom fields differ from the default (dropped, or namespaced). @default none */
+  salesforceOrg: SalesforceOrgVariant = {};
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {

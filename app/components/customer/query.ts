@@ -26,6 +26,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
           owner { name email }
         }
         contacts { id name title email phone primary url }
+        unmapped { feature message }
         opportunities @include(if: $deals) { id name stage amount closeDate outcome url }
       }
       accounting {
@@ -100,6 +101,7 @@ export type CustomerPageData = {
         owner: { name: string; email: string | null } | null;
       };
       contacts: { id: string; name: string; title: string | null; email: string | null; phone: string | null; primary: boolean; url: string }[];
+      unmapped: { feature: 'TIER' | 'PRIMARY_CONTACT' | 'ACCOUNTING_ID'; message: string }[];
       opportunities?: { id: string; name: string; stage: string; amount: number | null; closeDate: string | null; outcome: string; url: string }[] | null;
     } | null;
     accounting: {

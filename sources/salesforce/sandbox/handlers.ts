@@ -5,6 +5,7 @@ import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandb
 import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, salesforceDatabase } from './objects.js';
 import { SoqlError, executeSoql } from './soql.js';
+import { variantObjects, variantWorld } from './variant.js';
 
 const PREFIX = '/salesforce';
 /** The org's daily API request allowance, as Sforce-Limit-Info reports it. */
@@ -136,7 +137,7 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
           const { totalSize: _, ...batch } = page(version, null, { records, totalSize: records.length, batchSize: state.salesforceChildBatchSize }, 0);
           return batch;
         };
-        const result = executeSoql(soql, { db: salesforceDatabase(state.world), apiVersion: version, today: state.world.manifest.today, pageChildren });
+        const result = executeSoql(soql, { db: salesforceDatabase(variantWorld(state.world, state.salesforceOrg)), objects: variantObjects(state.salesforceOrg), apiVersion: version, today: state.world.manifest.today, pageChildren });
         return sfJson(page(version, null, { ...result, batchSize: batchSizeOf(request) }, 0));
       } catch (e) {
         if (e instanceof SoqlError) return sfError(400, e.errorCode, e.message);
@@ -153,6 +154,22 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
       if (!m || !cursor || offset > cursor.records.length) return sfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
       cursor.touchedAt = Date.now();
       return sfJson(page(version, m[1]!, cursor, offset));
+    }),
+
+    // sObject Describe: { name, label, keyPrefix, custom, fields: [{ name, type, label, custom, ... }], ... }
+    // (REST API Developer Guide, "Get Field and Other Metadata for an Object"; types as DescribeSObjectResult Field.type).
+    router.get('/services/data/:version/sobjects/:type/describe', 'describe', ({ params }) => {
+      const version = apiVersion(params.version);
+      const def = findName(variantObjects(state.salesforceOrg), String(params.type))?.[1];
+      if (!version || !def) return notFound();
+      const fields = Object.entries(def.fields).map(([name, type]) => ({
+        name,
+        type: type === 'datetime' ? 'datetime' : type,
+        label: name.replace(/__c$/, '').replace(/_/g, ' '),
+        custom: name.endsWith('__c'),
+        updateable: type !== 'id',
+      }));
+      return sfJson({ name: def.name, label: def.name, keyPrefix: def.keyPrefix, custom: false, queryable: true, fields, urls: { sobject: `/services/data/${version}/sobjects/${def.name}` } });
     }),
 
     router.get('/services/data/:version/sobjects/:type/:id', 'sobject', ({ request, params }) => {

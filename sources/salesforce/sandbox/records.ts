@@ -15,11 +15,11 @@ export const sandboxSfUserSchema = sfUserRefSchema
 
 export const sandboxSfAccountSchema = sfAccountSchema
   .omit({ attributes: true, Owner: true })
-  .extend({ Type: z.string(), OwnerId: z.string() })
+  .extend({ Type: z.string(), OwnerId: z.string(), Tier__c: z.string().nullable(), QuickBooks_Customer_Id__c: z.string().nullable() })
   .strict();
 
 export const sandboxSfContactSchema = sfContactSchema
-  .omit({ attributes: true })
+  .omit({ attributes: true, CreatedDate: true })
   .extend({ FirstName: z.string(), LastName: z.string(), Primary__c: z.boolean(), ...audit })
   .strict();
 

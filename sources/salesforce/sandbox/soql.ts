@@ -36,6 +36,8 @@ export class SoqlError extends Error {
 export type SoqlResult = { totalSize: number; records: Record<string, unknown>[] };
 export type SoqlOptions = {
   db: SoqlDatabase;
+  /** The org's objects and fields (an org variant's); @default SOBJECTS */
+  objects?: Record<string, SObjectDef>;
   apiVersion: string;
   today: string;
   /**
@@ -501,7 +503,7 @@ class Binder {
         const [relName, { object: childName, field: fk }] = rel;
         if (seen.has(relName.toLowerCase())) throw this.#err(item.pos, 'MALFORMED_QUERY', `duplicate field selected: ${relName}`);
         seen.add(relName.toLowerCase());
-        const childObject = SOBJECTS[childName]!;
+        const childObject = (this.#opts.objects ?? SOBJECTS)[childName]!;
         items.push({ kind: 'child', rel: relName, object: childObject, fk, plan: this.plan(item.query, childObject, true) });
       }
     }
@@ -534,7 +536,7 @@ class Binder {
           `Didn't understand relationship '${part}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. ${WILDCARD_NOTE}`,
         );
       }
-      const target = SOBJECTS[rel[1].object]!;
+      const target = (this.#opts.objects ?? SOBJECTS)[rel[1].object]!;
       hops.push({ rel: rel[0], fk: rel[1].field, object: target });
       labels.push(rel[0]);
       current = target;
@@ -807,7 +809,7 @@ function project(binder: Binder, opts: SoqlOptions, plan: Plan, r: SfRecord): Re
 export function executeSoql(soql: string, opts: SoqlOptions): SoqlResult {
   if (!soql.trim()) throw new SoqlError('MALFORMED_QUERY', 'unexpected token: <EOF>');
   const ast = new Parser(soql).parse();
-  const object = findName(SOBJECTS, ast.from.name)?.[1];
+  const object = findName(opts.objects ?? SOBJECTS, ast.from.name)?.[1];
   if (!object) {
     throw positioned(
       soql,

@@ -1,0 +1,59 @@
+import { FieldMap, type FieldSpec, type VendorFields } from '../kit/field-mapping.js';
+import type { SourceKit } from '../kit/source-kit.js';
+import type { SalesforceClient } from './client.server.js';
+import type { SalesforceConfig } from './config.js';
+
+export type SalesforceFieldKey = 'accountingId' | 'tier' | 'primaryContact';
+
+/**
+ * The custom fields Panorama reads from Salesforce, named by settings. Types are describe's `type` values
+ * (DescribeSObjectResult Field.type: string, picklist, boolean, double, ...).
+ */
+export function salesforceFieldSpecs(config: SalesforceConfig): Record<SalesforceFieldKey, FieldSpec> {
+  return {
+    accountingId: {
+      label: 'QuickBooks customer id',
+      object: 'Account',
+      setting: 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD',
+      field: config.fields.accountingId,
+      types: ['string', 'double', 'int'],
+      without: 'The exact QuickBooks link is off; QuickBooks customers are linked by website domain and name only (probable links, for review).',
+    },
+    tier: {
+      label: 'Account tier',
+      object: 'Account',
+      setting: 'SALESFORCE_ACCOUNT_TIER_FIELD',
+      field: config.fields.tier,
+      types: ['string', 'picklist'],
+      without: 'Customer pages show "Tier: not mapped in Salesforce".',
+    },
+    primaryContact: {
+      label: 'Primary contact flag',
+      object: 'Contact',
+      setting: 'SALESFORCE_CONTACT_PRIMARY_FIELD',
+      field: config.fields.primaryContact,
+      types: ['boolean'],
+      without: 'The contact added first (earliest created) is shown as the primary contact.',
+    },
+  };
+}
+
+export function salesforceFieldMap(config: SalesforceConfig): FieldMap<SalesforceFieldKey> {
+  return new FieldMap('salesforce', salesforceFieldSpecs(config));
+}
+
+/** Asks Salesforce (sObject Describe, one request per object) which mapped fields exist, and records it. */
+export async function checkSalesforceFields(client: SalesforceClient, kit: SourceKit): Promise<void> {
+  const map = client.fields;
+  const objects = [...new Set(map.keys().filter((k) => map.spec(k).field).map((k) => map.spec(k).object))];
+  try {
+    const described = await Promise.all(
+      objects.map((o) => kit.upstream(`describe${o}`, (signal) => client.describe(o, { signal }))),
+    );
+    const found: VendorFields = {};
+    objects.forEach((o, i) => (found[o] = new Map(described[i]!.fields.map((f) => [f.name, f.type]))));
+    map.apply(found, kit.clock.now());
+  } catch (e) {
+    map.failed(kit.toSourceError(e).code);
+  }
+}
