@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountingCustomer, CrmCustomer, Invoice, ProjectsCustomer, SupportCustomer, Ticket } from '../sources/kit/domain.js';
-import { normaliseCompanyName } from '../sources/sandbox/dataset.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
 import { resolveMastered } from './source-of-truth.js';
@@ -99,7 +98,7 @@ const support = (tickets: Ticket[]): SupportCustomer => ({
 const said = (f: Flag) => flagMessage(redactFlag('admin', f)!);
 
 function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null) {
-  const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, normaliseCompanyName);
+  const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, { defaultPhoneRegion: 'US' });
   return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14 });
 }
 

@@ -1,10 +1,11 @@
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { ref, roundMoney, type Money, type RecordRef } from './facts.js';
+import type { ConflictRule, Severity } from './conflict-rules.js';
 import type { Mastered } from './source-of-truth.js';
 
 export type FlagKind = Flag['kind'];
-export type Severity = 'HIGH' | 'MEDIUM' | 'LOW';
+export type { Severity };
 export type ConflictField = Mastered['field'];
 
 /**
@@ -15,7 +16,7 @@ export type Flag =
   | {
       kind: 'CONFLICT';
       severity: Severity;
-      facts: { field: ConflictField; systemOfRecord: SourceId; recordValue: string | null; otherSystem: SourceId; otherValue: string };
+      facts: { field: ConflictField; rule: ConflictRule; systemOfRecord: SourceId; recordValue: string | null; otherSystem: SourceId; otherValue: string };
       records: RecordRef[];
     }
   | {
@@ -72,8 +73,9 @@ export function computeFlags(input: FlagInput): Flag[] {
     for (const c of m.conflicts) {
       flags.push({
         kind: 'CONFLICT',
-        severity: m.field === 'billingAddress' || m.field === 'email' ? 'MEDIUM' : 'LOW',
-        facts: { field: m.field, systemOfRecord: m.source, recordValue: m.value, otherSystem: c.source, otherValue: c.value },
+        // only material differences are conflicts; each carries its rule's severity
+        severity: c.severity ?? 'LOW',
+        facts: { field: m.field, rule: c.rule, systemOfRecord: m.source, recordValue: m.value, otherSystem: c.source, otherValue: c.value },
         records: [ref(m.source, 'Account', m.recordId, null), ref(c.source, CONFLICT_ENTITY[c.source], c.recordId, null)],
       });
     }

@@ -1,7 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import type { SourceId } from '../sources/kit/errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
-import { normaliseCompanyName } from '../sources/kit/names.js';
 import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
@@ -11,9 +10,9 @@ import { healthScore } from './health.js';
 import { reviewQueue, type LinkedSystem } from './identity.js';
 import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
-import { SYSTEM_OF_RECORD, resolveMastered } from './source-of-truth.js';
+import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
 import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineType } from './timeline.js';
-import { HEALTH_LABEL, flagMessage, healthDetail, recordLabel, timelineTitle } from './wording.js';
+import { HEALTH_LABEL, RULE_TEXT, flagMessage, formattedDifferently, healthDetail, recordLabel, timelineTitle } from './wording.js';
 
 /**
  * What Panorama knows that no single system does: identity across systems, the mastered value of each field
@@ -67,9 +66,23 @@ export const insightsTypeDefs = /* GraphQL */ `
     system: System!
     recordId: ID!
     value: String
+    "Values that differ materially: each is also a CONFLICT flag, with the rule's severity."
     conflicts: [ConflictingValue!]!
+    "Values that are the same thing written differently (cosmetic): shown quietly, never a flag, never health."
+    formattedDifferently: [ConflictingValue!]!
   }
-  type ConflictingValue { system: System! recordId: ID! value: String! url: String! }
+  type ConflictingValue {
+    system: System!
+    recordId: ID!
+    value: String!
+    url: String!
+    "The comparison rule that judged the values (EMAIL_COMPANY_DOMAIN, ADDRESS_STREET, PHONE_E164, LEGAL_NAME …)."
+    rule: String!
+    "The rule's severity for a material difference; null for a cosmetic one."
+    severity: Severity
+    "The rule in words, or the quiet note for a cosmetic difference."
+    why: String!
+  }
 
   enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS }
   enum Severity { HIGH MEDIUM LOW }
@@ -88,8 +101,9 @@ export const insightsTypeDefs = /* GraphQL */ `
     records: [RecordRef!]!
   }
   type FlagFacts {
-    "CONFLICT: the mastered field, the system of record and its value, the other system and its value."
+    "CONFLICT: the mastered field, the comparison rule, the system of record and its value, the other system and its value."
     field: String
+    rule: String
     systemOfRecord: System
     recordValue: String
     otherSystem: System
@@ -205,7 +219,10 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
   let p = insightsCache.get(view);
   if (!p) {
     p = view.loadedSections().then((sections) => {
-      const mastered = resolveMastered({ crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact }, normaliseCompanyName);
+      const mastered = resolveMastered(
+        { crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact },
+        { defaultPhoneRegion: ctx.settings.defaultPhoneRegion },
+      );
       const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays });
       return { flags, mastered, sections };
     });
@@ -316,13 +333,23 @@ export const insightsResolvers = {
     fields: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const { mastered } = await insights(c, ctx);
       const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
+      const other = (x: OtherValue, why: string) => ({
+        system: SYSTEM(x.source),
+        recordId: x.recordId,
+        value: x.value,
+        url: ctx.deepLink(x.source, entity[x.source] ?? 'Account', x.recordId),
+        rule: x.rule,
+        severity: x.severity,
+        why,
+      });
       return mastered.map((m) => ({
         field: m.field,
         group: m.group,
         system: SYSTEM(m.source),
         recordId: m.recordId,
         value: m.value,
-        conflicts: m.conflicts.map((x) => ({ system: SYSTEM(x.source), recordId: x.recordId, value: x.value, url: ctx.deepLink(x.source, entity[x.source] ?? 'Account', x.recordId) })),
+        conflicts: m.conflicts.map((x) => other(x, RULE_TEXT[x.rule])),
+        formattedDifferently: m.formattedDifferently.map((x) => other(x, formattedDifferently(x.rule))),
       }));
     },
     flags: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => redactFlags(ctx.viewer.role, (await insights(c, ctx)).flags),

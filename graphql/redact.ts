@@ -24,7 +24,7 @@ export type FlagPolicy = { [K in FlagKind]: { requires: AccessGroup[]; facts: { 
 export const FLAG_POLICY: FlagPolicy = {
   CONFLICT: {
     requires: ['IDENTITY'],
-    facts: { field: 'IDENTITY', systemOfRecord: 'IDENTITY', recordValue: 'IDENTITY', otherSystem: 'IDENTITY', otherValue: 'IDENTITY' },
+    facts: { field: 'IDENTITY', rule: 'IDENTITY', systemOfRecord: 'IDENTITY', recordValue: 'IDENTITY', otherSystem: 'IDENTITY', otherValue: 'IDENTITY' },
   },
   WON_DEAL_WITHOUT_PROJECT: {
     requires: ['PROJECTS'],

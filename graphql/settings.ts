@@ -1,3 +1,4 @@
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { envFragment, envValue, parseFragments, type Env, type FragmentValue } from '../sources/kit/settings.js';
 
@@ -11,10 +12,19 @@ export const graphqlSettings = envFragment(
       PANORAMA_RESPONSE_CACHE_MAX_MB: envValue.number(0, 'megabytes', 20),
       /** Days a won deal may go without a project before it is flagged. */
       PANORAMA_WON_DEAL_GRACE_DAYS: envValue.int(0, 3650, 'days', 14),
+      /** The region a phone number without a country code is read in, when numbers are compared across systems. */
+      PANORAMA_DEFAULT_PHONE_REGION: z.preprocess(
+        (v) => (v === '' || v === undefined ? undefined : typeof v === 'string' ? v.trim().toUpperCase() : v),
+        z
+          .string()
+          .refine((v) => isSupportedCountry(v), { message: 'must be a two-letter ISO 3166 region code with a phone numbering plan (US, GB, DE …)' })
+          .default('US'),
+      ) as z.ZodType<string, z.ZodTypeDef, unknown>,
     })
     .transform((env) => ({
       responseCache: { seconds: env.PANORAMA_RESPONSE_CACHE_SECONDS, maxEntries: env.PANORAMA_RESPONSE_CACHE_MAX_ENTRIES, maxMb: env.PANORAMA_RESPONSE_CACHE_MAX_MB },
       wonDealGraceDays: env.PANORAMA_WON_DEAL_GRACE_DAYS,
+      defaultPhoneRegion: env.PANORAMA_DEFAULT_PHONE_REGION as CountryCode,
     })),
 );
 

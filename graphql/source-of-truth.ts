@@ -1,6 +1,8 @@
 import type { AccountingCustomer, Address, CrmCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
+import type { CountryCode } from 'libphonenumber-js';
 import { domainOf } from '../sources/kit/names.js';
+import { compareAddress, compareDomain, compareEmail, compareName, comparePhone, type Comparison, type ConflictRule, type Severity } from './conflict-rules.js';
 
 /**
  * The one table that names the system of record for each field group. A mastered value is always shown from its
@@ -22,16 +24,18 @@ export const SYSTEM_OF_RECORD = {
 
 export type FieldGroup = keyof typeof SYSTEM_OF_RECORD;
 
-export type MasteredField = 'name' | 'billingAddress' | 'email' | 'domain';
+export type MasteredField = 'name' | 'billingAddress' | 'email' | 'phone' | 'domain';
 
 const FIELD_GROUP: Record<MasteredField, FieldGroup> = {
   name: 'identity',
   billingAddress: 'address',
   email: 'email',
+  phone: 'contacts',
   domain: 'identity',
 };
 
-export type OtherValue = { source: SourceId; recordId: string; value: string };
+/** Another system's value for a mastered field, and the rule that compared it with the system of record's. */
+export type OtherValue = { source: SourceId; recordId: string; value: string; rule: ConflictRule; severity: Severity | null };
 
 export type Mastered = {
   field: MasteredField;
@@ -39,29 +43,16 @@ export type Mastered = {
   source: SourceId;
   recordId: string;
   value: string | null;
-  /** Values other systems hold for the same field that differ from the system of record's. */
+  /** Values other systems hold that differ materially from the system of record's: each one is a flag. */
   conflicts: OtherValue[];
+  /** Values that are the same thing written differently: shown quietly, never a flag, never health. */
+  formattedDifferently: OtherValue[];
 };
 
 export function formatAddress(a: Address | null): string | null {
   if (!a) return null;
   const s = [a.street, a.city, [a.region, a.postalCode].filter(Boolean).join(' '), a.country].filter((p) => p && p.trim()).join(', ');
   return s || null;
-}
-
-const COUNTRY_ALIASES: Record<string, string> = { usa: 'us', 'united states': 'us', 'united states of america': 'us', uk: 'gb', 'united kingdom': 'gb' };
-
-/** Two addresses are the same when they differ only in case, spacing, punctuation or the country's spelling. */
-export function sameAddress(a: Address, b: Address): boolean {
-  const norm = (s: string | null) => (s ?? '').toLowerCase().replace(/[.,#]/g, ' ').replace(/\s+/g, ' ').trim();
-  const country = (s: string | null) => COUNTRY_ALIASES[norm(s)] ?? norm(s);
-  return (
-    norm(a.street) === norm(b.street) &&
-    norm(a.city) === norm(b.city) &&
-    norm(a.region) === norm(b.region) &&
-    norm(a.postalCode).replace(/\s/g, '') === norm(b.postalCode).replace(/\s/g, '') &&
-    country(a.country) === country(b.country)
-  );
 }
 
 export type LinkedRecords = {
@@ -73,45 +64,47 @@ export type LinkedRecords = {
 };
 
 /**
- * Resolves the mastered fields of one customer from whatever sections loaded. Without the system of record
- * (the CRM down), no value is mastered: Panorama does not promote another system's value silently.
+ * Resolves the mastered fields of one customer from whatever sections loaded, each other system's value compared
+ * by its field's rule (`conflict-rules.ts`). Without the system of record (the CRM down), no value is mastered:
+ * Panorama does not promote another system's value silently.
  */
-export function resolveMastered(r: LinkedRecords, normaliseName: (s: string) => string): Mastered[] {
+export function resolveMastered(r: LinkedRecords, opts: { defaultPhoneRegion: CountryCode }): Mastered[] {
   if (!r.crm) return [];
   const account = r.crm.account;
   const out: Mastered[] = [];
-  const push = (field: MasteredField, value: string | null, conflicts: OtherValue[]) =>
-    out.push({ field, group: FIELD_GROUP[field], source: SYSTEM_OF_RECORD[FIELD_GROUP[field]], recordId: account.id, value, conflicts });
+  const field = (f: MasteredField, value: string | null, others: { source: SourceId; recordId: string; value: string; compared: Comparison }[]) => {
+    const material = others.filter((o) => o.compared.difference === 'MATERIAL');
+    const cosmetic = others.filter((o) => o.compared.difference === 'COSMETIC');
+    const strip = (o: (typeof others)[number]): OtherValue => ({ source: o.source, recordId: o.recordId, value: o.value, rule: o.compared.rule, severity: o.compared.severity });
+    out.push({ field: f, group: FIELD_GROUP[f], source: SYSTEM_OF_RECORD[FIELD_GROUP[f]], recordId: account.id, value, conflicts: material.map(strip), formattedDifferently: cosmetic.map(strip) });
+  };
+  const qbo = r.accounting?.customer ?? null;
+  const fromQbo = (value: string | null | undefined, compare: (v: string) => Comparison) =>
+    qbo && value ? [{ source: 'quickbooks' as const, recordId: qbo.id, value, compared: compare(value) }] : [];
 
-  const nameConflicts: OtherValue[] = [];
-  if (r.accounting && r.accountingExact && normaliseName(r.accounting.customer.displayName) !== normaliseName(account.name)) {
-    nameConflicts.push({ source: 'quickbooks', recordId: r.accounting.customer.id, value: r.accounting.customer.displayName });
-  }
-  push('name', account.name, nameConflicts);
+  field('name', account.name, r.accountingExact ? fromQbo(qbo?.displayName, (v) => compareName(account.name, v)) : []);
 
-  const addressConflicts: OtherValue[] = [];
-  const qboAddress = r.accounting?.customer.billingAddress;
-  if (account.billingAddress && qboAddress && !sameAddress(account.billingAddress, qboAddress)) {
-    addressConflicts.push({ source: 'quickbooks', recordId: r.accounting!.customer.id, value: formatAddress(qboAddress)! });
-  }
-  push('billingAddress', formatAddress(account.billingAddress), addressConflicts);
+  const qboAddress = qbo?.billingAddress ?? null;
+  field(
+    'billingAddress',
+    formatAddress(account.billingAddress),
+    account.billingAddress && qboAddress ? fromQbo(formatAddress(qboAddress), () => compareAddress(account.billingAddress!, qboAddress)) : [],
+  );
 
   const primary = r.crm.contacts.find((c) => c.primary) ?? r.crm.contacts[0] ?? null;
-  const crmEmail = primary?.email?.toLowerCase() ?? null;
-  const qboEmail = r.accounting?.customer.email?.toLowerCase() ?? null;
-  push(
-    'email',
-    crmEmail,
-    crmEmail && qboEmail && crmEmail !== qboEmail ? [{ source: 'quickbooks', recordId: r.accounting!.customer.id, value: qboEmail }] : [],
-  );
+  const crmEmail = primary?.email?.trim() ?? null;
+  field('email', crmEmail, crmEmail ? fromQbo(qbo?.email?.trim(), (v) => compareEmail(crmEmail, v)) : []);
+
+  const phone = account.phone?.trim() || null;
+  field('phone', phone, phone ? fromQbo(qbo?.phone?.trim(), (v) => comparePhone(phone, v, opts.defaultPhoneRegion)) : []);
 
   const domain = domainOf(account.website);
   const supportDomains = r.support?.organization.domains.map((d) => d.toLowerCase()) ?? [];
-  push(
+  field(
     'domain',
     domain,
-    domain && supportDomains.length && !supportDomains.includes(domain)
-      ? [{ source: 'zendesk', recordId: r.support!.organization.id, value: supportDomains.join(', ') }]
+    domain && supportDomains.length
+      ? [{ source: 'zendesk', recordId: r.support!.organization.id, value: supportDomains.join(', '), compared: compareDomain(domain, supportDomains) }]
       : [],
   );
   return out;

@@ -1,4 +1,5 @@
 import type { RecordRef } from './facts.js';
+import type { ConflictRule } from './conflict-rules.js';
 import type { ConflictField } from './flags.js';
 import type { HealthKey } from './health.js';
 import { money } from './money.js';
@@ -9,7 +10,23 @@ import type { RedactedFlag, RedactedHealthInput, RedactedTimelineEvent } from '.
  * redacted: a fact that is null here was withheld (or never known), and the words leave it out.
  */
 
-const FIELD_LABEL: Record<ConflictField, string> = { name: 'Name', billingAddress: 'Billing address', email: 'Billing e-mail', domain: 'Web domain' };
+const FIELD_LABEL: Record<ConflictField, string> = { name: 'Name', billingAddress: 'Billing address', email: 'Billing e-mail', phone: 'Phone', domain: 'Web domain' };
+
+/** Each comparison rule in words: what it compares and what counts as a real difference. */
+export const RULE_TEXT: Record<ConflictRule, string> = {
+  EMAIL_COMPANY_DOMAIN: 'e-mail addresses are compared by company domain: another mailbox at the same domain is the same company; another domain is a conflict',
+  EMAIL_PERSONAL_MAIL: 'a personal-mail address (such as gmail.com) says nothing about the company: a different address there is worth a look',
+  ADDRESS_STREET: 'addresses are compared after case, punctuation, spacing, abbreviations (Street/St, Avenue/Ave, Suite/Ste), country names and codes and postcode spacing: another street or number is a conflict',
+  ADDRESS_LOCALITY: 'addresses are compared after case, punctuation, spacing, abbreviations, country names and codes and postcode spacing: another city, region, postcode or country is a conflict',
+  PHONE_E164: 'phone numbers are compared in international (E.164) form: formatting alone is no conflict; another number is',
+  LEGAL_NAME: 'names are compared without legal suffixes (Inc, LLC, Ltd, GmbH, L.L.P.), case, punctuation, “&”/“and” and accents: any other difference is a conflict',
+  WEB_DOMAIN: 'the web domain is compared with the domains the support organization lists',
+};
+
+/** The quiet note beside a value that is the same thing written differently. */
+export function formattedDifferently(rule: ConflictRule): string {
+  return rule === 'EMAIL_COMPANY_DOMAIN' ? 'another mailbox at the same company domain' : 'formatted differently';
+}
 const SYSTEM = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', asana: 'Asana', zendesk: 'Zendesk' } as const;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const name = (r: RecordRef | null) => r?.name ?? null;
@@ -38,7 +55,8 @@ export function flagMessage(f: RedactedFlag): string {
     case 'CONFLICT': {
       const x = f.facts;
       if (!x.field || !x.systemOfRecord || !x.otherSystem) return 'Two systems hold different values for a mastered field.';
-      return `${FIELD_LABEL[x.field]} differs: ${SYSTEM[x.systemOfRecord]} (the system of record) has “${x.recordValue ?? '—'}”, ${SYSTEM[x.otherSystem]} has “${x.otherValue ?? '—'}”.`;
+      const why = x.rule ? ` Rule: ${RULE_TEXT[x.rule]}.` : '';
+      return `${FIELD_LABEL[x.field]} differs: ${SYSTEM[x.systemOfRecord]} (the system of record) has “${x.recordValue ?? '—'}”, ${SYSTEM[x.otherSystem]} has “${x.otherValue ?? '—'}”.${why}`;
     }
     case 'WON_DEAL_WITHOUT_PROJECT': {
       const x = f.facts;

@@ -1,22 +1,50 @@
 /**
- * How names and domains are compared across systems: the normalised legal name drops case, accents,
- * punctuation and legal suffixes, so "Acme Inc" and "ACME Incorporated" compare equal.
+ * How names and domains are compared across systems: the normalised legal name drops case, accents and
+ * transliterations (ü/ue, é/e, ß/ss), apostrophes, punctuation, `&`/`and` and legal suffixes, so "Acme Inc" and
+ * "ACME Incorporated", "Jäger GmbH" and "Jaeger", "Hart & Sons" and "Hart and Sons" compare equal.
  */
-const LEGAL_SUFFIXES = /\b(inc|incorporated|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|plc|group|the)\b\.?/g;
+const LEGAL_SUFFIXES = /\b(inc|incorporated|llc|llp|lp|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|sa|sarl|bv|nv|ab|oy|pty|plc|group|the)\b/g;
+
+/** Letters written as two in transliteration; folded to the one letter so both spellings meet. */
+const TRANSLITERATED = /(?<=[a-z])(ae|oe|ue)|^(ae|oe|ue)/g;
 
 export function normaliseCompanyName(name: string): string {
   return name
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/œ/g, 'oe')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+    .replace(TRANSLITERATED, (m) => m[0]!)
+    .replace(/['’`´]/g, '')
     .replace(/&/g, ' and ')
-    .replace(LEGAL_SUFFIXES, ' ')
+    .replace(/\band\b/g, ' ')
+    // dotted abbreviations are words: "L.L.P." is "llp"
+    .replace(/\b(?:\p{L}\.){2,}/gu, (m) => ` ${m.replace(/\./g, '')} `)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(LEGAL_SUFFIXES, ' ')
+    .replace(/\s+/g, ' ')
     .trim();
 }
 
 /** Free mail providers say nothing about which company a person works for. */
-const PUBLIC_MAIL = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.com']);
+const PUBLIC_MAIL = new Set([
+  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.uk', 'hotmail.com', 'outlook.com', 'live.com', 'msn.com', 'icloud.com',
+  'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.com', 'zoho.com', 'yandex.com',
+]);
+
+/** Whether a domain is a known personal-mail provider's. */
+export const isPersonalMailDomain = (domain: string | null | undefined): boolean => Boolean(domain && PUBLIC_MAIL.has(domain.toLowerCase()));
+
+/** The domain of an e-mail address (personal-mail providers included), or null when it has none. */
+export function emailDomain(email: string | null | undefined): string | null {
+  const s = email?.trim().toLowerCase() ?? '';
+  const at = s.lastIndexOf('@');
+  const host = at >= 0 ? s.slice(at + 1) : '';
+  return host.includes('.') ? host : null;
+}
 
 /** The registrable-looking host of a URL or e-mail address, without `www.`; null for public mail providers. */
 export function domainOf(urlOrEmail: string | null | undefined): string | null {

@@ -57,7 +57,7 @@ export type Person = { name: string; email: string; phone: string | null };
 export type WonDeal = { id: string; name: string; closeDate: string; withoutProject: boolean };
 
 /** What the CRM holds of a customer that the other systems link to: the account id is the customer id. */
-export type CrmAccount = { accountId: string; tier: string | null; people: Person[]; wonDeals: WonDeal[] };
+export type CrmAccount = { accountId: string; tier: string | null; phone: string | null; people: Person[]; wonDeals: WonDeal[] };
 
 export type CompletedMilestone = { id: string; at: number };
 

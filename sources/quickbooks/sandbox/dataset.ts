@@ -49,6 +49,8 @@ function addCustomer(s: QuickBooksPart, c: Customer, crm: CrmAccount): QboCustom
   const qboName =
     t.qbo === 'name' ? nameVariant(name) : t.qbo === 'domain' ? `${f.person.lastName()} Holdings (${name.split(' ')[0]})` : name;
   const customer = qboCustomer(s, ++s.n.customer, qboName, primaryEmail, qboAddr, c.created);
+  // the books keep the CRM's number in international form: formatted differently, the same number
+  if (crm.phone) customer.PrimaryPhone = { FreeFormNumber: internationalForm(crm.phone) };
   if (t.addressConflict) {
     customer.BillAddr = { ...qboAddr, Line1: f.location.streetAddress(), City: f.location.city() };
     manifest.conflicts.push({
@@ -153,6 +155,12 @@ export function listOverdueInvoices(s: QuickBooksPart): void {
       manifest.overdueInvoices.push({ accountId: accountByQbo.get(inv.CustomerRef.value) ?? null, invoiceId: inv.Id, daysOverdue: Math.floor((today - dueMs) / DAY) });
     }
   }
+}
+
+/** "(570) 410-1335" as "+1 570-410-1335": the same North American number written another way. */
+function internationalForm(national: string): string {
+  const d = national.replace(/\D/g, '');
+  return d.length === 10 ? `+1 ${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}` : national;
 }
 
 function nameVariant(base: string, second = false): string {

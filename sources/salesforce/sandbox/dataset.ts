@@ -66,6 +66,7 @@ export function addSalesforceCustomer(s: SalesforcePart, c: Customer): CrmAccoun
   const crm: CrmAccount = {
     accountId: account.Id,
     tier: account.Tier__c,
+    phone: account.Phone,
     people: contacts.map((p) => ({ name: p.Name, email: p.Email!, phone: p.Phone })),
     wonDeals: [],
   };
