@@ -60,6 +60,8 @@ describe('each role does its main task', () => {
     await option.click();
     await page.waitForURL(/\/customers\/001/);
     await page.getByRole('heading', { level: 1, name: "Zoë's Bakery & Café" }).waitFor();
+    // the search dialog closes with a transition: the page is checked once it is gone
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     const support = page.getByTestId('section-support');
     await support.waitFor();
     expect(await page.getByTestId('section-accounting').textContent()).not.toMatch(/\$\d/);
