@@ -30,7 +30,8 @@ export function useSecurityHeaders(opts: EdgeOptions) {
     const nonce = newNonce();
     res.locals.cspNonce = nonce;
     res.set(securityHeaders(nonce, { secure: opts.secureCookies, dev: opts.dev }));
-    if (req.path === '/graphql' && req.method === 'GET' && req.accepts('text/html') && (req.get('accept') ?? '').includes('text/html')) {
+    // GraphiQL's page (yoga renders it for a GET that accepts text/html)
+    if (req.path === '/graphql' && req.method === 'GET' && (req.get('accept') ?? '').includes('text/html')) {
       res.set('Content-Security-Policy', graphiqlSecurityPolicy(nonce));
     }
     next();
