@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { edgeSettings, type EdgeSettings } from '../.server/edge-settings.js';
+import { contentSecurityPolicy } from '../.server/security-headers.js';
 import { edgeErrorHandler, installEdge, type EdgeOptions } from './edge.js';
 
 const servers: Server[] = [];
@@ -163,5 +164,24 @@ describe('the sign-in limit, per client address', () => {
     expect((await fetch(`${base}/auth/login`, { headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(404);
     expect((await fetch(`${base}/auth/callback.data`, { headers: { 'x-forwarded-for': '198.51.100.2' } })).status).toBe(404);
     expect((await fetch(`${base}/login`, { headers: { 'x-forwarded-for': '198.51.100.3' } })).status).toBe(429);
+  });
+});
+
+describe('the policy itself', () => {
+  it('allows no inline script without the nonce, no eval, and inline styles only as attributes', () => {
+    const csp = contentSecurityPolicy('abc');
+    const directive = (name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
+    expect(directive('script-src')).toBe("script-src 'self' 'nonce-abc'");
+    expect(directive('style-src')).toBe("style-src 'self' 'nonce-abc'");
+    expect(directive('style-src-attr')).toBe("style-src-attr 'unsafe-inline'");
+    expect(directive('connect-src')).toBe("connect-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it("development allows Vite's injected styles and its hot-reload socket, and nothing more for scripts", () => {
+    const csp = contentSecurityPolicy('abc', { dev: true });
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("connect-src 'self' ws: wss:");
+    expect(csp).toContain("script-src 'self' 'nonce-abc';");
   });
 });
