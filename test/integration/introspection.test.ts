@@ -35,6 +35,13 @@ describe('introspection', () => {
     expect(full.data!.__schema.types.length).toBeGreaterThan(50);
   });
 
+  it("is refused after an admin's identical query was validated (no cached validation is shared across roles)", async () => {
+    const q = '{ __schema { mutationType { name } } }';
+    expect((await gql(on, viewerFor('admin'), q)).errors).toBeUndefined();
+    expect((await gql(on, viewerFor('support'), q)).errors?.[0]?.message).toMatch(/introspection has been disabled/);
+    expect((await gql(on, viewerFor('admin'), q)).errors).toBeUndefined();
+  });
+
   it('is refused for an admin too where GraphiQL is off (production by default)', async () => {
     const r = await gql(off, viewerFor('admin'), SCHEMA);
     expect(r.errors?.[0]?.message).toMatch(/introspection has been disabled/);
