@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, watchCspViolations } from '../support/browser.js';
 import { IDP_ROLE_MAP, IDP_USERS, startIdp, type IdpLogin } from '../support/oidc-idp.js';
 
 const sandboxOrigin = inject('sandboxOrigin');
@@ -65,23 +65,10 @@ afterAll(async () => {
   if (storeDir) rmSync(storeDir, { recursive: true, force: true });
 });
 
-/** A browser context that reports every CSP violation on Panorama's own pages. */
-async function watchedContext(): Promise<{ context: BrowserContext; violations: string[] }> {
-  const context = await browser.newContext();
-  const violations: string[] = [];
-  await context.exposeFunction('__panoramaCspViolation', (v: string) => violations.push(v));
-  await context.addInitScript((origin: string) => {
-    if (location.origin !== origin) return;
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __panoramaCspViolation: (v: string) => void }).__panoramaCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
-    });
-  }, baseURL);
-  return { context, violations };
-}
-
 /** Signs in through the identity provider's own login form. */
 async function signInWithIdp(login: IdpLogin, startAt = '/login'): Promise<{ context: BrowserContext; page: Page; violations: string[]; cookie: string }> {
-  const { context, violations } = await watchedContext();
+  const context = await browser.newContext();
+  const violations = await watchCspViolations(context, baseURL);
   const page = await context.newPage();
   await page.goto(`${baseURL}${startAt}`);
   if (!page.url().startsWith(idp.issuer)) await page.getByRole('link', { name: 'Sign in with your company account' }).click();
