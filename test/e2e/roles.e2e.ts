@@ -9,6 +9,7 @@ const sandboxOrigin = inject('sandboxOrigin');
 let browser: Browser;
 let page: Page;
 let cspViolations: string[];
+let pageErrors: string[];
 let manifest: {
   overdueWithUrgentTickets: { accountId: string }[];
   milestonesWithoutInvoice: { accountId: string }[];
@@ -27,10 +28,13 @@ beforeEach(async () => {
   await healSources(sandboxOrigin, baseURL);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   cspViolations = await watchCspViolations(page, baseURL);
+  pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
 });
-// every page of every role hydrates and works under the Content-Security-Policy
+// every page of every role hydrates (the server's HTML is what the browser renders) and works under the CSP
 afterEach(() => {
   expect(cspViolations).toEqual([]);
+  expect(pageErrors).toEqual([]);
 });
 
 async function expectAccessible(p: Page, what: string) {
