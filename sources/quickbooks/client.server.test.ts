@@ -68,6 +68,23 @@ describe('tokens', () => {
     expect(e.message).not.toContain(stale);
   });
 
+  it('a second connection to the same company has its own refresh token, and each rotates without locking out the other', async () => {
+    const refreshToken = state.authorize('quickbooks');
+    const first = freshClient();
+    let secondLatest = refreshToken;
+    const second = new QuickbooksClient(config, { refreshToken, onTokens: (t) => void (secondLatest = t.refreshToken) });
+    for (let round = 0; round < 3; round++) {
+      await first.query('Customer', "WHERE Id = '1'");
+      await second.query('Customer', "WHERE Id = '1'");
+      state.expireTokens('quickbooks');
+    }
+    // two connections, each holding only its latest token
+    expect(state.refreshTokens.quickbooks.size).toBe(2);
+    expect(state.refreshTokens.quickbooks.has(refreshToken)).toBe(false);
+    expect(state.refreshTokens.quickbooks.has(secondLatest)).toBe(true);
+    state.refreshTokens.quickbooks.delete(secondLatest); // the other tests start from the one connection
+  });
+
   it('bad client credentials are UNAUTHENTICATED (invalid_client)', async () => {
     const client = new QuickbooksClient({ ...config, clientSecret: 'wrong' }, { refreshToken: [...state.refreshTokens.quickbooks][0]! });
     const e = await failure(client.query('Customer', "WHERE Id = '1'"));

@@ -58,6 +58,14 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
       state.clearFaults(params.source);
       return new HttpResponse(null, { status: 204 });
     }),
+    // a second connection to the same company (another Panorama against this sandbox): its own refresh token
+    http.post('*/__sandbox/authorize/:source', ({ params }) => {
+      const source = params.source;
+      if (source !== 'salesforce' && source !== 'quickbooks') {
+        return HttpResponse.json({ error: `"${String(source)}" has no refresh tokens; use salesforce or quickbooks` }, { status: 404 });
+      }
+      return HttpResponse.json({ refreshToken: state.authorize(source) });
+    }),
     http.post('*/__sandbox/expire-tokens/:source', ({ params }) => {
       if (!isSource(params.source)) return HttpResponse.json({ error: `unknown source "${String(params.source)}"` }, { status: 404 });
       state.expireTokens(params.source);

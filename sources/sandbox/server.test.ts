@@ -86,6 +86,19 @@ describe('sandbox HTTP server: control API', () => {
   });
 });
 
+describe('sandbox HTTP server: a second connection', () => {
+  it('POST /__sandbox/authorize/quickbooks grants another refresh token, valid beside the first; sources without refresh tokens are 404', async () => {
+    const res = await fetch(url('/__sandbox/authorize/quickbooks'), { method: 'POST' });
+    expect(res.status).toBe(200);
+    const { refreshToken } = (await res.json()) as { refreshToken: string };
+    expect(sb.state.refreshTokens.quickbooks.has(refreshToken)).toBe(true);
+    expect(sb.state.refreshTokens.quickbooks.has(SANDBOX_CREDENTIALS.quickbooks.refreshToken)).toBe(true);
+    const asana = await fetch(url('/__sandbox/authorize/asana'), { method: 'POST' });
+    expect(asana.status).toBe(404);
+    expect(((await asana.json()) as { error: string }).error).toMatch(/asana/);
+  });
+});
+
 describe('sandbox HTTP server: faults switched over HTTP', () => {
   it('PUT /__sandbox/faults/:source changes that vendor\'s answers (Zendesk\'s own 503), and only that vendor\'s', async () => {
     expect((await zendeskOrgs()).status).toBe(200);

@@ -74,6 +74,16 @@ export class SandboxState {
     zendesk: new Set(),
   };
 
+  /**
+   * A new authorization of the same company: its own refresh token, valid beside the others, as when a second
+   * deployment is connected to the same QuickBooks company. Each connection then rotates its own token.
+   */
+  authorize(source: 'salesforce' | 'quickbooks'): string {
+    const token = `sandbox-${source}-refresh-${randomBytes(12).toString('base64url')}`;
+    this.refreshTokens[source].add(token);
+    return token;
+  }
+
   constructor(options: DatasetOptions = {}, world?: World) {
     this.options = options;
     this.world = world ?? generateWorld(options);

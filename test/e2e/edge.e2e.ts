@@ -9,8 +9,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxEnv } from '../../sources/sandbox/env.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { freePort, sandboxOnlyEnv, secondDeploymentEnv, startProcess, stopProcess } from '../support/app-process.js';
 import { launchBrowser, watchCspViolations } from '../support/browser.js';
 import { IDP_ROLE_MAP, IDP_USERS, startIdp, type IdpLogin } from '../support/oidc-idp.js';
 
@@ -29,10 +28,9 @@ beforeAll(async () => {
   const [idpPort, appPort] = await Promise.all([freePort(), freePort()]);
   baseURL = `http://127.0.0.1:${appPort}`;
   idp = await startIdp({ port: idpPort, redirectUri: `${baseURL}/auth/callback`, clientId: 'panorama', clientSecret: 'panorama-test-client-secret' });
-  const health = (await (await fetch(`${sandboxOrigin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
   storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-edge-'));
   realEnv = sandboxOnlyEnv({
-    ...sandboxEnv(sandboxOrigin, health.realmId, health.workspaceGid),
+    ...(await secondDeploymentEnv(sandboxOrigin)),
     HOST: '127.0.0.1',
     SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
     PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),

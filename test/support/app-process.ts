@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { sandboxEnv } from '../../sources/sandbox/env.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -65,4 +66,17 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
   });
+}
+
+/**
+ * The four systems' variables of another deployment aimed at a running sandbox, as its operator would set them, with
+ * a QuickBooks connection of its own: QuickBooks rotates the refresh token on every use, so two apps sharing one
+ * would lock each other out (whichever refreshed second would be refused for good).
+ */
+export async function secondDeploymentEnv(sandboxOrigin: string): Promise<Record<string, string>> {
+  const health = (await (await fetch(`${sandboxOrigin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
+  const connection = await fetch(`${sandboxOrigin}/__sandbox/authorize/quickbooks`, { method: 'POST' });
+  if (!connection.ok) throw new Error(`the sandbox refused a second QuickBooks connection: ${connection.status}`);
+  const { refreshToken } = (await connection.json()) as { refreshToken: string };
+  return { ...sandboxEnv(sandboxOrigin, health.realmId, health.workspaceGid), QUICKBOOKS_REFRESH_TOKEN: refreshToken };
 }
