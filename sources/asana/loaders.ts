@@ -3,7 +3,7 @@ import { todayOf } from '../kit/clock.js';
 import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
 import type { Fetched, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
-import { HttpError, validate } from '../kit/http.js';
+import { HttpError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type AsanaClient } from './client.server.js';
 import {
@@ -17,7 +17,7 @@ import {
   type BatchRead,
   type ProjectIndexRow,
 } from './mapping.js';
-import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaProject, type AsanaTask } from './types.js';
+import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaPage, type AsanaProject, type AsanaTask } from './types.js';
 
 /**
  * What the project index asks for: enough to link a project to an account and to match it by name, and the few
@@ -101,13 +101,14 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
   /** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
   async function loadProjects(gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
     type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
-    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS });
+    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS, expects: { schema: singleSchema(projectSchema), what: 'Asana batch: project' } });
     const tasksRead = (gid: string, offset?: string): Read => ({
       gid,
       kind: 'tasks',
       path: `/projects/${gid}/tasks`,
       fields: TASK_FIELDS,
       limit: MAX_PAGE_SIZE,
+      expects: { schema: pageSchema(taskSchema), what: 'Asana batch: project tasks' },
       ...(offset ? { offset } : {}),
     });
     const projects = new Map<string, AsanaProject>();
@@ -126,10 +127,11 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
         }
         if (answer.status !== 200) throw new HttpError(answer.status, answer.headers, answer.body, `${baseUrl}${read.path}`);
         if (read.kind === 'project') {
-          projects.set(read.gid, readSingle(validate(singleSchema(projectSchema), answer.body, 'Asana batch: project')));
+          // validated by the client against `expects`
+          projects.set(read.gid, readSingle(answer.body as { data: AsanaProject }));
           return;
         }
-        const page = readPage(validate(pageSchema(taskSchema), answer.body, 'Asana batch: project tasks'));
+        const page = readPage(answer.body as AsanaPage<AsanaTask>);
         tasks.set(read.gid, [...(tasks.get(read.gid) ?? []), ...page.items]);
         if (page.nextOffset) pending.push(tasksRead(read.gid, page.nextOffset));
       });
