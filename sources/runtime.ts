@@ -132,7 +132,7 @@ function bind<C extends SourceCategory, Config, Client>(
     module: module as unknown as SourceModule<C, never, never>,
     createLoaders: (opts) => {
       if (!config || !client) return notConfigured(module.id, module.category);
-      return module.createLoaders(client, kit, opts);
+      return module.createLoaders({ client, kit, ...opts });
     },
     deepLink: (entity, id) => (config ? module.deepLink(config, entity, id) : ''),
     checkFields: async () => {

@@ -57,7 +57,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   },
   mapError: mapAsanaError,
   createClient: (config) => new AsanaClient(config),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: asanaDeepLink,
   register: {
     owner: 'Panorama platform team',

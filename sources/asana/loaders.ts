@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { todayOf } from '../kit/clock.js';
-import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
+import type { LoaderContext, LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
 import type { Fetched, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { HttpError } from '../kit/http.js';
@@ -54,11 +54,6 @@ export const PROJECT_FIELDS = [
 ] as const;
 export const TASK_FIELDS = ['name', 'resource_subtype', 'completed', 'completed_at', 'due_on'] as const;
 
-export type AsanaLoaderOptions = LoaderOptions & {
-  /** YYYY-MM-DD that decides which tasks are overdue. @default the kit clock's day (UTC) */
-  today?: () => string;
-};
-
 export type AsanaLoaders = ProjectsLoaders & {
   /** Every project of the workspace with the account id its field holds (or null), for link heuristics. */
   projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
@@ -75,7 +70,7 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
  * requests (each project needs its details and its task list, ten actions per batch); task lists longer than
  * a page add follow-up actions.
  */
-export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLoaderOptions): AsanaLoaders {
+export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClient>): AsanaLoaders {
   const { accountField: rule, workspaceGid, baseUrl } = client.config;
   const today = opts.today ?? (() => todayOf(kit.clock));
 

@@ -120,6 +120,14 @@ export type LoadersByCategory = {
 
 export type LoaderOptions = { forceRefresh: boolean };
 
+/** What every module's `createLoaders` receives: its client, its kit, and this request's options. */
+export type LoaderContext<Client = unknown> = LoaderOptions & {
+  client: Client;
+  kit: SourceKit;
+  /** The day (YYYY-MM-DD, UTC) that decides what is overdue. @default the kit clock's day */
+  today?: () => string;
+};
+
 /**
  * What a module calls the records of its category, as its deep links and the GraphQL layer's record references
  * name them (the entity a link to the module points at is the first: account, customer, project, organization).
@@ -196,7 +204,8 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   /** Vendor error → shared error; the clock dates a Retry-After given as an HTTP date. */
   mapError: (e: unknown, clock?: Clock) => SourceError;
   createClient: (config: Config, deps: ClientDeps) => Client;
-  createLoaders: (client: Client, kit: SourceKit, opts: LoaderOptions) => LoadersByCategory[C];
+  /** The loaders of one request: one signature for every module. */
+  createLoaders: (ctx: LoaderContext<Client>) => LoadersByCategory[C];
   /** Link to the record's page in the vendor's own web UI. */
   deepLink: (config: Config, entity: string, id: string) => string;
   register: RegisterEntry;

@@ -73,7 +73,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       refreshToken: deps.tokens.load('quickbooks') ?? undefined,
       onTokens: (t) => deps.tokens.save('quickbooks', t.refreshToken),
     }),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   register: {
     owner: 'Panorama platform team',

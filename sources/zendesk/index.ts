@@ -52,7 +52,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   },
   mapError: mapZendeskError,
   createClient: (config) => new ZendeskClient(config),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: zendeskDeepLink,
   register: {
     owner: 'Panorama platform team',
