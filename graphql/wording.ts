@@ -1,4 +1,4 @@
-import { systemName, type Systems } from '../sources/kit/contract.js';
+import { systemById, systemName, type Systems } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
 import type { ConflictRule } from './conflict-rules.js';
 import type { ConflictField } from './flags.js';
@@ -34,17 +34,20 @@ const name = (r: RecordRef | null) => r?.name ?? null;
 /** A record's label: its own name, in the form its system shows it. */
 export function recordLabel(r: RecordRef, systems: Systems): string {
   const SYSTEM = (id: string) => systemName(systems, id);
-  switch (r.entity) {
-    case 'Ticket':
+  // what the record is to Panorama (ticket, invoice, account …), from the entity names its module declares
+  const entities = (systemById(systems, r.source)?.entities ?? {}) as Record<string, string>;
+  const kind = Object.keys(entities).find((k) => entities[k] === r.entity);
+  switch (kind) {
+    case 'ticket':
       return r.name ? `#${r.recordId} ${r.name}` : `Ticket #${r.recordId}`;
-    case 'Invoice':
+    case 'invoice':
       return `Invoice ${r.name ?? r.recordId}`;
-    case 'Payment':
+    case 'payment':
       return `Payment ${r.recordId}`;
-    case 'Account':
+    case 'account':
       return r.name ?? `${SYSTEM(r.source)} account`;
-    case 'Customer':
-    case 'Organization':
+    case 'customer':
+    case 'organization':
       return r.name ?? `${SYSTEM(r.source)} record`;
     default:
       return r.name ?? `${r.entity} ${r.recordId}`;
