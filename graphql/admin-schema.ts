@@ -72,7 +72,7 @@ export const adminResolvers = {
           category: s.category,
           configured: s.configured,
           reachability: s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
-          diagnosis: s.configured ? diagnose(s.id, s.displayName, s.kit) : null,
+          diagnosis: s.configured ? diagnose(s.module.statusPage, s.displayName, s.kit) : null,
           calls: h.calls,
           errorRate: Math.round(h.errorRate * 1000) / 1000,
           latencyP50Ms: h.p50Ms === null ? null : Math.round(h.p50Ms),
@@ -111,15 +111,9 @@ function secondsSince(iso: string, now: Date): number {
 /** Failed calls in a row (with none succeeding) after which a source is DOWN, not DEGRADED. */
 const DOWN_AFTER = 3;
 
-const STATUS_PAGE: Record<SourceId, string> = {
-  salesforce: 'status.salesforce.com',
-  quickbooks: 'status.developer.intuit.com',
-  asana: 'status.asana.com',
-  zendesk: 'status.zendesk.com',
-};
-
 /** Root cause first, then what Panorama does about it, then what a person can do. */
-function diagnose(source: SourceId, name: string, kit: PanoramaContext['runtime']['list'][number]['kit']): string | null {
+/** `statusPage`: the vendor's public status page, which the module declares. */
+function diagnose(statusPage: string, name: string, kit: PanoramaContext['runtime']['list'][number]['kit']): string | null {
   const f = kit.failing;
   if (!f) return null;
   const since = `since ${new Date(f.since).toISOString().slice(11, 16)} UTC`;
@@ -127,10 +121,10 @@ function diagnose(source: SourceId, name: string, kit: PanoramaContext['runtime'
   const every = f.count > 1 ? `to every call (${f.count})` : 'to the last call';
   if (e.code === 'UNAUTHENTICATED') return `${name} refused Panorama's credentials ${since}; reconnect ${name} (new credentials in its settings).`;
   if (e.code === 'FORBIDDEN') return `${name} refused Panorama's user access ${since}; check that user's permissions in ${name}.`;
-  if (e.code === 'INVALID_RESPONSE') return `${name} answered in a shape Panorama does not understand ${since} (its API may have changed); check ${STATUS_PAGE[source]} and the logs.`;
+  if (e.code === 'INVALID_RESPONSE') return `${name} answered in a shape Panorama does not understand ${since} (its API may have changed); check ${statusPage} and the logs.`;
   const answer = e.status ? `answered ${e.status}` : e.code === 'TIMEOUT' ? 'did not answer in time' : 'could not be reached';
   const retry = kit.breakerState === 'open' ? `Panorama retries every ${Math.round(kit.breakerRetryMs / 1000)} s` : 'Panorama retries on every read';
-  return `${name} ${answer} ${every} ${since}; ${retry}; check ${STATUS_PAGE[source]}.`;
+  return `${name} ${answer} ${every} ${since}; ${retry}; check ${statusPage}.`;
 }
 
 function reachability(configured: boolean, h: { calls: number; errorRate: number; lastError: { at: string } | null; lastSuccessAt: string | null }) {

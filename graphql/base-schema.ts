@@ -1,37 +1,44 @@
 import { createGraphQLError } from 'graphql-yoga';
-import type { SourceCategory } from '../sources/kit/contract.js';
+import { SOURCE_CATEGORIES, systemById, type SourceCategory } from '../sources/kit/contract.js';
 import type { Address } from '../sources/kit/domain.js';
 import { formatAddress } from './source-of-truth.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import type { SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
-import { CUSTOMER_ID, CustomerView } from './customer-view.js';
+import { CustomerView } from './customer-view.js';
 import { searchCustomers } from './insights-schema.js';
 
 /** The types every module shares, and the public entry points. Modules add their own profile types. */
-export const baseTypeDefs = /* GraphQL */ `
+export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL */ `
   "Only people in the listed roles may read a field with this directive (see the role policy)."
   directive @access(group: AccessGroup!) on FIELD_DEFINITION
 
   enum AccessGroup { IDENTITY TICKETS TICKET_COUNTS PROJECTS DEALS BILLING_STANDING BILLING ADMIN }
   enum Role { SUPPORT ACCOUNT_MANAGER FINANCE ADMIN }
-  enum System { SALESFORCE QUICKBOOKS ASANA ZENDESK }
+  "The systems Panorama reads, one per source module."
+  enum System { ${modules.map((m) => systemEnum(m.id)).join(' ')} }
+  "What a system is to Panorama."
+  enum Category { CRM ACCOUNTING PROJECTS SUPPORT }
+  "A system as people read it: its name and what it is."
+  type Source { system: System! name: String! category: Category! }
   enum LinkRule { EXACT_ID DOMAIN NAME }
   enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED AMBIGUOUS FORBIDDEN }
 
   type Query {
-    "One customer (the Salesforce Account Id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."
+    "One customer (the CRM's account id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."
     customer(id: ID!, refresh: Boolean = false, refreshSystems: [System!]): Customer @access(group: IDENTITY)
     "Customers found across systems: CRM name, website or e-mail domain; accounting customer name or invoice number; support organization or ticket number. The first ones by name when search is empty."
     customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
     "The signed-in person."
     viewer: Viewer!
+    "The system serving each category, in the order sections appear."
+    systems: [Source!]!
   }
 
   type Viewer { id: ID! name: String! email: String! role: Role! }
 
   type Customer {
-    "The Salesforce Account Id."
+    "The CRM's account id."
     id: ID!
     name: String!
     "How this customer was found in each system."
@@ -42,6 +49,7 @@ export const baseTypeDefs = /* GraphQL */ `
 
   type SourceLink {
     system: System!
+    source: Source!
     recordId: ID!
     rule: LinkRule!
     "1 for exact ids; below 1 for probable links."
@@ -52,6 +60,7 @@ export const baseTypeDefs = /* GraphQL */ `
 
   type SectionStatus {
     system: System!
+    source: Source!
     state: SectionState!
     "ISO 8601 time the data was fetched from the system."
     fetchedAt: String
@@ -71,22 +80,30 @@ export const baseTypeDefs = /* GraphQL */ `
 
 const systemEnum = (s: SourceId) => s.toUpperCase();
 
+/** A system as the `Source` type shows it. */
+export function sourceOf(ctx: PanoramaContext, id: SourceId) {
+  const s = systemById(ctx.runtime.systems, id);
+  return { system: systemEnum(id), name: s?.name ?? id, category: (s?.category ?? 'crm').toUpperCase() };
+}
+
 const sectionStatusResolvers = {
   system: (s: SectionStatus) => systemEnum(s.source),
+  source: (s: SectionStatus, _: unknown, ctx: PanoramaContext) => sourceOf(ctx, s.source),
 };
 
 export const baseResolvers = {
   Query: {
     viewer: (_: unknown, __: unknown, ctx: PanoramaContext) => ({ ...ctx.viewer, role: ctx.viewer.role.toUpperCase() }),
+    systems: (_: unknown, __: unknown, ctx: PanoramaContext) => SOURCE_CATEGORIES.map((c) => sourceOf(ctx, ctx.runtime.systems[c].id)),
     customer: async (_: unknown, args: { id: string; refresh: boolean; refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
       const id = args.id.trim();
-      if (!CUSTOMER_ID.test(id)) {
-        throw createGraphQLError(`"${args.id.slice(0, 40)}" is not a customer id: expected a 15- or 18-character Salesforce Account Id.`, {
+      const accountIds = ctx.runtime.systems.crm.accountIds!;
+      if (!accountIds.recognise(id)) {
+        throw createGraphQLError(`"${args.id.slice(0, 40)}" is not a customer id: expected ${accountIds.form}.`, {
           extensions: { code: 'BAD_USER_INPUT', http: { status: 200 } },
         });
       }
-      const CATEGORY: Record<string, SourceCategory> = { SALESFORCE: 'crm', QUICKBOOKS: 'accounting', ASANA: 'projects', ZENDESK: 'support' };
-      const refresh: SourceCategory[] = args.refresh ? ['crm', 'accounting', 'projects', 'support'] : (args.refreshSystems ?? []).map((s) => CATEGORY[s]!);
+      const refresh: SourceCategory[] = args.refresh ? [...SOURCE_CATEGORIES] : (args.refreshSystems ?? []).map((s) => systemById(ctx.runtime.systems, s.toLowerCase())!.category);
       const view = CustomerView.for(ctx, id, { refresh });
       if (refresh.length) ctx.forgetReusedAnswers();
       try {
@@ -99,7 +116,7 @@ export const baseResolvers = {
         if (code === 'NOT_FOUND') return null;
         if (code === 'BAD_REQUEST' && (e as { invalidInput?: boolean }).invalidInput === true) {
           ctx.customers.delete(id);
-          throw createGraphQLError(`"${id}" is not a valid Salesforce Account Id (its last three characters do not match the first fifteen).`, {
+          throw createGraphQLError(`"${id}" is not a valid ${accountIds.name} (its last three characters do not match the first fifteen).`, {
             extensions: { code: 'BAD_USER_INPUT' },
           });
         }
@@ -120,7 +137,7 @@ export const baseResolvers = {
   },
   Customer: {
     name: (c: CustomerView) => c.name(),
-    links: (c: CustomerView) => c.links().then((ls) => ls.map((l) => ({ ...l, system: systemEnum(l.source) }))),
+    links: (c: CustomerView, _: unknown, ctx: PanoramaContext) => c.links().then((ls) => ls.map((l) => ({ ...l, system: systemEnum(l.source), source: sourceOf(ctx, l.source) }))),
     sections: (c: CustomerView) => c.sectionStatuses(),
   },
   SectionStatus: sectionStatusResolvers,

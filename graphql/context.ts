@@ -1,9 +1,9 @@
 import { dateOf } from '../sources/kit/clock.js';
-import type { LoadersByCategory, SchemaContext } from '../sources/kit/contract.js';
+import type { LoadersByCategory, SchemaContext, Systems } from '../sources/kit/contract.js';
 import type { CrmAccountIndexEntry } from '../sources/kit/domain.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { CustomerView } from './customer-view.js';
-import { IdentityMatcher, type LinkedSystem } from './identity.js';
+import { IdentityMatcher, type LinkedCategory } from './identity.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 import type { Viewer } from './viewer.js';
 
@@ -20,7 +20,7 @@ export type PanoramaContext = SchemaContext & {
    * The heuristic matcher over the indexes one system's links need (or all of them), built once per request and
    * only when first needed: a customer linked by exact ids never loads an index it does not use.
    */
-  identity: (source?: LinkedSystem) => Promise<IdentityMatcher>;
+  identity: (category?: LinkedCategory) => Promise<IdentityMatcher>;
   /** Drops the answers the response cache holds (a refresh has just read a customer again). */
   forgetReusedAnswers: () => void;
   /** The GraphQL layer's settings (thresholds of the flag rules, …). */
@@ -43,11 +43,11 @@ export function createContext(
 ): PanoramaContext {
   const loaders = runtime.createLoaders({ forceRefresh: false });
   const matchers = new Map<string, Promise<IdentityMatcher>>();
-  const identity = (source?: LinkedSystem) => {
-    const key = source ?? 'all';
+  const identity = (category?: LinkedCategory) => {
+    const key = category ?? 'all';
     let m = matchers.get(key);
     if (!m) {
-      m = buildMatcher(loaders, source);
+      m = buildMatcher(runtime.systems, loaders, category);
       matchers.set(key, m);
     }
     return m;
@@ -67,43 +67,43 @@ export function createContext(
 }
 
 /**
- * The matcher over the indexes `source` needs (all when none is named). A system whose index fails offers no
- * candidates. The CRM's account index is needed except for Asana, whose candidates are only projects with no
+ * The matcher over the indexes `category` needs (all when none is named). A system whose index fails offers no
+ * candidates. The CRM's account index is needed except for projects, whose candidates are only projects with no
  * account field at all.
  */
-async function buildMatcher(loaders: LoadersByCategory, source?: LinkedSystem): Promise<IdentityMatcher> {
-  const want = (s: LinkedSystem) => !source || source === s;
-  const needAccounts = source !== 'asana';
+async function buildMatcher(systems: Systems, loaders: LoadersByCategory, category?: LinkedCategory): Promise<IdentityMatcher> {
+  const want = (c: LinkedCategory) => !category || category === c;
+  const needAccounts = category !== 'projects';
   const none = Promise.resolve(null);
   const [accounts, customers, orgs, projects] = await Promise.allSettled([
     needAccounts ? loaders.crm.accountIndex() : none,
-    want('quickbooks') ? loaders.accounting.customerIndex() : none,
-    want('zendesk') ? loaders.support.organizationIndex() : none,
-    want('asana') ? loaders.projects.projectIndex() : none,
+    want('accounting') ? loaders.accounting.customerIndex() : none,
+    want('support') ? loaders.support.organizationIndex() : none,
+    want('projects') ? loaders.projects.projectIndex() : none,
   ]);
   if (accounts.status === 'rejected') throw accounts.reason;
   const ok = <T>(r: PromiseSettledResult<{ value: T } | null>): T | null => (r.status === 'fulfilled' && r.value ? r.value.value : null);
   const input = { accounts: accounts.value?.value ?? NO_ACCOUNTS, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) };
-  return sharedMatcher(source ?? 'all', input);
+  return sharedMatcher(systems, category ?? 'all', input);
 }
 
 const NO_ACCOUNTS: CrmAccountIndexEntry[] = [];
-type MatcherInput = ConstructorParameters<typeof IdentityMatcher>[0];
+type MatcherInput = ConstructorParameters<typeof IdentityMatcher>[1];
 /** Matchers of the last few sets of indexes: the same cached index objects give the same matcher. */
-const matchers: { key: string; input: MatcherInput; matcher: IdentityMatcher }[] = [];
+const matchers: { systems: Systems; key: string; input: MatcherInput; matcher: IdentityMatcher }[] = [];
 
 /**
  * Building a matcher normalises every name of the indexes it covers (thousands of rows); the indexes only change
  * when the cache holds a new copy, so the matcher is shared across requests for as long as they are the same
  * objects (compared by identity, never by content).
  */
-function sharedMatcher(key: string, input: MatcherInput): IdentityMatcher {
+function sharedMatcher(systems: Systems, key: string, input: MatcherInput): IdentityMatcher {
   const same = (a: MatcherInput) =>
     a.accounts === input.accounts && a.accountingCustomers === input.accountingCustomers && a.organizations === input.organizations && a.projects === input.projects;
-  const hit = matchers.find((m) => m.key === key && same(m.input));
+  const hit = matchers.find((m) => m.systems === systems && m.key === key && same(m.input));
   if (hit) return hit.matcher;
-  const matcher = new IdentityMatcher(input);
-  matchers.unshift({ key, input, matcher });
+  const matcher = new IdentityMatcher(systems, input);
+  matchers.unshift({ systems, key, input, matcher });
   matchers.length = Math.min(matchers.length, 8);
   return matcher;
 }

@@ -1,13 +1,16 @@
-import type {
-  CustomerParent,
-  LinkRule,
-  LoadersByCategory,
-  SectionByCategory,
-  SourceCategory,
-  SourceLink,
+import {
+  LINKED_ENTITY,
+  SOURCE_CATEGORIES,
+  linkedEntity,
+  type CustomerParent,
+  type LinkRule,
+  type LoadersByCategory,
+  type SectionByCategory,
+  type SourceCategory,
+  type SourceLink,
 } from '../sources/kit/contract.js';
 import type { CrmCustomer, Fetched, Project, ProjectsCustomer } from '../sources/kit/domain.js';
-import { SourceError, isSourceError, sourceName, type SourceId } from '../sources/kit/errors.js';
+import { SourceError, isSourceError, type SourceId } from '../sources/kit/errors.js';
 import {
   statusFromError,
   statusFromFetched,
@@ -15,24 +18,13 @@ import {
   type SectionStatus,
 } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
-import { linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedSystem } from './identity.js';
+import { LINKED_CATEGORIES, linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedCategory } from './identity.js';
 import { noteServedStale } from './served-stale.js';
-
-const SOURCE_OF: Record<SourceCategory, SourceId> = {
-  crm: 'salesforce',
-  accounting: 'quickbooks',
-  projects: 'asana',
-  support: 'zendesk',
-};
-
-const ENTITY_OF: Record<LinkedSystem, string> = { quickbooks: 'Customer', zendesk: 'Organization', asana: 'Project' };
-
-/** Salesforce record ids: 15 case-sensitive or 18 case-safe characters. The CRM account id is the customer id. */
-export const CUSTOMER_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 /** How one system is tied to this customer. */
 export type SystemLink = {
-  source: LinkedSystem;
+  category: LinkedCategory;
+  source: SourceId;
   state: LinkState;
   /** Records linked by exact id. */
   exactIds: string[];
@@ -50,7 +42,7 @@ export class CustomerView implements CustomerParent {
   knownName: string | null = null;
   readonly #ctx: PanoramaContext;
   readonly #loaders: LoadersByCategory;
-  readonly #links = new Map<LinkedSystem, Promise<SystemLink>>();
+  readonly #links = new Map<LinkedCategory, Promise<SystemLink>>();
 
   constructor(id: string, ctx: PanoramaContext, loaders: LoadersByCategory) {
     this.id = id;
@@ -80,12 +72,12 @@ export class CustomerView implements CustomerParent {
   }
 
   /**
-   * Starts resolving the links to every system now, while the entry point waits for the CRM: the Asana and
-   * Zendesk links by the account id (their loaders read the warm indexes), QuickBooks by the id the warm account
+   * Starts resolving the links to every system now, while the entry point waits for the CRM: the projects and
+   * support links by the account id (their loaders read the warm indexes), accounting by the id the warm account
    * index holds. Each is memoized, and the DataLoaders hand the sections the same reads: nothing is read twice.
    */
   #prefetch(): void {
-    for (const source of ['quickbooks', 'asana', 'zendesk'] as const) this.link(source).catch(() => undefined);
+    for (const category of LINKED_CATEGORIES) this.link(category).catch(() => undefined);
   }
 
   crm(): Promise<Fetched<CrmCustomer>> {
@@ -98,54 +90,55 @@ export class CustomerView implements CustomerParent {
   }
 
   /** The link to one system: exact id first; heuristics only where no exact link exists. */
-  link(source: LinkedSystem): Promise<SystemLink> {
-    let p = this.#links.get(source);
+  link(category: LinkedCategory): Promise<SystemLink> {
+    let p = this.#links.get(category);
     if (!p) {
-      p = this.#resolveLink(source);
-      this.#links.set(source, p);
+      p = this.#resolveLink(category);
+      this.#links.set(category, p);
     }
     return p;
   }
 
-  async #resolveLink(source: LinkedSystem): Promise<SystemLink> {
+  async #resolveLink(category: LinkedCategory): Promise<SystemLink> {
+    const systems = this.#ctx.runtime.systems;
+    const source = systems[category].id;
     const heuristics = async (exactIds: string[]): Promise<SystemLink> => {
-      const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity(source)]);
-      const all = source === 'quickbooks' ? matcher.quickbooks(key) : source === 'zendesk' ? matcher.zendesk(key) : matcher.asana(key);
-      const candidates = all.filter((c) => !exactIds.includes(c.recordId));
-      const state = exactIds.length ? 'EXACT' : linkState(source, false, candidates);
-      return { source, state, exactIds, candidates };
+      const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity(category)]);
+      const candidates = matcher.candidates(category, key).filter((c) => !exactIds.includes(c.recordId));
+      const state = exactIds.length ? 'EXACT' : linkState(systems[category].links.manyPerCustomer, false, candidates);
+      return { category, source, state, exactIds, candidates };
     };
-    if (source === 'quickbooks') {
+    if (category === 'accounting') {
       // The warm account index already names the accounting id: start that read now, beside the CRM's, instead
       // of after it. The CRM record still decides the link; the per-request DataLoader hands the section this load.
       const cached = this.#loaders.crm.cachedAccount(this.id);
       if (cached?.accountingCustomerId) void this.#loaders.accounting.customer.load(cached.accountingCustomerId).catch(() => undefined);
-      else if (cached) this.#prefetchProbable('quickbooks', cached);
+      else if (cached) this.#prefetchProbable('accounting', cached);
       let crm: Fetched<CrmCustomer>;
       try {
         crm = await this.crm();
       } catch (e) {
-        throw new SourceError('quickbooks', isSourceError(e) && e.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'UNAVAILABLE', 'accounting link unknown: CRM failed', {
+        throw new SourceError(source, isSourceError(e) && e.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'UNAVAILABLE', 'accounting link unknown: CRM failed', {
           cause: e,
-          userMessage: `QuickBooks figures can't be matched to this customer while Salesforce (which holds the link) is unavailable.`,
+          userMessage: `${systems.accounting.name} figures can't be matched to this customer while ${systems.crm.name} (which holds the link) is unavailable.`,
         });
       }
       const id = crm.value.account.accountingCustomerId;
-      return id ? { source, state: 'EXACT', exactIds: [id], candidates: [] } : heuristics([]);
+      return id ? { category, source, state: 'EXACT', exactIds: [id], candidates: [] } : heuristics([]);
     }
-    if (source === 'zendesk') {
+    if (category === 'support') {
       const cached = this.#loaders.support.organizationIdHint(this.id) === null ? this.#loaders.crm.cachedAccount(this.id) : null;
-      if (cached) this.#prefetchProbable('zendesk', cached);
+      if (cached) this.#prefetchProbable('support', cached);
       const support = await this.#loaders.support.forAccount.load(this.id);
-      if (support.value) return { source, state: 'EXACT', exactIds: [support.value.organization.id], candidates: [] };
-      return this.#orExact(source, heuristics([]));
+      if (support.value) return { category, source, state: 'EXACT', exactIds: [support.value.organization.id], candidates: [] };
+      return this.#orExact(category, source, heuristics([]));
     }
     const cached = this.#loaders.crm.cachedAccount(this.id);
-    if (cached) this.#prefetchProbable('asana', cached);
+    if (cached) this.#prefetchProbable('projects', cached);
     const projects = await this.#loaders.projects.forAccount.load(this.id);
     const exactIds = projects.value.projects.map((p) => p.id);
     // Projects named after the customer but without the account field are probable, also beside exact ones.
-    return this.#orExact(source, heuristics(exactIds), exactIds);
+    return this.#orExact(category, source, heuristics(exactIds), exactIds);
   }
 
   /**
@@ -155,43 +148,45 @@ export class CustomerView implements CustomerParent {
    * heuristics still decide the link once the CRM answers (with the contacts' e-mail domains too); a record
    * loaded here and not chosen then is simply not shown.
    */
-  #prefetchProbable(source: LinkedSystem, account: { id: string; name: string; website: string | null }): void {
+  #prefetchProbable(category: LinkedCategory, account: { id: string; name: string; website: string | null }): void {
     const ignore = () => undefined;
-    this.#ctx.identity(source).then((matcher) => {
+    this.#ctx.identity(category).then((matcher) => {
       const key = { id: account.id, name: account.name, website: account.website };
-      if (source === 'asana') {
-        const ids = matcher.asana(key).map((c) => c.recordId);
+      if (category === 'projects') {
+        const ids = matcher.candidates('projects', key).map((c) => c.recordId);
         if (ids.length) void this.#loaders.projects.projects.loadMany(ids);
         return;
       }
-      const candidates = source === 'quickbooks' ? matcher.quickbooks(key) : matcher.zendesk(key);
+      const candidates = matcher.candidates(category, key);
       if (candidates.length !== 1) return;
       const id = candidates[0]!.recordId;
-      if (source === 'quickbooks') void this.#loaders.accounting.customer.load(id).catch(ignore);
+      if (category === 'accounting') void this.#loaders.accounting.customer.load(id).catch(ignore);
       else void this.#loaders.support.forOrganization.load(id).catch(ignore);
     }, ignore);
   }
 
   /** Heuristics need the CRM's name: while it is down, a system keeps only what its exact link found. */
-  async #orExact(source: LinkedSystem, p: Promise<SystemLink>, exactIds: string[] = []): Promise<SystemLink> {
+  async #orExact(category: LinkedCategory, source: SourceId, p: Promise<SystemLink>, exactIds: string[] = []): Promise<SystemLink> {
     try {
       return await p;
     } catch {
-      return { source, state: exactIds.length ? 'EXACT' : 'NONE', exactIds, candidates: [] };
+      return { category, source, state: exactIds.length ? 'EXACT' : 'NONE', exactIds, candidates: [] };
     }
   }
 
   /** The links to each system, strongest rule first. A system that fails contributes no link, never an error. */
   async links(): Promise<SourceLink[]> {
     const deep = this.#ctx.deepLink;
-    const links: SourceLink[] = [{ source: 'salesforce', recordId: this.id, rule: 'EXACT_ID', confidence: 1, url: deep('salesforce', 'Account', this.id) }];
-    const systems = await Promise.allSettled((['quickbooks', 'asana', 'zendesk'] as const).map((s) => this.link(s)));
+    const sys = this.#ctx.runtime.systems;
+    const crm = sys.crm;
+    const links: SourceLink[] = [{ source: crm.id, recordId: this.id, rule: 'EXACT_ID', confidence: 1, url: deep(crm.id, crm.entities.account, this.id) }];
+    const systems = await Promise.allSettled(LINKED_CATEGORIES.map((c) => this.link(c)));
     for (const r of systems) {
       if (r.status !== 'fulfilled') continue;
       const l = r.value;
-      const entity = ENTITY_OF[l.source];
+      const entity = linkedEntity(sys, l.category);
       for (const id of l.exactIds) links.push({ source: l.source, recordId: id, rule: 'EXACT_ID', confidence: 1, url: deep(l.source, entity, id) });
-      if (l.state === 'PROBABLE' || (l.source === 'asana' && l.candidates.length)) {
+      if (l.state === 'PROBABLE' || (sys[l.category].links.manyPerCustomer && l.candidates.length)) {
         for (const c of l.candidates) links.push({ source: l.source, recordId: c.recordId, rule: ruleOf(c), confidence: c.confidence, url: deep(l.source, entity, c.recordId) });
       }
     }
@@ -200,7 +195,8 @@ export class CustomerView implements CustomerParent {
 
   /** Candidates a person has to choose between, per system. */
   async ambiguities(): Promise<SystemLink[]> {
-    const systems = await Promise.allSettled((['quickbooks', 'zendesk'] as const).map((s) => this.link(s)));
+    const sys = this.#ctx.runtime.systems;
+    const systems = await Promise.allSettled(LINKED_CATEGORIES.filter((c) => !sys[c].links.manyPerCustomer).map((c) => this.link(c)));
     return systems.flatMap((r) => (r.status === 'fulfilled' && r.value.state === 'AMBIGUOUS' ? [r.value] : []));
   }
 
@@ -212,7 +208,7 @@ export class CustomerView implements CustomerParent {
   /** The rule that tied a section's records to the customer (exact, or the heuristic of a probable link). */
   async sectionLink(category: SourceCategory): Promise<{ rule: LinkRule; confidence: number } | null> {
     if (category === 'crm') return { rule: 'EXACT_ID', confidence: 1 };
-    const l = await this.link(SOURCE_OF[category] as LinkedSystem);
+    const l = await this.link(category);
     if (l.state === 'EXACT') return { rule: 'EXACT_ID', confidence: 1 };
     const best = l.candidates[0];
     return l.state === 'PROBABLE' && best ? { rule: ruleOf(best), confidence: best.confidence } : null;
@@ -230,20 +226,20 @@ export class CustomerView implements CustomerParent {
       case 'crm':
         return this.crm();
       case 'accounting': {
-        const l = await this.link('quickbooks');
+        const l = await this.link('accounting');
         const id = l.state === 'EXACT' ? l.exactIds[0] : l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
         return id ? this.#loaders.accounting.customer.load(id) : null;
       }
       case 'projects': {
         const exact = await this.#loaders.projects.forAccount.load(this.id);
-        const l = await this.link('asana');
+        const l = await this.link('projects');
         const probable = l.candidates.length ? await this.#loaders.projects.projects.loadMany(l.candidates.map((c) => c.recordId)) : [];
         const extra = probable.filter((p): p is Fetched<Project> => !(p instanceof Error));
         const all: ProjectsCustomer = { projects: [...exact.value.projects, ...extra.map((p) => p.value)] };
         return all.projects.length ? { value: all, freshness: exact.freshness } : null;
       }
       case 'support': {
-        const l = await this.link('zendesk');
+        const l = await this.link('support');
         if (l.state === 'EXACT') return this.#loaders.support.forAccount.load(this.id) as Promise<SectionByCategory['support']>;
         const id = l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
         if (!id) return null;
@@ -255,15 +251,14 @@ export class CustomerView implements CustomerParent {
 
   /** Each section's provenance: live, cached, stale, failed with the reason, or not linked (or ambiguous). */
   async sectionStatuses(): Promise<(SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null })[]> {
-    const categories: SourceCategory[] = ['crm', 'accounting', 'projects', 'support'];
     return Promise.all(
-      categories.map(async (category) => {
-        const source = SOURCE_OF[category];
+      SOURCE_CATEGORIES.map(async (category) => {
+        const source = this.#ctx.runtime.systems[category].id;
         try {
           const fetched = await this.#section(category);
           const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
           if (fetched) return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null };
-          return { ...(await this.#notLinked(source)), linkRule: null, linkConfidence: null };
+          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null };
         } catch (e) {
           return { ...statusFromError(source, e), linkRule: null, linkConfidence: null };
         }
@@ -271,15 +266,17 @@ export class CustomerView implements CustomerParent {
     );
   }
 
-  async #notLinked(source: SourceId): Promise<SectionStatus> {
-    if (source === 'quickbooks' || source === 'zendesk') {
-      const l = await this.link(source).catch(() => null);
+  async #notLinked(category: SourceCategory): Promise<SectionStatus> {
+    const system = this.#ctx.runtime.systems[category];
+    const source = system.id;
+    if (category !== 'crm' && !system.links.manyPerCustomer) {
+      const l = await this.link(category).catch(() => null);
       if (l?.state === 'AMBIGUOUS') {
         return {
           ...statusNotLinked(source),
           state: 'AMBIGUOUS',
           code: 'AMBIGUOUS',
-          message: `${l.candidates.length} ${sourceName(source)} records could be this customer (${l.candidates
+          message: `${l.candidates.length} ${system.name} records could be this customer (${l.candidates
             .map((c) => c.name)
             .join('; ')}). Panorama shows none of them until an admin confirms which one is right.`,
         };
@@ -295,7 +292,7 @@ export class CustomerView implements CustomerParent {
       return (await this.crm()).value.account.name;
     } catch {
       const support = await this.#loaders.support.forAccount.load(this.id).catch(() => null);
-      return support?.value?.organization.name ?? `Customer ${this.id} (${sourceName('salesforce')} unavailable)`;
+      return support?.value?.organization.name ?? `Customer ${this.id} (${this.#ctx.runtime.systems.crm.name} unavailable)`;
     }
   }
 
@@ -308,17 +305,18 @@ export class CustomerView implements CustomerParent {
       this.#section('support'),
     ]);
     const value = <T>(r: PromiseSettledResult<Fetched<T> | null>): T | null => (r.status === 'fulfilled' && r.value ? r.value.value : null);
+    const sys = this.#ctx.runtime.systems;
     const missing = (
       [
-        ['salesforce', crm],
-        ['quickbooks', accounting],
-        ['asana', projects],
-        ['zendesk', support],
+        [sys.crm.id, crm],
+        [sys.accounting.id, accounting],
+        [sys.projects.id, projects],
+        [sys.support.id, support],
       ] as const
     )
       .filter(([, r]) => r.status === 'rejected')
       .map(([s]) => s);
-    const qbo = await this.link('quickbooks').catch(() => null);
+    const qbo = await this.link('accounting').catch(() => null);
     return {
       crm: value(crm as PromiseSettledResult<Fetched<CrmCustomer> | null>),
       accounting: value(accounting as PromiseSettledResult<SectionByCategory['accounting'] | null>),
@@ -329,3 +327,4 @@ export class CustomerView implements CustomerParent {
     };
   }
 }
+

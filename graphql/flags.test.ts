@@ -6,6 +6,10 @@ import { resolveMastered } from './source-of-truth.js';
 import { FLAG_POLICY, redactFlag, redactFlags, redactHealthInput, redactTimeline } from './redact.js';
 import { buildTimeline, pageTimeline } from './timeline.js';
 import { flagMessage, healthDetail, timelineTitle } from './wording.js';
+import { systemsOf } from '../sources/kit/contract.js';
+import { SOURCE_MODULES } from '../sources/modules.js';
+
+const SYSTEMS = systemsOf(SOURCE_MODULES);
 
 const today = new Date('2026-11-27T10:00:00Z');
 const address = { street: '1 Main St', city: 'Springfield', region: 'OR', postalCode: '97477', country: 'USA' };
@@ -95,11 +99,11 @@ const support = (tickets: Ticket[]): SupportCustomer => ({
 });
 
 /** The words an admin (who may read every fact) reads for a flag. */
-const said = (f: Flag) => flagMessage(redactFlag('admin', f)!);
+const said = (f: Flag) => flagMessage(redactFlag('admin', f)!, SYSTEMS);
 
 function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null) {
-  const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, { defaultPhoneRegion: 'US' });
-  return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14 });
+  const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, { defaultPhoneRegion: 'US', systems: SYSTEMS });
+  return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14, systems: SYSTEMS });
 }
 
 describe('flags', () => {
@@ -159,7 +163,7 @@ describe('flags', () => {
 });
 
 describe('timeline', () => {
-  const all = buildTimeline({ crm: crm(), accounting: accounting([invoice({})]), projects: projects(), support: support([ticket({ status: 'SOLVED' })]), today });
+  const all = buildTimeline({ crm: crm(), accounting: accounting([invoice({})]), projects: projects(), support: support([ticket({ status: 'SOLVED' })]), today, systems: SYSTEMS });
 
   it('merges every system into one newest-first stream', () => {
     expect(all.map((e) => e.type)).toEqual(['TICKET_SOLVED', 'TICKET_OPENED', 'INVOICE_ISSUED', 'MILESTONE_COMPLETED', 'PROJECT_CREATED', 'DEAL_WON']);
@@ -179,7 +183,7 @@ describe('timeline', () => {
 
 describe('health score', () => {
   it('is 100 with nothing wrong, and each input explains what it took off', () => {
-    const good = healthScore({ accounting: accounting([invoice({})]), projects: projects(), support: support([]), flags: [], missing: [] });
+    const good = healthScore({ accounting: accounting([invoice({})]), projects: projects(), support: support([]), flags: [], missing: [], systems: SYSTEMS });
     expect(good.score).toBe(100);
     expect(good.inputs.every((i) => i.impact === 0 && i.weight > 0)).toBe(true);
     const bad = healthScore({
@@ -188,6 +192,7 @@ describe('health score', () => {
       support: support([ticket({ priority: 'URGENT' })]),
       flags: [],
       missing: ['salesforce'],
+      systems: SYSTEMS,
     });
     expect(bad.score).toBe(100 - 30 - 10 - 10);
     expect(bad.grade).toBe('FAIR');
@@ -207,10 +212,10 @@ describe('role policy on facts', () => {
     expect(forSupport.facts).toEqual({ overdueAmount: null, overdueInvoiceCount: 1, urgentTicketCount: 1 });
     expect(forSupport.withheld).toEqual(['overdueAmount']);
     expect(forSupport.records.map((r) => r.entity)).toEqual(['Ticket']);
-    expect(flagMessage(forSupport)).toBe('An overdue balance on 1 invoice while 1 urgent ticket is open: handle the support issue before chasing payment.');
+    expect(flagMessage(forSupport, SYSTEMS)).toBe('An overdue balance on 1 invoice while 1 urgent ticket is open: handle the support issue before chasing payment.');
     // finance reads the amount and the invoices, but not the ticket (its subject)
     const forFinance = redactFlag('finance', flag!)!;
-    expect(flagMessage(forFinance)).toContain('$9,500.00 is overdue on 1 invoice');
+    expect(flagMessage(forFinance, SYSTEMS)).toContain('$9,500.00 is overdue on 1 invoice');
     expect(forFinance.records.map((r) => r.entity)).toEqual(['Invoice']);
   });
 
@@ -220,19 +225,19 @@ describe('role policy on facts', () => {
       const r = redactFlag(role, flag!)!;
       expect(r.facts).toEqual({ deal: null, dealAmount: null, wonOn: null, daysSinceWon: null, graceDays: 14 });
       expect(r.records).toEqual([]);
-      expect(flagMessage(r)).toBe('A deal won more than 14 days ago has no project started for it in Asana.');
+      expect(flagMessage(r, SYSTEMS)).toBe('A deal won more than 14 days ago has no project started for it in Asana.');
     }
-    expect(flagMessage(redactFlag('account_manager', flag!)!)).toBe('Deal “Renewal” was won 57 days ago (2026-10-01) and no project has been started for it in Asana.');
+    expect(flagMessage(redactFlag('account_manager', flag!)!, SYSTEMS)).toBe('Deal “Renewal” was won 57 days ago (2026-10-01) and no project has been started for it in Asana.');
   });
 
   it('writes the health score\'s hand-off gaps from the redacted flags', () => {
     const flags = flagsOf(wonLate, overdue, projects(), urgent);
-    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [] });
+    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [], systems: SYSTEMS });
     const gaps = h.inputs.find((i) => i.key === 'HANDOFF_GAPS')!;
-    const forSupport = healthDetail(redactHealthInput('support', gaps));
+    const forSupport = healthDetail(redactHealthInput('support', gaps), SYSTEMS);
     expect(forSupport).not.toMatch(/\$|Renewal|Checkout/);
     expect(forSupport).toContain('An overdue balance on 1 invoice');
-    expect(healthDetail(redactHealthInput('admin', gaps))).toMatch(/Deal “Renewal”.*\$9,500\.00 is overdue/);
+    expect(healthDetail(redactHealthInput('admin', gaps), SYSTEMS)).toMatch(/Deal “Renewal”.*\$9,500\.00 is overdue/);
     expect(redactHealthInput('finance', gaps).records.map((r) => r.entity)).not.toContain('Ticket');
   });
 
@@ -248,14 +253,14 @@ describe('role policy on facts', () => {
     const flags = flagsOf(crm(), overdue, projects(), urgent);
     expect(redactFlags('support', flags, strict)).toEqual([]);
     expect(redactFlags('finance', flags, strict)).toHaveLength(1);
-    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [] });
+    const h = healthScore({ accounting: overdue, projects: projects(), support: urgent, flags, missing: [], systems: SYSTEMS });
     const gaps = redactHealthInput('support', h.inputs.find((i) => i.key === 'HANDOFF_GAPS')!, strict);
     expect(gaps.facts).toEqual({ gaps: [], hiddenGaps: 1 });
-    expect(healthDetail(gaps)).toBe('1 gap not shown to your role.');
+    expect(healthDetail(gaps, SYSTEMS)).toBe('1 gap not shown to your role.');
   });
 
   it('shows timeline amounts only to the roles of their group', () => {
-    const events = buildTimeline({ crm: wonLate, accounting: overdue, projects: projects(), support: urgent, today });
+    const events = buildTimeline({ crm: wonLate, accounting: overdue, projects: projects(), support: urgent, today, systems: SYSTEMS });
     const titles = (role: 'support' | 'finance' | 'account_manager') => redactTimeline(role, events).map(timelineTitle).join('\n');
     expect(titles('support')).not.toMatch(/\$|Renewal|Deal|Invoice/);
     expect(titles('support')).toContain('Checkout is down');

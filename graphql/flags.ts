@@ -1,3 +1,4 @@
+import { linkedEntityOf, type Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { ref, roundMoney, type Money, type RecordRef } from './facts.js';
@@ -53,11 +54,11 @@ export type FlagInput = {
   today: Date;
   /** Days a won deal may go without a project before it is a gap. @default 14 */
   wonDealGraceDays: number;
+  systems: Systems;
 };
 
 const DAY = 86_400_000;
 const day = (iso: string) => iso.slice(0, 10);
-const CONFLICT_ENTITY = { quickbooks: 'Customer', zendesk: 'Organization', salesforce: 'Account', asana: 'Project' } as const;
 
 /**
  * The flags of one customer, computed on demand from the live sections: conflicts between systems and the
@@ -67,6 +68,7 @@ const CONFLICT_ENTITY = { quickbooks: 'Customer', zendesk: 'Organization', sales
 export function computeFlags(input: FlagInput): Flag[] {
   const flags: Flag[] = [];
   const { crm, accounting, projects, support } = input;
+  const sys = input.systems;
   const todayMs = Date.UTC(input.today.getUTCFullYear(), input.today.getUTCMonth(), input.today.getUTCDate());
 
   for (const m of input.mastered) {
@@ -76,7 +78,7 @@ export function computeFlags(input: FlagInput): Flag[] {
         // only material differences are conflicts; each carries its rule's severity
         severity: c.severity ?? 'LOW',
         facts: { field: m.field, rule: c.rule, systemOfRecord: m.source, recordValue: m.value, otherSystem: c.source, otherValue: c.value },
-        records: [ref(m.source, 'Account', m.recordId, null), ref(c.source, CONFLICT_ENTITY[c.source], c.recordId, null)],
+        records: [ref(m.source, sys.crm.entities.account, m.recordId, null), ref(c.source, linkedEntityOf(sys, c.source), c.recordId, null)],
       });
     }
   }
@@ -99,13 +101,13 @@ export function computeFlags(input: FlagInput): Flag[] {
         kind: 'WON_DEAL_WITHOUT_PROJECT',
         severity: 'HIGH',
         facts: {
-          deal: ref('salesforce', 'Opportunity', deal.id, deal.name),
+          deal: ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name),
           dealAmount: deal.amount === null ? null : { amount: deal.amount, currency: null },
           wonOn: deal.closeDate!,
           daysSinceWon: daysSince,
           graceDays: input.wonDealGraceDays,
         },
-        records: [ref('salesforce', 'Opportunity', deal.id, deal.name)],
+        records: [ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name)],
       });
     }
   }
@@ -120,8 +122,8 @@ export function computeFlags(input: FlagInput): Flag[] {
         flags.push({
           kind: 'MILESTONE_NOT_INVOICED',
           severity: 'HIGH',
-          facts: { milestone: ref('asana', 'Task', m.id, m.name), project: ref('asana', 'Project', p.id, p.name), completedOn: done, lastInvoiceOn: lastInvoice },
-          records: [ref('asana', 'Task', m.id, m.name), ref('quickbooks', 'Customer', accounting.customer.id, accounting.customer.displayName)],
+          facts: { milestone: ref(sys.projects.id, sys.projects.entities.milestone, m.id, m.name), project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), completedOn: done, lastInvoiceOn: lastInvoice },
+          records: [ref(sys.projects.id, sys.projects.entities.milestone, m.id, m.name), ref(sys.accounting.id, sys.accounting.entities.customer, accounting.customer.id, accounting.customer.displayName)],
         });
       }
     }
@@ -135,8 +137,8 @@ export function computeFlags(input: FlagInput): Flag[] {
       flags.push({
         kind: 'ON_HOLD_WHILE_PAID_UP',
         severity: 'MEDIUM',
-        facts: { project: ref('asana', 'Project', p.id, p.name), projectStatusText: p.statusText, overdueInvoiceCount: 0 },
-        records: [ref('asana', 'Project', p.id, p.name), ref('quickbooks', 'Customer', accounting.customer.id, accounting.customer.displayName)],
+        facts: { project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), projectStatusText: p.statusText, overdueInvoiceCount: 0 },
+        records: [ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), ref(sys.accounting.id, sys.accounting.entities.customer, accounting.customer.id, accounting.customer.displayName)],
       });
     }
   }
@@ -153,8 +155,8 @@ export function computeFlags(input: FlagInput): Flag[] {
           urgentTicketCount: urgent.length,
         },
         records: [
-          ...urgent.map((t) => ref('zendesk', 'Ticket', t.id, t.subject)),
-          ...overdue.map((i) => ref('quickbooks', 'Invoice', i.id, i.number)),
+          ...urgent.map((t) => ref(sys.support.id, sys.support.entities.ticket, t.id, t.subject)),
+          ...overdue.map((i) => ref(sys.accounting.id, sys.accounting.entities.invoice, i.id, i.number)),
         ],
       });
     }

@@ -1,3 +1,4 @@
+import type { Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { ref, type RecordRef } from './facts.js';
@@ -60,21 +61,23 @@ export function healthScore(s: {
   support: SupportCustomer | null;
   flags: Flag[];
   missing: SourceId[];
+  systems: Systems;
 }): HealthScore {
+  const { accounting, projects, support } = s.systems;
   const inputs: HealthInput[] = [];
   const add = <K extends HealthKey>(i: { key: K; source: SourceId | null; impact: number; facts: HealthFacts[K]; records: RecordRef[] }) =>
     inputs.push({ ...i, weight: HEALTH_WEIGHTS[i.key], impact: Math.min(HEALTH_WEIGHTS[i.key], Math.round(i.impact)) } as HealthInput);
-  const ticketRef = (t: { id: string; subject: string }) => ref('zendesk', 'Ticket', t.id, t.subject);
+  const ticketRef = (t: { id: string; subject: string }) => ref(support.id, support.entities.ticket, t.id, t.subject);
 
   if (s.accounting) {
     const overdue = s.accounting.invoices.filter((i) => i.status === 'OVERDUE');
     const oldest = Math.max(0, ...overdue.map((i) => i.daysOverdue));
     add({
       key: 'OVERDUE_BALANCE',
-      source: 'quickbooks',
+      source: accounting.id,
       impact: overdue.length ? 15 + Math.min(15, oldest / 6) : 0,
       facts: { overdueInvoiceCount: overdue.length, oldestDaysOverdue: oldest },
-      records: overdue.map((i) => ref('quickbooks', 'Invoice', i.id, i.number)),
+      records: overdue.map((i) => ref(accounting.id, accounting.entities.invoice, i.id, i.number)),
     });
   }
   if (s.support) {
@@ -82,14 +85,14 @@ export function healthScore(s: {
     const urgent = open.filter((t) => t.priority === 'URGENT');
     add({
       key: 'URGENT_TICKETS',
-      source: 'zendesk',
+      source: support.id,
       impact: urgent.length * 10,
       facts: { count: urgent.length },
       records: urgent.map(ticketRef),
     });
     add({
       key: 'OPEN_TICKETS',
-      source: 'zendesk',
+      source: support.id,
       impact: Math.max(0, open.length - 2) * 2.5,
       facts: { count: open.length },
       records: open.map(ticketRef),
@@ -98,7 +101,7 @@ export function healthScore(s: {
     const bad = rated.filter((t) => t.satisfaction === 'BAD');
     add({
       key: 'SATISFACTION',
-      source: 'zendesk',
+      source: support.id,
       impact: rated.length ? (bad.length / rated.length) * 20 : 0,
       facts: { good: rated.length - bad.length, bad: bad.length },
       records: bad.map(ticketRef),
@@ -108,18 +111,18 @@ export function healthScore(s: {
     const troubled = s.projects.projects.filter((p) => p.status === 'OFF_TRACK' || p.status === 'AT_RISK');
     add({
       key: 'PROJECT_STATUS',
-      source: 'asana',
+      source: projects.id,
       impact: troubled.reduce((n, p) => n + (p.status === 'OFF_TRACK' ? 10 : 5), 0),
-      facts: { troubledProjects: troubled.map((p) => ({ project: ref('asana', 'Project', p.id, p.name), status: p.status as TroubledProject['status'] })) },
-      records: troubled.map((p) => ref('asana', 'Project', p.id, p.name)),
+      facts: { troubledProjects: troubled.map((p) => ({ project: ref(projects.id, projects.entities.project, p.id, p.name), status: p.status as TroubledProject['status'] })) },
+      records: troubled.map((p) => ref(projects.id, projects.entities.project, p.id, p.name)),
     });
     const overdueTasks = s.projects.projects.reduce((n, p) => n + p.overdueTaskCount, 0);
     add({
       key: 'OVERDUE_TASKS',
-      source: 'asana',
+      source: projects.id,
       impact: overdueTasks,
       facts: { count: overdueTasks },
-      records: s.projects.projects.filter((p) => p.overdueTaskCount).map((p) => ref('asana', 'Project', p.id, p.name)),
+      records: s.projects.projects.filter((p) => p.overdueTaskCount).map((p) => ref(projects.id, projects.entities.project, p.id, p.name)),
     });
   }
   const gaps = s.flags.filter((f) => f.kind !== 'CONFLICT');

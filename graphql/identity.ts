@@ -1,4 +1,4 @@
-import type { LinkRule } from '../sources/kit/contract.js';
+import type { LinkRule, SourceCategory, Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomerRecord, CrmAccountIndexEntry, ProjectIndexRow, SupportOrganization } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { domainOf, normaliseCompanyName } from '../sources/kit/names.js';
@@ -10,9 +10,11 @@ import { domainOf, normaliseCompanyName } from '../sources/kit/names.js';
  * candidates for a person to decide, never guessed.
  */
 
-export type LinkedSystem = Exclude<SourceId, 'salesforce'>;
+/** The categories whose records are linked to the CRM account (the customer). */
+export type LinkedCategory = Exclude<SourceCategory, 'crm'>;
+export const LINKED_CATEGORIES = ['accounting', 'projects', 'support'] as const satisfies readonly LinkedCategory[];
 
-export type Candidate = { source: LinkedSystem; recordId: string; name: string; rules: Exclude<LinkRule, 'EXACT_ID'>[]; confidence: number };
+export type Candidate = { source: SourceId; recordId: string; name: string; rules: Exclude<LinkRule, 'EXACT_ID'>[]; confidence: number };
 
 export type LinkState = 'EXACT' | 'PROBABLE' | 'AMBIGUOUS' | 'NONE';
 
@@ -27,12 +29,6 @@ export function confidenceOf(rules: readonly string[]): number {
 /** The strongest rule of a heuristic match, as the link reports it. */
 export function ruleOf(c: Candidate): LinkRule {
   return c.rules.includes('NAME') ? 'NAME' : 'DOMAIN';
-}
-
-/** Asana project names start with the customer's name: "Acme Inc — Website rebuild". */
-export function projectCustomerName(projectName: string): string {
-  // the last separator: the customer's own name may contain one ("Smith - Jones — Onboarding")
-  return projectName.match(/^(.*\S)\s+[—–-]\s+[^—–]*$/)?.[1] ?? projectName;
 }
 
 export type AccountKey = { id: string; name: string; website: string | null; emails?: readonly (string | null)[] };
@@ -51,24 +47,35 @@ function byKey<T>(rows: Keyed<T>[], key: (r: Keyed<T>) => string[]): Map<string,
  * never offered to another one.
  */
 export class IdentityMatcher {
-  readonly #qbo: { byName: Map<string, Keyed<AccountingCustomerRecord>[]>; byDomain: Map<string, Keyed<AccountingCustomerRecord>[]> };
-  readonly #zd: { byName: Map<string, Keyed<SupportOrganization>[]>; byDomain: Map<string, Keyed<SupportOrganization>[]> };
-  readonly #asana: Map<string, Keyed<ProjectIndexRow>[]>;
+  readonly #systems: Systems;
+  readonly #accounting: { byName: Map<string, Keyed<AccountingCustomerRecord>[]>; byDomain: Map<string, Keyed<AccountingCustomerRecord>[]> | null };
+  readonly #support: { byName: Map<string, Keyed<SupportOrganization>[]>; byDomain: Map<string, Keyed<SupportOrganization>[]> | null };
+  readonly #projects: { byName: Map<string, Keyed<ProjectIndexRow>[]>; byDomain: Map<string, Keyed<ProjectIndexRow>[]> | null };
   readonly #input: {
     accounts: CrmAccountIndexEntry[];
     accountingCustomers: AccountingCustomerRecord[] | null;
     organizations: SupportOrganization[] | null;
     projects: ProjectIndexRow[] | null;
   };
-  readonly #owners = new Map<LinkedSystem, Map<string, Owner>>();
+  readonly #owners = new Map<LinkedCategory, Map<string, Owner>>();
 
-  constructor(input: {
+  constructor(systems: Systems, input: {
     accounts: CrmAccountIndexEntry[];
     accountingCustomers: AccountingCustomerRecord[] | null;
     organizations: SupportOrganization[] | null;
     projects: ProjectIndexRow[] | null;
   }) {
+    this.#systems = systems;
     this.#input = input;
+    // Each module's link rules: the heuristic keys it is found by, and how its records' names carry the customer's.
+    const keyed = <T>(category: LinkedCategory, rows: Keyed<T>[]) => {
+      const rules = systems[category].links;
+      return {
+        byName: byKey(rules.heuristics.includes('NAME') ? rows : [], (r) => r.names),
+        byDomain: rules.heuristics.includes('DOMAIN') ? byKey(rows, (r) => r.domains) : null,
+      };
+    };
+    const customerName = (category: LinkedCategory, name: string) => systems[category].links.customerNameOf?.(name) ?? name;
     const accountIds = new Set(input.accounts.map((a) => a.id));
     // A record whose link field names an account that does not exist is offered too; without the account list,
     // only records with no link field at all are.
@@ -78,25 +85,22 @@ export class IdentityMatcher {
       .filter((c) => !exactQbo.has(c.id))
       .map((c) => ({
         record: c,
-        names: [...new Set([normaliseCompanyName(c.companyName ?? c.displayName), normaliseCompanyName(c.displayName)])],
+        names: [...new Set([normaliseCompanyName(customerName('accounting', c.companyName ?? c.displayName)), normaliseCompanyName(customerName('accounting', c.displayName))])],
         domains: [domainOf(c.email)].filter((d): d is string => Boolean(d)),
       }));
-    this.#qbo = {
-      byName: byKey(qbo, (r) => r.names),
-      byDomain: byKey(qbo, (r) => r.domains),
-    };
+    this.#accounting = keyed('accounting', qbo);
     const orgs = (input.organizations ?? [])
       .filter((o) => unclaimed(o.crmAccountId))
-      .map((o) => ({ record: o, names: [normaliseCompanyName(o.name)], domains: o.domains.map((d) => d.toLowerCase().replace(/^www\./, '')) }));
-    this.#zd = { byName: byKey(orgs, (r) => r.names), byDomain: byKey(orgs, (r) => r.domains) };
+      .map((o) => ({ record: o, names: [normaliseCompanyName(customerName('support', o.name))], domains: o.domains.map((d) => d.toLowerCase().replace(/^www\./, '')) }));
+    this.#support = keyed('support', orgs);
     const projects = (input.projects ?? [])
       .filter((p) => unclaimed(p.crmAccountId))
-      .map((p) => ({ record: p, names: [normaliseCompanyName(projectCustomerName(p.name))], domains: [] }));
-    this.#asana = byKey(projects, (r) => r.names);
+      .map((p) => ({ record: p, names: [normaliseCompanyName(customerName('projects', p.name))], domains: [] }));
+    this.#projects = keyed('projects', projects);
   }
 
   #match<T>(
-    source: LinkedSystem,
+    source: SourceId,
     account: AccountKey,
     byName: Map<string, Keyed<T>[]>,
     byDomain: Map<string, Keyed<T>[]> | null,
@@ -118,20 +122,21 @@ export class IdentityMatcher {
     return [...found.values()].sort((a, b) => b.confidence - a.confidence || a.recordId.localeCompare(b.recordId));
   }
 
-  quickbooks(account: AccountKey): Candidate[] {
-    return this.#match('quickbooks', account, this.#qbo.byName, this.#qbo.byDomain, (c) => c.id, (c) => c.displayName);
-  }
-
-  zendesk(account: AccountKey): Candidate[] {
-    return this.#match('zendesk', account, this.#zd.byName, this.#zd.byDomain, (o) => o.id, (o) => o.name);
+  /** The heuristic candidates of one category's records for this account, strongest first. */
+  candidates(category: LinkedCategory, account: AccountKey): Candidate[] {
+    const source = this.#systems[category].id;
+    if (category === 'accounting') return this.#match(source, account, this.#accounting.byName, this.#accounting.byDomain, (c) => c.id, (c) => c.displayName);
+    if (category === 'support') return this.#match(source, account, this.#support.byName, this.#support.byDomain, (o) => o.id, (o) => o.name);
+    return this.#match(source, account, this.#projects.byName, this.#projects.byDomain, (p) => p.id, (p) => p.name);
   }
 
   /**
    * Which account owns each record of a system: by exact id, or by a probable link where exactly one account's
    * heuristics point at it. Used to put cross-customer lists (overdue invoices, urgent tickets) under their customer.
    */
-  ownerOf(source: LinkedSystem, recordId: string): Owner | null {
-    let owners = this.#owners.get(source);
+  ownerOf(category: LinkedCategory, recordId: string): Owner | null {
+    let owners = this.#owners.get(category);
+    const many = this.#systems[category].links.manyPerCustomer;
     if (!owners) {
       owners = new Map();
       const { accounts, organizations, projects } = this.#input;
@@ -140,79 +145,81 @@ export class IdentityMatcher {
         const a = byId.get(accountId);
         if (a) owners!.set(recordIdOf, { accountId: a.id, accountName: a.name, rule: 'EXACT_ID', confidence: 1 });
       };
-      if (source === 'quickbooks') for (const a of accounts) if (a.accountingCustomerId) exact(a.accountingCustomerId, a.id);
-      if (source === 'zendesk') for (const o of organizations ?? []) if (o.crmAccountId) exact(o.id, o.crmAccountId);
-      if (source === 'asana') for (const p of projects ?? []) if (p.crmAccountId) exact(p.id, p.crmAccountId);
+      if (category === 'accounting') for (const a of accounts) if (a.accountingCustomerId) exact(a.accountingCustomerId, a.id);
+      if (category === 'support') for (const o of organizations ?? []) if (o.crmAccountId) exact(o.id, o.crmAccountId);
+      if (category === 'projects') for (const p of projects ?? []) if (p.crmAccountId) exact(p.id, p.crmAccountId);
       const hasExact = new Set([...owners.values()].map((o) => o.accountId));
       for (const a of accounts) {
-        if (source !== 'asana' && hasExact.has(a.id)) continue;
+        if (!many && hasExact.has(a.id)) continue;
         const key = { id: a.id, name: a.name, website: a.website };
-        const candidates = source === 'quickbooks' ? this.quickbooks(key) : source === 'zendesk' ? this.zendesk(key) : this.asana(key);
-        if (linkState(source, false, candidates) !== 'PROBABLE') continue;
+        const candidates = this.candidates(category, key);
+        if (linkState(many, false, candidates) !== 'PROBABLE') continue;
         for (const c of candidates) if (!owners.has(c.recordId)) owners.set(c.recordId, { accountId: a.id, accountName: a.name, rule: ruleOf(c), confidence: c.confidence });
       }
-      this.#owners.set(source, owners);
+      this.#owners.set(category, owners);
     }
     return owners.get(recordId) ?? null;
   }
 
-  /** Projects named after the customer; a customer may have several, so these are never ambiguous. */
-  asana(account: AccountKey): Candidate[] {
-    return this.#match('asana', account, this.#asana, null, (p) => p.id, (p) => p.name);
-  }
 }
 
-/** One system's link state for one account, given its exact link (if any) and the heuristic candidates. */
-export function linkState(source: LinkedSystem, exact: boolean, candidates: Candidate[]): LinkState {
+/**
+ * One system's link state for one account, given its exact link (if any) and the heuristic candidates. A system
+ * whose records a customer may have several of (`manyPerCustomer`) is never ambiguous.
+ */
+export function linkState(manyPerCustomer: boolean, exact: boolean, candidates: Candidate[]): LinkState {
   if (exact) return 'EXACT';
   if (candidates.length === 0) return 'NONE';
-  if (source === 'asana' || candidates.length === 1) return 'PROBABLE';
+  if (manyPerCustomer || candidates.length === 1) return 'PROBABLE';
   return 'AMBIGUOUS';
 }
 
 export type ReviewItem =
   | { kind: 'PROBABLE'; accountId: string; accountName: string; candidate: Candidate }
-  | { kind: 'AMBIGUOUS'; accountId: string; accountName: string; source: LinkedSystem; candidates: Candidate[] }
+  | { kind: 'AMBIGUOUS'; accountId: string; accountName: string; source: SourceId; candidates: Candidate[] }
   | { kind: 'UNLINKED'; source: SourceId; recordId: string; name: string };
 
 /**
  * The admin's review queue over the whole of each system: probable links to confirm, ambiguous cases to decide,
  * and records no rule ties to any customer.
  */
-export function reviewQueue(input: {
+export function reviewQueue(systems: Systems, input: {
   accounts: CrmAccountIndexEntry[];
   accountingCustomers: AccountingCustomerRecord[] | null;
   organizations: SupportOrganization[] | null;
   projects: ProjectIndexRow[] | null;
 }): ReviewItem[] {
-  const matcher = new IdentityMatcher(input);
+  const matcher = new IdentityMatcher(systems, input);
   const items: ReviewItem[] = [];
   const accountIds = new Set(input.accounts.map((a) => a.id));
-  const claimed: Record<LinkedSystem, Set<string>> = { quickbooks: new Set(), zendesk: new Set(), asana: new Set() };
+  const claimed: Record<LinkedCategory, Set<string>> = { accounting: new Set(), support: new Set(), projects: new Set() };
   const exactZd = new Set((input.organizations ?? []).filter((o) => o.crmAccountId && accountIds.has(o.crmAccountId)).map((o) => o.crmAccountId!));
-  const exactAsana = new Set((input.projects ?? []).filter((p) => p.crmAccountId && accountIds.has(p.crmAccountId)).map((p) => p.crmAccountId!));
-  for (const o of input.organizations ?? []) if (o.crmAccountId && accountIds.has(o.crmAccountId)) claimed.zendesk.add(o.id);
-  for (const p of input.projects ?? []) if (p.crmAccountId && accountIds.has(p.crmAccountId)) claimed.asana.add(p.id);
-  for (const a of input.accounts) if (a.accountingCustomerId) claimed.quickbooks.add(a.accountingCustomerId);
+  const exactProjects = new Set((input.projects ?? []).filter((p) => p.crmAccountId && accountIds.has(p.crmAccountId)).map((p) => p.crmAccountId!));
+  for (const o of input.organizations ?? []) if (o.crmAccountId && accountIds.has(o.crmAccountId)) claimed.support.add(o.id);
+  for (const p of input.projects ?? []) if (p.crmAccountId && accountIds.has(p.crmAccountId)) claimed.projects.add(p.id);
+  for (const a of input.accounts) if (a.accountingCustomerId) claimed.accounting.add(a.accountingCustomerId);
 
   const linkedAnywhere = new Set<string>();
   for (const a of input.accounts) {
     const key: AccountKey = { id: a.id, name: a.name, website: a.website };
-    const systems: [LinkedSystem, boolean, Candidate[] | null][] = [
-      ['quickbooks', Boolean(a.accountingCustomerId), input.accountingCustomers ? matcher.quickbooks(key) : null],
-      ['zendesk', exactZd.has(a.id), input.organizations ? matcher.zendesk(key) : null],
-      ['asana', exactAsana.has(a.id), input.projects ? matcher.asana(key) : null],
+    const linked: [LinkedCategory, boolean, Candidate[] | null][] = [
+      ['accounting', Boolean(a.accountingCustomerId), input.accountingCustomers ? matcher.candidates('accounting', key) : null],
+      ['support', exactZd.has(a.id), input.organizations ? matcher.candidates('support', key) : null],
+      ['projects', exactProjects.has(a.id), input.projects ? matcher.candidates('projects', key) : null],
     ];
-    for (const [source, exact, candidates] of systems) {
+    for (const [category, exact, candidates] of linked) {
+      const source = systems[category].id;
+      const many = systems[category].links.manyPerCustomer;
       if (exact) {
         linkedAnywhere.add(a.id);
-        // exact for this system: heuristics are not consulted (and a project named after it is still its own)
-        if (source === 'asana') for (const c of candidates ?? []) claimed.asana.add(c.recordId);
+        // exact for this system: heuristics are not consulted (and a record named after it that a customer may
+        // have several of is still its own)
+        if (many) for (const c of candidates ?? []) claimed[category].add(c.recordId);
         continue;
       }
       if (!candidates) continue;
-      const state = linkState(source, false, candidates);
-      for (const c of candidates) claimed[source].add(c.recordId);
+      const state = linkState(many, false, candidates);
+      for (const c of candidates) claimed[category].add(c.recordId);
       if (state === 'PROBABLE') {
         linkedAnywhere.add(a.id);
         for (const c of candidates) items.push({ kind: 'PROBABLE', accountId: a.id, accountName: a.name, candidate: c });
@@ -221,9 +228,9 @@ export function reviewQueue(input: {
       }
     }
   }
-  for (const a of input.accounts) if (!linkedAnywhere.has(a.id)) items.push({ kind: 'UNLINKED', source: 'salesforce', recordId: a.id, name: a.name });
-  for (const c of input.accountingCustomers ?? []) if (!claimed.quickbooks.has(c.id)) items.push({ kind: 'UNLINKED', source: 'quickbooks', recordId: c.id, name: c.displayName });
-  for (const o of input.organizations ?? []) if (!claimed.zendesk.has(o.id)) items.push({ kind: 'UNLINKED', source: 'zendesk', recordId: o.id, name: o.name });
-  for (const p of input.projects ?? []) if (!claimed.asana.has(p.id)) items.push({ kind: 'UNLINKED', source: 'asana', recordId: p.id, name: p.name });
+  for (const a of input.accounts) if (!linkedAnywhere.has(a.id)) items.push({ kind: 'UNLINKED', source: systems.crm.id, recordId: a.id, name: a.name });
+  for (const c of input.accountingCustomers ?? []) if (!claimed.accounting.has(c.id)) items.push({ kind: 'UNLINKED', source: systems.accounting.id, recordId: c.id, name: c.displayName });
+  for (const o of input.organizations ?? []) if (!claimed.support.has(o.id)) items.push({ kind: 'UNLINKED', source: systems.support.id, recordId: o.id, name: o.name });
+  for (const p of input.projects ?? []) if (!claimed.projects.has(p.id)) items.push({ kind: 'UNLINKED', source: systems.projects.id, recordId: p.id, name: p.name });
   return items;
 }

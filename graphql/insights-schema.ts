@@ -4,10 +4,11 @@ import { isSourceError } from '../sources/kit/errors.js';
 import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
+import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
-import { reviewQueue, type LinkedSystem } from './identity.js';
+import { reviewQueue, type LinkedCategory } from './identity.js';
 import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
@@ -86,7 +87,7 @@ export const insightsTypeDefs = /* GraphQL */ `
 
   enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS }
   enum Severity { HIGH MEDIUM LOW }
-  "An amount of money. currency is null when the system does not say (Salesforce deals)."
+  "An amount of money. currency is null when the system does not say (CRM deals)."
   type Money { amount: Float! currency: String }
   type Flag {
     kind: FlagKind!
@@ -221,9 +222,9 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
     p = view.loadedSections().then((sections) => {
       const mastered = resolveMastered(
         { crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact },
-        { defaultPhoneRegion: ctx.settings.defaultPhoneRegion },
+        { defaultPhoneRegion: ctx.settings.defaultPhoneRegion, systems: ctx.runtime.systems },
       );
-      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays });
+      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays, systems: ctx.runtime.systems });
       return { flags, mastered, sections };
     });
     insightsCache.set(view, p);
@@ -241,7 +242,8 @@ function firstOf(first: number | null | undefined, max: number, name = 'first'):
 
 export const insightsResolvers = {
   Query: {
-    sourceOfTruth: () => Object.entries(SYSTEM_OF_RECORD).map(([group, system]) => ({ group, system: SYSTEM(system) })),
+    sourceOfTruth: (_: unknown, __: unknown, ctx: PanoramaContext) =>
+      Object.entries(SYSTEM_OF_RECORD).map(([group, category]) => ({ group, system: SYSTEM(ctx.runtime.systems[category].id) })),
     myAccounts: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
       const owned = await ctx.loaders.crm.accountsByOwnerEmail(ctx.viewer.email);
       return owned.value.map((a) => {
@@ -256,19 +258,19 @@ export const insightsResolvers = {
       try {
         fetched = await ctx.loaders.accounting.overdueInvoices();
       } catch (e) {
-        if (isSourceError(e)) return { rows: [], totalCount: 0, totalOverdue: 0, status: statusFromError('quickbooks', e) };
+        if (isSourceError(e)) return { rows: [], totalCount: 0, totalOverdue: 0, status: statusFromError(ctx.runtime.systems.accounting.id, e) };
         throw e;
       }
-      const matcher = await ctx.identity('quickbooks').catch(() => null);
+      const matcher = await ctx.identity('accounting').catch(() => null);
       const names = new Map((await ctx.loaders.accounting.customerIndex().catch(() => null))?.value.map((c) => [c.id, c.displayName]) ?? []);
       const all = [...fetched.value].sort((a, b) => b.daysOverdue - a.daysOverdue);
       const rows = all.slice(0, first).map((invoice) => {
-        const owner = matcher?.ownerOf('quickbooks', invoice.customerId) ?? null;
+        const owner = matcher?.ownerOf('accounting', invoice.customerId) ?? null;
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner) customer.knownName = owner.accountName;
         return {
           invoice,
-          customerName: owner?.accountName ?? names.get(invoice.customerId) ?? `QuickBooks customer ${invoice.customerId}`,
+          customerName: owner?.accountName ?? names.get(invoice.customerId) ?? `${ctx.runtime.systems.accounting.name} customer ${invoice.customerId}`,
           customer,
           link: owner ? { rule: owner.rule, confidence: owner.confidence } : null,
         };
@@ -286,15 +288,15 @@ export const insightsResolvers = {
       try {
         fetched = await ctx.loaders.support.urgentOpenTickets();
       } catch (e) {
-        if (isSourceError(e)) return { rows: [], totalCount: 0, status: statusFromError('zendesk', e) };
+        if (isSourceError(e)) return { rows: [], totalCount: 0, status: statusFromError(ctx.runtime.systems.support.id, e) };
         throw e;
       }
-      const matcher = await ctx.identity('zendesk').catch(() => null);
+      const matcher = await ctx.identity('support').catch(() => null);
       const rows = fetched.value.tickets.slice(0, first).map((t) => {
         const owner = t.crmAccountId
           ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
           : t.organizationId
-            ? (matcher?.ownerOf('zendesk', t.organizationId) ?? null)
+            ? (matcher?.ownerOf('support', t.organizationId) ?? null)
             : null;
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
@@ -311,14 +313,13 @@ export const insightsResolvers = {
       ]);
       if (accounts.status === 'rejected') throw accounts.reason;
       const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
-      const items = reviewQueue({ accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
-      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization', asana: 'Project', salesforce: 'Account' };
+      const items = reviewQueue(ctx.runtime.systems, { accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
       const candidate = (source: SourceId, c: { recordId: string; name: string; rules?: string[]; confidence?: number }) => ({
         recordId: c.recordId,
         name: c.name,
         rules: c.rules ?? [],
         confidence: c.confidence ?? 0,
-        url: ctx.deepLink(source, entity[source]!, c.recordId),
+        url: ctx.deepLink(source, linkedEntityOf(ctx.runtime.systems, source), c.recordId),
       });
       return items.map((i) =>
         i.kind === 'PROBABLE'
@@ -332,12 +333,11 @@ export const insightsResolvers = {
   Customer: {
     fields: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const { mastered } = await insights(c, ctx);
-      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
       const other = (x: OtherValue, why: string) => ({
         system: SYSTEM(x.source),
         recordId: x.recordId,
         value: x.value,
-        url: ctx.deepLink(x.source, entity[x.source] ?? 'Account', x.recordId),
+        url: ctx.deepLink(x.source, linkedEntityOf(ctx.runtime.systems, x.source), x.recordId),
         rule: x.rule,
         severity: x.severity,
         why,
@@ -354,10 +354,9 @@ export const insightsResolvers = {
     },
     flags: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => redactFlags(ctx.viewer.role, (await insights(c, ctx)).flags),
     ambiguousLinks: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
-      const entity: Record<string, string> = { quickbooks: 'Customer', zendesk: 'Organization' };
       return (await c.ambiguities()).map((l) => ({
         system: SYSTEM(l.source),
-        candidates: l.candidates.map((x) => ({ recordId: x.recordId, name: x.name, rules: x.rules, confidence: x.confidence, url: ctx.deepLink(l.source, entity[l.source]!, x.recordId) })),
+        candidates: l.candidates.map((x) => ({ recordId: x.recordId, name: x.name, rules: x.rules, confidence: x.confidence, url: ctx.deepLink(l.source, linkedEntity(ctx.runtime.systems, l.category), x.recordId) })),
       }));
     },
     timeline: async (
@@ -367,7 +366,7 @@ export const insightsResolvers = {
     ) => {
       const first = firstOf(args.first, 200);
       const { sections } = await insights(c, ctx);
-      const events = redactTimeline(ctx.viewer.role, buildTimeline({ ...sections, today: ctx.now }));
+      const events = redactTimeline(ctx.viewer.role, buildTimeline({ ...sections, today: ctx.now, systems: ctx.runtime.systems }));
       try {
         return pageTimeline(events, { first, after: args.after, systems: args.systems?.map(fromSystem), types: args.types });
       } catch (e) {
@@ -376,13 +375,13 @@ export const insightsResolvers = {
     },
     health: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const { sections, flags } = await insights(c, ctx);
-      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing });
+      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing, systems: ctx.runtime.systems });
       return { ...h, missing: h.missing.map(SYSTEM), inputs: h.inputs.map((i) => redactHealthInput(ctx.viewer.role, i)) };
     },
   },
   // Text is written here, from facts the policy has already redacted; nothing upstream builds any.
   Flag: {
-    message: (f: RedactedFlag) => flagMessage(f),
+    message: (f: RedactedFlag, _: unknown, ctx: PanoramaContext) => flagMessage(f, ctx.runtime.systems),
   },
   FlagFacts: {
     systemOfRecord: (x: { systemOfRecord?: SourceId | null }) => (x.systemOfRecord ? SYSTEM(x.systemOfRecord) : null),
@@ -390,7 +389,7 @@ export const insightsResolvers = {
   },
   RecordRef: {
     system: (r: RecordRef) => SYSTEM(r.source),
-    label: (r: RecordRef) => recordLabel(r),
+    label: (r: RecordRef, _: unknown, ctx: PanoramaContext) => recordLabel(r, ctx.runtime.systems),
     url: (r: RecordRef, _: unknown, ctx: PanoramaContext) => ctx.deepLink(r.source, r.entity, r.recordId),
   },
   TimelineEvent: {
@@ -401,7 +400,7 @@ export const insightsResolvers = {
   HealthInput: {
     system: (i: RedactedHealthInput) => (i.source ? SYSTEM(i.source) : null),
     label: (i: RedactedHealthInput) => HEALTH_LABEL[i.key],
-    detail: (i: RedactedHealthInput) => healthDetail(i),
+    detail: (i: RedactedHealthInput, _: unknown, ctx: PanoramaContext) => healthDetail(i, ctx.runtime.systems),
   },
   SectionStatus: {
     linkRule: (s: { linkRule?: string | null }) => s.linkRule ?? null,
@@ -443,38 +442,39 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
       statuses.push(statusFromError(source, e));
     }
   };
-  const owner = async (source: LinkedSystem, recordId: string) => (await ctx.identity(source).catch(() => null))?.ownerOf(source, recordId) ?? null;
+  const owner = async (category: LinkedCategory, recordId: string) => (await ctx.identity(category).catch(() => null))?.ownerOf(category, recordId) ?? null;
+  const sys = ctx.runtime.systems;
 
   const text = search.trim();
   const isNumber = /^#?\d{1,20}$/.test(text);
   const emailDomain = text.includes('@') ? text.slice(text.lastIndexOf('@') + 1).toLowerCase() : null;
 
-  await attempt('salesforce', () => ctx.loaders.crm.searchAccounts(emailDomain ?? text, first), (accounts) => {
-    for (const a of accounts) add(a.id, a.name, 'salesforce', emailDomain ? 'domain' : 'name or website');
+  await attempt(sys.crm.id, () => ctx.loaders.crm.searchAccounts(emailDomain ?? text, first), (accounts) => {
+    for (const a of accounts) add(a.id, a.name, sys.crm.id, emailDomain ? 'domain' : 'name or website');
   });
   if (text && !emailDomain) {
     await Promise.all([
-      attempt('quickbooks', () => (isNumber ? ctx.loaders.accounting.invoicesByNumber(text) : Promise.resolve(null)), async (invoices) => {
+      attempt(sys.accounting.id, () => (isNumber ? ctx.loaders.accounting.invoicesByNumber(text) : Promise.resolve(null)), async (invoices) => {
         for (const inv of invoices) {
-          const o = await owner('quickbooks', inv.customerId);
-          if (o) add(o.accountId, o.accountName, 'quickbooks', `invoice ${inv.number ?? inv.id}`);
+          const o = await owner('accounting', inv.customerId);
+          if (o) add(o.accountId, o.accountName, sys.accounting.id, `invoice ${inv.number ?? inv.id}`);
         }
       }),
-      attempt('zendesk', () => (isNumber ? ctx.loaders.support.ticket(text) : Promise.resolve(null)), async (t) => {
+      attempt(sys.support.id, () => (isNumber ? ctx.loaders.support.ticket(text) : Promise.resolve(null)), async (t) => {
         if (!t) return;
-        const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('zendesk', t.organizationId) : null;
-        if (o) add(o.accountId, o.accountName, 'zendesk', `ticket ${t.ticket.id}`);
+        const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('support', t.organizationId) : null;
+        if (o) add(o.accountId, o.accountName, sys.support.id, `ticket ${t.ticket.id}`);
       }),
-      attempt('quickbooks', () => (!isNumber && text.length >= 2 ? ctx.loaders.accounting.searchCustomers(text, first) : Promise.resolve(null)), async (customers) => {
+      attempt(sys.accounting.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.accounting.searchCustomers(text, first) : Promise.resolve(null)), async (customers) => {
         for (const c of customers) {
-          const o = await owner('quickbooks', c.id);
-          if (o) add(o.accountId, o.accountName, 'quickbooks', 'customer name');
+          const o = await owner('accounting', c.id);
+          if (o) add(o.accountId, o.accountName, sys.accounting.id, 'customer name');
         }
       }),
-      attempt('zendesk', () => (!isNumber && text.length >= 2 ? ctx.loaders.support.searchOrganizations(text, first) : Promise.resolve(null)), async (orgs) => {
+      attempt(sys.support.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.support.searchOrganizations(text, first) : Promise.resolve(null)), async (orgs) => {
         for (const org of orgs) {
-          const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('zendesk', org.id);
-          if (o) add(o.accountId, o.accountName, 'zendesk', 'organization name');
+          const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('support', org.id);
+          if (o) add(o.accountId, o.accountName, sys.support.id, 'organization name');
         }
       }),
     ]);
@@ -492,3 +492,4 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
 }
 
 export type { AccessGroup };
+

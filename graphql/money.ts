@@ -5,7 +5,7 @@ const formatters = new Map<string, Intl.NumberFormat>();
 
 /**
  * "$1,234.50" for the amounts in flag messages and timeline titles. An amount whose system names no currency
- * (Salesforce deals) is shown in US dollars, as Panorama always has.
+ * (CRM deals) is shown in US dollars, as Panorama always has.
  */
 export function money(m: Money): string {
   const currency = m.currency ?? 'USD';

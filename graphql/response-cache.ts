@@ -115,7 +115,7 @@ function cacheKey(viewer: Viewer, params: GraphQLParams): string {
 export function isRefresh(params: { query?: string; variables?: Record<string, unknown> } | undefined): boolean {
   const v = params?.variables;
   if (v && (v.refresh === true || (Array.isArray(v.refreshSystems) && v.refreshSystems.length > 0))) return true;
-  // an argument written as a literal (`refresh: true`, `refreshSystems: [ASANA]`), not a variable's declaration
+  // an argument written as a literal (`refresh: true`, `refreshSystems: [<a system>]`), not a variable's declaration
   return /(?<!\$)\brefresh\s*:\s*true\b|(?<!\$)\brefreshSystems\s*:\s*\[?\s*[A-Z]/.test(params?.query ?? '');
 }
 

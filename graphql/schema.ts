@@ -1,10 +1,7 @@
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { createGraphQLError, createSchema } from 'graphql-yoga';
-import { asanaSchema } from '../sources/asana/schema.js';
-import { quickbooksSchema } from '../sources/quickbooks/schema.js';
-import { salesforceSchema } from '../sources/salesforce/schema.js';
-import { zendeskSchema } from '../sources/zendesk/schema.js';
+import { SOURCE_MODULES } from '../sources/modules.js';
 import { adminResolvers, adminTypeDefs } from './admin-schema.js';
 import { baseResolvers, baseTypeDefs } from './base-schema.js';
 import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
@@ -12,7 +9,8 @@ import type { PanoramaContext } from './context.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 import { trackReads } from './read-tracking.js';
 
-const MODULE_SCHEMAS = [salesforceSchema, quickbooksSchema, asanaSchema, zendeskSchema];
+/** Each module's slice of the schema, from the composition file. */
+const MODULE_SCHEMAS = SOURCE_MODULES.map((m) => m.schema);
 
 /**
  * Wraps every field marked `@access(group: …)` so that a viewer whose role may not read the group gets null
@@ -42,7 +40,7 @@ function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
 
 export function createPanoramaSchema(): GraphQLSchema {
   const schema = createSchema<PanoramaContext>({
-    typeDefs: [baseTypeDefs, insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    typeDefs: [baseTypeDefs(SOURCE_MODULES), insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
     resolvers: [baseResolvers, insightsResolvers, adminResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
   return trackReads(enforceAccess(schema));

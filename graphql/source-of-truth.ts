@@ -1,3 +1,4 @@
+import type { SourceCategory, Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, Address, CrmCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import type { CountryCode } from 'libphonenumber-js';
@@ -9,18 +10,18 @@ import { compareAddress, compareDomain, compareEmail, compareName, comparePhone,
  * system of record; what the other systems hold, when it differs, is returned beside it as a conflict.
  */
 export const SYSTEM_OF_RECORD = {
-  identity: 'salesforce',
-  contacts: 'salesforce',
-  address: 'salesforce',
-  email: 'salesforce',
-  deals: 'salesforce',
-  invoices: 'quickbooks',
-  payments: 'quickbooks',
-  balance: 'quickbooks',
-  projectStatus: 'asana',
-  milestones: 'asana',
-  tickets: 'zendesk',
-} as const satisfies Record<string, SourceId>;
+  identity: 'crm',
+  contacts: 'crm',
+  address: 'crm',
+  email: 'crm',
+  deals: 'crm',
+  invoices: 'accounting',
+  payments: 'accounting',
+  balance: 'accounting',
+  projectStatus: 'projects',
+  milestones: 'projects',
+  tickets: 'support',
+} as const satisfies Record<string, SourceCategory>;
 
 export type FieldGroup = keyof typeof SYSTEM_OF_RECORD;
 
@@ -68,7 +69,8 @@ export type LinkedRecords = {
  * by its field's rule (`conflict-rules.ts`). Without the system of record (the CRM down), no value is mastered:
  * Panorama does not promote another system's value silently.
  */
-export function resolveMastered(r: LinkedRecords, opts: { defaultPhoneRegion: CountryCode }): Mastered[] {
+export function resolveMastered(r: LinkedRecords, opts: { defaultPhoneRegion: CountryCode; systems: Systems }): Mastered[] {
+  const sys = opts.systems;
   if (!r.crm) return [];
   const account = r.crm.account;
   const out: Mastered[] = [];
@@ -76,11 +78,11 @@ export function resolveMastered(r: LinkedRecords, opts: { defaultPhoneRegion: Co
     const material = others.filter((o) => o.compared.difference === 'MATERIAL');
     const cosmetic = others.filter((o) => o.compared.difference === 'COSMETIC');
     const strip = (o: (typeof others)[number]): OtherValue => ({ source: o.source, recordId: o.recordId, value: o.value, rule: o.compared.rule, severity: o.compared.severity });
-    out.push({ field: f, group: FIELD_GROUP[f], source: SYSTEM_OF_RECORD[FIELD_GROUP[f]], recordId: account.id, value, conflicts: material.map(strip), formattedDifferently: cosmetic.map(strip) });
+    out.push({ field: f, group: FIELD_GROUP[f], source: sys[SYSTEM_OF_RECORD[FIELD_GROUP[f]]].id, recordId: account.id, value, conflicts: material.map(strip), formattedDifferently: cosmetic.map(strip) });
   };
   const qbo = r.accounting?.customer ?? null;
   const fromQbo = (value: string | null | undefined, compare: (v: string) => Comparison) =>
-    qbo && value ? [{ source: 'quickbooks' as const, recordId: qbo.id, value, compared: compare(value) }] : [];
+    qbo && value ? [{ source: sys.accounting.id, recordId: qbo.id, value, compared: compare(value) }] : [];
 
   field('name', account.name, r.accountingExact ? fromQbo(qbo?.displayName, (v) => compareName(account.name, v)) : []);
 
@@ -104,7 +106,7 @@ export function resolveMastered(r: LinkedRecords, opts: { defaultPhoneRegion: Co
     'domain',
     domain,
     domain && supportDomains.length
-      ? [{ source: 'zendesk', recordId: r.support!.organization.id, value: supportDomains.join(', '), compared: compareDomain(domain, supportDomains) }]
+      ? [{ source: sys.support.id, recordId: r.support!.organization.id, value: supportDomains.join(', '), compared: compareDomain(domain, supportDomains) }]
       : [],
   );
   return out;

@@ -1,3 +1,4 @@
+import type { Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { ref, type Money, type RecordRef } from './facts.js';
@@ -37,56 +38,58 @@ export function buildTimeline(s: {
   projects: ProjectsCustomer | null;
   support: SupportCustomer | null;
   today: Date;
+  systems: Systems;
 }): TimelineEvent[] {
   const events: TimelineEvent[] = [];
+  const { crm, accounting, projects, support } = s.systems;
   const todayIso = s.today.toISOString();
   for (const o of s.crm?.opportunities ?? []) {
     if (o.outcome === 'OPEN' || !o.closeDate || o.closeDate > todayIso) continue;
     events.push({
-      id: `salesforce:${o.id}`,
+      id: `${crm.id}:${o.id}`,
       at: o.closeDate,
-      source: 'salesforce',
+      source: crm.id,
       type: o.outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
-      record: ref('salesforce', 'Opportunity', o.id, o.name),
+      record: ref(crm.id, crm.entities.deal, o.id, o.name),
       amount: o.amount === null ? null : { amount: o.amount, currency: null },
       project: null,
     });
   }
   for (const i of s.accounting?.invoices ?? []) {
     events.push({
-      id: `quickbooks:invoice:${i.id}`,
+      id: `${accounting.id}:invoice:${i.id}`,
       at: i.date,
-      source: 'quickbooks',
+      source: accounting.id,
       type: 'INVOICE_ISSUED',
-      record: ref('quickbooks', 'Invoice', i.id, i.number),
+      record: ref(accounting.id, accounting.entities.invoice, i.id, i.number),
       amount: { amount: i.total, currency: i.currency },
       project: null,
     });
   }
   for (const p of s.accounting?.payments ?? []) {
     events.push({
-      id: `quickbooks:payment:${p.id}`,
+      id: `${accounting.id}:payment:${p.id}`,
       at: p.date,
-      source: 'quickbooks',
+      source: accounting.id,
       type: 'PAYMENT_RECEIVED',
-      record: ref('quickbooks', 'Payment', p.id, null),
+      record: ref(accounting.id, accounting.entities.payment, p.id, null),
       amount: { amount: p.amount, currency: p.currency },
       project: null,
     });
   }
   for (const p of s.projects?.projects ?? []) {
-    const project = ref('asana', 'Project', p.id, p.name);
-    events.push({ id: `asana:${p.id}`, at: p.createdAt, source: 'asana', type: 'PROJECT_CREATED', record: project, amount: null, project: null });
+    const project = ref(projects.id, projects.entities.project, p.id, p.name);
+    events.push({ id: `${projects.id}:${p.id}`, at: p.createdAt, source: projects.id, type: 'PROJECT_CREATED', record: project, amount: null, project: null });
     for (const m of p.milestones) {
       if (!m.completed || !m.completedAt) continue;
-      events.push({ id: `asana:${m.id}`, at: m.completedAt, source: 'asana', type: 'MILESTONE_COMPLETED', record: ref('asana', 'Task', m.id, m.name), amount: null, project });
+      events.push({ id: `${projects.id}:${m.id}`, at: m.completedAt, source: projects.id, type: 'MILESTONE_COMPLETED', record: ref(projects.id, projects.entities.milestone, m.id, m.name), amount: null, project });
     }
   }
   for (const t of s.support?.tickets ?? []) {
-    const ticket = ref('zendesk', 'Ticket', t.id, t.subject);
-    events.push({ id: `zendesk:${t.id}:opened`, at: t.createdAt, source: 'zendesk', type: 'TICKET_OPENED', record: ticket, amount: null, project: null });
+    const ticket = ref(support.id, support.entities.ticket, t.id, t.subject);
+    events.push({ id: `${support.id}:${t.id}:opened`, at: t.createdAt, source: support.id, type: 'TICKET_OPENED', record: ticket, amount: null, project: null });
     if (t.status === 'SOLVED' || t.status === 'CLOSED') {
-      events.push({ id: `zendesk:${t.id}:solved`, at: t.updatedAt, source: 'zendesk', type: 'TICKET_SOLVED', record: ticket, amount: null, project: null });
+      events.push({ id: `${support.id}:${t.id}:solved`, at: t.updatedAt, source: support.id, type: 'TICKET_SOLVED', record: ticket, amount: null, project: null });
     }
   }
   // newest first; a bare date sorts as the start of its day

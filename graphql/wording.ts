@@ -1,3 +1,4 @@
+import { systemById, systemName, type Systems } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
 import type { ConflictRule } from './conflict-rules.js';
 import type { ConflictField } from './flags.js';
@@ -27,58 +28,62 @@ export const RULE_TEXT: Record<ConflictRule, string> = {
 export function formattedDifferently(rule: ConflictRule): string {
   return rule === 'EMAIL_COMPANY_DOMAIN' ? 'another mailbox at the same company domain' : 'formatted differently';
 }
-const SYSTEM = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', asana: 'Asana', zendesk: 'Zendesk' } as const;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const name = (r: RecordRef | null) => r?.name ?? null;
 
 /** A record's label: its own name, in the form its system shows it. */
-export function recordLabel(r: RecordRef): string {
-  switch (r.entity) {
-    case 'Ticket':
+export function recordLabel(r: RecordRef, systems: Systems): string {
+  const SYSTEM = (id: string) => systemName(systems, id);
+  // what the record is to Panorama (ticket, invoice, account …), from the entity names its module declares
+  const entities = (systemById(systems, r.source)?.entities ?? {}) as Record<string, string>;
+  const kind = Object.keys(entities).find((k) => entities[k] === r.entity);
+  switch (kind) {
+    case 'ticket':
       return r.name ? `#${r.recordId} ${r.name}` : `Ticket #${r.recordId}`;
-    case 'Invoice':
+    case 'invoice':
       return `Invoice ${r.name ?? r.recordId}`;
-    case 'Payment':
+    case 'payment':
       return `Payment ${r.recordId}`;
-    case 'Account':
-      return r.name ?? `${SYSTEM[r.source]} account`;
-    case 'Customer':
-    case 'Organization':
-      return r.name ?? `${SYSTEM[r.source]} record`;
+    case 'account':
+      return r.name ?? `${SYSTEM(r.source)} account`;
+    case 'customer':
+    case 'organization':
+      return r.name ?? `${SYSTEM(r.source)} record`;
     default:
       return r.name ?? `${r.entity} ${r.recordId}`;
   }
 }
 
-export function flagMessage(f: RedactedFlag): string {
+export function flagMessage(f: RedactedFlag, systems: Systems): string {
+  const SYSTEM = (id: string) => systemName(systems, id);
   switch (f.kind) {
     case 'CONFLICT': {
       const x = f.facts;
       if (!x.field || !x.systemOfRecord || !x.otherSystem) return 'Two systems hold different values for a mastered field.';
       const why = x.rule ? ` Rule: ${RULE_TEXT[x.rule]}.` : '';
-      return `${FIELD_LABEL[x.field]} differs: ${SYSTEM[x.systemOfRecord]} (the system of record) has “${x.recordValue ?? '—'}”, ${SYSTEM[x.otherSystem]} has “${x.otherValue ?? '—'}”.${why}`;
+      return `${FIELD_LABEL[x.field]} differs: ${SYSTEM(x.systemOfRecord)} (the system of record) has “${x.recordValue ?? '—'}”, ${SYSTEM(x.otherSystem)} has “${x.otherValue ?? '—'}”.${why}`;
     }
     case 'WON_DEAL_WITHOUT_PROJECT': {
       const x = f.facts;
       const deal = name(x.deal);
       if (deal && x.daysSinceWon !== null && x.wonOn) {
-        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${x.wonOn}) and no project has been started for it in Asana.`;
+        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${x.wonOn}) and no project has been started for it in ${systems.projects.name}.`;
       }
-      return `A deal won${x.graceDays !== null ? ` more than ${plural(x.graceDays, 'day')} ago` : ''} has no project started for it in Asana.`;
+      return `A deal won${x.graceDays !== null ? ` more than ${plural(x.graceDays, 'day')} ago` : ''} has no project started for it in ${systems.projects.name}.`;
     }
     case 'MILESTONE_NOT_INVOICED': {
       const x = f.facts;
       const milestone = name(x.milestone);
       const project = name(x.project);
       const what = milestone ? `Milestone “${milestone}”${project ? ` of ${project}` : ''}` : 'A milestone';
-      return `${what} was completed${x.completedOn ? ` on ${x.completedOn}` : ''}, and QuickBooks has no invoice dated on or after it${
+      return `${what} was completed${x.completedOn ? ` on ${x.completedOn}` : ''}, and ${systems.accounting.name} has no invoice dated on or after it${
         x.lastInvoiceOn ? ` (the last one is from ${x.lastInvoiceOn})` : ''
       }.`;
     }
     case 'ON_HOLD_WHILE_PAID_UP': {
       const x = f.facts;
       const project = name(x.project);
-      return `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}, but the customer has no overdue invoices in QuickBooks.`;
+      return `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}, but the customer has no overdue invoices in ${systems.accounting.name}.`;
     }
     case 'OVERDUE_WITH_URGENT_TICKETS': {
       const x = f.facts;
@@ -103,7 +108,7 @@ export const HEALTH_LABEL: Record<HealthKey, string> = {
 
 const WITHHELD = 'Not shown to your role';
 
-export function healthDetail(i: RedactedHealthInput): string {
+export function healthDetail(i: RedactedHealthInput, systems: Systems): string {
   switch (i.key) {
     case 'OVERDUE_BALANCE': {
       const { overdueInvoiceCount: n, oldestDaysOverdue: d } = i.facts;
@@ -129,7 +134,7 @@ export function healthDetail(i: RedactedHealthInput): string {
     case 'OVERDUE_TASKS':
       return i.facts.count === null ? WITHHELD : plural(i.facts.count, 'overdue task');
     case 'HANDOFF_GAPS': {
-      const shown = (i.facts.gaps ?? []).map(flagMessage);
+      const shown = (i.facts.gaps ?? []).map((g) => flagMessage(g, systems));
       if (i.facts.hiddenGaps) shown.push(`${plural(i.facts.hiddenGaps, shown.length ? 'more gap' : 'gap')} not shown to your role.`);
       return shown.length ? shown.join(' ') : 'None';
     }

@@ -1,6 +1,6 @@
 import { SourceCache } from './kit/cache.js';
 import { systemClock, type Clock } from './kit/clock.js';
-import type { LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './kit/contract.js';
+import { systemsOf, type LoaderOptions, type LoadersByCategory, type SourceCategory, type SourceModule, type Systems } from './kit/contract.js';
 import { SourceError, isSourceError, type SourceId } from './kit/errors.js';
 import { logger } from './kit/logger.js';
 import { SourceHealth } from './kit/metrics.js';
@@ -56,6 +56,8 @@ export type SourcesRuntime = {
   /** Alerts to the operators' webhook, and the recent incidents. */
   alerts: AlertNotifier;
   sources: { [K in SourceCategory]: BoundSource<K> };
+  /** The module serving each category: its name, entities, link and id rules (what the GraphQL layer resolves). */
+  systems: Systems;
   list: BoundSource[];
   bySource: Record<SourceId, BoundSource>;
   createLoaders: (opts: LoaderOptions) => LoadersByCategory;
@@ -130,7 +132,7 @@ function bind<C extends SourceCategory, Config, Client>(
     module: module as unknown as SourceModule<C, never, never>,
     createLoaders: (opts) => {
       if (!config || !client) return notConfigured(module.id, module.category);
-      return module.createLoaders(client, kit, opts);
+      return module.createLoaders({ client, kit, ...opts });
     },
     deepLink: (entity, id) => (config ? module.deepLink(config, entity, id) : ''),
     checkFields: async () => {
@@ -173,13 +175,10 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     clock,
   });
   const resilience = { retry: retrySettingsOf(settings.resilience), gateStore: new MemoryGateStore(), alerts };
-  const [salesforce, quickbooks, asana, zendesk] = SOURCE_MODULES;
-  const sources = {
-    crm: bind(salesforce, settings, cache, health, tokens, clock, resilience),
-    accounting: bind(quickbooks, settings, cache, health, tokens, clock, resilience),
-    projects: bind(asana, settings, cache, health, tokens, clock, resilience),
-    support: bind(zendesk, settings, cache, health, tokens, clock, resilience),
-  };
+  const systems = systemsOf(SOURCE_MODULES);
+  const bound = (SOURCE_MODULES as readonly SourceModule[]).map((m) => bind(m as SourceModule<SourceCategory, unknown, unknown>, settings, cache, health, tokens, clock, resilience));
+  const inCategory = <C extends SourceCategory>(c: C) => bound.find((s) => s.category === c) as unknown as BoundSource<C>;
+  const sources = { crm: inCategory('crm'), accounting: inCategory('accounting'), projects: inCategory('projects'), support: inCategory('support') };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
   const createLoaders = (o: LoaderOptions): LoadersByCategory => ({
     crm: sources.crm.createLoaders(o),
@@ -237,7 +236,8 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     alerts,
     sources,
     list,
-    bySource: { salesforce: sources.crm, quickbooks: sources.accounting, asana: sources.projects, zendesk: sources.support },
+    bySource: Object.fromEntries(list.map((s) => [s.id, s])) as Record<SourceId, BoundSource>,
+    systems,
     createLoaders,
     warmIndexes,
     indexLoadedAt: (source) => indexLoaded.get(source) ?? null,

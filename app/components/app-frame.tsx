@@ -106,7 +106,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         {data?.sandbox ? (
           <Alert color="yellow" variant="light" mb="md" title="Built-in sandbox" role="status">
             Panorama is running on its built-in sandbox: the customers, invoices, projects and tickets below are generated
-            demo data, not your systems. Set the Salesforce, QuickBooks, Asana and Zendesk variables to connect real ones. Demo
+            demo data, not your systems. Set the variables of your CRM, accounting, project and support systems to connect real ones. Demo
             sign-in exists only here: with real systems connected, people sign in through your identity provider.
           </Alert>
         ) : null}

@@ -26,12 +26,14 @@ export function humanize(value: string | null | undefined): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export const SYSTEM_NAMES: Record<string, string> = {
-  SALESFORCE: 'Salesforce',
-  QUICKBOOKS: 'QuickBooks',
-  ASANA: 'Asana',
-  ZENDESK: 'Zendesk',
-};
+/** A system as the server names it (`Source`): its enum value, the name people read, and its category. */
+export type SourceName = { system: string; name: string; category: string };
+
+/** The name people read for each system, from the systems an answer carries (`source { system name }`). */
+export function systemNames(sources: readonly (SourceName | null | undefined)[]): (system: string | null | undefined) => string {
+  const names = new Map(sources.filter((s): s is SourceName => Boolean(s)).map((s) => [s.system, s.name]));
+  return (system) => (system ? (names.get(system) ?? system) : '');
+}
 
 /**
  * "$90K", "$57.3K": for chart axes, where full amounts with cents do not fit. Trailing zeros are stripped explicitly:

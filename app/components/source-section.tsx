@@ -1,10 +1,12 @@
 import { ActionIcon, Alert, Anchor, Badge, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { Form } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import { SYSTEM_NAMES, formatAge, formatDate } from './format.js';
+import { formatAge, formatDate, type SourceName } from './format.js';
 
 export type SectionStatus = {
   system: string;
+  /** The system it came from, as people read it. */
+  source: SourceName;
   state: 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
   fetchedAt: string | null;
   ageSeconds: number | null;
@@ -36,7 +38,7 @@ export function SourceSection(props: {
   testId: string;
 }) {
   const { status } = props;
-  const system = status ? (SYSTEM_NAMES[status.system] ?? status.system) : '';
+  const system = status ? status.source.name : '';
   const badge = status ? STATE_BADGE[status.state] : null;
   const headingId = `${props.testId}-heading`;
   const failed = status?.state === 'FAILED';

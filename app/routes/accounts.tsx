@@ -21,6 +21,7 @@ const MY_ACCOUNTS = /* GraphQL */ `
       projects { projects { status } }
       support { counts { unsolved urgentOpen } }
     }
+    systems { name category }
   }
 `;
 
@@ -37,21 +38,22 @@ type Row = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const r = await runOperation<{ myAccounts: Row[] }>(viewer, MY_ACCOUNTS, {}, 'MyAccounts');
+  const r = await runOperation<{ myAccounts: Row[]; systems: { name: string; category: string }[] }>(viewer, MY_ACCOUNTS, {}, 'MyAccounts');
   const rows = [...(r.data?.myAccounts ?? [])].sort((a, b) => a.health.score - b.health.score || a.name.localeCompare(b.name));
-  return { rows, errors: [...new Set(r.errors.map((e) => e.message))] };
+  const crm = r.data?.systems.find((s) => s.category === 'CRM')?.name ?? 'the CRM';
+  return { rows, crm, errors: [...new Set(r.errors.map((e) => e.message))] };
 }
 
 const WORST = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'ON_TRACK', 'COMPLETE', 'UNKNOWN'];
 
 /** The account manager's book: one row per account, the ones needing attention first. */
 export default function MyAccounts() {
-  const { rows, errors } = useLoaderData<typeof loader>();
+  const { rows, crm, errors } = useLoaderData<typeof loader>();
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
         <Title order={1}>My accounts</Title>
-        <Text c="dimmed">{rows.length} accounts you own in Salesforce, least healthy first.</Text>
+        <Text c="dimmed">{rows.length} accounts you own in {crm}, least healthy first.</Text>
       </div>
       {errors.length ? (
         <Text c="var(--mantine-color-orange-light-color)" size="sm" role="status">

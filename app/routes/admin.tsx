@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Code, Group, List, SimpleGrid, Stack, Tabl
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
-import { SYSTEM_NAMES, formatAge, humanize } from '../components/format.js';
+import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -17,6 +17,7 @@ const ADMIN = /* GraphQL */ `
     }
     identityReview { kind system accountId accountName records { recordId name rules confidence url } }
     sourceOfTruth { group system }
+    systems { system name category }
   }
 `;
 
@@ -47,6 +48,7 @@ type Data = {
   })[];
   identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
   sourceOfTruth: { group: string; system: string }[];
+  systems: SourceName[];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -66,7 +68,7 @@ const CHECK_NOW = /* GraphQL */ `
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const system = String((await request.formData()).get('system') ?? '');
-  if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check (SALESFORCE, QUICKBOOKS, ASANA or ZENDESK).', { status: 400 });
+  if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check, as its card on this page does.', { status: 400 });
   const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system] }, 'CheckSource');
   if (!r.data) return new Response(r.errors.map((e) => e.message).join(' ') || 'Checking a source is for admins.', { status: r.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ? 400 : 403 });
   return { checked: system };
@@ -152,7 +154,7 @@ export default function Admin() {
               {d.sourceOfTruth.map((r, i) => (
                 <span key={r.group}>
                   {i ? ' · ' : ''}
-                  {humanize(r.group.replace(/([A-Z])/g, '_$1'))}: <strong>{SYSTEM_NAMES[r.system]}</strong>
+                  {humanize(r.group.replace(/([A-Z])/g, '_$1'))}: <strong>{systemNames(d.systems)(r.system)}</strong>
                 </span>
               ))}
             </Text>
@@ -220,7 +222,7 @@ export default function Admin() {
                     <Table.Tbody>
                       {review[kind].slice(0, 100).map((item, n) => (
                         <Table.Tr key={`${item.system}:${item.accountId}:${item.records[0]?.recordId}:${n}`}>
-                          <Table.Td>{SYSTEM_NAMES[item.system]}</Table.Td>
+                          <Table.Td>{systemNames(d.systems)(item.system)}</Table.Td>
                           <Table.Td>
                             {item.accountId ? (
                               <Anchor component={Link} to={`/customers/${item.accountId}`}>

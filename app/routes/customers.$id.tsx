@@ -24,7 +24,11 @@ export { CUSTOMER_PAGE_QUERY } from '../components/customer/query.js';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer?.name ?? 'Customer'} · Panorama` }];
 
-const SYSTEMS = ['SALESFORCE', 'QUICKBOOKS', 'ASANA', 'ZENDESK'] as const;
+const SYSTEMS_QUERY = /* GraphQL */ `
+  query Systems {
+    systems { system }
+  }
+`;
 
 /** The page's variables: the role decides which groups of fields the page asks for. */
 export function customerPageVariables(role: Role, id: string, refresh: { all?: boolean; systems?: string[] } = {}) {
@@ -65,7 +69,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const system = String(form.get('system') ?? '');
-  const systems = (SYSTEMS as readonly string[]).includes(system) ? [system] : undefined;
+  // one section's system, when it names one the server knows; otherwise every system
+  const known = system ? ((await runOperation<{ systems: { system: string }[] }>(await requireViewer(request), SYSTEMS_QUERY, {}, 'Systems')).data?.systems ?? []) : [];
+  const systems = known.some((s) => s.system === system) ? [system] : undefined;
   const { viewer, result } = await load(request, params.id ?? '', systems ? { systems } : { all: true });
   if (!result.data?.customer) return redirect(`/customers/${params.id}`);
   return { customer: result.data.customer, role: viewer.role };

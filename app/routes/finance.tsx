@@ -14,7 +14,7 @@ const OVERDUE = /* GraphQL */ `
     overdueInvoices(first: 500) {
       totalCount
       totalOverdue
-      status { system state fetchedAt ageSeconds fromCache stale message code }
+      status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
       rows {
         customerName
         customer { id }

@@ -12,7 +12,7 @@ const URGENT = /* GraphQL */ `
   query UrgentTickets {
     urgentTickets(first: 200) {
       totalCount
-      status { system state fetchedAt ageSeconds fromCache stale message code }
+      status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
       rows {
         ticket { id subject status createdAt updatedAt url requester { name } assignee { name } }
         customer { id name accounting { standing { state } } }

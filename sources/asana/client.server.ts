@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
-import { ResponseShapeError, fetchJson } from '../kit/http.js';
+import { ResponseShapeError, fetchJson, validate } from '../kit/http.js';
 import type { AsanaConfig } from './config.js';
 import { readBatchResult, readPage, readSingle, toBatchBody, type BatchAnswer, type BatchRead } from './mapping.js';
 import {
@@ -141,7 +141,11 @@ export class AsanaClient {
     });
     const answers = readSingle(body).map(readBatchResult);
     if (answers.length !== reads.length) throw new ResponseShapeError('Asana batch', [`${answers.length} results for ${reads.length} actions`]);
-    return answers;
+    // Each answer is validated here, at the client boundary, against the shape its read expects.
+    return answers.map((a, i) => {
+      const expects = reads[i]!.expects;
+      return a.status === 200 && expects ? { ...a, body: validate(expects.schema, a.body, expects.what) } : a;
+    });
   }
 
   /** Any number of reads, in ceil(n / 10) batch requests (a few at a time); results keep the actions' order. */

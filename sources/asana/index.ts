@@ -1,3 +1,4 @@
+import { asanaSchema } from './schema.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { AsanaClient } from './client.server.js';
@@ -29,10 +30,21 @@ export function asanaDeepLink(_config: AsanaConfig | null, entity: string, id: s
   }
 }
 
+/** Asana project names start with the customer's name: "Acme Inc — Website rebuild". */
+export function projectCustomerName(projectName: string): string {
+  // the last separator: the customer's own name may contain one ("Smith - Jones — Onboarding")
+  return projectName.match(/^(.*\S)\s+[—–-]\s+[^—–]*$/)?.[1] ?? projectName;
+}
+
 export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   id: 'asana',
   displayName: 'Asana',
   category: 'projects',
+  schema: asanaSchema,
+  entities: { project: 'Project', milestone: 'Task' },
+  // A customer may have several projects, named after it: "Acme Inc — Website rebuild".
+  links: { heuristics: ['NAME'], manyPerCustomer: true, customerNameOf: projectCustomerName },
+  statusPage: 'status.asana.com',
   configSchema: asanaConfigSchema,
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', SANDBOX_WORKSPACE_GID)).filter(([key]) => key.startsWith('ASANA_'))),
@@ -45,7 +57,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   },
   mapError: mapAsanaError,
   createClient: (config) => new AsanaClient(config),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: asanaDeepLink,
   register: {
     owner: 'Panorama platform team',

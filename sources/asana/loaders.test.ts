@@ -217,7 +217,7 @@ describe('projectIndex', () => {
 
   it('reads the field by gid when configured', async () => {
     const client = new AsanaClient({ ...config, accountField: { name: 'something else', gid: world.asana.accountField.gid } });
-    const { value } = await createLoaders(client, h.kit(), { forceRefresh: false }).projectIndex();
+    const { value } = await createLoaders({ client: client, kit: h.kit(), forceRefresh: false }).projectIndex();
     expect(value.filter((r) => r.crmAccountId).length).toBe([...linked.values()].flat().length);
   });
 });

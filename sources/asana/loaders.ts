@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { todayOf } from '../kit/clock.js';
-import type { LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
+import type { LoaderContext, LoaderOptions, ProjectsLoaders } from '../kit/contract.js';
 import type { Fetched, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
-import { HttpError, validate } from '../kit/http.js';
+import { HttpError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type AsanaClient } from './client.server.js';
 import {
@@ -17,7 +17,7 @@ import {
   type BatchRead,
   type ProjectIndexRow,
 } from './mapping.js';
-import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaProject, type AsanaTask } from './types.js';
+import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaPage, type AsanaProject, type AsanaTask } from './types.js';
 
 /**
  * What the project index asks for: enough to link a project to an account and to match it by name, and the few
@@ -54,11 +54,6 @@ export const PROJECT_FIELDS = [
 ] as const;
 export const TASK_FIELDS = ['name', 'resource_subtype', 'completed', 'completed_at', 'due_on'] as const;
 
-export type AsanaLoaderOptions = LoaderOptions & {
-  /** YYYY-MM-DD that decides which tasks are overdue. @default the kit clock's day (UTC) */
-  today?: () => string;
-};
-
 export type AsanaLoaders = ProjectsLoaders & {
   /** Every project of the workspace with the account id its field holds (or null), for link heuristics. */
   projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
@@ -75,7 +70,7 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
  * requests (each project needs its details and its task list, ten actions per batch); task lists longer than
  * a page add follow-up actions.
  */
-export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLoaderOptions): AsanaLoaders {
+export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClient>): AsanaLoaders {
   const { accountField: rule, workspaceGid, baseUrl } = client.config;
   const today = opts.today ?? (() => todayOf(kit.clock));
 
@@ -101,13 +96,14 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
   /** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
   async function loadProjects(gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
     type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
-    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS });
+    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS, expects: { schema: singleSchema(projectSchema), what: 'Asana batch: project' } });
     const tasksRead = (gid: string, offset?: string): Read => ({
       gid,
       kind: 'tasks',
       path: `/projects/${gid}/tasks`,
       fields: TASK_FIELDS,
       limit: MAX_PAGE_SIZE,
+      expects: { schema: pageSchema(taskSchema), what: 'Asana batch: project tasks' },
       ...(offset ? { offset } : {}),
     });
     const projects = new Map<string, AsanaProject>();
@@ -126,10 +122,11 @@ export function createLoaders(client: AsanaClient, kit: SourceKit, opts: AsanaLo
         }
         if (answer.status !== 200) throw new HttpError(answer.status, answer.headers, answer.body, `${baseUrl}${read.path}`);
         if (read.kind === 'project') {
-          projects.set(read.gid, readSingle(validate(singleSchema(projectSchema), answer.body, 'Asana batch: project')));
+          // validated by the client against `expects`
+          projects.set(read.gid, readSingle(answer.body as { data: AsanaProject }));
           return;
         }
-        const page = readPage(validate(pageSchema(taskSchema), answer.body, 'Asana batch: project tasks'));
+        const page = readPage(answer.body as AsanaPage<AsanaTask>);
         tasks.set(read.gid, [...(tasks.get(read.gid) ?? []), ...page.items]);
         if (page.nextOffset) pending.push(tasksRead(read.gid, page.nextOffset));
       });

@@ -1,3 +1,4 @@
+import type { ZodTypeAny } from 'zod';
 import type { Milestone, Person, Project, ProjectStatus, ProjectSummary } from '../kit/domain.js';
 import type { AsanaBatchAction, AsanaBatchResult, AsanaCustomFieldValue, AsanaIndexProject, AsanaPage, AsanaProject, AsanaTask } from './types.js';
 
@@ -134,7 +135,14 @@ export function readPage<T>(body: AsanaPage<T>): { items: T[]; nextOffset: strin
 }
 
 /** A read Panorama sends through POST /batch: a GET of `path` with paging and fields as options. */
-export type BatchRead = { path: string; fields: readonly string[]; limit?: number; offset?: string };
+export type BatchRead = {
+  path: string;
+  fields: readonly string[];
+  limit?: number;
+  offset?: string;
+  /** The shape a 200 answer must have; the client validates it (INVALID_RESPONSE otherwise), naming it `what`. */
+  expects?: { schema: ZodTypeAny; what: string };
+};
 
 export function toBatchAction(read: BatchRead): AsanaBatchAction {
   return {

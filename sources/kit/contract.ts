@@ -120,14 +120,78 @@ export type LoadersByCategory = {
 
 export type LoaderOptions = { forceRefresh: boolean };
 
+/** What every module's `createLoaders` receives: its client, its kit, and this request's options. */
+export type LoaderContext<Client = unknown> = LoaderOptions & {
+  client: Client;
+  kit: SourceKit;
+  /** The day (YYYY-MM-DD, UTC) that decides what is overdue. @default the kit clock's day */
+  today?: () => string;
+};
+
+/**
+ * What a module calls the records of its category, as its deep links and the GraphQL layer's record references
+ * name them (the entity a link to the module points at is the first: account, customer, project, organization).
+ */
+export type EntityNames = {
+  crm: { account: string; contact: string; deal: string };
+  accounting: { customer: string; invoice: string; payment: string };
+  projects: { project: string; milestone: string };
+  support: { organization: string; ticket: string };
+};
+
+/** The entity a link to a module of each category points at. */
+export const LINKED_ENTITY = { crm: 'account', accounting: 'customer', projects: 'project', support: 'organization' } as const satisfies {
+  [K in SourceCategory]: keyof EntityNames[K];
+};
+
+/**
+ * How a module's records are tied to the customer (the CRM account). Exact ids are the category's own (the CRM
+ * account holds the accounting id; support organizations and projects hold the CRM account id, see the domain
+ * types); where a record has none, these heuristics find it.
+ */
+export type LinkRules = {
+  /** The heuristic keys its records are found by: the normalised company name, and the web/e-mail domain. */
+  heuristics: readonly ('NAME' | 'DOMAIN')[];
+  /** Several records may belong to one customer (projects): heuristic candidates are then probable, never ambiguous. */
+  manyPerCustomer: boolean;
+  /** The customer's name as a record's name carries it (a naming convention); without it, the name itself. */
+  customerNameOf?: (recordName: string) => string;
+};
+
+/**
+ * How the CRM's account ids (the customer ids) are recognised before anything is sent. The module's loaders put
+ * an id in its canonical form and refuse one that is not (BAD_REQUEST with `invalidInput`).
+ */
+export type AccountIdRules = {
+  /** Whether the text has the shape of an account id. */
+  recognise: (raw: string) => boolean;
+  /** What an id looks like, for a person: "a 15- or 18-character Salesforce Account Id". */
+  form: string;
+  /** What the id is called: "Salesforce Account Id". */
+  name: string;
+};
+
 /**
  * The contract every `sources/<system>/` module fulfils. The GraphQL layer, the integration register and the
  * source status page are all built from the list of these objects.
  */
 export type SourceModule<C extends SourceCategory = SourceCategory, Config = unknown, Client = unknown> = {
   id: SourceId;
+  /** The name people read: "From …", "Open in …", "… is unavailable". */
   displayName: string;
+  /** The name in running text ("no invoice in QuickBooks"), when shorter than the display name. */
+  shortName?: string;
   category: C;
+  /** Its slice of the GraphQL schema (its profile types and the `Customer` field exposing them). */
+  schema: SourceSchema;
+  /** What it calls its records (the entities its deep links take). */
+  entities: EntityNames[C];
+  /** How its records are tied to the customer when no exact id does it. */
+  links: LinkRules;
+  /** A CRM module's account ids: the customer id is the CRM's account id, whatever the CRM is. */
+  accountIds?: AccountIdRules;
+  /** The vendor's public status page (host), shown beside a failing source on the admin page. */
+  statusPage: string;
   /** Reads this source's settings from the environment; a missing or bad value names the variable. */
   configSchema: z.ZodType<Config, z.ZodTypeDef, unknown>;
   /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */
@@ -140,7 +204,8 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   /** Vendor error → shared error; the clock dates a Retry-After given as an HTTP date. */
   mapError: (e: unknown, clock?: Clock) => SourceError;
   createClient: (config: Config, deps: ClientDeps) => Client;
-  createLoaders: (client: Client, kit: SourceKit, opts: LoaderOptions) => LoadersByCategory[C];
+  /** The loaders of one request: one signature for every module. */
+  createLoaders: (ctx: LoaderContext<Client>) => LoadersByCategory[C];
   /** Link to the record's page in the vendor's own web UI. */
   deepLink: (config: Config, entity: string, id: string) => string;
   register: RegisterEntry;
@@ -185,3 +250,57 @@ export type SchemaContext = {
   /** This request's loaders (for fields that read beyond the customer's section, e.g. list summaries). */
   loaders: LoadersByCategory;
 };
+
+/** What the GraphQL layer knows of the module serving a category: enough to name it, link to it and tie records. */
+export type SystemInfo<C extends SourceCategory = SourceCategory> = {
+  id: SourceId;
+  /** The name in running text (the module's short name, else its display name). */
+  name: string;
+  displayName: string;
+  category: C;
+  entities: EntityNames[C];
+  links: LinkRules;
+  accountIds: AccountIdRules | undefined;
+};
+
+/** The module serving each category, as the GraphQL layer sees it. */
+export type Systems = { [K in SourceCategory]: SystemInfo<K> };
+
+export const SOURCE_CATEGORIES = ['crm', 'accounting', 'projects', 'support'] as const satisfies readonly SourceCategory[];
+
+export function systemInfo<C extends SourceCategory>(m: Pick<SourceModule<C>, 'id' | 'displayName' | 'shortName' | 'category' | 'entities' | 'links' | 'accountIds'>): SystemInfo<C> {
+  return { id: m.id, name: m.shortName ?? m.displayName, displayName: m.displayName, category: m.category, entities: m.entities, links: m.links, accountIds: m.accountIds };
+}
+
+/** The systems of a list of modules, one per category (a category served twice or not at all is refused). */
+export function systemsOf(modules: readonly Pick<SourceModule, 'id' | 'displayName' | 'shortName' | 'category' | 'entities' | 'links' | 'accountIds'>[]): Systems {
+  const out: Partial<Record<SourceCategory, SystemInfo>> = {};
+  for (const m of modules) {
+    if (out[m.category]) throw new Error(`two source modules serve ${m.category}: ${out[m.category]!.id} and ${m.id}`);
+    out[m.category] = systemInfo(m);
+  }
+  for (const c of SOURCE_CATEGORIES) if (!out[c]) throw new Error(`no source module serves ${c}`);
+  if (!out.crm!.accountIds) throw new Error(`the CRM module ${out.crm!.id} declares no account id rules`);
+  return out as Systems;
+}
+
+/** The system with this id, or undefined. */
+export function systemById(systems: Systems, id: string): SystemInfo | undefined {
+  return SOURCE_CATEGORIES.map((c) => systems[c] as SystemInfo).find((s) => s.id === id);
+}
+
+/** The name people read for a system (its id when no module has it). */
+export function systemName(systems: Systems, id: string): string {
+  return systemById(systems, id)?.name ?? id;
+}
+
+/** The entity a link to the module serving `category` points at, in that module's own words. */
+export function linkedEntity(systems: Systems, category: SourceCategory): string {
+  return (systems[category].entities as Record<string, string>)[LINKED_ENTITY[category]]!;
+}
+
+/** The entity a record of this system is linked as (the CRM's account for an unknown id). */
+export function linkedEntityOf(systems: Systems, source: string): string {
+  const system = systemById(systems, source);
+  return linkedEntity(systems, system?.category ?? 'crm');
+}

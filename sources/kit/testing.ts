@@ -13,7 +13,7 @@ import type { Manifest, World } from '../sandbox/world.js';
 import { SourceCache, type CachePolicy } from './cache.js';
 import { clockAt, todayOf, type Clock } from './clock.js';
 import { parseEnv } from './config.js';
-import type { ClientDeps, LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './contract.js';
+import type { ClientDeps, LoaderContext, LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './contract.js';
 import type { SourceId } from './errors.js';
 import { SourceHealth } from './metrics.js';
 import { SourceKit } from './source-kit.js';
@@ -133,7 +133,7 @@ export type TestKitOptions = {
   clock?: Clock;
 };
 
-type LoaderFactory<Client, L, LO> = (client: Client, kit: SourceKit, opts: LoaderOptions & LO) => L;
+type LoaderFactory<Client, L, LO> = (ctx: LoaderContext<Client> & LO) => L;
 
 /**
  * One source module wired to the test sandbox. `createClient` and `createLoaders` default to the module's own;
@@ -187,7 +187,7 @@ export function sourceTestKit<
    * loader of a test reads the wall clock.
    */
   const loaders = (c: Client, k: SourceKit, o: Partial<LoaderOptions> & Partial<LO> = {}): L =>
-    make(c, k, { forceRefresh: false, today: () => todayOf(k.clock), ...o } as unknown as LoaderOptions & LO);
+    make({ client: c, kit: k, forceRefresh: false, today: () => todayOf(k.clock), ...o } as unknown as LoaderContext<Client> & LO);
   /** A fresh client, kit and loaders; `next()` gives the loaders of one more request on the same client and kit. */
   const setup = (o: TestKitOptions & { env?: Record<string, string>; client?: CO; loaders?: Partial<LoaderOptions> & Partial<LO> } = {}) => {
     const c = client(o);

@@ -1,3 +1,4 @@
+import { qboQueries } from './query-text.js';
 import { promisify } from 'node:util';
 import { withRequestSignal } from './axios-signal.js';
 import QuickBooks from 'node-quickbooks';
@@ -93,7 +94,7 @@ export class QuickbooksClient {
     const out: QboRow<E>[] = [];
     for (let n = 0, start = 1; n < MAX_PAGES; n++, start += this.pageSize) {
       opts.signal?.throwIfAborted();
-      const page = await run(() => this.query(entity, `${clause} STARTPOSITION ${start} MAXRESULTS ${this.pageSize}`, opts.signal));
+      const page = await run(() => this.query(entity, qboQueries.page(clause, start, this.pageSize), opts.signal));
       out.push(...page);
       if (page.length < this.pageSize) return out;
     }

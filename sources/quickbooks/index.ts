@@ -1,3 +1,4 @@
+import { quickbooksSchema } from './schema.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
 import { QuickbooksClient } from './client.server.js';
@@ -40,7 +41,12 @@ export function quickbooksDeepLink(entity: string, id: string): string {
 export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, QuickbooksClient> = {
   id: 'quickbooks',
   displayName: 'QuickBooks Online',
+  shortName: 'QuickBooks',
   category: 'accounting',
+  schema: quickbooksSchema,
+  entities: { customer: 'Customer', invoice: 'Invoice', payment: 'Payment' },
+  links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
+  statusPage: 'status.developer.intuit.com',
   configSchema: quickbooksConfigSchema,
   sandboxEnv: (baseUrl) => {
     const env = allSandboxEnv(baseUrl, QBO_SANDBOX_REALM_ID, '');
@@ -67,7 +73,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       refreshToken: deps.tokens.load('quickbooks') ?? undefined,
       onTokens: (t) => deps.tokens.save('quickbooks', t.refreshToken),
     }),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   register: {
     owner: 'Panorama platform team',

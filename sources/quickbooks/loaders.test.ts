@@ -92,10 +92,10 @@ describe('customer loader', () => {
     const { loaders, kit, client } = module();
     await loaders.customer.load(linked[0]!);
     state.resetCounts();
-    const again = await createLoaders(client, kit, { forceRefresh: false, today: () => TODAY }).customer.load(linked[0]!);
+    const again = await createLoaders({ client: client, kit: kit, forceRefresh: false, today: () => TODAY }).customer.load(linked[0]!);
     expect(again.freshness.fromCache).toBe(true);
     expect(counts()).toEqual({});
-    const fresh = await createLoaders(client, kit, { forceRefresh: true, today: () => TODAY }).customer.load(linked[0]!);
+    const fresh = await createLoaders({ client: client, kit: kit, forceRefresh: true, today: () => TODAY }).customer.load(linked[0]!);
     expect(fresh.freshness.fromCache).toBe(false);
     expect(counts()).toEqual({ batch: 1 });
   });
@@ -278,9 +278,9 @@ describe('faults through client and kit → shared error codes', () => {
   it('a failing source serves the last good answer, marked stale with the reason', async () => {
     const { client } = module();
     const kit = sb.kit();
-    await createLoaders(client, kit, { forceRefresh: false, today: () => TODAY }).customer.load(linked[2]!);
+    await createLoaders({ client: client, kit: kit, forceRefresh: false, today: () => TODAY }).customer.load(linked[2]!);
     state.setFault('quickbooks', { status: 503 });
-    const f = await createLoaders(client, kit, { forceRefresh: true, today: () => TODAY }).customer.load(linked[2]!);
+    const f = await createLoaders({ client: client, kit: kit, forceRefresh: true, today: () => TODAY }).customer.load(linked[2]!);
     expect(f.value.customer.id).toBe(linked[2]);
     expect(f.freshness).toMatchObject({ fromCache: true, stale: true });
     expect(f.freshness.error?.code).toBe('UNAVAILABLE');

@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import { dateOf } from '../kit/clock.js';
-import type { AccountingLoaders, LoaderOptions } from '../kit/contract.js';
+import type { AccountingLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
 import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type QuickbooksClient } from './client.server.js';
 import { assembleCustomers, isoDay, mapCustomer, mapInvoice } from './mapping.js';
-import { dateLiteral, idList, invalidIdError, isQboId, likeContains, quote } from './query-text.js';
+import { dateLiteral, idList, invalidIdError, isQboId, likeContains, qboQueries, quote } from './query-text.js';
 import type { BatchQuery, QboCustomer, QboInvoice, QboPayment } from './types.js';
 
 /** Customer ids per batch request: three IN lists of this many ids stay far below QBO's query length limit. */
@@ -30,7 +30,7 @@ export type QuickbooksLoaderOptions = LoaderOptions & {
  * The accounting loaders over QuickBooks Online. Every call passes the kit: cached per the module's policies,
  * timed out, behind the breaker; `forceRefresh` skips the cache.
  */
-export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: QuickbooksLoaderOptions): QuickbooksLoaders {
+export function createLoaders({ client, kit, ...opts }: LoaderContext<QuickbooksClient>): QuickbooksLoaders {
   const today = opts.today ?? (() => isoDay(dateOf(kit.clock)));
   const read = { forceRefresh: opts.forceRefresh };
 
@@ -40,15 +40,11 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
    */
   const loadCustomers = async (ids: readonly string[], signal: AbortSignal): Promise<Map<string, AccountingCustomer>> => {
     const list = idList(ids);
-    const base: BatchQuery[] = [
-      { bId: 'customers', entity: 'Customer', query: `SELECT * FROM Customer WHERE Id IN ${list} AND Active IN (true, false) ORDERBY Id` },
-      { bId: 'invoices', entity: 'Invoice', query: `SELECT * FROM Invoice WHERE CustomerRef IN ${list} ORDERBY Id` },
-      { bId: 'payments', entity: 'Payment', query: `SELECT * FROM Payment WHERE CustomerRef IN ${list} ORDERBY Id` },
-    ];
+    const base: BatchQuery[] = [...qboQueries.customersWithActivity(list)];
     const rows = new Map<string, unknown[]>(base.map((b) => [b.bId, []]));
     let pending = base;
     for (let start = 1; pending.length > 0; start += MAX_PAGE_SIZE) {
-      const page = pending.map((b) => ({ ...b, query: `${b.query} STARTPOSITION ${start} MAXRESULTS ${MAX_PAGE_SIZE}` }));
+      const page = pending.map((b) => ({ ...b, query: qboQueries.page(b.query, start, MAX_PAGE_SIZE) }));
       const answer = await client.batch(page, signal);
       for (const b of page) rows.get(b.bId)!.push(...(answer.get(b.bId) ?? []));
       pending = pending.filter((b) => (answer.get(b.bId)?.length ?? 0) === MAX_PAGE_SIZE);
@@ -85,7 +81,7 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
         const rows = await kit.upstream('search', (signal) =>
           client.query(
             'Customer',
-            `WHERE DisplayName LIKE ${like.pattern} AND Active IN (true, false) ORDERBY DisplayName STARTPOSITION 1 MAXRESULTS ${like.needsRecheck ? MAX_PAGE_SIZE : n}`,
+            qboQueries.customersNamed(like.pattern, like.needsRecheck ? MAX_PAGE_SIZE : n),
             signal,
           ),
         );
@@ -102,7 +98,7 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
       'customerIndex',
       'all',
       async (signal) => {
-        const rows = await client.queryAll('Customer', 'WHERE Active IN (true, false) ORDERBY Id', {
+        const rows = await client.queryAll('Customer', qboQueries.allCustomers, {
           signal,
           runPage: (page) => kit.upstream('customerIndex.page', page),
         });
@@ -117,7 +113,7 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
       'overdueInvoices',
       day,
       async (signal) => {
-        const rows = await client.queryAll('Invoice', `WHERE Balance > '0' AND DueDate < ${literal} ORDERBY Id`, {
+        const rows = await client.queryAll('Invoice', qboQueries.overdueInvoices(literal), {
           signal,
           runPage: (page) => kit.upstream('overdueInvoices.page', page),
         });
@@ -134,7 +130,7 @@ export function createLoaders(client: QuickbooksClient, kit: SourceKit, opts: Qu
       'invoiceNumber',
       n,
       async () => {
-        const rows = await kit.upstream('invoiceNumber', (signal) => client.query('Invoice', `WHERE DocNumber = ${quote(n)} MAXRESULTS 10`, signal));
+        const rows = await kit.upstream('invoiceNumber', (signal) => client.query('Invoice', qboQueries.invoicesNumbered(quote(n)), signal));
         return rows.map((inv) => mapInvoice(inv, today()));
       },
       read,

@@ -44,3 +44,27 @@ export function dateLiteral(day: string): string {
   }
   return quote(day);
 }
+
+/**
+ * Every query text the QuickBooks module sends, written here once: the loaders and the client only name them.
+ * Ids, strings and dates reach them through the building blocks above.
+ */
+export const qboQueries = {
+  /** The customers of an id list, with their invoices and payments: one batch of three queries. */
+  customersWithActivity: (list: string) =>
+    [
+      { bId: 'customers', entity: 'Customer', query: `SELECT * FROM Customer WHERE Id IN ${list} AND Active IN (true, false) ORDERBY Id` },
+      { bId: 'invoices', entity: 'Invoice', query: `SELECT * FROM Invoice WHERE CustomerRef IN ${list} ORDERBY Id` },
+      { bId: 'payments', entity: 'Payment', query: `SELECT * FROM Payment WHERE CustomerRef IN ${list} ORDERBY Id` },
+    ] as const,
+  /** One page of a query or clause that orders its rows. */
+  page: (query: string, start: number, size: number) => `${query} STARTPOSITION ${start} MAXRESULTS ${size}`,
+  /** Customers (active or not) whose display name matches a LIKE pattern, by name. */
+  customersNamed: (pattern: string, max: number) => `WHERE DisplayName LIKE ${pattern} AND Active IN (true, false) ORDERBY DisplayName STARTPOSITION 1 MAXRESULTS ${max}`,
+  /** Every customer, active or not. */
+  allCustomers: 'WHERE Active IN (true, false) ORDERBY Id',
+  /** Invoices with an open balance due before a date literal. */
+  overdueInvoices: (dateLiteral: string) => `WHERE Balance > '0' AND DueDate < ${dateLiteral} ORDERBY Id`,
+  /** Invoices with this document number (quoted by the caller). */
+  invoicesNumbered: (quotedNumber: string) => `WHERE DocNumber = ${quotedNumber} MAXRESULTS 10`,
+};

@@ -1,3 +1,4 @@
+import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
@@ -7,6 +8,9 @@ import { mapSalesforceError } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { checkSalesforceFields } from './fields.js';
 import { SALESFORCE_READS, SALESFORCE_TRANSFORMS } from './mapping.js';
+
+/** Salesforce record ids: 15 case-sensitive or 18 case-safe characters. */
+const ACCOUNT_ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -42,6 +46,13 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   id: 'salesforce',
   displayName: 'Salesforce',
   category: 'crm',
+  schema: salesforceSchema,
+  entities: { account: 'Account', contact: 'Contact', deal: 'Opportunity' },
+  // Accounting customers are found by name and e-mail domain, support organizations by name and domains.
+  links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
+  // The shape only: the loaders put an id in its canonical 18-character form (ids.ts) and refuse a bad checksum.
+  accountIds: { recognise: (raw) => ACCOUNT_ID_SHAPE.test(raw), form: 'a 15- or 18-character Salesforce Account Id', name: 'Salesforce Account Id' },
+  statusPage: 'status.salesforce.com',
   configSchema: salesforceConfigSchema,
   // Only the SALESFORCE_* entries; realm and workspace belong to other sources.
   sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('SALESFORCE_'))),

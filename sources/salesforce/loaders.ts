@@ -1,17 +1,18 @@
 import DataLoader from 'dataloader';
 import type { z } from 'zod';
-import type { CrmLoaders, LoaderOptions } from '../kit/contract.js';
+import type { CrmLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
 import type { CrmAccount, CrmCustomer, Fetched } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import type { SalesforceClient } from './client.server.js';
-import { soqlLikeContains, soqlString } from './escape.js';
 import { normalizeIdOf } from './ids.js';
+import { salesforceQueries } from './soql.js';
 import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
 import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
+export { salesforceQueries } from './soql.js';
 
 /** The CRM contract plus what identity matching needs from Salesforce. */
 export type SalesforceLoaders = CrmLoaders & {
@@ -20,28 +21,6 @@ export type SalesforceLoaders = CrmLoaders & {
   /** Every account's id, name, website and accounting id, for the identity heuristics. */
   accountIndex: () => Promise<Fetched<CrmAccountIndexEntry[]>>;
 };
-
-const OWNER = 'OwnerId, Owner.Name, Owner.Email';
-
-/**
- * The SOQL of each read, from the custom fields this org has: a field whose mapping is off, missing or of the
- * wrong type is left out of every query (Salesforce refuses a whole query over one unknown field).
- */
-export function salesforceQueries(f: SalesforceFieldNames) {
-  const custom = (...names: (string | null)[]) => names.filter((n): n is string => Boolean(n)).map((n) => `, ${n}`).join('');
-  const account = [
-    `Id, Name, Website, Phone, Industry${custom(f.tier)}`,
-    'BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry',
-    'ShippingStreet, ShippingCity, ShippingState, ShippingPostalCode, ShippingCountry',
-    OWNER,
-    `CreatedDate, LastModifiedDate${custom(f.accountingId)}`,
-  ].join(', ');
-  const contacts = `(SELECT Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)} FROM Contacts ORDER BY ${
-    f.primaryContact ? `${f.primaryContact} DESC, Name` : 'CreatedDate, Id'
-  })`;
-  const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
-  return { account, contacts, opportunities, index: `SELECT Id, Name, Website${custom(f.accountingId)} FROM Account ORDER BY Id` };
-}
 
 /** Ids per customer query: 100 × 21 characters keeps the SOQL far below its 100,000-character limit. */
 const MAX_BATCH = 100;
@@ -62,12 +41,7 @@ export type SalesforceLoaderTuning = {
  * customer ids costs one SOQL query (Account + owner + Contacts and Opportunities subqueries), a search one
  * query, and the paged reads one request per batch of up to 2,000 records.
  */
-export function createLoaders(
-  client: SalesforceClient,
-  kit: SourceKit,
-  opts: LoaderOptions,
-  tuning: SalesforceLoaderTuning = {},
-): SalesforceLoaders {
+export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderContext<SalesforceClient> & { tuning?: SalesforceLoaderTuning }): SalesforceLoaders {
   const read = { forceRefresh: opts.forceRefresh };
   const batchSize = tuning.batchSize;
   // The field mapping as it stands when the request starts: every query of this request agrees on it.
@@ -76,8 +50,7 @@ export function createLoaders(
     tier: client.fields.field('tier'),
     primaryContact: client.fields.field('primaryContact'),
   };
-  const q = salesforceQueries(fields);
-  const ACCOUNT_FIELDS = q.account;
+  const queries = salesforceQueries(fields);
 
   /** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
   async function queryAll<S extends z.ZodTypeAny>(operation: string, soql: string, record: S, signal: AbortSignal): Promise<z.infer<S>[]> {
@@ -121,7 +94,7 @@ export function createLoaders(
   const customers = kit.loader<CrmCustomer>(
     'customer',
     async (ids, signal) => {
-      const soql = `SELECT ${ACCOUNT_FIELDS}, ${q.contacts}, ${q.opportunities} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`;
+      const soql = queries.customers(ids);
       // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results, and an account
       // with more contacts or opportunities than Salesforce sends inline (200) costs one more request per batch of
       // them. Each account's child batches are read before the parent's next batch: Salesforce drops child cursors
@@ -153,9 +126,7 @@ export function createLoaders(
     const q = text.trim();
     if (q.length > MAX_SEARCH_CHARS) throw badRequest(`Search text is longer than ${MAX_SEARCH_CHARS} characters`);
     const n = Math.min(MAX_SEARCH_RESULTS, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 20)));
-    const like = soqlLikeContains(q);
-    const where = q ? ` WHERE Name LIKE ${like} OR Website LIKE ${like}` : '';
-    const soql = `SELECT ${ACCOUNT_FIELDS} FROM Account${where} ORDER BY Name LIMIT ${n}`;
+    const soql = queries.search(q, n);
     // LIKE ignores case in Salesforce, so the cache key may too.
     return kit.read(
       'search',
@@ -172,7 +143,7 @@ export function createLoaders(
   async function accountsByOwnerEmail(email: string): Promise<Fetched<CrmAccount[]>> {
     const e = email.trim();
     if (e.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(e)) throw badRequest('Not an e-mail address');
-    const soql = `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE Owner.Email = ${soqlString(e)} ORDER BY Name`;
+    const soql = queries.byOwnerEmail(e);
     return kit.read(
       'accountsByOwner',
       e.toLowerCase(),
@@ -182,7 +153,7 @@ export function createLoaders(
   }
 
   async function accountIndex(): Promise<Fetched<CrmAccountIndexEntry[]>> {
-    const soql = q.index;
+    const soql = queries.index;
     return kit.read(
       'accountIndex',
       'all',

@@ -2,14 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { generateWorld } from '../sandbox/dataset.js';
-import type { LoaderOptions } from '../kit/contract.js';
 import { SANDBOX_TODAY, sourceTestKit } from '../kit/testing.js';
 import { salesforceSource } from './index.js';
-import { createLoaders, type SalesforceLoaderTuning } from './loaders.js';
+import { createLoaders } from './loaders.js';
 
 const big = sourceTestKit(salesforceSource, {
   world: generateWorld({ size: 1000, seed: 7, today: SANDBOX_TODAY }),
-  createLoaders: (client, kit, o: LoaderOptions & { tuning?: SalesforceLoaderTuning }) => createLoaders(client, kit, o, o.tuning),
+  createLoaders,
 });
 const { state } = big;
 const sf = state.world.salesforce;

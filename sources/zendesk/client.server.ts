@@ -55,6 +55,11 @@ export function ticketsOfOrganizationsQuery(organizationIds: readonly (string | 
 
 export const URGENT_OPEN_TICKETS_QUERY = 'type:ticket priority:urgent status<solved';
 
+/** `type:organization acme inc`: organizations matching every term (the terms already made safe for search). */
+export function organizationsMatchingQuery(terms: readonly string[]): string {
+  return ['type:organization', ...terms].join(' ');
+}
+
 export type SearchOptions = {
   page?: number;
   perPage?: number;

@@ -1,3 +1,4 @@
+import { zendeskSchema } from './schema.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { ZendeskClient } from './client.server.js';
@@ -29,6 +30,10 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   id: 'zendesk',
   displayName: 'Zendesk',
   category: 'support',
+  schema: zendeskSchema,
+  entities: { organization: 'Organization', ticket: 'Ticket' },
+  links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
+  statusPage: 'status.zendesk.com',
   configSchema: zendeskConfigSchema,
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([key]) => key.startsWith('ZENDESK_'))),
@@ -47,7 +52,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   },
   mapError: mapZendeskError,
   createClient: (config) => new ZendeskClient(config),
-  createLoaders: (client, kit, opts) => createLoaders(client, kit, opts),
+  createLoaders,
   deepLink: zendeskDeepLink,
   register: {
     owner: 'Panorama platform team',

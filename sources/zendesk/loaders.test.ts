@@ -165,12 +165,12 @@ describe('forAccount: linking, mapping and request cost', () => {
     await first.loaders.forAccount.loadMany(ids);
     const before = state.totalRequests('zendesk');
     const { createLoaders } = await import('./loaders.js');
-    const again = values(await createLoaders(first.client, first.kit, { forceRefresh: false }).forAccount.loadMany(ids).then((r) => r));
+    const again = values(await createLoaders({ client: first.client, kit: first.kit, forceRefresh: false }).forAccount.loadMany(ids).then((r) => r));
     expect(state.totalRequests('zendesk')).toBe(before);
-    const cached = await createLoaders(first.client, first.kit, { forceRefresh: false }).forAccount.load(ids[0]!);
+    const cached = await createLoaders({ client: first.client, kit: first.kit, forceRefresh: false }).forAccount.load(ids[0]!);
     expect(cached.freshness.fromCache).toBe(true);
     expect(again.length).toBe(5);
-    await createLoaders(first.client, first.kit, { forceRefresh: true }).forAccount.loadMany(ids);
+    await createLoaders({ client: first.client, kit: first.kit, forceRefresh: true }).forAccount.loadMany(ids);
     expect(state.totalRequests('zendesk')).toBe(before * 2);
   });
 });
@@ -180,9 +180,9 @@ describe('forAccount with the organization index cached', () => {
   async function warm(policies: Partial<Record<string, CachePolicy>> = {}, forceRefresh = false) {
     const m = buildModule();
     const kit = sb.kit({ cachePolicies: policies as Record<string, CachePolicy> });
-    await createLoaders(m.client, kit, { forceRefresh: false }).organizationIndex();
+    await createLoaders({ client: m.client, kit: kit, forceRefresh: false }).organizationIndex();
     state.resetCounts();
-    return { ...m, kit, loaders: createLoaders(m.client, kit, { forceRefresh }) };
+    return { ...m, kit, loaders: createLoaders({ client: m.client, kit: kit, forceRefresh }) };
   }
   const unlinkedAccounts = () => {
     const linked = new Set(zd().organizations.map((o) => o.external_id));
@@ -411,7 +411,7 @@ describe('faults → Zendesk\'s answer → shared error code', () => {
     // the kit tells "from cache" by fetchedAt < start of the read: let the clock move on
     await new Promise((r) => setTimeout(r, 5));
     state.setFault('zendesk', { status: 503 });
-    const stale = await createLoaders(m.client, m.kit, { forceRefresh: true }).forAccount.load(ids[0]!);
+    const stale = await createLoaders({ client: m.client, kit: m.kit, forceRefresh: true }).forAccount.load(ids[0]!);
     expect(stale.value).toEqual(good.value);
     expect(stale.freshness).toMatchObject({ fromCache: true, stale: true, error: { code: 'UNAVAILABLE' } });
 
@@ -419,7 +419,7 @@ describe('faults → Zendesk\'s answer → shared error code', () => {
     await expect(fresh.loaders.forAccount.load(ids[0]!)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     state.clearFaults();
     const before = state.totalRequests('zendesk');
-    const after = await createLoaders(fresh.client, fresh.kit, { forceRefresh: false }).forAccount.load(ids[0]!);
+    const after = await createLoaders({ client: fresh.client, kit: fresh.kit, forceRefresh: false }).forAccount.load(ids[0]!);
     expect(after.freshness.fromCache).toBe(false);
     expect(state.totalRequests('zendesk')).toBeGreaterThan(before);
   });

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { dateOf } from '../kit/clock.js';
-import type { LoaderOptions, SupportLoaders } from '../kit/contract.js';
+import type { LoaderContext, LoaderOptions, SupportLoaders } from '../kit/contract.js';
 import type { Fetched, SupportCustomer, SupportOrganization } from '../kit/domain.js';
 import type { ZdOrganization } from './types.js';
 import { SourceError } from '../kit/errors.js';
@@ -13,6 +13,7 @@ import {
   searchTerms,
   ticketsOfOrganizationsQuery,
   type ZendeskClient,
+  organizationsMatchingQuery,
 } from './client.server.js';
 import {
   addSearchPage,
@@ -62,7 +63,7 @@ const MAX_PAGES = 1000;
  * Without a cached index: 1 organizations/show_many + ceil(T / 100) searches. A users/show_many is added only
  * if a sideload missed a user.
  */
-export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: LoaderOptions): ZendeskLoaders {
+export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskClient>): ZendeskLoaders {
   const read = { forceRefresh: opts.forceRefresh };
 
   /** The organization index when it is cached and within its stale-while-revalidate window; never loaded here. */
@@ -129,7 +130,7 @@ export function createLoaders(client: ZendeskClient, kit: SourceKit, opts: Loade
     if (terms.length === 0) {
       return { value: [], freshness: { source: 'zendesk', fetchedAt: dateOf(kit.clock).toISOString(), fromCache: false, stale: false, error: null } };
     }
-    const query = ['type:organization', ...terms].join(' ');
+    const query = organizationsMatchingQuery(terms);
     return kit.read(
       'organizationSearch',
       `${perPage}:${terms.join(' ').toLowerCase()}`,

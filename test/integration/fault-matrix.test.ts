@@ -75,7 +75,7 @@ function bound(module: (typeof SOURCE_MODULES)[number]) {
   });
   const ids = linkedAccount();
   const section = async (): Promise<Fetched<unknown>> => {
-    const l = m.createLoaders(client as never, kit, { forceRefresh: true }) as unknown as Record<string, { load: (id: string) => Promise<Fetched<unknown>> }>;
+    const l = m.createLoaders({ client: client as never, kit: kit, forceRefresh: true }) as unknown as Record<string, { load: (id: string) => Promise<Fetched<unknown>> }>;
     const read = { crm: () => l.customer!.load(ids.account), accounting: () => l.customer!.load(ids.quickbooks), projects: () => l.forAccount!.load(ids.account), support: () => l.forAccount!.load(ids.account) }[m.category]!;
     return read();
   };

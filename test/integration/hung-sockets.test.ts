@@ -56,7 +56,7 @@ function bound(module: (typeof SOURCE_MODULES)[number]) {
     cache: new SourceCache({ maxBytes: 50e6 }),
     health: new SourceHealth(),
   });
-  const loaders = () => m.createLoaders(client as never, kit, { forceRefresh: true }) as Record<string, unknown>;
+  const loaders = () => m.createLoaders({ client: client as never, kit: kit, forceRefresh: true }) as Record<string, unknown>;
   const index = () => {
     const l = loaders() as Record<string, () => Promise<unknown>>;
     const read = { crm: l.accountIndex, accounting: l.customerIndex, projects: l.projectIndex, support: l.organizationIndex }[m.category]!;

@@ -24,7 +24,7 @@ export function StandingBadge({ standing }: { standing: NonNullable<Customer['ac
 /** Billing: standing for everyone; balance, invoices, payments and aging for the roles that handle money. */
 export function BillingCard({ customer, detail }: { customer: Customer; detail: 'standing' | 'full' }) {
   const a = customer.accounting;
-  const status = customer.sections.find((s) => s.system === 'QUICKBOOKS');
+  const status = customer.sections.find((s) => s.source.category === 'ACCOUNTING');
   const aging = a?.aging
     ? [
         { bucket: 'Current', amount: a.aging.current },

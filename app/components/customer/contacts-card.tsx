@@ -7,7 +7,7 @@ const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 /** Who to talk to: primary contacts first, each a tap away by phone or e-mail. */
 export function ContactsCard({ customer }: { customer: Customer }) {
   const crm = customer.crm;
-  const status = customer.sections.find((s) => s.system === 'SALESFORCE');
+  const status = customer.sections.find((s) => s.source.category === 'CRM');
   return (
     <SourceSection title="Contacts" status={status} recordUrl={crm?.account.url} testId="section-crm">
       {crm ? (

@@ -6,7 +6,7 @@ import type { Customer } from './query.js';
 /** Deals from the CRM: open first, then the most recent. */
 export function DealsCard({ customer }: { customer: Customer }) {
   const deals = customer.crm?.opportunities ?? null;
-  const status = customer.sections.find((s) => s.system === 'SALESFORCE');
+  const status = customer.sections.find((s) => s.source.category === 'CRM');
   return (
     <SourceSection title="Deals" status={status} recordUrl={customer.crm?.account.url} testId="section-deals">
       {deals ? (

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Table, Text, Title } from '@mantine/core';
-import { SYSTEM_NAMES, formatDate, humanize } from '../format.js';
+import { formatDate, humanize, systemNames } from '../format.js';
 import type { Customer, RecordRef } from './query.js';
 
 const SEVERITY_COLOR = { HIGH: 'red', MEDIUM: 'orange', LOW: 'gray' } as const;
@@ -11,7 +11,7 @@ const FLAG_TITLES: Record<string, string> = {
   OVERDUE_WITH_URGENT_TICKETS: 'Overdue and urgent tickets open',
 };
 
-function Records({ records }: { records: RecordRef[] }) {
+function Records({ records, names }: { records: RecordRef[]; names: (system: string) => string }) {
   if (!records.length) return null;
   return (
     <Text size="xs">
@@ -22,7 +22,7 @@ function Records({ records }: { records: RecordRef[] }) {
             {r.label}
           </Anchor>{' '}
           <Text span c="dimmed" size="xs">
-            ({SYSTEM_NAMES[r.system] ?? r.system})
+            ({names(r.system)})
           </Text>
         </span>
       ))}
@@ -46,7 +46,7 @@ export function FlagsCard({ customer, kinds }: { customer: Customer; kinds?: str
           {flags.map((f, i) => (
             <Alert key={i} color={SEVERITY_COLOR[f.severity]} variant="light" p="xs" title={FLAG_TITLES[f.kind] ?? humanize(f.kind)} data-flag={f.kind}>
               <Text size="sm">{f.message}</Text>
-              <Records records={f.records} />
+              <Records records={f.records} names={systemNames(customer.sections.map((s) => s.source))} />
             </Alert>
           ))}
         </Stack>
@@ -85,7 +85,7 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
                   <Table.Td>
                     {f.value ?? '—'}
                     <Text size="xs" c="dimmed">
-                      {SYSTEM_NAMES[f.system]}
+                      {systemNames(customer.sections.map((s) => s.source))(f.system)}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -93,7 +93,7 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
                       {c.value}
                     </Anchor>
                     <Text size="xs" c="dimmed">
-                      {SYSTEM_NAMES[c.system]}
+                      {systemNames(customer.sections.map((s) => s.source))(c.system)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -131,7 +131,7 @@ export function HealthCard({ customer }: { customer: Customer }) {
       <Progress value={h.score} color={GRADE_COLOR[h.grade]} aria-label={`Health score ${h.score} out of 100`} mb="sm" />
       {h.missing.length ? (
         <Text size="xs" c="var(--mantine-color-orange-light-color)" mb="xs">
-          Leaves out {h.missing.map((m) => SYSTEM_NAMES[m] ?? m).join(', ')}: no data right now.
+          Leaves out {h.missing.map(systemNames(customer.sections.map((s) => s.source))).join(', ')}: no data right now.
         </Text>
       ) : null}
       {hits.length ? (
@@ -139,7 +139,7 @@ export function HealthCard({ customer }: { customer: Customer }) {
           {hits.map((i) => (
             <List.Item key={i.key}>
               <strong>−{i.impact}</strong> {i.label} (up to −{i.weight}): {i.detail}
-              <Records records={i.records.slice(0, 5)} />
+              <Records records={i.records.slice(0, 5)} names={systemNames(customer.sections.map((s) => s.source))} />
             </List.Item>
           ))}
         </List>
@@ -172,7 +172,7 @@ export function TimelineCard({ customer }: { customer: Customer }) {
                   {e.title}
                 </Anchor>{' '}
                 <Text span size="xs" c="dimmed">
-                  {SYSTEM_NAMES[e.system]}
+                  {systemNames(customer.sections.map((s) => s.source))(e.system)}
                 </Text>
               </Text>
             </Group>
@@ -210,7 +210,7 @@ export function LinksCard({ customer }: { customer: Customer }) {
         <Table.Tbody>
           {(customer.links ?? []).map((l) => (
             <Table.Tr key={`${l.system}:${l.recordId}`}>
-              <Table.Td>{SYSTEM_NAMES[l.system]}</Table.Td>
+              <Table.Td>{systemNames(customer.sections.map((s) => s.source))(l.system)}</Table.Td>
               <Table.Td>
                 <Anchor href={l.url} target="_blank" rel="noreferrer">
                   {l.recordId}
@@ -234,7 +234,7 @@ export function AmbiguityAlert({ customer }: { customer: Customer }) {
     <Alert color="orange" variant="light" title="Not sure which record is this customer" data-testid="ambiguous-links">
       {customer.ambiguousLinks.map((a) => (
         <Text size="sm" key={a.system}>
-          In {SYSTEM_NAMES[a.system]}:{' '}
+          In {systemNames(customer.sections.map((s) => s.source))(a.system)}:{' '}
           {a.candidates.map((c, i) => (
             <span key={c.recordId}>
               {i ? ', ' : ''}

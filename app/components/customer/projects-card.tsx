@@ -15,7 +15,7 @@ export const PROJECT_COLORS: Record<string, string> = {
 /** Delivery: each project's status, progress and next milestone; finished milestones when asked. */
 export function ProjectsCard({ customer, showMilestones = false }: { customer: Customer; showMilestones?: boolean }) {
   const p = customer.projects;
-  const status = customer.sections.find((s) => s.system === 'ASANA');
+  const status = customer.sections.find((s) => s.source.category === 'PROJECTS');
   return (
     <SourceSection title="Projects" status={status} testId="section-projects">
       {p ? (

@@ -1,6 +1,6 @@
 import type { SectionStatus } from '../source-section.js';
 
-const STATUS = 'status { system state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }';
+const STATUS = 'status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }';
 
 /**
  * The customer page's one operation. Role flags (`$deals`, `$billing`, `$tickets`, `$admin`) come from the role
@@ -11,7 +11,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
     customer(id: $id, refresh: $refresh, refreshSystems: $refreshSystems) {
       id
       name
-      sections { system state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }
+      sections { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }
       links @include(if: $admin) { system recordId rule confidence url }
       ambiguousLinks { system candidates { recordId name rules confidence url } }
       fields { field system value conflicts { system value url } }

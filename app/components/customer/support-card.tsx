@@ -9,7 +9,7 @@ const PRIORITY_COLORS: Record<string, string> = { URGENT: 'red', HIGH: 'orange',
 /** Support: counts for everyone; the tickets themselves, unsolved and most urgent first, for support and sales. */
 export function SupportCard({ customer, showVolume = false }: { customer: Customer; showVolume?: boolean }) {
   const s = customer.support;
-  const status = customer.sections.find((x) => x.system === 'ZENDESK');
+  const status = customer.sections.find((x) => x.source.category === 'SUPPORT');
   const months = s?.volume.map((v) => ({ opened: v.opened, solved: v.solved, label: new Date(`${v.month}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' }) })) ?? [];
   return (
     <SourceSection title="Support" status={status} recordUrl={s?.organization.url} testId="section-support">

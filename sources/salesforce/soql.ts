@@ -1,0 +1,41 @@
+import { soqlLikeContains, soqlString } from './escape.js';
+import type { SalesforceFieldNames } from './mapping.js';
+
+// Every SOQL text the Salesforce module sends is written here; values pass through escape.ts.
+
+const OWNER = 'OwnerId, Owner.Name, Owner.Email';
+
+/**
+ * The SOQL of each read, from the custom fields this org has: a field whose mapping is off, missing or of the
+ * wrong type is left out of every query (Salesforce refuses a whole query over one unknown field).
+ */
+export function salesforceQueries(f: SalesforceFieldNames) {
+  const custom = (...names: (string | null)[]) => names.filter((n): n is string => Boolean(n)).map((n) => `, ${n}`).join('');
+  const account = [
+    `Id, Name, Website, Phone, Industry${custom(f.tier)}`,
+    'BillingStreet, BillingCity, BillingState, BillingPostalCode, BillingCountry',
+    'ShippingStreet, ShippingCity, ShippingState, ShippingPostalCode, ShippingCountry',
+    OWNER,
+    `CreatedDate, LastModifiedDate${custom(f.accountingId)}`,
+  ].join(', ');
+  const contacts = `(SELECT Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)} FROM Contacts ORDER BY ${
+    f.primaryContact ? `${f.primaryContact} DESC, Name` : 'CreatedDate, Id'
+  })`;
+  const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
+  return {
+    account,
+    contacts,
+    opportunities,
+    index: `SELECT Id, Name, Website${custom(f.accountingId)} FROM Account ORDER BY Id`,
+    /** Accounts with their contacts and opportunities (ids already checked and canonical). */
+    customers: (ids: readonly string[]) => `SELECT ${account}, ${contacts}, ${opportunities} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`,
+    /** Accounts whose name or website contains the text (all of them, by name, for an empty text). */
+    search: (text: string, limit: number) => {
+      const like = soqlLikeContains(text);
+      const where = text ? ` WHERE Name LIKE ${like} OR Website LIKE ${like}` : '';
+      return `SELECT ${account} FROM Account${where} ORDER BY Name LIMIT ${limit}`;
+    },
+    /** The accounts a user owns, by the user's e-mail. */
+    byOwnerEmail: (email: string) => `SELECT ${account} FROM Account WHERE Owner.Email = ${soqlString(email)} ORDER BY Name`,
+  };
+}
