@@ -23,7 +23,9 @@ export function sameCrmAccountId(a: string, b: string): boolean {
   return a.length >= 15 && b.length >= 15 && a.slice(0, 15) === b.slice(0, 15);
 }
 
-export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue[] | undefined, rule: AccountFieldRule): string | null {
+export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue[] | undefined, rule: AccountFieldRule | null): string | null {
+  // No rule: the workspace has no such field (or not as text), so no project is linked by it.
+  if (!rule) return null;
   const wanted = rule.name.trim().toLowerCase();
   const field = fields?.find((f) => (rule.gid ? f.gid === rule.gid : f.name?.trim().toLowerCase() === wanted));
   const value = field?.text_value?.trim();
@@ -31,7 +33,7 @@ export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue
   return value && isSalesforceId(value) ? value : null;
 }
 
-export function toIndexRow(p: AsanaIndexProject, rule: AccountFieldRule): ProjectIndexRow {
+export function toIndexRow(p: AsanaIndexProject, rule: AccountFieldRule | null): ProjectIndexRow {
   return {
     id: p.gid,
     name: p.name,
@@ -99,7 +101,7 @@ export function toMilestone(t: AsanaTask, projectId: string): Milestone {
 export function toProject(
   p: AsanaProject,
   tasks: readonly AsanaTask[],
-  opts: { rule: AccountFieldRule; today: string; crmAccountId?: string | null },
+  opts: { rule: AccountFieldRule | null; today: string; crmAccountId?: string | null },
 ): Project {
   const work = tasks.filter((t) => t.resource_subtype === 'default_task');
   const status = p.current_status;

@@ -88,6 +88,8 @@ export type AsanaData = {
   team: AsanaCompact;
   users: AsanaUser[];
   accountField: AsanaCustomField;
+  /** Whether the workspace has the account field at all (a variant workspace may not). @default true */
+  accountFieldExists?: boolean;
   projects: AsanaProject[];
   tasks: AsanaTask[];
 };
