@@ -132,3 +132,39 @@ describe('Asana account-id field mapping', () => {
     expect(r.fields[0]!.state).toBe('NOT_CHECKED');
   });
 });
+
+describe('Asana project status: current_status_update first, the deprecated current_status as fallback', () => {
+  const STATUS = /* GraphQL */ `
+    query ($id: ID!) { customer(id: $id) { projects { projects { id status statusText } } projectSummary { worstStatus counts { status count } } } }
+  `;
+  async function statuses(status: AsanaWorkspaceVariant['status']) {
+    const x = await harnessFor(status ? { status } : {});
+    const out: unknown[] = [];
+    for (const id of linkedByField(x)) {
+      const r = await gql(x, viewerFor('admin'), STATUS, { id });
+      expect(r.errors ?? []).toEqual([]);
+      out.push(r.data!.customer);
+    }
+    x.sandbox.close();
+    return out;
+  }
+
+  it('the same statuses whether a workspace has both fields, only the status update, or only the deprecated field', async () => {
+    const both = await statuses(undefined);
+    const known = (both as { projects: { projects: { status: string }[] } }[]).flatMap((c) => c.projects.projects.map((p) => p.status));
+    expect(known.length).toBeGreaterThan(0);
+    expect(known.filter((s) => s !== 'UNKNOWN').length).toBeGreaterThan(0);
+    expect(await statuses('update-only')).toEqual(both);
+    expect(await statuses('legacy-only')).toEqual(both);
+  });
+
+  it('a status update wins over the deprecated field when they disagree', async () => {
+    const x = await harnessFor({});
+    const project = x.sandbox.state.world.asana.projects.find((p) => p.current_status_update && p.custom_fields[0]?.text_value)!;
+    project.current_status_update = { ...project.current_status_update!, status_type: 'off_track', title: 'Slipping' };
+    project.current_status = { ...project.current_status!, color: 'green', title: 'On track' };
+    const r = await gql(x, viewerFor('admin'), STATUS, { id: project.custom_fields[0]!.text_value });
+    const p = r.data!.customer.projects.projects.find((q: { id: string }) => q.id === project.gid);
+    expect(p.status).toBe('OFF_TRACK');
+  });
+});
