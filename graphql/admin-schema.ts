@@ -20,6 +20,8 @@ export const adminTypeDefs = /* GraphQL */ `
     name: String!
     "When the vendor was last asked (ISO time); null before the first check."
     checkedAt: String
+    "Seconds from the last check to this request's now (Panorama's clock)."
+    checkedAgeSeconds: Int
     "Why the last check could not be made (an error code), or null."
     checkError: String
     fields: [FieldMapping!]!
@@ -129,6 +131,7 @@ export const adminResolvers = {
           system: s.id.toUpperCase(),
           name: s.displayName,
           checkedAt: r.checkedAt === null ? null : new Date(r.checkedAt).toISOString(),
+          checkedAgeSeconds: r.checkedAt === null ? null : Math.max(0, Math.round((ctx.now.getTime() - r.checkedAt) / 1000)),
           checkError: r.checkError,
           fields: r.fields.map((f) => ({ ...f, accepted: f.types })),
         }];

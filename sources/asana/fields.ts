@@ -7,7 +7,7 @@ import type { AccountFieldRule } from './mapping.js';
 export type AsanaFieldKey = 'accountId';
 
 /** The vendor "object" the workspace's custom fields are recorded under (fields known by name and by gid). */
-const OBJECT = 'Project custom field';
+const OBJECT = 'Project';
 
 /**
  * The custom field Panorama reads from Asana projects: the CRM account id, by gid when ASANA_ACCOUNT_FIELD_GID is
