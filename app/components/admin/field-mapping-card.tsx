@@ -35,7 +35,7 @@ const STATE: Record<SourceFieldMapping['fields'][number]['state'], { label: stri
 };
 
 /** What the admin reads beside a field that is not usable: what it is, and what to change. */
-function advice(f: SourceFieldMapping['fields'][number], source: string): string | null {
+export function advice(f: SourceFieldMapping['fields'][number], source: string): string | null {
   switch (f.state) {
     case 'MISSING':
       return `${source} has no field ${f.field} on ${f.object}. ${f.without} To use it, set ${f.setting} to the field's name.`;
