@@ -29,16 +29,15 @@ describe('an admin reads the field mapping', () => {
     await card.waitFor();
     // the sandbox has every mapped field, of the right type: all found, after the start-up check
     const rows = card.locator('tbody tr');
-    expect(await rows.count()).toBe(4);
+    expect(await rows.count()).toBe(5);
     for (const text of await rows.allTextContents()) expect(text).toMatch(/Found/);
     const text = (await card.textContent()) ?? '';
-    for (const setting of ['SALESFORCE_ACCOUNT_TIER_FIELD', 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'SALESFORCE_CONTACT_PRIMARY_FIELD', 'ASANA_ACCOUNT_FIELD_NAME']) {
+    for (const setting of ['SALESFORCE_ACCOUNT_TIER_FIELD', 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'SALESFORCE_CONTACT_PRIMARY_FIELD', 'SALESFORCE_API_VERSION', 'ASANA_ACCOUNT_FIELD_NAME']) {
       expect(text).toContain(setting);
     }
     await page.mouse.move(0, 0);
     const violations = await axeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
-    await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-field-mapping');
 
     await page.getByRole('button', { name: 'Check Asana field mapping now' }).click();

@@ -88,10 +88,10 @@ export function FieldMappingCard({ mappings }: { mappings: SourceFieldMapping[] 
               <Table fz="sm" verticalSpacing={4} striped layout="fixed">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th w="36%">Used for</Table.Th>
-                    <Table.Th w="24%">Field</Table.Th>
+                    <Table.Th w="30%">Used for</Table.Th>
+                    <Table.Th w="26%">Field</Table.Th>
                     <Table.Th w="12%">State</Table.Th>
-                    <Table.Th w="28%">Setting</Table.Th>
+                    <Table.Th w="32%">Setting</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
