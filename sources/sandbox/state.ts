@@ -68,6 +68,8 @@ export class SandboxState {
   salesforceOrg: SalesforceOrgVariant = {};
   /** How the Asana workspace's account-id custom field differs from the default (absent, renamed, another type). @default none */
   asanaWorkspace: AsanaWorkspaceVariant = {};
+  /** Zendesk answers without the sideloads `include=` asks for (the documented `show_many` calls still work). @default false */
+  zendeskIgnoresSideloads = false;
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {
