@@ -6,7 +6,7 @@ const base: SourceFieldMapping['fields'][number] = {
   label: 'Account tier',
   object: 'Account',
   setting: 'CRM_TIER_FIELD',
-  field: 'Tier__c',
+  field: 'account_tier',
   state: 'FOUND',
   foundType: 'picklist',
   accepted: ['string', 'picklist'],
@@ -20,13 +20,13 @@ describe('field mapping advice', () => {
   });
   it('a missing field: which source lacks it, what Panorama does instead, and the setting to change', () => {
     const a = advice({ ...base, state: 'MISSING', foundType: null }, 'The CRM')!;
-    expect(a).toContain('The CRM has no field Tier__c on Account');
+    expect(a).toContain('The CRM has no field account_tier on Account');
     expect(a).toContain('Customer pages say the tier is not mapped.');
     expect(a).toContain('set CRM_TIER_FIELD');
   });
   it('a field of the wrong type: its type and the types Panorama reads', () => {
     const a = advice({ ...base, state: 'WRONG_TYPE', foundType: 'double' }, 'The CRM')!;
-    expect(a).toContain('Tier__c is a double field; Panorama reads string or picklist');
+    expect(a).toContain('account_tier is a double field; Panorama reads string or picklist');
     expect(a).toContain('CRM_TIER_FIELD');
   });
   it('a mapping turned off names the setting that turns it on', () => {
