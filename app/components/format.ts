@@ -33,7 +33,11 @@ export const SYSTEM_NAMES: Record<string, string> = {
   ZENDESK: 'Zendesk',
 };
 
-/** "$90K": for chart axes, where full amounts with cents do not fit. */
+/**
+ * "$90K", "$57.3K": for chart axes, where full amounts with cents do not fit. Trailing zeros are stripped explicitly:
+ * Node's ICU writes "$57.0K" where the browser's writes "$57K", and the page must render the same on both sides.
+ */
 export function formatMoneyCompact(amount: number): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 }).format(amount);
+  const options = { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1, trailingZeroDisplay: 'stripIfInteger' };
+  return new Intl.NumberFormat('en-US', options as Intl.NumberFormatOptions).format(amount);
 }
