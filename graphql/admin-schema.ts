@@ -8,6 +8,42 @@ export const adminTypeDefs = /* GraphQL */ `
     sources(refreshSystems: [System!]): [SourceStatus!]! @access(group: ADMIN)
     "The integration register, generated from the source modules."
     integrations: [Integration!]! @access(group: ADMIN)
+    "Per configured source: each mapped vendor field as last checked against the vendor. refreshSystems: ask those sources again first (check now)."
+    fieldMappings(refreshSystems: [System!]): [SourceFieldMapping!]! @access(group: ADMIN)
+  }
+
+  enum FieldMappingState { FOUND MISSING WRONG_TYPE OFF NOT_CHECKED }
+
+  type SourceFieldMapping {
+    system: System!
+    "The source's display name."
+    name: String!
+    "When the vendor was last asked (ISO time); null before the first check."
+    checkedAt: String
+    "Seconds from the last check to this request's now (Panorama's clock)."
+    checkedAgeSeconds: Int
+    "Why the last check could not be made (an error code), or null."
+    checkError: String
+    fields: [FieldMapping!]!
+  }
+
+  type FieldMapping {
+    key: String!
+    "What the field is for, in Panorama's words."
+    label: String!
+    "The vendor object that holds it."
+    object: String!
+    "The setting that names the field (the one to change)."
+    setting: String!
+    "The configured field name; null when the setting is empty."
+    field: String
+    state: FieldMappingState!
+    "The type the vendor reported, when the field exists."
+    foundType: String
+    "The types the mapping accepts."
+    accepted: [String!]!
+    "What Panorama does without it."
+    without: String!
   }
 
   enum Reachability { UP DEGRADED DOWN UNKNOWN NOT_CONFIGURED }
@@ -60,7 +96,7 @@ export const adminResolvers = {
       if (check.size) {
         const l = ctx.runtime.createLoaders({ forceRefresh: true });
         const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
-        await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => probe[s.category]().catch(() => null)));
+        await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields()])));
       }
       return ctx.runtime.list.map((s) => {
         const h = ctx.runtime.health.snapshot(s.id);
@@ -83,6 +119,22 @@ export const adminResolvers = {
           lastSuccessAgeSeconds: h.lastSuccessAt ? secondsSince(h.lastSuccessAt, ctx.now) : null,
           lastError: h.lastError ? { ...h.lastError, ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
         };
+      });
+    },
+    fieldMappings: async (_: unknown, args: { refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
+      const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
+      await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => s.checkFields()));
+      return ctx.runtime.list.flatMap((s) => {
+        const r = s.fieldMapping();
+        if (!r) return [];
+        return [{
+          system: s.id.toUpperCase(),
+          name: s.displayName,
+          checkedAt: r.checkedAt === null ? null : new Date(r.checkedAt).toISOString(),
+          checkedAgeSeconds: r.checkedAt === null ? null : Math.max(0, Math.round((ctx.now.getTime() - r.checkedAt) / 1000)),
+          checkError: r.checkError,
+          fields: r.fields.map((f) => ({ ...f, accepted: f.types })),
+        }];
       });
     },
     integrations: (_: unknown, __: unknown, ctx: PanoramaContext) =>

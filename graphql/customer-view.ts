@@ -235,8 +235,9 @@ export class CustomerView implements CustomerParent {
         const l = await this.link('projects');
         const probable = l.candidates.length ? await this.#loaders.projects.projects.loadMany(l.candidates.map((c) => c.recordId)) : [];
         const extra = probable.filter((p): p is Fetched<Project> => !(p instanceof Error));
-        const all: ProjectsCustomer = { projects: [...exact.value.projects, ...extra.map((p) => p.value)] };
-        return all.projects.length ? { value: all, freshness: exact.freshness } : null;
+        const all: ProjectsCustomer = { projects: [...exact.value.projects, ...extra.map((p) => p.value)], ...(exact.value.unmapped ? { unmapped: exact.value.unmapped } : {}) };
+        // An unmapped link field is said on the section, also when no project matched by name.
+        return all.projects.length || all.unmapped?.length ? { value: all, freshness: exact.freshness } : null;
       }
       case 'support': {
         const l = await this.link('support');

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
+import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -18,6 +19,7 @@ const ADMIN = /* GraphQL */ `
     identityReview { kind system accountId accountName records { recordId name rules confidence url } }
     sourceOfTruth { group system }
     systems { system name category }
+    ${FIELD_MAPPINGS_FIELDS}
   }
 `;
 
@@ -49,6 +51,7 @@ type Data = {
   identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
   sourceOfTruth: { group: string; system: string }[];
   systems: SourceName[];
+  fieldMappings: SourceFieldMapping[];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -146,6 +149,11 @@ export default function Admin() {
               </Card>
             ))}
           </SimpleGrid>
+          {d.fieldMappings.length ? (
+            <div style={{ marginTop: 'var(--mantine-spacing-md)' }}>
+              <FieldMappingCard mappings={d.fieldMappings} />
+            </div>
+          ) : null}
           <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">
             <Title order={2} size="h4" id="sot-heading" mb="xs">
               Systems of record

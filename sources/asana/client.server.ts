@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError, fetchJson, validate } from '../kit/http.js';
 import type { AsanaConfig } from './config.js';
+import type { FieldMap } from '../kit/field-mapping.js';
+import { asanaFieldMap, type AsanaFieldKey } from './fields.js';
 import { readBatchResult, readPage, readSingle, toBatchBody, type BatchAnswer, type BatchRead } from './mapping.js';
 import {
   batchResponseSchema,
@@ -46,9 +48,12 @@ type Params = Record<string, string | number | boolean | undefined>;
  */
 export class AsanaClient {
   readonly config: AsanaConfig;
+  /** Whether the workspace has the account field, as text (see `checkAsanaFields`); shared by every request. */
+  readonly fields: FieldMap<AsanaFieldKey>;
 
   constructor(config: AsanaConfig) {
     this.config = config;
+    this.fields = asanaFieldMap(config);
   }
 
   #url(path: string, params: Params = {}): string {

@@ -4,6 +4,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { AsanaClient } from './client.server.js';
 import { ASANA_TIMEOUT_MS, asanaConfigSchema, type AsanaConfig } from './config.js';
 import { mapAsanaError } from './errors.js';
+import { checkAsanaFields } from './fields.js';
 import { INDEX_FIELDS, PROJECT_FIELDS, TASK_FIELDS, createLoaders } from './loaders.js';
 
 /** The sandbox dataset's workspace (sources/sandbox/dataset.ts); a test checks the two agree. */
@@ -59,6 +60,8 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   createClient: (config) => new AsanaClient(config),
   createLoaders,
   deepLink: asanaDeepLink,
+  checkFields: checkAsanaFields,
+  fieldMapping: (client) => client.fields.report(),
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
@@ -89,7 +92,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
       'GET /projects?workspace={gid}&limit=100&opt_fields=…',
       'POST /batch (actions: GET /projects/{gid}, GET /projects/{gid}/tasks)',
       'GET /projects/{gid}, GET /projects/{gid}/tasks, GET /tasks/{gid} (client, outside batches)',
-      'GET /workspaces/{gid}, GET /workspaces/{gid}/custom_fields (setup checks)',
+      'GET /workspaces/{gid}, GET /workspaces/{gid}/custom_fields (at start-up and on an admin check: whether the account field exists, as text)',
     ],
   },
 };

@@ -6,6 +6,7 @@ import { SourceError } from '../kit/errors.js';
 import { HttpError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type AsanaClient } from './client.server.js';
+import { accountFieldRule } from './fields.js';
 import {
   isSalesforceId,
   readPage,
@@ -29,6 +30,8 @@ export const INDEX_FIELDS = [
   'completed',
   'created_at',
   'due_on',
+  'current_status_update.status_type',
+  'current_status_update.title',
   'current_status.color',
   'current_status.title',
   'custom_fields.gid',
@@ -39,6 +42,9 @@ export const PROJECT_FIELDS = [
   'name',
   'owner.name',
   'owner.email',
+  'current_status_update.status_type',
+  'current_status_update.title',
+  'current_status_update.text',
   'current_status.color',
   'current_status.text',
   'current_status.title',
@@ -71,7 +77,10 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
  * a page add follow-up actions.
  */
 export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClient>): AsanaLoaders {
-  const { accountField: rule, workspaceGid, baseUrl } = client.config;
+  const { workspaceGid, baseUrl } = client.config;
+  // Null when the workspace has no account field as text: no exact links, and the section says how it links.
+  const rule = accountFieldRule(client);
+  const unmapped = rule ? {} : { unmapped: ['ACCOUNT_ID' as const] };
   const today = opts.today ?? (() => todayOf(kit.clock));
 
   // Read once per request, so a forced refresh re-reads the index once however many customers the page shows.
@@ -179,11 +188,12 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
               const found = loaded.get(row.id);
               return found ? [toProject(found.project, found.tasks, { rule, today: day, crmAccountId: row.crmAccountId })] : [];
             }),
+            ...unmapped,
           },
         ]),
       );
     },
-    { forceRefresh: opts.forceRefresh, notFound: () => ({ projects: [] }) },
+    { forceRefresh: opts.forceRefresh, notFound: () => ({ projects: [], ...unmapped }) },
   );
 
   // Ids are checked before anything is asked upstream: a malformed id is a bug in the caller, not "no projects".

@@ -24,7 +24,9 @@ export function sameCrmAccountId(a: string, b: string): boolean {
   return a.length >= 15 && b.length >= 15 && a.slice(0, 15) === b.slice(0, 15);
 }
 
-export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue[] | undefined, rule: AccountFieldRule): string | null {
+export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue[] | undefined, rule: AccountFieldRule | null): string | null {
+  // No rule: the workspace has no such field (or not as text), so no project is linked by it.
+  if (!rule) return null;
   const wanted = rule.name.trim().toLowerCase();
   const field = fields?.find((f) => (rule.gid ? f.gid === rule.gid : f.name?.trim().toLowerCase() === wanted));
   const value = field?.text_value?.trim();
@@ -32,15 +34,15 @@ export function accountIdFromCustomFields(fields: readonly AsanaCustomFieldValue
   return value && isSalesforceId(value) ? value : null;
 }
 
-export function toIndexRow(p: AsanaIndexProject, rule: AccountFieldRule): ProjectIndexRow {
+export function toIndexRow(p: AsanaIndexProject, rule: AccountFieldRule | null): ProjectIndexRow {
   return {
     id: p.gid,
     name: p.name,
     crmAccountId: accountIdFromCustomFields(p.custom_fields, rule),
     archived: p.archived,
     createdAt: p.created_at,
-    status: toProjectStatus(p.current_status?.color, p.completed),
-    statusText: p.current_status?.title?.trim() || null,
+    status: statusOf(p).status,
+    statusText: statusOf(p).title,
     dueOn: p.due_on,
   };
 }
@@ -80,6 +82,29 @@ const STATUS_BY_COLOR: Record<string, ProjectStatus> = {
   complete: 'COMPLETE',
 };
 
+const STATUS_BY_TYPE: Record<string, ProjectStatus> = {
+  on_track: 'ON_TRACK',
+  at_risk: 'AT_RISK',
+  off_track: 'OFF_TRACK',
+  on_hold: 'ON_HOLD',
+  complete: 'COMPLETE',
+};
+
+/**
+ * The project's status and its words: from the latest status update's `status_type` (Asana's current field);
+ * a project without one falls back to the deprecated `current_status` colour. A dropped project has no status
+ * Panorama names (UNKNOWN, with the update's title as its text).
+ */
+export function statusOf(p: Pick<AsanaProject, 'current_status' | 'current_status_update' | 'completed'>): { status: ProjectStatus; title: string | null; text: string | null } {
+  const u = p.current_status_update;
+  if (u?.status_type) {
+    const status = STATUS_BY_TYPE[u.status_type] ?? (p.completed ? 'COMPLETE' : 'UNKNOWN');
+    return { status, title: u.title?.trim() || null, text: u.text?.trim() || null };
+  }
+  const old = p.current_status;
+  return { status: toProjectStatus(old?.color, p.completed), title: old?.title?.trim() || null, text: old?.text?.trim() || null };
+}
+
 /** The project's status from its latest status update's colour; a completed project with none is COMPLETE. */
 export function toProjectStatus(color: string | null | undefined, completed: boolean): ProjectStatus {
   const mapped = color ? STATUS_BY_COLOR[color] : undefined;
@@ -100,16 +125,16 @@ export function toMilestone(t: AsanaTask, projectId: string): Milestone {
 export function toProject(
   p: AsanaProject,
   tasks: readonly AsanaTask[],
-  opts: { rule: AccountFieldRule; today: string; crmAccountId?: string | null },
+  opts: { rule: AccountFieldRule | null; today: string; crmAccountId?: string | null },
 ): Project {
   const work = tasks.filter((t) => t.resource_subtype === 'default_task');
-  const status = p.current_status;
+  const status = statusOf(p);
   return {
     id: p.gid,
     name: p.name,
     owner: toPerson(p.owner),
-    status: toProjectStatus(status?.color, p.completed),
-    statusText: status?.text?.trim() || status?.title?.trim() || null,
+    status: status.status,
+    statusText: status.text || status.title,
     dueOn: p.due_on,
     startOn: p.start_on,
     createdAt: p.created_at,

@@ -1,7 +1,11 @@
 import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
-import type { Fetched, Milestone, Project, ProjectSummary, ProjectsCustomer } from '../kit/domain.js';
+import type { Fetched, Milestone, Project, ProjectSummary, ProjectsCustomer, ProjectsUnmapped } from '../kit/domain.js';
 import { statusFromFetched } from '../kit/section-status.js';
 
+
+const UNMAPPED_MESSAGES: Record<ProjectsUnmapped, string> = {
+  ACCOUNT_ID: 'Projects are matched by name only: no account id field is mapped in Asana',
+};
 
 /** The projects system's slice of the schema: delivery status and milestones. */
 export const asanaSchema: SourceSchema = {
@@ -34,6 +38,16 @@ export const asanaSchema: SourceSchema = {
       status: SectionStatus!
       "Active projects first, then by due date."
       projects: [Project!]!
+      "Features read without their Asana field (not set, or not in this workspace): said on the section."
+      unmapped: [ProjectsUnmappedFeature!]!
+    }
+
+    enum ProjectsFeature { ACCOUNT_ID }
+
+    type ProjectsUnmappedFeature {
+      feature: ProjectsFeature!
+      "What a person reads on the section, e.g. Projects are matched by name only."
+      message: String!
     }
 
     enum ProjectStatus { ON_TRACK AT_RISK OFF_TRACK ON_HOLD COMPLETE UNKNOWN }
@@ -76,6 +90,7 @@ export const asanaSchema: SourceSchema = {
       nextDueOn: (f: Fetched<ProjectSummary>) => f.value.nextDueOn,
     },
     ProjectsProfile: {
+      unmapped: (f: Fetched<ProjectsCustomer>) => (f.value.unmapped ?? []).map((feature) => ({ feature, message: UNMAPPED_MESSAGES[feature] })),
       status: (f: Fetched<ProjectsCustomer>, _: unknown, ctx: SchemaContext) => statusFromFetched(f, ctx.now.getTime()),
       projects: (f: Fetched<ProjectsCustomer>) =>
         [...f.value.projects].sort(

@@ -31,6 +31,15 @@ export const customFieldSchema = z
   .object({ gid: z.string(), name: z.string(), resource_subtype: z.string().optional(), type: z.string().optional() })
   .passthrough();
 
+/**
+ * The project's latest status update (opt_fields current_status_update.status_type,title,text): Asana's current
+ * field; `current_status` is deprecated and read only when a project has no update.
+ */
+export const statusUpdateSchema = z
+  .object({ status_type: z.string().nullable().optional(), title: z.string().nullable().optional(), text: z.string().nullable().optional() })
+  .passthrough();
+export type AsanaStatusUpdate = z.infer<typeof statusUpdateSchema>;
+
 /** One row of the project index (opt_fields name,archived,created_at,custom_fields.…). */
 export const indexProjectSchema = z
   .object({
@@ -41,7 +50,8 @@ export const indexProjectSchema = z
     custom_fields: z.array(customFieldValueSchema),
     // for list summaries (opt_fields current_status.color,current_status.title,due_on,completed)
     completed: z.boolean(),
-    current_status: z.object({ color: z.string(), title: z.string().nullable().optional() }).passthrough().nullable(),
+    current_status: z.object({ color: z.string(), title: z.string().nullable().optional() }).passthrough().nullable().optional(),
+    current_status_update: statusUpdateSchema.nullable().optional(),
     due_on: date.nullable(),
   })
   .passthrough();
@@ -61,7 +71,8 @@ export const projectSchema = z
     gid: z.string(),
     name: z.string(),
     owner: ownerSchema.nullable(),
-    current_status: projectStatusSchema.nullable(),
+    current_status: projectStatusSchema.nullable().optional(),
+    current_status_update: statusUpdateSchema.nullable().optional(),
     due_on: date.nullable(),
     start_on: date.nullable(),
     created_at: z.string(),

@@ -143,7 +143,14 @@ export type Project = {
   milestones: Milestone[];
 };
 
-export type ProjectsCustomer = { projects: Project[] };
+/** A projects feature read without its field (off, missing or of the wrong type): said on the section. */
+export type ProjectsUnmapped = 'ACCOUNT_ID';
+
+export type ProjectsCustomer = {
+  projects: Project[];
+  /** With ACCOUNT_ID no project is linked by id: the section shows projects linked by name only. */
+  unmapped?: ProjectsUnmapped[];
+};
 
 /** One row of the projects index, for link rules and review, and enough of the project for a list's summary. */
 export type ProjectIndexRow = Pick<Project, 'id' | 'name' | 'crmAccountId' | 'archived' | 'createdAt' | 'status' | 'statusText' | 'dueOn'>;

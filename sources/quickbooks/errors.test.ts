@@ -31,6 +31,7 @@ describe('mapQuickbooksError', () => {
     ['400 object not found', axiosError(400, apiFault('610', 'ValidationFault', 'Object Not Found')), 'NOT_FOUND', '610'],
     ['400 query parse error', axiosError(400, apiFault('4000', 'ValidationFault', 'Error parsing query')), 'BAD_REQUEST', '4000'],
     ['400 invalid query', axiosError(400, apiFault('4001', 'ValidationFault', 'Invalid query')), 'BAD_REQUEST', '4001'],
+    ['400 query parse error under another fault type', axiosError(400, apiFault('4000', 'QueryParserFault', 'Error parsing query')), 'BAD_REQUEST', '4000'],
     ['500 SystemFault', axiosError(500, apiFault('10000', 'SystemFault')), 'UNAVAILABLE', '10000'],
     ['503 without a body', axiosError(503, ''), 'UNAVAILABLE', undefined],
     ['502 HTML from a proxy', axiosError(502, '<html>Bad Gateway</html>'), 'UNAVAILABLE', undefined],

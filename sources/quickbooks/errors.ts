@@ -40,6 +40,9 @@ function fromFault(fault: QboFault, status: number | null): SourceError {
   if (fault.code === '3001') return new SourceError('quickbooks', 'RATE_LIMITED', msg, { ...opts, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS });
   if (fault.code === '3100') return new SourceError('quickbooks', 'FORBIDDEN', msg, opts);
   if (fault.code === '610') return new SourceError('quickbooks', 'NOT_FOUND', msg, opts);
+  // 4000 (a query QBO cannot parse, e.g. an unknown field) and 4001 (a query it will not run): Panorama's request,
+  // whatever type the fault carries, never the user's input.
+  if (fault.code === '4000' || fault.code === '4001') return new SourceError('quickbooks', 'BAD_REQUEST', msg, opts);
   if (fault.type === 'SystemFault') return new SourceError('quickbooks', 'UNAVAILABLE', msg, opts);
   if (fault.type === 'ValidationFault') return new SourceError('quickbooks', 'BAD_REQUEST', msg, opts);
   return new SourceError('quickbooks', 'INTERNAL', msg, opts);

@@ -6,9 +6,9 @@ import { logger } from '../kit/logger.js';
 import type { SalesforceConfig } from './config.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './errors.js';
 import { normalizeIdOf, type KnownSObject } from './ids.js';
-import { salesforceFieldMap, type SalesforceFieldKey } from './fields.js';
+import { salesforceFieldMap, salesforceVersionMap, type SalesforceFieldKey } from './fields.js';
 import type { FieldMap } from '../kit/field-mapping.js';
-import { sfDescribeSchema, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
+import { sfVersionsSchema, type SfVersions, sfDescribeSchema, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
 
 export type CallOptions = { signal?: AbortSignal };
 export type QueryOptions = CallOptions & {
@@ -48,6 +48,8 @@ export class SalesforceClient {
   refreshCount = 0;
   /** Which mapped custom fields this org has (see `checkSalesforceFields`); shared by every request. */
   readonly fields: FieldMap<SalesforceFieldKey>;
+  /** Whether the org offers the configured REST API version (see `checkSalesforceFields`). */
+  readonly version: FieldMap<'apiVersion'>;
   /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
   #refreshError: unknown = null;
   readonly #retry: object;
@@ -55,6 +57,7 @@ export class SalesforceClient {
   constructor(config: SalesforceConfig) {
     this.config = config;
     this.fields = salesforceFieldMap(config);
+    this.version = salesforceVersionMap(config);
     this.connection = new Connection({
       instanceUrl: config.instanceUrl,
       version: config.apiVersion,
@@ -105,6 +108,12 @@ export class SalesforceClient {
       this.connection.request({ method: 'GET', url: nextRecordsUrl, headers: this.#queryHeaders(opts) }, options),
     );
     return validate(sfQueryResultSchema(record), body, 'Salesforce query');
+  }
+
+  /** The REST API versions the org offers (GET /services/data/, unversioned, one request). */
+  async versions(opts: CallOptions = {}): Promise<SfVersions> {
+    const body = await this.#call(opts.signal, (options) => this.connection.request({ method: 'GET', url: '/services/data/' }, options));
+    return validate(sfVersionsSchema, body, 'Salesforce versions');
   }
 
   /** An object's metadata: its fields and their types (sObject Describe, one request). */

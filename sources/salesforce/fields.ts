@@ -42,10 +42,34 @@ export function salesforceFieldMap(config: SalesforceConfig): FieldMap<Salesforc
   return new FieldMap('salesforce', salesforceFieldSpecs(config));
 }
 
+/** The vendor "object" the versions the org offers are recorded under (GET /services/data/). */
+const VERSIONS = 'REST API';
+
+/** The REST API version Panorama calls, checked against the versions the org offers (Versions resource). */
+export function salesforceVersionMap(config: SalesforceConfig): FieldMap<'apiVersion'> {
+  return new FieldMap('salesforce', {
+    apiVersion: {
+      label: 'REST API version',
+      object: VERSIONS,
+      setting: 'SALESFORCE_API_VERSION',
+      field: config.apiVersion,
+      types: ['offered'],
+      without: 'This org does not offer that version, so Salesforce answers every call with 404; set it to a version the org offers.',
+    },
+  });
+}
+
 /** Asks Salesforce (sObject Describe, one request per object) which mapped fields exist, and records it. */
 export async function checkSalesforceFields(client: SalesforceClient, kit: SourceKit): Promise<void> {
   const map = client.fields;
   const objects = [...new Set(map.keys().filter((k) => map.spec(k).field).map((k) => map.spec(k).object))];
+  try {
+    // GET /services/data/ lists [{ label, url, version }]: the configured version is used only if offered.
+    const versions = await kit.upstream('versions', (signal) => client.versions({ signal }));
+    client.version.apply({ [VERSIONS]: new Map(versions.map((v) => [v.version, 'offered'])) }, kit.clock.now());
+  } catch (e) {
+    client.version.failed(kit.toSourceError(e).code);
+  }
   try {
     const described = await Promise.all(
       objects.map((o) => kit.upstream(`describe${o}`, (signal) => client.describe(o, { signal }))),

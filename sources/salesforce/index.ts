@@ -64,7 +64,11 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,
-  fieldMapping: (client) => client.fields.report(),
+  fieldMapping: (client) => {
+    const fields = client.fields.report();
+    const version = client.version.report();
+    return { ...fields, checkError: fields.checkError ?? version.checkError, fields: [...fields.fields, ...version.fields] };
+  },
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
@@ -90,6 +94,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     endpoints: [
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/ (at start-up and on an admin check: whether the org offers the configured API version)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query, or of an account\'s Contacts or Opportunities past the 200 Salesforce sends inline)',
     ],

@@ -92,6 +92,10 @@ export const sfCustomTextSchema = z.union([z.string(), z.number()]).nullable().o
 export const sfCustomBooleanSchema = z.boolean().nullable().optional();
 
 /** sObject Describe (`GET /sobjects/{type}/describe`): the object's name and its fields with their types. */
+/** GET /services/data/: the versions the org offers, e.g. [{ label: "Spring '25", url: "/services/data/v63.0", version: "63.0" }]. */
+export const sfVersionsSchema = z.array(z.object({ label: z.string(), url: z.string(), version: z.string() }).passthrough());
+export type SfVersions = z.infer<typeof sfVersionsSchema>;
+
 export const sfDescribeSchema = z
   .object({
     name: z.string(),

@@ -5,6 +5,7 @@ import { SANDBOX_CREDENTIALS } from './constants.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
 import type { SalesforceOrgVariant } from '../salesforce/sandbox/variant.js';
+import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
 
 export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
 
@@ -65,6 +66,10 @@ export class SandboxState {
   salesforceChildBatchSize = 200;
   /** How the Salesforce org's custom fields differ from the default (dropped, or namespaced). @default none */
   salesforceOrg: SalesforceOrgVariant = {};
+  /** How the Asana workspace's account-id custom field differs from the default (absent, renamed, another type). @default none */
+  asanaWorkspace: AsanaWorkspaceVariant = {};
+  /** Zendesk answers without the sideloads `include=` asks for (the documented `show_many` calls still work). @default false */
+  zendeskIgnoresSideloads = false;
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {

@@ -94,6 +94,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       'GET /api/v2/search?query=type:ticket priority:urgent status<solved&include=tickets(users,organizations)',
       'GET /api/v2/organizations?page[size]=100 (cursor-paged index)',
       'GET /api/v2/users/show_many?ids=… (only for users a sideload did not carry)',
+      'GET /api/v2/organizations/show_many?ids=… (only for organizations the urgent-ticket search did not sideload)',
       'GET /api/v2/tickets/show_many?ids=…&include=users (a ticket by its number, for search)',
     ],
   },

@@ -308,6 +308,36 @@ describe('organizationIndex and urgentOpenTickets', () => {
     expect(u.tickets.every((t) => t.ticket.priority === 'URGENT' && ['NEW', 'OPEN', 'PENDING', 'HOLD'].includes(t.ticket.status))).toBe(true);
     expect(counts()).toEqual({ search: 1 });
   });
+
+  it('a search that does not honour include= falls back to show_many, batched, and links the same tickets', async () => {
+    const { loaders } = buildModule();
+    state.zendeskIgnoresSideloads = true;
+    try {
+      const u = (await loaders.urgentOpenTickets()).value;
+      expect(u.tickets.map((t) => ({ accountId: t.crmAccountId, ticketId: t.ticket.id })).sort((a, b) => a.ticketId.localeCompare(b.ticketId))).toEqual(
+        [...state.world.manifest.urgentOpenTickets].sort((a, b) => a.ticketId.localeCompare(b.ticketId)),
+      );
+      expect(u.tickets.every((t) => t.ticket.requester === null || t.ticket.requester.name.length > 0)).toBe(true);
+      const orgs = new Set(u.tickets.map((t) => t.organizationId).filter((o) => o !== null));
+      expect(counts()).toEqual({ search: 1, 'users.show_many': 1, 'organizations.show_many': Math.ceil(orgs.size / 100) });
+    } finally {
+      state.zendeskIgnoresSideloads = false;
+    }
+  });
+
+  it("a customer's tickets without sideloads: requesters come from users/show_many", async () => {
+    const [id] = accountIds(1);
+    const { loaders } = buildModule();
+    state.zendeskIgnoresSideloads = true;
+    try {
+      const v = (await loaders.forAccount.load(id!)).value!;
+      const withRequester = v.tickets.filter((t) => t.requester);
+      expect(withRequester.length).toBeGreaterThan(0);
+      expect(counts()['users.show_many']).toBe(1);
+    } finally {
+      state.zendeskIgnoresSideloads = false;
+    }
+  });
 });
 
 describe('client endpoints', () => {

@@ -167,7 +167,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
         kit.upstream('urgentTickets', async (s) => {
           const sig = AbortSignal.any([signal, s]);
           const set = await searchAllTickets(client, URGENT_OPEN_TICKETS_QUERY, [], ['users', 'organizations'], sig);
-          await completeUsers(client, set, sig);
+          await Promise.all([completeUsers(client, set, sig), completeOrganizations(client, set, sig)]);
           return { tickets: urgentTickets(set), total: set.total, truncated: set.truncated };
         }),
       read,
@@ -358,6 +358,17 @@ async function searchAllTickets(
   for (const page of rest) addSearchPage(set, page);
   set.tickets = uniqueTickets(set.tickets);
   return set;
+}
+
+/**
+ * One organizations/show_many?ids per 100 organizations the search's `organizations` sideload did not carry
+ * (normally none): a search that does not honour `include=` still links each urgent ticket to its customer.
+ */
+async function completeOrganizations(client: ZendeskClient, set: TicketSet, signal: AbortSignal): Promise<void> {
+  const missing = [...new Set(set.tickets.map((t) => t.organization_id).filter((id): id is number => id !== null && !set.organizations.has(id)))].map(String);
+  for (let i = 0; i < missing.length; i += ZENDESK_MAX_IDS) {
+    for (const org of (await client.organizationsByIds(missing.slice(i, i + ZENDESK_MAX_IDS), signal)).organizations) set.organizations.set(org.id, org);
+  }
 }
 
 /** One users/show_many per 100 users the sideloads did not carry (normally none: no request at all). */

@@ -32,6 +32,9 @@ async function harnessFor(variant: SalesforceOrgVariant, env: Record<string, str
   return h;
 }
 
+/** The custom fields of the Salesforce mapping (the API version is checked beside them). */
+const customFields = (x: Harness) => x.runtime.sources.crm.fieldMapping()!.fields.filter((f) => f.key !== 'apiVersion');
+
 /** Customers linked in all four systems by exact ids in the default org. */
 function fullyLinked(x: Harness): string[] {
   const sf = x.sandbox.state.world.salesforce;
@@ -48,8 +51,7 @@ async function page(x: Harness, id: string) {
 describe('Salesforce field mapping', () => {
   it('the default org: every mapped field is found, nothing is said to be unmapped', async () => {
     const x = await harnessFor({});
-    const report = x.runtime.sources.crm.fieldMapping()!;
-    expect(report.fields.map((f) => [f.key, f.state])).toEqual([['accountingId', 'FOUND'], ['tier', 'FOUND'], ['primaryContact', 'FOUND']]);
+    expect(customFields(x).map((f) => [f.key, f.state])).toEqual([['accountingId', 'FOUND'], ['tier', 'FOUND'], ['primaryContact', 'FOUND']]);
     for (const id of fullyLinked(x)) {
       const c = await page(x, id);
       expect(c.crm.unmapped).toEqual([]);
@@ -63,8 +65,7 @@ describe('Salesforce field mapping', () => {
     ['QuickBooks_Customer_Id__c', 'ACCOUNTING_ID', 'linked by website and name only'],
   ] as const)('an org without %s: pages load with all four sections and say what is not mapped', async (field, feature, words) => {
     const x = await harnessFor({ drop: [field] });
-    const report = x.runtime.sources.crm.fieldMapping()!;
-    expect(report.fields.filter((f) => f.state === 'MISSING').map((f) => f.field)).toEqual([field]);
+    expect(customFields(x).filter((f) => f.state === 'MISSING').map((f) => f.field)).toEqual([field]);
     const queries = x.sandbox.state.requestCounts().salesforce;
     expect(queries.describe).toBe(2);
     for (const id of fullyLinked(x)) {
@@ -81,7 +82,7 @@ describe('Salesforce field mapping', () => {
   it('an org whose fields carry a namespace prefix: unmapped until the settings name them, then found', async () => {
     const variant = { namespace: 'acme' };
     const x = await harnessFor(variant);
-    expect(x.runtime.sources.crm.fieldMapping()!.fields.every((f) => f.state === 'MISSING')).toBe(true);
+    expect(customFields(x).every((f) => f.state === 'MISSING')).toBe(true);
     const [id] = fullyLinked(x);
     const before = await page(x, id!);
     expect(before.crm.unmapped.map((u: { feature: string }) => u.feature)).toEqual(['TIER', 'PRIMARY_CONTACT', 'ACCOUNTING_ID']);
@@ -92,7 +93,7 @@ describe('Salesforce field mapping', () => {
       SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: 'acme__QuickBooks_Customer_Id__c',
       SALESFORCE_CONTACT_PRIMARY_FIELD: 'acme__Primary__c',
     });
-    expect(y.runtime.sources.crm.fieldMapping()!.fields.map((f) => f.state)).toEqual(['FOUND', 'FOUND', 'FOUND']);
+    expect(customFields(y).map((f) => f.state)).toEqual(['FOUND', 'FOUND', 'FOUND']);
     const after = await page(y, id!);
     expect(after.crm.unmapped).toEqual([]);
     expect(after.crm.account.tier).toBe(y.sandbox.state.world.salesforce.accounts.find((a) => a.Id === id)!.Tier__c);
@@ -102,12 +103,31 @@ describe('Salesforce field mapping', () => {
   it('a field of the wrong type is not read', async () => {
     // Type is a text field (usable as a tier); Email is text, not a checkbox
     const x = await harnessFor({}, { SALESFORCE_ACCOUNT_TIER_FIELD: 'Type' , SALESFORCE_CONTACT_PRIMARY_FIELD: 'Email' });
-    const states = Object.fromEntries(x.runtime.sources.crm.fieldMapping()!.fields.map((f) => [f.key, [f.state, f.foundType]]));
+    const states = Object.fromEntries(customFields(x).map((f) => [f.key, [f.state, f.foundType]]));
     expect(states.tier).toEqual(['FOUND', 'string']);
     expect(states.primaryContact).toEqual(['WRONG_TYPE', 'string']);
     const [id] = fullyLinked(x);
     const c = await page(x, id!);
     expect(c.crm.unmapped.map((u: { feature: string }) => u.feature)).toEqual(['PRIMARY_CONTACT']);
+  });
+});
+
+describe('Salesforce API version', () => {
+  it('the configured version is checked against the versions the org offers (GET /services/data/)', async () => {
+    const x = await harnessFor({});
+    const version = () => x.runtime.sources.crm.fieldMapping()!.fields.find((f) => f.key === 'apiVersion')!;
+    expect(version()).toMatchObject({ state: 'FOUND', field: '62.0', setting: 'SALESFORCE_API_VERSION' });
+    expect(x.sandbox.state.requestCounts().salesforce.versions).toBe(1);
+    // an org that stopped offering it: said on the admin page, with the setting to change
+    x.sandbox.state.salesforceOrg = { versions: ['63.0', '64.0'] };
+    await x.runtime.sources.crm.checkFields();
+    expect(version()).toMatchObject({ state: 'MISSING', field: '62.0' });
+    expect(version().without).toMatch(/set it to a version the org offers/);
+  });
+
+  it('an org offering it under the configured setting', async () => {
+    const x = await harnessFor({ versions: ['58.0', '59.0'] }, { SALESFORCE_API_VERSION: '58.0' });
+    expect(x.runtime.sources.crm.fieldMapping()!.fields.find((f) => f.key === 'apiVersion')).toMatchObject({ state: 'FOUND', field: '58.0' });
   });
 });
 

@@ -20,6 +20,11 @@ export function ProjectsCard({ customer, showMilestones = false }: { customer: C
     <SourceSection title="Projects" status={status} testId="section-projects">
       {p ? (
         <Stack gap="sm">
+          {p.unmapped.map((u) => (
+            <Text key={u.feature} size="xs" c="dimmed" data-testid="projects-unmapped">
+              {u.message}
+            </Text>
+          ))}
           {p.projects.map((project) => (
             <div key={project.id}>
               <Group justify="space-between" wrap="nowrap" gap="xs">

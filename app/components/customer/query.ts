@@ -51,6 +51,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
           nextMilestone { name dueOn }
           milestones { id name dueOn completed completedAt url }
         }
+        unmapped { feature message }
       }
       support {
         ${STATUS}
@@ -133,6 +134,7 @@ export type CustomerPageData = {
         nextMilestone: { name: string; dueOn: string | null } | null;
         milestones: { id: string; name: string; dueOn: string | null; completed: boolean; completedAt: string | null; url: string }[];
       }[];
+      unmapped: { feature: 'ACCOUNT_ID'; message: string }[];
     } | null;
     support: {
       status: Status;

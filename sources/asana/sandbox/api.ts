@@ -102,7 +102,7 @@ export const ROUTES: Route[] = [
     handle: (req) => {
       const gid = req.params.workspace_gid!;
       const err = badGid('workspace', gid) ?? (gid === req.world.asana.workspace.gid ? null : unknownObject('workspace', gid));
-      return err ?? list(req, 'custom_field', [req.world.asana.accountField]);
+      return err ?? list(req, 'custom_field', req.world.asana.accountFieldExists === false ? [] : [req.world.asana.accountField]);
     },
   },
   {
@@ -111,7 +111,7 @@ export const ROUTES: Route[] = [
     handle: (req) => {
       const gid = req.params.custom_field_gid!;
       const field = req.world.asana.accountField;
-      return badGid('custom_field', gid) ?? (gid === field.gid ? single(req, 'custom_field', field) : unknownObject('custom_field', gid));
+      return badGid('custom_field', gid) ?? (gid === field.gid && req.world.asana.accountFieldExists !== false ? single(req, 'custom_field', field) : unknownObject('custom_field', gid));
     },
   },
   {

@@ -59,6 +59,7 @@ export function addAsanaProjects(s: AsanaPart, c: Customer, crm: CrmAccount): Co
       p.completed_at = null;
       p.current_status = statusUpdate(s, 'blue', Date.parse(p.created_at));
       p.current_status.text = 'Paused until the client settles the outstanding invoice.';
+      p.current_status_update = latestUpdate(p.current_status);
       manifest.onHoldWhilePaidUp.push({ accountId: crm.accountId, projectId: p.gid });
     }
   }
@@ -111,7 +112,7 @@ function addProject(s: AsanaPart, c: Customer, crm: CrmAccount, won: WonDeal, co
     { weight: 1, value: 'red' as const },
   ]);
   project.current_status = statusUpdate(s, color, pCreated);
-  project.current_status_update = { gid: project.current_status.gid, resource_type: 'status_update', title: project.current_status.title, resource_subtype: 'project_status_update' };
+  project.current_status_update = latestUpdate(project.current_status);
   if (allDone) {
     const completedMs = timeOn(Math.min(today - DAY, due));
     project.completed = true;
@@ -208,6 +209,13 @@ function task(s: AsanaPart, gid: string, taskName: string, subtype: AsanaTask['r
     workspace: s.wsCompact,
     notes: '',
   };
+}
+
+const STATUS_TYPE = { green: 'on_track', yellow: 'at_risk', red: 'off_track', blue: 'on_hold', complete: 'complete' } as const;
+
+/** The project's latest status update (`current_status_update`), the same post as its deprecated `current_status`. */
+function latestUpdate(st: AsanaStatus): NonNullable<AsanaProject['current_status_update']> {
+  return { gid: st.gid, resource_type: 'status_update', title: st.title, resource_subtype: 'project_status_update', status_type: STATUS_TYPE[st.color], text: st.text };
 }
 
 function statusUpdate(s: AsanaPart, color: AsanaStatus['color'], createdMs: number): AsanaStatus {

@@ -1,6 +1,7 @@
 import { HttpResponse, type HttpHandler } from 'msw';
 import { createRouter, renameField, type VendorStyle } from '../../sandbox/router.js';
 import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandbox/state.js';
+import { asanaVariantWorld } from './variant.js';
 import { ERROR_HELP, NO_ROUTE, ROUTES, asanaError, runBatch, type ApiResult } from './api.js';
 
 export const ASANA_PREFIX = '/asana';
@@ -55,7 +56,7 @@ export function asanaSandbox(state: SandboxState): HttpHandler[] {
       const url = new URL(request.url);
       const path = url.pathname.slice(url.pathname.indexOf(ASANA_API_ROOT) + ASANA_API_ROOT.length).replace(/\/$/, '');
       const result = route.handle({
-        world: state.world,
+        world: asanaVariantWorld(state.world, state.asanaWorkspace),
         path,
         params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
         query: url.searchParams,
@@ -72,7 +73,7 @@ export function asanaSandbox(state: SandboxState): HttpHandler[] {
     } catch {
       return respond(asanaError(400, 'Could not parse request data, invalid JSON'));
     }
-    return respond(runBatch(state.world, body, apiBase(request)), new URL(request.url).searchParams.has('opt_pretty'));
+    return respond(runBatch(asanaVariantWorld(state.world, state.asanaWorkspace), body, apiBase(request)), new URL(request.url).searchParams.has('opt_pretty'));
   });
 
   // Anything else under the API root is answered as Asana answers an unknown route, not left to msw.

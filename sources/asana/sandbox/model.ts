@@ -72,7 +72,7 @@ export const FIELDS: Record<ResourceType, Record<string, Kind>> = {
     created_at: V,
     modified_at: V,
   },
-  status_update: { title: V, resource_subtype: V },
+  status_update: { title: V, resource_subtype: V, status_type: V, text: V },
   project: {
     name: V,
     archived: V,

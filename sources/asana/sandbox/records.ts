@@ -46,7 +46,7 @@ export const sandboxProjectSchema = projectSchema
     modified_at: z.string(),
     current_status: sandboxStatusSchema.nullable(),
     current_status_update: z
-      .object({ gid: z.string(), resource_type: z.literal('status_update'), title: z.string(), resource_subtype: z.string() })
+      .object({ gid: z.string(), resource_type: z.literal('status_update'), title: z.string(), resource_subtype: z.string(), status_type: z.enum(['on_track', 'at_risk', 'off_track', 'on_hold', 'complete', 'dropped']), text: z.string() })
       .strict()
       .nullable(),
     notes: z.string(),
@@ -88,6 +88,8 @@ export type AsanaData = {
   team: AsanaCompact;
   users: AsanaUser[];
   accountField: AsanaCustomField;
+  /** Whether the workspace has the account field at all (a variant workspace may not). @default true */
+  accountFieldExists?: boolean;
   projects: AsanaProject[];
   tasks: AsanaTask[];
 };

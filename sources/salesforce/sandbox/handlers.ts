@@ -5,7 +5,7 @@ import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandb
 import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, salesforceDatabase } from './objects.js';
 import { SoqlError, executeSoql } from './soql.js';
-import { variantObjects, variantWorld } from './variant.js';
+import { offeredVersions, variantObjects, variantWorld } from './variant.js';
 
 const PREFIX = '/salesforce';
 /** The org's daily API request allowance, as Sforce-Limit-Info reports it. */
@@ -125,6 +125,11 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
         );
       },
       { auth: false },
+    ),
+
+    // Versions: [{ label, url, version }] for every version the org offers (REST API Developer Guide, "List Available REST API Versions").
+    router.get('/services/data/', 'versions', () =>
+      sfJson(offeredVersions(state.salesforceOrg).map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version }))),
     ),
 
     router.get('/services/data/:version/query', 'query', ({ request, params }) => {

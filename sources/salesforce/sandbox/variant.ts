@@ -9,7 +9,17 @@ export type SalesforceCustomField = (typeof SALESFORCE_CUSTOM_FIELDS)[number];
  * How this sandbox org differs from the default: custom fields it does not have, and a namespace prefix on the
  * ones it has (`acme` → `acme__Tier__c`), as managed packages name theirs. The records stay the world's.
  */
-export type SalesforceOrgVariant = { drop?: readonly SalesforceCustomField[]; namespace?: string | null };
+export type SalesforceOrgVariant = {
+  drop?: readonly SalesforceCustomField[];
+  namespace?: string | null;
+  /** The REST API versions the org offers (GET /services/data/), e.g. ['58.0', '59.0']. @default 31.0 to 64.0 */
+  versions?: readonly string[];
+};
+
+/** The versions an org offers: the variant's, else every version the sandbox serves. */
+export function offeredVersions(v: SalesforceOrgVariant): string[] {
+  return v.versions ? [...v.versions] : Array.from({ length: 64 - 31 + 1 }, (_, i) => `${31 + i}.0`);
+}
 
 const CUSTOM = new Set<string>(SALESFORCE_CUSTOM_FIELDS);
 

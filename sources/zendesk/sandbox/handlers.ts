@@ -127,7 +127,9 @@ const sideloadOrganizations = (state: SandboxState, orgIds: (number | null)[], a
   const want = new Set(orgIds.filter((id): id is number => id !== null));
   return state.world.zendesk.organizations.filter((o) => want.has(o.id)).map((o) => apiOrganization(o, api));
 };
-const includes = (request: Request, resource: 'tickets' | 'users' | 'organizations'): Set<string> => {
+const includes = (state: SandboxState, request: Request, resource: 'tickets' | 'users' | 'organizations'): Set<string> => {
+  // An account (or endpoint) that does not honour sideloads answers without them.
+  if (state.zendeskIgnoresSideloads) return new Set();
   // `include=users,groups` or, on search, `include=tickets(users,organizations)`; unknown names are ignored.
   const raw = new URL(request.url).searchParams.get('include') ?? '';
   const out = new Set<string>();
@@ -182,7 +184,7 @@ function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
       const api = apiOf(request);
       return json({
         tickets: tickets.map((t) => apiTicket(t, api)),
-        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
+        ...(includes(state, request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
         ...offsetLinks(selfUrl(request), page, perPage, all.length),
       });
     }),
@@ -230,7 +232,7 @@ function userAndTicketRoutes(state: SandboxState, get: Get): HttpHandler[] {
       const api = apiOf(request);
       return json({
         tickets: tickets.map((t) => apiTicket(t, api)),
-        ...(includes(request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
+        ...(includes(state, request, 'tickets').has('users') ? { users: sideloadUsers(state, tickets, api) } : {}),
         next_page: null,
         previous_page: null,
         count: tickets.length,
@@ -276,8 +278,8 @@ function searchRoutes(state: SandboxState, get: Get): HttpHandler[] {
             : { ...apiUser(h.record, api), result_type: 'user' },
       );
       const tickets = pageHits.flatMap((h) => (h.type === 'ticket' ? [h.record] : []));
-      const ticketIncludes = includes(request, 'tickets');
-      const userIncludes = includes(request, 'users');
+      const ticketIncludes = includes(state, request, 'tickets');
+      const userIncludes = includes(state, request, 'users');
       const sideloads: Record<string, unknown> = {};
       if (ticketIncludes.has('users')) sideloads.users = sideloadUsers(state, tickets, api);
       if (ticketIncludes.has('organizations') || userIncludes.has('organizations')) {
