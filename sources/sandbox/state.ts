@@ -65,6 +65,8 @@ export class SandboxState {
   salesforceChildBatchSize = 200;
   /** How the Salesforce org's custom fields differ from the default (dropped, or namespaced). @default none */
   salesforceOrg: SalesforceOrgVariant = {};
+  /** API calls the Salesforce org's other integrations have made today: added to what Sforce-Limit-Info reports. @default 0 */
+  salesforceOtherApiUsage = 0;
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {
