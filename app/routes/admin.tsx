@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { SYSTEM_NAMES, formatAge, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
+import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
@@ -17,6 +18,7 @@ const ADMIN = /* GraphQL */ `
     }
     identityReview { kind system accountId accountName records { recordId name rules confidence url } }
     sourceOfTruth { group system }
+    ${ADMIN_FAILURE_FIELDS}
   }
 `;
 
@@ -47,6 +49,8 @@ type Data = {
   })[];
   identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
   sourceOfTruth: { group: string; system: string }[];
+  limits: SourceLimits[];
+  incidents: IncidentRow[];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -144,6 +148,8 @@ export default function Admin() {
               </Card>
             ))}
           </SimpleGrid>
+          <RequestLimits sources={d.limits} />
+          <IncidentList incidents={d.incidents} />
           <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">
             <Title order={2} size="h4" id="sot-heading" mb="xs">
               Systems of record
