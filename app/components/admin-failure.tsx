@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Progress, SimpleGrid, Table, Text, Title } from '@mantine/core';
+import { Card, Progress, SimpleGrid, Table, Text, Title } from '@mantine/core';
 
 /** The admin query's fields these sections read (added to the admin page's operation). */
 export const ADMIN_FAILURE_FIELDS = /* GraphQL */ `
@@ -140,14 +140,17 @@ export function IncidentList({ incidents }: { incidents: IncidentRow[] }) {
                 <Table.Tr key={`${i.system}:${i.kind}:${i.startedAt}`}>
                   <Table.Td>{i.name}</Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Badge size="sm" variant="light" color={i.endedAt ? 'gray' : i.kind === 'BUDGET_HIGH' || i.kind === 'RATE_LIMITED' ? 'orange' : 'red'}>
-                        {KIND_LABEL[i.kind]}
-                      </Badge>
-                    </Group>
+                    <Text
+                      size="sm"
+                      fw={600}
+                      c={i.endedAt ? undefined : i.kind === 'BUDGET_HIGH' || i.kind === 'RATE_LIMITED' ? 'var(--mantine-color-orange-light-color)' : 'var(--mantine-color-red-light-color)'}
+                    >
+                      {KIND_LABEL[i.kind]}
+                      {i.endedAt ? '' : ' (ongoing)'}
+                    </Text>
                   </Table.Td>
                   <Table.Td>{dayAndTime(i.startedAt)}</Table.Td>
-                  <Table.Td>{i.endedAt ? `${hhmm(i.endedAt)} (after ${duration(i.durationSeconds)})` : `still on (${duration(i.durationSeconds)})`}</Table.Td>
+                  <Table.Td>{i.endedAt ? `${hhmm(i.endedAt)}, after ${duration(i.durationSeconds)}` : `not yet (${duration(i.durationSeconds)} so far)`}</Table.Td>
                   <Table.Td>{i.text}</Table.Td>
                 </Table.Tr>
               ))}
