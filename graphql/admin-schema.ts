@@ -97,6 +97,8 @@ export const adminResolvers = {
       // "Check now": one forced read of each named source's index (nothing is sent inside a rate-limit window).
       const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
       if (check.size) {
+        // what the page showed before the check (a reused answer of a moment ago) is no longer the truth
+        ctx.forgetReusedAnswers();
         const l = ctx.runtime.createLoaders({ forceRefresh: true });
         const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
         await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => probe[s.category]().catch(() => null)));
