@@ -30,6 +30,11 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 describe("Salesforce's daily API allowance", () => {
+  it('is not watched against the built-in sandbox unless set', () => {
+    const plain = createSourcesRuntime({ ...Object.fromEntries(Object.entries(sandbox.env).filter(([k]) => k.startsWith('SALESFORCE_'))), PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { clock });
+    expect(plain.bySource.salesforce.kit.allowance).toBeNull();
+  });
+
   it('is read from Sforce-Limit-Info and shown with the share Panorama stops at', () => {
     expect(kit.allowance!.state()).toMatchObject({ used: sent(), limit: 15_000, stopAt: 12_000, backgroundStopAt: 10_500, blockedUntil: null });
   });
