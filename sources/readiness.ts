@@ -120,3 +120,14 @@ new Gauge({
     await collectInto((r) => r.index.ageSeconds !== null && this.set({ source: r.source }, r.index.ageSeconds));
   },
 });
+
+new Gauge({
+  name: 'panorama_source_daily_allowance_used_ratio',
+  help: "Share of the vendor's daily API allowance used, as its last answer reported it (sources whose vendor reports one)",
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    this.reset();
+    await collectInto((r) => r.dailyAllowance && this.set({ source: r.source }, r.dailyAllowance.used / r.dailyAllowance.limit));
+  },
+});

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../sources/kit/clock.js';
 import { statusFromFetched } from '../../sources/kit/section-status.js';
 import { SANDBOX_TODAY, testSandbox } from '../../sources/kit/testing.js';
-import { readiness } from '../../sources/readiness.js';
+import { metricsRegistry } from '../../sources/kit/metrics.js';
+import { observeRuntime, readiness } from '../../sources/readiness.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 
 const clock = manualClock(`${SANDBOX_TODAY}T09:00:00Z`);
@@ -73,6 +74,9 @@ describe("Salesforce's daily API allowance", () => {
     const r = (await readiness(runtime)).sources.find((s) => s.source === 'salesforce')!;
     expect(r).toMatchObject({ state: 'RATE_LIMITED', dailyAllowance: { limit: 15_000, stopAt: 12_000 } });
     expect(Date.parse(r.closedUntil!)).toBe(kit.allowance!.state()!.blockedUntil);
+    observeRuntime(runtime); // the gauges report the latest runtime built (another test built one)
+    const ratio = (await metricsRegistry.getMetricsAsJSON()).find((m) => m.name === 'panorama_source_daily_allowance_used_ratio')?.values.find((v) => v.labels.source === 'salesforce')?.value;
+    expect(ratio).toBeCloseTo(kit.allowance!.state()!.used / 15_000, 5);
 
     clock.advance(14 * MIN); // 16 min after the answer that reported 80 %
     sandbox.state.salesforceOtherApiUsage = 0; // the rolling 24 h moved on
