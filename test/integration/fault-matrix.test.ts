@@ -17,8 +17,8 @@ import { startSandboxServer, type SandboxServer } from '../../sources/sandbox/se
 import type { FaultPatch } from '../../sources/sandbox/state.js';
 
 const TIMEOUT_MS = 300;
-/** Each client's own timeout, as the kit's (Asana's client has none of its own). */
-const HTTP_TIMEOUTS = { SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS), QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS), ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS) };
+/** Each source's own timeout setting, as the kit's. */
+const HTTP_TIMEOUTS = { SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS), QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS), ASANA_TIMEOUT_MS: String(TIMEOUT_MS), ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS) };
 const RETRIES = 1;
 let sb: SandboxServer;
 const open = new Set<Socket>();
