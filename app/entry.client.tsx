@@ -1,6 +1,14 @@
 import { RemixBrowser } from '@remix-run/react';
 import { StrictMode } from 'react';
+import { setNonce } from 'get-nonce';
 import { hydrateRoot } from 'react-dom/client';
+import { NonceContext } from './components/nonce.js';
+
+// The page's CSP nonce, read from a script that carries it (the attribute reads empty; the property keeps it):
+// the `<style>` elements added after hydration need it too — Mantine's (NonceContext) and the scroll lock of
+// Mantine's modals (react-remove-scroll asks get-nonce).
+const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+if (nonce) setNonce(nonce);
 
 /**
  * Hydrates in one synchronous task, not in a transition (Remix's default). While a transition hydrates, React
@@ -11,6 +19,8 @@ import { hydrateRoot } from 'react-dom/client';
 hydrateRoot(
   document,
   <StrictMode>
-    <RemixBrowser />
+    <NonceContext.Provider value={nonce}>
+      <RemixBrowser />
+    </NonceContext.Provider>
   </StrictMode>,
 );

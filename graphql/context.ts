@@ -30,7 +30,11 @@ export type PanoramaContext = SchemaContext & {
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
-export type ServerContext = { viewer: Viewer | null };
+export type ServerContext = {
+  viewer: Viewer | null;
+  /** The CSP nonce of this response, for GraphiQL's inline scripts (the edge's; none in-process). */
+  cspNonce?: string;
+};
 
 export function createContext(
   runtime: SourcesRuntime,

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { isSourceError } from '../sources/kit/errors.js';
-import { logger } from '../sources/kit/logger.js';
+import { errorForLog, logger } from '../sources/kit/logger.js';
 
 /**
  * A failed source becomes an error a person can act on, with `extensions` { source, code, retryable } that
@@ -27,6 +27,6 @@ export function maskError(error: unknown, message: string): Error {
   if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) {
     return error; // validation errors, FORBIDDEN, BAD_USER_INPUT: already written for the caller
   }
-  logger.error({ err: original instanceof Error ? { name: original.name, message: original.message, stack: original.stack } : String(original) }, 'unexpected error in a resolver');
+  logger.error({ err: errorForLog(original) }, 'unexpected error in a resolver');
   return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

@@ -21,25 +21,36 @@ export function readsOf(ctx: object): Reads {
 }
 
 /**
+ * The customer an object of these types is about: a `Customer` is one, and a list row (an overdue invoice, an
+ * urgent ticket, a record to review) belongs to one even when the operation asks none of the row's `customer`.
+ */
+const CUSTOMER_OF: Record<string, (source: unknown) => unknown> = {
+  Customer: (s) => (s as { id?: unknown }).id,
+  OverdueInvoiceRow: (s) => (s as { customer?: { id?: unknown } | null }).customer?.id,
+  UrgentTicketRow: (s) => (s as { customer?: { id?: unknown } | null }).customer?.id,
+  ReviewItem: (s) => (s as { accountId?: unknown }).accountId,
+};
+
+/**
  * Wraps the schema so the audit learns from the answer itself, not from variable names: every field resolved on
- * a `Customer` records that customer's id, and every `@access` field that resolved without a refusal records its
- * field group. Wrap the policy-enforced schema, so a refused field records nothing.
+ * a `Customer` (or a list row of one) records that customer's id, and every `@access` field that resolved
+ * without a refusal records its field group. Wrap the policy-enforced schema, so a refused field records nothing.
  */
 export function trackReads(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, _fieldName, typeName) => {
       const access = getDirective(schema, field, 'access')?.[0] as { group: AccessGroup } | undefined;
-      const isCustomer = typeName === 'Customer';
-      if (!access && !isCustomer) return field;
+      const customerOf = CUSTOMER_OF[typeName];
+      if (!access && !customerOf) return field;
       const resolve = field.resolve ?? defaultFieldResolver;
       return {
         ...field,
         resolve: async (source, args, ctx: object, info) => {
           const value = await resolve(source, args, ctx, info);
           const reads = readsOf(ctx);
-          if (isCustomer) {
-            const id = (source as { id?: unknown }).id;
-            if (typeof id === 'string') reads.customerIds.add(id);
+          if (customerOf) {
+            const id = customerOf(source);
+            if (typeof id === 'string' && id) reads.customerIds.add(id);
           }
           if (access && value !== null && value !== undefined) reads.groups.add(access.group);
           return value;

@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { createGraphQLError, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, createYoga, renderGraphiQL, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import { useAudit, type AuditSink } from './audit.js';
 import { createContext, type PanoramaContext, type ServerContext } from './context.js';
 import { maskError } from './errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
-import { logger } from '../sources/kit/logger.js';
+import { errorForLog, logText, logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 import { useServedStaleErrors } from './served-stale.js';
+import { useIntrospectionPolicy } from './use-introspection-policy.js';
+
+/** Puts `nonce` on every inline `<script>` of an HTML page. */
+export function withNonce(html: string, nonce: string | undefined): string {
+  return nonce && /^[A-Za-z0-9+/=]+$/.test(nonce) ? html.replace(/<script(?=[\s>])/g, `<script nonce="${nonce}"`) : html;
+}
 
 export type PanoramaYoga = YogaServerInstance<ServerContext, PanoramaContext> & { responseCache: PanoramaResponseCache };
 
 export type PanoramaYogaOptions = {
-  /** Serve GraphiQL (to signed-in viewers only). @default false */
+  /** Serve GraphiQL and answer introspection, to admins only. @default false */
   graphiql?: boolean;
   /** The GraphQL layer's parsed settings. @default every variable at its default */
   settings?: GraphqlSettings;
@@ -35,21 +41,25 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
   const yoga = createYoga<ServerContext, PanoramaContext>({
     schema: createPanoramaSchema(),
     graphqlEndpoint: '/graphql',
-    // GraphiQL documents the whole schema: never to a request without a signed-in viewer
-    graphiql: opts.graphiql ? (_request, server) => Boolean(server.viewer) : false,
+    // GraphiQL documents the whole schema: to admins only, and only when enabled
+    graphiql: opts.graphiql ? (_request, server) => (server.viewer?.role === 'admin' ? ({ title: 'Panorama GraphiQL', nonce: server.cspNonce } as GraphiQLOptions) : false) : false,
+    // its page's inline scripts carry the response's CSP nonce (the edge names it in the policy)
+    renderGraphiQL: (options) => withNonce(renderGraphiQL(options), (options as { nonce?: string } | undefined)?.nonce),
+    // the edge (app/server/edge.ts) answers CORS by PANORAMA_CORS_ORIGINS; yoga's default would reflect any Origin
+    cors: false,
     landingPage: false,
     // yoga's own log lines would print whole errors (with their inputs); Panorama logs through pino instead
     logging: {
       debug: () => undefined,
       info: () => undefined,
-      warn: (...args: unknown[]) => logger.warn({ yoga: args.map(String).join(' ').slice(0, 500) }, 'graphql-yoga warning'),
+      warn: (...args: unknown[]) => logger.warn({ yoga: logText(args.map(String).join(' ')) }, 'graphql-yoga warning'),
       error: (...args: unknown[]) => {
         const e = args[0];
         // yoga reports every error it masks; a source's failure is normal and the kit already logged it, once per
         // upstream call (a list of 200 rows would otherwise print 200 stacks for one timeout)
         const original = e instanceof Error && e.name === 'GraphQLError' ? ((e as { originalError?: unknown }).originalError ?? e) : e;
         if (isSourceError(original)) return;
-        logger.error({ err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, 'graphql-yoga error');
+        logger.error({ err: errorForLog(e) }, 'graphql-yoga error');
       },
     },
     maskedErrors: { maskError },
@@ -70,6 +80,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         maxTokens: { n: 2000 },
         costLimit: { maxCost: 200_000 },
       }),
+      useIntrospectionPolicy({ enabled: Boolean(opts.graphiql) }),
       useAudit(opts.audit),
       useServedStaleErrors(() => runtime.clock.now()),
       ...(responseCache.plugin ? [responseCache.plugin] : []),

@@ -1,7 +1,7 @@
 import { sourcesRuntimeFrom, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga } from '../../graphql/yoga.js';
 import { clockAt, systemClock, type Clock } from '../../sources/kit/clock.js';
-import { logger } from '../../sources/kit/logger.js';
+import { errorForLog, logger } from '../../sources/kit/logger.js';
 import { settings } from './settings.js';
 import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
@@ -47,7 +47,7 @@ function keepRetention(runtime: SourcesRuntime, audit: AuditStore): void {
     const now = runtime.clock.now();
     audit.prune(now - days * 86_400_000, now).then(
       (removed) => (removed ? logger.info({ removed, days }, 'audit retention') : undefined),
-      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'audit retention failed'),
+      (e: unknown) => logger.warn({ err: errorForLog(e) }, 'audit retention failed'),
     );
   };
   run();
@@ -61,10 +61,10 @@ function warmInBackground(runtime: SourcesRuntime): void {
     runtime.keepIndexesWarm();
     void runtime.warmIndexes().then(
       (results) => logger.info({ ms: Math.round(performance.now() - started), indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
-      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed'),
+      (e: unknown) => logger.warn({ err: errorForLog(e) }, 'warming the indexes failed'),
     );
   } catch (e) {
-    logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'warming the indexes failed');
+    logger.warn({ err: errorForLog(e) }, 'warming the indexes failed');
   }
 }
 

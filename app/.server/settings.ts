@@ -1,5 +1,6 @@
 import { appSettings } from './app-settings.js';
 import { signInSettingsFragment } from './auth-settings.js';
+import { edgeSettings } from './edge-settings.js';
 import { graphqlSettings } from '../../graphql/settings.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { describeIssues, envFragment, parseFragments, variablesOf, type Env, type FragmentValue } from '../../sources/kit/settings.js';
@@ -17,6 +18,7 @@ export const SETTINGS_FRAGMENTS = {
   sources: sourcesSettings,
   sandbox: envFragment(sandboxEnvSchema),
   signIn: envFragment(signInSettingsFragment),
+  edge: edgeSettings,
 };
 
 export type Settings = { [K in keyof typeof SETTINGS_FRAGMENTS]: FragmentValue<(typeof SETTINGS_FRAGMENTS)[K]> };

@@ -15,14 +15,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
-import express from 'express';
+import express, { type Express } from 'express';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { oidcOf, parseAuthSettings } from '../.server/auth-settings.js';
-import { isCrossSiteHeaders } from '../.server/same-origin.js';
 import { openStore } from '../.server/store/database.js';
-import { logger } from '../../sources/kit/logger.js';
+import { errorForLog, logger } from '../../sources/kit/logger.js';
 import { anySourceConfigured } from '../../sources/settings.js';
 import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
+import { edgeErrorHandler, installEdge, loadContextOf } from './edge.js';
 
 /** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
 function findRoot(dir: string): string {
@@ -104,31 +104,33 @@ async function main() {
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
+  let serveStatic: (app: Express) => void;
   if (vite) {
     const { createServer } = await import('vite');
     const server = await createServer({ root, server: { middlewareMode: true } });
-    app.use(server.middlewares);
+    serveStatic = (a) => a.use(server.middlewares);
     build = () => server.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>;
   } else {
     const buildFile = path.join(root, 'build/server/index.js');
     if (!existsSync(buildFile)) throw new Error('No production build in build/: run `npm run build` (npm start does it for you).');
     build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
-    app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
-    app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
+    serveStatic = (a) => {
+      a.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }));
+      a.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
+    };
   }
-  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
-  // a form posted from another site is refused here with 403 (Remix's own check would throw and answer 500)
-  app.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    if (!isCrossSiteHeaders((name) => req.get(name), req.get('host') ?? '')) return next();
-    res.status(403).type('text/plain').send('This request was sent from another site: Panorama only accepts it from its own pages.');
+  // security headers, CORS for /graphql, 403 for cross-site posts, the sign-in limit (app/server/edge.ts)
+  installEdge(app, { edge: settings.edge, secureCookies: settings.app.secureCookies, dev: vite }, (a) => {
+    a.get('/healthz', (_req, res) => {
+      res.json({ ok: true });
+    });
+    serveStatic(a);
+    a.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
   });
-  app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production' }));
+  app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production', getLoadContext: loadContextOf }));
+  app.use(edgeErrorHandler((e) => logger.error({ err: errorForLog(e) }, 'unhandled error at the edge')));
 
   const { port, host } = settings.app;
   const sandboxOrigin = settings.sources.sandboxOrigin;

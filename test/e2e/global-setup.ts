@@ -28,7 +28,16 @@ export default async function setup(project: TestProject) {
   const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-store-'));
   const { child, output } = await startProcess(
     ['build/start.js'],
-    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300', PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite') }),
+    sandboxOnlyEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_SIZE: '300',
+      PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
+      // the browser tests sign in dozens of times a minute from one address; edge.e2e.ts tests the limits themselves
+      PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
+      PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '100000',
+    }),
     /Panorama is running on/,
   );
   const sandboxLine = output.find((l) => l.includes('on the built-in sandbox'));

@@ -1,13 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { healSources } from '../support/heal.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
-import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import { launchBrowser, screenshot, signInAs, watchCspViolations } from '../support/browser.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
 let browser: Browser;
 let page: Page;
+let cspViolations: string[];
 let manifest: {
   overdueWithUrgentTickets: { accountId: string }[];
   milestonesWithoutInvoice: { accountId: string }[];
@@ -25,6 +26,11 @@ afterAll(async () => {
 beforeEach(async () => {
   await healSources(sandboxOrigin, baseURL);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  cspViolations = await watchCspViolations(page, baseURL);
+});
+// every page of every role hydrates and works under the Content-Security-Policy
+afterEach(() => {
+  expect(cspViolations).toEqual([]);
 });
 
 async function expectAccessible(p: Page, what: string) {

@@ -54,6 +54,27 @@ describe('every read is audited with the customers and field groups of its answe
     expect(rec.fieldGroups).not.toContain('BILLING');
   });
 
+  it("list rows record their customer even when the operation asks nothing of the row's customer", async () => {
+    const overdue = await read('finance', 'query Overdue { overdueInvoices(first: 50) { rows { customerName invoice { number balance } } } }');
+    const withCustomer = await read('finance', 'query OverdueIds { overdueInvoices(first: 50) { rows { customer { id } } } }');
+    const ids = [...new Set((withCustomer.r.data!.overdueInvoices.rows as { customer: { id: string } | null }[]).flatMap((row) => (row.customer ? [row.customer.id] : [])))].sort();
+    expect(ids.length).toBeGreaterThan(0);
+    expect(overdue.rec.customerIds).toEqual(ids);
+    expect(overdue.rec.fieldGroups).toContain('BILLING');
+    const urgent = await read('support', 'query Urgent { urgentTickets(first: 50) { rows { ticket { subject } } } }');
+    const urgentIds = await read('support', 'query UrgentIds { urgentTickets(first: 50) { rows { customer { id } } } }');
+    const expected = [...new Set((urgentIds.r.data!.urgentTickets.rows as { customer: { id: string } | null }[]).flatMap((row) => (row.customer ? [row.customer.id] : [])))].sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(urgent.rec.customerIds).toEqual(expected);
+  });
+
+  it('a refresh is recorded with the customer it read again', async () => {
+    const list = await read('admin', '{ customers(first: 1) { nodes { id } } }');
+    const id = (list.r.data!.customers.nodes as { id: string }[])[0]!.id;
+    const { rec } = await read('account_manager', 'query Refresh($id: ID!) { customer(id: $id, refresh: true) { sections { system } } }', { id });
+    expect(rec).toMatchObject({ operation: 'Refresh', customerIds: [id], role: 'account_manager' });
+  });
+
   it('an unsigned request is recorded with no user and no customers', async () => {
     audit.length = 0;
     const r = await gql(h, null, '{ customers(first: 2) { nodes { id } } }');

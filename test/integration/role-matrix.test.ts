@@ -29,9 +29,10 @@ import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.
 let h: Harness;
 let schema: GraphQLSchema;
 beforeAll(async () => {
-  h = createHarness();
+  // introspection is answered to admins where GraphiQL is on
+  h = createHarness({ yoga: { graphiql: true } });
   h.sandbox.listen();
-  // the schema as the server describes it to any client
+  // the schema as the server describes it
   const r = await gql<IntrospectionQuery>(h, viewerFor('admin'), getIntrospectionQuery());
   schema = buildClientSchema(r.data!);
   // the Remix loader reads the process-wide server: make it this in-process one

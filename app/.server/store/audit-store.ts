@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditRecord, AuditSink } from '../../../graphql/audit.js';
-import { logger } from '../../../sources/kit/logger.js';
+import { errorForLog, logger } from '../../../sources/kit/logger.js';
 import type { StoreDb } from './database.js';
 import type { AuditTable } from './schema.js';
 
@@ -33,7 +33,7 @@ export class AuditStore implements AuditSink {
   constructor(private readonly db: Promise<StoreDb>) {}
 
   write(record: AuditRecord): void {
-    this.tail = this.tail.then(() => this.append(record)).catch((e: unknown) => logger.error({ err: e instanceof Error ? e.message : String(e), requestId: record.requestId }, 'audit record could not be stored'));
+    this.tail = this.tail.then(() => this.append(record)).catch((e: unknown) => logger.error({ err: errorForLog(e), requestId: record.requestId }, 'audit record could not be stored'));
   }
 
   /** Resolves when every record written so far is stored. */
