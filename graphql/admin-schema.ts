@@ -10,6 +10,8 @@ export const adminTypeDefs = /* GraphQL */ `
     integrations: [Integration!]! @access(group: ADMIN)
     "Per configured source: each mapped vendor field as last checked against the vendor. refreshSystems: ask those sources again first (check now)."
     fieldMappings(refreshSystems: [System!]): [SourceFieldMapping!]! @access(group: ADMIN)
+    "Recent incidents (a source down, credentials refused, a rate limit, a budget past 90 %), newest first."
+    incidents: [Incident!]! @access(group: ADMIN)
   }
 
   enum FieldMappingState { FOUND MISSING WRONG_TYPE OFF NOT_CHECKED }
@@ -46,6 +48,39 @@ export const adminTypeDefs = /* GraphQL */ `
     without: String!
   }
 
+  enum IncidentKind { SOURCE_DOWN SOURCE_RECOVERED RECONNECT_NEEDED BUDGET_HIGH RATE_LIMITED }
+
+  type Incident {
+    kind: IncidentKind!
+    system: System!
+    name: String!
+    startedAt: String!
+    "Null while it lasts."
+    endedAt: String
+    "From its start to its end (or to this request's now, while it lasts)."
+    durationSeconds: Int!
+    "The cause in a few words (an HTTP status, a vendor code, how it was noticed)."
+    reason: String!
+    "What the alert said."
+    text: String!
+  }
+
+  "Panorama's own per-minute request budget for a source."
+  type SourceBudget { perMinute: Int! used: Int! remaining: Int! "When the minute turns." resetsAt: String! }
+
+  "The vendor's own daily allowance, as its last answer reported it, and the share Panorama stops at."
+  type DailyAllowance {
+    used: Int!
+    limit: Int!
+    sharePercent: Int!
+    "Calls used at which Panorama stops sending (index upkeep stops 10 points earlier)."
+    stopAt: Int!
+    backgroundStopAt: Int!
+    reportedAt: String!
+    "Until when nothing is sent, once the share is used."
+    blockedUntil: String
+  }
+
   enum Reachability { UP DEGRADED DOWN UNKNOWN NOT_CONFIGURED }
 
   type SourceStatus {
@@ -67,6 +102,10 @@ export const adminTypeDefs = /* GraphQL */ `
     lastError: SourceErrorInfo
     "When the source is failing: the root cause, since when, and the next step."
     diagnosis: String
+    "Null when the source has no per-minute budget."
+    budget: SourceBudget
+    "Null when the vendor reports no daily allowance (or Panorama does not watch it)."
+    dailyAllowance: DailyAllowance
   }
   type SourceErrorInfo { at: String! "Seconds from the error to this request's now." ageSeconds: Int! code: String! message: String! }
 
@@ -94,11 +133,13 @@ export const adminResolvers = {
       // "Check now": one forced read of each named source's index (nothing is sent inside a rate-limit window).
       const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
       if (check.size) {
+        // what the page showed before the check (a reused answer of a moment ago) is no longer the truth
+        ctx.forgetReusedAnswers();
         const l = ctx.runtime.createLoaders({ forceRefresh: true });
         const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
         await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields()])));
       }
-      return ctx.runtime.list.map((s) => {
+      return Promise.all(ctx.runtime.list.map(async (s) => {
         const h = ctx.runtime.health.snapshot(s.id);
         const c = ctx.runtime.cache.stats[s.id] ?? { hits: 0, misses: 0, staleServed: 0, errorsServedStale: 0 };
         const lookups = c.hits + c.misses;
@@ -118,8 +159,10 @@ export const adminResolvers = {
           lastSuccessAt: h.lastSuccessAt,
           lastSuccessAgeSeconds: h.lastSuccessAt ? secondsSince(h.lastSuccessAt, ctx.now) : null,
           lastError: h.lastError ? { ...h.lastError, ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
+          budget: s.configured ? await budgetOf(s.kit) : null,
+          dailyAllowance: s.configured ? allowanceOf(s.kit) : null,
         };
-      });
+      }));
     },
     fieldMappings: async (_: unknown, args: { refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
       const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
@@ -137,6 +180,13 @@ export const adminResolvers = {
         }];
       });
     },
+    incidents: (_: unknown, __: unknown, ctx: PanoramaContext) =>
+      ctx.runtime.alerts.recentIncidents().map((i) => ({
+        ...i,
+        system: i.source.toUpperCase(),
+        name: ctx.runtime.bySource[i.source].displayName,
+        durationSeconds: Math.max(0, Math.round(((i.endedAt ? Date.parse(i.endedAt) : ctx.now.getTime()) - Date.parse(i.startedAt)) / 1000)),
+      })),
     integrations: (_: unknown, __: unknown, ctx: PanoramaContext) =>
       ctx.runtime.list.map((s) => ({
         system: s.id.toUpperCase(),
@@ -154,6 +204,30 @@ export const adminResolvers = {
       })),
   },
 };
+
+type Kit = PanoramaContext['runtime']['list'][number]['kit'];
+
+async function budgetOf(kit: Kit) {
+  const b = kit.budget;
+  if (!b) return null;
+  const { remaining, resetAt } = await b.state();
+  return { perMinute: b.perMinute, used: b.perMinute - remaining, remaining, resetsAt: new Date(resetAt).toISOString() };
+}
+
+function allowanceOf(kit: Kit) {
+  const a = kit.allowance;
+  const st = a?.state();
+  if (!a || !st) return null;
+  return {
+    used: st.used,
+    limit: st.limit,
+    sharePercent: a.sharePercent,
+    stopAt: st.stopAt,
+    backgroundStopAt: st.backgroundStopAt,
+    reportedAt: new Date(st.at).toISOString(),
+    blockedUntil: st.blockedUntil === null ? null : new Date(st.blockedUntil).toISOString(),
+  };
+}
 
 /** Whole seconds from an ISO time to `now`, never negative. */
 function secondsSince(iso: string, now: Date): number {

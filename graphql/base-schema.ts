@@ -107,6 +107,7 @@ export const baseResolvers = {
       const view = CustomerView.for(ctx, id, { refresh });
       if (refresh.length) ctx.forgetReusedAnswers();
       try {
+        // within the view's deadline: a CRM that has not answered by then fails its section, not the whole answer
         await view.crm();
       } catch (e) {
         // The CRM says there is no such account: no customer. Only an id that is not one (checked before anything

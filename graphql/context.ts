@@ -25,6 +25,8 @@ export type PanoramaContext = SchemaContext & {
   forgetReusedAnswers: () => void;
   /** The GraphQL layer's settings (thresholds of the flag rules, …). */
   settings: GraphqlSettings;
+  /** When this request began (performance.now()): its view deadline counts from here. */
+  startedAt: number;
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
@@ -61,6 +63,7 @@ export function createContext(
     forgetReusedAnswers,
     settings,
     customers: new Map(),
+    startedAt: performance.now(),
     now: dateOf(runtime.clock),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),
   };

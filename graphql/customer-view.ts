@@ -80,8 +80,9 @@ export class CustomerView implements CustomerParent {
     for (const category of LINKED_CATEGORIES) this.link(category).catch(() => undefined);
   }
 
+  /** The CRM record, within the view's deadline (the links, the name and the other sections wait on it). */
   crm(): Promise<Fetched<CrmCustomer>> {
-    return this.#loaders.crm.customer.load(this.id);
+    return this.#withinDeadline('crm', this.#loaders.crm.customer.load(this.id));
   }
 
   async #accountKey(): Promise<AccountKey> {
@@ -216,9 +217,32 @@ export class CustomerView implements CustomerParent {
 
   /** A section, noting for the answer's errors when it is served stale because its source failed. */
   async #section(category: SourceCategory): Promise<SectionByCategory[SourceCategory] | null> {
-    const out = await this.#loadSection(category);
+    const out = await this.#withinDeadline(category, this.#loadSection(category));
     if (out?.freshness.error) noteServedStale(this.#ctx, out.freshness);
     return out;
+  }
+
+  /**
+   * The view's deadline (PANORAMA_VIEW_DEADLINE_MS from the request's start): a section whose source has not
+   * answered by then is given up for this answer, said to be still being read; its read goes on and fills the
+   * cache for the next view.
+   */
+  #withinDeadline<T>(category: SourceCategory, load: Promise<T>): Promise<T> {
+    const leftMs = this.#ctx.settings.viewDeadlineMs - (performance.now() - this.#ctx.startedAt);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const system = this.#ctx.runtime.systems[category];
+        const source = system.id;
+        const seconds = Math.round(this.#ctx.settings.viewDeadlineMs / 100) / 10;
+        reject(
+          new SourceError(source, 'TIMEOUT', `${source} did not answer within the view's deadline of ${this.#ctx.settings.viewDeadlineMs} ms`, {
+            userMessage: `${system.name} hasn't answered within ${seconds} s; this section is still being read. Refresh in a moment to see it.`,
+          }),
+        );
+      }, Math.max(0, leftMs));
+    });
+    return Promise.race([load, late]).finally(() => clearTimeout(timer));
   }
 
   async #loadSection(category: SourceCategory): Promise<SectionByCategory[SourceCategory] | null> {

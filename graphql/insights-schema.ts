@@ -3,6 +3,8 @@ import type { SourceId } from '../sources/kit/errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
 import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
+import type { Fetched } from '../sources/kit/domain.js';
+import { noteServedStale } from './served-stale.js';
 import { CustomerView } from './customer-view.js';
 import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
@@ -210,6 +212,12 @@ export const insightsTypeDefs = /* GraphQL */ `
 `;
 
 const SYSTEM = (s: SourceId) => s.toUpperCase();
+
+/** A list's status from what it read; data served stale because its source failed also becomes an error entry of the answer. */
+function listStatus(ctx: PanoramaContext, fetched: Fetched<unknown>): SectionStatus {
+  noteServedStale(ctx, fetched.freshness);
+  return statusFromFetched(fetched, ctx.now.getTime());
+}
 const fromSystem = (s: string) => s.toLowerCase() as SourceId;
 
 type Insights = { flags: Flag[]; mastered: ReturnType<typeof resolveMastered>; sections: Awaited<ReturnType<CustomerView['loadedSections']>> };
@@ -246,6 +254,7 @@ export const insightsResolvers = {
       Object.entries(SYSTEM_OF_RECORD).map(([group, category]) => ({ group, system: SYSTEM(ctx.runtime.systems[category].id) })),
     myAccounts: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
       const owned = await ctx.loaders.crm.accountsByOwnerEmail(ctx.viewer.email);
+      noteServedStale(ctx, owned.freshness);
       return owned.value.map((a) => {
         const view = CustomerView.for(ctx, a.id);
         view.knownName = a.name;
@@ -279,7 +288,7 @@ export const insightsResolvers = {
         rows,
         totalCount: all.length,
         totalOverdue: Math.round(all.reduce((s, i) => s + i.balance, 0) * 100) / 100,
-        status: statusFromFetched(fetched, ctx.now.getTime()),
+        status: listStatus(ctx, fetched),
       };
     },
     urgentTickets: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
@@ -302,7 +311,7 @@ export const insightsResolvers = {
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
         return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null };
       });
-      return { rows, totalCount: fetched.value.total, status: statusFromFetched(fetched, ctx.now.getTime()) };
+      return { rows, totalCount: fetched.value.total, status: listStatus(ctx, fetched) };
     },
     identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
       const [accounts, customers, orgs, projects] = await Promise.allSettled([
@@ -434,7 +443,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
     try {
       const r = await run();
       if (r) {
-        statuses.push(statusFromFetched(r, ctx.now.getTime()));
+        statuses.push(listStatus(ctx, r));
         await use(r.value);
       }
     } catch (e) {

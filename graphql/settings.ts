@@ -10,6 +10,11 @@ export const graphqlSettings = envFragment(
       PANORAMA_RESPONSE_CACHE_SECONDS: envValue.number(0, 'seconds', 2),
       PANORAMA_RESPONSE_CACHE_MAX_ENTRIES: envValue.int(0, 1_000_000, 'answers', 200),
       PANORAMA_RESPONSE_CACHE_MAX_MB: envValue.number(0, 'megabytes', 20),
+      /**
+       * A view (one GraphQL request) answers within this many ms with the sections whose sources have answered;
+       * the others say they are still being read (their reads go on and land in the cache).
+       */
+      PANORAMA_VIEW_DEADLINE_MS: envValue.int(500, 600_000, 'milliseconds', 10_000),
       /** Days a won deal may go without a project before it is flagged. */
       PANORAMA_WON_DEAL_GRACE_DAYS: envValue.int(0, 3650, 'days', 14),
       /** The region a phone number without a country code is read in, when numbers are compared across systems. */
@@ -24,6 +29,7 @@ export const graphqlSettings = envFragment(
     .transform((env) => ({
       responseCache: { seconds: env.PANORAMA_RESPONSE_CACHE_SECONDS, maxEntries: env.PANORAMA_RESPONSE_CACHE_MAX_ENTRIES, maxMb: env.PANORAMA_RESPONSE_CACHE_MAX_MB },
       wonDealGraceDays: env.PANORAMA_WON_DEAL_GRACE_DAYS,
+      viewDeadlineMs: env.PANORAMA_VIEW_DEADLINE_MS,
       defaultPhoneRegion: env.PANORAMA_DEFAULT_PHONE_REGION as CountryCode,
     })),
 );

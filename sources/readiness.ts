@@ -16,6 +16,8 @@ export type SourceReadiness = {
   /** Until when nothing is sent (a rate limit, or the budget spent), ISO. */
   closedUntil: string | null;
   budget: { perMinute: number; remaining: number } | null;
+  /** The vendor's daily allowance as its last answer reported it, and the share Panorama stops at. */
+  dailyAllowance: { used: number; limit: number; stopAt: number } | null;
   index: { loaded: boolean; ageSeconds: number | null };
 };
 
@@ -34,14 +36,16 @@ export async function readiness(runtime: SourcesRuntime): Promise<Readiness> {
       const loadedAt = runtime.indexLoadedAt(s.id);
       const index = { loaded: loadedAt !== null, ageSeconds: loadedAt === null ? null : Math.max(0, Math.round((now - loadedAt) / 1000)) };
       if (!s.configured) {
-        return { source: s.id, state: 'NOT_CONFIGURED', breaker: kit.breakerState, failingSince: null, code: null, status: null, closedUntil: null, budget: null, index };
+        return { source: s.id, state: 'NOT_CONFIGURED', breaker: kit.breakerState, failingSince: null, code: null, status: null, closedUntil: null, budget: null, dailyAllowance: null, index };
       }
       const gate = await kit.gate.closedUntil();
       const budget = kit.budget ? await kit.budget.state() : null;
       const failing = kit.failing;
+      const allowance = kit.allowance?.state() ?? null;
+      const spentUntil = budget?.remaining === 0 ? budget.resetAt : (allowance?.blockedUntil ?? null);
       const state: SourceState =
-        kit.breakerState === 'open' ? 'DOWN' : gate !== null || budget?.remaining === 0 ? 'RATE_LIMITED' : failing ? 'FAILING' : 'UP';
-      const closedUntil = gate ?? (budget?.remaining === 0 ? budget.resetAt : null);
+        kit.breakerState === 'open' ? 'DOWN' : gate !== null || spentUntil !== null ? 'RATE_LIMITED' : failing ? 'FAILING' : 'UP';
+      const closedUntil = gate ?? spentUntil;
       return {
         source: s.id,
         state,
@@ -51,6 +55,7 @@ export async function readiness(runtime: SourcesRuntime): Promise<Readiness> {
         status: failing?.error.status ?? null,
         closedUntil: closedUntil === null ? null : new Date(closedUntil).toISOString(),
         budget: kit.budget && budget ? { perMinute: kit.budget.perMinute, remaining: budget.remaining } : null,
+        dailyAllowance: allowance ? { used: allowance.used, limit: allowance.limit, stopAt: allowance.stopAt } : null,
         index,
       };
     }),
@@ -113,5 +118,16 @@ new Gauge({
   async collect() {
     this.reset();
     await collectInto((r) => r.index.ageSeconds !== null && this.set({ source: r.source }, r.index.ageSeconds));
+  },
+});
+
+new Gauge({
+  name: 'panorama_source_daily_allowance_used_ratio',
+  help: "Share of the vendor's daily API allowance used, as its last answer reported it (sources whose vendor reports one)",
+  labelNames: ['source'] as const,
+  registers: [metricsRegistry],
+  async collect() {
+    this.reset();
+    await collectInto((r) => r.dailyAllowance && this.set({ source: r.source }, r.dailyAllowance.used / r.dailyAllowance.limit));
   },
 });

@@ -7,6 +7,7 @@ import { SourceHealth } from './kit/metrics.js';
 import { MemoryGateStore, type GateStore } from './kit/gate.js';
 import { AlertNotifier } from './kit/alerts.js';
 import { SourceBudget } from './kit/budget.js';
+import { DailyAllowance } from './kit/allowance.js';
 import { observeRuntime } from './readiness.js';
 import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
@@ -120,6 +121,9 @@ function bind<C extends SourceCategory, Config, Client>(
     retry: resilience.retry,
     gateStore: resilience.gateStore,
     budget: new SourceBudget(module.id, settings.budgets[module.id], clock),
+    ...(client && module.apiUsage
+      ? { allowance: new DailyAllowance(module.id, settings.allowanceSharePercent, clock, () => module.apiUsage!(client)) }
+      : {}),
     backgroundEntities: [INDEX_ENTITY[module.category]],
     events: resilience.alerts,
   });

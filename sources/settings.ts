@@ -17,6 +17,8 @@ export type SourcesSettings = {
   resilience: ResilienceSettings;
   /** Requests a minute each source may be sent (0: no budget). */
   budgets: Record<SourceId, number>;
+  /** The share (percent) of a vendor-reported daily allowance Panorama may use (0: not watched). */
+  allowanceSharePercent: number;
   cacheMaxBytes: number;
   /** Where rotated refresh tokens are kept; null keeps them in memory. */
   tokenFile: string | null;
@@ -122,6 +124,8 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         configs,
         cachePolicies,
         resilience: resilience.data,
+        allowanceSharePercent:
+          v.PANORAMA_SANDBOX_ORIGIN && !env.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT ? 0 : resilience.data.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT,
         // The built-in sandbox is no vendor and has no plan: no budget against it unless one is set.
         budgets: Object.fromEntries(
           SOURCE_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${m.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.data, m.id)]),

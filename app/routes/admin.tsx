@@ -5,6 +5,7 @@ import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
 import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
 import { runOperation } from '../.server/graphql.js';
+import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
@@ -20,6 +21,7 @@ const ADMIN = /* GraphQL */ `
     sourceOfTruth { group system }
     systems { system name category }
     ${FIELD_MAPPINGS_FIELDS}
+    ${ADMIN_FAILURE_FIELDS}
   }
 `;
 
@@ -52,6 +54,8 @@ type Data = {
   sourceOfTruth: { group: string; system: string }[];
   systems: SourceName[];
   fieldMappings: SourceFieldMapping[];
+  limits: SourceLimits[];
+  incidents: IncidentRow[];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -154,6 +158,8 @@ export default function Admin() {
               <FieldMappingCard mappings={d.fieldMappings} />
             </div>
           ) : null}
+          <RequestLimits sources={d.limits} />
+          <IncidentList incidents={d.incidents} />
           <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">
             <Title order={2} size="h4" id="sot-heading" mb="xs">
               Systems of record

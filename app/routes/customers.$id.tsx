@@ -17,6 +17,7 @@ import {
 import { ProjectsCard } from '../components/customer/projects-card.js';
 import { CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData } from '../components/customer/query.js';
 import { SupportCard } from '../components/customer/support-card.js';
+import { UpdateWhenReread } from '../components/customer/update-when-reread.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -177,6 +178,7 @@ export default function CustomerPage() {
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <Header customer={customer} role={role} />
+      <UpdateWhenReread sections={customer.sections} paused={Boolean(refreshed && 'customer' in refreshed)} />
       <AmbiguityAlert customer={customer} />
       {role === 'support' ? <SupportView customer={customer} /> : null}
       {role === 'finance' ? <FinanceView customer={customer} /> : null}

@@ -13,6 +13,7 @@ describe('Asana config', () => {
       accessToken: 'pat',
       workspaceGid: '1200000000000001',
       accountField: { name: 'Salesforce Account Id', gid: null },
+      timeoutMs: 8000,
     });
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Per upstream call; the kit enforces it (the contract reads it from the module, not from env). */
+/** Per upstream call unless ASANA_TIMEOUT_MS says otherwise; the kit enforces it and aborts the call's fetch. */
 export const ASANA_TIMEOUT_MS = 8000;
 
 const gid = (what: string) => z.string().trim().regex(/^\d{1,20}$/, `must be the numeric gid of the Asana ${what}`);
@@ -17,12 +17,14 @@ export const asanaConfigSchema = z
     /** The project custom field that holds the Salesforce Account Id (matched by name unless a gid is given). */
     ASANA_ACCOUNT_FIELD_NAME: z.string().trim().min(1).default('Salesforce Account Id'),
     ASANA_ACCOUNT_FIELD_GID: gid('custom field').optional(),
+    ASANA_TIMEOUT_MS: z.coerce.number({ invalid_type_error: 'must be a whole number of milliseconds from 100 to 120000' }).int().min(100).max(120_000).default(ASANA_TIMEOUT_MS),
   })
   .transform((env) => ({
     baseUrl: env.ASANA_BASE_URL.replace(/\/+$/, ''),
     accessToken: env.ASANA_ACCESS_TOKEN,
     workspaceGid: env.ASANA_WORKSPACE_GID,
     accountField: { name: env.ASANA_ACCOUNT_FIELD_NAME, gid: env.ASANA_ACCOUNT_FIELD_GID ?? null },
+    timeoutMs: env.ASANA_TIMEOUT_MS,
   }));
 
 export type AsanaConfig = z.output<typeof asanaConfigSchema>;

@@ -50,6 +50,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', SANDBOX_WORKSPACE_GID)).filter(([key]) => key.startsWith('ASANA_'))),
   timeoutMs: ASANA_TIMEOUT_MS,
+  timeoutOf: (config) => config.timeoutMs,
   cachePolicies: {
     default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     projects: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },

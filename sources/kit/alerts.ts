@@ -38,7 +38,11 @@ export interface KitEvents {
   budgetUsed(source: SourceId, used: number, perMinute: number, resetAtMs: number): void;
 }
 
-export type Incident = { kind: AlertKind; source: SourceId; startedAt: string; endedAt: string | null; reason: string };
+/** One incident as the admin page lists it: when it started and ended, why (a short reason), and what was said. */
+export type Incident = { kind: AlertKind; source: SourceId; startedAt: string; endedAt: string | null; reason: string; text: string };
+
+/** Incidents kept in memory, newest first (operational records of this process; the alerts went to the webhook). */
+export const INCIDENTS_KEPT = 100;
 
 const why = (e: SourceError | null) => (e ? `${e.status ? `HTTP ${e.status}` : e.code}${e.vendorCode ? ` (${e.vendorCode})` : ''}` : 'repeated failures');
 
@@ -115,6 +119,18 @@ export class AlertNotifier implements KitEvents {
     }));
   }
 
+  /**
+   * The recent incidents, newest first. An incident that ends by itself (a rate-limit window, a budget's minute)
+   * is closed here once its end has passed, so none is shown as still open after it ended.
+   */
+  recentIncidents(): readonly Incident[] {
+    const now = this.#clock.now();
+    for (const open of [...this.#open.values()]) {
+      if (open.endsAt !== null && open.endsAt <= now) this.#close(open.incident.kind, open.incident.source);
+    }
+    return this.incidents;
+  }
+
   /** Waits for the alerts being delivered. */
   async flush(): Promise<void> {
     await Promise.all([...this.#pending]);
@@ -132,11 +148,12 @@ export class AlertNotifier implements KitEvents {
     const open = this.#open.get(key);
     if (open && (open.endsAt === null || open.endsAt > this.#clock.now())) return; // one alert per incident
     if (open) this.#close(kind, source);
-    const incident: Incident = { kind, source, startedAt: new Date(since).toISOString(), endedAt: null, reason };
+    const m = message();
+    const incident: Incident = { kind, source, startedAt: new Date(since).toISOString(), endedAt: null, reason, text: m.text.replace(/^:[a-z_]+: /, '') };
     this.#open.set(key, { since, endsAt, incident });
     this.incidents.unshift(incident);
-    this.incidents.length = Math.min(this.incidents.length, 100);
-    this.#send(message());
+    this.incidents.length = Math.min(this.incidents.length, INCIDENTS_KEPT);
+    this.#send(m);
   }
 
   #close(kind: AlertKind, source: SourceId): void {

@@ -23,6 +23,7 @@ import type { SourceError, SourceId } from './errors.js';
 import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
+import type { ApiUsage } from './allowance.js';
 
 export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
 
@@ -214,6 +215,11 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
    * client, so queries leave out what is missing. Run at start-up and on an admin's "check now".
    */
   checkFields?: (client: Client, kit: SourceKit) => Promise<void>;
+  /**
+   * The vendor's daily allowance as its last answer reported it (Salesforce's `Sforce-Limit-Info`), for sources
+   * whose vendor reports one; the kit stops at Panorama's share of it.
+   */
+  apiUsage?: (client: Client) => ApiUsage | undefined;
   /** The field mapping as last checked, for the admin page. */
   fieldMapping?: (client: Client) => FieldMappingReport;
 };

@@ -47,6 +47,8 @@ export class SourceError extends Error {
   readonly gated: boolean;
   /** True when the limit is Panorama's own per-minute budget for the source, not the vendor's. */
   readonly budget: boolean;
+  /** For a limit of Panorama's own: what a stale section says of it, up to its end time ("… is spent until 14:32 UTC"). */
+  readonly limitReason: string | undefined;
   /** The request was never sent: what the user typed is not an id of this system (the only BAD_REQUEST that is theirs). */
   readonly invalidInput: boolean;
   readonly #userMessage: string | undefined;
@@ -62,6 +64,7 @@ export class SourceError extends Error {
       retryAt?: string;
       gated?: boolean;
       budget?: boolean;
+      limitReason?: string;
       cause?: unknown;
       userMessage?: string;
       invalidInput?: boolean;
@@ -77,6 +80,7 @@ export class SourceError extends Error {
     this.retryAt = opts.retryAt;
     this.gated = opts.gated ?? false;
     this.budget = opts.budget ?? false;
+    this.limitReason = opts.limitReason;
     this.invalidInput = opts.invalidInput ?? false;
     this.#userMessage = opts.userMessage;
   }

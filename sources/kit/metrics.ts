@@ -26,6 +26,14 @@ export const upstreamRetries = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Access-token refreshes by outcome (`ok`, `failed`): a failed one means an admin must reconnect the source. */
+export const tokenRefreshes = new Counter({
+  name: 'panorama_token_refreshes_total',
+  help: 'Access-token refreshes of a source, by outcome (ok, failed)',
+  labelNames: ['source', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
 export const cacheLookups = new Counter({
   name: 'panorama_cache_lookups_total',
   help: 'Cross-request cache lookups, by result',

@@ -28,6 +28,11 @@ export const resilienceSettingsSchema = z.object({
   PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: whole('PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('quickbooks')),
   PANORAMA_BUDGET_ASANA_PER_MINUTE: whole('PANORAMA_BUDGET_ASANA_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('asana')),
   PANORAMA_BUDGET_ZENDESK_PER_MINUTE: whole('PANORAMA_BUDGET_ZENDESK_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('zendesk')),
+  /**
+   * The share of Salesforce's daily API allowance (the org's, reported on every answer in Sforce-Limit-Info)
+   * Panorama may use: at it, nothing more is sent for 15 min (0: not watched).
+   */
+  PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT: whole('PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT', 0, 100, 80),
   /** Where alerts are posted (Slack-compatible JSON); without it alerts are only logged. */
   PANORAMA_ALERT_WEBHOOK_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),

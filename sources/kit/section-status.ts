@@ -65,7 +65,7 @@ export function statusFromFreshness(freshness: Freshness, now: number): SectionS
       fromCache: true,
       stale: true,
       message: freshness.error.budget && freshness.error.retryAt
-        ? `Panorama's ${name} budget is spent until ${freshness.error.retryAt.slice(11, 16)} UTC; showing data from ${shortAge(age)} ago.`
+        ? `${freshness.error.limitReason ?? `Panorama's ${name} budget is spent until ${freshness.error.retryAt.slice(11, 16)} UTC`}; showing data from ${shortAge(age)} ago.`
         : freshness.error.retryAt
         ? `${name} asked us to wait until ${freshness.error.retryAt.slice(11, 16)} UTC; showing data from ${shortAge(age)} ago.`
         : failingMessage(name, freshness.error, freshness.failingSince, age),

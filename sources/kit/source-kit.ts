@@ -20,6 +20,7 @@ import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
 import type { KitEvents } from './alerts.js';
 import type { SourceBudget } from './budget.js';
+import type { DailyAllowance } from './allowance.js';
 import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
 import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
@@ -45,6 +46,8 @@ export type KitOptions = {
   retry?: RetrySettings;
   /** The source's per-minute request budget (none, or 0 a minute: unlimited). */
   budget?: SourceBudget;
+  /** The vendor's own daily allowance, read from its answers: Panorama stops at its share of it. */
+  allowance?: DailyAllowance;
   /** Entities read by background upkeep (the source's index): they yield to people as the budget runs low. */
   backgroundEntities?: readonly string[];
   /** Told of every call's outcome, the breaker opening, rate limits and budget use (the alert notifier). */
@@ -121,6 +124,12 @@ export class SourceKit {
     return this.#budget;
   }
 
+  /** The vendor's daily allowance as last reported, if the source reports one and Panorama watches it. */
+  get allowance(): DailyAllowance | null {
+    const a = this.#opts.allowance;
+    return a && a.sharePercent > 0 ? a : null;
+  }
+
   /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
   /** How long an open breaker waits before it lets a probe through. */
   get breakerRetryMs(): number {
@@ -155,6 +164,12 @@ export class SourceKit {
     if (closedUntil !== null) {
       upstreamRequests.inc({ source: this.source, operation, outcome: 'GATED' });
       throw this.gate.closedError(closedUntil);
+    }
+    const allowance = this.allowance;
+    const allowanceUntil = allowance?.blockedUntil(false) ?? null;
+    if (allowance && allowanceUntil !== null) {
+      upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
+      throw allowance.spentError(allowanceUntil);
     }
     const budget = this.#budget;
     if (budget) {
@@ -207,6 +222,8 @@ export class SourceKit {
       throw err;
     } finally {
       end();
+      // the usage the vendor's answer reported (a failed call's answer reports it too)
+      allowance?.observe();
     }
   }
 
@@ -228,6 +245,12 @@ export class SourceKit {
     const key = `${this.source}:${entity}:${id}`;
     const closedUntil = await this.gate.closedUntil();
     if (closedUntil !== null) return this.#readGated<T>(key, entity, this.gate.closedError(closedUntil), opts);
+    const allowance = this.allowance;
+    if (allowance) {
+      const background = !opts.forceRefresh && Boolean(this.#opts.backgroundEntities?.includes(entity));
+      const until = allowance.blockedUntil(background);
+      if (until !== null) return this.#readGated<T>(key, entity, allowance.spentError(until, background && allowance.blockedUntil(false) === null), opts);
+    }
     const budget = this.#budget;
     if (budget) {
       const { remaining, resetAt } = await budget.state();

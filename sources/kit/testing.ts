@@ -18,6 +18,7 @@ import type { SourceId } from './errors.js';
 import { SourceHealth } from './metrics.js';
 import { SourceKit } from './source-kit.js';
 import { MemoryTokenStore } from './token-store.js';
+import type { RetrySettings } from './resilience-settings.js';
 
 /** The day the sandbox's world is generated around unless a test asks for another. */
 export const SANDBOX_TODAY = '2026-11-27';
@@ -63,17 +64,35 @@ export function testSandbox(opts: TestSandboxOptions = {}) {
 
 export type TestSandbox = ReturnType<typeof testSandbox>;
 
+/** What a module's test kit needs of a sandbox: its state, the env that points the clients at it, and its clock. */
+export type SandboxTarget = { state: SandboxState; env: Record<string, string>; origin: string; clock: Clock; today: string };
+
+/**
+ * The sandbox served over real HTTP (`startSandboxServer`) as a test kit's target: the clients open real sockets
+ * to `origin` (for tests of sockets, hangs and resets, which msw in-process cannot show). The clock's day is the
+ * world's today unless a clock is given.
+ */
+export function httpSandbox(server: { origin: string; state: SandboxState }, clock: Clock = clockAt(server.state.options.today ?? SANDBOX_TODAY)): SandboxTarget {
+  return {
+    state: server.state,
+    origin: server.origin,
+    env: sandboxEnv(server.origin, server.state.world.quickbooks.realmId, server.state.world.asana.workspace.gid),
+    clock,
+    today: todayOf(clock),
+  };
+}
+
 /** Where each vendor's API lives in the sandbox (the same paths the clients use). */
-export function sandboxApi(source: SourceId, state: SandboxState): string {
+export function sandboxApi(source: SourceId, state: SandboxState, origin = TEST_ORIGIN): string {
   switch (source) {
     case 'salesforce':
-      return `${TEST_ORIGIN}/salesforce/services/data/v62.0`;
+      return `${origin}/salesforce/services/data/v62.0`;
     case 'quickbooks':
-      return `${TEST_ORIGIN}/quickbooks/v3/company/${state.world.quickbooks.realmId}`;
+      return `${origin}/quickbooks/v3/company/${state.world.quickbooks.realmId}`;
     case 'asana':
-      return `${TEST_ORIGIN}/asana/api/1.0`;
+      return `${origin}/asana/api/1.0`;
     case 'zendesk':
-      return `${TEST_ORIGIN}/zendesk/api/v2`;
+      return `${origin}/zendesk/api/v2`;
   }
 }
 
@@ -131,6 +150,8 @@ export type TestKitOptions = {
   health?: SourceHealth;
   /** @default the sandbox's clock */
   clock?: Clock;
+  /** @default none (the kit's default) */
+  retry?: RetrySettings;
 };
 
 type LoaderFactory<Client, L, LO> = (ctx: LoaderContext<Client> & LO) => L;
@@ -147,6 +168,7 @@ export function sourceTestKit<
   L = LoadersByCategory[C],
   LO extends object = object,
   CO = ClientDeps,
+  S extends SandboxTarget = TestSandbox,
 >(
   module: SourceModule<C, Config, Client>,
   opts: TestSandboxOptions & {
@@ -156,11 +178,14 @@ export function sourceTestKit<
     kit?: TestKitOptions;
     createClient?: (config: Config, o: CO) => Client;
     createLoaders?: LoaderFactory<Client, L, LO>;
-    /** A sandbox already built (to wire several modules to one); by default one serving this vendor only. */
-    sandbox?: TestSandbox;
+    /**
+     * A sandbox already built (to wire several modules to one), or the HTTP sandbox (`httpSandbox(server)`); by
+     * default one in process serving this vendor only.
+     */
+    sandbox?: S;
   } = {},
 ) {
-  const sandbox = opts.sandbox ?? testSandbox({ sources: [module.id], ...opts });
+  const sandbox = (opts.sandbox ?? testSandbox({ sources: [module.id], ...opts })) as S;
   const env = { ...sandbox.env, ...opts.env };
   const config = (extraEnv: Record<string, string> = {}): Config => parseEnv(module.configSchema, { ...env, ...extraEnv }, module.displayName);
   const client = (o: { env?: Record<string, string>; client?: CO } = {}): Client =>
@@ -179,6 +204,7 @@ export function sourceTestKit<
       health: k.health ?? new SourceHealth({ clock }),
       clock,
       ...(k.breaker ? { breaker: k.breaker } : {}),
+      ...(k.retry ? { retry: k.retry } : {}),
     });
   };
   const make = (opts.createLoaders ?? (module.createLoaders as unknown as LoaderFactory<Client, L, LO>));
@@ -199,7 +225,7 @@ export function sourceTestKit<
     ...sandbox,
     sandbox,
     env,
-    api: sandboxApi(module.id, sandbox.state),
+    api: sandboxApi(module.id, sandbox.state, sandbox.origin),
     /** The `authorization` header for raw requests to this vendor's sandbox API. */
     authorization: () => sandboxAuthorization(module.id, sandbox.state),
     config,

@@ -5,6 +5,7 @@ import QuickBooks from 'node-quickbooks';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError } from '../kit/http.js';
 import { logger } from '../kit/logger.js';
+import { tokenRefreshes } from '../kit/metrics.js';
 import type { QuickbooksConfig } from './config.js';
 import { batchRequest, unpackBatch, unpackQuery, unpackToken, type BatchQuery, type QboEntity, type QboRow } from './types.js';
 
@@ -151,7 +152,13 @@ export class QuickbooksClient {
     if (this.#accessToken && this.#accessToken !== stale && this.#accessExpiresAt - EXPIRY_SKEW_MS > this.#now()) {
       return Promise.resolve(this.#accessToken);
     }
-    this.#refreshing ??= this.#doRefresh().finally(() => {
+    this.#refreshing ??= this.#doRefresh().then(
+      (t) => (tokenRefreshes.inc({ source: 'quickbooks', outcome: 'ok' }), t),
+      (e: unknown) => {
+        tokenRefreshes.inc({ source: 'quickbooks', outcome: 'failed' });
+        throw e;
+      },
+    ).finally(() => {
       this.#refreshing = null;
     });
     return this.#refreshing;

@@ -3,6 +3,7 @@ import { Connection, type HttpRequest, type TokenResponse } from 'jsforce/lib/co
 import type { z } from 'zod';
 import { HttpError, ResponseShapeError, validate } from '../kit/http.js';
 import { logger } from '../kit/logger.js';
+import { tokenRefreshes } from '../kit/metrics.js';
 import type { SalesforceConfig } from './config.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './errors.js';
 import { normalizeIdOf, type KnownSObject } from './ids.js';
@@ -190,9 +191,12 @@ export class SalesforceClient {
   async #refresh(): Promise<SfTokenResponse> {
     this.#refreshError = null;
     try {
-      return await this.#requestToken();
+      const t = await this.#requestToken();
+      tokenRefreshes.inc({ source: 'salesforce', outcome: 'ok' });
+      return t;
     } catch (e) {
       this.#refreshError = e;
+      tokenRefreshes.inc({ source: 'salesforce', outcome: 'failed' });
       throw e;
     }
   }

@@ -69,6 +69,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     const version = client.version.report();
     return { ...fields, checkError: fields.checkError ?? version.checkError, fields: [...fields.fields, ...version.fields] };
   },
+  apiUsage: (client) => client.apiUsage,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
@@ -87,6 +88,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       'Every call has a timeout (SALESFORCE_TIMEOUT_MS, default 8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
       'Expired session: one token refresh per call, then the call is retried once; a refused refresh is UNAUTHENTICATED (an admin must reconnect)',
       'jsforce\'s own GET retries are off (SALESFORCE_HTTP_RETRIES, default 0): 5xx, dropped connections and timeouts are retried by the kit as for every source (PANORAMA_RETRY_ATTEMPTS, default 2); 403 REQUEST_LIMIT_EXCEEDED is never retried: nothing is sent to Salesforce for 15 min (it sends no Retry-After) and reads are served from the cache',
+      "The org's daily API allowance is read from every answer (Sforce-Limit-Info: api-usage=N/M): the account index upkeep stops at 70 % of it and every read at 80 % (PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT, default 80); then nothing is sent for 15 min before one call reads the usage again, and reads are served from the cache, labelled",
       'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',
       'When Salesforce fails, cached data up to the policy\'s stale limit is shown and marked stale; other sections still load',
       'The account index (id, name, website, QuickBooks id: one query per 2,000 accounts) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min): it lets the accounting and heuristic links start beside the CRM read instead of after it',

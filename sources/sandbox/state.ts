@@ -70,6 +70,8 @@ export class SandboxState {
   asanaWorkspace: AsanaWorkspaceVariant = {};
   /** Zendesk answers without the sideloads `include=` asks for (the documented `show_many` calls still work). @default false */
   zendeskIgnoresSideloads = false;
+  /** API calls the Salesforce org's other integrations have made today: added to what Sforce-Limit-Info reports. @default 0 */
+  salesforceOtherApiUsage = 0;
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {

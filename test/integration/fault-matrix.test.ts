@@ -7,21 +7,18 @@
  */
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceCache } from '../../sources/kit/cache.js';
-import { parseEnv } from '../../sources/kit/config.js';
 import type { SourceModule } from '../../sources/kit/contract.js';
 import type { Fetched } from '../../sources/kit/domain.js';
 import type { SourceErrorCode } from '../../sources/kit/errors.js';
-import { SourceHealth } from '../../sources/kit/metrics.js';
-import { SourceKit } from '../../sources/kit/source-kit.js';
-import { MemoryTokenStore } from '../../sources/kit/token-store.js';
+import { httpSandbox, sourceTestKit } from '../../sources/kit/testing.js';
 import { SOURCE_MODULES } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { startSandboxServer, type SandboxServer } from '../../sources/sandbox/server.js';
 import type { FaultPatch } from '../../sources/sandbox/state.js';
 
 const TIMEOUT_MS = 300;
+/** Each source's own timeout setting, as the kit's. */
+const HTTP_TIMEOUTS = { SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS), QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS), ASANA_TIMEOUT_MS: String(TIMEOUT_MS), ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS) };
 const RETRIES = 1;
 let sb: SandboxServer;
 const open = new Set<Socket>();
@@ -56,26 +53,16 @@ function linkedAccount(): { account: string; quickbooks: string } {
 
 /** One source's module over the HTTP sandbox, with a short timeout and one retry, fresh for each cell. */
 function bound(module: (typeof SOURCE_MODULES)[number]) {
-  const m = module as unknown as SourceModule;
-  const env = {
-    ...sandboxEnv(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid),
-    SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS),
-    QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
-    ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS),
-  };
-  const client = m.createClient(parseEnv(m.configSchema, env, m.displayName) as never, { tokens: new MemoryTokenStore() });
-  const kit = new SourceKit({
-    source: m.id,
-    timeoutMs: TIMEOUT_MS,
-    mapError: m.mapError,
-    cachePolicies: m.cachePolicies,
-    cache: new SourceCache({ maxBytes: 50e6 }),
-    health: new SourceHealth(),
-    retry: { attempts: RETRIES, initialDelayMs: 10, maxDelayMs: 20, deadlineMs: TIMEOUT_MS * 3 },
+  const t = sourceTestKit(module as unknown as SourceModule, {
+    sandbox: httpSandbox(sb),
+    env: HTTP_TIMEOUTS,
+    kit: { timeoutMs: TIMEOUT_MS, retry: { attempts: RETRIES, initialDelayMs: 10, maxDelayMs: 20, deadlineMs: TIMEOUT_MS * 3 } },
   });
+  const m = module as unknown as SourceModule;
+  const { client, kit } = t.setup();
   const ids = linkedAccount();
   const section = async (): Promise<Fetched<unknown>> => {
-    const l = m.createLoaders({ client: client as never, kit: kit, forceRefresh: true }) as unknown as Record<string, { load: (id: string) => Promise<Fetched<unknown>> }>;
+    const l = t.loaders(client, kit, { forceRefresh: true }) as unknown as Record<string, { load: (id: string) => Promise<Fetched<unknown>> }>;
     const read = { crm: () => l.customer!.load(ids.account), accounting: () => l.customer!.load(ids.quickbooks), projects: () => l.forAccount!.load(ids.account), support: () => l.forAccount!.load(ids.account) }[m.category]!;
     return read();
   };

@@ -5,14 +5,9 @@
  */
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceCache } from '../../sources/kit/cache.js';
-import { parseEnv } from '../../sources/kit/config.js';
 import type { SourceModule } from '../../sources/kit/contract.js';
-import { SourceHealth } from '../../sources/kit/metrics.js';
-import { SourceKit } from '../../sources/kit/source-kit.js';
-import { MemoryTokenStore } from '../../sources/kit/token-store.js';
+import { httpSandbox, sourceTestKit } from '../../sources/kit/testing.js';
 import { SOURCE_MODULES } from '../../sources/runtime.js';
-import { sandboxEnv } from '../../sources/sandbox/env.js';
 import { startSandboxServer, type SandboxServer } from '../../sources/sandbox/server.js';
 
 const TIMEOUT_MS = 400;
@@ -40,23 +35,14 @@ afterAll(() => sb.close());
 
 /** One source's module over the HTTP sandbox, with a short timeout for its client and its kit alike. */
 function bound(module: (typeof SOURCE_MODULES)[number]) {
-  const m = module as unknown as SourceModule;
-  const env = {
-    ...sandboxEnv(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid),
-    SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS),
-    QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS),
-    ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS),
-  };
-  const client = m.createClient(parseEnv(m.configSchema, env, m.displayName) as never, { tokens: new MemoryTokenStore() });
-  const kit = new SourceKit({
-    source: m.id,
-    timeoutMs: TIMEOUT_MS,
-    mapError: m.mapError,
-    cachePolicies: m.cachePolicies,
-    cache: new SourceCache({ maxBytes: 50e6 }),
-    health: new SourceHealth(),
+  const t = sourceTestKit(module as unknown as SourceModule, {
+    sandbox: httpSandbox(sb),
+    env: { SALESFORCE_TIMEOUT_MS: String(TIMEOUT_MS), QUICKBOOKS_TIMEOUT_MS: String(TIMEOUT_MS), ZENDESK_TIMEOUT_MS: String(TIMEOUT_MS) },
+    kit: { timeoutMs: TIMEOUT_MS },
   });
-  const loaders = () => m.createLoaders({ client: client as never, kit: kit, forceRefresh: true }) as Record<string, unknown>;
+  const m = module as unknown as SourceModule;
+  const { client, kit } = t.setup();
+  const loaders = () => t.loaders(client, kit, { forceRefresh: true }) as Record<string, unknown>;
   const index = () => {
     const l = loaders() as Record<string, () => Promise<unknown>>;
     const read = { crm: l.accountIndex, accounting: l.customerIndex, projects: l.projectIndex, support: l.organizationIndex }[m.category]!;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sourceName } from '../../sources/kit/errors.js';
 import { DOCUMENTED_WAIT_SECONDS } from '../../sources/kit/gate.js';
+import { ALLOWANCE_BACKGROUND_MARGIN, ALLOWANCE_RECHECK_SECONDS } from '../../sources/kit/allowance.js';
 import { resilienceSettingsSchema } from '../../sources/kit/resilience-settings.js';
 import { DEFAULT_BREAKER } from '../../sources/kit/source-kit.js';
 import { SOURCE_MODULES } from '../../sources/runtime.js';
@@ -59,6 +60,13 @@ describe.each(SOURCE_MODULES.map((m) => [m.id, m] as const))('the %s register', 
   });
 
   if (m.id === 'salesforce') {
+    it("states the daily allowance's share, its upkeep margin and its wait as the kit has them", () => {
+      const c = text.match(/upkeep stops at (\d+) % of it and every read at (\d+) % \(PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT, default (\d+)\); then nothing is sent for (\d+) min before one call reads the usage again/);
+      expect(c, 'the register must say how the daily allowance is kept').not.toBeNull();
+      const share = defaults.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT;
+      expect(c!.slice(1).map(Number)).toEqual([share - ALLOWANCE_BACKGROUND_MARGIN, share, share, ALLOWANCE_RECHECK_SECONDS / 60]);
+    });
+
     it("states jsforce's own retries as its config has them", () => {
       const n = text.match(/SALESFORCE_HTTP_RETRIES, default (\d+)/);
       expect(n).not.toBeNull();

@@ -15,6 +15,7 @@ const runtime = createSourcesRuntime({
   ...sandbox.env,
   PANORAMA_SANDBOX_ORIGIN: sandbox.origin,
   PANORAMA_CACHE_TTL_SCALE: '0.01',
+  PANORAMA_CACHE_TTL_QUICKBOOKS_OVERDUE_INVOICES_SECONDS: '0.6',
   PANORAMA_RETRY_ATTEMPTS: '0',
 }, { clock: sandbox.clock });
 const h: Harness = { sandbox, runtime, yoga: createPanoramaYoga(runtime, { responseCache: { ttlMs: 0, maxEntries: 1, maxBytes: 1 } }) };
@@ -72,5 +73,31 @@ describe('freshness words through GraphQL', () => {
     expect(recovered.errors).toBeUndefined();
     expect(qbo(recovered)).toMatchObject({ state: 'CACHED', code: null });
     expect(qbo(recovered).message).toMatch(/^Updated \d s ago$/);
+  });
+});
+
+describe('served-stale errors on lists', () => {
+  it.each([
+    ['overdueInvoices', 'quickbooks'],
+    ['urgentTickets', 'zendesk'],
+  ] as const)('%s: a list served stale because %s fails carries its error entry beside the rows', async (list, source) => {
+    const LIST = `{ ${list} { totalCount status { system state message code } } }`;
+    const fresh = await gql(h, admin, LIST);
+    expect(fresh.errors).toBeUndefined();
+    await sleep(700);
+    sandbox.state.setFault(source, { status: 503 });
+    await gql(h, admin, LIST); // served at once ("Updating…") while it is read again
+    await sleep(150); // the re-read has met the 503
+    const failing = await gql(h, admin, LIST);
+    expect(failing.data![list].totalCount).toBe(fresh.data![list].totalCount);
+    expect(failing.data![list].status).toMatchObject({ state: 'STALE', code: 'UNAVAILABLE' });
+    const entries = failing.errors?.filter((e) => e.extensions?.source === source) ?? [];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.extensions).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+    expect(entries[0]!.message).toBe(failing.data![list].status.message);
+    sandbox.state.clearFaults(source);
+    await gql(h, admin, LIST);
+    await sleep(150);
+    expect((await gql(h, admin, LIST)).errors).toBeUndefined();
   });
 });

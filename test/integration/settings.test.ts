@@ -85,7 +85,9 @@ describe('one settings schema: a bad value names its variable and the form it ex
   it('parses a valid production setup, every value at its default unless set', () => {
     const s = parseSettings(real());
     expect(s.app).toEqual({ port: 3000, host: '0.0.0.0', logLevel: 'info', production: true, sessionSecret: SECRET, secureCookies: false, metricsToken: null, graphiql: false });
-    expect(s.graphql).toEqual({ defaultPhoneRegion: 'US', responseCache: { seconds: 2, maxEntries: 200, maxMb: 20 }, wonDealGraceDays: 14 });
+    expect(s.graphql).toEqual({ defaultPhoneRegion: 'US', responseCache: { seconds: 2, maxEntries: 200, maxMb: 20 }, wonDealGraceDays: 14, viewDeadlineMs: 10_000 });
+    // real sources: Salesforce's daily allowance is watched, at 80 % of it
+    expect(s.sources.allowanceSharePercent).toBe(80);
     expect(s.sources.cacheMaxBytes).toBe(200 * 1024 * 1024);
     expect(s.sources.tokenFile).toBeNull();
     expect(Object.values(s.sources.configs).every((c) => c !== null)).toBe(true);

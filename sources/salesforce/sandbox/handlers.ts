@@ -66,7 +66,7 @@ export const salesforceStyle: VendorStyle = {
   authenticate: (request, state) => state.isValidToken('salesforce', bearerToken(request)),
   // A field Panorama relies on disappears (as when an admin removes field-level access to it).
   drift: (body) => renameField(body, 'Name', null),
-  headers: (state) => ({ 'Sforce-Limit-Info': `api-usage=${state.totalRequests('salesforce')}/${API_LIMIT}` }),
+  headers: (state) => ({ 'Sforce-Limit-Info': `api-usage=${state.totalRequests('salesforce') + state.salesforceOtherApiUsage}/${API_LIMIT}` }),
 };
 
 /**

@@ -1,0 +1,47 @@
+import { Text } from '@mantine/core';
+import { useRevalidator } from '@remix-run/react';
+import { useEffect, useRef, useState } from 'react';
+import type { SectionStatus } from '../source-section.js';
+
+/** Waits before asking the server again for sections being re-read: their re-read has usually landed by then. */
+export const REREAD_CHECKS_MS = [1500, 3000, 6000] as const;
+
+/** A section served past its time to live while it is read again in the background, with nothing failed ("Updating…"). */
+export const isUpdating = (s: Pick<SectionStatus, 'state' | 'code'>) => s.state === 'STALE' && s.code === null;
+
+/**
+ * While any section says "Updating…", loads the page's data again a moment later (three times at most), so the
+ * page updates itself once the background re-read has landed; a person need not reload. Says so, politely, to
+ * screen readers too. Off while the page shows what a refresh returned (that is already the newest read).
+ */
+export function UpdateWhenReread({ sections, paused = false }: { sections: SectionStatus[]; paused?: boolean }) {
+  const revalidator = useRevalidator();
+  const updating = sections.filter(isUpdating).map((s) => s.system).sort().join(',');
+  const tries = useRef(0);
+  const [landed, setLanded] = useState(false);
+  const wasUpdating = useRef(false);
+
+  useEffect(() => {
+    if (updating) wasUpdating.current = true;
+    else if (wasUpdating.current) {
+      wasUpdating.current = false;
+      tries.current = 0;
+      setLanded(true);
+    }
+  }, [updating]);
+
+  useEffect(() => {
+    if (paused || !updating || revalidator.state !== 'idle' || tries.current >= REREAD_CHECKS_MS.length) return;
+    const timer = setTimeout(() => {
+      tries.current++;
+      revalidator.revalidate();
+    }, REREAD_CHECKS_MS[tries.current]);
+    return () => clearTimeout(timer);
+  }, [updating, paused, revalidator]);
+
+  return (
+    <Text size="xs" c="dimmed" role="status" aria-live="polite" data-testid="reread-status">
+      {updating ? 'Some sections are being read again; this page updates itself when they are in.' : landed ? 'Updated with the newest data.' : ''}
+    </Text>
+  );
+}

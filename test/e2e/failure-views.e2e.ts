@@ -1,0 +1,112 @@
+/**
+ * What failure handling shows in the browser, on an app of its own (short cache TTLs, budgets and the daily
+ * allowance watched, as in production): a customer page whose sections are being re-read updates itself when the
+ * re-read lands; the admin page shows each source's request limits and the recent incidents, start to end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, describeViolations } from '../support/axe.js';
+import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+
+let app: ChildProcess | undefined;
+let baseURL = '';
+let sandboxOrigin = '';
+let browser: Browser;
+let page: Page;
+const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-failure-views-'));
+
+const fault = (source: string, patch: object) =>
+  fetch(`${sandboxOrigin}/__sandbox/faults/${source}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+
+beforeAll(async () => {
+  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  const started = await startProcess(
+    ['build/start.js'],
+    sandboxOnlyEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_SIZE: '60',
+      PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
+      // customer data fresh for 3 s, so a test can wait past it
+      PANORAMA_CACHE_TTL_SCALE: '0.05',
+      PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: '400',
+      PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT: '80',
+      PANORAMA_ALERT_CONSECUTIVE_FAILURES: '3',
+    }),
+    /Panorama is running on/,
+  );
+  app = started.child;
+  baseURL = `http://127.0.0.1:${port}`;
+  sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signInAs(page, baseURL, 'Morgan');
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stopProcess(app);
+  rmSync(storeDir, { recursive: true, force: true });
+});
+
+async function expectAccessible(p: Page, what: string) {
+  await p.mouse.move(0, 0);
+  const violations = await axeViolations(p);
+  expect(violations, `${what}:\n${describeViolations(violations)}`).toEqual([]);
+}
+
+describe('failure handling in the browser', () => {
+  it('a customer page whose sections are being re-read updates itself when the re-read lands', async () => {
+    const manifest = (await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] };
+    const id = manifest.cleanAccountIds[0]!;
+    await page.goto(`${baseURL}/customers/${id}`);
+    const support = page.getByTestId('section-support');
+    await support.waitFor();
+    expect(await support.getAttribute('data-state')).toMatch(/^(LIVE|CACHED)$/);
+    await page.waitForTimeout(3500); // past the 3 s TTL
+    await fault('zendesk', { latencyMs: 1200 }); // the background re-read takes a while
+    await page.goto(`${baseURL}/customers/${id}`);
+    await support.waitFor();
+    expect(await support.getAttribute('data-state')).toBe('STALE');
+    expect(await support.textContent()).toContain('Updating…');
+    expect(await page.getByTestId('reread-status').textContent()).toMatch(/updates itself/);
+    // no reload: the page asks again by itself once the re-read has had time to land
+    await page.waitForFunction(() => document.querySelector('[data-testid="section-support"]')?.getAttribute('data-state') === 'CACHED', null, { timeout: 15_000 });
+    expect(await page.getByTestId('reread-status').textContent()).toBe('Updated with the newest data.');
+    await screenshot(page, 'customer-updated-itself');
+    await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+  });
+
+  it("the admin page shows each source's request limits and the incidents, from start to end", async () => {
+    await page.goto(`${baseURL}/admin`);
+    const limits = page.getByTestId('request-limits');
+    await limits.waitFor();
+    expect(await page.getByTestId('limits-QUICKBOOKS').textContent()).toMatch(/This minute: \d+ of 400 requests \(\d+ left; the minute turns at \d\d:\d\d UTC\)/);
+    expect(await page.getByTestId('limits-SALESFORCE').textContent()).toMatch(/Daily API allowance: [\d,]+ of 15,000 used .*Panorama stops at 80 % \(12,000\), index upkeep at 10,500/);
+
+    await fault('asana', { status: 503 });
+    // three checks in a row that fail (what the button asks, one after the other): the source is down
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() =>
+        fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ sources(refreshSystems: [ASANA]) { system } }' }) }).then((r) => r.text()),
+      );
+    }
+    await page.goto(`${baseURL}/admin`);
+    const incidents = page.getByTestId('incidents');
+    await incidents.waitFor();
+    expect(await incidents.textContent()).toMatch(/Asana is down/);
+    expect(await incidents.textContent()).toMatch(/Down \(ongoing\).*not yet/);
+    await expectAccessible(page, 'admin with limits and an incident');
+    await screenshot(page, 'admin-limits-and-incidents');
+
+    await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+    await page.getByRole('button', { name: 'Check Asana now' }).click();
+    await page.waitForFunction(() => /after \d+ s/.test(document.querySelector('[data-testid="incidents"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    expect(await incidents.textContent()).toMatch(/Asana.*Down.*\d\d:\d\d UTC, after \d+ s/);
+  });
+});
