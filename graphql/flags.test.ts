@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountingCustomer, CrmCustomer, Invoice, ProjectsCustomer, SupportCustomer, Ticket } from '../sources/kit/domain.js';
+import type { SourceId } from '../sources/kit/errors.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
 import { resolveMastered } from './source-of-truth.js';
@@ -101,9 +102,9 @@ const support = (tickets: Ticket[]): SupportCustomer => ({
 /** The words an admin (who may read every fact) reads for a flag. */
 const said = (f: Flag) => flagMessage(redactFlag('admin', f)!, SYSTEMS);
 
-function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null) {
+function flagsOf(c: CrmCustomer | null, a: AccountingCustomer | null, p: ProjectsCustomer | null, s: SupportCustomer | null, missing: SourceId[] = []) {
   const mastered = resolveMastered({ crm: c, accounting: a, support: s, accountingExact: true }, { defaultPhoneRegion: 'US', systems: SYSTEMS });
-  return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14, systems: SYSTEMS });
+  return computeFlags({ crm: c, accounting: a, projects: p, support: s, mastered, today, wonDealGraceDays: 14, systems: SYSTEMS, missing });
 }
 
 describe('flags', () => {
@@ -134,6 +135,26 @@ describe('flags', () => {
     expect(flagsOf(recent, accounting([invoice({})]), projects(), null)).toEqual([]);
   });
 
+  it('flags a won deal past the grace days when the projects system answered with no project for the customer', () => {
+    const flags = flagsOf(crm(), accounting([invoice({})]), null, null);
+    expect(flags.map((f) => f.kind)).toEqual(['WON_DEAL_WITHOUT_PROJECT']);
+    expect(flags[0]!.records[0]!.recordId).toBe('006A');
+    // within the grace days it is not yet a gap
+    const recent = crm({ opportunities: [{ ...crm().opportunities[0]!, closeDate: '2026-11-20' }] });
+    expect(flagsOf(recent, accounting([invoice({})]), null, null)).toEqual([]);
+  });
+
+  it('says the won-deal rule could not check when the projects system failed, without raising a gap or costing health', () => {
+    const flags = flagsOf(crm(), accounting([invoice({})]), null, null, [SYSTEMS.projects.id]);
+    expect(flags.map((f) => f.kind)).toEqual(['RULE_NOT_CHECKED']);
+    expect(said(flags[0]!)).toBe(`Couldn't check whether won deals have a project: ${SYSTEMS.projects.name} unavailable.`);
+    const health = healthScore({ accounting: accounting([invoice({})]), projects: null, support: null, flags, missing: [SYSTEMS.projects.id], systems: SYSTEMS });
+    expect(health.inputs.find((i) => i.key === 'HANDOFF_GAPS')!.impact).toBe(0);
+    // nothing to check: no won deal past its grace days
+    const recent = crm({ opportunities: [{ ...crm().opportunities[0]!, closeDate: '2026-11-20' }] });
+    expect(flagsOf(recent, accounting([invoice({})]), null, null, [SYSTEMS.projects.id])).toEqual([]);
+  });
+
   it('flags a completed milestone with no invoice on or after its date', () => {
     const flags = flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null);
     expect(flags.map((f) => f.kind)).toEqual(['MILESTONE_NOT_INVOICED']);
@@ -144,6 +165,21 @@ describe('flags', () => {
     expect(flagsOf(crm(), accounting([invoice({})]), projects({ status: 'ON_HOLD' }), null).map((f) => f.kind)).toEqual(['ON_HOLD_WHILE_PAID_UP']);
     const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 40 })]);
     expect(flagsOf(crm(), overdue, projects({ status: 'ON_HOLD' }), null)).toEqual([]);
+  });
+
+  it('names money open but not yet due on a project on hold, and never calls it paid up', () => {
+    const notDue = accounting([invoice({}), invoice({ id: '2', status: 'SENT', total: 300, balance: 250, dueDate: '2026-12-20' })]);
+    const flags = flagsOf(crm(), notDue, projects({ status: 'ON_HOLD' }), null);
+    expect(flags.map((f) => f.kind)).toEqual(['ON_HOLD_WHILE_PAID_UP']);
+    expect(flags[0]!.facts).toMatchObject({ overdueInvoiceCount: 0, openInvoiceCount: 1, openBalance: { amount: 250, currency: 'USD' } });
+    expect(said(flags[0]!)).toContain('$250.00 is open on 1 invoice, not yet due');
+    expect(said(flags[0]!)).not.toMatch(/paid up|nothing is open/i);
+    // with nothing open at all, it says so
+    expect(said(flagsOf(crm(), accounting([invoice({})]), projects({ status: 'ON_HOLD' }), null)[0]!)).toContain('nothing is open either');
+    // a role without BILLING learns that money is open, not how much
+    const support = flagMessage(redactFlag('support', flags[0]!)!, SYSTEMS);
+    expect(support).toContain('open on 1 invoice, not yet due');
+    expect(support).not.toContain('$250');
   });
 
   it('flags an overdue balance together with urgent open tickets', () => {

@@ -35,7 +35,15 @@ export type Flag =
   | {
       kind: 'ON_HOLD_WHILE_PAID_UP';
       severity: Severity;
-      facts: { project: RecordRef; projectStatusText: string | null; overdueInvoiceCount: number };
+      /** Nothing is overdue; money may still be open and not yet due (openBalance, openInvoiceCount), which is not "paid up". */
+      facts: { project: RecordRef; projectStatusText: string | null; overdueInvoiceCount: number; openInvoiceCount: number; openBalance: Money };
+      records: RecordRef[];
+    }
+  | {
+      /** A rule whose input system failed: it raises no gap and costs no health, it says it could not check. */
+      kind: 'RULE_NOT_CHECKED';
+      severity: Severity;
+      facts: { rule: CheckedRule; unavailableSystem: SourceId };
       records: RecordRef[];
     }
   | {
@@ -44,6 +52,9 @@ export type Flag =
       facts: { overdueAmount: Money; overdueInvoiceCount: number; urgentTicketCount: number };
       records: RecordRef[];
     };
+
+/** The gap rules that can say they could not check. */
+export type CheckedRule = 'WON_DEAL_WITHOUT_PROJECT';
 
 export type FlagInput = {
   crm: CrmCustomer | null;
@@ -55,6 +66,8 @@ export type FlagInput = {
   /** Days a won deal may go without a project before it is a gap. @default 14 */
   wonDealGraceDays: number;
   systems: Systems;
+  /** The systems whose section failed to load (not: answered with nothing for this customer). */
+  missing: readonly SourceId[];
 };
 
 const DAY = 86_400_000;
@@ -62,8 +75,9 @@ const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * The flags of one customer, computed on demand from the live sections: conflicts between systems and the
- * hand-off gaps that otherwise surface only when the client complains. A rule whose inputs did not load (the
- * system is down or not linked) raises nothing: Panorama never claims a gap it cannot see.
+ * hand-off gaps that otherwise surface only when the client complains. A system that answered with nothing for
+ * the customer is a fact ("no project"); a system that failed is unknown: a rule that needs it raises no gap and,
+ * where it had something to check, says so (RULE_NOT_CHECKED). Panorama never claims a gap it cannot see.
  */
 export function computeFlags(input: FlagInput): Flag[] {
   const flags: Flag[] = [];
@@ -83,12 +97,15 @@ export function computeFlags(input: FlagInput): Flag[] {
     }
   }
 
-  // A won deal needs a project created on or after its close date; each project answers for one deal.
-  if (crm && projects) {
+  // A won deal needs a project created on or after its close date; each project answers for one deal. A
+  // projects system that answered with no project for the customer means none was started.
+  const projectsFailed = input.missing.includes(sys.projects.id);
+  if (crm) {
     const won = crm.opportunities
       .filter((o) => o.outcome === 'WON' && o.closeDate)
       .sort((a, b) => a.closeDate!.localeCompare(b.closeDate!));
-    const unused = [...projects.projects].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const unused = projectsFailed ? [] : [...(projects?.projects ?? [])].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    let unchecked = false;
     for (const deal of won) {
       const i = unused.findIndex((p) => day(p.createdAt) >= deal.closeDate!);
       if (i >= 0) {
@@ -97,6 +114,10 @@ export function computeFlags(input: FlagInput): Flag[] {
       }
       const daysSince = Math.floor((todayMs - Date.parse(`${deal.closeDate}T00:00:00Z`)) / DAY);
       if (daysSince < input.wonDealGraceDays) continue;
+      if (projectsFailed) {
+        unchecked = true;
+        continue;
+      }
       flags.push({
         kind: 'WON_DEAL_WITHOUT_PROJECT',
         severity: 'HIGH',
@@ -109,6 +130,9 @@ export function computeFlags(input: FlagInput): Flag[] {
         },
         records: [ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name)],
       });
+    }
+    if (unchecked) {
+      flags.push({ kind: 'RULE_NOT_CHECKED', severity: 'LOW', facts: { rule: 'WON_DEAL_WITHOUT_PROJECT', unavailableSystem: sys.projects.id }, records: [] });
     }
   }
 
@@ -131,13 +155,21 @@ export function computeFlags(input: FlagInput): Flag[] {
 
   const overdue = accounting?.invoices.filter((i) => i.status === 'OVERDUE') ?? [];
   const overdueBalance = overdue.reduce((s, i) => s + i.balance, 0);
+  // open but not yet due: sent (or partly paid) and a balance left; a draft is not yet owed
+  const open = accounting?.invoices.filter((i) => i.balance > 0 && (i.status === 'SENT' || i.status === 'PARTIALLY_PAID')) ?? [];
 
   if (projects && accounting && overdue.length === 0) {
     for (const p of projects.projects.filter((x) => x.status === 'ON_HOLD')) {
       flags.push({
         kind: 'ON_HOLD_WHILE_PAID_UP',
         severity: 'MEDIUM',
-        facts: { project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), projectStatusText: p.statusText, overdueInvoiceCount: 0 },
+        facts: {
+          project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name),
+          projectStatusText: p.statusText,
+          overdueInvoiceCount: 0,
+          openInvoiceCount: open.length,
+          openBalance: { amount: roundMoney(open.reduce((s, i) => s + i.balance, 0)), currency: accounting.customer.currency },
+        },
         records: [ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), ref(sys.accounting.id, sys.accounting.entities.customer, accounting.customer.id, accounting.customer.displayName)],
       });
     }

@@ -125,7 +125,8 @@ export function healthScore(s: {
       records: s.projects.projects.filter((p) => p.overdueTaskCount).map((p) => ref(projects.id, projects.entities.project, p.id, p.name)),
     });
   }
-  const gaps = s.flags.filter((f) => f.kind !== 'CONFLICT');
+  // a rule that could not check is not a gap and costs nothing
+  const gaps = s.flags.filter((f) => f.kind !== 'CONFLICT' && f.kind !== 'RULE_NOT_CHECKED');
   add({
     key: 'HANDOFF_GAPS',
     source: null,

@@ -87,7 +87,8 @@ export const insightsTypeDefs = /* GraphQL */ `
     why: String!
   }
 
-  enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS }
+  "RULE_NOT_CHECKED: a gap rule whose input system failed; it raises no gap and costs no health."
+  enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS RULE_NOT_CHECKED }
   enum Severity { HIGH MEDIUM LOW }
   "An amount of money. currency is null when the system does not say (CRM deals)."
   type Money { amount: Float! currency: String }
@@ -122,8 +123,12 @@ export const insightsTypeDefs = /* GraphQL */ `
     project: RecordRef
     completedOn: String
     lastInvoiceOn: String
-    "ON_HOLD_WHILE_PAID_UP: the project's status text."
+    "ON_HOLD_WHILE_PAID_UP: the project's status text, and the money open but not yet due (count; amount is BILLING)."
     projectStatusText: String
+    openInvoiceCount: Int
+    openBalance: Money
+    "RULE_NOT_CHECKED: the rule (in rule) that could not check, and the system that failed."
+    unavailableSystem: System
     "ON_HOLD_WHILE_PAID_UP, OVERDUE_WITH_URGENT_TICKETS: overdue invoices (billing standing)."
     overdueInvoiceCount: Int
     "OVERDUE_WITH_URGENT_TICKETS: the overdue amount (BILLING) and the urgent open tickets (a count)."
@@ -232,7 +237,7 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
         { crm: sections.crm, accounting: sections.accounting, support: sections.support, accountingExact: sections.accountingExact },
         { defaultPhoneRegion: ctx.settings.defaultPhoneRegion, systems: ctx.runtime.systems },
       );
-      const flags = computeFlags({ ...sections, mastered, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays, systems: ctx.runtime.systems });
+      const flags = computeFlags({ ...sections, mastered, missing: sections.missing, today: ctx.now, wonDealGraceDays: ctx.settings.wonDealGraceDays, systems: ctx.runtime.systems });
       return { flags, mastered, sections };
     });
     insightsCache.set(view, p);
@@ -395,6 +400,7 @@ export const insightsResolvers = {
   FlagFacts: {
     systemOfRecord: (x: { systemOfRecord?: SourceId | null }) => (x.systemOfRecord ? SYSTEM(x.systemOfRecord) : null),
     otherSystem: (x: { otherSystem?: SourceId | null }) => (x.otherSystem ? SYSTEM(x.otherSystem) : null),
+    unavailableSystem: (x: { unavailableSystem?: SourceId | null }) => (x.unavailableSystem ? SYSTEM(x.unavailableSystem) : null),
   },
   RecordRef: {
     system: (r: RecordRef) => SYSTEM(r.source),

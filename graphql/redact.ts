@@ -16,7 +16,10 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
  * - WON_DEAL_WITHOUT_PROJECT: the missing project is a delivery gap, and it costs health points for every role,
  *   so its existence is shown to whoever reads projects; which deal, when and for how much stay with DEALS.
  * - MILESTONE_NOT_INVOICED: the milestone is delivery data; the date of the last invoice is BILLING.
- * - ON_HOLD_WHILE_PAID_UP: projects and the billing standing (no overdue invoice), both readable by every role.
+ * - ON_HOLD_WHILE_PAID_UP: projects and the billing standing (no overdue invoice, how many are open and not yet
+ *   due), readable by every role; the open amount is BILLING.
+ * - RULE_NOT_CHECKED: that the won-deal rule could not check because the projects system failed, for whoever
+ *   reads projects.
  * - OVERDUE_WITH_URGENT_TICKETS: that money is overdue, on how many invoices, and how many urgent tickets are
  *   open is standing and counts; the amount is BILLING, the tickets (subjects) TICKETS, the invoices BILLING.
  */
@@ -36,7 +39,11 @@ export const FLAG_POLICY: FlagPolicy = {
   },
   ON_HOLD_WHILE_PAID_UP: {
     requires: ['PROJECTS', 'BILLING_STANDING'],
-    facts: { project: 'PROJECTS', projectStatusText: 'PROJECTS', overdueInvoiceCount: 'BILLING_STANDING' },
+    facts: { project: 'PROJECTS', projectStatusText: 'PROJECTS', overdueInvoiceCount: 'BILLING_STANDING', openInvoiceCount: 'BILLING_STANDING', openBalance: 'BILLING' },
+  },
+  RULE_NOT_CHECKED: {
+    requires: ['PROJECTS'],
+    facts: { rule: 'PROJECTS', unavailableSystem: 'PROJECTS' },
   },
   OVERDUE_WITH_URGENT_TICKETS: {
     requires: ['BILLING_STANDING', 'TICKET_COUNTS'],

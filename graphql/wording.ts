@@ -83,7 +83,20 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
     case 'ON_HOLD_WHILE_PAID_UP': {
       const x = f.facts;
       const project = name(x.project);
-      return `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}, but the customer has no overdue invoices in ${systems.accounting.name}.`;
+      const held = `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}`;
+      // Rule: nothing is overdue. Money still open but not yet due is said as such, never as "paid up".
+      const open =
+        x.openInvoiceCount === null
+          ? ''
+          : x.openInvoiceCount === 0
+            ? '; nothing is open either'
+            : `; ${x.openBalance ? money(x.openBalance) : 'a balance'} is open on ${plural(x.openInvoiceCount, 'invoice')}, not yet due`;
+      return `${held}, but the customer has no overdue invoices in ${systems.accounting.name}${open}.`;
+    }
+    case 'RULE_NOT_CHECKED': {
+      const x = f.facts;
+      const system = x.unavailableSystem ? SYSTEM(x.unavailableSystem) : systems.projects.name;
+      return `Couldn't check whether won deals have a project: ${system} unavailable.`;
     }
     case 'OVERDUE_WITH_URGENT_TICKETS': {
       const x = f.facts;

@@ -9,6 +9,7 @@ const FLAG_TITLES: Record<string, string> = {
   MILESTONE_NOT_INVOICED: 'Finished milestone not invoiced',
   ON_HOLD_WHILE_PAID_UP: 'Project on hold, but nothing is overdue',
   OVERDUE_WITH_URGENT_TICKETS: 'Overdue and urgent tickets open',
+  RULE_NOT_CHECKED: "Couldn't check",
 };
 
 function Records({ records, names }: { records: RecordRef[]; names: (system: string) => string }) {
