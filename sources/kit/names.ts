@@ -54,3 +54,28 @@ export function domainOf(urlOrEmail: string | null | undefined): string | null {
   if (!host || !host.includes('.') || PUBLIC_MAIL.has(host)) return null;
   return host;
 }
+
+/**
+ * Text folded for a literal "contains" test of search results: case, accents and transliterations (as
+ * `normaliseCompanyName` folds them), apostrophes, `&`/`and` and runs of whitespace are folded; every other
+ * character, `%` and `_` included, stays as typed, so "100% Natural" never matches "100 Natural".
+ */
+export function foldForSearch(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/œ/g, 'oe')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(TRANSLITERATED, (m) => m[0]!)
+    .replace(/['’`´]/g, '')
+    .replace(/&/g, ' and ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .normalize('NFC');
+}
+
+/** Whether a record's name holds the user's search text literally (both folded by `foldForSearch`). */
+export const nameContainsText = (name: string, text: string): boolean => foldForSearch(name).includes(foldForSearch(text));

@@ -269,6 +269,19 @@ describe('searchOrganizations: one request, text made inert', () => {
     expect(counts()).toEqual({ search: 4 });
   });
 
+  it('keeps only organizations whose name holds the text literally, `%` and `_` included', async () => {
+    const { loaders } = buildModule();
+    // Zendesk's index drops `%` and `_`: these look the same to its search but are different companies
+    const base = zd().organizations[0]!;
+    zd().organizations.push({ ...structuredClone(base), id: 990001, name: '100 Natural Foods Outlet', external_id: null });
+    zd().organizations.push({ ...structuredClone(base), id: 990002, name: 'Under score Labs', external_id: null });
+    expect((await loaders.searchOrganizations('100% Natural Foods', 10)).value.map((o) => o.name)).toEqual(['100% Natural Foods']);
+    expect((await loaders.searchOrganizations('Under_score', 10)).value.map((o) => o.name)).toEqual(['Under_score Labs']);
+    expect((await loaders.searchOrganizations('100 Natural', 10)).value.map((o) => o.name)).toEqual(['100 Natural Foods Outlet']);
+    // folded as names are elsewhere: case
+    expect((await loaders.searchOrganizations('CAFÉ MÜLLER', 10)).value.map((o) => o.name)).toContain('Café Müller GmbH');
+  });
+
   it('sends nothing when no word is left, instead of listing every organization', async () => {
     const { loaders } = buildModule();
     for (const text of ['', '   ', '"', '*', '\\', '-', '%_"\'']) {

@@ -4,6 +4,7 @@ import type { LoaderContext, LoaderOptions, SupportLoaders } from '../kit/contra
 import type { Fetched, SupportCustomer, SupportOrganization } from '../kit/domain.js';
 import type { ZdOrganization } from './types.js';
 import { SourceError } from '../kit/errors.js';
+import { foldForSearch, nameContainsText } from '../kit/names.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import {
   URGENT_OPEN_TICKETS_QUERY,
@@ -133,8 +134,11 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     const query = organizationsMatchingQuery(terms);
     return kit.read(
       'organizationSearch',
-      `${perPage}:${terms.join(' ').toLowerCase()}`,
-      (signal) => kit.upstream('organizationSearch', async (s) => mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s])))),
+      `${perPage}:${foldForSearch(text)}`,
+      (signal) => kit.upstream('organizationSearch', async (s) =>
+          // Zendesk's index drops punctuation such as `%` and `_`, so what it returns is kept only when its name holds the text literally.
+          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s]))).filter((o) => nameContainsText(o.name, text)),
+        ),
       read,
     );
   };
