@@ -146,6 +146,25 @@ describe('searchAccounts', () => {
     expect(r.value[0]!.name).toBe(name);
   });
 
+  it('does not widen a name holding % or _ to a look-alike (LIKE wildcards escaped as \\% and \\_)', async () => {
+    const { loaders } = h.setup();
+    const base = sf.accounts.find((a) => a.Name === '100% Natural Foods')!;
+    // `%` unescaped would match "100 Natural Foods Outlet"; `_` unescaped would match "UnderXscore Labs"
+    const decoys = [
+      { ...structuredClone(base), Id: '001Pn00000DECOY1AAA', Name: '100 Natural Foods Outlet', Website: null },
+      { ...structuredClone(base), Id: '001Pn00000DECOY2AAA', Name: 'UnderXscore Labs', Website: null },
+    ];
+    sf.accounts.push(...decoys);
+    try {
+      expect((await loaders.searchAccounts('100% Natural', 20)).value.map((a) => a.name)).toEqual(['100% Natural Foods']);
+      expect((await loaders.searchAccounts('Under_score', 20)).value.map((a) => a.name)).toEqual(['Under_score Labs']);
+      // the look-alikes are found by their own names
+      expect((await loaders.searchAccounts('100 Natural Foods Outlet', 20)).value.map((a) => a.name)).toEqual(['100 Natural Foods Outlet']);
+    } finally {
+      sf.accounts.splice(sf.accounts.length - decoys.length, decoys.length);
+    }
+  });
+
   it('treats wildcard characters in the text as literal', async () => {
     const { loaders } = h.setup();
     expect((await loaders.searchAccounts('%', 50)).value.map((a) => a.name)).toEqual(['100% Natural Foods']);
