@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayOf } from '../../sources/kit/clock.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { createPanoramaYoga } from '../../graphql/yoga.js';
+import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 
 /**
  * The whole suite runs twice, a year apart: the sandbox's today and Panorama's clock move together, and every
@@ -62,6 +63,41 @@ describe.each(DAYS)('on %s', (today) => {
         expect(field.system).toBe('SALESFORCE');
         expect(field.conflicts.map((x) => x.system)).toEqual(['QUICKBOOKS']);
         expect(cust.flags.some((f) => f.kind === 'CONFLICT' && f.records.some((r) => r.system === 'QUICKBOOKS'))).toBe(true);
+      }
+    });
+
+    it('flags a won deal of a customer with no project at all, and says it could not check while Asana is down', async () => {
+      const { salesforce: sf, asana } = h.sandbox.state.world;
+      const cutoff = new Date(Date.parse(`${today}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+      const deal = sf.opportunities.find((o) => o.IsWon && o.CloseDate <= cutoff)!;
+      const account = sf.accounts.find((a) => a.Id === deal.AccountId)!;
+      // the customer's projects are taken out of Asana: it answers, with no project for this customer
+      const projects = asana.projects;
+      asana.projects = projects.filter((p) => !JSON.stringify(p).includes(account.Id) && !p.name.includes(account.Name));
+      expect(asana.projects.length).toBeLessThan(projects.length);
+      try {
+        const fresh = (): Harness => {
+          const runtime = runtimeFor(h);
+          return { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
+        };
+        const read = async (hh: Harness) => {
+          const r = await gql<{ customer: Customer }>(hh, viewerFor('admin'), FLAGS, { id: account.Id });
+          expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+          return r.data!.customer;
+        };
+        const answered = await read(fresh());
+        expect(answered.sections.find((x) => x.system === 'ASANA')?.state).toBe('NOT_LINKED');
+        expect(answered.flags.filter((f) => f.kind === 'WON_DEAL_WITHOUT_PROJECT').flatMap((f) => f.records.map((r) => r.recordId))).toContain(deal.Id);
+        expect(answered.flags.some((f) => f.kind === 'RULE_NOT_CHECKED')).toBe(false);
+        // Asana failing (nothing cached): no gap claimed, and the rule says it could not check
+        h.sandbox.state.setFault('asana', { status: 503 });
+        const failed = await read(fresh());
+        expect(failed.sections.find((x) => x.system === 'ASANA')?.state).toBe('FAILED');
+        expect(failed.flags.filter((f) => f.kind === 'WON_DEAL_WITHOUT_PROJECT')).toEqual([]);
+        expect(failed.flags.find((f) => f.kind === 'RULE_NOT_CHECKED')?.message).toBe("Couldn't check whether won deals have a project: Asana unavailable.");
+      } finally {
+        h.sandbox.state.clearFaults();
+        asana.projects = projects;
       }
     });
 
