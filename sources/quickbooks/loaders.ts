@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { nameContainsText } from '../kit/names.js';
 import { dateOf } from '../kit/clock.js';
 import type { AccountingLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
 import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } from '../kit/domain.js';
@@ -85,8 +86,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
             signal,
           ),
         );
-        const lower = needle.toLowerCase();
-        const kept = like.needsRecheck ? rows.filter((c) => mapCustomer(c).displayName.toLowerCase().includes(lower)) : rows;
+        const kept = like.needsRecheck ? rows.filter((c) => nameContainsText(mapCustomer(c).displayName, needle)) : rows;
         return kept.slice(0, n).map((c) => mapCustomer(c));
       },
       read,
