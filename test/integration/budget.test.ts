@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadersByCategory, SourceCategory } from '../../sources/kit/contract.js';
 import type { Fetched } from '../../sources/kit/domain.js';
 import { sourceName } from '../../sources/kit/errors.js';
+import { readiness } from '../../sources/readiness.js';
 import { statusFromFetched } from '../../sources/kit/section-status.js';
 import { createSourcesRuntime, SOURCE_MODULES, type SourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
@@ -81,6 +82,13 @@ describe.each(SOURCE_MODULES.map((m) => [sourceName(m.id), m.id] as const))('the
     expect(index).toMatchObject({ state: 'STALE', code: 'RATE_LIMITED' });
     expect(index.message).toMatch(new RegExp(`^Panorama's ${name} budget is spent until \\d\\d:\\d\\d UTC; showing data from \\d+ s ago\\.$`));
     expect(sandbox.state.totalRequests(id) - sentBefore).toBe(sent);
+
+    // Readiness says so, with when the budget is there again; the other sources are still up.
+    const ready = await readiness(runtime);
+    const mine = ready.sources.find((s) => s.source === id)!;
+    expect(mine).toMatchObject({ state: 'RATE_LIMITED', budget: { perMinute: BUDGET, remaining: 0 } });
+    expect(Date.parse(mine.closedUntil!)).toBeGreaterThan(runtime.clock.now());
+    expect(ready.sources.filter((s) => s.source !== id).map((s) => s.state)).toEqual(others.map(() => 'UP'));
 
     // Other sources: their budgets untouched by the burst, and a forced read still reaches them and answers.
     expect(await Promise.all(others.map(async (s) => (await s.kit.budget!.state()).remaining))).toEqual(othersLeft);
