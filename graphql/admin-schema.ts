@@ -137,7 +137,9 @@ export const adminResolvers = {
         ctx.forgetReusedAnswers();
         const l = ctx.runtime.createLoaders({ forceRefresh: true });
         const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
-        await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields()])));
+        const checked = ctx.runtime.list.filter((s) => s.configured && check.has(s.id));
+        for (const s of checked) s.kit.letProbeThrough();
+        await Promise.all(checked.map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields()])));
       }
       return Promise.all(ctx.runtime.list.map(async (s) => {
         const h = ctx.runtime.health.snapshot(s.id);

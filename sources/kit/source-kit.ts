@@ -96,7 +96,10 @@ export class SourceKit {
       },
     );
     this.#breaker = breaker;
-    breaker.onBreak(() => opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null));
+    // (an isolation is this kit letting an admin's probe through, see letProbeThrough: not a new outage)
+    breaker.onBreak((reason) => {
+      if (!('isolated' in reason)) opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null);
+    });
     const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
     const r = opts.retry;
     if (!r || r.attempts === 0) {
@@ -130,12 +133,20 @@ export class SourceKit {
     return a && a.sharePercent > 0 ? a : null;
   }
 
-  /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
+  /**
+   * An admin's "check now": an open breaker lets the next call through at once instead of after its wait. The
+   * breaker's count of failures is kept, so if that call fails too the breaker opens again straight away.
+   */
+  letProbeThrough(): void {
+    if (this.#breaker.state === CircuitState.Open) this.#breaker.isolate().dispose();
+  }
+
   /** How long an open breaker waits before it lets a probe through. */
   get breakerRetryMs(): number {
     return this.#opts.breaker?.halfOpenAfterMs ?? DEFAULT_BREAKER.halfOpenAfterMs;
   }
 
+  /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
   get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
     const s = this.#breaker.state;
     return s === CircuitState.Closed ? 'closed' : s === CircuitState.Open ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'isolated';

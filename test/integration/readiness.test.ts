@@ -2,10 +2,12 @@
  * Operators' signals: readiness (indexes loaded, each source's state) flips as a source goes down and comes back,
  * and the Prometheus gauges report breaker state, rate-limit gate, budget left and index age.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LoadersByCategory, SourceCategory } from '../../sources/kit/contract.js';
+import { DEFAULT_BREAKER } from '../../sources/kit/source-kit.js';
 import { metricsRegistry } from '../../sources/kit/metrics.js';
 import { readiness } from '../../sources/readiness.js';
-import { createSourcesRuntime } from '../../sources/runtime.js';
+import { createSourcesRuntime, SOURCE_MODULES } from '../../sources/runtime.js';
 import { testSandbox } from '../../sources/kit/testing.js';
 
 const sandbox = testSandbox({ size: 30, seed: 5 });
@@ -36,22 +38,61 @@ describe('readiness and gauges', () => {
     expect(await gauge('panorama_source_index_age_seconds', 'zendesk')).toBeGreaterThanOrEqual(0);
     expect(await gauge('panorama_source_budget_remaining', 'asana')).toBeLessThan(50);
   });
+});
 
-  it('flips as a source fails and comes back, and as it goes down (breaker open)', async () => {
-    sandbox.state.setFault('zendesk', { status: 503 });
-    const read = () => runtime.createLoaders({ forceRefresh: true }).support.organizationIndex();
-    await read();
-    expect((await readiness(runtime)).sources.find((s) => s.source === 'zendesk')).toMatchObject({ state: 'FAILING', code: 'UNAVAILABLE', status: 503 });
-    sandbox.state.clearFaults('zendesk');
-    await read();
-    expect((await readiness(runtime)).sources.find((s) => s.source === 'zendesk')).toMatchObject({ state: 'UP', failingSince: null });
-    sandbox.state.setFault('zendesk', { status: 503 });
-    for (let i = 0; i < 5; i++) await read();
-    expect((await readiness(runtime)).sources.find((s) => s.source === 'zendesk')).toMatchObject({ state: 'DOWN', breaker: 'open' });
-    expect(await gauge('panorama_source_breaker_state', 'zendesk')).toBe(2);
-    sandbox.state.clearFaults('zendesk');
+/** Each category's index, read past the cache (what the index upkeep and a forced refresh do). */
+const INDEX_READ: { [K in SourceCategory]: (l: LoadersByCategory[K]) => Promise<unknown> } = {
+  crm: (l) => l.accountIndex(),
+  accounting: (l) => l.customerIndex(),
+  projects: (l) => l.projectIndex(),
+  support: (l) => l.organizationIndex(),
+};
+
+describe.each(SOURCE_MODULES.map((m) => [m.id] as const))('readiness of %s', (id) => {
+  const source = () => runtime.bySource[id];
+  const read = () => (INDEX_READ[source().category] as (l: unknown) => Promise<unknown>)(runtime.createLoaders({ forceRefresh: true })[source().category]);
+  const state = async () => (await readiness(runtime)).sources.find((s) => s.source === id)!;
+  const othersUp = async () => (await readiness(runtime)).sources.filter((s) => s.source !== id).every((s) => s.state === 'UP');
+
+  it('flips as the source fails and comes back, and as it goes down (breaker open) and comes back', async () => {
+    expect(await state()).toMatchObject({ state: 'UP', breaker: 'closed' });
+    sandbox.state.setFault(id, { status: 503 });
+    try {
+      await read();
+      expect(await state()).toMatchObject({ state: 'FAILING', code: 'UNAVAILABLE', status: 503, breaker: 'closed' });
+      expect(await othersUp()).toBe(true);
+      sandbox.state.clearFaults(id);
+      await read();
+      expect(await state()).toMatchObject({ state: 'UP', failingSince: null, code: null });
+
+      sandbox.state.setFault(id, { status: 503 });
+      for (let i = 0; i < DEFAULT_BREAKER.threshold; i++) await read();
+      expect(await state()).toMatchObject({ state: 'DOWN', breaker: 'open', code: 'UNAVAILABLE', status: 503 });
+      expect(await gauge('panorama_source_breaker_state', id)).toBe(2);
+      expect(await othersUp()).toBe(true);
+      sandbox.state.clearFaults(id);
+      // Still down until the breaker lets a probe through: the source is not asked meanwhile.
+      const sent = sandbox.state.totalRequests(id);
+      await read();
+      expect(sandbox.state.totalRequests(id)).toBe(sent);
+      expect(await state()).toMatchObject({ state: 'DOWN', breaker: 'open' });
+      // The breaker (cockatiel) times its half-open wait on Date: step Date past it rather than wait; the next read is its probe.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + DEFAULT_BREAKER.halfOpenAfterMs + 1_000 });
+      try {
+        await read();
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(sandbox.state.totalRequests(id)).toBeGreaterThan(sent);
+      expect(await state()).toMatchObject({ state: 'UP', breaker: 'closed', failingSince: null, code: null });
+      expect(await gauge('panorama_source_breaker_state', id)).toBe(0);
+    } finally {
+      sandbox.state.clearFaults(id);
+    }
   });
+});
 
+describe('the rate-limit gate', () => {
   it('reports a rate-limit window', async () => {
     sandbox.state.setFault('quickbooks', { rateLimit: true });
     await runtime.createLoaders({ forceRefresh: true }).accounting.customerIndex();
