@@ -8,8 +8,9 @@ const LEGAL_SUFFIXES = /\b(inc|incorporated|llc|llp|lp|ltd|limited|corp|corporat
 /** Letters written as two in transliteration; folded to the one letter so both spellings meet. */
 const TRANSLITERATED = /(?<=[a-z])(ae|oe|ue)|^(ae|oe|ue)/g;
 
-export function normaliseCompanyName(name: string): string {
-  return name
+/** Case, accents, transliterations and apostrophes folded: the part of every comparison of names. */
+function foldLetters(text: string): string {
+  return text
     .toLowerCase()
     .replace(/ß/g, 'ss')
     .replace(/æ/g, 'ae')
@@ -18,7 +19,11 @@ export function normaliseCompanyName(name: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(TRANSLITERATED, (m) => m[0]!)
-    .replace(/['’`´]/g, '')
+    .replace(/['’`´]/g, '');
+}
+
+export function normaliseCompanyName(name: string): string {
+  return foldLetters(name)
     .replace(/&/g, ' and ')
     .replace(/\band\b/g, ' ')
     // dotted abbreviations are words: "L.L.P." is "llp"
@@ -61,16 +66,7 @@ export function domainOf(urlOrEmail: string | null | undefined): string | null {
  * character, `%` and `_` included, stays as typed, so "100% Natural" never matches "100 Natural".
  */
 export function foldForSearch(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/œ/g, 'oe')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(TRANSLITERATED, (m) => m[0]!)
-    .replace(/['’`´]/g, '')
+  return foldLetters(text)
     .replace(/&/g, ' and ')
     .replace(/\s+/g, ' ')
     .trim()
