@@ -1,8 +1,8 @@
-import { systemById, systemName, type Systems } from '../sources/kit/contract.js';
+import { systemById, systemName, type SourceCategory, type Systems } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
 import type { ConflictRule } from './conflict-rules.js';
 import type { ConflictField } from './flags.js';
-import type { HealthKey } from './health.js';
+import type { HealthGap, HealthKey } from './health.js';
 import { money } from './money.js';
 import type { RedactedFlag, RedactedHealthInput, RedactedTimelineEvent } from './redact.js';
 
@@ -118,6 +118,24 @@ export const HEALTH_LABEL: Record<HealthKey, string> = {
   OVERDUE_TASKS: 'Overdue tasks',
   HANDOFF_GAPS: 'Hand-off gaps',
 };
+
+/** What each category's data is called on the customer page, in plain words. */
+const CATEGORY_WORD: Record<SourceCategory, string> = { crm: 'account', accounting: 'billing', projects: 'projects', support: 'support' };
+
+/**
+ * Why the health score is not given, from the gaps: "Incomplete: billing unavailable (Books)". The system's
+ * name comes from the data.
+ */
+export function healthIncomplete(gaps: readonly HealthGap[], systems: Systems): string | null {
+  if (!gaps.length) return null;
+  const parts = gaps.map((g) => {
+    const sys = systemById(systems, g.source);
+    const word = sys ? CATEGORY_WORD[sys.category] : g.source;
+    const name = sys?.name ?? g.source;
+    return g.reason === 'UNAVAILABLE' ? `${word} unavailable (${name})` : `${word} ambiguous (${name} has more than one record that may be this customer)`;
+  });
+  return `Incomplete: ${parts.join('; ')}`;
+}
 
 const WITHHELD = 'Not shown to your role';
 
