@@ -67,7 +67,7 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
       const x = f.facts;
       const deal = name(x.deal);
       if (deal && x.daysSinceWon !== null && x.wonOn) {
-        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${x.wonOn}) and no project has been started for it in ${systems.projects.name}.`;
+        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${inWords(x.wonOn)}) and no project has been started for it in ${systems.projects.name}.`;
       }
       return `A deal won${x.graceDays !== null ? ` more than ${plural(x.graceDays, 'day')} ago` : ''} has no project started for it in ${systems.projects.name}.`;
     }
@@ -76,8 +76,8 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
       const milestone = name(x.milestone);
       const project = name(x.project);
       const what = milestone ? `Milestone “${milestone}”${project ? ` of ${project}` : ''}` : 'A milestone';
-      return `${what} was completed${x.completedOn ? ` on ${x.completedOn}` : ''}, and ${systems.accounting.name} has no invoice dated on or after it${
-        x.lastInvoiceOn ? ` (the last one is from ${x.lastInvoiceOn})` : ''
+      return `${what} was completed${x.completedOn ? ` on ${inWords(x.completedOn)}` : ''}, and ${systems.accounting.name} has no invoice dated on or after it${
+        x.lastInvoiceOn ? ` (the last one is from ${inWords(x.lastInvoiceOn)})` : ''
       }.`;
     }
     case 'ON_HOLD_WHILE_PAID_UP': {
@@ -107,6 +107,14 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
       return `${owed}${invoices} while ${tickets}: handle the support issue before chasing payment.`;
     }
   }
+}
+
+const DAY_IN_WORDS = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "4 Jun 2026" for a day ("2026-06-04") or an instant: what people read is never ISO. */
+export function inWords(iso: string): string {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
+  return Number.isNaN(d.getTime()) ? iso : DAY_IN_WORDS.format(d);
 }
 
 export const HEALTH_LABEL: Record<HealthKey, string> = {
