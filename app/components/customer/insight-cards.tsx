@@ -153,7 +153,9 @@ export function HealthCard({ customer }: { customer: Customer }) {
         </List>
       ) : (
         <Text size="sm" c="dimmed">
-          Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.
+          {h.score === null
+            ? 'Nothing in the systems that answered takes points off.'
+            : 'Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.'}
         </Text>
       )}
     </Card>
