@@ -6,7 +6,7 @@ import { healthScore } from './health.js';
 import { resolveMastered } from './source-of-truth.js';
 import { FLAG_POLICY, redactFlag, redactFlags, redactHealthInput, redactTimeline } from './redact.js';
 import { buildTimeline, pageTimeline } from './timeline.js';
-import { flagMessage, healthDetail, timelineTitle } from './wording.js';
+import { flagMessage, healthDetail, healthIncomplete, timelineTitle } from './wording.js';
 import { systemsOf } from '../sources/kit/contract.js';
 import { SOURCE_MODULES } from '../sources/modules.js';
 
@@ -158,7 +158,8 @@ describe('flags', () => {
   it('flags a completed milestone with no invoice on or after its date', () => {
     const flags = flagsOf(crm(), accounting([invoice({ date: '2026-06-01' })]), projects(), null);
     expect(flags.map((f) => f.kind)).toEqual(['MILESTONE_NOT_INVOICED']);
-    expect(said(flags[0]!)).toMatch(/2026-06-04/);
+    expect(said(flags[0]!)).toMatch(/completed on 4 Jun 2026/);
+    expect(said(flags[0]!)).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('flags a project on hold while nothing is overdue, but not while something is', () => {
@@ -227,13 +228,46 @@ describe('health score', () => {
       projects: projects({ status: 'OFF_TRACK' }),
       support: support([ticket({ priority: 'URGENT' })]),
       flags: [],
-      missing: ['salesforce'],
+      missing: [],
       systems: SYSTEMS,
     });
     expect(bad.score).toBe(100 - 30 - 10 - 10);
     expect(bad.grade).toBe('FAIR');
+    expect(bad.incomplete).toEqual([]);
+    expect(healthIncomplete(bad.incomplete, SYSTEMS)).toBeNull();
     expect(bad.inputs.find((i) => i.key === 'OVERDUE_BALANCE')!.records[0]!.recordId).toBe('2');
-    expect(bad.missing).toEqual(['salesforce']);
+  });
+
+  it('gives no score or grade while an input is unavailable, and says which in words', () => {
+    const h = healthScore({ accounting: null, projects: projects(), support: support([]), flags: [], missing: [SYSTEMS.accounting.id], systems: SYSTEMS });
+    expect(h.score).toBeNull();
+    expect(h.grade).toBeNull();
+    expect(h.missing).toEqual([SYSTEMS.accounting.id]);
+    expect(h.incomplete).toEqual([{ source: SYSTEMS.accounting.id, reason: 'UNAVAILABLE' }]);
+    expect(healthIncomplete(h.incomplete, SYSTEMS)).toBe(`Incomplete: billing unavailable (${SYSTEMS.accounting.name})`);
+    // what the inputs that did answer found is still explained
+    expect(h.inputs.map((i) => i.key)).toContain('URGENT_TICKETS');
+  });
+
+  it('gives no score while a link is ambiguous, and names each gap once', () => {
+    const h = healthScore({
+      accounting: accounting([invoice({})]),
+      projects: projects(),
+      support: null,
+      flags: [],
+      missing: [SYSTEMS.projects.id],
+      ambiguous: [SYSTEMS.support.id, SYSTEMS.projects.id],
+      systems: SYSTEMS,
+    });
+    expect(h.score).toBeNull();
+    expect(h.grade).toBeNull();
+    expect(h.incomplete).toEqual([
+      { source: SYSTEMS.projects.id, reason: 'UNAVAILABLE' },
+      { source: SYSTEMS.support.id, reason: 'AMBIGUOUS' },
+    ]);
+    expect(healthIncomplete(h.incomplete, SYSTEMS)).toBe(
+      `Incomplete: projects unavailable (${SYSTEMS.projects.name}); support ambiguous (${SYSTEMS.support.name} has more than one record that may be this customer)`,
+    );
   });
 });
 
@@ -263,7 +297,7 @@ describe('role policy on facts', () => {
       expect(r.records).toEqual([]);
       expect(flagMessage(r, SYSTEMS)).toBe('A deal won more than 14 days ago has no project started for it in Asana.');
     }
-    expect(flagMessage(redactFlag('account_manager', flag!)!, SYSTEMS)).toBe('Deal “Renewal” was won 57 days ago (2026-10-01) and no project has been started for it in Asana.');
+    expect(flagMessage(redactFlag('account_manager', flag!)!, SYSTEMS)).toBe('Deal “Renewal” was won 57 days ago (1 Oct 2026) and no project has been started for it in Asana.');
   });
 
   it('writes the health score\'s hand-off gaps from the redacted flags', () => {

@@ -31,13 +31,18 @@ export type HealthInput = {
   };
 }[HealthKey];
 
+/** An input the score could not read: its system failed, or which of its records is this customer is not certain. */
+export type HealthGap = { source: SourceId; reason: 'UNAVAILABLE' | 'AMBIGUOUS' };
+
 export type HealthScore = {
-  /** 0 (in trouble) … 100 (healthy). */
-  score: number;
-  grade: 'GOOD' | 'FAIR' | 'POOR';
+  /** 0 (in trouble) … 100 (healthy); null while an input is missing or ambiguous: a partial sum is no score. */
+  score: number | null;
+  grade: 'GOOD' | 'FAIR' | 'POOR' | null;
   inputs: HealthInput[];
   /** Systems whose data did not load: the score leaves them out and says so. */
   missing: SourceId[];
+  /** Why there is no score: each input missing or ambiguous (empty when the score is complete). */
+  incomplete: HealthGap[];
 };
 
 /** The weights, in one place: each is the most points its input may take off. */
@@ -61,6 +66,8 @@ export function healthScore(s: {
   support: SupportCustomer | null;
   flags: Flag[];
   missing: SourceId[];
+  /** Systems where more than one record may be this customer: their data is not read, so the score is not given. */
+  ambiguous?: SourceId[];
   systems: Systems;
 }): HealthScore {
   const { accounting, projects, support } = s.systems;
@@ -134,6 +141,11 @@ export function healthScore(s: {
     facts: { gaps },
     records: gaps.flatMap((g) => g.records),
   });
+  const incomplete: HealthGap[] = [
+    ...s.missing.map((source) => ({ source, reason: 'UNAVAILABLE' as const })),
+    ...(s.ambiguous ?? []).filter((source) => !s.missing.includes(source)).map((source) => ({ source, reason: 'AMBIGUOUS' as const })),
+  ];
+  if (incomplete.length) return { score: null, grade: null, inputs, missing: s.missing, incomplete };
   const score = Math.max(0, 100 - inputs.reduce((n, i) => n + i.impact, 0));
-  return { score, grade: score >= 75 ? 'GOOD' : score >= 50 ? 'FAIR' : 'POOR', inputs, missing: s.missing };
+  return { score, grade: score >= 75 ? 'GOOD' : score >= 50 ? 'FAIR' : 'POOR', inputs, missing: s.missing, incomplete };
 }

@@ -15,7 +15,7 @@ import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
 import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineType } from './timeline.js';
-import { HEALTH_LABEL, RULE_TEXT, flagMessage, formattedDifferently, healthDetail, recordLabel, timelineTitle } from './wording.js';
+import { HEALTH_LABEL, RULE_TEXT, flagMessage, healthIncomplete, formattedDifferently, healthDetail, recordLabel, timelineTitle } from './wording.js';
 
 /**
  * What Panorama knows that no single system does: identity across systems, the mastered value of each field
@@ -169,7 +169,20 @@ export const insightsTypeDefs = /* GraphQL */ `
   type TimelineConnection { events: [TimelineEvent!]! endCursor: String hasNextPage: Boolean! totalCount: Int! }
 
   enum HealthGrade { GOOD FAIR POOR }
-  type HealthScore { score: Int! grade: HealthGrade! inputs: [HealthInput!]! missing: [System!]! }
+  enum HealthGapReason { UNAVAILABLE AMBIGUOUS }
+  "An input the score could not read: its system failed, or more than one of its records may be this customer."
+  type HealthGap { system: System! reason: HealthGapReason! }
+  type HealthScore {
+    "0 to 100; null while an input is missing or ambiguous (see incomplete)."
+    score: Int
+    "Null while an input is missing or ambiguous."
+    grade: HealthGrade
+    inputs: [HealthInput!]!
+    missing: [System!]!
+    incomplete: [HealthGap!]!
+    "Why there is no score, in words (Incomplete: billing unavailable); null when the score is complete."
+    incompleteMessage: String
+  }
   type HealthInput {
     key: String!
     label: String!
@@ -389,8 +402,15 @@ export const insightsResolvers = {
     },
     health: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
       const { sections, flags } = await insights(c, ctx);
-      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing, systems: ctx.runtime.systems });
-      return { ...h, missing: h.missing.map(SYSTEM), inputs: h.inputs.map((i) => redactHealthInput(ctx.viewer.role, i)) };
+      const ambiguous = (await c.ambiguities().catch(() => [])).map((l) => l.source);
+      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing, ambiguous, systems: ctx.runtime.systems });
+      return {
+        ...h,
+        missing: h.missing.map(SYSTEM),
+        incomplete: h.incomplete.map((g) => ({ system: SYSTEM(g.source), reason: g.reason })),
+        incompleteMessage: healthIncomplete(h.incomplete, ctx.runtime.systems),
+        inputs: h.inputs.map((i) => redactHealthInput(ctx.viewer.role, i)),
+      };
     },
   },
   // Text is written here, from facts the policy has already redacted; nothing upstream builds any.

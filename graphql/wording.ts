@@ -1,8 +1,8 @@
-import { systemById, systemName, type Systems } from '../sources/kit/contract.js';
+import { systemById, systemName, type SourceCategory, type Systems } from '../sources/kit/contract.js';
 import type { RecordRef } from './facts.js';
 import type { ConflictRule } from './conflict-rules.js';
 import type { ConflictField } from './flags.js';
-import type { HealthKey } from './health.js';
+import type { HealthGap, HealthKey } from './health.js';
 import { money } from './money.js';
 import type { RedactedFlag, RedactedHealthInput, RedactedTimelineEvent } from './redact.js';
 
@@ -67,7 +67,7 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
       const x = f.facts;
       const deal = name(x.deal);
       if (deal && x.daysSinceWon !== null && x.wonOn) {
-        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${x.wonOn}) and no project has been started for it in ${systems.projects.name}.`;
+        return `Deal “${deal}” was won ${x.daysSinceWon} days ago (${inWords(x.wonOn)}) and no project has been started for it in ${systems.projects.name}.`;
       }
       return `A deal won${x.graceDays !== null ? ` more than ${plural(x.graceDays, 'day')} ago` : ''} has no project started for it in ${systems.projects.name}.`;
     }
@@ -76,8 +76,8 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
       const milestone = name(x.milestone);
       const project = name(x.project);
       const what = milestone ? `Milestone “${milestone}”${project ? ` of ${project}` : ''}` : 'A milestone';
-      return `${what} was completed${x.completedOn ? ` on ${x.completedOn}` : ''}, and ${systems.accounting.name} has no invoice dated on or after it${
-        x.lastInvoiceOn ? ` (the last one is from ${x.lastInvoiceOn})` : ''
+      return `${what} was completed${x.completedOn ? ` on ${inWords(x.completedOn)}` : ''}, and ${systems.accounting.name} has no invoice dated on or after it${
+        x.lastInvoiceOn ? ` (the last one is from ${inWords(x.lastInvoiceOn)})` : ''
       }.`;
     }
     case 'ON_HOLD_WHILE_PAID_UP': {
@@ -109,6 +109,14 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
   }
 }
 
+const DAY_IN_WORDS = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** "4 Jun 2026" for a day ("2026-06-04") or an instant: what people read is never ISO. */
+export function inWords(iso: string): string {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
+  return Number.isNaN(d.getTime()) ? iso : DAY_IN_WORDS.format(d);
+}
+
 export const HEALTH_LABEL: Record<HealthKey, string> = {
   OVERDUE_BALANCE: 'Overdue invoices',
   URGENT_TICKETS: 'Urgent open tickets',
@@ -118,6 +126,24 @@ export const HEALTH_LABEL: Record<HealthKey, string> = {
   OVERDUE_TASKS: 'Overdue tasks',
   HANDOFF_GAPS: 'Hand-off gaps',
 };
+
+/** What each category's data is called on the customer page, in plain words. */
+const CATEGORY_WORD: Record<SourceCategory, string> = { crm: 'account', accounting: 'billing', projects: 'projects', support: 'support' };
+
+/**
+ * Why the health score is not given, from the gaps: "Incomplete: billing unavailable (Books)". The system's
+ * name comes from the data.
+ */
+export function healthIncomplete(gaps: readonly HealthGap[], systems: Systems): string | null {
+  if (!gaps.length) return null;
+  const parts = gaps.map((g) => {
+    const sys = systemById(systems, g.source);
+    const word = sys ? CATEGORY_WORD[sys.category] : g.source;
+    const name = sys?.name ?? g.source;
+    return g.reason === 'UNAVAILABLE' ? `${word} unavailable (${name})` : `${word} ambiguous (${name} has more than one record that may be this customer)`;
+  });
+  return `Incomplete: ${parts.join('; ')}`;
+}
 
 const WITHHELD = 'Not shown to your role';
 

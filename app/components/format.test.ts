@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoneyCompact } from './format.js';
+import { formatAmount, formatDate, formatMoneyCompact, plural } from './format.js';
 
 describe('formatMoneyCompact', () => {
   // the server and the browser must write the same text, or the page fails to hydrate
@@ -11,5 +11,33 @@ describe('formatMoneyCompact', () => {
   it('keeps one decimal where there is one', () => {
     expect(formatMoneyCompact(57_300)).toBe('$57.3K');
     expect(formatMoneyCompact(1_250_000)).toBe('$1.3M');
+  });
+});
+
+describe('plural', () => {
+  it('says "1 rating" and "2 ratings"', () => {
+    expect(plural(1, 'rating')).toBe('1 rating');
+    expect(plural(2, 'rating')).toBe('2 ratings');
+    expect(plural(0, 'ticket')).toBe('0 tickets');
+    expect(plural(1, 'day')).toBe('1 day');
+    expect(plural(3, 'person', 'people')).toBe('3 people');
+  });
+});
+
+describe('formatAmount', () => {
+  it('says "no amount" for a deal with none, never "$0.00"', () => {
+    expect(formatAmount(null)).toBe('no amount');
+    expect(formatAmount(undefined)).toBe('no amount');
+    expect(formatAmount(0)).toBe('no amount');
+    expect(formatAmount(86_250)).toBe('$86,250.00');
+  });
+});
+
+describe('formatDate', () => {
+  it('writes days and instants in words, never ISO', () => {
+    expect(formatDate('2026-06-04')).toBe('4 Jun 2026');
+    expect(formatDate('2026-12-31T23:30:00Z')).toBe('31 Dec 2026');
+    expect(formatDate(null)).toBe('—');
+    expect(formatDate('2026-06-04')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 });

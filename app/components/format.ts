@@ -4,6 +4,21 @@ export function formatMoney(amount: number | null | undefined, currency = 'USD')
   return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
 }
 
+/**
+ * A deal's amount, where none (or zero) is "no amount" rather than "$0.00". A CRM deal carries no currency of
+ * its own and is shown in US dollars.
+ */
+export function formatAmount(amount: number | null | undefined, currency = 'USD'): string {
+  if (amount === null || amount === undefined || amount === 0) return 'no amount';
+  return formatMoney(amount, currency);
+}
+
+/** "1 rating", "2 ratings", "0 tickets". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A date in words, "4 Jun 2026", never ISO; a value that is no date is shown as is. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

@@ -14,7 +14,7 @@ const MY_ACCOUNTS = /* GraphQL */ `
     myAccounts {
       id
       name
-      health { score grade }
+      health { score grade incompleteMessage }
       flags { kind }
       crm { account { tier } opportunities { outcome amount } }
       accounting { standing { state } overdueBalance currency }
@@ -28,7 +28,7 @@ const MY_ACCOUNTS = /* GraphQL */ `
 type Row = {
   id: string;
   name: string;
-  health: { score: number; grade: 'GOOD' | 'FAIR' | 'POOR' };
+  health: { score: number | null; grade: 'GOOD' | 'FAIR' | 'POOR' | null; incompleteMessage: string | null };
   flags: { kind: string }[];
   crm: { account: { tier: string | null }; opportunities: { outcome: string; amount: number | null }[] | null } | null;
   accounting: { standing: { state: string }; overdueBalance: number | null; currency: string } | null;
@@ -39,7 +39,7 @@ type Row = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const r = await runOperation<{ myAccounts: Row[]; systems: { name: string; category: string }[] }>(viewer, MY_ACCOUNTS, {}, 'MyAccounts');
-  const rows = [...(r.data?.myAccounts ?? [])].sort((a, b) => a.health.score - b.health.score || a.name.localeCompare(b.name));
+  const rows = [...(r.data?.myAccounts ?? [])].sort((a, b) => (a.health.score ?? 101) - (b.health.score ?? 101) || a.name.localeCompare(b.name));
   const crm = r.data?.systems.find((s) => s.category === 'CRM')?.name ?? 'the CRM';
   return { rows, crm, errors: [...new Set(r.errors.map((e) => e.message))] };
 }
@@ -90,9 +90,15 @@ export default function MyAccounts() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={GRADE_COLOR[r.health.grade]} variant="light">
-                        {r.health.score}
-                      </Badge>
+                      {r.health.grade && r.health.score !== null ? (
+                        <Badge color={GRADE_COLOR[r.health.grade]} variant="light">
+                          {r.health.score}
+                        </Badge>
+                      ) : (
+                        <Badge color="gray" variant="light" title={r.health.incompleteMessage ?? undefined}>
+                          Incomplete
+                        </Badge>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       {open.length ? `${open.length} · ${formatMoney(open.reduce((s, o) => s + (o.amount ?? 0), 0))}` : '—'}

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { ChartFigure } from '../chart-figure.js';
-import { formatDate, formatMoney, formatMoneyCompact, humanize } from '../format.js';
+import { formatDate, formatMoney, formatMoneyCompact, humanize, plural } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -81,11 +81,10 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
                 Invoices
               </Title>
               <Table.ScrollContainer minWidth={480}>
-                <Table verticalSpacing={4} fz="sm" striped>
+                <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Invoice</Table.Th>
-                      <Table.Th>Date</Table.Th>
                       <Table.Th>Due</Table.Th>
                       <Table.Th ta="right">Total</Table.Th>
                       <Table.Th ta="right">Balance</Table.Th>
@@ -95,19 +94,31 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
                   <Table.Tbody>
                     {a.invoices.map((inv) => (
                       <Table.Tr key={inv.id}>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Anchor href={inv.url} target="_blank" rel="noreferrer">
                             #{inv.number ?? inv.id}
                           </Anchor>
+                          <Text size="xs" c="dimmed">
+                            {formatDate(inv.date)}
+                          </Text>
                         </Table.Td>
-                        <Table.Td>{formatDate(inv.date)}</Table.Td>
-                        <Table.Td>{formatDate(inv.dueDate)}</Table.Td>
-                        <Table.Td ta="right">{formatMoney(inv.total, inv.currency)}</Table.Td>
-                        <Table.Td ta="right">{formatMoney(inv.balance, inv.currency)}</Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          {formatDate(inv.dueDate)}
+                          {inv.status === 'OVERDUE' ? (
+                            <Text size="xs" c="var(--mantine-color-red-light-color)">
+                              {plural(inv.daysOverdue, 'day')} late
+                            </Text>
+                          ) : null}
+                        </Table.Td>
+                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                          {formatMoney(inv.total, inv.currency)}
+                        </Table.Td>
+                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                          {formatMoney(inv.balance, inv.currency)}
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Badge size="sm" variant="light" color={INVOICE_COLORS[inv.status] ?? 'gray'}>
                             {humanize(inv.status)}
-                            {inv.status === 'OVERDUE' ? ` · ${inv.daysOverdue} d` : ''}
                           </Badge>
                         </Table.Td>
                       </Table.Tr>

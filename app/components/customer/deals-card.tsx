@@ -1,5 +1,5 @@
 import { Anchor, Stack, Table, Text } from '@mantine/core';
-import { formatDate, formatMoney } from '../format.js';
+import { formatAmount, formatDate } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -34,8 +34,10 @@ export function DealsCard({ customer }: { customer: Customer }) {
                         {d.stage}
                       </Text>
                     </Table.Td>
-                    <Table.Td ta="right">{formatMoney(d.amount)}</Table.Td>
-                    <Table.Td>{formatDate(d.closeDate)}</Table.Td>
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                      {formatAmount(d.amount)}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(d.closeDate)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -110,6 +110,12 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
 export const GRADE_COLOR = { GOOD: 'green', FAIR: 'yellow', POOR: 'red' } as const;
 
 export function HealthBadge({ health }: { health: Customer['health'] }) {
+  if (health.score === null || !health.grade)
+    return (
+      <Badge color="gray" variant="light" size="lg" data-testid="health-badge" title={health.incompleteMessage ?? undefined}>
+        Health incomplete
+      </Badge>
+    );
   return (
     <Badge color={GRADE_COLOR[health.grade]} variant="light" size="lg" data-testid="health-badge">
       Health {health.score} · {humanize(health.grade)}
@@ -129,12 +135,13 @@ export function HealthCard({ customer }: { customer: Customer }) {
         </Title>
         <HealthBadge health={h} />
       </Group>
-      <Progress value={h.score} color={GRADE_COLOR[h.grade]} aria-label={`Health score ${h.score} out of 100`} mb="sm" />
-      {h.missing.length ? (
-        <Text size="xs" c="var(--mantine-color-orange-light-color)" mb="xs">
-          Leaves out {h.missing.map(systemNames(customer.sections.map((s) => s.source))).join(', ')}: no data right now.
+      {h.score !== null && h.grade ? (
+        <Progress value={h.score} color={GRADE_COLOR[h.grade]} aria-label={`Health score ${h.score} out of 100`} mb="sm" />
+      ) : (
+        <Text size="sm" fw={600} c="var(--mantine-color-orange-light-color)" mb="xs" data-testid="health-incomplete">
+          {h.incompleteMessage}. No score until every input answers; what the rest found is below.
         </Text>
-      ) : null}
+      )}
       {hits.length ? (
         <List size="sm" spacing={6}>
           {hits.map((i) => (
@@ -146,7 +153,9 @@ export function HealthCard({ customer }: { customer: Customer }) {
         </List>
       ) : (
         <Text size="sm" c="dimmed">
-          Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.
+          {h.score === null
+            ? 'Nothing in the systems that answered takes points off.'
+            : 'Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.'}
         </Text>
       )}
     </Card>

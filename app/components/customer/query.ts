@@ -16,7 +16,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
       ambiguousLinks { system candidates { recordId name rules confidence url } }
       fields { field system value conflicts { system value url } }
       flags { kind severity message records { system entity recordId label url } }
-      health { score grade missing inputs { key label system weight impact detail records { system entity recordId label url } } }
+      health { score grade missing incompleteMessage incomplete { system reason } inputs { key label system weight impact detail records { system entity recordId label url } } }
       timeline(first: 12) { totalCount events { id at system type title url } }
       crm {
         ${STATUS}
@@ -82,9 +82,11 @@ export type CustomerPageData = {
     fields: { field: string; system: string; value: string | null; conflicts: { system: string; value: string; url: string }[] }[];
     flags: { kind: string; severity: 'HIGH' | 'MEDIUM' | 'LOW'; message: string; records: RecordRef[] }[];
     health: {
-      score: number;
-      grade: 'GOOD' | 'FAIR' | 'POOR';
+      score: number | null;
+      grade: 'GOOD' | 'FAIR' | 'POOR' | null;
       missing: string[];
+      incompleteMessage: string | null;
+      incomplete: { system: string; reason: 'UNAVAILABLE' | 'AMBIGUOUS' }[];
       inputs: { key: string; label: string; system: string | null; weight: number; impact: number; detail: string; records: RecordRef[] }[];
     };
     timeline: { totalCount: number; events: { id: string; at: string; system: string; type: string; title: string; url: string | null }[] };

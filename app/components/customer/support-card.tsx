@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { ChartFigure } from '../chart-figure.js';
-import { formatDate, humanize } from '../format.js';
+import { formatDate, humanize, plural } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -25,8 +25,8 @@ export function SupportCard({ customer, showVolume = false }: { customer: Custom
               </Badge>
             ) : null}
             <Text size="xs" c="dimmed">
-              {s.counts.total} tickets in all
-              {s.satisfaction.score !== null ? ` · ${Math.round(s.satisfaction.score * 100)}% satisfied (${s.satisfaction.good + s.satisfaction.bad} ratings)` : ''}
+              {plural(s.counts.total, 'ticket')} in all
+              {s.satisfaction.score !== null ? ` · ${Math.round(s.satisfaction.score * 100)}% satisfied (${plural(s.satisfaction.good + s.satisfaction.bad, 'rating')})` : ''}
             </Text>
           </Group>
           {s.tickets ? (
