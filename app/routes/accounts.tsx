@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GRADE_COLOR } from '../components/customer/insight-cards.js';
 import { PROJECT_COLORS } from '../components/customer/projects-card.js';
-import { formatMoney, humanize } from '../components/format.js';
+import { formatAmount, formatMoney, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -101,7 +101,7 @@ export default function MyAccounts() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      {open.length ? `${open.length} · ${formatMoney(open.reduce((s, o) => s + (o.amount ?? 0), 0))}` : '—'}
+                      {open.length ? `${open.length} · ${formatAmount(open.reduce((s, o) => s + (o.amount ?? 0), 0))}` : '—'}
                     </Table.Td>
                     <Table.Td ta="right">{r.accounting ? formatMoney(r.accounting.overdueBalance, r.accounting.currency) : '—'}</Table.Td>
                     <Table.Td>
