@@ -6,7 +6,7 @@ import type { SourceId } from '../sources/kit/errors.js';
 import type { SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
-import { searchCustomers } from './insights-schema.js';
+import { searchCustomers } from './search.js';
 
 /** The types every module shares, and the public entry points. Modules add their own profile types. */
 export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL */ `
@@ -27,7 +27,7 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
   type Query {
     "One customer (the CRM's account id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."
     customer(id: ID!, refresh: Boolean = false, refreshSystems: [System!]): Customer @access(group: IDENTITY)
-    "Customers found across systems: CRM name, website or e-mail domain; accounting customer name or invoice number; support organization or ticket number. The first ones by name when search is empty."
+    "Customers found across systems: CRM name (folded for case, accents and apostrophes), website, e-mail domain, contact name, e-mail or phone; accounting customer name or invoice number; support organization or ticket number. Each says why in matches. The first ones by name when search is empty."
     customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
     "The signed-in person."
     viewer: Viewer!

@@ -6,7 +6,8 @@ import type { PanoramaContext } from './context.js';
 import type { Fetched } from '../sources/kit/domain.js';
 import { noteServedStale } from './served-stale.js';
 import { CustomerView } from './customer-view.js';
-import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf } from '../sources/kit/contract.js';
+import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf, systemName } from '../sources/kit/contract.js';
+import type { SearchMatch } from './search.js';
 import type { RecordRef } from './facts.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
@@ -57,9 +58,25 @@ export const insightsTypeDefs = /* GraphQL */ `
     "How each searched system answered; a system that failed leaves the results incomplete, and says so."
     sources: [SectionStatus!]!
     matches: [SearchMatch!]!
+    "Null when every searched system answered; else which did not, and which results are below."
+    incomplete: String
   }
 
-  type SearchMatch { customerId: ID! system: System! field: String! }
+  "What put a customer in the results."
+  enum SearchMatchKind { CUSTOMER_NAME WEBSITE EMAIL_DOMAIN CONTACT_NAME CONTACT_EMAIL CONTACT_PHONE ACCOUNTING_CUSTOMER_NAME INVOICE_NUMBER ORGANIZATION_NAME TICKET_ID }
+  type SearchMatch {
+    customerId: ID!
+    system: System!
+    "The system's name as people read it."
+    systemName: String!
+    kind: SearchMatchKind!
+    "The matched record in that system (the contact, invoice, ticket, account …)."
+    recordId: ID!
+    "Why, in words: contact Noel Upton, invoice #1318, ticket #139."
+    reason: String!
+    "The same as reason (kept for older clients)."
+    field: String!
+  }
 
   type SourceOfTruthRow { group: String! system: System! }
 
@@ -443,88 +460,15 @@ export const insightsResolvers = {
   },
   CustomerConnection: {
     sources: (c: { sources?: SectionStatus[] }) => c.sources ?? [],
-    matches: (c: { matches?: { customerId: string; system: string; field: string }[] }) => c.matches ?? [],
+    matches: (c: { matches?: SearchMatch[] }) => c.matches ?? [],
+    incomplete: (c: { incomplete?: string | null }) => c.incomplete ?? null,
+  },
+  SearchMatch: {
+    system: (m: SearchMatch) => SYSTEM(m.source),
+    systemName: (m: SearchMatch, _: unknown, ctx: PanoramaContext) => systemName(ctx.runtime.systems, m.source),
+    field: (m: SearchMatch) => m.reason,
   },
 };
-
-/**
- * customers(search): across systems — the CRM by name and website (and an e-mail's domain), accounting by
- * customer name and invoice number, support by organization name and ticket number — each hit put under the
- * customer it belongs to. A system that fails leaves its part out and says so in `sources`.
- */
-export async function searchCustomers(ctx: PanoramaContext, search: string, first: number) {
-  const found = new Map<string, { view: CustomerView; matches: { system: string; field: string }[] }>();
-  const statuses: SectionStatus[] = [];
-  const add = (accountId: string, name: string | null, system: SourceId, field: string) => {
-    let hit = found.get(accountId);
-    if (!hit) {
-      const view = CustomerView.for(ctx, accountId);
-      if (name) view.knownName = name;
-      hit = { view, matches: [] };
-      found.set(accountId, hit);
-    }
-    if (!hit.matches.some((m) => m.system === SYSTEM(system) && m.field === field)) hit.matches.push({ system: SYSTEM(system), field });
-  };
-  const attempt = async <T>(source: SourceId, run: () => Promise<{ value: T; freshness: Parameters<typeof statusFromFetched>[0]['freshness'] } | null>, use: (v: T) => Promise<void> | void) => {
-    try {
-      const r = await run();
-      if (r) {
-        statuses.push(listStatus(ctx, r));
-        await use(r.value);
-      }
-    } catch (e) {
-      if (!isSourceError(e)) throw e;
-      statuses.push(statusFromError(source, e));
-    }
-  };
-  const owner = async (category: LinkedCategory, recordId: string) => (await ctx.identity(category).catch(() => null))?.ownerOf(category, recordId) ?? null;
-  const sys = ctx.runtime.systems;
-
-  const text = search.trim();
-  const isNumber = /^#?\d{1,20}$/.test(text);
-  const emailDomain = text.includes('@') ? text.slice(text.lastIndexOf('@') + 1).toLowerCase() : null;
-
-  await attempt(sys.crm.id, () => ctx.loaders.crm.searchAccounts(emailDomain ?? text, first), (accounts) => {
-    for (const a of accounts) add(a.id, a.name, sys.crm.id, emailDomain ? 'domain' : 'name or website');
-  });
-  if (text && !emailDomain) {
-    await Promise.all([
-      attempt(sys.accounting.id, () => (isNumber ? ctx.loaders.accounting.invoicesByNumber(text) : Promise.resolve(null)), async (invoices) => {
-        for (const inv of invoices) {
-          const o = await owner('accounting', inv.customerId);
-          if (o) add(o.accountId, o.accountName, sys.accounting.id, `invoice ${inv.number ?? inv.id}`);
-        }
-      }),
-      attempt(sys.support.id, () => (isNumber ? ctx.loaders.support.ticket(text) : Promise.resolve(null)), async (t) => {
-        if (!t) return;
-        const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('support', t.organizationId) : null;
-        if (o) add(o.accountId, o.accountName, sys.support.id, `ticket ${t.ticket.id}`);
-      }),
-      attempt(sys.accounting.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.accounting.searchCustomers(text, first) : Promise.resolve(null)), async (customers) => {
-        for (const c of customers) {
-          const o = await owner('accounting', c.id);
-          if (o) add(o.accountId, o.accountName, sys.accounting.id, 'customer name');
-        }
-      }),
-      attempt(sys.support.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.support.searchOrganizations(text, first) : Promise.resolve(null)), async (orgs) => {
-        for (const org of orgs) {
-          const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('support', org.id);
-          if (o) add(o.accountId, o.accountName, sys.support.id, 'organization name');
-        }
-      }),
-    ]);
-  }
-  const nodes = [...found.values()].slice(0, first);
-  // one status per system: the failure wins over a success of another lookup in the same system
-  const bySystem = new Map<SourceId, SectionStatus>();
-  for (const s of statuses) if (!bySystem.has(s.source) || s.state === 'FAILED') bySystem.set(s.source, s);
-  return {
-    nodes: nodes.map((n) => n.view),
-    totalCount: nodes.length,
-    sources: [...bySystem.values()],
-    matches: nodes.flatMap((n) => n.matches.map((m) => ({ customerId: n.view.id, ...m }))),
-  };
-}
 
 export type { AccessGroup };
 

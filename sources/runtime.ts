@@ -152,7 +152,7 @@ function notConfigured<C extends SourceCategory>(id: SourceId, category: C): Loa
   const fail = () => Promise.reject(err());
   const loader = { load: fail, loadMany: (ids: readonly string[]) => Promise.resolve(ids.map(err)), clear: () => loader, clearAll: () => loader, prime: () => loader };
   const byCategory = {
-    crm: { customer: loader, searchAccounts: fail, accountsByOwnerEmail: fail, accountIndex: fail, cachedAccount: () => undefined },
+    crm: { customer: loader, searchAccounts: fail, searchContacts: fail, accountsByOwnerEmail: fail, accountIndex: fail, cachedAccount: () => undefined },
     accounting: { customer: loader, searchCustomers: fail, customerIndex: fail, overdueInvoices: fail, invoicesByNumber: fail },
     projects: { forAccount: loader, projectIndex: fail, projects: loader, summaryForAccount: loader },
     support: { forAccount: loader, organizationIdHint: () => undefined, forOrganization: loader, searchOrganizations: fail, organizationIndex: fail, urgentOpenTickets: fail, ticket: fail },

@@ -7,6 +7,7 @@ import type {
   AccountingCustomerRecord,
   CrmAccount,
   CrmAccountIndexEntry,
+  CrmContact,
   CrmCustomer,
   Fetched,
   Invoice,
@@ -54,10 +55,18 @@ export type RegisterEntry = {
   endpoints: string[];
 };
 
+/** What a contact search asks for: text in the name or e-mail, or the last digits of a phone number. */
+export type ContactSearch = { text: string } | { phoneTail: string };
+
 /** Loaders a module of each category offers the GraphQL layer; all return data in Panorama's own types. */
 export type CrmLoaders = {
   customer: DataLoader<string, Fetched<CrmCustomer>>;
   searchAccounts: (text: string, limit: number) => Promise<Fetched<CrmAccount[]>>;
+  /**
+   * Contacts (of an account) found by the vendor's own query: name or e-mail containing the text, or a phone ending
+   * in these digits (the caller compares the candidates' numbers, which the vendor holds in any formatting).
+   */
+  searchContacts: (query: ContactSearch, limit: number) => Promise<Fetched<CrmContact[]>>;
   /** Accounts owned by the CRM user with this e-mail. */
   accountsByOwnerEmail: (email: string) => Promise<Fetched<CrmAccount[]>>;
   /** Every account (id, name, website, accounting id): the basis of link rules and review. */

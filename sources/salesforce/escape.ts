@@ -29,3 +29,9 @@ export function soqlLikeContains(text: string): string {
   const body = escapeBody(text).replace(/%/g, '\\%').replace(/_/g, '\\_');
   return `'%${body}%'`;
 }
+
+/** A LIKE pattern literal matching any value that ends with `text` literally (wildcards in it are escaped). */
+export function soqlLikeEndsWith(text: string): string {
+  const body = escapeBody(text).replace(/%/g, '\\%').replace(/_/g, '\\_');
+  return `'%${body}'`;
+}

@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import type { z } from 'zod';
-import type { CrmLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
-import type { CrmAccount, CrmCustomer, Fetched } from '../kit/domain.js';
+import type { ContactSearch, CrmLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
+import type { CrmAccount, CrmContact, CrmCustomer, Fetched } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import type { SalesforceClient } from './client.server.js';
 import { normalizeIdOf } from './ids.js';
 import { salesforceQueries } from './soql.js';
-import { mapAccount, mapAccountIndexEntry, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
+import { mapAccount, mapAccountIndexEntry, mapContact, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
 import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
@@ -140,6 +140,25 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     );
   }
 
+  async function searchContacts(query: ContactSearch, limit: number): Promise<Fetched<CrmContact[]>> {
+    const q: ContactSearch = 'phoneTail' in query ? { phoneTail: query.phoneTail.replace(/\D/g, '') } : { text: query.text.trim() };
+    const key = 'phoneTail' in q ? q.phoneTail : q.text;
+    if (!key) throw badRequest('Contact search needs some text or phone digits');
+    if (key.length > MAX_SEARCH_CHARS) throw badRequest(`Search text is longer than ${MAX_SEARCH_CHARS} characters`);
+    const n = Math.min(MAX_SEARCH_RESULTS, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 20)));
+    const soql = queries.searchContacts(q, n);
+    return kit.read(
+      'search',
+      `contacts:${n}:${'phoneTail' in q ? `phone:${key}` : `text:${key.toLowerCase()}`}`,
+      (signal) =>
+        kit.upstream('searchContacts', async (s) => {
+          const page = await client.query(soql, sfContactSchema, { signal: AbortSignal.any([s, signal]) });
+          return page.records.filter((r) => r.AccountId).map((r) => mapContact(r, r.AccountId!, fields));
+        }),
+      read,
+    );
+  }
+
   async function accountsByOwnerEmail(email: string): Promise<Fetched<CrmAccount[]>> {
     const e = email.trim();
     if (e.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(e)) throw badRequest('Not an e-mail address');
@@ -169,7 +188,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     return id ? (accountsById(index.value).get(id) ?? null) : null;
   };
 
-  return { customer, searchAccounts, accountsByOwnerEmail, accountIndex, cachedAccount };
+  return { customer, searchAccounts, searchContacts, accountsByOwnerEmail, accountIndex, cachedAccount };
 }
 
 /** The account index by id, built once per cached index. */

@@ -1,4 +1,4 @@
-import { soqlLikeContains, soqlString } from './escape.js';
+import { soqlLikeContains, soqlLikeEndsWith, soqlString } from './escape.js';
 import type { SalesforceFieldNames } from './mapping.js';
 
 // Every SOQL text the Salesforce module sends is written here; values pass through escape.ts.
@@ -21,6 +21,7 @@ export function salesforceQueries(f: SalesforceFieldNames) {
   const contacts = `(SELECT Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)} FROM Contacts ORDER BY ${
     f.primaryContact ? `${f.primaryContact} DESC, Name` : 'CreatedDate, Id'
   })`;
+  const contactFields = `Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)}`;
   const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
   return {
     account,
@@ -34,6 +35,18 @@ export function salesforceQueries(f: SalesforceFieldNames) {
       const like = soqlLikeContains(text);
       const where = text ? ` WHERE Name LIKE ${like} OR Website LIKE ${like}` : '';
       return `SELECT ${account} FROM Account${where} ORDER BY Name LIMIT ${limit}`;
+    },
+    /**
+     * Contacts of an account whose name or e-mail contains the text (LIKE ignores case), or, for a phone search,
+     * whose phone ends in these digits: SOQL cannot compare phones across formatting, so Panorama compares the
+     * candidates by their E.164 form afterwards.
+     */
+    searchContacts: (q: { text: string } | { phoneTail: string }, limit: number) => {
+      const where =
+        'phoneTail' in q
+          ? `Phone LIKE ${soqlLikeEndsWith(q.phoneTail)}`
+          : `Name LIKE ${soqlLikeContains(q.text)} OR Email LIKE ${soqlLikeContains(q.text)}`;
+      return `SELECT ${contactFields} FROM Contact WHERE AccountId != null AND (${where}) ORDER BY Name LIMIT ${limit}`;
     },
     /** The accounts a user owns, by the user's e-mail. */
     byOwnerEmail: (email: string) => `SELECT ${account} FROM Account WHERE Owner.Email = ${soqlString(email)} ORDER BY Name`,
