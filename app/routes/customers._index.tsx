@@ -10,6 +10,8 @@ const SEARCH = /* GraphQL */ `
   query CustomerSearch($search: String, $first: Int) {
     customers(search: $search, first: $first) {
       totalCount
+      incomplete
+      matches { customerId systemName reason }
       nodes {
         id
         name
@@ -24,6 +26,8 @@ const SEARCH = /* GraphQL */ `
 type SearchData = {
   customers: {
     totalCount: number;
+    incomplete: string | null;
+    matches: { customerId: string; systemName: string; reason: string }[];
     nodes: {
       id: string;
       name: string;
@@ -51,7 +55,7 @@ export default function Customers() {
           <TextInput
             name="q"
             label="Find a customer"
-            description="Part of the name or website"
+            description="Name, website, contact, e-mail, phone, invoice # or ticket #"
             placeholder="e.g. O'Brien"
             defaultValue={q}
             style={{ flex: 1 }}
@@ -62,7 +66,12 @@ export default function Customers() {
           </Button>
         </Group>
       </Form>
-      {errors.length ? (
+      {customers?.incomplete ? (
+        <Alert color="yellow" title="Search is incomplete" role="alert" data-testid="search-incomplete">
+          {customers.incomplete}
+        </Alert>
+      ) : null}
+      {errors.length && !customers?.incomplete ? (
         <Alert color="red" title="Search is not complete" role="alert">
           {errors.join(' ')}
         </Alert>
@@ -87,6 +96,14 @@ export default function Customers() {
                         <Anchor component={Link} to={`/customers/${c.id}`} fw={600}>
                           {c.name}
                         </Anchor>
+                        {q.trim() && customers.matches.some((m) => m.customerId === c.id) ? (
+                          <Text size="xs" data-testid="match-reasons">
+                            {customers.matches
+                              .filter((m) => m.customerId === c.id)
+                              .map((m) => `${m.systemName}: ${m.reason}`)
+                              .join(' · ')}
+                          </Text>
+                        ) : null}
                         {c.crm?.account.website ? (
                           <Text size="xs" c="dimmed">
                             {c.crm.account.website.replace(/^https?:\/\//, '')}
@@ -103,7 +120,11 @@ export default function Customers() {
             </Table.ScrollContainer>
           </Card>
         ) : (
-          <Text>No customer's name or website contains “{q}”.</Text>
+          <Text>
+            {customers.incomplete
+              ? `Nothing found for “${q}” in the systems that answered.`
+              : `No customer, contact, invoice or ticket matches “${q}”.`}
+          </Text>
         )
       ) : null}
     </Stack>

@@ -2,7 +2,7 @@ import { systemClock, todayOf, type Clock } from '../kit/clock.js';
 import { normaliseCompanyName } from '../kit/names.js';
 import { addAsanaProjects, addInternalProject, createAsanaPart } from '../asana/sandbox/dataset.js';
 import { addQuickBooksCustomer, addWalkInCustomer, createQuickBooksPart, listOverdueInvoices } from '../quickbooks/sandbox/dataset.js';
-import { addSalesforceCustomer, createSalesforcePart, linkQuickBooksCustomer, salesforceId } from '../salesforce/sandbox/dataset.js';
+import { addSalesforceCustomer, createSalesforcePart, linkQuickBooksCustomer, plantSearchCases, salesforceId } from '../salesforce/sandbox/dataset.js';
 import { addZendeskCustomer, addTrialOrganization, createZendeskPart } from '../zendesk/sandbox/dataset.js';
 import { createCore } from './core.js';
 import { drawCustomer, plantTraits, TRICKY_NAMES } from './customers.js';
@@ -60,6 +60,7 @@ export function generateWorld(opts: DatasetOptions = {}): World {
   }
 
   listOverdueInvoices(quickbooks);
+  plantSearchCases(salesforce);
   core.manifest.cleanAccountIds = cleanAccountIds(core.manifest, salesforce.data.accounts.map((a) => a.Id));
   return { salesforce: salesforce.data, quickbooks: quickbooks.data, asana: asana.data, zendesk: zendesk.data, manifest: core.manifest };
 }

@@ -16,6 +16,20 @@ export type Manifest = {
   overdueInvoices: { accountId: string | null; invoiceId: string; daysOverdue: number }[];
   urgentOpenTickets: { accountId: string | null; ticketId: string }[];
   trickyNames: { accountId: string; name: string }[];
+  /**
+   * Searches as callers say them, each with the account it must find and the match it must name: a contact's
+   * name (no account name contains it), a contact's e-mail, a contact's phone written in another format than
+   * stored, and customer names typed without case, accents or apostrophes ("obrien", "Cafe Muller").
+   */
+  searchCases: {
+    kind: 'CONTACT_NAME' | 'CONTACT_EMAIL' | 'CONTACT_PHONE' | 'FOLDED_NAME';
+    query: string;
+    accountId: string;
+    /** The contact (for contact cases) or the account name. */
+    expects: string;
+    /** The stored value the query is a variant of (the phone as the CRM holds it). */
+    stored?: string;
+  }[];
   /** Accounts with none of the planted cases above: no flag may appear on them. */
   cleanAccountIds: string[];
 };
@@ -38,6 +52,7 @@ export function emptyManifest(seed: number, size: number, today: string): Manife
     overdueInvoices: [],
     urgentOpenTickets: [],
     trickyNames: [],
+    searchCases: [],
     cleanAccountIds: [],
   };
 }

@@ -203,3 +203,47 @@ function openDeal(s: SalesforcePart, accountId: string, ownerId: string, created
     LastModifiedDate: iso(timeOn(today - int(1, 10) * DAY)),
   };
 }
+
+/** The phone as a caller reads it out, in another format than stored: "(415) 555-0134" → "+1 415.555.0134". */
+function otherPhoneFormat(stored: string): string | null {
+  const d = stored.replace(/\D/g, '');
+  const national = d.length === 11 && d.startsWith('1') ? d.slice(1) : d;
+  if (national.length !== 10) return null;
+  return `+1 ${national.slice(0, 3)}.${national.slice(3, 6)}.${national.slice(6)}`;
+}
+
+/**
+ * Records the searches the manifest lists (`searchCases`), from the records already generated: nothing is drawn,
+ * so the rest of the world stays as it was. Called once every customer has been added.
+ */
+export function plantSearchCases(s: SalesforcePart): void {
+  const { manifest } = s.core;
+  const accounts = s.data.accounts;
+  const lower = (x: string) => x.toLowerCase();
+  const names = new Map<string, number>();
+  for (const c of s.data.contacts) names.set(lower(c.Name), (names.get(lower(c.Name)) ?? 0) + 1);
+  const tricky = new Set(manifest.trickyNames.map((t) => t.accountId));
+  // a contact whose name is its own: no other contact shares it, no account name or website holds it
+  const contact = s.data.contacts.find(
+    (c) =>
+      c.AccountId &&
+      !tricky.has(c.AccountId) &&
+      names.get(lower(c.Name)) === 1 &&
+      c.Phone &&
+      otherPhoneFormat(c.Phone) &&
+      !accounts.some((a) => lower(a.Name).includes(lower(c.Name)) || lower(a.Website ?? '').includes(lower(c.LastName ?? c.Name))),
+  );
+  if (contact) {
+    manifest.searchCases.push({ kind: 'CONTACT_NAME', query: contact.Name, accountId: contact.AccountId!, expects: contact.Name });
+    if (contact.Email) manifest.searchCases.push({ kind: 'CONTACT_EMAIL', query: contact.Email, accountId: contact.AccountId!, expects: contact.Name });
+    manifest.searchCases.push({ kind: 'CONTACT_PHONE', query: otherPhoneFormat(contact.Phone!)!, accountId: contact.AccountId!, expects: contact.Name, stored: contact.Phone! });
+  }
+  const folded: [RegExp, string][] = [
+    [/^O'Brien/, 'obrien'],
+    [/^Café Müller/, 'Cafe Muller'],
+  ];
+  for (const [pattern, query] of folded) {
+    const t = manifest.trickyNames.find((x) => pattern.test(x.name));
+    if (t) manifest.searchCases.push({ kind: 'FOLDED_NAME', query, accountId: t.accountId, expects: t.name });
+  }
+}
