@@ -62,8 +62,8 @@ export function inList(names: readonly string[]): string {
 }
 
 /**
- * The words when a searched system failed: "Incomplete: Salesforce isn't answering; results from QuickBooks and
- * Zendesk below". Null when every searched system answered. Names come from the module registry.
+ * The words when a searched system failed: "Incomplete: <CRM> isn't answering; results from <accounting> and
+ * <support> below". Null when every searched system answered. Names come from the module registry.
  */
 export function incompleteMessage(statuses: readonly SectionStatus[], systems: Systems): string | null {
   const failed = statuses.filter((s) => s.state === 'FAILED').map((s) => systemName(systems, s.source));

@@ -1,4 +1,4 @@
-import { Alert, Text } from '@mantine/core';
+import { Alert, Modal, Text, VisuallyHidden } from '@mantine/core';
 import { Spotlight, createSpotlight, type SpotlightStore } from '@mantine/spotlight';
 import { useNavigate } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -22,7 +22,7 @@ function highlightFirst(s: SpotlightStore) {
 const DEBOUNCE_MS = 120;
 const MIN_CHARS = 2;
 
-/** Why a row is there, per system that matched it: "Salesforce: contact Noel Upton · Zendesk: ticket #139". */
+/** Why a row is there, per system that matched it: "<CRM>: contact Noel Upton · <support>: ticket #139". */
 export const reasonsText = (r: SpotlightAnswer['results'][number]) => r.reasons.map((x) => `${x.system}: ${x.reason}`).join(' · ');
 
 /**
@@ -110,12 +110,15 @@ export function CustomerSpotlight() {
       tagsToIgnore={[]}
       scrollable
       maxHeight={420}
-      title="Search customers"
       closeOnActionTrigger
     >
+      {/* names the dialog (aria-labelledby) without a <header>, which would be a second banner landmark */}
+      <VisuallyHidden>
+        <Modal.Title>Search customers</Modal.Title>
+      </VisuallyHidden>
       <Spotlight.Search
-        placeholder="Customer, contact, e-mail, phone, invoice # or ticket #"
-        aria-label="Customer, contact, e-mail, phone, invoice number or ticket number"
+        placeholder="Customer name, domain, contact, e-mail, phone, invoice # or ticket #"
+        aria-label="Customer name, domain, contact, e-mail, phone, invoice number or ticket number"
         maxLength={200}
         onKeyDown={onKeyDown}
         data-searching={searching || undefined}

@@ -42,7 +42,7 @@ export function unmappedOf(fields: SalesforceFieldNames): CrmUnmapped[] {
 /** For the integration register: what is read from Salesforce and how it becomes Panorama's types. */
 export const SALESFORCE_READS = [
   'Account: name, website, phone, industry, tier (Tier__c), billing and shipping address, owner, QuickBooks customer id (QuickBooks_Customer_Id__c), created and modified dates',
-  'Contact: name, title, e-mail, phone, primary flag (Primary__c), by account',
+  'Contact: name, title, e-mail, phone, primary flag (Primary__c), by account; and, for a search, the contacts whose name or e-mail contains the text or whose phone ends in its last four digits',
   'Opportunity: name, stage, amount, close date, closed/won flags, owner, by account',
   'User: name and e-mail of record owners (through the Owner relationship only)',
 ];
