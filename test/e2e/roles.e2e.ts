@@ -147,8 +147,15 @@ describe('roles are enforced on the server', () => {
     const list = await graphqlInPage(page, '{ overdueInvoices { totalCount } }');
     expect(list.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await page.goto(`${baseURL}/finance`);
-    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toMatch(/^403/);
+    // the refusal keeps the app frame and speaks plainly: who may see the page, never a schema field
+    expect(await page.getByTestId('error-page').getAttribute('data-status')).toBe('403');
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe('Not for your role');
+    const refusal = (await page.getByTestId('error-page').textContent()) ?? '';
+    expect(refusal).toContain('Overdue invoices are for account managers, finance and admins. You are signed in as support');
+    expect(refusal).not.toMatch(/Query\.|FORBIDDEN|\(billing\)/);
+    expect(await page.getByRole('link', { name: 'Customers' }).count()).toBeGreaterThan(0);
     expect(await page.getByRole('link', { name: 'Overdue invoices' }).count()).toBe(0);
+    await expectAccessible(page, 'refusal page');
   });
 
   it('finance cannot read tickets or the admin queue; nobody reads anything signed out', async () => {
@@ -157,6 +164,9 @@ describe('roles are enforced on the server', () => {
     const r = await graphqlInPage(page, 'query ($id: ID!) { customer(id: $id) { support { counts { total } tickets { id } } } }', { id });
     expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     expect(await graphqlInPage(page, '{ identityReview { kind } }').then((x) => x.body.errors?.[0]?.extensions?.code)).toBe('FORBIDDEN');
+    await page.goto(`${baseURL}/admin`);
+    expect((await page.getByTestId('error-page').textContent()) ?? '').toContain('Admin pages are for admins. You are signed in as finance');
+    expect((await page.getByTestId('error-page').textContent()) ?? '').not.toContain('Query.');
     const anonymous = await fetch(`${baseURL}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { id } }"}' });
     expect(anonymous.status).toBe(401);
   });
