@@ -1,40 +1,24 @@
 import type { Browser, Page } from 'playwright-core';
-import { healSources } from '../support/heal.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
-import { launchBrowser, screenshot, signInAs, watchCspViolations } from '../support/browser.js';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
+const session = pagePerTest(baseURL, sandboxOrigin);
 let browser: Browser;
 let page: Page;
-let cspViolations: string[];
-let pageErrors: string[];
+beforeEach(() => {
+  ({ browser, page } = session);
+});
 let manifest: {
   overdueWithUrgentTickets: { accountId: string }[];
   milestonesWithoutInvoice: { accountId: string }[];
   trickyNames: { accountId: string; name: string }[];
 };
-
 beforeAll(async () => {
-  browser = await launchBrowser();
   manifest = await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json();
-});
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
-beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  cspViolations = await watchCspViolations(page, baseURL);
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-});
-// every page of every role hydrates (the server's HTML is what the browser renders) and works under the CSP
-afterEach(() => {
-  expect(cspViolations).toEqual([]);
-  expect(pageErrors).toEqual([]);
 });
 
 async function expectAccessible(p: Page, what: string) {

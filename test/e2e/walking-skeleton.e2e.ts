@@ -1,23 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { healSources } from '../support/heal.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
-let browser: Browser;
+const session = pagePerTest(baseURL, sandboxOrigin);
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
-beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+beforeEach(() => {
+  ({ page } = session);
 });
 
 describe('a support rep looks up a customer', () => {
