@@ -2,7 +2,7 @@ import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
 import '@mantine/spotlight/styles.css';
 import './styles.css';
-import { Anchor, ColorSchemeScript, MantineProvider, Stack, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
+import { Anchor, ColorSchemeScript, MantineProvider, Stack, Table, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
@@ -30,6 +30,8 @@ const theme = createTheme({
   components: {
     // links in running text must not rely on colour alone
     Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
+    // a table that scrolls sideways on a phone can be scrolled from the keyboard too (WCAG 2.1.1)
+    TableScrollContainer: Table.ScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
   },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });

@@ -137,7 +137,7 @@ export default function Admin() {
                 {s.configured ? (
                   <Form method="post" replace>
                     <input type="hidden" name="system" value={s.system} />
-                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check ${s.name} now`}>
+                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check now: ${s.name}`}>
                       Check now
                     </Button>
                   </Form>

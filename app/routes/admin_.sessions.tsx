@@ -73,7 +73,7 @@ export default function AdminSessions() {
               <Table.Td>
                 <Form method="post">
                   <input type="hidden" name="personId" value={p.personId} />
-                  <Button type="submit" size="xs" color="red" variant="light" aria-label={`End every session of ${p.name}`}>
+                  <Button type="submit" size="xs" color="red" variant="light" aria-label={`End sessions of ${p.name}`}>
                     End sessions
                   </Button>
                 </Form>

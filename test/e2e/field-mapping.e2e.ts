@@ -31,7 +31,7 @@ describe('an admin reads the field mapping', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
     await screenshot(page, 'admin-field-mapping');
 
-    await page.getByRole('button', { name: 'Check Asana field mapping now' }).click();
+    await page.getByRole('button', { name: 'Check now: Asana field mapping' }).click();
     await page.waitForLoadState('networkidle');
     await card.waitFor();
     expect(await card.getByTestId('field-ASANA-accountId').textContent()).toMatch(/Found/);
