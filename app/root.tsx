@@ -3,11 +3,12 @@ import '@mantine/charts/styles.css';
 import '@mantine/spotlight/styles.css';
 import './styles.css';
 import { Anchor, ColorSchemeScript, MantineProvider, Stack, Table, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
+import { sandboxNotice } from './.server/sandbox-notice.js';
 import { getViewer } from './.server/session.js';
 import { settings } from './.server/settings.js';
 
@@ -17,10 +18,9 @@ export const links: LinksFunction = () => [{ rel: 'icon', href: '/favicon.svg', 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
-  return {
-    viewer,
-    sandbox: Boolean(settings().sources.sandboxOrigin),
-  };
+  const sandbox = Boolean(settings().sources.sandboxOrigin);
+  const notice = sandbox ? await sandboxNotice(request) : { full: false, setCookie: null };
+  return data({ viewer, sandbox, sandboxNoticeFull: notice.full }, notice.setCookie ? { headers: { 'set-cookie': notice.setCookie } } : undefined);
 }
 
 const theme = createTheme({

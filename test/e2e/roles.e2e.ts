@@ -59,8 +59,8 @@ describe('each role does its main task', () => {
     const support = page.getByTestId('section-support');
     await support.waitFor();
     expect(await page.getByTestId('section-accounting').textContent()).not.toMatch(/\$\d/);
-    expect(await page.getByRole('link', { name: /^Call / }).count()).toBeGreaterThan(0);
-    expect(await page.getByRole('link', { name: /^E-mail / }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: /, call / }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: /, e-mail / }).count()).toBeGreaterThan(0);
     expect(await page.getByTestId('section-deals').count()).toBe(0);
     await expectAccessible(page, 'support customer page');
     await screenshot(page, 'support-main');

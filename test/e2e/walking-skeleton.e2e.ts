@@ -16,6 +16,11 @@ describe('a support rep looks up a customer', () => {
     await page.goto(baseURL);
     expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(1);
     await signInAs(page, baseURL, 'Riley');
+    // after the first page the notice is a badge in the header, which opens the same words
+    expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(0);
+    await page.getByRole('button', { name: /^Sandbox/ }).click();
+    await page.getByRole('dialog').filter({ hasText: 'demo data, not your systems' }).waitFor();
+    await page.keyboard.press('Escape');
 
     await page.getByLabel('Find a customer').fill("O'Brien");
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -73,5 +78,19 @@ describe('a support rep looks up a customer', () => {
       expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED|STALE)$/);
     }
     await screenshot(page, 'finance-quickbooks-down');
+  });
+
+  it('on a 390 px phone, search is in the header and opens the search dialog', async () => {
+    const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signInAs(phone, baseURL, 'Riley');
+      const search = phone.getByRole('link', { name: 'Search customers', exact: true });
+      await search.waitFor({ state: 'visible' });
+      await phone.waitForLoadState('networkidle');
+      await search.click();
+      await phone.getByPlaceholder(/Customer name/).waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 });
