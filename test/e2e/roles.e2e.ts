@@ -13,6 +13,7 @@ beforeEach(() => {
   ({ browser, page } = session);
 });
 let manifest: {
+  conflicts: { accountId: string }[];
   overdueWithUrgentTickets: { accountId: string }[];
   milestonesWithoutInvoice: { accountId: string }[];
   trickyNames: { accountId: string; name: string }[];
@@ -84,6 +85,19 @@ describe('each role does its main task', () => {
     expect(await page.getByTestId('section-timeline').locator('li').count()).toBeGreaterThan(0);
     await expectAccessible(page, 'account manager customer page');
     await screenshot(page, 'account-manager-customer');
+
+    // a conflict is told once, in the table with both values and the rule's why; the flags card points to it
+    const conflicted = manifest.conflicts[0]!.accountId;
+    await page.goto(`${baseURL}/customers/${conflicted}`);
+    await page.getByTestId('section-conflicts').waitFor();
+    const rows = page.getByTestId('conflict-row');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect(await rows.first().textContent()).toMatch(/Why: /);
+    expect(await page.locator('[data-flag="CONFLICT"]').count()).toBe(0);
+    expect(await page.getByTestId('conflicts-pointer').textContent()).toMatch(new RegExp(`^${await rows.count()} conflicts? between systems`));
+    // the books keep the CRM's phone in international form: quietly "formatted differently", never a conflict
+    expect(await page.getByTestId('formatted-differently').textContent()).toMatch(/Phone: .* formatted differently; .* is the system of record\. No conflict\./);
+    await expectAccessible(page, 'customer page with conflicts');
   });
 
   it('finance: works the overdue list and sees a finished milestone that was never invoiced', async () => {
