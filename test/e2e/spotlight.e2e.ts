@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../sources/sandbox/manifest.js';
 import { WCAG22_TAGS, axeViolations, describeViolations } from '../support/axe.js';
-import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
-import { healSources } from '../support/heal.js';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 /**
  * ⌘K is exact: rows belong to the query on screen, Enter opens the current query's highlighted (first) row even
@@ -11,8 +10,9 @@ import { healSources } from '../support/heal.js';
  */
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
-let browser: Browser;
-let page: Page;
+// one Chromium, the sandbox healed and a fresh page per test, failing on any CSP violation or page error
+const pages = pagePerTest(baseURL, sandboxOrigin);
+let page: typeof pages.page;
 let manifest: Manifest;
 
 const fault = (source: string, body: Record<string, unknown>) =>
@@ -30,16 +30,10 @@ async function openSpotlight() {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   manifest = (await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as Manifest;
 });
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
 beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = pages.page;
   await signInAs(page, baseURL, 'Riley');
   await page.waitForLoadState('networkidle'); // the shortcut is bound once the page is hydrated
 });

@@ -11,11 +11,11 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
 export const WCAG22_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /**
- * Runs axe-core in the page with the WCAG 2.1 A/AA and best-practice rules (or `opts.tags`), over the whole
- * document or only `opts.include` (a CSS selector); returns the violations.
+ * Runs axe-core in the page with the WCAG 2.2 A/AA (2.0, 2.1 and 2.2 tags) and best-practice rules (or `opts.tags`),
+ * over the whole document or only `opts.include` (a CSS selector); returns the violations.
  */
 export async function axeViolations(page: Page, opts: { tags?: string[]; include?: string } = {}): Promise<AxeViolation[]> {
-  const tags = opts.tags ?? ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'];
+  const tags = opts.tags ?? WCAG22_TAGS;
   const include = opts.include ?? null;
   // evaluated through the DevTools protocol: an injected <script> tag would be refused by Panorama's CSP
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
