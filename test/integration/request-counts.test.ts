@@ -263,17 +263,21 @@ describe('the cache is honest', () => {
     expect(cache.maxBytes).toBe(Math.round(0.25 * 1024 * 1024));
     const rows = `nodes { id crm { account { id } } accounting { balance } projects { projects { id } } support { counts { total } } }`;
     let read = 0;
+    let peak = 0;
     // every customer, in lists of up to 100 (by name, then by the letters names contain)
     for (const search of ['', 'a', 'e', 'o']) {
       const r = await gql(x, admin, `query ($s: String) { customers(search: $s, first: 100) { ${rows} } }`, { s: search });
       expect(r.errors).toBeUndefined();
       read += r.data!.customers.nodes.length;
       expect(cache.calculatedBytes).toBeLessThanOrEqual(cache.maxBytes);
+      peak = Math.max(peak, cache.calculatedBytes);
     }
     expect(read).toBeGreaterThan(300);
     // it had to let entries go: all those customers' sections did not fit
     expect(cache.size).toBeLessThan(read);
-    expect(cache.calculatedBytes).toBeGreaterThan(cache.maxBytes / 2);
+    // and it was filled towards its bound (the peak: a search re-reads an evicted account index, one large entry
+    // that may push out many small ones just before the end)
+    expect(peak).toBeGreaterThan(cache.maxBytes / 2);
   });
 
   it('keeps the indexes warm: past their TTL they are read again in the background, without any request asking', async () => {
