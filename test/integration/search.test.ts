@@ -122,13 +122,19 @@ describe('search finds people and the ways callers say names', () => {
     );
   });
 
-  it('costs the CRM one request (the Contact query) once the account index is cached', async () => {
+  it('costs each source at most one request, the CRM its Contact query, once the indexes are cached', async () => {
+    await h.runtime.warmIndexes(); // as the app does when it starts
     await search('warm the index');
     h.sandbox.state.resetCounts();
     const c = caseOf('CONTACT_NAME');
     const last = c.expects.split(' ').pop()!;
     const a = await search(last);
-    expect(h.sandbox.state.requestCounts().salesforce, JSON.stringify(h.sandbox.state.requestCounts())).toEqual({ query: 1 });
+    const counts = h.sandbox.state.requestCounts();
+    expect(counts.salesforce, JSON.stringify(counts)).toEqual({ query: 1 });
+    // and at most one request to each other searched system: one customer query, one organization search
+    for (const source of ['quickbooks', 'zendesk', 'asana'] as const) {
+      expect(Object.values(counts[source]).reduce((a, b) => a + b, 0), `${source}: ${JSON.stringify(counts[source])}`).toBeLessThanOrEqual(1);
+    }
     expect(matchesOf(a, c.accountId).map((m) => m.reason)).toContain(`contact ${c.expects}`);
   });
 
