@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TRICKY_NAMES, generateWorld } from '../sandbox/dataset.js';
 import type { SfRecord } from '../sandbox/world.js';
-import { soqlLikeContains, soqlString } from './escape.js';
+import { soqlLikeContains, soqlLikeEndsWith, soqlString } from './escape.js';
 import { normalizeIdOf, normalizeSalesforceId } from './ids.js';
 import type { SoqlDatabase } from './sandbox/objects.js';
 import { executeSoql } from './sandbox/soql.js';
@@ -59,6 +59,16 @@ describe('soqlLikeContains', () => {
       const needle = word(1 + Math.floor(rnd() * 3));
       const expected = values.filter((v) => v.toLowerCase().includes(needle.toLowerCase()));
       expect(names(db, `Name LIKE ${soqlLikeContains(needle)}`), needle).toEqual(expected);
+    }
+  });
+});
+
+describe('soqlLikeEndsWith', () => {
+  it('matches exactly the values ending with the text, wildcards and quotes literal', () => {
+    const values = ['(210) 506-4854', '+1 210.506.4854', '4854 first', '48%4', "o'4854", 'x_4854', 'x\\4854'];
+    const db = dbOf(values);
+    for (const needle of ['4854', '%4', "'4854", '_4854', '\\4854', "' OR Name != '"]) {
+      expect(names(db, `Name LIKE ${soqlLikeEndsWith(needle)}`), needle).toEqual(values.filter((v) => v.toLowerCase().endsWith(needle.toLowerCase())));
     }
   });
 });
