@@ -96,11 +96,12 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
   return (
     <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
-      <NavigationProgress />
       <a href="#main" className="skip-link">
         Skip to content
       </a>
       <AppShell.Header>
+        {/* inside the banner landmark, so the bar is part of the page's structure (axe: region) */}
+        <NavigationProgress />
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             {viewer ? <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} /> : null}
