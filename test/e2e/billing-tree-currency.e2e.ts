@@ -41,7 +41,7 @@ describe('finance reads billing with jobs and in its own currency', () => {
     await signInAs(page, baseURL, 'Dana');
     await page.goto(`${baseURL}/customers/${eur.accountId}`);
     const billing = page.getByTestId('section-accounting');
-    await billing.getByText('Open balance').waitFor();
+    await billing.getByText('Open balance', { exact: true }).waitFor();
     const text = (await billing.textContent()) ?? '';
     expect(text).toContain(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR', maximumFractionDigits: 2 }).format(eur.balance));
     expect(text).toContain('€');
