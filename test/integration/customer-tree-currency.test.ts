@@ -54,6 +54,19 @@ describe('a customer with sub-customers (jobs)', () => {
     expect(a.payments.length).toBe(w.payments.filter((p) => treeIds.has(p.CustomerRef.value)).length);
   });
 
+  it('reads the whole tree in one batch, never a request per job', async () => {
+    const t = tree();
+    h.sandbox.state.resetCounts();
+    // a query of its own, so no answer the response cache kept from another test serves it
+    const r = await gql<any>(h, viewerFor('finance'), `query Tree($id: ID!) { customer(id: $id) { accounting { jobs { id } invoices(first: 50) { id job } } } }`, { id: t.accountId });
+    expect(r.data.customer.accounting.jobs).toHaveLength(t.jobs.length);
+    const counts = h.sandbox.state.requestCounts().quickbooks ?? {};
+    // one batch (customers, invoices, payments of parent and jobs); the customer index (one page here) is the one
+    // the link rules read anyway, shared
+    expect(counts.batch).toBe(1);
+    expect(counts.query ?? 0).toBeLessThanOrEqual(1);
+  });
+
   it('is overdue although the overdue balance sits only on a job', async () => {
     const t = tree();
     const w = h.sandbox.state.world.quickbooks;
