@@ -83,7 +83,7 @@ export default function UrgentTickets() {
           </Button>
         </Group>
       </Form>
-      <SourceSection title="From the support desk" status={d.status} testId="section-urgent">
+      <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={720}>
             <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="urgent-table">
