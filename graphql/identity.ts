@@ -82,7 +82,7 @@ export class IdentityMatcher {
     const unclaimed = (linkedTo: string | null) => !linkedTo || (input.accounts.length > 0 && !accountIds.has(linkedTo));
     const exactQbo = new Set(input.accounts.map((a) => a.accountingCustomerId).filter((x): x is string => Boolean(x)));
     const qbo = (input.accountingCustomers ?? [])
-      .filter((c) => !exactQbo.has(c.id))
+      .filter((c) => !exactQbo.has(c.id) && !c.parentId)
       .map((c) => ({
         record: c,
         names: [...new Set([normaliseCompanyName(customerName('accounting', c.companyName ?? c.displayName)), normaliseCompanyName(customerName('accounting', c.displayName))])],
@@ -158,8 +158,15 @@ export class IdentityMatcher {
       }
       this.#owners.set(category, owners);
     }
-    return owners.get(recordId) ?? null;
+    return owners.get(category === 'accounting' ? this.#topLevel(recordId) : recordId) ?? null;
   }
+
+  /** A sub-customer (job) belongs to the customer at the top of its tree. */
+  #topLevel(recordId: string): string {
+    this.#parents ??= new Map((this.#input.accountingCustomers ?? []).filter((c) => c.parentId).map((c) => [c.id, c.parentId!]));
+    return this.#parents.get(recordId) ?? recordId;
+  }
+  #parents: Map<string, string> | undefined;
 
 }
 
@@ -229,7 +236,7 @@ export function reviewQueue(systems: Systems, input: {
     }
   }
   for (const a of input.accounts) if (!linkedAnywhere.has(a.id)) items.push({ kind: 'UNLINKED', source: systems.crm.id, recordId: a.id, name: a.name });
-  for (const c of input.accountingCustomers ?? []) if (!claimed.accounting.has(c.id)) items.push({ kind: 'UNLINKED', source: systems.accounting.id, recordId: c.id, name: c.displayName });
+  for (const c of input.accountingCustomers ?? []) if (!claimed.accounting.has(c.parentId ?? c.id)) items.push({ kind: 'UNLINKED', source: systems.accounting.id, recordId: c.id, name: c.displayName });
   for (const o of input.organizations ?? []) if (!claimed.support.has(o.id)) items.push({ kind: 'UNLINKED', source: systems.support.id, recordId: o.id, name: o.name });
   for (const p of input.projects ?? []) if (!claimed.projects.has(p.id)) items.push({ kind: 'UNLINKED', source: systems.projects.id, recordId: p.id, name: p.name });
   return items;

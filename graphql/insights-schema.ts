@@ -5,6 +5,7 @@ import { statusFromError, statusFromFetched, type SectionStatus } from '../sourc
 import type { PanoramaContext } from './context.js';
 import type { Fetched } from '../sources/kit/domain.js';
 import { noteServedStale } from './served-stale.js';
+import { singleCurrencyTotal, totalsByCurrency } from './money.js';
 import { CustomerView } from './customer-view.js';
 import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf, systemName } from '../sources/kit/contract.js';
 import type { SearchMatch } from './search.js';
@@ -231,7 +232,15 @@ export const insightsTypeDefs = /* GraphQL */ `
   }
   type TroubledProject { project: RecordRef! status: ProjectStatus! }
 
-  type OverdueInvoiceList { rows: [OverdueInvoiceRow!]! totalCount: Int! totalOverdue: Float! status: SectionStatus! }
+  type OverdueInvoiceList {
+    rows: [OverdueInvoiceRow!]!
+    totalCount: Int!
+    "What is overdue, one total per currency (largest first): amounts in different currencies are never added."
+    totals: [Money!]!
+    "The total when every overdue invoice is in one currency; null when they are in several."
+    totalOverdue: Float @deprecated(reason: "Use totals: one total per currency.")
+    status: SectionStatus!
+  }
   type OverdueInvoiceRow { invoice: Invoice! customerName: String! customer: Customer link: SourceLinkSummary }
   type UrgentTicketList {
     rows: [UrgentTicketRow!]!
@@ -333,12 +342,13 @@ export const insightsResolvers = {
       try {
         fetched = await ctx.loaders.accounting.overdueInvoices();
       } catch (e) {
-        if (isSourceError(e)) return { rows: [], totalCount: 0, totalOverdue: 0, status: statusFromError(ctx.runtime.systems.accounting.id, e) };
+        if (isSourceError(e)) return { rows: [], totalCount: 0, totals: [], totalOverdue: 0, status: statusFromError(ctx.runtime.systems.accounting.id, e) };
         throw e;
       }
       const matcher = await ctx.identity('accounting').catch(() => null);
       const names = new Map((await ctx.loaders.accounting.customerIndex().catch(() => null))?.value.map((c) => [c.id, c.displayName]) ?? []);
       const all = [...fetched.value].sort((a, b) => b.daysOverdue - a.daysOverdue);
+      const totals = totalsByCurrency(all.map((i) => ({ amount: i.balance, currency: i.currency })));
       const rows = all.slice(0, first).map((invoice) => {
         const owner = matcher?.ownerOf('accounting', invoice.customerId) ?? null;
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
@@ -353,7 +363,8 @@ export const insightsResolvers = {
       return {
         rows,
         totalCount: all.length,
-        totalOverdue: Math.round(all.reduce((s, i) => s + i.balance, 0) * 100) / 100,
+        totals,
+        totalOverdue: singleCurrencyTotal(totals),
         status: listStatus(ctx, fetched),
       };
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatMoneyCompact, plural } from './format.js';
+import { formatAmount, formatDate, formatMoneyCompact, formatTotals, plural } from './format.js';
 
 describe('formatMoneyCompact', () => {
   // the server and the browser must write the same text, or the page fails to hydrate
@@ -39,5 +39,17 @@ describe('formatDate', () => {
     expect(formatDate('2026-12-31T23:30:00Z')).toBe('31 Dec 2026');
     expect(formatDate(null)).toBe('—');
     expect(formatDate('2026-06-04')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+});
+
+describe('amounts in their own currency', () => {
+  it('formats compact amounts in the currency given', () => {
+    expect(formatMoneyCompact(57_000, 'EUR')).toBe('€57K');
+    expect(formatMoneyCompact(57_300, 'GBP')).toBe('£57.3K');
+  });
+  it('writes totals per currency side by side, never added', () => {
+    expect(formatTotals([{ amount: 1200, currency: 'USD' }, { amount: 300, currency: 'EUR' }])).toBe('$1,200.00 and €300.00');
+    expect(formatTotals([{ amount: 5, currency: 'USD' }])).toBe('$5.00');
+    expect(formatTotals([])).toBe('$0.00');
   });
 });

@@ -13,6 +13,13 @@ export function formatAmount(amount: number | null | undefined, currency = 'USD'
   return formatMoney(amount, currency);
 }
 
+/** Totals per currency in words: "$1,200.00 and €300.00"; none is "nothing". */
+export function formatTotals(totals: readonly { amount: number; currency: string | null }[]): string {
+  if (totals.length === 0) return formatMoney(0);
+  const parts = totals.map((t) => formatMoney(t.amount, t.currency ?? 'USD'));
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 /** "1 rating", "2 ratings", "0 tickets". */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -54,7 +61,7 @@ export function systemNames(sources: readonly (SourceName | null | undefined)[])
  * "$90K", "$57.3K": for chart axes, where full amounts with cents do not fit. Trailing zeros are stripped explicitly:
  * Node's ICU writes "$57.0K" where the browser's writes "$57K", and the page must render the same on both sides.
  */
-export function formatMoneyCompact(amount: number): string {
-  const options = { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1, trailingZeroDisplay: 'stripIfInteger' };
+export function formatMoneyCompact(amount: number, currency = 'USD'): string {
+  const options = { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1, trailingZeroDisplay: 'stripIfInteger' };
   return new Intl.NumberFormat('en-US', options as Intl.NumberFormatOptions).format(amount);
 }

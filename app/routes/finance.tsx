@@ -3,7 +3,7 @@ import { ChartFigure } from '../components/chart-figure.js';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
-import { formatDate, formatMoney, formatMoneyCompact } from '../components/format.js';
+import { formatDate, formatMoney, formatMoneyCompact, formatTotals } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
@@ -14,7 +14,7 @@ const OVERDUE = /* GraphQL */ `
   query OverdueInvoices {
     overdueInvoices(first: 500) {
       totalCount
-      totalOverdue
+      totals { amount currency }
       status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
       rows {
         customerName
@@ -29,7 +29,7 @@ const OVERDUE = /* GraphQL */ `
 type Data = {
   overdueInvoices: {
     totalCount: number;
-    totalOverdue: number;
+    totals: { amount: number; currency: string | null }[];
     status: SectionStatus;
     rows: {
       customerName: string;
@@ -57,16 +57,21 @@ const BUCKETS = [
 /** Finance's worklist: every overdue invoice across customers, oldest first, with the aging of what is owed. */
 export default function Finance() {
   const d = useLoaderData<typeof loader>();
-  const aging = BUCKETS.map((b, i) => ({
-    bucket: b.label,
-    amount: Math.round(d.rows.filter((r) => r.invoice.daysOverdue <= b.max && r.invoice.daysOverdue > (BUCKETS[i - 1]?.max ?? 0)).reduce((s, r) => s + r.invoice.balance, 0) * 100) / 100,
-  }));
+  // one series per currency: amounts in different currencies are never stacked into one figure
+  const currencies = d.totals.map((t) => t.currency ?? 'USD');
+  const aging = BUCKETS.map((b, i) => {
+    const inBucket = d.rows.filter((r) => r.invoice.daysOverdue <= b.max && r.invoice.daysOverdue > (BUCKETS[i - 1]?.max ?? 0));
+    const row: Record<string, string | number> = { bucket: b.label };
+    for (const c of currencies) row[c] = Math.round(inBucket.filter((r) => r.invoice.currency === c).reduce((s, r) => s + r.invoice.balance, 0) * 100) / 100;
+    return row;
+  });
+  const COLORS = ['red.6', 'orange.6', 'grape.6', 'blue.6'];
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
         <Title order={1}>Overdue invoices</Title>
         <Text c="dimmed">
-          {d.totalCount} invoices past due, {formatMoney(d.totalOverdue)} outstanding.
+          {d.totalCount} invoices past due, {formatTotals(d.totals)} outstanding.
         </Text>
       </div>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
@@ -78,8 +83,8 @@ export default function Finance() {
             height={180}
             data={aging}
             dataKey="bucket"
-            series={[{ name: 'amount', label: 'overdue', color: 'red.6' }]}
-            format={formatMoneyCompact}
+            series={(currencies.length ? currencies : ['USD']).map((c, k) => ({ name: c, label: currencies.length > 1 ? `overdue (${c})` : 'overdue', color: COLORS[k % COLORS.length]! }))}
+            format={currencies.length === 1 ? (n: number) => formatMoneyCompact(n, currencies[0]) : (n: number) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n)}
           />
         </SourceSection>
         <Card withBorder style={{ gridColumn: 'span 2' }} padding={0}>

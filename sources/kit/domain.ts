@@ -81,7 +81,16 @@ export type AccountingCustomerRecord = {
   balance: number;
   currency: string;
   active: boolean;
+  /** The top-level customer this record is a sub-customer (job) of; null or absent for a top-level customer. */
+  parentId?: string | null;
+  /** The sub-customer's own name within its top-level customer ("Warehouse" or "Warehouse:Phase 2"). */
+  subCustomerName?: string | null;
+  /** What this customer and all its sub-customers owe together (the accounting system's own figure). */
+  balanceWithSubCustomers?: number;
 };
+
+/** The sub-customer (job) an invoice or payment was made out to, when it is not the customer itself. */
+export type SubCustomerRef = { id: string; name: string };
 
 export type Invoice = {
   id: string;
@@ -96,6 +105,8 @@ export type Invoice = {
   daysOverdue: number;
   sent: boolean;
   memo: string | null;
+  /** Set when the invoice is on one of the customer's sub-customers (jobs). */
+  subCustomer?: SubCustomerRef | null;
 };
 
 export type Payment = {
@@ -105,12 +116,17 @@ export type Payment = {
   amount: number;
   currency: string;
   invoiceIds: string[];
+  /** Set when the payment came in on one of the customer's sub-customers (jobs). */
+  subCustomer?: SubCustomerRef | null;
 };
 
 export type AccountingCustomer = {
   customer: AccountingCustomerRecord;
+  /** The customer's own invoices and payments, and those of its sub-customers (each says which). */
   invoices: Invoice[];
   payments: Payment[];
+  /** Its sub-customers (jobs), at any depth, each with its own balance. */
+  subCustomers?: AccountingCustomerRecord[];
 };
 
 // ---- Projects -------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
     reads: [
-      'Customer: id, display and company name, primary e-mail and phone, billing address, open balance, currency, active',
+      'Customer: id, display, company and fully qualified name, primary e-mail and phone, billing address, open balance and balance with jobs, currency, active, and for a sub-customer (job) its parent (ParentRef, Job, Level)',
       'Invoice: id, number, date, due date, total, open balance, currency, e-mail/print status, customer memo, customer',
       'Payment: id, date, amount, currency, customer, and the invoices it was applied to',
     ],
@@ -87,6 +87,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'invoice status (DRAFT / SENT / PARTIALLY_PAID / PAID / OVERDUE) and days overdue, computed against today',
       'payments linked to the invoices they settle',
       'billing address lines joined into one street line',
+      'a customer\'s sub-customers (jobs) found in the customer index; their invoices and payments shown under the top-level customer, each with the job\'s name',
     ],
     credentials: [
       'QUICKBOOKS_CLIENT_ID / QUICKBOOKS_CLIENT_SECRET (the Intuit app)',
@@ -103,7 +104,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     ],
     endpoints: [
       'POST {QUICKBOOKS_TOKEN_URL} (grant_type=refresh_token)',
-      'POST /v3/company/{realm}/batch (customers with their invoices and payments: one request per 100 customers)',
+      'POST /v3/company/{realm}/batch (customers and their jobs with their invoices and payments: one request per 100 customers)',
       'GET /v3/company/{realm}/query (search by display name; customer index and overdue invoices, 1000 rows per page)',
     ],
   },

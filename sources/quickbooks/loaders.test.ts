@@ -74,7 +74,8 @@ describe('customer loader', () => {
     const { loaders } = module();
     const ids = linked.slice(0, 12);
     const got = (await loaders.customer.loadMany(ids)) as Fetched<AccountingCustomer>[];
-    expect(counts()).toEqual({ 'oauth.token': 1, batch: 1 });
+    // one batch for all of them, and one page of the customer index for their jobs (cached across requests)
+    expect(counts()).toEqual({ 'oauth.token': 1, batch: 1, query: 1 });
     for (const [k, id] of ids.entries()) {
       const f = got[k]!;
       expect(f.freshness).toMatchObject({ source: 'quickbooks', fromCache: false, stale: false, error: null });
@@ -248,7 +249,8 @@ describe('faults through client and kit → shared error codes', () => {
     state.setFault('quickbooks', { expiredToken: true });
     const e = await rejection(m.loaders.customer.load(linked[0]!));
     expect([e.code, e.vendorCode]).toEqual(['UNAUTHENTICATED', '3200']);
-    expect(counts()).toEqual({ batch: 2, 'oauth.token': 1 });
+    // the customer index (for jobs) meets the refused refresh first: nothing further is sent
+    expect(counts()).toEqual({ query: 2, 'oauth.token': 1 });
   });
 
   it('a refused refresh token → UNAUTHENTICATED (invalid_grant)', async () => {

@@ -6,7 +6,7 @@ import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } f
 import { SourceError } from '../kit/errors.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type QuickbooksClient } from './client.server.js';
-import { assembleCustomers, isoDay, mapCustomer, mapInvoice } from './mapping.js';
+import { assembleCustomers, descendantsOf, isoDay, mapCustomer, mapInvoice, resolveTopLevel } from './mapping.js';
 import { dateLiteral, idList, invalidIdError, isQboId, likeContains, qboQueries, quote } from './query-text.js';
 import type { BatchQuery, QboCustomer, QboInvoice, QboPayment } from './types.js';
 
@@ -39,8 +39,13 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
    * N customers in ONE request: a batch of three queries (the customers, their invoices, their payments).
    * Should a list fill a whole page (1000 rows), its next pages follow in further batches.
    */
+  // Sub-customers (jobs) below each top-level customer, from the customer index: QBO's query language documents
+  // no filter on ParentRef, and the index is loaded anyway (link rules) and kept warm.
+  let jobsOf: ReadonlyMap<string, readonly string[]> = new Map();
   const loadCustomers = async (ids: readonly string[], signal: AbortSignal): Promise<Map<string, AccountingCustomer>> => {
-    const list = idList(ids);
+    const withJobs = new Set(ids);
+    for (const id of ids) for (const j of jobsOf.get(id) ?? []) withJobs.add(j);
+    const list = idList([...withJobs]);
     const base: BatchQuery[] = [...qboQueries.customersWithActivity(list)];
     const rows = new Map<string, unknown[]>(base.map((b) => [b.bId, []]));
     let pending = base;
@@ -56,6 +61,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
       rows.get('invoices') as QboInvoice[],
       rows.get('payments') as QboPayment[],
       today(),
+      jobsOf,
     );
   };
 
@@ -63,6 +69,13 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
   // Malformed ids are refused here, one by one, so they never reach a query nor fail their batch-mates.
   const customer = new DataLoader<string, Fetched<AccountingCustomer>>(async (ids) => {
     const valid = ids.filter(isQboId);
+    if (valid.length) {
+      // Without the index the customers load without their jobs rather than not at all; refused credentials
+      // would refuse the batch too, so they answer at once.
+      const index = await treeIndex().catch((e: unknown) => kit.toSourceError(e));
+      if (index instanceof SourceError && index.code === 'UNAUTHENTICATED') return ids.map(() => index);
+      if (!(index instanceof SourceError)) jobsOf = descendantsOf(index.value);
+    }
     const loaded = valid.length ? await batched.loadMany(valid) : [];
     const byId = new Map(valid.map((id, i) => [id, loaded[i]!]));
     return ids.map((id) => byId.get(id) ?? invalidIdError());
@@ -93,19 +106,17 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
     );
   };
 
-  const customerIndex = () =>
-    kit.read(
-      'customerIndex',
-      'all',
-      async (signal) => {
-        const rows = await client.queryAll('Customer', qboQueries.allCustomers, {
-          signal,
-          runPage: (page) => kit.upstream('customerIndex.page', page),
-        });
-        return rows.map((c) => mapCustomer(c));
-      },
-      read,
-    );
+  const loadIndex = async (signal: AbortSignal) => {
+    const rows = await client.queryAll('Customer', qboQueries.allCustomers, {
+      signal,
+      runPage: (page) => kit.upstream('customerIndex.page', page),
+    });
+    return resolveTopLevel(rows.map((c) => mapCustomer(c)));
+  };
+  const customerIndex = () => kit.read('customerIndex', 'all', loadIndex, read);
+  // The tree behind a customer's billing: the cached index even on a forced refresh (jobs are rarely added; the
+  // index refreshes in the background), so a refresh costs one batch, not a re-read of every customer.
+  const treeIndex = () => kit.read('customerIndex', 'all', loadIndex, { forceRefresh: false });
 
   const overdueInvoices = async (day: string = today()) => {
     const literal = dateLiteral(day);

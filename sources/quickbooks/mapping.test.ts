@@ -95,6 +95,10 @@ describe('mapping into Panorama types', () => {
       balance: 250.5,
       currency: 'USD',
       active: false,
+      // a top-level customer without BalanceWithJobs: its own balance is the tree's
+      parentId: null,
+      subCustomerName: null,
+      balanceWithSubCustomers: 250.5,
     });
     expect(mapCustomer(qboCustomerSchema.parse({ Id: '4', DisplayName: 'X', Balance: 0, Active: true, BillAddr: { Id: '1' } })).billingAddress).toBeNull();
   });

@@ -1,4 +1,4 @@
-import type { AccountingCustomer, AccountingCustomerRecord, Address, Invoice, InvoiceStatus, Payment } from '../kit/domain.js';
+import type { AccountingCustomer, AccountingCustomerRecord, Address, Invoice, InvoiceStatus, Payment, SubCustomerRef } from '../kit/domain.js';
 import type { QboCustomer, QboInvoice, QboPayment } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -25,7 +25,21 @@ export function mapAddress(a: QboCustomer['BillAddr']): Address | null {
   return Object.values(address).some((v) => v !== null) ? address : null;
 }
 
+/** A job's name below its top-level customer: the fully qualified name without its first part ("Job:Sub-job"). */
+export function subCustomerNameOf(c: QboCustomer): string {
+  const fq = c.FullyQualifiedName;
+  const cut = fq ? fq.indexOf(':') : -1;
+  return cut >= 0 ? fq!.slice(cut + 1) : c.DisplayName;
+}
+
+const isJob = (c: QboCustomer) => Boolean(c.ParentRef?.value) || c.Job === true;
+
+/**
+ * `parentId` as ParentRef says: the IMMEDIATE parent. `resolveTopLevel` then lifts it to the top-level customer
+ * where the whole list is known.
+ */
 export function mapCustomer(c: QboCustomer, fallbackCurrency = 'USD'): AccountingCustomerRecord {
+  const job = isJob(c);
   return {
     id: c.Id,
     displayName: c.DisplayName,
@@ -36,7 +50,31 @@ export function mapCustomer(c: QboCustomer, fallbackCurrency = 'USD'): Accountin
     balance: c.Balance,
     currency: c.CurrencyRef?.value ?? fallbackCurrency,
     active: c.Active,
+    parentId: job ? (c.ParentRef?.value ?? null) : null,
+    subCustomerName: job ? subCustomerNameOf(c) : null,
+    balanceWithSubCustomers: c.BalanceWithJobs ?? c.Balance,
   };
+}
+
+/** Each record's `parentId` lifted from its immediate parent to its top-level customer (the tree is at most 5 deep). */
+export function resolveTopLevel(records: AccountingCustomerRecord[]): AccountingCustomerRecord[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return records.map((r) => {
+    let top = r.parentId ?? null;
+    for (let hops = 0; top && hops < 10; hops++) {
+      const up = byId.get(top)?.parentId;
+      if (!up) break;
+      top = up;
+    }
+    return top === (r.parentId ?? null) ? r : { ...r, parentId: top };
+  });
+}
+
+/** The ids below each top-level customer, from a whole customer list. */
+export function descendantsOf(records: readonly AccountingCustomerRecord[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of records) if (r.parentId) out.set(r.parentId, [...(out.get(r.parentId) ?? []), r.id]);
+  return out;
 }
 
 /** Whole days from `from` to `to` (both YYYY-MM-DD). */
@@ -98,22 +136,45 @@ export function mapPayment(p: QboPayment, fallbackCurrency = 'USD'): Payment {
 const newestFirst = <T extends { date: string; id: string }>(a: T, b: T) =>
   b.date.localeCompare(a.date) || Number(b.id) - Number(a.id);
 
-/** Each customer with its own invoices and payments, newest first; keyed by the QBO customer id. */
+/**
+ * Each requested customer with its invoices and payments, newest first; keyed by the QBO customer id. Rows of
+ * the customers in `jobsOf` (its sub-customers, at any depth) are put under it, each marked with the job's name;
+ * a customer whose tree is involved reports BalanceWithJobs as its balance.
+ */
 export function assembleCustomers(
   customers: readonly QboCustomer[],
   invoices: readonly QboInvoice[],
   payments: readonly QboPayment[],
   today: string,
+  jobsOf: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Map<string, AccountingCustomer> {
+  const rows = new Map(customers.map((c) => [c.Id, c]));
   const out = new Map<string, AccountingCustomer>();
-  for (const c of customers) out.set(c.Id, { customer: mapCustomer(c), invoices: [], payments: [] });
+  // the entries an invoice or payment of this QBO customer belongs to (its own, and its top-level customer's)
+  const homes = new Map<string, { entry: AccountingCustomer; job: SubCustomerRef | null }[]>();
+  const addHome = (id: string, entry: AccountingCustomer, job: SubCustomerRef | null) => homes.set(id, [...(homes.get(id) ?? []), { entry, job }]);
+  for (const c of customers) {
+    const jobs = (jobsOf.get(c.Id) ?? []).map((id) => rows.get(id)).filter((j): j is QboCustomer => j !== undefined);
+    const record = mapCustomer(c);
+    const entry: AccountingCustomer = {
+      customer: jobs.length ? { ...record, balance: record.balanceWithSubCustomers ?? record.balance } : record,
+      invoices: [],
+      payments: [],
+      ...(jobs.length ? { subCustomers: jobs.map((j) => ({ ...mapCustomer(j, record.currency), parentId: c.Id })) } : {}),
+    };
+    out.set(c.Id, entry);
+    addHome(c.Id, entry, null);
+    for (const j of jobs) addHome(j.Id, entry, { id: j.Id, name: subCustomerNameOf(j) });
+  }
   for (const inv of invoices) {
-    const entry = out.get(inv.CustomerRef.value);
-    entry?.invoices.push(mapInvoice(inv, today, entry.customer.currency));
+    for (const h of homes.get(inv.CustomerRef.value) ?? []) {
+      h.entry.invoices.push({ ...mapInvoice(inv, today, h.entry.customer.currency), ...(h.job ? { subCustomer: h.job } : {}) });
+    }
   }
   for (const p of payments) {
-    const entry = out.get(p.CustomerRef.value);
-    entry?.payments.push(mapPayment(p, entry.customer.currency));
+    for (const h of homes.get(p.CustomerRef.value) ?? []) {
+      h.entry.payments.push({ ...mapPayment(p, h.entry.customer.currency), ...(h.job ? { subCustomer: h.job } : {}) });
+    }
   }
   for (const entry of out.values()) {
     entry.invoices.sort(newestFirst);

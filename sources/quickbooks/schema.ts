@@ -1,5 +1,5 @@
 import type { CustomerParent, SchemaContext, SourceSchema } from '../kit/contract.js';
-import type { AccountingCustomer, Fetched, Invoice, Payment } from '../kit/domain.js';
+import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice, Payment } from '../kit/domain.js';
 import { statusFromFetched } from '../kit/section-status.js';
 
 
@@ -57,7 +57,10 @@ export const quickbooksSchema: SourceSchema = {
       billingAddress: Address
       url: String!
       currency: String! @access(group: BILLING)
+      "What the customer owes, its sub-customers' (jobs') balances included."
       balance: Float @access(group: BILLING)
+      "The customer's sub-customers (jobs), each with its own balance; empty when it has none."
+      jobs: [AccountingJob!] @access(group: BILLING)
       overdueBalance: Float @access(group: BILLING)
       aging: Aging @access(group: BILLING)
       "Newest first."
@@ -65,6 +68,8 @@ export const quickbooksSchema: SourceSchema = {
       "Newest first."
       payments(first: Int = 20): [Payment!] @access(group: BILLING)
     }
+
+    type AccountingJob { id: ID! name: String! balance: Float! currency: String! url: String! }
 
     type Aging { current: Float! days1to30: Float! days31to60: Float! days61to90: Float! over90: Float! }
 
@@ -80,10 +85,21 @@ export const quickbooksSchema: SourceSchema = {
       currency: String!
       status: InvoiceStatus!
       daysOverdue: Int!
+      "The sub-customer (job) the invoice was made out to; null when it is on the customer itself."
+      job: String
       url: String!
     }
 
-    type Payment { id: ID! date: String! amount: Float! currency: String! invoiceIds: [ID!]! url: String! }
+    type Payment {
+      id: ID!
+      date: String!
+      amount: Float!
+      currency: String!
+      invoiceIds: [ID!]!
+      "The sub-customer (job) the payment came in on; null when it is on the customer itself."
+      job: String
+      url: String!
+    }
   `,
   resolvers: {
     Customer: {
@@ -101,15 +117,22 @@ export const quickbooksSchema: SourceSchema = {
       balance: (f: Profile) => f.value.customer.balance,
       overdueBalance: (f: Profile) => money(f.value.invoices.filter((i) => i.status === 'OVERDUE').reduce((s, i) => s + i.balance, 0)),
       aging: (f: Profile) => agingOf(f.value.invoices),
+      jobs: (f: Profile) => f.value.subCustomers ?? [],
       invoices: (f: Profile, args: { first: number }) =>
         [...f.value.invoices].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
       payments: (f: Profile, args: { first: number }) =>
         [...f.value.payments].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
     },
+    AccountingJob: {
+      name: (j: AccountingCustomerRecord) => j.subCustomerName ?? j.displayName,
+      url: (j: AccountingCustomerRecord, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Customer', j.id),
+    },
     Invoice: {
+      job: (i: Invoice) => i.subCustomer?.name ?? null,
       url: (i: Invoice, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Invoice', i.id),
     },
     Payment: {
+      job: (p: Payment) => p.subCustomer?.name ?? null,
       url: (p: Payment, _: unknown, ctx: SchemaContext) => ctx.deepLink('quickbooks', 'Payment', p.id),
     },
   },

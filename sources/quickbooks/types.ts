@@ -30,8 +30,18 @@ export const qboCustomerSchema = z
     PrimaryPhone: z.object({ FreeFormNumber: z.string().optional() }).passthrough().optional(),
     BillAddr: address.optional(),
     Balance: z.number(),
+    /** Open balance of the customer and all its sub-customers (jobs). */
+    BalanceWithJobs: z.number().optional(),
     CurrencyRef: ref.optional(),
     Active: z.boolean(),
+    /** "Parent:Job:Sub-job", up to 5 levels. */
+    FullyQualifiedName: z.string().optional(),
+    /** true for a sub-customer or job; false or absent for a top-level customer. */
+    Job: z.boolean().optional(),
+    /** The immediate parent of a sub-customer or job. */
+    ParentRef: ref.optional(),
+    /** 0 at the top of the tree. */
+    Level: z.number().optional(),
   })
   .passthrough();
 

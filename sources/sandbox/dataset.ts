@@ -1,7 +1,7 @@
 import { systemClock, todayOf, type Clock } from '../kit/clock.js';
 import { normaliseCompanyName } from '../kit/names.js';
 import { addAsanaProjects, addInternalProject, createAsanaPart } from '../asana/sandbox/dataset.js';
-import { addQuickBooksCustomer, addWalkInCustomer, createQuickBooksPart, listOverdueInvoices } from '../quickbooks/sandbox/dataset.js';
+import { addQuickBooksCustomer, addWalkInCustomer, createQuickBooksPart, listOverdueInvoices, plantCustomerTree, plantForeignCurrency } from '../quickbooks/sandbox/dataset.js';
 import { addSalesforceCustomer, createSalesforcePart, linkQuickBooksCustomer, plantSearchCases, salesforceId } from '../salesforce/sandbox/dataset.js';
 import { addZendeskCustomer, addTrialOrganization, createZendeskPart } from '../zendesk/sandbox/dataset.js';
 import { createCore } from './core.js';
@@ -59,6 +59,9 @@ export function generateWorld(opts: DatasetOptions = {}): World {
     addInternalProject(asana, k);
   }
 
+  // planted after every other record, so the rest of the seeded dataset stays as it was
+  plantCustomerTree(quickbooks);
+  plantForeignCurrency(quickbooks);
   listOverdueInvoices(quickbooks);
   plantSearchCases(salesforce);
   core.manifest.cleanAccountIds = cleanAccountIds(core.manifest, salesforce.data.accounts.map((a) => a.Id));

@@ -32,6 +32,20 @@ export type Manifest = {
     /** The stored value the query is a variant of (the phone as the CRM holds it). */
     stored?: string;
   }[];
+  /**
+   * A top-level accounting customer with two sub-customers (jobs), invoices on all three, and an overdue balance
+   * that sits only on a job. `balanceWithJobs` is what the customer and its jobs owe together.
+   */
+  customerTrees: {
+    accountId: string;
+    customerId: string;
+    jobs: { id: string; name: string; balance: number; invoiceNumbers: string[] }[];
+    ownInvoiceNumbers: string[];
+    balanceWithJobs: number;
+    overdueJobInvoice: { id: string; number: string; jobId: string; balance: number };
+  }[];
+  /** A customer billed in another currency than the company's home currency (USD). */
+  foreignCurrency: { accountId: string; customerId: string; currency: string; balance: number; invoiceCount: number }[];
   /** Accounts with none of the planted cases above: no flag may appear on them. */
   cleanAccountIds: string[];
 };
@@ -56,6 +70,8 @@ export function emptyManifest(seed: number, size: number, today: string): Manife
     urgentOpenTickets: [],
     trickyNames: [],
     searchCases: [],
+    customerTrees: [],
+    foreignCurrency: [],
     cleanAccountIds: [],
   };
 }
@@ -68,6 +84,8 @@ export function cleanAccountIds(manifest: Manifest, accountIds: readonly string[
     ...manifest.milestonesWithoutInvoice.map((c) => c.accountId),
     ...manifest.onHoldWhilePaidUp.map((c) => c.accountId),
     ...manifest.overdueWithUrgentTickets.map((c) => c.accountId),
+    ...manifest.customerTrees.map((c) => c.accountId),
+    ...manifest.foreignCurrency.map((c) => c.accountId),
   ]);
   return accountIds.filter((id) => !planted.has(id));
 }

@@ -72,8 +72,25 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
               data={aging}
               dataKey="bucket"
               series={[{ name: 'amount', label: 'open', color: 'indigo.6' }]}
-              format={formatMoneyCompact}
+              format={(n: number) => formatMoneyCompact(n, a.currency)}
             />
+          ) : null}
+          {detail === 'full' && a.jobs?.length ? (
+            <>
+              <Title order={3} size="h6">
+                Jobs
+              </Title>
+              <Stack gap={2} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="billing-jobs">
+                {a.jobs.map((j) => (
+                  <Text component="li" size="sm" key={j.id}>
+                    <Anchor href={j.url} target="_blank" rel="noreferrer">
+                      {j.name}
+                    </Anchor>{' '}
+                    · open balance {formatMoney(j.balance, j.currency)}
+                  </Text>
+                ))}
+              </Stack>
+            </>
           ) : null}
           {detail === 'full' && a.invoices ? (
             <>
@@ -101,6 +118,11 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
                           <Text size="xs" c="dimmed">
                             {formatDate(inv.date)}
                           </Text>
+                          {inv.job ? (
+                            <Text size="xs" c="dimmed" data-testid="invoice-job">
+                              Job: {inv.job}
+                            </Text>
+                          ) : null}
                         </Table.Td>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           {formatDate(inv.dueDate)}
@@ -140,6 +162,7 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
                       {formatMoney(p.amount, p.currency)}
                     </Anchor>{' '}
                     on {formatDate(p.date)}
+                    {p.job ? ` · job ${p.job}` : ''}
                     {p.invoiceIds.length ? ` · for ${p.invoiceIds.length} invoice${p.invoiceIds.length === 1 ? '' : 's'}` : ''}
                   </Text>
                 ))}

@@ -40,8 +40,9 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
         balance @include(if: $billing)
         overdueBalance @include(if: $billing)
         aging @include(if: $billing) { current days1to30 days31to60 days61to90 over90 }
-        invoices(first: 12) @include(if: $billing) { id number date dueDate total balance currency status daysOverdue url }
-        payments(first: 8) @include(if: $billing) { id date amount currency invoiceIds url }
+        jobs @include(if: $billing) { id name balance currency url }
+        invoices(first: 12) @include(if: $billing) { id number date dueDate total balance currency status daysOverdue job url }
+        payments(first: 8) @include(if: $billing) { id date amount currency invoiceIds job url }
       }
       projects {
         ${STATUS}
@@ -120,8 +121,9 @@ export type CustomerPageData = {
       balance?: number | null;
       overdueBalance?: number | null;
       aging?: { current: number; days1to30: number; days31to60: number; days61to90: number; over90: number } | null;
-      invoices?: { id: string; number: string | null; date: string; dueDate: string | null; total: number; balance: number; currency: string; status: string; daysOverdue: number; url: string }[] | null;
-      payments?: { id: string; date: string; amount: number; currency: string; invoiceIds: string[]; url: string }[] | null;
+      jobs?: { id: string; name: string; balance: number; currency: string; url: string }[] | null;
+      invoices?: { id: string; number: string | null; date: string; dueDate: string | null; total: number; balance: number; currency: string; status: string; daysOverdue: number; job: string | null; url: string }[] | null;
+      payments?: { id: string; date: string; amount: number; currency: string; invoiceIds: string[]; job: string | null; url: string }[] | null;
     } | null;
     projects: {
       status: Status;

@@ -195,11 +195,90 @@ export function addWalkInCustomer(s: QuickBooksPart): void {
   manifest.unlinked.push({ system: 'quickbooks', recordId: walkIn.Id });
 }
 
+/**
+ * Exact-linked customers with none of the planted cases and no urgent ticket, with (or without) an invoice of
+ * their own past due: the last ones first, so the accounts tests pick first stay as they were.
+ */
+function quietCustomers(s: QuickBooksPart, withPastDue = false): { accountId: string; customer: QboCustomer }[] {
+  const { manifest, today } = s.core;
+  const planted = new Set([
+    ...manifest.conflicts, ...manifest.wonDealsWithoutProject, ...manifest.milestonesWithoutInvoice, ...manifest.onHoldWhilePaidUp,
+    ...manifest.overdueWithUrgentTickets, ...manifest.urgentOpenTickets, ...manifest.trickyNames, ...manifest.customerTrees, ...manifest.foreignCurrency,
+  ].map((x) => x.accountId));
+  const pastDue = new Set(s.data.invoices.filter((v) => v.Balance > 0 && Date.parse(v.DueDate) < today).map((v) => v.CustomerRef.value));
+  const byId = new Map(s.data.customers.map((c) => [c.Id, c]));
+  return manifest.exactLinks
+    .filter((l) => l.system === 'quickbooks' && l.accountId && !planted.has(l.accountId) && pastDue.has(l.recordId) === withPastDue)
+    .map((l) => ({ accountId: l.accountId, customer: byId.get(l.recordId)! }))
+    .filter((x) => x.customer && s.data.invoices.some((v) => v.CustomerRef.value === x.customer.Id))
+    .reverse();
+}
+
+const JOB_NAMES = ['Warehouse fit-out', 'Annual maintenance'] as const;
+
+/** A parent with two jobs: invoices on all three, and an overdue balance that sits only on the second job. */
+export function plantCustomerTree(s: QuickBooksPart): void {
+  const { today, manifest } = s.core;
+  const pick = quietCustomers(s)[0];
+  if (!pick) return;
+  const parent = pick.customer;
+  const jobs = JOB_NAMES.map((name) => {
+    const job = qboCustomer(s, ++s.n.customer, name, parent.PrimaryEmailAddr?.Address ?? '', parent.BillAddr, Date.parse(parent.MetaData.CreateTime));
+    job.CompanyName = parent.CompanyName;
+    job.FullyQualifiedName = `${parent.FullyQualifiedName}:${name}`;
+    job.Job = true;
+    job.BillWithParent = true;
+    job.ParentRef = { value: parent.Id, name: parent.DisplayName };
+    job.Level = 1;
+    job.CurrencyRef = parent.CurrencyRef;
+    s.data.customers.push(job);
+    return job;
+  });
+  const ownInvoiceNumbers = s.data.invoices.filter((v) => v.CustomerRef.value === parent.Id).map((v) => v.DocNumber);
+  // job 1: sent, not yet due; job 2: past due, nothing paid
+  const open = qboInvoice(s, ++s.n.invoice, jobs[0]!, today - 5 * DAY, today + 25 * DAY, 'open');
+  open.EmailStatus = 'EmailSent';
+  const late = qboInvoice(s, ++s.n.invoice, jobs[1]!, today - 70 * DAY, today - 40 * DAY, 'overdue');
+  s.data.invoices.push(open, late);
+  for (const c of [parent, ...jobs]) c.Balance = money(s.data.invoices.filter((v) => v.CustomerRef.value === c.Id).reduce((sum, v) => sum + v.Balance, 0));
+  for (const j of jobs) j.BalanceWithJobs = j.Balance;
+  parent.BalanceWithJobs = money(parent.Balance + jobs.reduce((sum, j) => sum + j.Balance, 0));
+  manifest.customerTrees.push({
+    accountId: pick.accountId,
+    customerId: parent.Id,
+    jobs: jobs.map((j, k) => ({ id: j.Id, name: JOB_NAMES[k]!, balance: j.Balance, invoiceNumbers: [k === 0 ? open.DocNumber : late.DocNumber] })),
+    ownInvoiceNumbers,
+    balanceWithJobs: parent.BalanceWithJobs,
+    overdueJobInvoice: { id: late.Id, number: late.DocNumber, jobId: jobs[1]!.Id, balance: late.Balance },
+  });
+}
+
+/**
+ * A customer billed in euros while the company's home currency is US dollars, its invoices and payments too; one
+ * with an invoice past due, so the overdue list holds two currencies.
+ */
+export function plantForeignCurrency(s: QuickBooksPart): void {
+  const pick = quietCustomers(s, true)[0] ?? quietCustomers(s)[0];
+  if (!pick) return;
+  const eur = { value: 'EUR', name: 'Euro' };
+  const c = pick.customer;
+  c.CurrencyRef = eur;
+  const invoices = s.data.invoices.filter((v) => v.CustomerRef.value === c.Id);
+  for (const v of invoices) {
+    v.CurrencyRef = eur;
+    v.ExchangeRate = 1.08;
+  }
+  for (const p of s.data.payments) if (p.CustomerRef.value === c.Id) p.CurrencyRef = eur;
+  s.core.manifest.foreignCurrency.push({ accountId: pick.accountId, customerId: c.Id, currency: 'EUR', balance: c.Balance, invoiceCount: invoices.length });
+}
+
 /** Lists every invoice past due with a balance, read from the records themselves. */
 export function listOverdueInvoices(s: QuickBooksPart): void {
   const { manifest, today } = s.core;
   const accountByQbo = new Map<string, string>();
   for (const l of [...manifest.exactLinks, ...manifest.heuristicLinks]) if (l.system === 'quickbooks') accountByQbo.set(l.recordId, l.accountId);
+  // a job's invoices belong to its top-level customer's account
+  for (const t of manifest.customerTrees) for (const j of t.jobs) accountByQbo.set(j.id, t.accountId);
   for (const inv of s.data.invoices) {
     const dueMs = Date.parse(inv.DueDate);
     if (inv.Balance > 0 && dueMs < today) {

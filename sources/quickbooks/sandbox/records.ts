@@ -29,6 +29,8 @@ export const sandboxQboCustomerSchema = qboCustomerSchema
     PreferredDeliveryMethod: z.string(),
     Job: z.boolean(),
     BillWithParent: z.boolean(),
+    ParentRef: ref.optional(),
+    Level: z.number().optional(),
     Taxable: z.boolean(),
   })
   .strict();
@@ -64,6 +66,8 @@ export const sandboxQboInvoiceSchema = qboInvoiceSchema
     CustomerMemo: z.object({ value: z.string() }).strict().optional(),
     LinkedTxn: z.array(z.object({ TxnId: z.string(), TxnType: z.string() }).strict()),
     ApplyTaxAfterDiscount: z.boolean(),
+    /** Home-currency units per unit of the invoice's currency (multicurrency companies only). */
+    ExchangeRate: z.number().optional(),
   })
   .strict();
 
