@@ -10,7 +10,8 @@ import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf } from '../sources/kit/
 import type { RecordRef } from './facts.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
-import { reviewQueue, type LinkedCategory } from './identity.js';
+import { canonicalAccountId, type IdentityMatcher, type LinkedCategory } from './identity.js';
+import type { LinkDecision } from './link-decisions.js';
 import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
@@ -29,8 +30,6 @@ export const insightsTypeDefs = /* GraphQL */ `
     overdueInvoices(first: Int = 100): OverdueInvoiceList! @access(group: BILLING)
     "Open urgent tickets across customers, newest first."
     urgentTickets(first: Int = 100): UrgentTicketList! @access(group: TICKETS)
-    "Records to review: probable links to confirm, ambiguous candidates, and records no rule ties to a customer."
-    identityReview: [ReviewItem!]! @access(group: ADMIN)
     "The system of record of each field group."
     sourceOfTruth: [SourceOfTruthRow!]!
   }
@@ -51,6 +50,8 @@ export const insightsTypeDefs = /* GraphQL */ `
     "How the section's records were tied to the customer: EXACT_ID, or a heuristic for a probable link."
     linkRule: LinkRule
     linkConfidence: Float
+    "The admin's decision behind the link, when one was made: confirmed by Morgan on 2 Dec."
+    linkDecision: LinkDecision
   }
 
   extend type CustomerConnection {
@@ -219,14 +220,6 @@ export const insightsTypeDefs = /* GraphQL */ `
   type UrgentTicketRow { ticket: Ticket! customer: Customer link: SourceLinkSummary }
   type SourceLinkSummary { rule: LinkRule! confidence: Float! }
 
-  enum ReviewKind { PROBABLE AMBIGUOUS UNLINKED }
-  type ReviewItem {
-    kind: ReviewKind!
-    system: System!
-    accountId: ID
-    accountName: String
-    records: [LinkCandidate!]!
-  }
 `;
 
 const SYSTEM = (s: SourceId) => s.toUpperCase();
@@ -320,41 +313,12 @@ export const insightsResolvers = {
       }
       const matcher = await ctx.identity('support').catch(() => null);
       const rows = fetched.value.tickets.slice(0, first).map((t) => {
-        const owner = t.crmAccountId
-          ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
-          : t.organizationId
-            ? (matcher?.ownerOf('support', t.organizationId) ?? null)
-            : null;
+        const owner = supportOwner(ctx, matcher, t.organizationId, t.crmAccountId);
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
         return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null };
       });
       return { rows, totalCount: fetched.value.total, status: listStatus(ctx, fetched) };
-    },
-    identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
-      const [accounts, customers, orgs, projects] = await Promise.allSettled([
-        ctx.loaders.crm.accountIndex(),
-        ctx.loaders.accounting.customerIndex(),
-        ctx.loaders.support.organizationIndex(),
-        ctx.loaders.projects.projectIndex(),
-      ]);
-      if (accounts.status === 'rejected') throw accounts.reason;
-      const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
-      const items = reviewQueue(ctx.runtime.systems, { accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
-      const candidate = (source: SourceId, c: { recordId: string; name: string; rules?: string[]; confidence?: number }) => ({
-        recordId: c.recordId,
-        name: c.name,
-        rules: c.rules ?? [],
-        confidence: c.confidence ?? 0,
-        url: ctx.deepLink(source, linkedEntityOf(ctx.runtime.systems, source), c.recordId),
-      });
-      return items.map((i) =>
-        i.kind === 'PROBABLE'
-          ? { kind: i.kind, system: SYSTEM(i.candidate.source), accountId: i.accountId, accountName: i.accountName, records: [candidate(i.candidate.source, i.candidate)] }
-          : i.kind === 'AMBIGUOUS'
-            ? { kind: i.kind, system: SYSTEM(i.source), accountId: i.accountId, accountName: i.accountName, records: i.candidates.map((c) => candidate(i.source, c)) }
-            : { kind: i.kind, system: SYSTEM(i.source), accountId: null, accountName: null, records: [candidate(i.source, { recordId: i.recordId, name: i.name })] },
-      );
     },
   },
   Customer: {
@@ -439,6 +403,7 @@ export const insightsResolvers = {
   },
   SectionStatus: {
     linkRule: (s: { linkRule?: string | null }) => s.linkRule ?? null,
+    linkDecision: (s: { linkDecision?: LinkDecision | null }) => s.linkDecision ?? null,
     linkConfidence: (s: { linkConfidence?: number | null }) => s.linkConfidence ?? null,
   },
   CustomerConnection: {
@@ -448,6 +413,19 @@ export const insightsResolvers = {
 };
 
 /**
+ * The customer a support organization (or its ticket) belongs to, by the identity rules: its external id in any
+ * of the CRM's forms, an admin's decision, or a probable link. An organization whose external id names an account
+ * the CRM does not have is an orphan: it belongs to no customer and is never shown as one. Without the indexes
+ * (the CRM's failed), the external id is taken as it is.
+ */
+function supportOwner(ctx: PanoramaContext, matcher: IdentityMatcher | null, orgId: string | null, crmAccountId: string | null) {
+  const owner = matcher && orgId ? matcher.ownerOf('support', orgId) : null;
+  if (owner) return owner;
+  if (crmAccountId && (!matcher || matcher.accountExists(crmAccountId))) return { accountId: canonicalAccountId(ctx.runtime.systems, crmAccountId), accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 };
+  return null;
+}
+
+/**
  * customers(search): across systems — the CRM by name and website (and an e-mail's domain), accounting by
  * customer name and invoice number, support by organization name and ticket number — each hit put under the
  * customer it belongs to. A system that fails leaves its part out and says so in `sources`.
@@ -455,7 +433,8 @@ export const insightsResolvers = {
 export async function searchCustomers(ctx: PanoramaContext, search: string, first: number) {
   const found = new Map<string, { view: CustomerView; matches: { system: string; field: string }[] }>();
   const statuses: SectionStatus[] = [];
-  const add = (accountId: string, name: string | null, system: SourceId, field: string) => {
+  const add = (rawId: string, name: string | null, system: SourceId, field: string) => {
+    const accountId = canonicalAccountId(ctx.runtime.systems, rawId);
     let hit = found.get(accountId);
     if (!hit) {
       const view = CustomerView.for(ctx, accountId);
@@ -497,7 +476,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
       }),
       attempt(sys.support.id, () => (isNumber ? ctx.loaders.support.ticket(text) : Promise.resolve(null)), async (t) => {
         if (!t) return;
-        const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('support', t.organizationId) : null;
+        const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), t.organizationId, t.crmAccountId);
         if (o) add(o.accountId, o.accountName, sys.support.id, `ticket ${t.ticket.id}`);
       }),
       attempt(sys.accounting.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.accounting.searchCustomers(text, first) : Promise.resolve(null)), async (customers) => {
@@ -508,7 +487,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
       }),
       attempt(sys.support.id, () => (!isNumber && text.length >= 2 ? ctx.loaders.support.searchOrganizations(text, first) : Promise.resolve(null)), async (orgs) => {
         for (const org of orgs) {
-          const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('support', org.id);
+          const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), org.id, org.crmAccountId);
           if (o) add(o.accountId, o.accountName, sys.support.id, 'organization name');
         }
       }),
