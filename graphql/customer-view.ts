@@ -138,10 +138,11 @@ export class CustomerView implements CustomerParent {
       const id = crm.value.account.accountingCustomerId;
       const decided = (await decisions).linkedTo(source, this.id).slice(-1);
       if (id) {
-        // An id that names no record is a broken link: its own state, neither a link nor an outage.
+        // An id that names no record is a broken link: its own state, neither a link nor an outage (any other
+        // failure of the read, a refused or malformed id included, is the section's failure as before).
         const broken = await this.#loaders.accounting.customer.load(id).then(
           () => false,
-          (e: unknown) => isSourceError(e) && (e.code === 'NOT_FOUND' || e.code === 'BAD_REQUEST'),
+          (e: unknown) => isSourceError(e) && e.code === 'NOT_FOUND',
         );
         if (!broken) return link({ category, source, state: 'EXACT', exactIds: [id] });
         return link({ category, source, state: decided.length ? 'DECIDED' : 'BROKEN', decided, broken: id });

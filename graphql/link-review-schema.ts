@@ -71,7 +71,7 @@ export const linkReviewTypeDefs = /* GraphQL */ `
     records: [LinkCandidate!]!
     "BROKEN: the id the customer holds; ORPHAN: the account id the record holds."
     pointsAt: ID
-    "What is wrong, in words (link broken: QuickBooks has no customer 4711)."
+    "What is wrong, in words: link broken, the accounting system has no customer 4711."
     message: String
   }
 `;
