@@ -68,6 +68,7 @@ export class DecisionIndex {
   constructor(decisions: readonly LinkDecision[]) {
     this.all = decisions;
     const pair = (d: LinkDecision) => `${d.source}\u0000${d.accountId}\u0000${d.recordId}`;
+    // in the order they were made (the store's order breaks a tie of the same millisecond)
     for (const d of [...decisions].sort((a, b) => a.at - b.at)) {
       const record = `${d.source}\u0000${d.recordId}`;
       if (d.kind === 'REJECT') {

@@ -28,7 +28,7 @@ export class LinkDecisionDbStore implements LinkDecisionStore {
 
   active(): Promise<readonly LinkDecision[]> {
     this.#active ??= Promise.resolve(this.db)
-      .then((db) => db.selectFrom('link_decision').selectAll().where('undone_at', 'is', null).orderBy('at').orderBy('id').execute())
+      .then((db) => db.selectFrom('link_decision').selectAll().where('undone_at', 'is', null).orderBy('seq').execute())
       .then((rows) => rows.map(toDecision))
       .catch((e: unknown) => {
         this.#active = null;
@@ -40,24 +40,31 @@ export class LinkDecisionDbStore implements LinkDecisionStore {
   async record(d: NewLinkDecision): Promise<LinkDecision> {
     const decision: LinkDecision = { ...d, id: randomUUID() };
     const db = await this.db;
-    await db
-      .insertInto('link_decision')
-      .values({
-        id: decision.id,
-        kind: d.kind,
-        system: d.source,
-        account_id: d.accountId,
-        record_id: d.recordId,
-        reason: d.reason,
-        person_id: d.byId,
-        person_name: d.byName,
-        at: d.at,
-        undone_at: null,
-        undone_by_id: null,
-        undone_by_name: null,
-        undo_reason: null,
-      })
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      const last = await trx
+        .selectFrom('link_decision')
+        .select((e) => e.fn.max('seq').as('seq'))
+        .executeTakeFirst();
+      await trx
+        .insertInto('link_decision')
+        .values({
+          id: decision.id,
+          seq: Number(last?.seq ?? 0) + 1,
+          kind: d.kind,
+          system: d.source,
+          account_id: d.accountId,
+          record_id: d.recordId,
+          reason: d.reason,
+          person_id: d.byId,
+          person_name: d.byName,
+          at: d.at,
+          undone_at: null,
+          undone_by_id: null,
+          undone_by_name: null,
+          undo_reason: null,
+        })
+        .execute();
+    });
     this.#active = null;
     return decision;
   }

@@ -64,6 +64,8 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema
         .createTable('link_decision')
         .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        // the order decisions were made in (two in one millisecond included): the latest about a record wins
+        .addColumn('seq', 'bigint', (c) => c.notNull().unique())
         .addColumn('kind', 'varchar(16)', (c) => c.notNull())
         .addColumn('system', 'varchar(32)', (c) => c.notNull())
         .addColumn('account_id', 'varchar(64)', (c) => c.notNull())

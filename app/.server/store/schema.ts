@@ -13,6 +13,7 @@ export type StoreTables = {
 /** An admin's link decision (confirm, pick, reject, link by hand); undone decisions stay, marked with who and when. */
 export type LinkDecisionTable = {
   id: string;
+  seq: number;
   kind: string;
   /** The source module's id of the system the record lives in. */
   system: string;
