@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, humanize } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
+import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Urgent tickets · Panorama' }];
@@ -35,7 +36,7 @@ type Data = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const r = await runOperation<Data>(viewer, URGENT, {}, 'UrgentTickets');
-  if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Urgent tickets are not available.', { status: 403 });
+  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'urgent tickets', group: 'TICKETS' });
   return r.data.urgentTickets;
 }
 

@@ -1,23 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { healSources } from '../support/heal.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
-let browser: Browser;
+const session = pagePerTest(baseURL, sandboxOrigin);
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
-beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+beforeEach(() => {
+  ({ page } = session);
 });
 
 describe('a support rep looks up a customer', () => {
@@ -25,6 +16,11 @@ describe('a support rep looks up a customer', () => {
     await page.goto(baseURL);
     expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(1);
     await signInAs(page, baseURL, 'Riley');
+    // after the first page the notice is a badge in the header, which opens the same words
+    expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(0);
+    await page.getByRole('button', { name: /^Sandbox/ }).click();
+    await page.getByRole('dialog').filter({ hasText: 'demo data, not your systems' }).waitFor();
+    await page.keyboard.press('Escape');
 
     await page.getByLabel('Find a customer').fill("O'Brien");
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -82,5 +78,19 @@ describe('a support rep looks up a customer', () => {
       expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED|STALE)$/);
     }
     await screenshot(page, 'finance-quickbooks-down');
+  });
+
+  it('on a 390 px phone, search is in the header and opens the search dialog', async () => {
+    const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signInAs(phone, baseURL, 'Riley');
+      const search = phone.getByRole('link', { name: 'Search customers', exact: true });
+      await search.waitFor({ state: 'visible' });
+      await phone.waitForLoadState('networkidle');
+      await search.click();
+      await phone.getByPlaceholder(/Customer name/).waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 });
