@@ -324,7 +324,9 @@ export class CustomerView implements CustomerParent {
           if (fetched) {
             return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null, linkDecision: link?.decision ?? null };
           }
-          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null, linkDecision: null };
+          // a system left unlinked because an admin rejected its candidate says so, with who and when
+          const rejected = category === 'crm' ? undefined : (await this.#ctx.decisions().catch(() => null))?.inEffect().filter((d) => d.kind === 'REJECT' && d.source === source && d.accountId === this.id).at(-1);
+          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null, linkDecision: rejected ?? null };
         } catch (e) {
           return { ...statusFromError(source, e), linkRule: null, linkConfidence: null, linkDecision: null };
         }

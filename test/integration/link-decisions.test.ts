@@ -116,7 +116,7 @@ describe('link decisions', () => {
     expect(section(await page(probable.accountId), 'ZENDESK').linkRule).toBe('DOMAIN');
     ok(await decide({ kind: 'REJECT', system: 'ZENDESK', accountId: probable.accountId, recordId: probable.recordId, reason: 'A reseller, not this customer' }));
     const p = await page(probable.accountId);
-    expect(section(p, 'ZENDESK').state).toBe('NOT_LINKED');
+    expect(section(p, 'ZENDESK')).toMatchObject({ state: 'NOT_LINKED', linkDecision: { kind: 'REJECT', text: 'rejected by Morgan on 27 Nov', reason: 'A reseller, not this customer' } });
     expect(p.links.some((l) => l.system === 'ZENDESK')).toBe(false);
     expect((await queue()).some((i) => i.kind === 'UNLINKED' && i.system === 'ZENDESK' && i.records[0]!.recordId === probable.recordId)).toBe(true);
   });
