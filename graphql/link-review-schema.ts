@@ -205,8 +205,9 @@ export const linkReviewResolvers = {
       ]);
       if (accounts.status === 'rejected') throw accounts.reason;
       const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
-      const decisions = await ctx.decisions();
-      const items = reviewQueue(ctx.runtime.systems, { accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects), decisions });
+      const [decisions, matcher] = await Promise.all([ctx.decisions(), ctx.identity()]);
+      // the request's shared matcher (the same cached indexes and decisions): the queue and the pages agree by construction
+      const items = reviewQueue(ctx.runtime.systems, { accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects), decisions }, matcher);
       const sys = ctx.runtime.systems;
       const candidate = (source: SourceId, c: { recordId: string; name: string; rules?: string[]; confidence?: number }) => ({
         recordId: c.recordId,
