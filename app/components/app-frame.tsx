@@ -1,7 +1,7 @@
 import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Form, Link, NavLink as RemixNavLink, useLocation, useRouteLoaderData } from '@remix-run/react';
-import { useEffect, type MouseEvent, type ReactNode } from 'react';
+import { Form, Link, NavLink as RemixNavLink, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
 import { ROLE_LABELS, canRead, type Role } from '../../graphql/policy.js';
 import { CustomerSpotlight, openCustomerSpotlight } from './customer-spotlight.js';
@@ -64,6 +64,23 @@ function SandboxBadge() {
   );
 }
 
+/**
+ * A thin bar across the top while a page or an action is on its way (after 150 ms, so a fast answer does not
+ * flash), so no wait goes without a cue.
+ */
+function NavigationProgress() {
+  const navigation = useNavigation();
+  const busy = navigation.state !== 'idle';
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!busy) return setShown(false);
+    const t = setTimeout(() => setShown(true), 150);
+    return () => clearTimeout(t);
+  }, [busy]);
+  if (!shown) return null;
+  return <div className="pn-progress" role="progressbar" aria-label={navigation.state === 'submitting' ? 'Sending' : 'Loading the page'} data-testid="navigation-progress" />;
+}
+
 function openSearch(e: MouseEvent) {
   e.preventDefault();
   openCustomerSpotlight();
@@ -79,6 +96,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
   return (
     <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
+      <NavigationProgress />
       <a href="#main" className="skip-link">
         Skip to content
       </a>

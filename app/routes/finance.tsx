@@ -70,7 +70,7 @@ export default function Finance() {
         </Text>
       </div>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <SourceSection title="Aging" status={d.status} testId="section-aging">
+        <SourceSection title="Aging" status={d.status} testId="section-aging" refresh={false}>
           <ChartFigure
             id="overdue-aging"
             title="Overdue amount by days past due"

@@ -94,3 +94,32 @@ describe('a support rep looks up a customer', () => {
     }
   });
 });
+
+describe('no wait without a cue', () => {
+  it('a slow section refresh spins its own button and the top progress bar, and both stop when it lands', async () => {
+    await signInAs(page, baseURL, 'Alex');
+    await page.goto(`${baseURL}/customers/${(await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()).overdueWithUrgentTickets[0].accountId}`);
+    await page.getByTestId('section-accounting').waitFor();
+    await page.waitForLoadState('networkidle');
+    await fetch(`${sandboxOrigin}/__sandbox/faults/quickbooks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2500 }) });
+    const button = page.getByRole('button', { name: /^Refresh Billing from / });
+    await button.click();
+    await page.getByTestId('navigation-progress').waitFor({ timeout: 2_000 });
+    expect(await button.getAttribute('data-refreshing')).toBe('true');
+    // the other sections' buttons are not the ones spinning
+    expect(await page.getByRole('button', { name: /^Refresh Support from / }).getAttribute('data-refreshing')).toBeNull();
+    await page.getByTestId('navigation-progress').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await button.getAttribute('data-refreshing')).toBeNull();
+  });
+
+  it('a sign-in button shows it is signing in while the first page loads, and the others wait', async () => {
+    // My accounts, where Alex lands, waits for the CRM
+    await fetch(`${sandboxOrigin}/__sandbox/faults/salesforce`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2000 }) });
+    await page.goto(`${baseURL}/login`);
+    await page.waitForLoadState('networkidle');
+    await page.getByRole('button', { name: /^Sign in as Alex/ }).click();
+    await page.waitForFunction(() => document.querySelector('button[aria-label^="Sign in as Alex"]')?.hasAttribute('data-loading'), undefined, { timeout: 1_500 });
+    expect(await page.getByRole('button', { name: /^Sign in as Dana/ }).isDisabled()).toBe(true);
+    await page.waitForURL((u) => u.pathname.startsWith('/accounts'), { timeout: 30_000 });
+  });
+});
