@@ -21,8 +21,10 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
   enum Category { CRM ACCOUNTING PROJECTS SUPPORT }
   "A system as people read it: its name and what it is."
   type Source { system: System! name: String! category: Category! }
-  enum LinkRule { EXACT_ID DOMAIN NAME }
-  enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED AMBIGUOUS FORBIDDEN }
+  "DECISION: an admin linked the record in Panorama's review queue."
+  enum LinkRule { EXACT_ID DOMAIN NAME DECISION }
+  "BROKEN_LINK: the customer holds an id of the system that names no record there."
+  enum SectionState { LIVE CACHED STALE FAILED NOT_LINKED AMBIGUOUS BROKEN_LINK FORBIDDEN }
 
   type Query {
     "One customer (the CRM's account id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."

@@ -3,7 +3,8 @@ import type { LoadersByCategory, SchemaContext, Systems } from '../sources/kit/c
 import type { CrmAccountIndexEntry } from '../sources/kit/domain.js';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import type { CustomerView } from './customer-view.js';
-import { IdentityMatcher, type LinkedCategory } from './identity.js';
+import { IdentityMatcher, type LinkedCategory, type MatcherInput } from './identity.js';
+import { DecisionIndex, MemoryLinkDecisions, decisionIndexOf, type LinkDecisionStore } from './link-decisions.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 import type { Viewer } from './viewer.js';
 
@@ -27,6 +28,10 @@ export type PanoramaContext = SchemaContext & {
   settings: GraphqlSettings;
   /** When this request began (performance.now()): its view deadline counts from here. */
   startedAt: number;
+  /** Where the admins' link decisions are kept (Panorama's own store). */
+  decisionStore: LinkDecisionStore;
+  /** The link decisions in force, read once per request and applied on every read. */
+  decisions: () => Promise<DecisionIndex>;
 };
 
 /** Set by the server for each request: the viewer from the signed session. */
@@ -42,14 +47,18 @@ export function createContext(
   requestId: string,
   forgetReusedAnswers: () => void = () => undefined,
   settings: GraphqlSettings = DEFAULT_GRAPHQL_SETTINGS,
+  decisionStore: LinkDecisionStore = NO_STORE,
 ): PanoramaContext {
   const loaders = runtime.createLoaders({ forceRefresh: false });
   const matchers = new Map<string, Promise<IdentityMatcher>>();
+  let decided: Promise<DecisionIndex> | null = null;
+  // a store that cannot be read fails the request's identity (an admin's decision is never silently dropped)
+  const decisions = () => (decided ??= decisionStore.active().then(decisionIndexOf));
   const identity = (category?: LinkedCategory) => {
     const key = category ?? 'all';
     let m = matchers.get(key);
     if (!m) {
-      m = buildMatcher(runtime.systems, loaders, category);
+      m = decisions().then((d) => buildMatcher(runtime.systems, loaders, d, category));
       matchers.set(key, m);
     }
     return m;
@@ -64,6 +73,8 @@ export function createContext(
     settings,
     customers: new Map(),
     startedAt: performance.now(),
+    decisionStore,
+    decisions,
     now: dateOf(runtime.clock),
     deepLink: (source, entity, id) => runtime.bySource[source].deepLink(entity, id),
   };
@@ -74,7 +85,7 @@ export function createContext(
  * candidates. The CRM's account index is needed except for projects, whose candidates are only projects with no
  * account field at all.
  */
-async function buildMatcher(systems: Systems, loaders: LoadersByCategory, category?: LinkedCategory): Promise<IdentityMatcher> {
+async function buildMatcher(systems: Systems, loaders: LoadersByCategory, decisions: DecisionIndex, category?: LinkedCategory): Promise<IdentityMatcher> {
   const want = (c: LinkedCategory) => !category || category === c;
   const needAccounts = category !== 'projects';
   const none = Promise.resolve(null);
@@ -86,12 +97,13 @@ async function buildMatcher(systems: Systems, loaders: LoadersByCategory, catego
   ]);
   if (accounts.status === 'rejected') throw accounts.reason;
   const ok = <T>(r: PromiseSettledResult<{ value: T } | null>): T | null => (r.status === 'fulfilled' && r.value ? r.value.value : null);
-  const input = { accounts: accounts.value?.value ?? NO_ACCOUNTS, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) };
+  const input = { accounts: accounts.value?.value ?? NO_ACCOUNTS, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects), decisions };
   return sharedMatcher(systems, category ?? 'all', input);
 }
 
 const NO_ACCOUNTS: CrmAccountIndexEntry[] = [];
-type MatcherInput = ConstructorParameters<typeof IdentityMatcher>[1];
+/** Without a store (tests that need none): decisions live in memory for the process. */
+const NO_STORE = new MemoryLinkDecisions();
 /** Matchers of the last few sets of indexes: the same cached index objects give the same matcher. */
 const matchers: { systems: Systems; key: string; input: MatcherInput; matcher: IdentityMatcher }[] = [];
 
@@ -102,7 +114,7 @@ const matchers: { systems: Systems; key: string; input: MatcherInput; matcher: I
  */
 function sharedMatcher(systems: Systems, key: string, input: MatcherInput): IdentityMatcher {
   const same = (a: MatcherInput) =>
-    a.accounts === input.accounts && a.accountingCustomers === input.accountingCustomers && a.organizations === input.organizations && a.projects === input.projects;
+    a.accounts === input.accounts && a.accountingCustomers === input.accountingCustomers && a.organizations === input.organizations && a.projects === input.projects && a.decisions === input.decisions;
   const hit = matchers.find((m) => m.systems === systems && m.key === key && same(m.input));
   if (hit) return hit.matcher;
   const matcher = new IdentityMatcher(systems, input);

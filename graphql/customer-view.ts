@@ -18,7 +18,8 @@ import {
   type SectionStatus,
 } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
-import { LINKED_CATEGORIES, linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedCategory } from './identity.js';
+import { LINKED_CATEGORIES, canonicalAccountId, linkState, ruleOf, type AccountKey, type Candidate, type LinkState, type LinkedCategory } from './identity.js';
+import type { LinkDecision } from './link-decisions.js';
 import { noteServedStale } from './served-stale.js';
 
 /** How one system is tied to this customer. */
@@ -30,7 +31,13 @@ export type SystemLink = {
   exactIds: string[];
   /** Heuristic matches: the probable links, or the ambiguous candidates. */
   candidates: Candidate[];
+  /** Records an admin decided belong to this customer (the latest decision last). */
+  decided: LinkDecision[];
+  /** The id this customer holds of the system that names no record there (a broken link), or null. */
+  broken: string | null;
 };
+
+const link = (l: Pick<SystemLink, 'category' | 'source' | 'state'> & Partial<SystemLink>): SystemLink => ({ exactIds: [], candidates: [], decided: [], broken: null, ...l });
 
 /**
  * One customer as this request sees it: the CRM account is the customer; every other system is reached through
@@ -55,7 +62,9 @@ export class CustomerView implements CustomerParent {
    * the `customer(id:)` entry point passes `refresh` (empty or not): one customer opened as a whole, so its links
    * start resolving at once — every system is asked beside the CRM, not after it (see `#prefetch`).
    */
-  static for(ctx: PanoramaContext, id: string, opts: { refresh?: SourceCategory[] } = {}): CustomerView {
+  static for(ctx: PanoramaContext, rawId: string, opts: { refresh?: SourceCategory[] } = {}): CustomerView {
+    // one customer whichever form of its id was given (page, search, list rows): the CRM module's canonical form
+    const id = canonicalAccountId(ctx.runtime.systems, rawId);
     const existing = ctx.customers.get(id);
     if (existing && !opts.refresh?.length) {
       if (opts.refresh) existing.#prefetch();
@@ -103,11 +112,13 @@ export class CustomerView implements CustomerParent {
   async #resolveLink(category: LinkedCategory): Promise<SystemLink> {
     const systems = this.#ctx.runtime.systems;
     const source = systems[category].id;
-    const heuristics = async (exactIds: string[]): Promise<SystemLink> => {
+    const decisions = this.#ctx.decisions();
+    const heuristics = async (exactIds: string[], decided: LinkDecision[] = []): Promise<SystemLink> => {
       const [key, matcher] = await Promise.all([this.#accountKey(), this.#ctx.identity(category)]);
-      const candidates = matcher.candidates(category, key).filter((c) => !exactIds.includes(c.recordId));
-      const state = exactIds.length ? 'EXACT' : linkState(systems[category].links.manyPerCustomer, false, candidates);
-      return { category, source, state, exactIds, candidates };
+      const taken = new Set([...exactIds, ...decided.map((d) => d.recordId)]);
+      const candidates = matcher.candidates(category, key).filter((c) => !taken.has(c.recordId));
+      const state = exactIds.length ? 'EXACT' : decided.length ? 'DECIDED' : linkState(systems[category].links.manyPerCustomer, false, candidates);
+      return link({ category, source, state, exactIds, candidates, decided });
     };
     if (category === 'accounting') {
       // The warm account index already names the accounting id: start that read now, beside the CRM's, instead
@@ -125,21 +136,39 @@ export class CustomerView implements CustomerParent {
         });
       }
       const id = crm.value.account.accountingCustomerId;
-      return id ? { category, source, state: 'EXACT', exactIds: [id], candidates: [] } : heuristics([]);
+      const decided = (await decisions).linkedTo(source, this.id).slice(-1);
+      if (id) {
+        // An id that names no record is a broken link: its own state, neither a link nor an outage (any other
+        // failure of the read, a refused or malformed id included, is the section's failure as before).
+        const broken = await this.#loaders.accounting.customer.load(id).then(
+          () => false,
+          (e: unknown) => isSourceError(e) && e.code === 'NOT_FOUND',
+        );
+        if (!broken) return link({ category, source, state: 'EXACT', exactIds: [id] });
+        return link({ category, source, state: decided.length ? 'DECIDED' : 'BROKEN', decided, broken: id });
+      }
+      return decided.length ? link({ category, source, state: 'DECIDED', decided }) : heuristics([]);
     }
     if (category === 'support') {
       const cached = this.#loaders.support.organizationIdHint(this.id) === null ? this.#loaders.crm.cachedAccount(this.id) : null;
       if (cached) this.#prefetchProbable('support', cached);
       const support = await this.#loaders.support.forAccount.load(this.id);
-      if (support.value) return { category, source, state: 'EXACT', exactIds: [support.value.organization.id], candidates: [] };
-      return this.#orExact(category, source, heuristics([]));
+      if (support.value) return link({ category, source, state: 'EXACT', exactIds: [support.value.organization.id] });
+      const decided = (await decisions).linkedTo(source, this.id).slice(-1);
+      return this.#orExact(category, source, (async () => {
+        // an organization holding another form of this id (the short one) is the same exact link
+        const other = (await this.#ctx.identity('support')).exactIdsFor('support', this.id);
+        if (other.length) return link({ category, source, state: 'EXACT', exactIds: other.slice(0, 1) });
+        return decided.length ? link({ category, source, state: 'DECIDED', decided }) : heuristics([]);
+      })(), [], decided);
     }
     const cached = this.#loaders.crm.cachedAccount(this.id);
     if (cached) this.#prefetchProbable('projects', cached);
     const projects = await this.#loaders.projects.forAccount.load(this.id);
     const exactIds = projects.value.projects.map((p) => p.id);
+    const decided = (await decisions).linkedTo(source, this.id).filter((d) => !exactIds.includes(d.recordId));
     // Projects named after the customer but without the account field are probable, also beside exact ones.
-    return this.#orExact(category, source, heuristics(exactIds), exactIds);
+    return this.#orExact(category, source, heuristics(exactIds, decided), exactIds, decided);
   }
 
   /**
@@ -167,11 +196,11 @@ export class CustomerView implements CustomerParent {
   }
 
   /** Heuristics need the CRM's name: while it is down, a system keeps only what its exact link found. */
-  async #orExact(category: LinkedCategory, source: SourceId, p: Promise<SystemLink>, exactIds: string[] = []): Promise<SystemLink> {
+  async #orExact(category: LinkedCategory, source: SourceId, p: Promise<SystemLink>, exactIds: string[] = [], decided: LinkDecision[] = []): Promise<SystemLink> {
     try {
       return await p;
     } catch {
-      return { category, source, state: exactIds.length ? 'EXACT' : 'NONE', exactIds, candidates: [] };
+      return link({ category, source, state: exactIds.length ? 'EXACT' : decided.length ? 'DECIDED' : 'NONE', exactIds, decided });
     }
   }
 
@@ -187,6 +216,7 @@ export class CustomerView implements CustomerParent {
       const l = r.value;
       const entity = linkedEntity(sys, l.category);
       for (const id of l.exactIds) links.push({ source: l.source, recordId: id, rule: 'EXACT_ID', confidence: 1, url: deep(l.source, entity, id) });
+      for (const d of l.decided) links.push({ source: l.source, recordId: d.recordId, rule: 'DECISION', confidence: 1, url: deep(l.source, entity, d.recordId) });
       if (l.state === 'PROBABLE' || (sys[l.category].links.manyPerCustomer && l.candidates.length)) {
         for (const c of l.candidates) links.push({ source: l.source, recordId: c.recordId, rule: ruleOf(c), confidence: c.confidence, url: deep(l.source, entity, c.recordId) });
       }
@@ -207,10 +237,12 @@ export class CustomerView implements CustomerParent {
   }
 
   /** The rule that tied a section's records to the customer (exact, or the heuristic of a probable link). */
-  async sectionLink(category: SourceCategory): Promise<{ rule: LinkRule; confidence: number } | null> {
+  async sectionLink(category: SourceCategory): Promise<{ rule: LinkRule; confidence: number; decision?: LinkDecision } | null> {
     if (category === 'crm') return { rule: 'EXACT_ID', confidence: 1 };
     const l = await this.link(category);
-    if (l.state === 'EXACT') return { rule: 'EXACT_ID', confidence: 1 };
+    const decision = l.decided.at(-1);
+    if (l.state === 'EXACT') return { rule: 'EXACT_ID', confidence: 1, ...(decision ? { decision } : {}) };
+    if (l.state === 'DECIDED' && decision) return { rule: 'DECISION', confidence: 1, decision };
     const best = l.candidates[0];
     return l.state === 'PROBABLE' && best ? { rule: ruleOf(best), confidence: best.confidence } : null;
   }
@@ -251,13 +283,17 @@ export class CustomerView implements CustomerParent {
         return this.crm();
       case 'accounting': {
         const l = await this.link('accounting');
-        const id = l.state === 'EXACT' ? l.exactIds[0] : l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
-        return id ? this.#loaders.accounting.customer.load(id) : null;
+        const id = l.state === 'EXACT' ? l.exactIds[0] : l.state === 'DECIDED' ? l.decided.at(-1)?.recordId : l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
+        if (!id) return null;
+        const loaded = this.#loaders.accounting.customer.load(id);
+        // a record an admin linked that has since gone: no section, and the decision is flagged for review
+        return l.state === 'DECIDED' ? loaded.catch((e: unknown) => (isSourceError(e) && e.code === 'NOT_FOUND' ? null : Promise.reject(e))) : loaded;
       }
       case 'projects': {
         const exact = await this.#loaders.projects.forAccount.load(this.id);
         const l = await this.link('projects');
-        const probable = l.candidates.length ? await this.#loaders.projects.projects.loadMany(l.candidates.map((c) => c.recordId)) : [];
+        const more = [...l.decided.map((d) => d.recordId), ...l.candidates.map((c) => c.recordId)];
+        const probable = more.length ? await this.#loaders.projects.projects.loadMany(more) : [];
         const extra = probable.filter((p): p is Fetched<Project> => !(p instanceof Error));
         const all: ProjectsCustomer = { projects: [...exact.value.projects, ...extra.map((p) => p.value)], ...(exact.value.unmapped ? { unmapped: exact.value.unmapped } : {}) };
         // An unmapped link field is said on the section, also when no project matched by name.
@@ -265,8 +301,11 @@ export class CustomerView implements CustomerParent {
       }
       case 'support': {
         const l = await this.link('support');
-        if (l.state === 'EXACT') return this.#loaders.support.forAccount.load(this.id) as Promise<SectionByCategory['support']>;
-        const id = l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
+        if (l.state === 'EXACT') {
+          const own = await this.#loaders.support.forAccount.load(this.id);
+          if (own.value) return own as SectionByCategory['support'];
+        }
+        const id = l.state === 'EXACT' ? l.exactIds[0] : l.state === 'DECIDED' ? l.decided.at(-1)?.recordId : l.state === 'PROBABLE' ? l.candidates[0]?.recordId : undefined;
         if (!id) return null;
         const s = await this.#loaders.support.forOrganization.load(id);
         return s.value ? (s as SectionByCategory['support']) : null;
@@ -274,18 +313,22 @@ export class CustomerView implements CustomerParent {
     }
   }
 
-  /** Each section's provenance: live, cached, stale, failed with the reason, or not linked (or ambiguous). */
-  async sectionStatuses(): Promise<(SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null })[]> {
+  /** Each section's provenance: live, cached, stale, failed with the reason, not linked, ambiguous or a broken link. */
+  async sectionStatuses(): Promise<(SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null; linkDecision: LinkDecision | null })[]> {
     return Promise.all(
       SOURCE_CATEGORIES.map(async (category) => {
         const source = this.#ctx.runtime.systems[category].id;
         try {
           const fetched = await this.#section(category);
           const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
-          if (fetched) return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null };
-          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null };
+          if (fetched) {
+            return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null, linkDecision: link?.decision ?? null };
+          }
+          // a system left unlinked because an admin rejected its candidate says so, with who and when
+          const rejected = category === 'crm' ? undefined : (await this.#ctx.decisions().catch(() => null))?.inEffect().filter((d) => d.kind === 'REJECT' && d.source === source && d.accountId === this.id).at(-1);
+          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null, linkDecision: rejected ?? null };
         } catch (e) {
-          return { ...statusFromError(source, e), linkRule: null, linkConfidence: null };
+          return { ...statusFromError(source, e), linkRule: null, linkConfidence: null, linkDecision: null };
         }
       }),
     );
@@ -294,18 +337,35 @@ export class CustomerView implements CustomerParent {
   async #notLinked(category: SourceCategory): Promise<SectionStatus> {
     const system = this.#ctx.runtime.systems[category];
     const source = system.id;
-    if (category !== 'crm' && !system.links.manyPerCustomer) {
-      const l = await this.link(category).catch(() => null);
-      if (l?.state === 'AMBIGUOUS') {
-        return {
-          ...statusNotLinked(source),
-          state: 'AMBIGUOUS',
-          code: 'AMBIGUOUS',
-          message: `${l.candidates.length} ${system.name} records could be this customer (${l.candidates
-            .map((c) => c.name)
-            .join('; ')}). Panorama shows none of them until an admin confirms which one is right.`,
-        };
-      }
+    if (category === 'crm') return statusNotLinked(source);
+    const l = await this.link(category).catch(() => null);
+    const entity = linkedEntity(this.#ctx.runtime.systems, category).toLowerCase();
+    if (l?.state === 'BROKEN' && l.broken) {
+      return {
+        ...statusNotLinked(source),
+        state: 'BROKEN_LINK',
+        code: 'BROKEN_LINK',
+        message: `Link broken: ${system.name} has no ${entity} ${l.broken}. ${this.#ctx.runtime.systems.crm.name} holds that id for this customer; an admin can correct it there or link the right record in the review queue.`,
+      };
+    }
+    if (l?.state === 'DECIDED') {
+      const d = l.decided.at(-1)!;
+      return {
+        ...statusNotLinked(source),
+        state: 'BROKEN_LINK',
+        code: 'BROKEN_LINK',
+        message: `Link broken: an admin linked ${system.name} ${entity} ${d.recordId}, which ${system.name} no longer has. The decision is flagged for review.`,
+      };
+    }
+    if (!system.links.manyPerCustomer && l?.state === 'AMBIGUOUS') {
+      return {
+        ...statusNotLinked(source),
+        state: 'AMBIGUOUS',
+        code: 'AMBIGUOUS',
+        message: `${l.candidates.length} ${system.name} records could be this customer (${l.candidates
+          .map((c) => c.name)
+          .join('; ')}). Panorama shows none of them until an admin confirms which one is right.`,
+      };
     }
     return statusNotLinked(source);
   }
@@ -348,7 +408,8 @@ export class CustomerView implements CustomerParent {
       projects: value(projects as PromiseSettledResult<SectionByCategory['projects'] | null>),
       support: value(support as PromiseSettledResult<SectionByCategory['support'] | null>),
       missing,
-      accountingExact: qbo?.state === 'EXACT',
+      // a link an admin decided is as sure as an id: its values are compared
+      accountingExact: qbo?.state === 'EXACT' || qbo?.state === 'DECIDED',
     };
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { systemsOf, type Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomerRecord, ProjectIndexRow, SupportOrganization } from '../sources/kit/domain.js';
 import { SOURCE_MODULES } from '../sources/modules.js';
-import { IdentityMatcher, linkState, reviewQueue } from './identity.js';
+import { IdentityMatcher, canonicalAccountId, linkState, reviewQueue } from './identity.js';
+import { DecisionIndex, type LinkDecision } from './link-decisions.js';
 
 const SYSTEMS = systemsOf(SOURCE_MODULES);
 /** The same systems, with link rules of another shape: what a different module in a category would declare. */
@@ -56,5 +57,52 @@ describe('the composition', () => {
     expect(() => systemsOf([crm, accounting, projects, support, { ...accounting, id: 'quickbooks' }])).toThrow(/two source modules serve accounting/);
     expect(() => systemsOf([crm, accounting, projects])).toThrow(/no source module serves support/);
     expect(() => systemsOf([{ ...crm, accountIds: undefined }, accounting, projects, support])).toThrow(/declares no account id rules/);
+  });
+});
+
+describe('one id, broken ids, orphans and decisions in the identity rules', () => {
+  // a real 18-character id and its 15-character form
+  const id18 = '001Pn000000000yIAA';
+  const acme = { id: id18, name: 'Acme Inc', website: 'https://acme.example', accountingCustomerId: '4711' };
+  const held = (o: SupportOrganization, crmAccountId: string): SupportOrganization => ({ ...o, crmAccountId });
+
+  it('takes the 15-character form held elsewhere as the same account id, in the matcher and the queue', () => {
+    expect(canonicalAccountId(SYSTEMS, id18.slice(0, 15))).toBe(id18);
+    expect(canonicalAccountId(SYSTEMS, id18.toLowerCase())).toBe(id18);
+    const input = { accounts: [acme], accountingCustomers: [customer('4711', 'Acme Inc')], organizations: [held(org('9', 'Acme Inc'), id18.slice(0, 15))], projects: null };
+    const matcher = new IdentityMatcher(SYSTEMS, input);
+    expect(matcher.exactIdsFor('support', id18)).toEqual(['9']);
+    expect(matcher.ownerOf('support', '9')).toMatchObject({ accountId: id18, rule: 'EXACT_ID' });
+    expect(matcher.candidates('support', acme)).toEqual([]);
+    expect(reviewQueue(SYSTEMS, input)).toEqual([]);
+  });
+
+  it('lists an id naming no record as broken, and a record pointing at no account as an orphan', () => {
+    const gone = '001Pn00000001JcIAI';
+    const input = { accounts: [acme], accountingCustomers: [customer('58', 'Walk-in')], organizations: [held(org('9', 'Former customer'), gone)], projects: null };
+    const queue = reviewQueue(SYSTEMS, input);
+    expect(queue).toContainEqual({ kind: 'BROKEN', accountId: id18, accountName: 'Acme Inc', source: SYSTEMS.accounting.id, recordId: '4711' });
+    expect(queue).toContainEqual({ kind: 'ORPHAN', source: SYSTEMS.support.id, recordId: '9', name: 'Former customer', pointsAt: gone });
+    // an orphan is never a customer's record, nor listed again as merely unlinked
+    expect(new IdentityMatcher(SYSTEMS, input).ownerOf('support', '9')).toBeNull();
+    expect(queue.filter((i) => i.kind === 'UNLINKED' && i.recordId === '9')).toEqual([]);
+  });
+
+  it('applies decisions: a link by hand owns the record, a rejection removes the candidate, the latest decision wins', () => {
+    const base = { source: SYSTEMS.support.id, accountId: id18, reason: null, byId: 'a', byName: 'Morgan Blake' };
+    const input = { accounts: [{ ...acme, accountingCustomerId: null }], accountingCustomers: null, organizations: [org('1', 'Acme Inc'), org('2', 'Trial 42')], projects: null };
+    const decided = (ds: LinkDecision[]) => new IdentityMatcher(SYSTEMS, { ...input, decisions: new DecisionIndex(ds) });
+    expect(decided([]).candidates('support', acme).map((c) => c.recordId)).toEqual(['1']);
+    const linked = decided([{ ...base, id: 'd1', kind: 'LINK', recordId: '2', at: 1 }]);
+    expect(linked.ownerOf('support', '2')).toMatchObject({ accountId: id18, rule: 'DECISION' });
+    expect(linked.decidedFor('support', id18).map((d) => d.recordId)).toEqual(['2']);
+    const rejected = decided([{ ...base, id: 'd2', kind: 'REJECT', recordId: '1', at: 1 }]);
+    expect(rejected.candidates('support', acme)).toEqual([]);
+    expect(reviewQueue(SYSTEMS, { ...input, decisions: rejected.decisions }).filter((i) => i.kind === 'UNLINKED').map((i) => i.kind === 'UNLINKED' && i.recordId)).toEqual([id18, '1', '2']);
+    const changed = decided([
+      { ...base, id: 'd3', kind: 'CONFIRM', recordId: '1', at: 1 },
+      { ...base, id: 'd4', kind: 'REJECT', recordId: '1', at: 2 },
+    ]);
+    expect([changed.decidedFor('support', id18), changed.candidates('support', acme)]).toEqual([[], []]);
   });
 });

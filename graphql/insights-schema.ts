@@ -12,7 +12,8 @@ import type { SearchMatch } from './search.js';
 import type { RecordRef } from './facts.js';
 import { computeFlags, type Flag } from './flags.js';
 import { healthScore } from './health.js';
-import { reviewQueue, type LinkedCategory } from './identity.js';
+import { canonicalAccountId, supportOwner, type IdentityMatcher, type LinkedCategory } from './identity.js';
+import type { LinkDecision } from './link-decisions.js';
 import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
@@ -32,8 +33,6 @@ export const insightsTypeDefs = /* GraphQL */ `
     overdueInvoices(first: Int = 100): OverdueInvoiceList! @access(group: BILLING)
     "Open urgent tickets across customers: filtered, sorted (newest first by default) and paged by cursor."
     urgentTickets(first: Int = 50, after: String, filter: UrgentTicketFilter, sort: UrgentTicketSort = NEWEST): UrgentTicketList! @access(group: TICKETS)
-    "Records to review: probable links to confirm, ambiguous candidates, and records no rule ties to a customer."
-    identityReview: [ReviewItem!]! @access(group: ADMIN)
     "The system of record of each field group."
     sourceOfTruth: [SourceOfTruthRow!]!
   }
@@ -54,6 +53,8 @@ export const insightsTypeDefs = /* GraphQL */ `
     "How the section's records were tied to the customer: EXACT_ID, or a heuristic for a probable link."
     linkRule: LinkRule
     linkConfidence: Float
+    "The admin's decision behind the link, when one was made: confirmed by Morgan on 2 Dec."
+    linkDecision: LinkDecision
   }
 
   extend type CustomerConnection {
@@ -269,14 +270,6 @@ export const insightsTypeDefs = /* GraphQL */ `
   enum UrgentTicketSort { NEWEST OLDEST STALEST }
   type SourceLinkSummary { rule: LinkRule! confidence: Float! }
 
-  enum ReviewKind { PROBABLE AMBIGUOUS UNLINKED }
-  type ReviewItem {
-    kind: ReviewKind!
-    system: System!
-    accountId: ID
-    accountName: String
-    records: [LinkCandidate!]!
-  }
 `;
 
 const SYSTEM = (s: SourceId) => s.toUpperCase();
@@ -381,11 +374,7 @@ export const insightsResolvers = {
       const matcher = await ctx.identity('support').catch(() => null);
       const now = ctx.runtime.clock.now();
       const all = fetched.value.tickets.map((t) => {
-        const owner = t.crmAccountId
-          ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
-          : t.organizationId
-            ? (matcher?.ownerOf('support', t.organizationId) ?? null)
-            : null;
+        const owner = supportOwner(ctx, matcher, t.organizationId, t.crmAccountId);
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
         const ageDays = Math.max(0, Math.floor((now - Date.parse(t.ticket.createdAt)) / 86_400_000));
@@ -402,31 +391,6 @@ export const insightsResolvers = {
       const sorted = [...kept].sort((a, b) => order(a, b) || a.ticket.id.localeCompare(b.ticket.id, 'en', { numeric: true }));
       const page = pageOf(sorted, args, view);
       return { ...page, allCount: Math.max(all.length, fetched.value.total), status: listStatus(ctx, fetched) };
-    },
-    identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
-      const [accounts, customers, orgs, projects] = await Promise.allSettled([
-        ctx.loaders.crm.accountIndex(),
-        ctx.loaders.accounting.customerIndex(),
-        ctx.loaders.support.organizationIndex(),
-        ctx.loaders.projects.projectIndex(),
-      ]);
-      if (accounts.status === 'rejected') throw accounts.reason;
-      const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
-      const items = reviewQueue(ctx.runtime.systems, { accounts: accounts.value.value, accountingCustomers: ok(customers), organizations: ok(orgs), projects: ok(projects) });
-      const candidate = (source: SourceId, c: { recordId: string; name: string; rules?: string[]; confidence?: number }) => ({
-        recordId: c.recordId,
-        name: c.name,
-        rules: c.rules ?? [],
-        confidence: c.confidence ?? 0,
-        url: ctx.deepLink(source, linkedEntityOf(ctx.runtime.systems, source), c.recordId),
-      });
-      return items.map((i) =>
-        i.kind === 'PROBABLE'
-          ? { kind: i.kind, system: SYSTEM(i.candidate.source), accountId: i.accountId, accountName: i.accountName, records: [candidate(i.candidate.source, i.candidate)] }
-          : i.kind === 'AMBIGUOUS'
-            ? { kind: i.kind, system: SYSTEM(i.source), accountId: i.accountId, accountName: i.accountName, records: i.candidates.map((c) => candidate(i.source, c)) }
-            : { kind: i.kind, system: SYSTEM(i.source), accountId: null, accountName: null, records: [candidate(i.source, { recordId: i.recordId, name: i.name })] },
-      );
     },
   },
   Customer: {
@@ -511,6 +475,7 @@ export const insightsResolvers = {
   },
   SectionStatus: {
     linkRule: (s: { linkRule?: string | null }) => s.linkRule ?? null,
+    linkDecision: (s: { linkDecision?: LinkDecision | null }) => s.linkDecision ?? null,
     linkConfidence: (s: { linkConfidence?: number | null }) => s.linkConfidence ?? null,
   },
   CustomerConnection: {
@@ -524,6 +489,7 @@ export const insightsResolvers = {
     field: (m: SearchMatch) => m.reason,
   },
 };
+
 
 export type { AccessGroup };
 

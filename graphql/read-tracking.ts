@@ -29,6 +29,7 @@ const CUSTOMER_OF: Record<string, (source: unknown) => unknown> = {
   OverdueInvoiceRow: (s) => (s as { customer?: { id?: unknown } | null }).customer?.id,
   UrgentTicketRow: (s) => (s as { customer?: { id?: unknown } | null }).customer?.id,
   ReviewItem: (s) => (s as { accountId?: unknown }).accountId,
+  LinkDecision: (s) => (s as { accountId?: unknown }).accountId,
 };
 
 /**

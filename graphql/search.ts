@@ -7,7 +7,7 @@ import type { CrmAccountIndexEntry, CrmContact, Fetched } from '../sources/kit/d
 import { domainOf, emailDomain as emailDomainOf, nameContainsText } from '../sources/kit/names.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
-import type { LinkedCategory } from './identity.js';
+import { canonicalAccountId, supportOwner, type LinkedCategory } from './identity.js';
 import { noteServedStale } from './served-stale.js';
 
 /** Why a customer is in the results: what matched, in which system. */
@@ -93,7 +93,9 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
   const statuses: SectionStatus[] = [];
   let index = new Map<string, CrmAccountIndexEntry>();
 
-  const add = (accountId: string, name: string | null, m: Omit<SearchMatch, 'customerId'>) => {
+  const add = (rawId: string, name: string | null, m: Omit<SearchMatch, 'customerId'>) => {
+    // either form of a CRM id is the one customer
+    const accountId = canonicalAccountId(sys, rawId);
     let hit = found.get(accountId);
     const known = name ?? index.get(accountId)?.name ?? null;
     if (!hit) {
@@ -188,12 +190,13 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
         : number
           ? attempt(support, () => ctx.loaders.support.ticket(number), async (t) => {
               if (!t) return;
-              const o = t.crmAccountId ? { accountId: t.crmAccountId, accountName: null } : t.organizationId ? await owner('support', t.organizationId) : null;
+              // an orphan (its external id names no account) is no customer
+              const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), t.organizationId, t.crmAccountId);
               if (o) add(o.accountId, o.accountName, { source: support, kind: 'TICKET_ID', recordId: t.ticket.id, reason: `ticket #${t.ticket.id}` });
             })
           : attempt(support, () => ctx.loaders.support.searchOrganizations(text, first), async (orgs) => {
               for (const org of orgs) {
-                const o = org.crmAccountId ? { accountId: org.crmAccountId, accountName: null } : await owner('support', org.id);
+                const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), org.id, org.crmAccountId);
                 if (o) add(o.accountId, o.accountName, { source: support, kind: 'ORGANIZATION_NAME', recordId: org.id, reason: `organization ${org.name}` });
               }
             }),

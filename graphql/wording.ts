@@ -117,6 +117,22 @@ export function inWords(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : DAY_IN_WORDS.format(d);
 }
 
+const DAY_MONTH = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** "2 Dec" within the year of `now` (the request's, from the runtime's clock), "2 Dec 2025" before it. */
+export function dayInWords(at: number, now: Date): string {
+  const d = new Date(at);
+  return d.getUTCFullYear() === now.getUTCFullYear() ? DAY_MONTH.format(d) : DAY_IN_WORDS.format(d);
+}
+
+const DECISION_VERB = { CONFIRM: 'confirmed', PICK: 'picked', REJECT: 'rejected', LINK: 'linked by hand' } as const;
+
+/** "confirmed by Morgan on 2 Dec": what a section says of the admin's decision behind its link. */
+export function decisionText(d: { kind: keyof typeof DECISION_VERB; byName: string; at: number }, now: Date): string {
+  const who = d.byName.trim().split(/\s+/)[0] || d.byName;
+  return `${DECISION_VERB[d.kind]} by ${who} on ${dayInWords(d.at, now)}`;
+}
+
 export const HEALTH_LABEL: Record<HealthKey, string> = {
   OVERDUE_BALANCE: 'Overdue invoices',
   URGENT_TICKETS: 'Urgent open tickets',

@@ -9,6 +9,7 @@ import { isSourceError } from '../sources/kit/errors.js';
 import { errorForLog, logText, logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
 import { createPanoramaSchema } from './schema.js';
+import { MemoryLinkDecisions, type LinkDecisionStore } from './link-decisions.js';
 import { DEFAULT_GRAPHQL_SETTINGS, type GraphqlSettings } from './settings.js';
 import { useServedStaleErrors } from './served-stale.js';
 import { useIntrospectionPolicy } from './use-introspection-policy.js';
@@ -29,6 +30,8 @@ export type PanoramaYogaOptions = {
   responseCache?: ResponseCacheSettings;
   /** Where audit records go (default: the log; the app gives its store). */
   audit?: AuditSink;
+  /** Where the admins' link decisions are kept (default: memory; the app gives its store). */
+  decisions?: LinkDecisionStore;
 };
 
 /**
@@ -37,6 +40,7 @@ export type PanoramaYogaOptions = {
  */
 export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOptions = {}): PanoramaYoga {
   const settings = opts.settings ?? DEFAULT_GRAPHQL_SETTINGS;
+  const decisions = opts.decisions ?? new MemoryLinkDecisions();
   const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(settings, runtime));
   const yoga = createYoga<ServerContext, PanoramaContext>({
     schema: createPanoramaSchema(),
@@ -70,7 +74,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         });
       }
       // the audit's request id is the server's own: a client's x-request-id could be chosen to collide
-      return createContext(runtime, viewer, randomUUID(), responseCache.clear, settings);
+      return createContext(runtime, viewer, randomUUID(), responseCache.clear, settings, decisions);
     },
     plugins: [
       EnvelopArmorPlugin({

@@ -6,6 +6,7 @@ import { settings } from './settings.js';
 import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
 import { panoramaStore } from './store/index.js';
+import { LinkDecisionDbStore } from './store/link-decisions.js';
 
 type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
 
@@ -25,7 +26,9 @@ export function panorama(): Panorama {
     const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());
-    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit }) };
+    // the admins' link decisions live in the same store, and every read applies them
+    const decisions = new LinkDecisionDbStore(panoramaStore());
+    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions }) };
     warmInBackground(runtime);
     keepRetention(runtime, audit);
   }

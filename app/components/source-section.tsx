@@ -7,7 +7,7 @@ export type SectionStatus = {
   system: string;
   /** The system it came from, as people read it. */
   source: SourceName;
-  state: 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
+  state: 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'BROKEN_LINK' | 'FORBIDDEN';
   fetchedAt: string | null;
   ageSeconds: number | null;
   fromCache: boolean;
@@ -16,6 +16,8 @@ export type SectionStatus = {
   code: string | null;
   linkRule?: string | null;
   linkConfidence?: number | null;
+  /** The admin's decision behind the link: "confirmed by Morgan on 2 Dec". */
+  linkDecision?: { kind: string; text: string; reason: string | null } | null;
 };
 
 // Badge colours chosen for AA contrast in the light variant.
@@ -26,6 +28,7 @@ const STATE_BADGE: Record<SectionStatus['state'], { label: string; color: string
   FAILED: { label: 'Unavailable', color: 'red' },
   NOT_LINKED: { label: 'Not linked', color: 'gray' },
   AMBIGUOUS: { label: 'Needs a decision', color: 'orange' },
+  BROKEN_LINK: { label: 'Link broken', color: 'orange' },
   FORBIDDEN: { label: 'Hidden for your role', color: 'gray' },
 };
 
@@ -50,7 +53,8 @@ export function SourceSection(props: {
   const failed = status?.state === 'FAILED';
   // "Updated 40 s ago" and "Updating…" are plain facts; a section only turns orange (or red) once something failed.
   const neutral = (status?.state === 'LIVE' || status?.state === 'CACHED' || status?.state === 'STALE') && !status.code;
-  const probable = status?.linkRule && status.linkRule !== 'EXACT_ID';
+  const probable = status?.linkRule && status.linkRule !== 'EXACT_ID' && status.linkRule !== 'DECISION';
+  const decision = status?.linkDecision;
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={props.testId} data-state={status?.state}>
       <Group justify="space-between" align="flex-start" mb="sm" wrap="nowrap">
@@ -99,6 +103,12 @@ export function SourceSection(props: {
         {probable ? (
           <Text size="xs" c="var(--mantine-color-orange-light-color)">
             Probable match by {status!.linkRule === 'NAME' ? 'name' : 'web domain'} ({Math.round((status!.linkConfidence ?? 0) * 100)}%), not confirmed by an id.
+          </Text>
+        ) : null}
+        {decision ? (
+          <Text size="xs" c="dimmed" data-testid={`${props.testId}-decision`}>
+            Link {decision.text}
+            {decision.reason ? ` — “${decision.reason}”` : ''}
           </Text>
         ) : null}
         {status?.message && neutral ? (

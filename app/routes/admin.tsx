@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { IDENTITY_REVIEW_FIELDS, IdentityReview, type LinkDecisionRow, type ReviewItem } from '../components/admin/identity-review.js';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
 import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
@@ -18,7 +19,7 @@ const ADMIN = /* GraphQL */ `
       system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
       cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
     }
-    identityReview { kind system accountId accountName records { recordId name rules confidence url } }
+    ${IDENTITY_REVIEW_FIELDS}
     sourceOfTruth { group system }
     systems { system name category }
     ${FIELD_MAPPINGS_FIELDS}
@@ -51,7 +52,8 @@ type Data = {
     timeoutMs: number;
     cache: { entity: string; ttlSeconds: number; staleWhileRevalidateSeconds: number; staleIfErrorSeconds: number }[];
   })[];
-  identityReview: { kind: 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED'; system: string; accountId: string | null; accountName: string | null; records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
+  identityReview: ReviewItem[];
+  linkDecisions: LinkDecisionRow[];
   sourceOfTruth: { group: string; system: string }[];
   systems: SourceName[];
   fieldMappings: SourceFieldMapping[];
@@ -72,10 +74,41 @@ const CHECK_NOW = /* GraphQL */ `
   }
 `;
 
-/** "Check now" on a source card: asks that source once, then shows the page again with what it answered. */
+const DECIDE = /* GraphQL */ `
+  mutation DecideLink($input: LinkDecisionInput!) { decideLink(input: $input) { text recordId } }
+`;
+const UNDO = /* GraphQL */ `
+  mutation UndoLinkDecision($id: ID!) { undoLinkDecision(id: $id) { text recordId } }
+`;
+
+/**
+ * "Check now" on a source card: asks that source once, then shows the page again with what it answered. A
+ * decision of the review queue (confirm, pick, reject, link by hand, undo) goes to the same GraphQL mutations any
+ * tool would use, so the policy and the checks are the server's; a refused one says why on the page.
+ */
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const system = String((await request.formData()).get('system') ?? '');
+  const form = await request.formData();
+  const field = (k: string) => String(form.get(k) ?? '').trim();
+  const intent = field('intent');
+  if (intent === 'decide' || intent === 'undo') {
+    const r =
+      intent === 'decide'
+        ? await runOperation<{ decideLink: { text: string; recordId: string } }>(
+            viewer,
+            DECIDE,
+            { input: { kind: field('kind'), system: field('system'), accountId: field('accountId'), recordId: field('recordId'), reason: field('reason') || null } },
+            'DecideLink',
+          )
+        : await runOperation<{ undoLinkDecision: { text: string; recordId: string } }>(viewer, UNDO, { id: field('id') }, 'UndoLinkDecision');
+    const done = r.data ? ('decideLink' in r.data ? r.data.decideLink : r.data.undoLinkDecision) : null;
+    if (!done) {
+      const status = r.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 400;
+      return data({ decisionError: r.errors.map((e) => e.message).join(' ') || 'The decision was not recorded.', decided: null }, { status });
+    }
+    return { decisionError: null, decided: intent === 'undo' ? `Undone: ${done.text} (record ${done.recordId}).` : `Recorded: ${done.text} (record ${done.recordId}).` };
+  }
+  const system = field('system');
   if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check, as its card on this page does.', { status: 400 });
   const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system] }, 'CheckSource');
   if (!r.data) return pageRefusal(viewer.role, r.errors, { name: 'source checks', group: 'ADMIN' });
@@ -90,7 +123,9 @@ const secondsAgo = (seconds: number | null) => (seconds === null ? 'never' : for
 /** The admin's page: source health, the integration register, and the identity review queue. */
 export default function Admin() {
   const d = useLoaderData<typeof loader>();
-  const review = { PROBABLE: d.identityReview.filter((i) => i.kind === 'PROBABLE'), AMBIGUOUS: d.identityReview.filter((i) => i.kind === 'AMBIGUOUS'), UNLINKED: d.identityReview.filter((i) => i.kind === 'UNLINKED') };
+  const acted = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const decision = acted && typeof acted === 'object' && 'decisionError' in acted ? acted : null;
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <Title order={1}>Admin</Title>
@@ -99,12 +134,12 @@ export default function Admin() {
           {d.errors.join(' ')}
         </Text>
       ) : null}
-      <Tabs defaultValue="sources" keepMounted={false}>
+      <Tabs defaultValue={params.get('tab') === 'review' ? 'review' : 'sources'} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="sources">Source status</Tabs.Tab>
           <Tabs.Tab value="register">Integration register</Tabs.Tab>
           <Tabs.Tab value="review">
-            Identity review ({review.PROBABLE.length + review.AMBIGUOUS.length + review.UNLINKED.length})
+            Identity review ({d.identityReview.length})
           </Tabs.Tab>
         </Tabs.List>
 
@@ -219,58 +254,7 @@ export default function Admin() {
         </Tabs.Panel>
 
         <Tabs.Panel value="review" pt="md">
-          <Stack gap="md" data-testid="identity-review">
-            {(['AMBIGUOUS', 'PROBABLE', 'UNLINKED'] as const).map((kind) => (
-              <Card key={kind} withBorder component="section" aria-labelledby={`review-${kind}`}>
-                <Title order={2} size="h4" id={`review-${kind}`} mb="xs">
-                  {kind === 'AMBIGUOUS' ? 'Ambiguous: pick the right record' : kind === 'PROBABLE' ? 'Probable links to confirm' : 'Unlinked records'} ({review[kind].length})
-                </Title>
-                <Table.ScrollContainer minWidth={560}>
-                  <Table fz="sm" verticalSpacing={4} striped>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>System</Table.Th>
-                        <Table.Th>Customer</Table.Th>
-                        <Table.Th>Record(s)</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {review[kind].slice(0, 100).map((item, n) => (
-                        <Table.Tr key={`${item.system}:${item.accountId}:${item.records[0]?.recordId}:${n}`}>
-                          <Table.Td>{systemNames(d.systems)(item.system)}</Table.Td>
-                          <Table.Td>
-                            {item.accountId ? (
-                              <Anchor component={Link} to={`/customers/${item.accountId}`}>
-                                {item.accountName}
-                              </Anchor>
-                            ) : (
-                              '—'
-                            )}
-                          </Table.Td>
-                          <Table.Td>
-                            {item.records.map((r, i) => (
-                              <span key={r.recordId}>
-                                {i ? '; ' : ''}
-                                <Anchor href={r.url} target="_blank" rel="noreferrer">
-                                  {r.name}
-                                </Anchor>
-                                {r.rules.length ? ` (${r.rules.map((x) => humanize(x)).join(' + ')}, ${Math.round(r.confidence * 100)}%)` : ''}
-                              </span>
-                            ))}
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-                {review[kind].length > 100 ? (
-                  <Text size="xs" c="dimmed">
-                    Showing 100 of {review[kind].length}.
-                  </Text>
-                ) : null}
-              </Card>
-            ))}
-          </Stack>
+          <IdentityReview items={d.identityReview} decisions={d.linkDecisions} systems={d.systems} error={decision?.decisionError ?? null} done={decision?.decided ?? null} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -31,8 +31,8 @@ export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
 /** What a client may need beyond its config: where rotated refresh tokens are kept. */
 export type ClientDeps = { tokens: TokenStore };
 
-/** How a record in one system was tied to the CRM account that is the customer. */
-export type LinkRule = 'EXACT_ID' | 'DOMAIN' | 'NAME';
+/** How a record in one system was tied to the CRM account that is the customer (DECISION: an admin decided it in Panorama). */
+export type LinkRule = 'EXACT_ID' | 'DOMAIN' | 'NAME' | 'DECISION';
 
 export type SourceLink = {
   source: SourceId;
@@ -179,6 +179,11 @@ export type AccountIdRules = {
   form: string;
   /** What the id is called: "Salesforce Account Id". */
   name: string;
+  /**
+   * The one form of an account id, whichever form another system holds it in (a CRM may have several forms of
+   * one id, e.g. a short case-sensitive one and a longer case-safe one); null when the text is no account id.
+   */
+  canonical: (raw: string) => string | null;
 };
 
 /**

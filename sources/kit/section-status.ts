@@ -1,7 +1,8 @@
 import type { Fetched, Freshness } from './domain.js';
 import { isSourceError, sourceName, type SourceError, type SourceErrorCode, type SourceId } from './errors.js';
 
-export type SectionState = 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN';
+/** BROKEN_LINK: the customer holds an id of the system that names no record there (not an outage, not a link). */
+export type SectionState = 'LIVE' | 'CACHED' | 'STALE' | 'FAILED' | 'NOT_LINKED' | 'AMBIGUOUS' | 'BROKEN_LINK' | 'FORBIDDEN';
 
 /** What the UI shows next to every section: where the data came from, how old it is, and what went wrong. */
 export type SectionStatus = {
@@ -12,7 +13,7 @@ export type SectionStatus = {
   fromCache: boolean;
   stale: boolean;
   message: string | null;
-  code: SourceErrorCode | 'NOT_LINKED' | 'AMBIGUOUS' | 'FORBIDDEN' | null;
+  code: SourceErrorCode | 'NOT_LINKED' | 'AMBIGUOUS' | 'BROKEN_LINK' | 'FORBIDDEN' | null;
 };
 
 function ageOf(fetchedAt: string, now: number): number {

@@ -6,6 +6,7 @@ import { SalesforceClient } from './client.server.js';
 import { salesforceConfigSchema, type SalesforceConfig } from './config.js';
 import { mapSalesforceError } from './errors.js';
 import { createLoaders } from './loaders.js';
+import { normalizeIdOf } from './ids.js';
 import { checkSalesforceFields } from './fields.js';
 import { SALESFORCE_READS, SALESFORCE_TRANSFORMS } from './mapping.js';
 
@@ -51,7 +52,13 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   // Accounting customers are found by name and e-mail domain, support organizations by name and domains.
   links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
   // The shape only: the loaders put an id in its canonical 18-character form (ids.ts) and refuse a bad checksum.
-  accountIds: { recognise: (raw) => ACCOUNT_ID_SHAPE.test(raw), form: 'a 15- or 18-character Salesforce Account Id', name: 'Salesforce Account Id' },
+  accountIds: {
+    recognise: (raw) => ACCOUNT_ID_SHAPE.test(raw),
+    form: 'a 15- or 18-character Salesforce Account Id',
+    name: 'Salesforce Account Id',
+    // 15 and 18 characters are one id: other systems hold either (and Zendesk compares external ids in lower case)
+    canonical: (raw) => normalizeIdOf('Account', raw.trim()),
+  },
   statusPage: 'status.salesforce.com',
   configSchema: salesforceConfigSchema,
   // Only the SALESFORCE_* entries; realm and workspace belong to other sources.

@@ -41,12 +41,33 @@ describe('the sandbox dataset', () => {
   });
 
   it('links records by exact id the way businesses wire them', () => {
+    // the few held in the 15-character form are listed as such
+    const held = (recordId: string, accountId: string) => m.linkCases.find((c) => c.rule === 'SHORT_ID' && c.recordId === recordId)?.storedId ?? accountId;
     for (const l of m.exactLinks) {
       if (l.system === 'quickbooks') expect(world.salesforce.accounts.find((a) => a.Id === l.accountId)?.QuickBooks_Customer_Id__c).toBe(l.recordId);
-      if (l.system === 'zendesk') expect(world.zendesk.organizations.find((o) => String(o.id) === l.recordId)?.external_id).toBe(l.accountId);
-      if (l.system === 'asana') expect(world.asana.projects.find((p) => p.gid === l.recordId)?.custom_fields[0]?.text_value).toBe(l.accountId);
+      if (l.system === 'zendesk') expect(world.zendesk.organizations.find((o) => String(o.id) === l.recordId)?.external_id).toBe(held(l.recordId, l.accountId));
+      if (l.system === 'asana') expect(world.asana.projects.find((p) => p.gid === l.recordId)?.custom_fields[0]?.text_value).toBe(held(l.recordId, l.accountId));
     }
     expect(m.exactLinks.filter((l) => l.system === 'quickbooks').length).toBeGreaterThan(200);
+  });
+
+  it('plants short ids in each system holding an Account Id, QuickBooks ids naming no customer, and orphans', () => {
+    const accounts = new Set(world.salesforce.accounts.map((a) => a.Id));
+    const qbo = new Set(world.quickbooks.customers.map((c) => c.Id));
+    for (const system of ['zendesk', 'asana'] as const) {
+      const short = m.linkCases.filter((c) => c.rule === 'SHORT_ID' && c.system === system);
+      expect(short.length).toBeGreaterThanOrEqual(2);
+      for (const c of short) expect([c.storedId.length, accounts.has(c.accountId!), c.accountId!.startsWith(c.storedId)]).toEqual([15, true, true]);
+      const orphans = m.linkCases.filter((c) => c.rule === 'ORPHAN' && c.system === system);
+      expect(orphans.map((o) => o.rule === 'ORPHAN' && o.deleted)).toEqual([true, true, false]);
+      for (const o of orphans) expect(accounts.has(o.storedId)).toBe(false);
+    }
+    const dangling = m.linkCases.filter((c) => c.rule === 'DANGLING_ID');
+    expect(dangling.length).toBeGreaterThanOrEqual(2);
+    for (const d of dangling) {
+      expect(world.salesforce.accounts.find((a) => a.Id === d.accountId)?.QuickBooks_Customer_Id__c).toBe(d.storedId);
+      expect(qbo.has(d.storedId)).toBe(false);
+    }
   });
 
   it('plants heuristic, ambiguous and unlinked records in each system', () => {

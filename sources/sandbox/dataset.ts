@@ -1,9 +1,9 @@
 import { systemClock, todayOf, type Clock } from '../kit/clock.js';
 import { normaliseCompanyName } from '../kit/names.js';
-import { addAsanaProjects, addInternalProject, createAsanaPart } from '../asana/sandbox/dataset.js';
+import { addAsanaProjects, addInternalProject, addOrphanProject, createAsanaPart, shortenAccountFields } from '../asana/sandbox/dataset.js';
 import { addQuickBooksCustomer, addWalkInCustomer, createQuickBooksPart, listOverdueInvoices, plantCustomerTree, plantForeignCurrency } from '../quickbooks/sandbox/dataset.js';
-import { addSalesforceCustomer, createSalesforcePart, linkQuickBooksCustomer, plantSearchCases, salesforceId } from '../salesforce/sandbox/dataset.js';
-import { addZendeskCustomer, addTrialOrganization, createZendeskPart } from '../zendesk/sandbox/dataset.js';
+import { addSalesforceCustomer, createSalesforcePart, linkQuickBooksCustomer, missingAccountId, plantDanglingQuickBooksIds, plantSearchCases, salesforceId } from '../salesforce/sandbox/dataset.js';
+import { addOrphanOrganization, addZendeskCustomer, addTrialOrganization, createZendeskPart, shortenExternalIds } from '../zendesk/sandbox/dataset.js';
 import { createCore } from './core.js';
 import { drawCustomer, plantTraits, TRICKY_NAMES } from './customers.js';
 import { cleanAccountIds } from './manifest.js';
@@ -41,9 +41,11 @@ export function generateWorld(opts: DatasetOptions = {}): World {
   const quickbooks = createQuickBooksPart(core);
   const traits = plantTraits(core);
 
+  const withoutBooks: string[] = [];
   for (let i = 0; i < size; i++) {
     const customer = drawCustomer(core, i, traits[i]!);
     const crm = addSalesforceCustomer(salesforce, customer);
+    if (!customer.traits.prospect && customer.traits.qbo === 'none' && !customer.tricky) withoutBooks.push(crm.accountId);
     if (customer.traits.prospect) continue;
     const milestones = addAsanaProjects(asana, customer, crm);
     const accounting = addQuickBooksCustomer(quickbooks, customer, crm, milestones);
@@ -64,6 +66,19 @@ export function generateWorld(opts: DatasetOptions = {}): World {
   plantForeignCurrency(quickbooks);
   listOverdueInvoices(quickbooks);
   plantSearchCases(salesforce);
+
+  // Identity cases planted last, drawing nothing the records above depend on: the 15-character Account Id in each
+  // system that holds one, QuickBooks ids naming no customer, and records pointing at accounts that are gone.
+  const few = Math.max(2, Math.round(size * 0.01));
+  const exactIn = (system: 'asana' | 'zendesk') => core.manifest.exactLinks.filter((l) => l.system === system).map((l) => l.recordId);
+  shortenExternalIds(zendesk, exactIn('zendesk').slice(-few));
+  shortenAccountFields(asana, exactIn('asana').slice(-few));
+  plantDanglingQuickBooksIds(salesforce, withoutBooks.slice(-few));
+  for (let k = 0; k < 3; k++) {
+    const deleted = k < 2;
+    addOrphanOrganization(zendesk, missingAccountId(salesforce, k, deleted), deleted);
+    addOrphanProject(asana, missingAccountId(salesforce, 10 + k, deleted), deleted);
+  }
   core.manifest.cleanAccountIds = cleanAccountIds(core.manifest, salesforce.data.accounts.map((a) => a.Id));
   return { salesforce: salesforce.data, quickbooks: quickbooks.data, asana: asana.data, zendesk: zendesk.data, manifest: core.manifest };
 }

@@ -1,3 +1,8 @@
+export type LinkCase =
+  | { rule: 'SHORT_ID'; system: 'asana' | 'zendesk'; accountId: string; recordId: string; storedId: string; expected: 'EXACT' }
+  | { rule: 'DANGLING_ID'; system: 'quickbooks'; accountId: string; recordId: string; storedId: string; expected: 'BROKEN' }
+  | { rule: 'ORPHAN'; system: 'asana' | 'zendesk'; accountId: null; recordId: string; storedId: string; name: string; deleted: boolean; expected: 'ORPHAN' };
+
 /** Every case the dataset plants on purpose, for tests to read instead of guessing. */
 export type Manifest = {
   seed: number;
@@ -46,6 +51,13 @@ export type Manifest = {
   }[];
   /** A customer billed in another currency than the company's home currency (USD). */
   foreignCurrency: { accountId: string; customerId: string; currency: string; balance: number; invoiceCount: number }[];
+  /**
+   * The identity cases of the link rules, each with the state every path (page, search, lists, review queue) must
+   * give it: SHORT_ID — the 15-character form of the Account Id held in a linking system (EXACT); DANGLING_ID — a
+   * QuickBooks id on the Account that names no customer (BROKEN); ORPHAN — a record whose Account Id names an
+   * account that was deleted or never existed (ORPHAN: in the review queue, never a customer in search).
+   */
+  linkCases: LinkCase[];
   /** Accounts with none of the planted cases above: no flag may appear on them. */
   cleanAccountIds: string[];
 };
@@ -72,6 +84,7 @@ export function emptyManifest(seed: number, size: number, today: string): Manife
     searchCases: [],
     customerTrees: [],
     foreignCurrency: [],
+    linkCases: [],
     cleanAccountIds: [],
   };
 }

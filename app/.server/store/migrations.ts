@@ -58,6 +58,30 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '004-link-decisions': {
+    async up(db: Kysely<unknown>) {
+      // an admin's decision about one link (who, when, why), and its undoing; never a copy of customer data
+      await db.schema
+        .createTable('link_decision')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        // the order decisions were made in (two in one millisecond included): the latest about a record wins
+        .addColumn('seq', 'bigint', (c) => c.notNull().unique())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('system', 'varchar(32)', (c) => c.notNull())
+        .addColumn('account_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('record_id', 'varchar(100)', (c) => c.notNull())
+        .addColumn('reason', 'varchar(500)')
+        .addColumn('person_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('person_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('undone_at', 'bigint')
+        .addColumn('undone_by_id', 'varchar(255)')
+        .addColumn('undone_by_name', 'varchar(255)')
+        .addColumn('undo_reason', 'varchar(500)')
+        .execute();
+      await db.schema.createIndex('link_decision_active').on('link_decision').columns(['undone_at', 'at']).execute();
+    },
+  },
 };
 
 export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -7,6 +7,26 @@ export type StoreTables = {
   session: SessionTable;
   audit_record: AuditTable;
   audit_anchor: { id: number; seq: number; hash: string; at: number };
+  link_decision: LinkDecisionTable;
+};
+
+/** An admin's link decision (confirm, pick, reject, link by hand); undone decisions stay, marked with who and when. */
+export type LinkDecisionTable = {
+  id: string;
+  seq: number;
+  kind: string;
+  /** The source module's id of the system the record lives in. */
+  system: string;
+  account_id: string;
+  record_id: string;
+  reason: string | null;
+  person_id: string;
+  person_name: string;
+  at: number;
+  undone_at: number | null;
+  undone_by_id: string | null;
+  undone_by_name: string | null;
+  undo_reason: string | null;
 };
 
 /** One read, append-only; `hash` = SHA-256 over the previous record's hash and this record's fields. */

@@ -262,7 +262,7 @@ export function LinksCard({ customer }: { customer: Customer }) {
                 </Anchor>
               </Table.Td>
               <Table.Td>
-                {l.rule === 'EXACT_ID' ? 'Exact id' : `Probable (${humanize(l.rule)}, ${Math.round(l.confidence * 100)}%)`}
+                {l.rule === 'EXACT_ID' ? 'Exact id' : l.rule === 'DECISION' ? 'Decided by an admin' : `Probable (${humanize(l.rule)}, ${Math.round(l.confidence * 100)}%)`}
               </Table.Td>
             </Table.Tr>
           ))}

@@ -11,7 +11,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
     customer(id: $id, refresh: $refresh, refreshSystems: $refreshSystems) {
       id
       name
-      sections { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }
+      sections { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence linkDecision { kind text reason } }
       links @include(if: $admin) { system recordId rule confidence url }
       ambiguousLinks { system candidates { recordId name rules confidence url } }
       fields { field system value conflicts { system value url why } formattedDifferently { system value url why } }

@@ -162,12 +162,35 @@ function addTasks(s: AsanaPart, project: AsanaCompact, pCreated: number, due: nu
 
 /** A project of the business's own, linked to no customer. */
 export function addInternalProject(s: AsanaPart, k: number): void {
-  const { f, start, manifest } = s.core;
+  const gid = unlinkedProject(s, `Internal — ${s.core.f.helpers.arrayElement(['Q3 planning', 'Hiring', 'Office move', 'Tooling', 'Brand refresh'])} ${k + 1}`, null);
+  s.core.manifest.unlinked.push({ system: 'asana', recordId: gid });
+}
+
+/** Projects whose account field holds the 15-character form of the Account Id: the same id, still exact. */
+export function shortenAccountFields(s: AsanaPart, gids: readonly string[]): void {
+  for (const gid of gids) {
+    const field = s.data.projects.find((p) => p.gid === gid)!.custom_fields.find((f) => f.gid === s.data.accountField.gid)!;
+    const storedId = field.text_value!.slice(0, 15);
+    s.core.manifest.linkCases.push({ rule: 'SHORT_ID', system: 'asana', accountId: field.text_value!, recordId: gid, storedId, expected: 'EXACT' });
+    field.text_value = storedId;
+    field.display_value = storedId;
+  }
+}
+
+/** A project whose account field names an account the CRM does not have: an orphan, never a customer. */
+export function addOrphanProject(s: AsanaPart, pointsAt: string, deleted: boolean): void {
+  const name = `${s.core.companies.unique()} — Wind-down`;
+  const gid = unlinkedProject(s, name, pointsAt);
+  s.core.manifest.linkCases.push({ rule: 'ORPHAN', system: 'asana', accountId: null, recordId: gid, storedId: pointsAt, name, deleted, expected: 'ORPHAN' });
+}
+
+function unlinkedProject(s: AsanaPart, name: string, accountId: string | null): string {
+  const { start } = s.core;
   const gid = nextGid(s);
   s.data.projects.push({
     gid,
     resource_type: 'project',
-    name: `Internal — ${f.helpers.arrayElement(['Q3 planning', 'Hiring', 'Office move', 'Tooling', 'Brand refresh'])} ${k + 1}`,
+    name,
     archived: false,
     completed: false,
     completed_at: null,
@@ -184,9 +207,9 @@ export function addInternalProject(s: AsanaPart, k: number): void {
     public: true,
     workspace: s.wsCompact,
     team: s.data.team,
-    custom_fields: [{ ...s.data.accountField, text_value: null, display_value: null }],
+    custom_fields: [{ ...s.data.accountField, text_value: accountId, display_value: accountId }],
   });
-  manifest.unlinked.push({ system: 'asana', recordId: gid });
+  return gid;
 }
 
 function task(s: AsanaPart, gid: string, taskName: string, subtype: AsanaTask['resource_subtype'], project: AsanaCompact, due: number, completedAt: number | null, created: number): AsanaTask {

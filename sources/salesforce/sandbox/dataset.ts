@@ -247,3 +247,23 @@ export function plantSearchCases(s: SalesforcePart): void {
     if (t) manifest.searchCases.push({ kind: 'FOLDED_NAME', query, accountId: t.accountId, expects: t.name });
   }
 }
+
+/**
+ * Accounts whose QuickBooks id names no customer in QuickBooks (a customer merged or deleted there, a typo): the
+ * link is broken, which is neither an exact link nor an outage. Planted on accounts that have no QuickBooks
+ * customer at all, so nothing else about them changes; ids well above any the books use.
+ */
+export function plantDanglingQuickBooksIds(s: SalesforcePart, accountIds: readonly string[]): void {
+  accountIds.forEach((accountId, k) => {
+    const storedId = String(4711 + 900000 + k);
+    s.accountById.get(accountId)!.QuickBooks_Customer_Id__c = storedId;
+    s.core.manifest.linkCases.push({ rule: 'DANGLING_ID', system: 'quickbooks', accountId, recordId: storedId, storedId, expected: 'BROKEN' });
+  });
+}
+
+/** An Account Id that looks real but names no account: deleted ones (ids beyond the dataset's), or one never issued. */
+export function missingAccountId(s: SalesforcePart, k: number, deleted: boolean): string {
+  const id = salesforceId('001', s.core.size + 5000 + k);
+  // a mistyped id: the right shape, a checksum that matches no 15 characters
+  return deleted ? id : `${id.slice(0, 15)}${id.slice(15) === 'ZZZ' ? 'YYY' : 'ZZZ'}`;
+}

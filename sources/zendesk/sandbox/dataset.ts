@@ -180,3 +180,40 @@ function zdTicket(s: ZendeskPart, n: number, requester: ZdUser, orgId: number, c
     updated_at: isoZ(updatedTime),
   };
 }
+
+/**
+ * Organizations whose external id holds the 15-character form of the Account Id (pasted from a Salesforce URL or
+ * report): the same id, so still an exact link.
+ */
+export function shortenExternalIds(s: ZendeskPart, orgIds: readonly string[]): void {
+  for (const id of orgIds) {
+    const org = s.data.organizations.find((o) => String(o.id) === id)!;
+    const storedId = org.external_id!.slice(0, 15);
+    s.core.manifest.linkCases.push({ rule: 'SHORT_ID', system: 'zendesk', accountId: org.external_id!, recordId: id, storedId, expected: 'EXACT' });
+    org.external_id = storedId;
+  }
+}
+
+/** An organization whose external id names an account the CRM does not have: an orphan, never a customer. */
+export function addOrphanOrganization(s: ZendeskPart, pointsAt: string, deleted: boolean): void {
+  const { start, manifest, companies } = s.core;
+  const name = `${companies.unique()} (former customer)`;
+  const orgId = 360000100000 + ++s.n.organization;
+  s.data.organizations.push({
+    id: orgId,
+    url: '',
+    name,
+    external_id: pointsAt,
+    domain_names: [companies.domainFor(name)],
+    details: null,
+    notes: null,
+    group_id: null,
+    shared_tickets: false,
+    shared_comments: false,
+    tags: ['former'],
+    organization_fields: {},
+    created_at: isoZ(start),
+    updated_at: isoZ(start),
+  });
+  manifest.linkCases.push({ rule: 'ORPHAN', system: 'zendesk', accountId: null, recordId: String(orgId), storedId: pointsAt, name, deleted, expected: 'ORPHAN' });
+}
