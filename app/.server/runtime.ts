@@ -25,7 +25,10 @@ export function panorama(): Panorama {
     const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());
-    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit }) };
+    const yoga = createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit });
+    // another instance refreshed a customer: answers reused here would be older than what it now shows
+    runtime.onPeerInvalidation(() => yoga.responseCache.clear());
+    globalThis.__panorama = { runtime, audit, yoga };
     warmInBackground(runtime);
     keepRetention(runtime, audit);
   }
@@ -59,8 +62,9 @@ function warmInBackground(runtime: SourcesRuntime): void {
   try {
     const started = performance.now();
     runtime.keepIndexesWarm();
-    void runtime.warmIndexes().then(
-      (results) => logger.info({ ms: Math.round(performance.now() - started), indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+    void runtime.upkeep().then(
+      ({ role, results }) =>
+        logger.info({ ms: Math.round(performance.now() - started), role, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
       (e: unknown) => logger.warn({ err: errorForLog(e) }, 'warming the indexes failed'),
     );
   } catch (e) {
