@@ -2,12 +2,13 @@ import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
 import '@mantine/spotlight/styles.css';
 import './styles.css';
-import { Anchor, ColorSchemeScript, MantineProvider, createTheme, mantineHtmlProps } from '@mantine/core';
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
+import { Anchor, ColorSchemeScript, MantineProvider, Stack, Table, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
+import { sandboxNotice } from './.server/sandbox-notice.js';
 import { getViewer } from './.server/session.js';
 import { settings } from './.server/settings.js';
 
@@ -17,10 +18,9 @@ export const links: LinksFunction = () => [{ rel: 'icon', href: '/favicon.svg', 
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
-  return {
-    viewer,
-    sandbox: Boolean(settings().sources.sandboxOrigin),
-  };
+  const sandbox = Boolean(settings().sources.sandboxOrigin);
+  const notice = sandbox ? await sandboxNotice(request) : { full: false, setCookie: null };
+  return data({ viewer, sandbox, sandboxNoticeFull: notice.full }, notice.setCookie ? { headers: { 'set-cookie': notice.setCookie } } : undefined);
 }
 
 const theme = createTheme({
@@ -30,6 +30,8 @@ const theme = createTheme({
   components: {
     // links in running text must not rely on colour alone
     Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
+    // a table that scrolls sideways on a phone can be scrolled from the keyboard too (WCAG 2.1.1)
+    TableScrollContainer: Table.ScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
   },
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 });
@@ -64,17 +66,36 @@ export default function App() {
   );
 }
 
+const ERROR_TITLES: Record<number, string> = {
+  400: 'That request did not work',
+  401: 'Please sign in',
+  403: 'Not for your role',
+  404: 'Not found',
+  429: 'Too many requests',
+  503: 'Not available just now',
+};
+
+/**
+ * Every error page keeps the app frame (navigation, search, who is signed in) and speaks plainly: the title says
+ * what happened, the text is Panorama's own words from the loader, never a stack or a schema field.
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
-  const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Something went wrong';
-  const detail = isRouteErrorResponse(error) ? String(error.data ?? '') : 'Panorama hit an unexpected error. Try again; if it keeps happening, tell your admin.';
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = ERROR_TITLES[status] ?? 'Something went wrong';
+  const own = isRouteErrorResponse(error) && typeof error.data === 'string' && error.data.trim() ? error.data : null;
+  const detail = own ?? 'Panorama hit an unexpected error. Try again; if it keeps happening, tell your admin.';
   return (
-    <main style={{ padding: 32, fontFamily: 'system-ui, sans-serif' }}>
-      <h1>{title}</h1>
-      <p>{detail}</p>
-      <p>
-        <a href="/customers">Back to customers</a>
-      </p>
-    </main>
+    <AppFrame>
+      <Stack gap="sm" maw={640} data-testid="error-page" data-status={status}>
+        <Title order={1}>{title}</Title>
+        <Text>{detail}</Text>
+        <Text>
+          <Anchor component={Link} to="/customers">
+            Back to customers
+          </Anchor>
+        </Text>
+      </Stack>
+    </AppFrame>
   );
 }

@@ -15,6 +15,7 @@ import type { AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
 import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineType } from './timeline.js';
+import { pageOf } from './paging.js';
 import { HEALTH_LABEL, RULE_TEXT, flagMessage, healthIncomplete, formattedDifferently, healthDetail, recordLabel, timelineTitle } from './wording.js';
 
 /**
@@ -27,8 +28,8 @@ export const insightsTypeDefs = /* GraphQL */ `
     myAccounts: [Customer!]! @access(group: IDENTITY)
     "Invoices past their due date with an open balance, across customers, oldest first."
     overdueInvoices(first: Int = 100): OverdueInvoiceList! @access(group: BILLING)
-    "Open urgent tickets across customers, newest first."
-    urgentTickets(first: Int = 100): UrgentTicketList! @access(group: TICKETS)
+    "Open urgent tickets across customers: filtered, sorted (newest first by default) and paged by cursor."
+    urgentTickets(first: Int = 50, after: String, filter: UrgentTicketFilter, sort: UrgentTicketSort = NEWEST): UrgentTicketList! @access(group: TICKETS)
     "Records to review: probable links to confirm, ambiguous candidates, and records no rule ties to a customer."
     identityReview: [ReviewItem!]! @access(group: ADMIN)
     "The system of record of each field group."
@@ -215,8 +216,31 @@ export const insightsTypeDefs = /* GraphQL */ `
 
   type OverdueInvoiceList { rows: [OverdueInvoiceRow!]! totalCount: Int! totalOverdue: Float! status: SectionStatus! }
   type OverdueInvoiceRow { invoice: Invoice! customerName: String! customer: Customer link: SourceLinkSummary }
-  type UrgentTicketList { rows: [UrgentTicketRow!]! totalCount: Int! status: SectionStatus! }
-  type UrgentTicketRow { ticket: Ticket! customer: Customer link: SourceLinkSummary }
+  type UrgentTicketList {
+    rows: [UrgentTicketRow!]!
+    "Tickets that pass the filter, across all pages."
+    totalCount: Int!
+    "Urgent open tickets before any filter."
+    allCount: Int!
+    pageInfo: PageInfo!
+    status: SectionStatus!
+  }
+  type UrgentTicketRow {
+    ticket: Ticket!
+    customer: Customer
+    link: SourceLinkSummary
+    "Whole days since the ticket was opened, by Panorama's clock."
+    ageDays: Int!
+  }
+  input UrgentTicketFilter {
+    "ANY (default), UNASSIGNED: nobody is working it, ASSIGNED."
+    assignee: AssigneeFilter = ANY
+    "Only tickets whose customer Panorama links (true) or does not (false)."
+    linked: Boolean
+  }
+  enum AssigneeFilter { ANY UNASSIGNED ASSIGNED }
+  "NEWEST and OLDEST by when the ticket was opened; STALEST by when it last changed, longest untouched first."
+  enum UrgentTicketSort { NEWEST OLDEST STALEST }
   type SourceLinkSummary { rule: LinkRule! confidence: Float! }
 
   enum ReviewKind { PROBABLE AMBIGUOUS UNLINKED }
@@ -257,6 +281,13 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
   }
   return p;
 }
+
+type UrgentTicketArgs = {
+  first?: number | null;
+  after?: string | null;
+  filter?: { assignee?: 'ANY' | 'UNASSIGNED' | 'ASSIGNED' | null; linked?: boolean | null } | null;
+  sort?: 'NEWEST' | 'OLDEST' | 'STALEST' | null;
+};
 
 function firstOf(first: number | null | undefined, max: number, name = 'first'): number {
   const n = first ?? 20;
@@ -309,17 +340,19 @@ export const insightsResolvers = {
         status: listStatus(ctx, fetched),
       };
     },
-    urgentTickets: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
-      const first = firstOf(args.first, 500);
+    urgentTickets: async (_: unknown, args: UrgentTicketArgs, ctx: PanoramaContext) => {
+      const view = { filter: { assignee: args.filter?.assignee ?? 'ANY', linked: args.filter?.linked ?? null }, sort: args.sort ?? 'NEWEST' };
+      pageOf([], args, view); // bad paging arguments are the caller's error, even while the source is down
       let fetched;
       try {
         fetched = await ctx.loaders.support.urgentOpenTickets();
       } catch (e) {
-        if (isSourceError(e)) return { rows: [], totalCount: 0, status: statusFromError(ctx.runtime.systems.support.id, e) };
+        if (isSourceError(e)) return { rows: [], totalCount: 0, allCount: 0, pageInfo: { endCursor: null, hasNextPage: false, firstIndex: 0 }, status: statusFromError(ctx.runtime.systems.support.id, e) };
         throw e;
       }
       const matcher = await ctx.identity('support').catch(() => null);
-      const rows = fetched.value.tickets.slice(0, first).map((t) => {
+      const now = ctx.runtime.clock.now();
+      const all = fetched.value.tickets.map((t) => {
         const owner = t.crmAccountId
           ? { accountId: t.crmAccountId, accountName: null as string | null, rule: 'EXACT_ID' as const, confidence: 1 }
           : t.organizationId
@@ -327,9 +360,20 @@ export const insightsResolvers = {
             : null;
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner?.accountName) customer.knownName = owner.accountName;
-        return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null };
+        const ageDays = Math.max(0, Math.floor((now - Date.parse(t.ticket.createdAt)) / 86_400_000));
+        return { ticket: t.ticket, customer, link: owner ? { rule: owner.rule, confidence: owner.confidence } : null, ageDays };
       });
-      return { rows, totalCount: fetched.value.total, status: listStatus(ctx, fetched) };
+      const { assignee, linked } = view.filter;
+      const kept = all.filter(
+        (r) => (assignee === 'ANY' || (assignee === 'UNASSIGNED') === (r.ticket.assignee == null)) && (linked == null || linked === (r.customer != null)),
+      );
+      type Row = (typeof all)[number];
+      const at = (iso: string) => Date.parse(iso);
+      const order = { NEWEST: (a: Row, b: Row) => at(b.ticket.createdAt) - at(a.ticket.createdAt), OLDEST: (a: Row, b: Row) => at(a.ticket.createdAt) - at(b.ticket.createdAt), STALEST: (a: Row, b: Row) => at(a.ticket.updatedAt) - at(b.ticket.updatedAt) }[view.sort];
+      // ties by ticket id, so a page boundary never moves between two requests
+      const sorted = [...kept].sort((a, b) => order(a, b) || a.ticket.id.localeCompare(b.ticket.id, 'en', { numeric: true }));
+      const page = pageOf(sorted, args, view);
+      return { ...page, allCount: Math.max(all.length, fetched.value.total), status: listStatus(ctx, fetched) };
     },
     identityReview: async (_: unknown, __: unknown, ctx: PanoramaContext) => {
       const [accounts, customers, orgs, projects] = await Promise.allSettled([

@@ -5,6 +5,7 @@ import { SOURCE_MODULES } from '../sources/modules.js';
 import { adminResolvers, adminTypeDefs } from './admin-schema.js';
 import { baseResolvers, baseTypeDefs } from './base-schema.js';
 import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
+import { pagingTypeDefs } from './paging.js';
 import type { PanoramaContext } from './context.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 import { trackReads } from './read-tracking.js';
@@ -40,7 +41,7 @@ function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
 
 export function createPanoramaSchema(): GraphQLSchema {
   const schema = createSchema<PanoramaContext>({
-    typeDefs: [baseTypeDefs(SOURCE_MODULES), insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    typeDefs: [baseTypeDefs(SOURCE_MODULES), pagingTypeDefs, insightsTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
     resolvers: [baseResolvers, insightsResolvers, adminResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
   return trackReads(enforceAccess(schema));

@@ -1,7 +1,7 @@
-import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Form, Link, NavLink as RemixNavLink, useLocation, useRouteLoaderData } from '@remix-run/react';
-import { useEffect, type ReactNode } from 'react';
+import { Form, Link, NavLink as RemixNavLink, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
 import { ROLE_LABELS, canRead, type Role } from '../../graphql/policy.js';
 import { CustomerSpotlight, openCustomerSpotlight } from './customer-spotlight.js';
@@ -40,6 +40,52 @@ function ColorSchemeToggle() {
   );
 }
 
+const SANDBOX_NOTICE =
+  'Panorama is running on its built-in sandbox: the customers, invoices, projects and tickets below are generated demo data, not your systems. Set the variables of your CRM, accounting, project and support systems to connect real ones. Demo sign-in exists only here: with real systems connected, people sign in through your identity provider.';
+
+/** After the first page, the sandbox notice is this badge; it opens the same words. */
+function SandboxBadge() {
+  return (
+    <Popover width={320} position="bottom-start" withArrow shadow="md">
+      <Popover.Target>
+        <UnstyledButton aria-label="Sandbox: what this means" className="pn-target">
+          <Badge color="yellow" variant="light" style={{ cursor: 'pointer' }}>
+            Sandbox
+          </Badge>
+        </UnstyledButton>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Text size="sm" fw={600} mb={4}>
+          Built-in sandbox
+        </Text>
+        <Text size="sm">{SANDBOX_NOTICE}</Text>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}
+
+/**
+ * A thin bar across the top while a page or an action is on its way (after 150 ms, so a fast answer does not
+ * flash), so no wait goes without a cue.
+ */
+function NavigationProgress() {
+  const navigation = useNavigation();
+  const busy = navigation.state !== 'idle';
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!busy) return setShown(false);
+    const t = setTimeout(() => setShown(true), 150);
+    return () => clearTimeout(t);
+  }, [busy]);
+  if (!shown) return null;
+  return <div className="pn-progress" role="progressbar" aria-label={navigation.state === 'submitting' ? 'Sending' : 'Loading the page'} data-testid="navigation-progress" />;
+}
+
+function openSearch(e: MouseEvent) {
+  e.preventDefault();
+  openCustomerSpotlight();
+}
+
 /** The frame around every page: who is signed in, where they can go, search, and whether this is the sandbox. */
 export function AppFrame({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof rootLoader>('root');
@@ -50,6 +96,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
   return (
     <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
+      <NavigationProgress />
       <a href="#main" className="skip-link">
         Skip to content
       </a>
@@ -62,17 +109,22 @@ export function AppFrame({ children }: { children: ReactNode }) {
                 Panorama
               </Link>
             </Title>
-            {data?.sandbox ? (
-              <Badge color="yellow" variant="light" visibleFrom="sm">
-                Sandbox
-              </Badge>
-            ) : null}
+            {data?.sandbox ? <SandboxBadge /> : null}
           </Group>
           <Group gap="xs" wrap="nowrap">
             {viewer ? (
-              <Button variant="default" size="xs" onClick={openCustomerSpotlight} aria-keyshortcuts="Control+K Meta+K" visibleFrom="xs">
-                Search customers… <Text span c="dimmed" size="xs" ml={6}>Ctrl K</Text>
-              </Button>
+              <>
+                {/* a link to the search page, so search works before (or without) JavaScript; with it, the dialog opens */}
+                <Button component={Link} to="/customers" variant="default" size="xs" onClick={openSearch} aria-keyshortcuts="Control+K Meta+K" visibleFrom="xs">
+                  Search customers… <Text span c="dimmed" size="xs" ml={6}>Ctrl K</Text>
+                </Button>
+                <ActionIcon component={Link} to="/customers" variant="default" size="lg" onClick={openSearch} aria-label="Search customers" aria-keyshortcuts="Control+K Meta+K" hiddenFrom="xs">
+                  <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
+                    <circle cx="11" cy="11" r="7" />
+                    <path d="m20 20-3.5-3.5" />
+                  </svg>
+                </ActionIcon>
+              </>
             ) : null}
             <ColorSchemeToggle />
             {viewer ? (
@@ -103,11 +155,9 @@ export function AppFrame({ children }: { children: ReactNode }) {
         </AppShell.Navbar>
       ) : null}
       <AppShell.Main id="main" tabIndex={-1}>
-        {data?.sandbox ? (
+        {data?.sandbox && data.sandboxNoticeFull ? (
           <Alert color="yellow" variant="light" mb="md" title="Built-in sandbox" role="status">
-            Panorama is running on its built-in sandbox: the customers, invoices, projects and tickets below are generated
-            demo data, not your systems. Set the variables of your CRM, accounting, project and support systems to connect real ones. Demo
-            sign-in exists only here: with real systems connected, people sign in through your identity provider.
+            {SANDBOX_NOTICE}
           </Alert>
         ) : null}
         {children}

@@ -1,5 +1,5 @@
 import { ActionIcon, Alert, Anchor, Badge, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { Form } from '@remix-run/react';
+import { Form, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatAge, formatDate, type SourceName } from './format.js';
 
@@ -36,8 +36,14 @@ export function SourceSection(props: {
   recordUrl?: string | null;
   children?: ReactNode;
   testId: string;
+  /** False where the page has no way to read the source again (a list across customers): no refresh button. */
+  refresh?: boolean;
 }) {
   const { status } = props;
+  const navigation = useNavigation();
+  // this section's own refresh, or the page's "refresh from all systems", is on its way
+  const refreshing =
+    navigation.state !== 'idle' && navigation.formMethod?.toUpperCase() === 'POST' && !!status && (navigation.formData?.get('system') ?? status.system) === status.system;
   const system = status ? status.source.name : '';
   const badge = status ? STATE_BADGE[status.state] : null;
   const headingId = `${props.testId}-heading`;
@@ -75,11 +81,11 @@ export function SourceSection(props: {
               {badge.label}
             </Badge>
           ) : null}
-          {status ? (
+          {status && props.refresh !== false ? (
             <Form method="post" replace>
               <input type="hidden" name="system" value={status.system} />
               <Tooltip label={`Read ${system} again now`}>
-                <ActionIcon type="submit" variant="subtle" size="sm" aria-label={`Refresh ${props.title} from ${system}`}>
+                <ActionIcon type="submit" variant="subtle" size="sm" aria-label={`Refresh ${props.title} from ${system}`} loading={refreshing} data-refreshing={refreshing || undefined}>
                   <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
                     <path d="M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7" />
                   </svg>

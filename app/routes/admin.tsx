@@ -7,6 +7,7 @@ import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from
 import { runOperation } from '../.server/graphql.js';
 import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
 import { panorama } from '../.server/runtime.js';
+import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
@@ -62,7 +63,7 @@ type Data = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const r = await runOperation<Data>(viewer, ADMIN, {}, 'Admin');
-  if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Admin pages are for admins.', { status: 403 });
+  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'admin pages', group: 'ADMIN' });
   const st = panorama().runtime.sharedState();
   const shared = { mode: st.mode, since: st.mode === 'memory' ? null : new Date(st.since).toISOString(), address: st.address, tokensPendingWriteBack: st.tokensPendingWriteBack };
   return { ...r.data, shared, errors: [...new Set(r.errors.map((e) => e.message))] };
@@ -80,7 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const system = String((await request.formData()).get('system') ?? '');
   if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check, as its card on this page does.', { status: 400 });
   const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system] }, 'CheckSource');
-  if (!r.data) return new Response(r.errors.map((e) => e.message).join(' ') || 'Checking a source is for admins.', { status: r.errors.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ? 400 : 403 });
+  if (!r.data) return pageRefusal(viewer.role, r.errors, { name: 'source checks', group: 'ADMIN' });
   return { checked: system };
 }
 
@@ -139,7 +140,7 @@ export default function Admin() {
                 {s.configured ? (
                   <Form method="post" replace>
                     <input type="hidden" name="system" value={s.system} />
-                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check ${s.name} now`}>
+                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check now: ${s.name}`}>
                       Check now
                     </Button>
                   </Form>

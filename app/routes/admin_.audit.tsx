@@ -4,13 +4,14 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { ACCESS_GROUPS, canRead } from '../../graphql/policy.js';
 import { AUDIT_PAGE_SIZE, auditFilterOf } from '../.server/audit-query.js';
 import { panorama } from '../.server/runtime.js';
+import { forbidden } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Read audit · Admin · Panorama' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  if (!canRead(viewer.role, 'ADMIN')) throw new Response('Only admins can read the audit.', { status: 403 });
+  if (!canRead(viewer.role, 'ADMIN')) throw forbidden(viewer.role, { name: 'read audit pages', group: 'ADMIN' });
   const url = new URL(request.url);
   const { filter, page, raw } = auditFilterOf(url);
   const { audit } = panorama();

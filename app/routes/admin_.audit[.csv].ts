@@ -4,6 +4,7 @@ import { canRead } from '../../graphql/policy.js';
 import { MAX_AUDITED_IDS } from '../../graphql/audit.js';
 import { auditFilterOf, csvCell } from '../.server/audit-query.js';
 import { panorama } from '../.server/runtime.js';
+import { forbidden } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 const MAX_ROWS = 50_000;
@@ -11,7 +12,7 @@ const MAX_ROWS = 50_000;
 /** The audit records the filters select, as CSV; the export is itself a record in the audit. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  if (!canRead(viewer.role, 'ADMIN')) throw new Response('Only admins can export the audit.', { status: 403 });
+  if (!canRead(viewer.role, 'ADMIN')) throw forbidden(viewer.role, { name: 'audit exports', group: 'ADMIN' });
   const { filter } = auditFilterOf(new URL(request.url));
   const { audit, runtime } = panorama();
   await audit.flushed();

@@ -4,12 +4,13 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { ROLE_LABELS, canRead, isRole } from '../../graphql/policy.js';
 import type { Viewer } from '../../graphql/viewer.js';
 import { assertSameOrigin } from '../.server/same-origin.js';
+import { forbidden } from '../.server/refusal.js';
 import { requireViewer, sessions } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Sessions · Admin · Panorama' }];
 
 function requireAdmin(viewer: Viewer): void {
-  if (!canRead(viewer.role, 'ADMIN')) throw new Response('Only admins can see and end sessions.', { status: 403 });
+  if (!canRead(viewer.role, 'ADMIN')) throw forbidden(viewer.role, { name: 'session lists', group: 'ADMIN' });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -72,7 +73,7 @@ export default function AdminSessions() {
               <Table.Td>
                 <Form method="post">
                   <input type="hidden" name="personId" value={p.personId} />
-                  <Button type="submit" size="xs" color="red" variant="light" aria-label={`End every session of ${p.name}`}>
+                  <Button type="submit" size="xs" color="red" variant="light" aria-label={`End sessions of ${p.name}`}>
                     End sessions
                   </Button>
                 </Form>

@@ -137,7 +137,7 @@ function AccountManagerView({ customer, admin }: { customer: Customer; admin: bo
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Stack gap="md">
-        <FlagsCard customer={customer} />
+        <FlagsCard customer={customer} conflictsShownApart />
         <DealsCard customer={customer} />
         <ProjectsCard customer={customer} />
         <BillingCard customer={customer} detail="full" />
@@ -161,8 +161,8 @@ function FinanceView({ customer }: { customer: Customer }) {
         <BillingCard customer={customer} detail="full" />
       </Stack>
       <Stack gap="md">
-        <FlagsCard customer={customer} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_WHILE_PAID_UP']} />
-        <ConflictsTable customer={customer} fields={['billingAddress', 'email', 'name']} />
+        <FlagsCard customer={customer} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_WHILE_PAID_UP']} conflictsShownApart />
+        <ConflictsTable customer={customer} />
         <ProjectsCard customer={customer} showMilestones />
         <SupportCard customer={customer} />
         <ContactsCard customer={customer} />

@@ -5,6 +5,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact } from '../components/format.js';
 import { runOperation } from '../.server/graphql.js';
+import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Overdue invoices · Panorama' }];
@@ -42,7 +43,7 @@ type Data = {
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const r = await runOperation<Data>(viewer, OVERDUE, {}, 'OverdueInvoices');
-  if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Overdue invoices are not available.', { status: 403 });
+  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'overdue invoices', group: 'BILLING' });
   return r.data.overdueInvoices;
 }
 
@@ -69,7 +70,7 @@ export default function Finance() {
         </Text>
       </div>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <SourceSection title="Aging" status={d.status} testId="section-aging">
+        <SourceSection title="Aging" status={d.status} testId="section-aging" refresh={false}>
           <ChartFigure
             id="overdue-aging"
             title="Overdue amount by days past due"

@@ -1,6 +1,7 @@
 import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useState } from 'react';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import { ROLE_LABELS, isRole } from '../../graphql/policy.js';
 import { assertSameOrigin } from '../.server/same-origin.js';
@@ -40,6 +41,11 @@ export default function Login() {
   const { users, mode, redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const navigation = useNavigation();
+  // the demo user whose sign-in is on its way (the button shows it; the others wait)
+  const signingIn = navigation.state !== 'idle' && navigation.formData ? String(navigation.formData.get('userId') ?? '') || null : null;
+  // leaving for the identity provider: a full page load, so the button says so until the browser goes
+  const [leaving, setLeaving] = useState(false);
   if (mode === 'sso') {
     return (
       <Stack maw={560} mx="auto" gap="lg">
@@ -51,7 +57,7 @@ export default function Login() {
           </Text>
         ) : null}
         <Group>
-          <Button component="a" href={`/auth/login?redirectTo=${encodeURIComponent(redirectTo)}`}>
+          <Button component="a" href={`/auth/login?redirectTo=${encodeURIComponent(redirectTo)}`} loading={leaving} onClick={() => setLeaving(true)}>
             Sign in with your company account
           </Button>
         </Group>
@@ -91,7 +97,7 @@ export default function Login() {
                 <input type="hidden" name="userId" value={u.id} />
                 <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
                 <Group justify="flex-end">
-                  <Button type="submit" aria-label={`Sign in as ${u.name}`}>
+                  <Button type="submit" aria-label={`Sign in as ${u.name}`} loading={signingIn === u.id} disabled={signingIn !== null && signingIn !== u.id}>
                     Sign in as {u.name.split(' ')[0]}
                   </Button>
                 </Group>

@@ -1,19 +1,24 @@
-import { Anchor, Badge, Card, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
-import { formatDate, humanize } from '../components/format.js';
+import { formatDate, humanize, plural } from '../components/format.js';
+import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
 import { runOperation } from '../.server/graphql.js';
+import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Urgent tickets · Panorama' }];
 
-const URGENT = /* GraphQL */ `
-  query UrgentTickets {
-    urgentTickets(first: 200) {
+export const URGENT = /* GraphQL */ `
+  query UrgentTickets($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort) {
+    urgentTickets(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
+      allCount
+      pageInfo { endCursor hasNextPage firstIndex }
       status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
       rows {
+        ageDays
         ticket { id subject status createdAt updatedAt url requester { name } assignee { name } }
         customer { id name accounting { standing { state } } }
       }
@@ -21,11 +26,14 @@ const URGENT = /* GraphQL */ `
   }
 `;
 
-type Data = {
+export type UrgentTicketsData = {
   urgentTickets: {
     totalCount: number;
+    allCount: number;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
     status: SectionStatus;
     rows: {
+      ageDays: number;
       ticket: { id: string; subject: string; status: string; createdAt: string; updatedAt: string; url: string; requester: { name: string } | null; assignee: { name: string } | null };
       customer: { id: string; name: string; accounting: { standing: { state: string } } | null } | null;
     }[];
@@ -34,30 +42,58 @@ type Data = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const r = await runOperation<Data>(viewer, URGENT, {}, 'UrgentTickets');
-  if (!r.data) throw new Response(r.errors.map((e) => e.message).join(' ') || 'Urgent tickets are not available.', { status: 403 });
-  return r.data.urgentTickets;
+  const url = new URL(request.url);
+  const view = viewOf(urgentTicketsView, url);
+  const r = await runOperation<UrgentTicketsData>(viewer, URGENT, urgentTicketsVariables(view), 'UrgentTickets');
+  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
+  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
+  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'urgent tickets', group: 'TICKETS' });
+  return { list: r.data.urgentTickets, view, search: url.search };
 }
 
-/** Every urgent open ticket, newest first, with whether its customer is also behind on payments. */
+/** Every urgent open ticket: its age and who has it, filters and sort in the address, pages, and a CSV export. */
 export default function UrgentTickets() {
-  const d = useLoaderData<typeof loader>();
+  const { list: d, view, search } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const busy = navigation.state === 'loading' && navigation.location?.pathname === '/tickets';
+  const params = new URLSearchParams(search);
+  params.delete('after');
+  const filtered = d.totalCount !== d.allCount;
+  const next = new URLSearchParams(params);
+  if (d.pageInfo.endCursor) next.set('after', d.pageInfo.endCursor);
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
         <Title order={1}>Urgent tickets</Title>
-        <Text c="dimmed">{d.totalCount} urgent tickets open across customers.</Text>
+        <Text c="dimmed" data-testid="urgent-count">
+          {filtered ? `${plural(d.totalCount, 'ticket')} match these filters, of ${plural(d.allCount, 'urgent ticket')} open across customers.` : `${plural(d.allCount, 'urgent ticket')} open across customers.`}
+        </Text>
       </div>
-      <SourceSection title="From the support desk" status={d.status} testId="section-urgent">
+      <Form method="get" aria-label="Filter and sort urgent tickets">
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          <NativeSelect label="Assignee" name="assignee" defaultValue={view.assignee} data={[{ value: 'any', label: 'Anyone or nobody' }, { value: 'unassigned', label: 'Unassigned' }, { value: 'assigned', label: 'Assigned' }]} />
+          <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={[{ value: '', label: 'Linked or not' }, { value: 'yes', label: 'Linked to a customer' }, { value: 'no', label: 'Not linked' }]} />
+          <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'newest', label: 'Newest first' }, { value: 'oldest', label: 'Oldest first' }, { value: 'stalest', label: 'Longest untouched first' }]} />
+          <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
+          <Button type="submit" variant="light" loading={busy}>
+            Apply
+          </Button>
+          <Button component="a" href={`/tickets.csv${params.size ? `?${params}` : ''}`} variant="default" download>
+            Export CSV
+          </Button>
+        </Group>
+      </Form>
+      <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
         <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover verticalSpacing="xs" fz="sm">
+          <Table.ScrollContainer minWidth={720}>
+            <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="urgent-table">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Ticket</Table.Th>
                   <Table.Th>Customer</Table.Th>
+                  <Table.Th>Assignee</Table.Th>
                   <Table.Th>Status</Table.Th>
-                  <Table.Th>Opened</Table.Th>
+                  <Table.Th>Age</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -67,9 +103,11 @@ export default function UrgentTickets() {
                       <Anchor href={r.ticket.url} target="_blank" rel="noreferrer">
                         #{r.ticket.id} {r.ticket.subject}
                       </Anchor>
-                      <Text size="xs" c="dimmed">
-                        {r.ticket.requester ? `from ${r.ticket.requester.name}` : ''} {r.ticket.assignee ? `· with ${r.ticket.assignee.name}` : '· unassigned'}
-                      </Text>
+                      {r.ticket.requester ? (
+                        <Text size="xs" c="dimmed">
+                          from {r.ticket.requester.name}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       {r.customer ? (
@@ -89,14 +127,37 @@ export default function UrgentTickets() {
                         </Text>
                       )}
                     </Table.Td>
+                    <Table.Td>{r.ticket.assignee ? r.ticket.assignee.name : <Badge size="sm" color="orange" variant="light">Unassigned</Badge>}</Table.Td>
                     <Table.Td>{humanize(r.ticket.status)}</Table.Td>
-                    <Table.Td>{formatDate(r.ticket.createdAt)}</Table.Td>
+                    <Table.Td>
+                      {r.ageDays === 0 ? 'today' : plural(r.ageDays, 'day')}
+                      <Text size="xs" c="dimmed">
+                        opened {formatDate(r.ticket.createdAt)}
+                      </Text>
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
         </Card>
+        <Group justify="space-between" mt="sm">
+          <Text size="sm" c="dimmed">
+            {d.rows.length ? `Showing ${d.pageInfo.firstIndex}–${d.pageInfo.firstIndex + d.rows.length - 1} of ${d.totalCount}` : 'No ticket matches these filters.'}
+          </Text>
+          <Group gap="sm">
+            {view.after ? (
+              <Anchor component={Link} to={`/tickets${params.size ? `?${params}` : ''}`}>
+                First page
+              </Anchor>
+            ) : null}
+            {d.pageInfo.hasNextPage ? (
+              <Anchor component={Link} to={`/tickets?${next}`} data-testid="next-page">
+                Next {Math.min(Number(view.per), d.totalCount - d.pageInfo.firstIndex - d.rows.length + 1)}
+              </Anchor>
+            ) : null}
+          </Group>
+        </Group>
       </SourceSection>
     </Stack>
   );

@@ -30,6 +30,16 @@ export type Traits = {
   prospect: boolean;
   addressConflict: boolean;
   emailConflict: boolean;
+  /** The books write the CRM's number as another number: a material phone conflict. */
+  phoneConflict: boolean;
+  /** The books name the customer otherwise (a rename the CRM never got): a material name conflict. */
+  nameConflict: boolean;
+  /** The books write the same address with abbreviations and capitals: formatted differently, no conflict. */
+  addressCosmetic: boolean;
+  /** The books bill the company's payables mailbox at the CRM contact's domain: no conflict. */
+  emailSameDomain: boolean;
+  /** The books add a legal suffix and write "&" as "and": formatted differently, no conflict. */
+  nameCosmetic: boolean;
   wonDealWithoutProject: boolean;
   milestoneWithoutInvoice: boolean;
   onHoldWhilePaidUp: boolean;
@@ -72,6 +82,11 @@ export function plantTraits(core: SandboxCore): Traits[] {
     prospect: false,
     addressConflict: false,
     emailConflict: false,
+    phoneConflict: false,
+    nameConflict: false,
+    addressCosmetic: false,
+    emailSameDomain: false,
+    nameCosmetic: false,
     wonDealWithoutProject: false,
     milestoneWithoutInvoice: false,
     onHoldWhilePaidUp: false,
@@ -97,6 +112,12 @@ export function plantTraits(core: SandboxCore): Traits[] {
   // Ordinary life, not flags on their own: some customers owe money, others have an urgent ticket open.
   for (const i of take(0.15)) traits[i]!.hasOverdue = true;
   for (const i of take(0.06)) traits[i]!.hasUrgent = true;
+  // The truthfulness cases: material differences each rule must flag, and cosmetic ones it must not.
+  for (const i of take(0.02)) traits[i]!.phoneConflict = true;
+  for (const i of take(0.02)) traits[i]!.nameConflict = true;
+  for (const i of take(0.02)) traits[i]!.addressCosmetic = true;
+  for (const i of take(0.02)) traits[i]!.emailSameDomain = true;
+  for (const i of take(0.02)) traits[i]!.nameCosmetic = true;
   return traits;
 }
 

@@ -8,7 +8,9 @@ export type Manifest = {
   heuristicLinks: { accountId: string; system: 'quickbooks' | 'asana' | 'zendesk'; recordId: string; rule: 'DOMAIN' | 'NAME' }[];
   ambiguous: { accountId: string; system: 'quickbooks'; candidateIds: string[] }[];
   unlinked: { system: 'salesforce' | 'quickbooks' | 'asana' | 'zendesk'; recordId: string }[];
-  conflicts: { accountId: string; field: 'billingAddress' | 'email'; crmValue: string; otherSystem: 'quickbooks'; otherValue: string }[];
+  conflicts: { accountId: string; field: 'billingAddress' | 'email' | 'phone' | 'name'; crmValue: string; otherSystem: 'quickbooks'; otherValue: string }[];
+  /** The same value written differently in another system: shown quietly, never a conflict. */
+  formattedDifferently: { accountId: string; field: 'billingAddress' | 'email' | 'name'; crmValue: string; otherSystem: 'quickbooks'; otherValue: string }[];
   wonDealsWithoutProject: { accountId: string; opportunityId: string; closeDate: string }[];
   milestonesWithoutInvoice: { accountId: string; milestoneId: string; completedAt: string }[];
   onHoldWhilePaidUp: { accountId: string; projectId: string }[];
@@ -31,6 +33,7 @@ export function emptyManifest(seed: number, size: number, today: string): Manife
     ambiguous: [],
     unlinked: [],
     conflicts: [],
+    formattedDifferently: [],
     wonDealsWithoutProject: [],
     milestonesWithoutInvoice: [],
     onHoldWhilePaidUp: [],

@@ -3,81 +3,35 @@
  * identity provider): the CSP works in Chromium, headers on every response, CORS by the allow-list, safe
  * redirects through the identity provider, introspection and GraphiQL for admins only, and the rate limits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { IDP_USERS } from '../support/oidc-idp.js';
+import { startSsoDeployment, type SsoDeployment } from '../support/sso-deployment.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, sandboxOnlyEnv, secondDeploymentEnv, startProcess, stopProcess } from '../support/app-process.js';
-import { launchBrowser, watchCspViolations } from '../support/browser.js';
-import { IDP_ROLE_MAP, IDP_USERS, startIdp, type IdpLogin } from '../support/oidc-idp.js';
+import { freePort, startProcess, stopProcess } from '../support/app-process.js';
 
 const sandboxOrigin = inject('sandboxOrigin');
 const ALLOWED = 'https://reports.acme.example';
 const GRAPHQL_PER_MINUTE = 40;
 const SIGN_IN_PER_MINUTE = 60;
-let browser: Browser;
-let idp: Awaited<ReturnType<typeof startIdp>>;
-let app: ChildProcess;
+let deployment: SsoDeployment;
 let baseURL: string;
-let storeDir: string;
+let idp: SsoDeployment['idp'];
 let realEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  const [idpPort, appPort] = await Promise.all([freePort(), freePort()]);
-  baseURL = `http://127.0.0.1:${appPort}`;
-  idp = await startIdp({ port: idpPort, redirectUri: `${baseURL}/auth/callback`, clientId: 'panorama', clientSecret: 'panorama-test-client-secret' });
-  storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-edge-'));
-  realEnv = sandboxOnlyEnv({
-    ...(await secondDeploymentEnv(sandboxOrigin)),
-    HOST: '127.0.0.1',
-    SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
-    PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
-    OIDC_ISSUER_URL: idp.issuer,
-    OIDC_CLIENT_ID: 'panorama',
-    OIDC_CLIENT_SECRET: 'panorama-test-client-secret',
-    PANORAMA_ROLE_MAP: IDP_ROLE_MAP,
+  deployment = await startSsoDeployment(sandboxOrigin, 'edge', {
+    PANORAMA_GRAPHIQL: 'true',
+    PANORAMA_CORS_ORIGINS: ALLOWED,
+    PANORAMA_TRUST_PROXY: 'loopback',
+    PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: String(GRAPHQL_PER_MINUTE),
+    PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: String(SIGN_IN_PER_MINUTE),
   });
-  app = (
-    await startProcess(
-      ['build/start.js'],
-      {
-        ...realEnv,
-        PORT: String(appPort),
-        PANORAMA_GRAPHIQL: 'true',
-        PANORAMA_CORS_ORIGINS: ALLOWED,
-        PANORAMA_TRUST_PROXY: 'loopback',
-        PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: String(GRAPHQL_PER_MINUTE),
-        PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: String(SIGN_IN_PER_MINUTE),
-      },
-      /Panorama is running on/,
-    )
-  ).child;
-  browser = await launchBrowser();
+  ({ baseURL, idp, env: realEnv } = deployment);
 });
 afterAll(async () => {
-  await browser?.close();
-  await stopProcess(app);
-  await idp?.close();
-  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  await deployment?.close();
 });
 
-/** Signs in through the identity provider's own login form. */
-async function signInWithIdp(login: IdpLogin, startAt = '/login'): Promise<{ context: BrowserContext; page: Page; violations: string[]; cookie: string }> {
-  const context = await browser.newContext();
-  const violations = await watchCspViolations(context, baseURL);
-  const page = await context.newPage();
-  await page.goto(`${baseURL}${startAt}`);
-  if (!page.url().startsWith(idp.issuer)) await page.getByRole('link', { name: 'Sign in with your company account' }).click();
-  await page.waitForURL((u) => u.href.startsWith(idp.issuer));
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  await page.waitForURL((u) => u.href.startsWith(baseURL), { timeout: 30_000 });
-  const c = (await context.cookies()).find((x) => x.name === '__panorama_session');
-  return { context, page, violations, cookie: c ? `${c.name}=${c.value}` : '' };
-}
+const signInWithIdp = (...args: Parameters<SsoDeployment['signIn']>) => deployment.signIn(...args);
 
 const gql = (cookie: string, query: string, headers: Record<string, string> = {}) =>
   fetch(`${baseURL}/graphql`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });

@@ -105,7 +105,7 @@ describe('failure handling in the browser', () => {
     await screenshot(page, 'admin-limits-and-incidents');
 
     await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
-    await page.getByRole('button', { name: 'Check Asana now' }).click();
+    await page.getByRole('button', { name: 'Check now: Asana', exact: true }).click();
     await page.waitForFunction(() => /after \d+ s/.test(document.querySelector('[data-testid="incidents"]')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(await incidents.textContent()).toMatch(/Asana.*Down.*\d\d:\d\d UTC, after \d+ s/);
   });

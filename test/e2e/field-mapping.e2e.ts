@@ -1,34 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
-import { launchBrowser, screenshot, signInAs, watchCspViolations } from '../support/browser.js';
-import { healSources } from '../support/heal.js';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
-let browser: Browser;
+const session = pagePerTest(baseURL, sandboxOrigin);
 let page: Page;
-let cspViolations: string[];
-let pageErrors: string[];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
-beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  cspViolations = await watchCspViolations(page, baseURL);
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-});
-// the admin page hydrates and works under the CSP, the field-mapping card included
-afterEach(() => {
-  expect(cspViolations).toEqual([]);
-  expect(pageErrors).toEqual([]);
+beforeEach(() => {
+  ({ page } = session);
 });
 
 describe('an admin reads the field mapping', () => {
@@ -50,7 +31,7 @@ describe('an admin reads the field mapping', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
     await screenshot(page, 'admin-field-mapping');
 
-    await page.getByRole('button', { name: 'Check Asana field mapping now' }).click();
+    await page.getByRole('button', { name: 'Check now: Asana field mapping' }).click();
     await page.waitForLoadState('networkidle');
     await card.waitFor();
     expect(await card.getByTestId('field-ASANA-accountId').textContent()).toMatch(/Found/);

@@ -1,64 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, sandboxOnlyEnv, secondDeploymentEnv, startProcess, stopProcess } from '../support/app-process.js';
-import { launchBrowser } from '../support/browser.js';
-import { IDP_ROLE_MAP, IDP_USERS, startIdp, type IdpLogin } from '../support/oidc-idp.js';
+import { freePort, startProcess } from '../support/app-process.js';
+import { IDP_USERS } from '../support/oidc-idp.js';
+import { startSsoDeployment, type SsoDeployment } from '../support/sso-deployment.js';
 
 const sandboxOrigin = inject('sandboxOrigin');
 const IDLE_SECONDS = 15;
-let browser: Browser;
-let idp: Awaited<ReturnType<typeof startIdp>>;
-let app: ChildProcess;
+let deployment: SsoDeployment;
 let baseURL: string;
-let storeDir: string;
 let realEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  const [idpPort, appPort] = await Promise.all([freePort(), freePort()]);
-  baseURL = `http://127.0.0.1:${appPort}`;
-  idp = await startIdp({ port: idpPort, redirectUri: `${baseURL}/auth/callback`, clientId: 'panorama', clientSecret: 'panorama-test-client-secret' });
-  storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-oidc-'));
-  // a deployment as an operator runs it: the four systems' variables set (here aimed at the running sandbox)
-  realEnv = sandboxOnlyEnv({
-    ...(await secondDeploymentEnv(sandboxOrigin)),
-    HOST: '127.0.0.1',
-    SESSION_SECRET: 'a-test-session-secret-of-at-least-32-chars',
-    PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
-  });
-  app = (
-    await startProcess(
-      ['build/start.js'],
-      { ...realEnv, PORT: String(appPort), OIDC_ISSUER_URL: idp.issuer, OIDC_CLIENT_ID: 'panorama', OIDC_CLIENT_SECRET: 'panorama-test-client-secret', PANORAMA_ROLE_MAP: IDP_ROLE_MAP, PANORAMA_ACCESS_CONTACT: 'the IT desk (it@acme.example)', PANORAMA_SESSION_IDLE_MINUTES: String(IDLE_SECONDS / 60) },
-      /Panorama is running on/,
-    )
-  ).child;
-  browser = await launchBrowser();
+  deployment = await startSsoDeployment(sandboxOrigin, 'oidc', { PANORAMA_ACCESS_CONTACT: 'the IT desk (it@acme.example)', PANORAMA_SESSION_IDLE_MINUTES: String(IDLE_SECONDS / 60) });
+  ({ baseURL, baseEnv: realEnv } = deployment);
 });
 afterAll(async () => {
-  await browser?.close();
-  await stopProcess(app);
-  await idp?.close();
-  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  await deployment?.close();
 });
 
-/** Signs in through the identity provider's own login form and returns the browser context. */
-async function signInWithIdp(login: IdpLogin, startAt = '/login'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${baseURL}${startAt}`);
-  await page.getByRole('link', { name: 'Sign in with your company account' }).click();
-  await page.waitForURL((u) => u.href.startsWith(idp.issuer));
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-  // redirects are not committed: the first page of Panorama's that loads is where the sign-in ended
-  await page.waitForURL((u) => u.href.startsWith(baseURL), { timeout: 30_000 });
-  return { context, page };
-}
+const signInWithIdp = (...args: Parameters<SsoDeployment['signIn']>) => deployment.signIn(...args);
 
 const viewerOf = (page: Page) =>
   page.evaluate(async () => {

@@ -1,23 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { healSources } from '../support/heal.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { screenshot, signInAs } from '../support/browser.js';
+import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
 const sandboxOrigin = inject('sandboxOrigin');
-let browser: Browser;
+const session = pagePerTest(baseURL, sandboxOrigin);
 let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  await browser?.close();
-});
-beforeEach(async () => {
-  await healSources(sandboxOrigin, baseURL);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+beforeEach(() => {
+  ({ page } = session);
 });
 
 describe('a support rep looks up a customer', () => {
@@ -25,6 +16,11 @@ describe('a support rep looks up a customer', () => {
     await page.goto(baseURL);
     expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(1);
     await signInAs(page, baseURL, 'Riley');
+    // after the first page the notice is a badge in the header, which opens the same words
+    expect(await page.getByRole('status').filter({ hasText: 'built-in sandbox' }).count()).toBe(0);
+    await page.getByRole('button', { name: /^Sandbox/ }).click();
+    await page.getByRole('dialog').filter({ hasText: 'demo data, not your systems' }).waitFor();
+    await page.keyboard.press('Escape');
 
     await page.getByLabel('Find a customer').fill("O'Brien");
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -82,5 +78,48 @@ describe('a support rep looks up a customer', () => {
       expect(await page.getByTestId(ok).getAttribute('data-state')).toMatch(/^(LIVE|CACHED|STALE)$/);
     }
     await screenshot(page, 'finance-quickbooks-down');
+  });
+
+  it('on a 390 px phone, search is in the header and opens the search dialog', async () => {
+    const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signInAs(phone, baseURL, 'Riley');
+      const search = phone.getByRole('link', { name: 'Search customers', exact: true });
+      await search.waitFor({ state: 'visible' });
+      await phone.waitForLoadState('networkidle');
+      await search.click();
+      await phone.getByPlaceholder(/Customer name/).waitFor();
+    } finally {
+      await phone.close();
+    }
+  });
+});
+
+describe('no wait without a cue', () => {
+  it('a slow section refresh spins its own button and the top progress bar, and both stop when it lands', async () => {
+    await signInAs(page, baseURL, 'Alex');
+    await page.goto(`${baseURL}/customers/${(await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()).overdueWithUrgentTickets[0].accountId}`);
+    await page.getByTestId('section-accounting').waitFor();
+    await page.waitForLoadState('networkidle');
+    await fetch(`${sandboxOrigin}/__sandbox/faults/quickbooks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2500 }) });
+    const button = page.getByRole('button', { name: /^Refresh Billing from / });
+    await button.click();
+    await page.getByTestId('navigation-progress').waitFor({ timeout: 2_000 });
+    expect(await button.getAttribute('data-refreshing')).toBe('true');
+    // the other sections' buttons are not the ones spinning
+    expect(await page.getByRole('button', { name: /^Refresh Support from / }).getAttribute('data-refreshing')).toBeNull();
+    await page.getByTestId('navigation-progress').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await button.getAttribute('data-refreshing')).toBeNull();
+  });
+
+  it('a sign-in button shows it is signing in while the first page loads, and the others wait', async () => {
+    // My accounts, where Alex lands, waits for the CRM
+    await fetch(`${sandboxOrigin}/__sandbox/faults/salesforce`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2000 }) });
+    await page.goto(`${baseURL}/login`);
+    await page.waitForLoadState('networkidle');
+    await page.getByRole('button', { name: /^Sign in as Alex/ }).click();
+    await page.waitForFunction(() => document.querySelector('button[aria-label^="Sign in as Alex"]')?.hasAttribute('data-loading'), undefined, { timeout: 1_500 });
+    expect(await page.getByRole('button', { name: /^Sign in as Dana/ }).isDisabled()).toBe(true);
+    await page.waitForURL((u) => u.pathname.startsWith('/accounts'), { timeout: 30_000 });
   });
 });

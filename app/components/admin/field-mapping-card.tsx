@@ -72,7 +72,7 @@ export function FieldMappingCard({ mappings }: { mappings: SourceFieldMapping[] 
                 </Text>
                 <Form method="post" replace>
                   <input type="hidden" name="system" value={m.system} />
-                  <Button type="submit" size="compact-xs" variant="light" aria-label={`Check ${m.name} field mapping now`}>
+                  <Button type="submit" size="compact-xs" variant="light" aria-label={`Check now: ${m.name} field mapping`}>
                     Check now
                   </Button>
                 </Form>

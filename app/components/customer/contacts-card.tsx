@@ -14,10 +14,10 @@ export function ContactsCard({ customer }: { customer: Customer }) {
         <Stack gap="xs">
           {crm.account.phone || crm.account.website ? (
             <Text size="sm">
-              {crm.account.phone ? <Anchor href={telHref(crm.account.phone)}>{crm.account.phone}</Anchor> : null}
+              {crm.account.phone ? <Anchor href={telHref(crm.account.phone)} className="pn-target">{crm.account.phone}</Anchor> : null}
               {crm.account.phone && crm.account.website ? ' · ' : ''}
               {crm.account.website ? (
-                <Anchor href={crm.account.website} target="_blank" rel="noreferrer">
+                <Anchor href={crm.account.website} target="_blank" rel="noreferrer" className="pn-target">
                   {crm.account.website.replace(/^https?:\/\//, '')}
                 </Anchor>
               ) : null}
@@ -28,7 +28,7 @@ export function ContactsCard({ customer }: { customer: Customer }) {
             {crm.contacts.map((c) => (
               <li key={c.id}>
                 <Group gap={6} wrap="wrap">
-                  <Anchor href={c.url} target="_blank" rel="noreferrer" fw={500} size="sm">
+                  <Anchor href={c.url} target="_blank" rel="noreferrer" fw={500} size="sm" className="pn-target">
                     {c.name}
                   </Anchor>
                   {c.primary ? (
@@ -44,13 +44,13 @@ export function ContactsCard({ customer }: { customer: Customer }) {
                 </Group>
                 <Text size="xs">
                   {c.phone ? (
-                    <Anchor href={telHref(c.phone)} aria-label={`Call ${c.name} at ${c.phone}`}>
+                    <Anchor href={telHref(c.phone)} aria-label={`${c.phone}, call ${c.name}`} className="pn-target">
                       {c.phone}
                     </Anchor>
                   ) : null}
                   {c.phone && c.email ? ' · ' : ''}
                   {c.email ? (
-                    <Anchor href={`mailto:${c.email}`} aria-label={`E-mail ${c.name}`}>
+                    <Anchor href={`mailto:${c.email}`} aria-label={`${c.email}, e-mail ${c.name}`} className="pn-target">
                       {c.email}
                     </Anchor>
                   ) : null}

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Table, Text, Title } from '@mantine/core';
-import { formatDate, humanize, systemNames } from '../format.js';
+import { formatDate, humanize, plural, systemNames } from '../format.js';
 import type { Customer, RecordRef } from './query.js';
 
 const SEVERITY_COLOR = { HIGH: 'red', MEDIUM: 'orange', LOW: 'gray' } as const;
@@ -31,9 +31,14 @@ function Records({ records, names }: { records: RecordRef[]; names: (system: str
   );
 }
 
-/** Conflicts and hand-off gaps, each with why and the records involved. */
-export function FlagsCard({ customer, kinds }: { customer: Customer; kinds?: string[] }) {
-  const flags = customer.flags.filter((f) => !kinds || kinds.includes(f.kind));
+/**
+ * Conflicts and hand-off gaps, each with why and the records involved. Where the page also shows the conflicts
+ * table (`conflictsShownApart`), a conflict is told there only, and this card points to it.
+ */
+export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { customer: Customer; kinds?: string[]; conflictsShownApart?: boolean }) {
+  const wanted = customer.flags.filter((f) => !kinds || kinds.includes(f.kind));
+  const conflicts = conflictsShownApart ? wanted.filter((f) => f.kind === 'CONFLICT').length : 0;
+  const flags = conflictsShownApart ? wanted.filter((f) => f.kind !== 'CONFLICT') : wanted;
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby="flags-heading" data-testid="section-flags">
       <Title order={2} size="h4" id="flags-heading" mb={4}>
@@ -42,6 +47,12 @@ export function FlagsCard({ customer, kinds }: { customer: Customer; kinds?: str
       <Text size="xs" c="dimmed" mb="sm">
         Computed by Panorama from the data above, just now
       </Text>
+      {conflicts ? (
+        <Text size="sm" mb="xs" data-testid="conflicts-pointer">
+          {plural(conflicts, 'conflict')} between systems:{' '}
+          <Anchor href="#conflicts-heading">see where the systems disagree</Anchor>.
+        </Text>
+      ) : null}
       {flags.length ? (
         <Stack gap="xs">
           {flags.map((f, i) => (
@@ -53,56 +64,80 @@ export function FlagsCard({ customer, kinds }: { customer: Customer; kinds?: str
         </Stack>
       ) : (
         <Text size="sm" c="dimmed">
-          No conflicts or hand-off gaps.
+          {conflicts ? 'No hand-off gaps.' : 'No conflicts or hand-off gaps.'}
         </Text>
       )}
     </Card>
   );
 }
 
-/** The mastered fields that differ between systems, with both values and the system of record. */
+const fieldLabel = (field: string) => humanize(field.replace(/([A-Z])/g, '_$1'));
+
+/**
+ * The mastered fields that differ between systems: material differences in a table, with both values, the system
+ * of record and the rule that judged them; cosmetic ones (the same value written differently) quietly below it.
+ */
 export function ConflictsTable({ customer, fields }: { customer: Customer; fields?: string[] }) {
-  const rows = customer.fields.filter((f) => f.conflicts.length && (!fields || fields.includes(f.field)));
-  if (!rows.length) return null;
+  const shown = customer.fields.filter((f) => !fields || fields.includes(f.field));
+  const rows = shown.filter((f) => f.conflicts.length);
+  const quiet = shown.flatMap((f) => f.formattedDifferently.map((o) => ({ field: f.field, value: f.value, system: f.system, other: o })));
+  if (!rows.length && !quiet.length) return null;
+  const names = systemNames(customer.sections.map((s) => s.source));
   return (
     <Card withBorder radius="md" padding="md" component="section" aria-labelledby="conflicts-heading" data-testid="section-conflicts">
       <Title order={2} size="h4" id="conflicts-heading" mb="sm">
-        Where the systems disagree
+        {rows.length ? 'Where the systems disagree' : 'Written differently in other systems'}
       </Title>
-      <Table.ScrollContainer minWidth={420}>
-        <Table fz="sm" verticalSpacing={4}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Field</Table.Th>
-              <Table.Th>System of record</Table.Th>
-              <Table.Th>Other system</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.flatMap((f) =>
-              f.conflicts.map((c) => (
-                <Table.Tr key={`${f.field}:${c.system}`}>
-                  <Table.Td>{humanize(f.field.replace(/([A-Z])/g, '_$1'))}</Table.Td>
-                  <Table.Td>
-                    {f.value ?? '—'}
-                    <Text size="xs" c="dimmed">
-                      {systemNames(customer.sections.map((s) => s.source))(f.system)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Anchor href={c.url} target="_blank" rel="noreferrer" size="sm">
-                      {c.value}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {systemNames(customer.sections.map((s) => s.source))(c.system)}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )),
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      {rows.length ? (
+        <Table.ScrollContainer minWidth={420}>
+          <Table fz="sm" verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Field</Table.Th>
+                <Table.Th>System of record</Table.Th>
+                <Table.Th>Other system</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.flatMap((f) =>
+                f.conflicts.map((c) => (
+                  <Table.Tr key={`${f.field}:${c.system}`} data-testid="conflict-row">
+                    <Table.Td>
+                      {fieldLabel(f.field)}
+                      <Text size="xs" c="dimmed">
+                        Why: {c.why}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {f.value ?? '—'}
+                      <Text size="xs" c="dimmed">
+                        {names(f.system)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Anchor href={c.url} target="_blank" rel="noreferrer" size="sm">
+                        {c.value}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {names(c.system)}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )),
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      {quiet.length ? (
+        <Stack gap={2} mt={rows.length ? 'sm' : 0} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="formatted-differently">
+          {quiet.map((q) => (
+            <Text key={`${q.field}:${q.other.system}`} component="li" size="xs" c="dimmed">
+              {fieldLabel(q.field)}: {names(q.other.system)} has “{q.other.value}”, {q.other.why}; {names(q.system)} is the system of record. No conflict.
+            </Text>
+          ))}
+        </Stack>
+      ) : null}
     </Card>
   );
 }

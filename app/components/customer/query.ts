@@ -14,7 +14,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
       sections { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }
       links @include(if: $admin) { system recordId rule confidence url }
       ambiguousLinks { system candidates { recordId name rules confidence url } }
-      fields { field system value conflicts { system value url } }
+      fields { field system value conflicts { system value url why } formattedDifferently { system value url why } }
       flags { kind severity message records { system entity recordId label url } }
       health { score grade missing incompleteMessage incomplete { system reason } inputs { key label system weight impact detail records { system entity recordId label url } } }
       timeline(first: 12) { totalCount events { id at system type title url } }
@@ -71,6 +71,8 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
 
 export type Status = SectionStatus;
 export type RecordRef = { system: string; entity: string; recordId: string; label: string; url: string };
+/** Another system's value of a mastered field, and the rule that judged it (`why`). */
+export type OtherValue = { system: string; value: string; url: string; why: string };
 
 export type CustomerPageData = {
   customer: {
@@ -79,7 +81,7 @@ export type CustomerPageData = {
     sections: Status[];
     links?: { system: string; recordId: string; rule: string; confidence: number; url: string }[];
     ambiguousLinks: { system: string; candidates: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
-    fields: { field: string; system: string; value: string | null; conflicts: { system: string; value: string; url: string }[] }[];
+    fields: { field: string; system: string; value: string | null; conflicts: OtherValue[]; formattedDifferently: OtherValue[] }[];
     flags: { kind: string; severity: 'HIGH' | 'MEDIUM' | 'LOW'; message: string; records: RecordRef[] }[];
     health: {
       score: number | null;

@@ -65,6 +65,7 @@ function addCustomer(s: QuickBooksPart, c: Customer, crm: CrmAccount): QboCustom
     customer.PrimaryEmailAddr = { Address: `billing@${f.internet.domainWord()}-mail.example` };
     manifest.conflicts.push({ accountId, field: 'email', crmValue: primaryEmail, otherSystem: 'quickbooks', otherValue: customer.PrimaryEmailAddr.Address });
   }
+  plantTruthCases(s, c, crm, customer);
   s.data.customers.push(customer);
   if (t.qbo === 'exact') {
     manifest.exactLinks.push({ accountId, system: 'quickbooks', recordId: customer.Id });
@@ -76,6 +77,56 @@ function addCustomer(s: QuickBooksPart, c: Customer, crm: CrmAccount): QboCustom
     manifest.heuristicLinks.push({ accountId, system: 'quickbooks', recordId: customer.Id, rule: t.qbo === 'name' ? 'NAME' : 'DOMAIN' });
   }
   return customer;
+}
+
+const ABBREVIATIONS: [RegExp, string][] = [
+  [/\bStreet\b/g, 'St.'],
+  [/\bAvenue\b/g, 'Ave'],
+  [/\bSuite\b/g, 'Ste'],
+  [/\bRoad\b/g, 'Rd.'],
+  [/\bDrive\b/g, 'Dr.'],
+  [/\bBoulevard\b/g, 'Blvd'],
+];
+
+/**
+ * The truthfulness cases on an exactly linked customer, each written into the manifest with its expected answer:
+ * another phone number or another name (material), and the same address, mailbox domain or name written
+ * differently (cosmetic). Derived from the customer's own values, so no other record of the dataset changes.
+ */
+function plantTruthCases(s: QuickBooksPart, c: Customer, crm: CrmAccount, customer: QboCustomer): void {
+  const { manifest } = s.core;
+  const t = c.traits;
+  const accountId = crm.accountId;
+  const push = (list: 'conflicts' | 'formattedDifferently', field: 'billingAddress' | 'email' | 'phone' | 'name', crmValue: string, otherValue: string) =>
+    list === 'conflicts'
+      ? manifest.conflicts.push({ accountId, field, crmValue, otherSystem: 'quickbooks', otherValue })
+      : manifest.formattedDifferently.push({ accountId, field: field as 'billingAddress' | 'email' | 'name', crmValue, otherSystem: 'quickbooks', otherValue });
+  if (t.phoneConflict && crm.phone) {
+    // the last digit moved on by one: another number, however it is written
+    const other = crm.phone.replace(/(\d)(\D*)$/, (_, d: string, rest: string) => `${(Number(d) + 1) % 10}${rest}`);
+    customer.PrimaryPhone = { FreeFormNumber: internationalForm(other) };
+    push('conflicts', 'phone', crm.phone, customer.PrimaryPhone.FreeFormNumber);
+  }
+  if (t.nameConflict) {
+    customer.DisplayName = customer.CompanyName = customer.FullyQualifiedName = customer.PrintOnCheckName = `${c.name.split(/[\s,]+/)[0]} Partners International`;
+    push('conflicts', 'name', c.name, customer.DisplayName);
+  }
+  if (t.addressCosmetic && customer.BillAddr) {
+    const a = customer.BillAddr;
+    const line1 = ABBREVIATIONS.reduce((x, [re, short]) => x.replace(re, short), a.Line1 ?? '').toUpperCase();
+    customer.BillAddr = { ...a, Line1: line1, City: (a.City ?? '').toUpperCase() };
+    push('formattedDifferently', 'billingAddress', a.Line1 ?? '', line1);
+  }
+  if (t.emailSameDomain) {
+    const person = crm.people[0]!.email;
+    customer.PrimaryEmailAddr = { Address: `accounts.payable@${person.split('@')[1]}` };
+    push('formattedDifferently', 'email', person, customer.PrimaryEmailAddr.Address);
+  }
+  if (t.nameCosmetic) {
+    const variant = `${c.name.replace(/\s&\s/g, ' and ').replace(/,?\s(Inc|LLC|Ltd|Group|Corp)\.?$/i, '')}, L.L.C.`;
+    customer.DisplayName = customer.CompanyName = customer.FullyQualifiedName = customer.PrintOnCheckName = variant;
+    push('formattedDifferently', 'name', c.name, variant);
+  }
 }
 
 /** Invoices after each won deal and each completed milestone (but a planted one); returns the overdue balance. */

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * A list's view (filters, sort, page) as it stands in the URL, so a view can be bookmarked and shared. Unknown
+ * values are the user's error: a 400 that names the parameter, never a guess.
+ */
+export const urgentTicketsView = z
+  .object({
+    assignee: z.enum(['any', 'unassigned', 'assigned']).default('any'),
+    linked: z.enum(['', 'yes', 'no']).default(''),
+    sort: z.enum(['newest', 'oldest', 'stalest']).default('newest'),
+    per: z.enum(['10', '25', '50', '100']).default('50'),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+export type UrgentTicketsView = z.infer<typeof urgentTicketsView>;
+
+export function viewOf<T extends z.ZodTypeAny>(schema: T, url: URL): z.infer<T> {
+  const raw = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join('.') || 'the address';
+    const words = issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : `${name}: ${issue.message}`;
+    throw new Response(`This list's address is not valid (${words}). Pick the filters again from the list.`, { status: 400 });
+  }
+  return parsed.data;
+}
+
+/** The GraphQL variables of the urgent-tickets list for a view. */
+export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.per)): Record<string, unknown> {
+  return {
+    first,
+    after: v.after ?? null,
+    filter: { assignee: v.assignee.toUpperCase(), linked: v.linked === '' ? null : v.linked === 'yes' },
+    sort: v.sort.toUpperCase(),
+  };
+}
