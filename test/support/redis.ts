@@ -56,7 +56,7 @@ export async function startRedis(): Promise<TestRedis> {
     child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
       stdio: 'ignore',
       // Redis is a server of its own, not Panorama: a test run under faketime must not fake its clock too
-      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME'))),
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME'))) as NodeJS.ProcessEnv,
     });
     for (let i = 0; i < 100; i++) {
       if (await pong(port)) return;
