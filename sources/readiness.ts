@@ -21,7 +21,10 @@ export type SourceReadiness = {
   index: { loaded: boolean; ageSeconds: number | null };
 };
 
-export type Readiness = { ready: boolean; sources: SourceReadiness[] };
+/** Where the state instances share lives: `memory` (no REDIS_URL), `redis`, or `fallback` (Redis configured but down). */
+export type SharedReadiness = { mode: 'memory' | 'redis' | 'fallback'; since: string | null; address: string | null; reason: string | null };
+
+export type Readiness = { ready: boolean; shared: SharedReadiness; sources: SourceReadiness[] };
 
 /**
  * Whether Panorama can serve people: every connected source's index is loaded (links and lists depend on them),
@@ -60,7 +63,10 @@ export async function readiness(runtime: SourcesRuntime): Promise<Readiness> {
       };
     }),
   );
-  return { ready: sources.every((s) => s.state === 'NOT_CONFIGURED' || s.index.loaded), sources };
+  // Redis down does not make Panorama unready: each instance serves from its own memory meanwhile, and says so.
+  const st = runtime.sharedState();
+  const shared: SharedReadiness = { mode: st.mode, since: st.mode === 'memory' ? null : new Date(st.since).toISOString(), address: st.address, reason: st.reason };
+  return { ready: sources.every((s) => s.state === 'NOT_CONFIGURED' || s.index.loaded), shared, sources };
 }
 
 let observed: SourcesRuntime | null = null;

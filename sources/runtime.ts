@@ -12,6 +12,9 @@ import { observeRuntime } from './readiness.js';
 import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
+import { RedisGateStore, SharedState, redisBudgetLimiter, type SharedStatus } from './kit/shared-state.js';
+import { RedisTokenStore } from './kit/shared-token-store.js';
+import { memoryBudgetLimiter, type BudgetLimiterFactory } from './kit/budget.js';
 import { parseFragments, type Env } from './kit/settings.js';
 import { SOURCE_MODULES } from './modules.js';
 import type { FieldMappingReport } from './kit/field-mapping.js';
@@ -77,6 +80,20 @@ export type SourcesRuntime = {
    * the process alive.
    */
   keepIndexesWarm: (intervalMs?: number) => () => void;
+  /**
+   * One round of index upkeep. Alone (no REDIS_URL, or Redis down) it is `warmIndexes`. With instances sharing
+   * Redis, the one holding the upkeep lease (a lock with expiry, renewed each round) reads the indexes and leaves a
+   * copy in Redis; the others copy them from there into their own cache and ask no vendor (`role: 'copied'`).
+   */
+  upkeep: (intervalMs?: number) => Promise<{ role: 'alone' | 'leader' | 'copied'; results: IndexWarmth[] }>;
+  /** Where the state instances share lives now (see ADR 027). */
+  sharedState: () => SharedStatus & { instanceId: string | null; tokensPendingWriteBack: number };
+  /** Told when another instance refreshed or invalidated cached data (the answer reuse drops its answers then). */
+  onPeerInvalidation: (fn: () => void) => void;
+  /** Whether Redis answers now (null without REDIS_URL). */
+  pingShared: () => Promise<boolean | null>;
+  /** Closes the Redis connections (tests; a server just exits). */
+  close: () => Promise<void>;
 };
 
 /** The index each category keeps, as `<entity>` of its cache policies. */
@@ -103,7 +120,13 @@ function bind<C extends SourceCategory, Config, Client>(
   health: SourceHealth,
   tokens: TokenStore,
   clock: Clock,
-  resilience: { retry: RetrySettings; gateStore: GateStore; alerts: AlertNotifier },
+  resilience: {
+    retry: RetrySettings;
+    gateStore: GateStore;
+    alerts: AlertNotifier;
+    budgetLimiter: BudgetLimiterFactory;
+    onBreakerOpened?: (source: SourceId, untilMs: number) => void;
+  },
 ): BoundSource<C> {
   // parsed by the module's own configSchema (see sources/settings.ts)
   const config = settings.configs[module.id] as Config | null;
@@ -120,7 +143,8 @@ function bind<C extends SourceCategory, Config, Client>(
     clock,
     retry: resilience.retry,
     gateStore: resilience.gateStore,
-    budget: new SourceBudget(module.id, settings.budgets[module.id], clock),
+    budget: new SourceBudget(module.id, settings.budgets[module.id], clock, resilience.budgetLimiter),
+    ...(resilience.onBreakerOpened ? { onBreakerOpened: resilience.onBreakerOpened } : {}),
     ...(client && module.apiUsage
       ? { allowance: new DailyAllowance(module.id, settings.allowanceSharePercent, clock, () => module.apiUsage!(client)) }
       : {}),
@@ -170,15 +194,27 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   const clock = opts.clock ?? systemClock;
   const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? settings.cacheMaxBytes, clock });
   const health = new SourceHealth({ clock });
+  // Several instances share gates, budgets, breaker openings, invalidations, the upkeep lease and the rotating
+  // tokens through Redis when REDIS_URL is set (ADR 027); each falls back to its own memory while Redis is down.
+  const shared = settings.redisUrl ? new SharedState(settings.redisUrl, { clock }) : null;
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
-  const tokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  const ownTokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  const sharedTokens = shared ? new RedisTokenStore(shared, ownTokens, settings.tokenKey ?? '') : null;
+  const tokens: TokenStore = sharedTokens ?? ownTokens;
   // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).
   const alerts = new AlertNotifier({
     webhookUrl: settings.resilience.PANORAMA_ALERT_WEBHOOK_URL,
     consecutiveFailures: settings.resilience.PANORAMA_ALERT_CONSECUTIVE_FAILURES,
     clock,
   });
-  const resilience = { retry: retrySettingsOf(settings.resilience), gateStore: new MemoryGateStore(), alerts };
+  const bySourceRef: Partial<Record<SourceId, BoundSource>> = {};
+  const resilience = {
+    retry: retrySettingsOf(settings.resilience),
+    gateStore: shared ? new RedisGateStore(shared) : new MemoryGateStore(),
+    alerts,
+    budgetLimiter: shared ? redisBudgetLimiter(shared) : memoryBudgetLimiter,
+    ...(shared ? { onBreakerOpened: (source: SourceId, untilMs: number) => shared.publish('breaker', { source, untilMs }) } : {}),
+  };
   const systems = systemsOf(SOURCE_MODULES);
   const bound = (SOURCE_MODULES as readonly SourceModule[]).map((m) => bind(m as SourceModule<SourceCategory, unknown, unknown>, settings, cache, health, tokens, clock, resilience));
   const inCategory = <C extends SourceCategory>(c: C) => bound.find((s) => s.category === c) as unknown as BoundSource<C>;
@@ -190,6 +226,30 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     projects: sources.projects.createLoaders(o),
     support: sources.support.createLoaders(o),
   });
+
+  const peerListeners = new Set<() => void>();
+  if (shared) {
+    // what this instance refreshes or invalidates, the others drop; what they do, this one drops
+    cache.peers = {
+      refreshed: (key) => shared.publish('cache', { key }),
+      invalidated: (prefix) => shared.publish('cache', { prefix }),
+    };
+    shared.subscribe('cache', (body) => {
+      const m = body as { key?: unknown; prefix?: unknown };
+      if (typeof m.key === 'string') cache.drop(m.key);
+      else if (typeof m.prefix === 'string') cache.invalidate(m.prefix, { fromPeer: true });
+      else return;
+      for (const fn of peerListeners) fn();
+    });
+    shared.subscribe('breaker', (body) => {
+      const m = body as { source?: unknown; untilMs?: unknown };
+      const s = typeof m.source === 'string' ? bySourceRef[m.source as SourceId] : undefined;
+      if (s && typeof m.untilMs === 'number') {
+        s.kit.holdBreakerOpen(m.untilMs);
+        logger.warn({ source: s.id, until: new Date(m.untilMs).toISOString() }, 'breaker opened on another instance: nothing is sent to the source here either');
+      }
+    });
+  }
 
   const indexLoaded = new Map<SourceId, number>();
   const warmIndexes = async (): Promise<IndexWarmth[]> => {
@@ -224,10 +284,64 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     );
   };
 
-  const keepIndexesWarm = (intervalMs?: number): (() => void) => {
+  const upkeepInterval = (intervalMs?: number): number => {
     const shortest = Math.min(...list.filter((s) => s.configured).map((s) => s.kit.policyFor(INDEX_ENTITY[s.category]).ttlMs));
-    const every = Math.max(1000, intervalMs ?? (Number.isFinite(shortest) ? shortest : 60_000));
-    const timer = setInterval(() => void warmIndexes(), every);
+    return Math.max(1000, intervalMs ?? (Number.isFinite(shortest) ? shortest : 60_000));
+  };
+
+  /** Index cache keys of a source (`<source>:<index entity>:<id>`). */
+  const indexKeys = (s: BoundSource) => cache.keysWith(`${s.id}:${INDEX_ENTITY[s.category]}:`);
+
+  const upkeep: SourcesRuntime['upkeep'] = async (intervalMs) => {
+    if (!shared || !shared.up) return { role: 'alone', results: await warmIndexes() };
+    // The lease outlives two rounds: if its holder dies, another instance takes the upkeep over within that.
+    const leader = await shared.lease('index-upkeep', upkeepInterval(intervalMs) * 2 + 1000);
+    if (leader) {
+      const results = await warmIndexes();
+      for (const s of list.filter((x) => x.configured)) {
+        for (const key of indexKeys(s)) {
+          const hit = cache.peek<unknown>(key);
+          if (!hit) continue;
+          const ttl = Math.max(1000, s.kit.policyFor(INDEX_ENTITY[s.category]).maxStaleMs);
+          await shared.run((r) => r.set(shared.key(`index:${key}`), JSON.stringify({ fetchedAt: hit.fetchedAt, value: hit.value }), 'PX', ttl), () => null);
+        }
+      }
+      return { role: 'leader', results };
+    }
+    // Not the upkeep instance: copy what it read. A source with no copy yet (the leader is starting) is read here.
+    const results: IndexWarmth[] = [];
+    let missing = false;
+    for (const s of list.filter((x) => x.configured)) {
+      const started = performance.now();
+      const index = INDEX_ENTITY[s.category];
+      const keys = await shared.run((r) => r.keys(shared.key(`index:${s.id}:${index}:*`)), () => [] as string[]);
+      let rows: number | null = null;
+      let at: number | null = null;
+      for (const k of keys) {
+        const raw = await shared.run((r) => r.get(k), () => null);
+        if (!raw) continue;
+        const copy = JSON.parse(raw) as { fetchedAt: number; value: unknown };
+        cache.prime(k.slice(shared.key('index:').length), copy.value, copy.fetchedAt, s.kit.policyFor(index));
+        rows = Array.isArray(copy.value) ? copy.value.length : null;
+        at = Math.max(at ?? 0, copy.fetchedAt);
+      }
+      if (at === null) {
+        missing = true;
+        continue;
+      }
+      indexLoaded.set(s.id, at);
+      results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: clock.now() - at > s.kit.policyFor(index).ttlMs, code: null });
+    }
+    if (missing) {
+      const own = await warmIndexes();
+      return { role: 'copied', results: [...results, ...own.filter((w) => !results.some((r) => r.source === w.source))] };
+    }
+    return { role: 'copied', results };
+  };
+
+  const keepIndexesWarm = (intervalMs?: number): (() => void) => {
+    const every = upkeepInterval(intervalMs);
+    const timer = setInterval(() => void upkeep(every).catch((e: unknown) => logger.warn({ err: (e as Error).name }, 'index upkeep failed')), every);
     timer.unref();
     return () => clearInterval(timer);
   };
@@ -246,7 +360,18 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     warmIndexes,
     indexLoadedAt: (source) => indexLoaded.get(source) ?? null,
     keepIndexesWarm,
+    upkeep,
+    sharedState: () =>
+      shared
+        ? { ...shared.status, instanceId: shared.instanceId, tokensPendingWriteBack: sharedTokens?.pendingWriteBack ?? 0 }
+        : { mode: 'memory', since: 0, address: null, reason: null, instanceId: null, tokensPendingWriteBack: 0 },
+    onPeerInvalidation: (fn) => void peerListeners.add(fn),
+    pingShared: async () => (shared ? shared.ping() : null),
+    close: async () => {
+      await shared?.close();
+    },
   };
+  Object.assign(bySourceRef, runtime.bySource);
   // The Prometheus gauges (breaker, gate, budget, index age) report this runtime's sources.
   observeRuntime(runtime);
   return runtime;

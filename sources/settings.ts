@@ -24,6 +24,10 @@ export type SourcesSettings = {
   tokenFile: string | null;
   /** Set by Panorama when it started the built-in sandbox for this process. */
   sandboxOrigin: string | null;
+  /** Redis shared by every instance (ADR 027), or null: everything stays in this process. */
+  redisUrl: string | null;
+  /** The secret the tokens kept in Redis are encrypted with (required with redisUrl). */
+  tokenKey: string | null;
   /** Each source's parsed config, or null when none of its variables is set ("not connected"). */
   configs: Record<SourceId, unknown>;
   /** Each source's cache policies with the TTLs the environment asks for. */
@@ -77,6 +81,13 @@ const runtimeFragment = envFragment(
   z.object({
     PANORAMA_CACHE_MAX_MB: envValue.positive('megabytes', 200),
     PANORAMA_TOKEN_FILE: envValue.text(),
+    REDIS_URL: envValue.text().pipe(
+      z
+        .string()
+        .refine((u) => /^rediss?:\/\/[^\s]+$/i.test(u), 'must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)')
+        .nullable(),
+    ),
+    PANORAMA_TOKEN_KEY: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
     PANORAMA_SANDBOX_ORIGIN: envValue.text().pipe(z.string().url('must be the URL of the built-in sandbox (Panorama sets it)').nullable()),
     // checked, with the per-source ones, by cachePoliciesFromEnv
     PANORAMA_CACHE_TTL_SCALE: z.string().optional(),
@@ -113,14 +124,28 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         if (!issues.some((i) => i.variable === variable)) issues.push({ variable, message: e.message.slice(variable.length).replace(/^[: ]+/, '') });
       }
     }
+    if (base.ok) {
+      const b = base.value as { REDIS_URL: string | null; PANORAMA_TOKEN_KEY: string | null };
+      if (b.REDIS_URL && !b.PANORAMA_TOKEN_KEY) {
+        issues.push({ variable: 'PANORAMA_TOKEN_KEY', message: 'is required with REDIS_URL: the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
+      }
+    }
     if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
-    const v = base.value as { PANORAMA_CACHE_MAX_MB: number; PANORAMA_TOKEN_FILE: string | null; PANORAMA_SANDBOX_ORIGIN: string | null };
+    const v = base.value as {
+      PANORAMA_CACHE_MAX_MB: number;
+      PANORAMA_TOKEN_FILE: string | null;
+      PANORAMA_SANDBOX_ORIGIN: string | null;
+      REDIS_URL: string | null;
+      PANORAMA_TOKEN_KEY: string | null;
+    };
     return {
       ok: true,
       value: {
         cacheMaxBytes: Math.round(v.PANORAMA_CACHE_MAX_MB * 1024 * 1024),
         tokenFile: v.PANORAMA_TOKEN_FILE,
         sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
+        redisUrl: v.REDIS_URL,
+        tokenKey: v.PANORAMA_TOKEN_KEY,
         configs,
         cachePolicies,
         resilience: resilience.data,

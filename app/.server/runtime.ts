@@ -28,7 +28,10 @@ export function panorama(): Panorama {
     const audit = new AuditStore(panoramaStore());
     // the admins' link decisions live in the same store, and every read applies them
     const decisions = new LinkDecisionDbStore(panoramaStore());
-    globalThis.__panorama = { runtime, audit, yoga: createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions }) };
+    const yoga = createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions });
+    // another instance refreshed a customer: answers reused here would be older than what it now shows
+    runtime.onPeerInvalidation(() => yoga.responseCache.clear());
+    globalThis.__panorama = { runtime, audit, yoga };
     warmInBackground(runtime);
     keepRetention(runtime, audit);
   }
@@ -62,8 +65,9 @@ function warmInBackground(runtime: SourcesRuntime): void {
   try {
     const started = performance.now();
     runtime.keepIndexesWarm();
-    void runtime.warmIndexes().then(
-      (results) => logger.info({ ms: Math.round(performance.now() - started), indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+    void runtime.upkeep().then(
+      ({ role, results }) =>
+        logger.info({ ms: Math.round(performance.now() - started), role, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
       (e: unknown) => logger.warn({ err: errorForLog(e) }, 'warming the indexes failed'),
     );
   } catch (e) {

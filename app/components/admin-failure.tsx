@@ -164,3 +164,25 @@ export function IncidentList({ incidents }: { incidents: IncidentRow[] }) {
     </Card>
   );
 }
+
+export type SharedStateView = { mode: 'memory' | 'redis' | 'fallback'; since: string | null; address: string | null; tokensPendingWriteBack: number };
+
+/** Where the state several instances share lives: Redis, this process alone, or this process while Redis is down. */
+export function SharedStateCard({ shared }: { shared: SharedStateView }) {
+  const text =
+    shared.mode === 'memory'
+      ? 'In this process: no REDIS_URL is set, so this instance keeps its cache, limits, breakers and tokens to itself.'
+      : shared.mode === 'redis'
+        ? `Redis at ${shared.address}: cache invalidations, rate-limit windows, budgets, breaker openings, index upkeep and tokens are shared by every instance${shared.since ? ` (since ${dayAndTime(shared.since)})` : ''}.`
+        : `Fallback: Redis at ${shared.address} has not answered${shared.since ? ` since ${dayAndTime(shared.since)}` : ''}. This instance serves from its own memory (cache, limits, breakers, tokens) and shares again when Redis is back.${shared.tokensPendingWriteBack ? ` ${shared.tokensPendingWriteBack} new token${shared.tokensPendingWriteBack === 1 ? '' : 's'} will be written back then.` : ''}`;
+  return (
+    <Card withBorder mt="md" component="section" aria-labelledby="shared-state-heading" data-shared-mode={shared.mode}>
+      <Title order={2} size="h4" id="shared-state-heading" mb="xs">
+        Shared state
+      </Title>
+      <Text size="sm" fw={shared.mode === 'fallback' ? 700 : undefined}>
+        {text}
+      </Text>
+    </Card>
+  );
+}

@@ -6,7 +6,8 @@ import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
 import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
 import { runOperation } from '../.server/graphql.js';
-import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
+import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
+import { panorama } from '../.server/runtime.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -65,7 +66,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const r = await runOperation<Data>(viewer, ADMIN, {}, 'Admin');
   if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'admin pages', group: 'ADMIN' });
-  return { ...r.data, errors: [...new Set(r.errors.map((e) => e.message))] };
+  const st = panorama().runtime.sharedState();
+  const shared = { mode: st.mode, since: st.mode === 'memory' ? null : new Date(st.since).toISOString(), address: st.address, tokensPendingWriteBack: st.tokensPendingWriteBack };
+  return { ...r.data, shared, errors: [...new Set(r.errors.map((e) => e.message))] };
 }
 
 const CHECK_NOW = /* GraphQL */ `
@@ -194,6 +197,7 @@ export default function Admin() {
               <FieldMappingCard mappings={d.fieldMappings} />
             </div>
           ) : null}
+          <SharedStateCard shared={d.shared} />
           <RequestLimits sources={d.limits} />
           <IncidentList incidents={d.incidents} />
           <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">

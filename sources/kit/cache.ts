@@ -32,6 +32,8 @@ export class SourceCache {
   /** Stamps fetchedAt and measures ages; expiry itself stays on lru-cache's own monotonic timer. */
   readonly #clock: Clock;
   readonly stats: Record<string, CacheStats> = {};
+  /** Told of every refresh and invalidation made here, so other instances drop their copies (shared state). */
+  peers: { refreshed: (key: string) => void; invalidated: (prefix: string) => void } | null = null;
 
   constructor(opts: { maxBytes: number; clock?: Clock }) {
     const clock = (this.#clock = opts.clock ?? systemClock);
@@ -61,8 +63,31 @@ export class SourceCache {
     return this.#lru.maxSize;
   }
 
-  /** Drops every entry whose key starts with the prefix (a per-customer refresh). */
-  invalidate(prefix: string): number {
+  /** The keys held that start with the prefix. */
+  keysWith(prefix: string): string[] {
+    return [...this.#lru.keys()].filter((k) => k.startsWith(prefix));
+  }
+
+  /**
+   * Holds a value another instance loaded (an index the upkeep instance read), as if loaded here at `fetchedAt`:
+   * fresh for what is left of the policy's TTL. A value already held that is as new or newer is kept.
+   */
+  prime(key: string, value: unknown, fetchedAt: number, policy: CachePolicy): boolean {
+    const held = this.#lru.peek(key, { allowStale: true });
+    if (held && held.fetchedAt >= fetchedAt) return false;
+    const left = policy.ttlMs - (this.#clock.now() - fetchedAt);
+    this.#lru.set(key, { value, fetchedAt, ttlMs: 0 }, { ttl: Math.max(1, left) });
+    return this.#lru.has(key) || this.#lru.peek(key, { allowStale: true }) !== undefined;
+  }
+
+  /** Drops one entry (another instance read it again); whether it was held. */
+  drop(key: string): boolean {
+    return this.#lru.delete(key);
+  }
+
+  /** Drops every entry whose key starts with the prefix (a per-customer refresh); other instances are told. */
+  invalidate(prefix: string, opts: { fromPeer?: boolean } = {}): number {
+    if (!opts.fromPeer) this.peers?.invalidated(prefix);
     let n = 0;
     for (const key of [...this.#lru.keys()]) {
       if (key.startsWith(prefix)) {
@@ -141,6 +166,8 @@ export class SourceCache {
     // Served from the cache when this call did not load it, when its load failed (stale-on-error), or when a
     // stale value was returned while the load runs in the background.
     const fromCache = !loaded || Boolean(loadError) || entry.fetchedAt < started;
+    // A forced refresh read the source again: other instances drop their older copy and read it when next asked.
+    if (opts.forceRefresh && !fromCache) this.peers?.refreshed(key);
     const stale = this.#clock.now() - entry.fetchedAt > policy.ttlMs;
     if (!fromCache) stats.misses++;
     else stats.hits++;

@@ -56,6 +56,8 @@ export type KitOptions = {
   gateStore?: GateStore;
   /** Seconds to stay away after a rate limit that names no Retry-After. @default the vendor's documented wait */
   rateLimitWaitSeconds?: number;
+  /** Told when this kit's breaker opens, with until when it stays open (shared state tells the other instances). */
+  onBreakerOpened?: (source: SourceId, untilMs: number) => void;
 };
 
 export type ReadOptions = { forceRefresh?: boolean };
@@ -82,6 +84,8 @@ export class SourceKit {
   readonly #breaker: CircuitBreakerPolicy;
   /** Since the first of the current run of failed calls, with the failure that says most (not CIRCUIT_OPEN); null once a call succeeds. */
   #failing: { since: number; error: SourceError; count: number } | null = null;
+  /** Until when another instance's breaker opening holds this one open too (ms), or 0. */
+  #heldOpenUntil = 0;
 
   constructor(opts: KitOptions) {
     this.source = opts.source;
@@ -98,7 +102,9 @@ export class SourceKit {
     this.#breaker = breaker;
     // (an isolation is this kit letting an admin's probe through, see letProbeThrough: not a new outage)
     breaker.onBreak((reason) => {
-      if (!('isolated' in reason)) opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null);
+      if ('isolated' in reason) return;
+      opts.events?.breakerOpened(opts.source, this.#failing?.error ?? null);
+      opts.onBreakerOpened?.(opts.source, this.clock.now() + this.breakerRetryMs);
     });
     const attemptTimeout = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
     const r = opts.retry;
@@ -138,6 +144,7 @@ export class SourceKit {
    * breaker's count of failures is kept, so if that call fails too the breaker opens again straight away.
    */
   letProbeThrough(): void {
+    this.#heldOpenUntil = 0;
     if (this.#breaker.state === CircuitState.Open) this.#breaker.isolate().dispose();
   }
 
@@ -148,8 +155,21 @@ export class SourceKit {
 
   /** The circuit breaker's state: closed (calls pass), open (none pass), half-open (one probe passes). */
   get breakerState(): 'closed' | 'open' | 'half-open' | 'isolated' {
+    if (this.#heldOpen) return 'open';
     const s = this.#breaker.state;
     return s === CircuitState.Closed ? 'closed' : s === CircuitState.Open ? 'open' : s === CircuitState.HalfOpen ? 'half-open' : 'isolated';
+  }
+
+  /**
+   * Another instance's breaker for this source opened: this one counts as open too, and sends nothing, until
+   * then (its own breaker's count is untouched; after the window the next call is the probe, as after its own).
+   */
+  holdBreakerOpen(untilMs: number): void {
+    if (untilMs > this.#heldOpenUntil) this.#heldOpenUntil = untilMs;
+  }
+
+  get #heldOpen(): boolean {
+    return this.#heldOpenUntil > this.clock.now();
   }
 
   /** The current run of failed calls (since when, and its root cause), or null when the last call succeeded. */
@@ -196,6 +216,7 @@ export class SourceKit {
     try {
       // Each call gets a signal of its own: without one, cockatiel hangs every call's abort listener on one shared
       // never-aborted signal, which warns of a leak past ten concurrent calls.
+      if (this.#heldOpen) throw new BrokenCircuitError();
       const value = await this.#policy.execute(async ({ signal }) => {
         try {
           return await fn(signal);

@@ -46,3 +46,17 @@ export class FileTokenStore implements TokenStore {
     renameSync(tmp, this.#path);
   }
 }
+
+/** A token pair as a refresh returns it: the access token, until when it works, and the (rotated) refresh token. */
+export type TokenGrant = { accessToken: string; refreshToken: string; accessTokenExpiresAt: number };
+
+/**
+ * A store that can run a refresh so that exactly one instance does it (the Redis one): `refresh` is called with
+ * the newest stored refresh token under a lock; an instance that finds a grant newer than the access token it
+ * holds (`stale`), stored meanwhile by another instance, uses that one and does not refresh.
+ */
+export interface CoordinatedTokenStore extends TokenStore {
+  refreshOnce(source: SourceId, stale: string | null, refresh: (refreshToken: string | null) => Promise<TokenGrant>, nowMs?: number): Promise<TokenGrant>;
+}
+
+export const isCoordinated = (s: TokenStore): s is CoordinatedTokenStore => typeof (s as Partial<CoordinatedTokenStore>).refreshOnce === 'function';

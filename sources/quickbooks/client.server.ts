@@ -33,6 +33,12 @@ export type QuickbooksClientOptions = {
   onTokens?: (tokens: QuickbooksTokens) => void | Promise<void>;
   /** The latest persisted refresh token, when newer than the one in the environment. */
   refreshToken?: string;
+  /**
+   * Runs each refresh so that one instance of several does it (the shared token store): `refresh` is called
+   * with the newest stored refresh token, or not at all when another instance's newer grant is returned.
+   * Its grant is stored by it, so `onTokens` is not called then.
+   */
+  refreshOnce?: (stale: string | null, refresh: (refreshToken: string | null) => Promise<QuickbooksTokens>, nowMs: number) => Promise<Pick<QuickbooksTokens, 'accessToken' | 'refreshToken' | 'accessTokenExpiresAt'>>;
   /** Rows per page when paging. @default 1000 */
   pageSize?: number;
   now?: () => number;
@@ -61,6 +67,7 @@ export class QuickbooksClient {
   readonly config: QuickbooksConfig;
   readonly #qbo: QuickBooks;
   readonly #onTokens: QuickbooksClientOptions['onTokens'];
+  readonly #refreshOnce: QuickbooksClientOptions['refreshOnce'];
   readonly #now: () => number;
   readonly pageSize: number;
   #accessToken: string | null = null;
@@ -73,6 +80,7 @@ export class QuickbooksClient {
   constructor(config: QuickbooksConfig, opts: QuickbooksClientOptions = {}) {
     this.config = config;
     this.#onTokens = opts.onTokens;
+    this.#refreshOnce = opts.refreshOnce;
     this.#now = opts.now ?? Date.now;
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, opts.pageSize ?? MAX_PAGE_SIZE));
     this.#refreshToken = opts.refreshToken ?? config.refreshToken;
@@ -152,7 +160,18 @@ export class QuickbooksClient {
     if (this.#accessToken && this.#accessToken !== stale && this.#accessExpiresAt - EXPIRY_SKEW_MS > this.#now()) {
       return Promise.resolve(this.#accessToken);
     }
-    this.#refreshing ??= this.#doRefresh().then(
+    const coordinated = this.#refreshOnce;
+    const run = coordinated
+      ? () =>
+          coordinated(stale, (rt) => this.#doRefresh(rt ?? undefined, false), this.#now()).then((t) => {
+            this.#refreshToken = t.refreshToken;
+            this.#qbo.refreshToken = t.refreshToken;
+            this.#accessToken = t.accessToken;
+            this.#accessExpiresAt = t.accessTokenExpiresAt;
+            return t.accessToken;
+          })
+      : () => this.#doRefresh().then((t) => t.accessToken);
+    this.#refreshing ??= run().then(
       (t) => (tokenRefreshes.inc({ source: 'quickbooks', outcome: 'ok' }), t),
       (e: unknown) => {
         tokenRefreshes.inc({ source: 'quickbooks', outcome: 'failed' });
@@ -164,7 +183,8 @@ export class QuickbooksClient {
     return this.#refreshing;
   }
 
-  async #doRefresh(): Promise<string> {
+  async #doRefresh(from?: string, notify = true): Promise<QuickbooksTokens> {
+    if (from) this.#refreshToken = from;
     // A process-wide static, read synchronously when the refresh request is built.
     QuickBooks.TOKEN_URL = this.config.tokenUrl;
     this.#qbo.refreshToken = this.#refreshToken;
@@ -183,14 +203,14 @@ export class QuickbooksClient {
       refreshTokenExpiresAt: grant.refreshExpiresInSeconds === null ? null : now + grant.refreshExpiresInSeconds * 1000,
     };
     try {
-      await this.#onTokens?.(tokens);
+      if (notify) await this.#onTokens?.(tokens);
     } catch (e) {
       logger.error({ source: 'quickbooks', err: e instanceof Error ? e.name : 'unknown' }, 'could not persist the rotated QuickBooks refresh token');
       throw new SourceError('quickbooks', 'INTERNAL', 'Could not store the new QuickBooks refresh token', { cause: e });
     }
     this.#accessToken = grant.accessToken;
     this.#accessExpiresAt = tokens.accessTokenExpiresAt;
-    return grant.accessToken;
+    return tokens;
   }
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_TIMEOUT_MS, quickbooksConfigSchema, type QuickbooksConfig } fro
 import { mapQuickbooksError } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { QBO_SANDBOX_REALM_ID } from './sandbox/realm.js';
+import { isCoordinated, type CoordinatedTokenStore } from '../kit/token-store.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -72,6 +73,8 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       // QuickBooks rotates the refresh token on every refresh: keep the newest, and start from it after a restart.
       refreshToken: deps.tokens.load('quickbooks') ?? undefined,
       onTokens: (t) => deps.tokens.save('quickbooks', t.refreshToken),
+      // several instances on one Redis: one refreshes, the others use its token (ADR 027)
+      ...(isCoordinated(deps.tokens) ? { refreshOnce: (stale, refresh, now) => (deps.tokens as CoordinatedTokenStore).refreshOnce('quickbooks', stale, refresh, now) } : {}),
     }),
   createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
