@@ -163,7 +163,7 @@ describe('flags', () => {
   });
 
   it('flags a project on hold while nothing is overdue, but not while something is', () => {
-    expect(flagsOf(crm(), accounting([invoice({})]), projects({ status: 'ON_HOLD' }), null).map((f) => f.kind)).toEqual(['ON_HOLD_WHILE_PAID_UP']);
+    expect(flagsOf(crm(), accounting([invoice({})]), projects({ status: 'ON_HOLD' }), null).map((f) => f.kind)).toEqual(['ON_HOLD_NOTHING_OVERDUE']);
     const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 50, daysOverdue: 40 })]);
     expect(flagsOf(crm(), overdue, projects({ status: 'ON_HOLD' }), null)).toEqual([]);
   });
@@ -171,7 +171,7 @@ describe('flags', () => {
   it('names money open but not yet due on a project on hold, and never calls it paid up', () => {
     const notDue = accounting([invoice({}), invoice({ id: '2', status: 'SENT', total: 300, balance: 250, dueDate: '2026-12-20' })]);
     const flags = flagsOf(crm(), notDue, projects({ status: 'ON_HOLD' }), null);
-    expect(flags.map((f) => f.kind)).toEqual(['ON_HOLD_WHILE_PAID_UP']);
+    expect(flags.map((f) => f.kind)).toEqual(['ON_HOLD_NOTHING_OVERDUE']);
     expect(flags[0]!.facts).toMatchObject({ overdueInvoiceCount: 0, openInvoiceCount: 1, openBalance: { amount: 250, currency: 'USD' } });
     expect(said(flags[0]!)).toContain('$250.00 is open on 1 invoice, not yet due');
     expect(said(flags[0]!)).not.toMatch(/paid up|nothing is open/i);

@@ -33,7 +33,7 @@ export type Flag =
       records: RecordRef[];
     }
   | {
-      kind: 'ON_HOLD_WHILE_PAID_UP';
+      kind: 'ON_HOLD_NOTHING_OVERDUE';
       severity: Severity;
       /** Nothing is overdue; money may still be open and not yet due (openBalance, openInvoiceCount), which is not "paid up". */
       facts: { project: RecordRef; projectStatusText: string | null; overdueInvoiceCount: number; openInvoiceCount: number; openBalance: Money };
@@ -161,7 +161,7 @@ export function computeFlags(input: FlagInput): Flag[] {
   if (projects && accounting && overdue.length === 0) {
     for (const p of projects.projects.filter((x) => x.status === 'ON_HOLD')) {
       flags.push({
-        kind: 'ON_HOLD_WHILE_PAID_UP',
+        kind: 'ON_HOLD_NOTHING_OVERDUE',
         severity: 'MEDIUM',
         facts: {
           project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name),

@@ -108,7 +108,7 @@ export const insightsTypeDefs = /* GraphQL */ `
   }
 
   "RULE_NOT_CHECKED: a gap rule whose input system failed; it raises no gap and costs no health."
-  enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_WHILE_PAID_UP OVERDUE_WITH_URGENT_TICKETS RULE_NOT_CHECKED }
+  enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_NOTHING_OVERDUE OVERDUE_WITH_URGENT_TICKETS RULE_NOT_CHECKED }
   enum Severity { HIGH MEDIUM LOW }
   "An amount of money. currency is null when the system does not say (CRM deals)."
   type Money { amount: Float! currency: String }
@@ -143,13 +143,13 @@ export const insightsTypeDefs = /* GraphQL */ `
     project: RecordRef
     completedOn: String
     lastInvoiceOn: String
-    "ON_HOLD_WHILE_PAID_UP: the project's status text, and the money open but not yet due (count; amount is BILLING)."
+    "ON_HOLD_NOTHING_OVERDUE: the project's status text, and the money open but not yet due (count; amount is BILLING)."
     projectStatusText: String
     openInvoiceCount: Int
     openBalance: Money
     "RULE_NOT_CHECKED: the rule (in rule) that could not check, and the system that failed."
     unavailableSystem: System
-    "ON_HOLD_WHILE_PAID_UP, OVERDUE_WITH_URGENT_TICKETS: overdue invoices (billing standing)."
+    "ON_HOLD_NOTHING_OVERDUE, OVERDUE_WITH_URGENT_TICKETS: overdue invoices (billing standing)."
     overdueInvoiceCount: Int
     "OVERDUE_WITH_URGENT_TICKETS: the overdue amount (BILLING) and the urgent open tickets (a count)."
     overdueAmount: Money

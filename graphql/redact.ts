@@ -16,7 +16,7 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
  * - WON_DEAL_WITHOUT_PROJECT: the missing project is a delivery gap, and it costs health points for every role,
  *   so its existence is shown to whoever reads projects; which deal, when and for how much stay with DEALS.
  * - MILESTONE_NOT_INVOICED: the milestone is delivery data; the date of the last invoice is BILLING.
- * - ON_HOLD_WHILE_PAID_UP: projects and the billing standing (no overdue invoice, how many are open and not yet
+ * - ON_HOLD_NOTHING_OVERDUE: projects and the billing standing (no overdue invoice, how many are open and not yet
  *   due), readable by every role; the open amount is BILLING.
  * - RULE_NOT_CHECKED: that the won-deal rule could not check because the projects system failed, for whoever
  *   reads projects.
@@ -37,7 +37,7 @@ export const FLAG_POLICY: FlagPolicy = {
     requires: ['PROJECTS', 'BILLING_STANDING'],
     facts: { milestone: 'PROJECTS', project: 'PROJECTS', completedOn: 'PROJECTS', lastInvoiceOn: 'BILLING' },
   },
-  ON_HOLD_WHILE_PAID_UP: {
+  ON_HOLD_NOTHING_OVERDUE: {
     requires: ['PROJECTS', 'BILLING_STANDING'],
     facts: { project: 'PROJECTS', projectStatusText: 'PROJECTS', overdueInvoiceCount: 'BILLING_STANDING', openInvoiceCount: 'BILLING_STANDING', openBalance: 'BILLING' },
   },

@@ -80,7 +80,7 @@ export function flagMessage(f: RedactedFlag, systems: Systems): string {
         x.lastInvoiceOn ? ` (the last one is from ${inWords(x.lastInvoiceOn)})` : ''
       }.`;
     }
-    case 'ON_HOLD_WHILE_PAID_UP': {
+    case 'ON_HOLD_NOTHING_OVERDUE': {
       const x = f.facts;
       const project = name(x.project);
       const held = `${project ? `Project ${project}` : 'A project'} is on hold${x.projectStatusText ? ` (“${x.projectStatusText}”)` : ''}`;

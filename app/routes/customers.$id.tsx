@@ -161,7 +161,7 @@ function FinanceView({ customer }: { customer: Customer }) {
         <BillingCard customer={customer} detail="full" />
       </Stack>
       <Stack gap="md">
-        <FlagsCard customer={customer} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_WHILE_PAID_UP']} conflictsShownApart />
+        <FlagsCard customer={customer} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_NOTHING_OVERDUE']} conflictsShownApart />
         <ConflictsTable customer={customer} />
         <ProjectsCard customer={customer} showMilestones />
         <SupportCard customer={customer} />

@@ -73,7 +73,7 @@ describe('forAccount', () => {
   });
 
   it('shows the planted on-hold project as ON_HOLD', async () => {
-    const planted = world.manifest.onHoldWhilePaidUp[0]!;
+    const planted = world.manifest.onHoldNothingOverdue[0]!;
     const result = (await loadOne(planted.accountId)) as ProjectsCustomer;
     expect(result.projects.find((p) => p.id === planted.projectId)).toMatchObject({ status: 'ON_HOLD', statusText: expect.stringMatching(/Paused/) });
   });

@@ -42,7 +42,7 @@ export type Traits = {
   nameCosmetic: boolean;
   wonDealWithoutProject: boolean;
   milestoneWithoutInvoice: boolean;
-  onHoldWhilePaidUp: boolean;
+  onHoldNothingOverdue: boolean;
   overdueWithUrgent: boolean;
   hasOverdue: boolean;
   hasUrgent: boolean;
@@ -89,7 +89,7 @@ export function plantTraits(core: SandboxCore): Traits[] {
     nameCosmetic: false,
     wonDealWithoutProject: false,
     milestoneWithoutInvoice: false,
-    onHoldWhilePaidUp: false,
+    onHoldNothingOverdue: false,
     overdueWithUrgent: false,
     hasOverdue: false,
     hasUrgent: false,
@@ -107,7 +107,7 @@ export function plantTraits(core: SandboxCore): Traits[] {
   for (const i of take(0.03)) traits[i]!.emailConflict = true;
   for (const i of take(0.03)) traits[i]!.wonDealWithoutProject = true;
   for (const i of take(0.03)) traits[i]!.milestoneWithoutInvoice = true;
-  for (const i of take(0.02)) traits[i]!.onHoldWhilePaidUp = true;
+  for (const i of take(0.02)) traits[i]!.onHoldNothingOverdue = true;
   for (const i of take(0.03)) traits[i]!.overdueWithUrgent = true;
   // Ordinary life, not flags on their own: some customers owe money, others have an urgent ticket open.
   for (const i of take(0.15)) traits[i]!.hasOverdue = true;

@@ -18,7 +18,7 @@ export type Manifest = {
   formattedDifferently: { accountId: string; field: 'billingAddress' | 'email' | 'name'; crmValue: string; otherSystem: 'quickbooks'; otherValue: string }[];
   wonDealsWithoutProject: { accountId: string; opportunityId: string; closeDate: string }[];
   milestonesWithoutInvoice: { accountId: string; milestoneId: string; completedAt: string }[];
-  onHoldWhilePaidUp: { accountId: string; projectId: string }[];
+  onHoldNothingOverdue: { accountId: string; projectId: string }[];
   overdueWithUrgentTickets: { accountId: string; ticketIds: string[]; overdueBalance: number }[];
   overdueInvoices: { accountId: string | null; invoiceId: string; daysOverdue: number }[];
   urgentOpenTickets: { accountId: string | null; ticketId: string }[];
@@ -76,7 +76,7 @@ export function emptyManifest(seed: number, size: number, today: string): Manife
     formattedDifferently: [],
     wonDealsWithoutProject: [],
     milestonesWithoutInvoice: [],
-    onHoldWhilePaidUp: [],
+    onHoldNothingOverdue: [],
     overdueWithUrgentTickets: [],
     overdueInvoices: [],
     urgentOpenTickets: [],
@@ -95,7 +95,7 @@ export function cleanAccountIds(manifest: Manifest, accountIds: readonly string[
     ...manifest.conflicts.map((c) => c.accountId),
     ...manifest.wonDealsWithoutProject.map((c) => c.accountId),
     ...manifest.milestonesWithoutInvoice.map((c) => c.accountId),
-    ...manifest.onHoldWhilePaidUp.map((c) => c.accountId),
+    ...manifest.onHoldNothingOverdue.map((c) => c.accountId),
     ...manifest.overdueWithUrgentTickets.map((c) => c.accountId),
     ...manifest.customerTrees.map((c) => c.accountId),
     ...manifest.foreignCurrency.map((c) => c.accountId),

@@ -72,8 +72,15 @@ describe('urgent tickets', () => {
       const next = page.getByTestId('next-page');
       if (!(await next.count())) break;
       const before = page.url();
+      const firstRow = await page.getByTestId('urgent-table').locator('tbody tr td:first-child a').first().textContent();
       await next.click();
       await page.waitForURL((u) => u.href !== before);
+      // the next page's rows, not the last page's still on screen (a repeated page would time out here)
+      await page.waitForFunction(
+        (prev) => document.querySelector('[data-testid="urgent-table"] tbody tr td:first-child a')?.textContent !== prev,
+        firstRow,
+        { timeout: 10_000 },
+      );
     }
     expect(all).toBeGreaterThan(10);
     expect(seen.length).toBe(all);

@@ -103,7 +103,7 @@ describe.each(DAYS)('on %s', (today) => {
 
     it('flags every planted hand-off gap on the right records', async () => {
       const m = h.sandbox.state.world.manifest;
-      const planted = [...m.wonDealsWithoutProject, ...m.milestonesWithoutInvoice, ...m.onHoldWhilePaidUp, ...m.overdueWithUrgentTickets];
+      const planted = [...m.wonDealsWithoutProject, ...m.milestonesWithoutInvoice, ...m.onHoldNothingOverdue, ...m.overdueWithUrgentTickets];
       const flags: string[] = [];
       for (const { accountId } of planted) {
         for (const f of (await customer(accountId)).flags) flags.push(`${accountId} ${f.kind} ${f.records.map((r) => r.recordId).join(',')}`);
@@ -117,8 +117,8 @@ describe.each(DAYS)('on %s', (today) => {
         const f = (await customer(g.accountId)).flags.filter((x) => x.kind === 'MILESTONE_NOT_INVOICED');
         expect(f.map((x) => x.records[0]!.recordId)).toContain(g.milestoneId);
       }
-      for (const g of m.onHoldWhilePaidUp) {
-        const f = (await customer(g.accountId)).flags.filter((x) => x.kind === 'ON_HOLD_WHILE_PAID_UP');
+      for (const g of m.onHoldNothingOverdue) {
+        const f = (await customer(g.accountId)).flags.filter((x) => x.kind === 'ON_HOLD_NOTHING_OVERDUE');
         expect(f.map((x) => x.records[0]!.recordId)).toContain(g.projectId);
       }
       for (const g of m.overdueWithUrgentTickets) {

@@ -187,7 +187,7 @@ function customersToCheck(): string[] {
       m.overdueWithUrgentTickets[0]!.accountId,
       m.wonDealsWithoutProject[0]!.accountId,
       m.milestonesWithoutInvoice[0]!.accountId,
-      m.onHoldWhilePaidUp[0]!.accountId,
+      m.onHoldNothingOverdue[0]!.accountId,
       m.conflicts[0]!.accountId,
     ]),
   ];

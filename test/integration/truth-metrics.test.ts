@@ -53,10 +53,10 @@ function expectedFindings(m: Manifest): Map<string, Set<string>> {
   }
   for (const c of m.conflicts) add(`conflict: ${c.field}`, `${c.accountId} ${c.field}`);
   for (const c of m.formattedDifferently) add(`formatted differently: ${c.field}`, `${c.accountId} ${c.field}`);
-  for (const kind of ['WON_DEAL_WITHOUT_PROJECT', 'MILESTONE_NOT_INVOICED', 'ON_HOLD_WHILE_PAID_UP', 'OVERDUE_WITH_URGENT_TICKETS']) by.set(kind, new Set());
+  for (const kind of ['WON_DEAL_WITHOUT_PROJECT', 'MILESTONE_NOT_INVOICED', 'ON_HOLD_NOTHING_OVERDUE', 'OVERDUE_WITH_URGENT_TICKETS']) by.set(kind, new Set());
   for (const g of m.wonDealsWithoutProject) add('WON_DEAL_WITHOUT_PROJECT', `${g.accountId} ${g.opportunityId}`);
   for (const g of m.milestonesWithoutInvoice) add('MILESTONE_NOT_INVOICED', `${g.accountId} ${g.milestoneId}`);
-  for (const g of m.onHoldWhilePaidUp) add('ON_HOLD_WHILE_PAID_UP', `${g.accountId} ${g.projectId}`);
+  for (const g of m.onHoldNothingOverdue) add('ON_HOLD_NOTHING_OVERDUE', `${g.accountId} ${g.projectId}`);
   for (const g of m.overdueWithUrgentTickets) add('OVERDUE_WITH_URGENT_TICKETS', `${g.accountId} ${[...g.ticketIds].sort().join(',')}`);
   return by;
 }

@@ -7,7 +7,7 @@ const FLAG_TITLES: Record<string, string> = {
   CONFLICT: 'Systems disagree',
   WON_DEAL_WITHOUT_PROJECT: 'Won deal with no project',
   MILESTONE_NOT_INVOICED: 'Finished milestone not invoiced',
-  ON_HOLD_WHILE_PAID_UP: 'Project on hold, but nothing is overdue',
+  ON_HOLD_NOTHING_OVERDUE: 'Project on hold, but nothing is overdue',
   OVERDUE_WITH_URGENT_TICKETS: 'Overdue and urgent tickets open',
   RULE_NOT_CHECKED: "Couldn't check",
 };

@@ -52,7 +52,7 @@ export function addAsanaProjects(s: AsanaPart, c: Customer, crm: CrmAccount): Co
     if (t.asanaByName) manifest.heuristicLinks.push({ accountId: crm.accountId, system: 'asana', recordId: project.gid, rule: 'NAME' });
     else manifest.exactLinks.push({ accountId: crm.accountId, system: 'asana', recordId: project.gid });
   }
-  if (t.onHoldWhilePaidUp) {
+  if (t.onHoldNothingOverdue) {
     const p = projects[0];
     if (p) {
       p.completed = false;
@@ -60,7 +60,7 @@ export function addAsanaProjects(s: AsanaPart, c: Customer, crm: CrmAccount): Co
       p.current_status = statusUpdate(s, 'blue', Date.parse(p.created_at));
       p.current_status.text = 'Paused until the client settles the outstanding invoice.';
       p.current_status_update = latestUpdate(p.current_status);
-      manifest.onHoldWhilePaidUp.push({ accountId: crm.accountId, projectId: p.gid });
+      manifest.onHoldNothingOverdue.push({ accountId: crm.accountId, projectId: p.gid });
     }
   }
   s.data.projects.push(...projects);

@@ -133,7 +133,7 @@ function plantTruthCases(s: QuickBooksPart, c: Customer, crm: CrmAccount, custom
 function addInvoices(s: QuickBooksPart, c: Customer, crm: CrmAccount, customer: QboCustomer, milestones: CompletedMilestone[]): number {
   const { chance, today } = s.core;
   const t = c.traits;
-  const wantsOverdue = (t.hasOverdue || t.overdueWithUrgent) && !t.onHoldWhilePaidUp;
+  const wantsOverdue = (t.hasOverdue || t.overdueWithUrgent) && !t.onHoldNothingOverdue;
   const dates = invoiceDates(s, c, crm, milestones, wantsOverdue);
   let overdueBalance = 0;
   let madeOverdue = false;
@@ -144,7 +144,7 @@ function addInvoices(s: QuickBooksPart, c: Customer, crm: CrmAccount, customer: 
     let state: InvoiceState = pastDue ? 'paid' : chance(0.4) ? 'paid' : 'open';
     if (pastDue && wantsOverdue && !madeOverdue) state = chance(0.3) ? 'partial' : 'overdue';
     if (!pastDue && state === 'open' && chance(0.2)) state = 'partial';
-    if (t.onHoldWhilePaidUp) state = 'paid';
+    if (t.onHoldNothingOverdue) state = 'paid';
     const inv = qboInvoice(s, ++s.n.invoice, customer, date, due, state);
     if (pastDue && (state === 'overdue' || state === 'partial')) {
       madeOverdue = true;
@@ -202,7 +202,7 @@ export function addWalkInCustomer(s: QuickBooksPart): void {
 function quietCustomers(s: QuickBooksPart, withPastDue = false): { accountId: string; customer: QboCustomer }[] {
   const { manifest, today } = s.core;
   const planted = new Set([
-    ...manifest.conflicts, ...manifest.wonDealsWithoutProject, ...manifest.milestonesWithoutInvoice, ...manifest.onHoldWhilePaidUp,
+    ...manifest.conflicts, ...manifest.wonDealsWithoutProject, ...manifest.milestonesWithoutInvoice, ...manifest.onHoldNothingOverdue,
     ...manifest.overdueWithUrgentTickets, ...manifest.urgentOpenTickets, ...manifest.trickyNames, ...manifest.customerTrees, ...manifest.foreignCurrency,
   ].map((x) => x.accountId));
   const pastDue = new Set(s.data.invoices.filter((v) => v.Balance > 0 && Date.parse(v.DueDate) < today).map((v) => v.CustomerRef.value));
