@@ -1,17 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { gql, harnessPerFile, viewerFor, type Harness } from '../support/graphql.js';
 
 /** The planted accounting tree (a parent with two jobs) and the customer billed in euros, read through GraphQL. */
+const file = harnessPerFile();
 let h: Harness;
-beforeAll(() => {
-  h = createHarness();
-  h.sandbox.listen();
+beforeEach(() => {
+  ({ h } = file);
 });
-afterEach(() => {
-  h.sandbox.state.clearFaults();
-  h.runtime.cache.clear();
-});
-afterAll(() => h.sandbox.close());
 
 const BILLING = /* GraphQL */ `
   query ($id: ID!) {

@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../sources/kit/logger.js';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { gql, harnessPerFile, viewerFor, type Harness } from '../support/graphql.js';
 
+const file = harnessPerFile();
 let h: Harness;
-beforeAll(() => {
-  h = createHarness();
-  h.sandbox.listen();
+beforeEach(() => {
+  ({ h } = file);
 });
-afterEach(() => {
-  h.sandbox.state.clearFaults();
-  h.runtime.cache.clear();
-});
-afterAll(() => h.sandbox.close());
 
 const CUSTOMER = /* GraphQL */ `
   query ($id: ID!) {

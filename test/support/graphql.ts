@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { clockAt, type Clock } from '../../sources/kit/clock.js';
 import { SANDBOX_TODAY, testSandbox, type TestSandbox } from '../../sources/kit/testing.js';
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
@@ -52,4 +53,27 @@ export async function gql<T = Record<string, any>>(
     { viewer },
   );
   return { status: res.status, ...((await res.json()) as Omit<GqlResult<T>, 'status'>) };
+}
+
+/**
+ * One harness for a test file, listening for its whole run; after each test the sandbox's faults and the runtime's
+ * cache are cleared, so no test sees another's failures or cached answers. Read `.h` inside tests.
+ */
+export function harnessPerFile(opts: Parameters<typeof createHarness>[0] = {}): { readonly h: Harness } {
+  let h: Harness | undefined;
+  beforeAll(() => {
+    h = createHarness(opts);
+    h.sandbox.listen();
+  });
+  afterEach(() => {
+    h?.sandbox.state.clearFaults();
+    h?.runtime.cache.clear();
+  });
+  afterAll(() => h?.sandbox.close());
+  return {
+    get h() {
+      if (!h) throw new Error('the harness starts in beforeAll');
+      return h;
+    },
+  };
 }
