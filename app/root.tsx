@@ -5,7 +5,7 @@ import './styles.css';
 import { Anchor, ColorSchemeScript, MantineProvider, Stack, Table, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
 import { sandboxNotice } from './.server/sandbox-notice.js';
@@ -59,10 +59,6 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  // a waiting skeleton mounted from here on counts its seconds from its own mount (see waiting-section.tsx)
-  useEffect(() => {
-    window.__panoramaHydrated = true;
-  }, []);
   return (
     <AppFrame>
       <Outlet />

@@ -1,38 +1,39 @@
 import { Badge, Card, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { Await } from '@remix-run/react';
-import { Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { useNonce } from './nonce.js';
 
-declare global {
-  interface Window {
-    /** Set once the page's first hydration has committed (root.tsx): a skeleton mounted after it counts from its own mount. */
-    __panoramaHydrated?: boolean;
-  }
-}
-
 /**
- * Seconds waited so far, ticking every tenth of a second once the page runs: null on the server and in the first
- * client render (so hydration matches the static "Waiting for …"). A skeleton hydrated with the page counts from
- * when the page was asked for (the navigation's start), one mounted by a later navigation from its own mount.
+ * The seconds on every "Waiting for …" of the page, ticking every tenth of a second once scripts run. React never
+ * hydrates the skeleton of a section the server is still streaming (it only swaps it out when the section lands),
+ * so one clock outside every such boundary writes the seconds into each skeleton's slot: those on the page when it
+ * hydrated count from the navigation's start (when the page was asked for), later ones from when they appeared.
+ * Without scripts the slot stays empty: a static "Waiting for …".
  */
-function useSecondsWaited(): number | null {
-  const [seconds, setSeconds] = useState<number | null>(null);
+export function WaitingClock() {
   useEffect(() => {
-    const from = window.__panoramaHydrated ? performance.now() : 0;
-    const tick = () => setSeconds((performance.now() - from) / 1000);
+    const since = new WeakMap<Element, number>();
+    let first = true;
+    const tick = () => {
+      const now = performance.now();
+      for (const slot of document.querySelectorAll('[data-waiting-clock]')) {
+        if (!since.has(slot)) since.set(slot, first ? 0 : now);
+        slot.textContent = ` ${((now - since.get(slot)!) / 1000).toFixed(1)} s`;
+      }
+      first = false;
+    };
     tick();
     const timer = setInterval(tick, 100);
     return () => clearInterval(timer);
   }, []);
-  return seconds;
+  return null;
 }
 
-/** "Waiting for QuickBooks… 1.2 s" (the seconds only where scripts run). */
+/** "Waiting for QuickBooks… 1.2 s" (the seconds written by WaitingClock, where scripts run). */
 export function WaitingFor({ source, size = 'sm' }: { source: string; size?: 'xs' | 'sm' }) {
-  const seconds = useSecondsWaited();
   return (
     <Text size={size} c="dimmed" component="span" data-testid="waiting-for">
-      Waiting for {source}…{seconds === null ? null : <span data-testid="waiting-seconds"> {seconds.toFixed(1)} s</span>}
+      Waiting for {source}…<span data-waiting-clock="" data-testid="waiting-seconds" suppressHydrationWarning />
     </Text>
   );
 }
@@ -86,12 +87,12 @@ export function SectionNotRead({ title, testId }: { title: string; testId: strin
  * (server-rendered into the HTML stream as it lands), `failed` if it never can. A plain value renders at once
  * (a refresh's answer is whole).
  */
-export function Streamed<T>({ resolve, part, fallback, failed, children }: { resolve: T | Promise<T>; part: string; fallback: ReactNode; failed: ReactNode; children: (value: Awaited<T>) => ReactNode }) {
+export function Streamed<T>({ resolve, part, fallback, failed, inline = false, children }: { resolve: T | Promise<T>; part: string; fallback: ReactNode; failed: ReactNode; inline?: boolean; children: (value: Awaited<T>) => ReactNode }) {
   return (
     <Suspense fallback={fallback}>
       <Await resolve={resolve} errorElement={failed}>
         {(value) => (
-          <div data-streamed={part} style={{ display: 'contents' }}>
+          <div data-streamed={part} data-inline={inline || undefined} style={{ display: 'contents' }}>
             {children(value as Awaited<T>)}
           </div>
         )}
@@ -103,17 +104,20 @@ export function Streamed<T>({ resolve, part, fallback, failed, children }: { res
 /**
  * Without scripts, React's streamed parts stay hidden at the end of the page, and the skeletons they replace stay
  * put. This style (inside `<noscript>`, so only then) shows each part where it arrived and hides its skeletons once
- * it has: every section still reaches the reader, from the one streamed response.
+ * it has: every section still reaches the reader, from the one streamed response (inline parts, such as a header
+ * badge, stay out).
  */
 export function NoScriptStreaming({ parts }: { parts: readonly string[] }) {
   const nonce = useNonce();
   const css = [
     'div[hidden][id^="S:"]{display:block!important}',
+    // a header badge has no place at the end of the page: without scripts only the sections are shown there
+    'div[hidden][id^="S:"]:has(> [data-inline]){display:none!important}',
     ...parts.map((p) => `body:has([data-streamed="${p}"]) [data-waiting="${p}"]{display:none!important}`),
   ].join('');
   return (
     <noscript>
-      <style nonce={nonce}>{css}</style>
+      <style nonce={nonce} dangerouslySetInnerHTML={{ __html: css }} />
     </noscript>
   );
 }

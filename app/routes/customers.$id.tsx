@@ -17,7 +17,7 @@ import {
 } from '../components/customer/insight-cards.js';
 import { ProjectsCard } from '../components/customer/projects-card.js';
 import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData, type Status } from '../components/customer/query.js';
-import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingSection } from '../components/waiting-section.js';
+import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingClock, WaitingSection } from '../components/waiting-section.js';
 import { SupportCard } from '../components/customer/support-card.js';
 import { UpdateWhenReread } from '../components/customer/update-when-reread.js';
 import { runOperation, streamOperation, type OperationResult } from '../.server/graphql.js';
@@ -224,11 +224,11 @@ function Header({ page }: { page: PageData }) {
               {u.message}
             </Text>
           ))}
-          <Streamed resolve={page.accounting} part="accounting" fallback={<WaitingBadge source={systemName(page, 'ACCOUNTING')} part="accounting" />} failed={null}>
+          <Streamed inline resolve={page.accounting} part="accounting" fallback={<WaitingBadge source={systemName(page, 'ACCOUNTING')} part="accounting" />} failed={null}>
             {(a) => (a.accounting ? <StandingBadge standing={a.accounting.standing} /> : null)}
           </Streamed>
           {role !== 'support' ? (
-            <Streamed resolve={page.insights} part="insights" fallback={null} failed={null}>
+            <Streamed inline resolve={page.insights} part="insights" fallback={null} failed={null}>
               {(i) => <HealthBadge health={i.health} />}
             </Streamed>
           ) : null}
@@ -312,6 +312,7 @@ export default function CustomerPage() {
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <NoScriptStreaming parts={CUSTOMER_PAGE_PARTS} />
+      <WaitingClock />
       <Header page={page} />
       <InsightSection page={page} title="Updates" testId="reread" skeleton={false}>
         {(c) => <UpdateWhenReread sections={c.sections} paused={Boolean(refreshed && 'customer' in refreshed)} />}
