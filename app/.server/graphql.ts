@@ -102,7 +102,7 @@ export function streamOperation<T>(viewer: Viewer, query: string, variables: Rec
 }
 
 /** The `next` events of a server-sent-events body, parsed. */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Payload> {
+export async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Payload> {
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
