@@ -29,7 +29,7 @@ export function WaitingClock() {
   return null;
 }
 
-/** "Waiting for QuickBooks… 1.2 s" (the seconds written by WaitingClock, where scripts run). */
+/** "Waiting for <the system>… 1.2 s" (the seconds written by WaitingClock, where scripts run). */
 export function WaitingFor({ source, size = 'sm' }: { source: string; size?: 'xs' | 'sm' }) {
   return (
     <Text size={size} c="dimmed" component="span" data-testid="waiting-for">
