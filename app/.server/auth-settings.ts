@@ -25,6 +25,15 @@ export const authSettingsFragment = z.object({
     .string()
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : './data/panorama.sqlite')),
+  /**
+   * Panorama's own store on PostgreSQL instead of the SQLite file, so several instances share one set of sessions,
+   * one audit chain and one set of link decisions (postgres://user:password@host:5432/panorama).
+   */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : null))
+    .refine((v) => v === null || /^postgres(ql)?:\/\/[^\s]+$/.test(v), { message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://panorama:secret@db.internal:5432/panorama.' }),
   /** A session unused for this long ends. */
   PANORAMA_SESSION_IDLE_MINUTES: positiveNumber('PANORAMA_SESSION_IDLE_MINUTES', 30),
   /** A session ends this long after sign-in, however busy. */

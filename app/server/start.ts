@@ -78,7 +78,7 @@ async function prepareStore(sources: Settings['sources']): Promise<void> {
       throw new Error('Sources are configured but single sign-on is not: set OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and PANORAMA_ROLE_MAP (see README, "Sign-in and audit"). Demo sign-in exists only on the built-in sandbox.');
     }
   }
-  const db = await openStore({ path: settings.PANORAMA_STORE_PATH });
+  const db = await openStore({ path: settings.PANORAMA_STORE_PATH, url: settings.DATABASE_URL });
   await db.destroy();
 }
 

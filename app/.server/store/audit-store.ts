@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AuditRecord, AuditSink } from '../../../graphql/audit.js';
 import { errorForLog, logger } from '../../../sources/kit/logger.js';
-import type { StoreDb } from './database.js';
+import { serialiseWriters, type StoreDb } from './database.js';
 import type { AuditTable } from './schema.js';
 
 const GENESIS = '0'.repeat(64);
@@ -44,6 +44,7 @@ export class AuditStore implements AuditSink {
   private async append(r: AuditRecord): Promise<void> {
     const db = await this.db;
     await db.transaction().execute(async (trx) => {
+      await serialiseWriters(trx, 'audit');
       const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       const fields: Fields = {
         seq: last ? Number(last.seq) + 1 : 1,
@@ -76,6 +77,7 @@ export class AuditStore implements AuditSink {
     let removed = 0;
     await (this.tail = this.tail.then(async () => {
       await db.transaction().execute(async (trx) => {
+        await serialiseWriters(trx, 'audit');
         const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).where('at', '<', cutoff).orderBy('seq', 'desc').limit(1).executeTakeFirst();
         if (!last) return;
         const r = await trx.deleteFrom('audit_record').where('seq', '<=', Number(last.seq)).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LinkDecision, LinkDecisionKind, LinkDecisionStore, NewLinkDecision, Undo } from '../../../graphql/link-decisions.js';
 import type { SourceId } from '../../../sources/kit/errors.js';
-import type { StoreDb } from './database.js';
+import { serialiseWriters, type StoreDb } from './database.js';
 import type { LinkDecisionTable } from './schema.js';
 
 const toDecision = (r: LinkDecisionTable): LinkDecision => ({
@@ -18,29 +18,43 @@ const toDecision = (r: LinkDecisionTable): LinkDecision => ({
 
 /**
  * The admins' link decisions in Panorama's own store. Nothing here is ever written to a vendor. An undone decision
- * is kept (with who undid it, when and why) but no longer in force. The decisions in force are read once and kept
- * until this process records or undoes one, so every read applies them without a query of its own.
+ * is kept (with who undid it, when and why) but no longer in force. The decisions in force are kept in memory and
+ * read again only when the store's version changed: the highest sequence number and the number of undone
+ * decisions only ever grow, so one small aggregate query tells whether any instance recorded or undid one.
  */
 export class LinkDecisionDbStore implements LinkDecisionStore {
-  #active: Promise<readonly LinkDecision[]> | null = null;
+  #active: { version: string; decisions: Promise<readonly LinkDecision[]> } | null = null;
 
   constructor(private readonly db: Promise<StoreDb> | StoreDb) {}
 
-  active(): Promise<readonly LinkDecision[]> {
-    this.#active ??= Promise.resolve(this.db)
-      .then((db) => db.selectFrom('link_decision').selectAll().where('undone_at', 'is', null).orderBy('seq').execute())
-      .then((rows) => rows.map(toDecision))
-      .catch((e: unknown) => {
-        this.#active = null;
-        throw e;
+  async active(): Promise<readonly LinkDecision[]> {
+    const db = await this.db;
+    const v = await db
+      .selectFrom('link_decision')
+      .select((e) => [e.fn.max('seq').as('seq'), e.fn.count('undone_at').as('undone')])
+      .executeTakeFirst();
+    const version = `${Number(v?.seq ?? 0)}:${Number(v?.undone ?? 0)}`;
+    if (this.#active?.version !== version) {
+      const decisions = db
+        .selectFrom('link_decision')
+        .selectAll()
+        .where('undone_at', 'is', null)
+        .orderBy('seq')
+        .execute()
+        .then((rows) => rows.map(toDecision));
+      this.#active = { version, decisions };
+      decisions.catch(() => {
+        if (this.#active?.decisions === decisions) this.#active = null;
       });
-    return this.#active;
+    }
+    return this.#active.decisions;
   }
 
   async record(d: NewLinkDecision): Promise<LinkDecision> {
     const decision: LinkDecision = { ...d, id: randomUUID() };
     const db = await this.db;
     await db.transaction().execute(async (trx) => {
+      await serialiseWriters(trx, 'link-decisions');
       const last = await trx
         .selectFrom('link_decision')
         .select((e) => e.fn.max('seq').as('seq'))
