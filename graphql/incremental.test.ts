@@ -18,8 +18,8 @@ describe('answers streamed in parts', () => {
 
   it('puts added errors beside the first payload, or with the first part of a later one', () => {
     const e = new GraphQLError('stale');
-    expect(withErrors({ data: {} }, [e]).errors).toEqual([e]);
-    const later = withErrors({ incremental: [{ data: {}, path: [] }, { data: {}, path: [] }] }, [e]);
+    expect(withErrors<Payload>({ data: {} }, [e]).errors).toEqual([e]);
+    const later = withErrors<Payload>({ incremental: [{ data: {}, path: [] }, { data: {}, path: [] }] }, [e]);
     expect(later.incremental![0]!.errors).toEqual([e]);
     expect(errorsOf(later)).toEqual([e]);
   });
