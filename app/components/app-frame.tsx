@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Form, Link, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
@@ -92,18 +92,26 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const viewer = data?.viewer ?? null;
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
-  useEffect(() => close(), [location.pathname, close]);
+  // a new page closes the phone menu; only when it is open, so hydrating a page schedules no update above its
+  // streamed sections (an update there before they hydrate makes React render them again on the client)
+  useEffect(() => {
+    if (opened) close();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new page only, not when the menu opens
+  }, [location.pathname]);
   const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
   // the one item the page is under: the longest address the path starts with (/admin/audit is "Read audit", not "Admin")
   const current = items
     .filter((n) => location.pathname === n.to || location.pathname.startsWith(`${n.to}/`))
     .reduce<string | null>((best, n) => (best === null || n.to.length > best.length ? n.to : best), null);
   return (
-    <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
+    // Plain landmarks with the app's own layout rules (styles.css), not Mantine's AppShell: AppShell gives its parts a
+    // new context value when its generated id settles right after hydration, and React then renders every streamed
+    // section still arriving again on the client (its recoverable error 421), throwing away the server's HTML.
+    <div className="pn-shell">
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <AppShell.Header>
+      <header className="pn-shell-header">
         {/* inside the banner landmark, so the bar is part of the page's structure (axe: region) */}
         <NavigationProgress />
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
@@ -146,9 +154,9 @@ export function AppFrame({ children }: { children: ReactNode }) {
             ) : null}
           </Group>
         </Group>
-      </AppShell.Header>
+      </header>
       {viewer ? (
-        <AppShell.Navbar p="xs" aria-label="Main">
+        <nav className="pn-shell-navbar" aria-label="Main" data-opened={opened || undefined}>
           <Stack gap={2}>
             {items.map((n) => (
               <NavLink key={n.to} component={Link} to={n.to} label={n.label} active={n.to === current} aria-current={n.to === current ? 'page' : undefined} />
@@ -157,17 +165,17 @@ export function AppFrame({ children }: { children: ReactNode }) {
               {viewer.name} · {ROLE_LABELS[viewer.role]}
             </Text>
           </Stack>
-        </AppShell.Navbar>
+        </nav>
       ) : null}
-      <AppShell.Main id="main" tabIndex={-1}>
+      <main className="pn-shell-main" id="main" tabIndex={-1} data-with-navbar={viewer ? true : undefined}>
         {data?.sandbox && data.sandboxNoticeFull ? (
           <Alert color="yellow" variant="light" mb="md" title="Built-in sandbox" role="status">
             {SANDBOX_NOTICE}
           </Alert>
         ) : null}
         {children}
-      </AppShell.Main>
+      </main>
       {viewer ? <CustomerSpotlight /> : null}
-    </AppShell>
+    </div>
   );
 }
