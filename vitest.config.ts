@@ -21,6 +21,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // the few tests marked concurrent (read-only, each in its own browser context) run three at a time
+          maxConcurrency: 3,
         },
       },
     ],

@@ -53,25 +53,29 @@ async function violationsOf(page: Page, what: string): Promise<string[]> {
 
 const slug = (p: string) => p.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'home';
 
-describe('every page of every role meets WCAG 2.2 AA', () => {
+// each test has its own browser context and only reads, so they run side by side (at most maxConcurrency at once):
+// most of a test's time is spent waiting for pages to settle
+describe.concurrent('every page of every role meets WCAG 2.2 AA', () => {
   it('signed out: the sign-in page in each scheme and width', async () => {
     const found: string[] = [];
     for (const v of VARIANTS) {
-      const context = await browser.newContext({ viewport: { width: v.width, height: v.height }, colorScheme: v.colorScheme });
-      const page = await context.newPage();
-      await page.goto(`${baseURL}/login`);
-      await settle(page);
-      await screenshot(page, `a11y-signed-out-login-${v.name}`);
-      found.push(...(await violationsOf(page, `login (${v.name})`)));
-      await context.close();
+        const context = await browser.newContext({ viewport: { width: v.width, height: v.height }, colorScheme: v.colorScheme });
+        const page = await context.newPage();
+        await page.goto(`${baseURL}/login`);
+        await settle(page);
+        await screenshot(page, `a11y-signed-out-login-${v.name}`);
+        found.push(...(await violationsOf(page, `login (${v.name})`)));
+        await context.close();
     }
     expect(found, found.join('\n')).toEqual([]);
   });
 
+  // one test per role and variant, so each stays well inside its time limit
   for (const r of ROLES) {
-    it(`${r.role}: each page, the search dialog and the phone navigation`, async () => {
+    for (const v of VARIANTS) {
+    it(`${r.role} (${v.name}): each page, the search dialog${v.width < 576 ? ' and the phone navigation' : ''}`, async () => {
       const found: string[] = [];
-      for (const v of VARIANTS) {
+      {
         const context = await browser.newContext({ viewport: { width: v.width, height: v.height }, colorScheme: v.colorScheme });
         const page = await context.newPage();
         await signInAs(page, baseURL, r.person);
@@ -104,5 +108,6 @@ describe('every page of every role meets WCAG 2.2 AA', () => {
       }
       expect(found, found.join('\n')).toEqual([]);
     });
+    }
   }
 });
