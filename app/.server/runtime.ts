@@ -25,7 +25,7 @@ export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const s = settings();
     const clock = clockFor(process.env);
-    // a vendor's handshake secret (Asana's) is kept in the own store, the same for every instance
+    // a secret a vendor hands over in a webhook handshake is kept in the own store, the same for every instance
     const runtime = sourcesRuntimeFrom(s.sources, { clock, webhookSecrets: new WebhookSecretDbStore(panoramaStore(), () => clock.now()) });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());

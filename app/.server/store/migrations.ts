@@ -98,7 +98,7 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('dropped', 'integer', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_delivery_source_at').on('webhook_delivery').columns(['source', 'at']).execute();
-      // a secret a vendor hands over in a handshake (Asana's X-Hook-Secret), one per source
+      // a secret a vendor hands over in a webhook handshake, one per source
       await db.schema
         .createTable('webhook_secret')
         .addColumn('source', 'varchar(32)', (c) => c.primaryKey())
