@@ -3,7 +3,11 @@
  * `/webhooks/<source>` route (the Remix action itself) takes it, and the next customer read shows the new value
  * without waiting for any TTL; bad deliveries are answered 401/400/404 and every delivery is in the store's audit.
  */
+import { MantineProvider } from '@mantine/core';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOKS_FIELDS, WebhooksCard } from '../../app/components/admin/webhooks-card.js';
 import { action } from '../../app/routes/webhooks.$source.js';
 import { openStore } from '../../app/.server/store/database.js';
 import { AuditStore } from '../../app/.server/store/audit-store.js';
@@ -121,6 +125,14 @@ describe('a record changed in the sandbox and its webhook: the next read shows t
 
 describe('the route answers bad deliveries with 4xx, never 500', () => {
   const qboBody = '{"eventNotifications":[{"realmId":"1","dataChangeEvent":{"entities":[]}}]}';
+  it('the sandbox\'s control API names a bad request', async () => {
+    const post = (source: string, body: unknown) => fetch(`${h.sandbox.origin}/__sandbox/webhooks/${source}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('stripe', { id: '1', name: 'x' })).status).toBe(404);
+    const missing = await post('quickbooks', { name: 'x' });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: string }).error).toContain('id and name');
+    expect((await post('quickbooks', { id: '999999', name: 'x' })).status).toBe(400);
+  });
   it('an unknown source is 404; GET is 405', async () => {
     expect((await deliver('stripe', { headers: {}, body: '{}' })).status).toBe(404);
     expect((await deliver('quickbooks', { headers: {}, body: '' }, 'GET')).status).toBe(405);
@@ -155,6 +167,14 @@ describe('the route answers bad deliveries with 4xx, never 500', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data.webhooks.map((w: any) => w.system)).toEqual(['SALESFORCE', 'QUICKBOOKS', 'ASANA', 'ZENDESK']);
     expect(r.data.webhooks.every((w: any) => w.enabled)).toBe(true);
+    // the admin page's card, from the page's own fields: each source on, its last delivery in words
+    const page = await gql<any>(h, viewerFor('admin'), `{ ${WEBHOOKS_FIELDS} }`);
+    const html = renderToStaticMarkup(createElement(MantineProvider, null, createElement(WebhooksCard, { webhooks: page.data.webhooks }))).replace(/<!-- -->/g, '');
+    expect(html).toContain('/webhooks/asana');
+    const words = html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(words).toMatch(/Asana \/webhooks\/asana Webhooks \(X-Hook-Secret handshake\) On Verified (just now|\d+ s ago): 1 project changed; \d+ cached entries dropped/);
+    expect(html).toContain('Refused');
+    expect(html).not.toContain('None received yet');
     const forbidden = await gql<any>(h, viewerFor('support'), `{ webhooks { system } }`);
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
