@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { logger } from '../sources/kit/logger.js';
 import type { PanoramaContext, ServerContext } from './context.js';
@@ -68,7 +69,8 @@ export function useAudit(sink: AuditSink = logAuditSink, now: () => number = () 
       }
       const ids = [...reads.customerIds].sort();
       sink.write({
-        requestId: ctx.requestId ?? 'no-context',
+        // a reused answer is served before a context is made: it is still a request of its own
+        requestId: ctx.requestId ?? randomUUID(),
         at: Math.round(ctx.runtime?.clock.now() ?? now()),
         userId: ctx.viewer?.id ?? null,
         role: ctx.viewer?.role ?? null,

@@ -1,6 +1,6 @@
 import { ActionIcon, Alert, AppShell, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Form, Link, NavLink as RemixNavLink, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { Form, Link, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
 import { ROLE_LABELS, canRead, type Role } from '../../graphql/policy.js';
@@ -94,6 +94,10 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const location = useLocation();
   useEffect(() => close(), [location.pathname, close]);
   const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
+  // the one item the page is under: the longest address the path starts with (/admin/audit is "Read audit", not "Admin")
+  const current = items
+    .filter((n) => location.pathname === n.to || location.pathname.startsWith(`${n.to}/`))
+    .reduce<string | null>((best, n) => (best === null || n.to.length > best.length ? n.to : best), null);
   return (
     <AppShell header={{ height: 56 }} navbar={viewer ? { width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } } : undefined} padding="md">
       <a href="#main" className="skip-link">
@@ -147,7 +151,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         <AppShell.Navbar p="xs" aria-label="Main">
           <Stack gap={2}>
             {items.map((n) => (
-              <NavLink key={n.to} component={RemixNavLink} to={n.to} label={n.label} active={location.pathname.startsWith(n.to)} />
+              <NavLink key={n.to} component={Link} to={n.to} label={n.label} active={n.to === current} aria-current={n.to === current ? 'page' : undefined} />
             ))}
             <Text size="xs" c="dimmed" hiddenFrom="md" mt="md" px="sm">
               {viewer.name} · {ROLE_LABELS[viewer.role]}

@@ -133,6 +133,13 @@ describe('each role does its main task', () => {
     await page.getByTestId('identity-review').waitFor();
     expect(await page.getByTestId('identity-review').textContent()).toMatch(/Ambiguous: pick the right record/);
     await expectAccessible(page, 'admin review');
+    // the navigation marks the one page you are on, also under /admin
+    const marked = () => page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]').allTextContents();
+    expect(await marked()).toEqual(['Admin']);
+    for (const [path, label] of [['/admin/audit', 'Read audit'], ['/admin/sessions', 'Sessions']] as const) {
+      await page.goto(`${baseURL}${path}`);
+      expect(await marked()).toEqual([label]);
+    }
   });
 });
 

@@ -70,7 +70,7 @@ describe('response cache', () => {
     expect(third.extensions?.responseCache).toEqual({ hit: true });
     expect(third.data).toEqual(second.data);
     expect(requests()).toBe(0);
-    expect(audit).toEqual([expect.objectContaining({ userId: admin.id, role: 'admin', operation: 'Page', customerIds: [id], reused: true, errors: 0 })]);
+    expect(audit).toEqual([expect.objectContaining({ userId: admin.id, role: 'admin', operation: 'Page', customerIds: [id], reused: true, errors: 0, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
   });
 
   it('never hands one viewer an answer made for another', async () => {
