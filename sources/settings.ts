@@ -32,6 +32,8 @@ export type SourcesSettings = {
   configs: Record<SourceId, unknown>;
   /** Each source's cache policies with the TTLs the environment asks for. */
   cachePolicies: Record<SourceId, Policies>;
+  /** Each source's webhook settings (its module's `webhook.settingsSchema`), or null when it has no webhook. */
+  webhooks: Record<SourceId, unknown>;
 };
 
 /** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
@@ -97,7 +99,7 @@ const runtimeFragment = envFragment(
 
 /** The settings of every source module in SOURCE_MODULES and of the runtime that binds them. */
 export const sourcesSettings: SettingsFragment<SourcesSettings> = {
-  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema))],
+  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(SOURCE_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
   patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
   parse: (env) => {
     const issues: SettingIssue[] = [];
@@ -107,9 +109,17 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     if (!resilience.success) issues.push(...issuesOf(resilience.error, 'PANORAMA_RETRY_ATTEMPTS'));
     const configs = {} as Record<SourceId, unknown>;
     const cachePolicies = {} as Record<SourceId, Policies>;
+    const webhooks = {} as Record<SourceId, unknown>;
     for (const m of SOURCE_MODULES) {
       const prefix = envPrefixOf(m.id);
-      const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
+      // a webhook's secret alone does not connect a source
+      const configured = Object.keys(env).some((k) => k.startsWith(prefix) && !k.startsWith(`${prefix}WEBHOOK_`) && env[k]);
+      webhooks[m.id] = null;
+      if (m.webhook) {
+        const parsed = m.webhook.settingsSchema.safeParse(env);
+        if (parsed.success) webhooks[m.id] = parsed.data;
+        else issues.push(...issuesOf(parsed.error, `${prefix}WEBHOOK_*`));
+      }
       configs[m.id] = null;
       if (configured) {
         const parsed = m.configSchema.safeParse(env);
@@ -148,6 +158,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         tokenKey: v.PANORAMA_TOKEN_KEY,
         configs,
         cachePolicies,
+        webhooks,
         resilience: resilience.data,
         allowanceSharePercent:
           v.PANORAMA_SANDBOX_ORIGIN && !env.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT ? 0 : resilience.data.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT,

@@ -7,8 +7,9 @@ import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
 import { panoramaStore } from './store/index.js';
 import { LinkDecisionDbStore } from './store/link-decisions.js';
+import { WebhookAuditStore, WebhookSecretDbStore } from './store/webhook-store.js';
 
-type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
+type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore; webhookAudit: WebhookAuditStore };
 
 declare global {
   // eslint-disable-next-line no-var
@@ -23,15 +24,17 @@ declare global {
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const s = settings();
-    const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
+    const clock = clockFor(process.env);
+    // a secret a vendor hands over in a webhook handshake is kept in the own store, the same for every instance
+    const runtime = sourcesRuntimeFrom(s.sources, { clock, webhookSecrets: new WebhookSecretDbStore(panoramaStore(), () => clock.now()) });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());
     // the admins' link decisions live in the same store, and every read applies them
     const decisions = new LinkDecisionDbStore(panoramaStore());
     const yoga = createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions });
-    // another instance refreshed a customer: answers reused here would be older than what it now shows
+    // another instance refreshed a customer, or a vendor's webhook changed one: reused answers would be older
     runtime.onPeerInvalidation(() => yoga.responseCache.clear());
-    globalThis.__panorama = { runtime, audit, yoga };
+    globalThis.__panorama = { runtime, audit, yoga, webhookAudit: new WebhookAuditStore(panoramaStore()) };
     warmInBackground(runtime);
     keepRetention(runtime, audit);
   }

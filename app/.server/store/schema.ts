@@ -8,6 +8,20 @@ export type StoreTables = {
   audit_record: AuditTable;
   audit_anchor: { id: number; seq: number; hash: string; at: number };
   link_decision: LinkDecisionTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_secret: { source: string; secret: string; at: number };
+};
+
+/** One webhook delivery received (see sources/runtime.ts `WebhookDelivery`); `entities` is JSON. */
+export type WebhookDeliveryTable = {
+  id: string;
+  at: number;
+  source: string;
+  outcome: string;
+  verified: number;
+  reason: string | null;
+  entities: string;
+  dropped: number;
 };
 
 /** An admin's link decision (confirm, pick, reject, link by hand); undone decisions stay, marked with who and when. */
