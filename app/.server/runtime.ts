@@ -7,8 +7,11 @@ import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
 import { panoramaStore } from './store/index.js';
 import { LinkDecisionDbStore } from './store/link-decisions.js';
+import { ConnectionDbStore } from './store/connections.js';
+import { TokenKeyring } from '../../sources/kit/token-cipher.js';
+import { FileTokenStore } from '../../sources/kit/token-store.js';
 
-type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
+type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore; connections?: ConnectionDbStore | null };
 
 declare global {
   // eslint-disable-next-line no-var
@@ -23,7 +26,12 @@ declare global {
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const s = settings();
-    const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
+    const clock = clockFor(process.env);
+    // with PANORAMA_ENCRYPTION_KEY, rotated refresh tokens (and connections) live sealed in the own store (ADR 031)
+    const connections = s.sources.tokenKey
+      ? new ConnectionDbStore(panoramaStore(), new TokenKeyring(s.sources.tokenKey, s.sources.previousTokenKey), () => clock.now(), s.sources.tokenFile ? new FileTokenStore(s.sources.tokenFile) : null)
+      : null;
+    const runtime = sourcesRuntimeFrom(s.sources, { clock, ...(connections ? { tokenStore: connections } : {}) });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());
     // the admins' link decisions live in the same store, and every read applies them
@@ -31,8 +39,20 @@ export function panorama(): Panorama {
     const yoga = createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions });
     // another instance refreshed a customer: answers reused here would be older than what it now shows
     runtime.onPeerInvalidation(() => yoga.responseCache.clear());
-    globalThis.__panorama = { runtime, audit, yoga };
-    warmInBackground(runtime);
+    globalThis.__panorama = { runtime, audit, yoga, connections };
+    if (connections) {
+      // tokens are read (and re-sealed after a key rotation) before the first refresh needs them
+      void connections.start().then(
+        ({ resealed, unreadable }) => {
+          if (resealed || unreadable.length) logger.info({ resealed, unreadable }, 'connections: tokens read from the own store');
+          warmInBackground(runtime);
+        },
+        (e: unknown) => {
+          logger.warn({ err: errorForLog(e) }, 'connections: reading the own store failed');
+          warmInBackground(runtime);
+        },
+      );
+    } else warmInBackground(runtime);
     keepRetention(runtime, audit);
   }
   return globalThis.__panorama;

@@ -72,7 +72,7 @@ export class RedisTokenStore implements CoordinatedTokenStore {
       this.#seen.set(source, Math.max(this.#seen.get(source) ?? 0, s.generation));
       return s;
     } catch {
-      logger.error({ source }, 'shared token store: the stored token cannot be decrypted (PANORAMA_TOKEN_KEY differs between instances?)');
+      logger.error({ source }, 'shared token store: the stored token cannot be decrypted (PANORAMA_ENCRYPTION_KEY differs between instances?)');
       return null;
     }
   }

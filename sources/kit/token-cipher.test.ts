@@ -10,7 +10,7 @@ describe('token cipher and keyring', () => {
     expect(c.open(sealed)).toBe('rt-secret-123');
     expect(() => new TokenCipher('key-two').open(sealed)).toThrow();
     const raw = Buffer.from(sealed, 'base64');
-    raw[raw.length - 1] ^= 1;
+    raw.writeUInt8(raw.readUInt8(raw.length - 1) ^ 1, raw.length - 1);
     expect(() => c.open(raw.toString('base64'))).toThrow();
   });
 

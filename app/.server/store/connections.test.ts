@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenKeyring } from '../../../sources/kit/token-cipher.js';
+import { MemoryTokenStore } from '../../../sources/kit/token-store.js';
 import { ConnectionDbStore } from './connections.js';
 import { openStore, type StoreDb } from './database.js';
 
@@ -53,6 +54,18 @@ describe('connections in the own store', () => {
     expect(again.load('quickbooks')).toBeNull();
     expect(await again.list()).toEqual([]);
     expect(await again.disconnect('quickbooks')).toBe(false);
+  });
+
+  it('answers from the fallback (token file) for a source with no connection, and writes rotated tokens to both', async () => {
+    const fallback = new MemoryTokenStore();
+    await fallback.save('salesforce', 'FILE-RT');
+    const s = new ConnectionDbStore(await store(tmpFile()), new TokenKeyring('k'), () => at, fallback);
+    await s.start();
+    expect(s.load('salesforce')).toBe('FILE-RT');
+    await s.save('salesforce', 'ROTATED-RT');
+    expect(fallback.load('salesforce')).toBe('ROTATED-RT');
+    expect(s.load('salesforce')).toBe('ROTATED-RT');
+    expect((await s.list()).map((c) => [c.source, c.byName, c.lastRefreshAt])).toEqual([['salesforce', 'Panorama', null]]);
   });
 
   it('key rotation: at start-up rows sealed under the previous key are re-sealed under the new one', async () => {

@@ -20,13 +20,17 @@ export type Connection = {
  * `save` writes a rotated refresh token back before it is used, so nothing is lost across a restart.
  */
 export class ConnectionDbStore implements TokenStore {
-  readonly #db: StoreDb;
+  readonly #db: Promise<StoreDb>;
   readonly #keys: TokenKeyring;
   readonly #now: () => number;
   readonly #tokens = new Map<SourceId, string>();
 
-  constructor(db: StoreDb, keys: TokenKeyring, now: () => number) {
-    this.#db = db;
+  readonly #fallback: TokenStore | null;
+
+  /** `fallback` answers `load` for a source with no connection here (PANORAMA_TOKEN_FILE, when set). */
+  constructor(db: StoreDb | Promise<StoreDb>, keys: TokenKeyring, now: () => number, fallback: TokenStore | null = null) {
+    this.#fallback = fallback;
+    this.#db = Promise.resolve(db);
     this.#keys = keys;
     this.#now = now;
   }
@@ -36,7 +40,7 @@ export class ConnectionDbStore implements TokenStore {
    * current key. Returns how many were re-sealed; one neither key opens is marked failing and not used.
    */
   async start(): Promise<{ resealed: number; unreadable: SourceId[] }> {
-    const rows = await this.#db.selectFrom('connection').select(['source', 'token_blob']).execute();
+    const rows = await (await this.#db).selectFrom('connection').select(['source', 'token_blob']).execute();
     let resealed = 0;
     const unreadable: SourceId[] = [];
     for (const row of rows) {
@@ -45,13 +49,13 @@ export class ConnectionDbStore implements TokenStore {
         const { plain, stale } = this.#keys.open(row.token_blob);
         this.#tokens.set(source, plain);
         if (stale) {
-          await this.#db.updateTable('connection').set({ token_blob: this.#keys.seal(plain) }).where('source', '=', source).execute();
+          await (await this.#db).updateTable('connection').set({ token_blob: this.#keys.seal(plain) }).where('source', '=', source).execute();
           resealed++;
         }
       } catch {
         unreadable.push(source);
         logger.error({ source }, 'connections: the stored token cannot be decrypted with PANORAMA_ENCRYPTION_KEY (or _PREVIOUS)');
-        await this.#db
+        await (await this.#db)
           .updateTable('connection')
           .set({ last_error: 'The stored token cannot be decrypted with the configured encryption key; connect again.' })
           .where('source', '=', source)
@@ -62,13 +66,15 @@ export class ConnectionDbStore implements TokenStore {
   }
 
   load(source: SourceId): string | null {
-    return this.#tokens.get(source) ?? null;
+    return this.#tokens.get(source) ?? this.#fallback?.load(source) ?? null;
   }
 
   /** A rotated refresh token from the runtime: sealed and stored, with the time of the refresh. */
   async save(source: SourceId, refreshToken: string): Promise<void> {
     this.#tokens.set(source, refreshToken);
-    const res = await this.#db
+    // PANORAMA_TOKEN_FILE keeps its copy too: it is what a client built before `start` finished reads after a restart
+    await this.#fallback?.save(source, refreshToken);
+    const res = await (await this.#db)
       .updateTable('connection')
       .set({ token_blob: this.#keys.seal(refreshToken), last_refresh_at: this.#now(), last_error: null })
       .where('source', '=', source)
@@ -87,7 +93,7 @@ export class ConnectionDbStore implements TokenStore {
       last_refresh_at: null,
       last_error: null,
     };
-    await this.#db.transaction().execute(async (trx) => {
+    await (await this.#db).transaction().execute(async (trx) => {
       await trx.deleteFrom('connection').where('source', '=', source).execute();
       await trx.insertInto('connection').values(row).execute();
     });
@@ -96,17 +102,17 @@ export class ConnectionDbStore implements TokenStore {
 
   /** Records why the source failed with this connection (words for the page, never a token). */
   async failed(source: SourceId, message: string): Promise<void> {
-    await this.#db.updateTable('connection').set({ last_error: message.slice(0, 500) }).where('source', '=', source).execute();
+    await (await this.#db).updateTable('connection').set({ last_error: message.slice(0, 500) }).where('source', '=', source).execute();
   }
 
   async disconnect(source: SourceId): Promise<boolean> {
     this.#tokens.delete(source);
-    const res = await this.#db.deleteFrom('connection').where('source', '=', source).executeTakeFirst();
+    const res = await (await this.#db).deleteFrom('connection').where('source', '=', source).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 
   async list(): Promise<Connection[]> {
-    const rows = await this.#db.selectFrom('connection').selectAll().orderBy('source').execute();
+    const rows = await (await this.#db).selectFrom('connection').selectAll().orderBy('source').execute();
     return rows.map((r) => ({
       source: r.source as SourceId,
       byId: r.person_id,
