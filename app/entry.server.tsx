@@ -5,8 +5,23 @@ import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { NonceContext } from './components/nonce.js';
+import { settings } from './.server/settings.js';
 
-const ABORT_DELAY = 5_000;
+/**
+ * How long a streamed part may take before Remix gives it up: past the view's deadline (PANORAMA_VIEW_DEADLINE_MS,
+ * by which every section has answered or says it is still being read), with room to send it. Rendering is
+ * aborted a second after that.
+ */
+export const streamTimeout = viewDeadlineMs() + 5_000;
+const ABORT_DELAY = streamTimeout + 1_000;
+
+function viewDeadlineMs(): number {
+  try {
+    return settings().graphql.viewDeadlineMs;
+  } catch {
+    return 10_000;
+  }
+}
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
@@ -20,7 +35,8 @@ declare module '@remix-run/node' {
 /**
  * Remix's Node entry, with the edge's CSP nonce on every inline script: Remix's (through RemixServer and the
  * root's Scripts), React's streaming scripts, and the app's own (through NonceContext). Bots get the whole page
- * at once; browsers get it streamed.
+ * at once (onAllReady); browsers get the shell as soon as it is ready and each streamed section as it lands
+ * (onShellReady), with the nonce on React's and Remix's inline scripts that put them in place.
  */
 export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
   const nonce = loadContext.cspNonce || undefined;
@@ -36,7 +52,7 @@ export default function handleRequest(request: Request, status: number, headers:
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
       </NonceContext.Provider>,
       {
         nonce,

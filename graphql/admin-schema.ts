@@ -1,4 +1,4 @@
-import type { SourceId } from '../sources/kit/errors.js';
+import type { SourceErrorCode, SourceId } from '../sources/kit/errors.js';
 import type { PanoramaContext } from './context.js';
 
 /** The admin's view of the plumbing: how each source is doing, and what each integration is. */
@@ -107,7 +107,16 @@ export const adminTypeDefs = /* GraphQL */ `
     "Null when the vendor reports no daily allowance (or Panorama does not watch it)."
     dailyAllowance: DailyAllowance
   }
-  type SourceErrorInfo { at: String! "Seconds from the error to this request's now." ageSeconds: Int! code: String! message: String! }
+  type SourceErrorInfo {
+    at: String!
+    "Seconds from the error to this request's now."
+    ageSeconds: Int!
+    code: String!
+    "What happened, in plain words (for everyone who reads the admin page)."
+    summary: String!
+    "The error as the system or the network gave it (for the admin's details)."
+    message: String!
+  }
 
   type Integration {
     system: System!
@@ -151,7 +160,7 @@ export const adminResolvers = {
           category: s.category,
           configured: s.configured,
           reachability: s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
-          diagnosis: s.configured ? diagnose(s.module.statusPage, s.displayName, s.kit) : null,
+          diagnosis: s.configured ? diagnose(s.module.statusPage, s.displayName, s.kit, await s.kit.gate.closedUntil()) : null,
           calls: h.calls,
           errorRate: Math.round(h.errorRate * 1000) / 1000,
           latencyP50Ms: h.p50Ms === null ? null : Math.round(h.p50Ms),
@@ -160,7 +169,7 @@ export const adminResolvers = {
           cacheMisses: c.misses,
           lastSuccessAt: h.lastSuccessAt,
           lastSuccessAgeSeconds: h.lastSuccessAt ? secondsSince(h.lastSuccessAt, ctx.now) : null,
-          lastError: h.lastError ? { ...h.lastError, ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
+          lastError: h.lastError ? { ...h.lastError, summary: errorInWords(h.lastError.code, s.displayName), ageSeconds: secondsSince(h.lastError.at, ctx.now) } : null,
           budget: s.configured ? await budgetOf(s.kit) : null,
           dailyAllowance: s.configured ? allowanceOf(s.kit) : null,
         };
@@ -239,10 +248,44 @@ function secondsSince(iso: string, now: Date): number {
 /** Failed calls in a row (with none succeeding) after which a source is DOWN, not DEGRADED. */
 const DOWN_AFTER = 3;
 
+/** A source error in plain words: what the system did, never its own error text. */
+export function errorInWords(code: SourceErrorCode, name: string): string {
+  switch (code) {
+    case 'TIMEOUT':
+      return `${name} did not answer in time.`;
+    case 'UNAVAILABLE':
+      return `${name} could not be reached, or answered with a fault on its side.`;
+    case 'RATE_LIMITED':
+      return `${name} asked Panorama to slow down (its rate limit).`;
+    case 'UNAUTHENTICATED':
+      return `${name} refused Panorama's credentials (expired, revoked or wrong).`;
+    case 'FORBIDDEN':
+      return `${name} refused: Panorama's user there lacks a permission.`;
+    case 'NOT_FOUND':
+      return `${name} has no such record (deleted, merged, or a wrong link).`;
+    case 'BAD_REQUEST':
+      return `${name} refused Panorama's query (usually a field that is missing or named differently in ${name}).`;
+    case 'INVALID_RESPONSE':
+      return `${name} answered in a shape Panorama does not understand (its API may have changed).`;
+    case 'CIRCUIT_OPEN':
+      return `Panorama paused calls to ${name} after repeated failures.`;
+    case 'NOT_CONFIGURED':
+      return `${name} is not set up in Panorama's settings.`;
+    default:
+      return `Panorama failed while reading ${name}.`;
+  }
+}
+
 /** Root cause first, then what Panorama does about it, then what a person can do. */
 /** `statusPage`: the vendor's public status page, which the module declares. */
-function diagnose(statusPage: string, name: string, kit: PanoramaContext['runtime']['list'][number]['kit']): string | null {
+function diagnose(statusPage: string, name: string, kit: PanoramaContext['runtime']['list'][number]['kit'], gatedUntil: number | null): string | null {
   const f = kit.failing;
+  if (gatedUntil !== null && (!f || f.error.code === 'RATE_LIMITED')) {
+    const budget = f?.error.budget ?? false;
+    const whose = budget ? `Panorama's own per-minute budget for ${name} is spent` : `${name} asked Panorama to slow down`;
+    const since = f ? ` since ${new Date(f.since).toISOString().slice(11, 16)} UTC` : '';
+    return `${whose}${since}; nothing is sent until ${new Date(gatedUntil).toISOString().slice(11, 19)} UTC, as asked, and pages show what was read before. If it happens daily, raise the budget or the vendor's limit.`;
+  }
   if (!f) return null;
   const since = `since ${new Date(f.since).toISOString().slice(11, 16)} UTC`;
   const e = f.error;
@@ -250,6 +293,7 @@ function diagnose(statusPage: string, name: string, kit: PanoramaContext['runtim
   if (e.code === 'UNAUTHENTICATED') return `${name} refused Panorama's credentials ${since}; reconnect ${name} (new credentials in its settings).`;
   if (e.code === 'FORBIDDEN') return `${name} refused Panorama's user access ${since}; check that user's permissions in ${name}.`;
   if (e.code === 'INVALID_RESPONSE') return `${name} answered in a shape Panorama does not understand ${since} (its API may have changed); check ${statusPage} and the logs.`;
+  if (e.code === 'BAD_REQUEST') return `${name} refused Panorama's query ${since}, usually because a mapped field is missing or named differently there; see "Field mapping" below and press "Check now".`;
   const answer = e.status ? `answered ${e.status}` : e.code === 'TIMEOUT' ? 'did not answer in time' : 'could not be reached';
   const retry = kit.breakerState === 'open' ? `Panorama retries every ${Math.round(kit.breakerRetryMs / 1000)} s` : 'Panorama retries on every read';
   return `${name} ${answer} ${every} ${since}; ${retry}; check ${statusPage}.`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { logger } from '../sources/kit/logger.js';
 import type { PanoramaContext, ServerContext } from './context.js';
+import { errorsOf, isAsyncIterable, tapStream, type Payload } from './incremental.js';
 import { READS, readsOf, type Reads } from './read-tracking.js';
 import { SERVED_FROM_RESPONSE_CACHE } from './response-cache.js';
 
@@ -56,10 +57,42 @@ export function useAudit(sink: AuditSink = logAuditSink, now: () => number = () 
     onParams({ request, params }) {
       paramsOf.set(request, params);
     },
-    onExecutionResult({ request, result, context }) {
+    onExecutionResult({ request, result, context, setResult }) {
       const ctx = context as Partial<PanoramaContext> & ServerContext & { params?: GraphQLParams };
       const params = ctx.params ?? paramsOf.get(request);
-      const single = result && !(Symbol.asyncIterator in result) ? (result as Record<symbol, unknown> & { errors?: unknown[] }) : null;
+      const write = (reads: Reads, errors: number, reused: boolean) => {
+        const ids = [...reads.customerIds].sort();
+        sink.write({
+          // a reused answer is served before a context is made: it is still a request of its own
+          requestId: ctx.requestId ?? randomUUID(),
+          at: Math.round(ctx.runtime?.clock.now() ?? now()),
+          userId: ctx.viewer?.id ?? null,
+          role: ctx.viewer?.role ?? null,
+          operation: (params?.operationName ?? OPERATION_NAME.exec(params?.query ?? '')?.[1] ?? 'anonymous').slice(0, 100),
+          customerIds: ids.slice(0, MAX_AUDITED_IDS),
+          customerCount: ids.length,
+          fieldGroups: [...reads.groups].sort(),
+          errors,
+          reused,
+          ms: Math.round(performance.now() - (started.get(request) ?? performance.now())),
+        });
+      };
+      if (isAsyncIterable(result)) {
+        // An answer streamed in parts (@defer) is one read: recorded once, when its last part has gone (or its
+        // reader gave up), with every customer and field group its parts held.
+        let errors = 0;
+        setResult(
+          tapStream(
+            result as AsyncIterable<Payload>,
+            (payload) => {
+              errors += errorsOf(payload).length;
+            },
+            () => write(readsOf(ctx), errors, false),
+          ) as never,
+        );
+        return;
+      }
+      const single = result ? (result as Record<symbol, unknown> & { errors?: unknown[] }) : null;
       const reused = Boolean(single?.[SERVED_FROM_RESPONSE_CACHE]);
       let reads = single?.[READS] as Reads | undefined;
       if (!reads) {
@@ -67,21 +100,7 @@ export function useAudit(sink: AuditSink = logAuditSink, now: () => number = () 
         // kept on the answer, so the response cache's reuse of it is recorded with the same customers
         if (single) Object.defineProperty(single, READS, { value: reads, enumerable: true });
       }
-      const ids = [...reads.customerIds].sort();
-      sink.write({
-        // a reused answer is served before a context is made: it is still a request of its own
-        requestId: ctx.requestId ?? randomUUID(),
-        at: Math.round(ctx.runtime?.clock.now() ?? now()),
-        userId: ctx.viewer?.id ?? null,
-        role: ctx.viewer?.role ?? null,
-        operation: (params?.operationName ?? OPERATION_NAME.exec(params?.query ?? '')?.[1] ?? 'anonymous').slice(0, 100),
-        customerIds: ids.slice(0, MAX_AUDITED_IDS),
-        customerCount: ids.length,
-        fieldGroups: [...reads.groups].sort(),
-        errors: single && Array.isArray(single.errors) ? single.errors.length : 0,
-        reused,
-        ms: Math.round(performance.now() - (started.get(request) ?? performance.now())),
-      });
+      write(reads, single && Array.isArray(single.errors) ? single.errors.length : 0, reused);
     },
   };
 }

@@ -47,6 +47,8 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
     links: [SourceLink!]!
     "Per system: where the data came from, how old it is, and what failed."
     sections: [SectionStatus!]!
+    "One system's entry of sections, resolved as soon as that system has answered (for pages that stream each section in)."
+    section(category: Category!): SectionStatus!
   }
 
   type SourceLink {
@@ -142,6 +144,7 @@ export const baseResolvers = {
     name: (c: CustomerView) => c.name(),
     links: (c: CustomerView, _: unknown, ctx: PanoramaContext) => c.links().then((ls) => ls.map((l) => ({ ...l, system: systemEnum(l.source), source: sourceOf(ctx, l.source) }))),
     sections: (c: CustomerView) => c.sectionStatuses(),
+    section: (c: CustomerView, args: { category: string }) => c.sectionStatus(args.category.toLowerCase() as SourceCategory),
   },
   SectionStatus: sectionStatusResolvers,
   Address: { formatted: (a: Address) => formatAddress(a) ?? '' },

@@ -37,6 +37,8 @@ export type SystemLink = {
   broken: string | null;
 };
 
+export type SectionStatusWithLink = SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null; linkDecision: LinkDecision | null };
+
 const link = (l: Pick<SystemLink, 'category' | 'source' | 'state'> & Partial<SystemLink>): SystemLink => ({ exactIds: [], candidates: [], decided: [], broken: null, ...l });
 
 /**
@@ -314,24 +316,25 @@ export class CustomerView implements CustomerParent {
   }
 
   /** Each section's provenance: live, cached, stale, failed with the reason, not linked, ambiguous or a broken link. */
-  async sectionStatuses(): Promise<(SectionStatus & { linkRule: LinkRule | null; linkConfidence: number | null; linkDecision: LinkDecision | null })[]> {
-    return Promise.all(
-      SOURCE_CATEGORIES.map(async (category) => {
-        const source = this.#ctx.runtime.systems[category].id;
-        try {
-          const fetched = await this.#section(category);
-          const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
-          if (fetched) {
-            return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null, linkDecision: link?.decision ?? null };
-          }
-          // a system left unlinked because an admin rejected its candidate says so, with who and when
-          const rejected = category === 'crm' ? undefined : (await this.#ctx.decisions().catch(() => null))?.inEffect().filter((d) => d.kind === 'REJECT' && d.source === source && d.accountId === this.id).at(-1);
-          return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null, linkDecision: rejected ?? null };
-        } catch (e) {
-          return { ...statusFromError(source, e), linkRule: null, linkConfidence: null, linkDecision: null };
-        }
-      }),
-    );
+  async sectionStatuses(): Promise<SectionStatusWithLink[]> {
+    return Promise.all(SOURCE_CATEGORIES.map((category) => this.sectionStatus(category)));
+  }
+
+  /** One section's provenance, as soon as its own system has answered (a streamed page waits for no other). */
+  async sectionStatus(category: SourceCategory): Promise<SectionStatusWithLink> {
+    const source = this.#ctx.runtime.systems[category].id;
+    try {
+      const fetched = await this.#section(category);
+      const link = fetched ? await this.sectionLink(category).catch(() => null) : null;
+      if (fetched) {
+        return { ...statusFromFetched(fetched, this.#ctx.now.getTime()), linkRule: link?.rule ?? null, linkConfidence: link?.confidence ?? null, linkDecision: link?.decision ?? null };
+      }
+      // a system left unlinked because an admin rejected its candidate says so, with who and when
+      const rejected = category === 'crm' ? undefined : (await this.#ctx.decisions().catch(() => null))?.inEffect().filter((d) => d.kind === 'REJECT' && d.source === source && d.accountId === this.id).at(-1);
+      return { ...(await this.#notLinked(category)), linkRule: null, linkConfidence: null, linkDecision: rejected ?? null };
+    } catch (e) {
+      return { ...statusFromError(source, e), linkRule: null, linkConfidence: null, linkDecision: null };
+    }
   }
 
   async #notLinked(category: SourceCategory): Promise<SectionStatus> {

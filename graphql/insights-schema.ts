@@ -186,7 +186,16 @@ export const insightsTypeDefs = /* GraphQL */ `
     project: RecordRef
     withheld: [String!]!
   }
-  type TimelineConnection { events: [TimelineEvent!]! endCursor: String hasNextPage: Boolean! totalCount: Int! }
+  type TimelineConnection {
+    events: [TimelineEvent!]!
+    "Events matching the filters."
+    totalCount: Int!
+    "Events this reader may see, before filters."
+    allCount: Int!
+    pageInfo: PageInfo!
+    endCursor: String @deprecated(reason: "Use pageInfo.endCursor.")
+    hasNextPage: Boolean! @deprecated(reason: "Use pageInfo.hasNextPage.")
+  }
 
   enum HealthGrade { GOOD FAIR POOR }
   enum HealthGapReason { UNAVAILABLE AMBIGUOUS }

@@ -2,6 +2,7 @@ import type { ExecutionResult } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Freshness } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
+import { isAsyncIterable, withErrors, type Payload } from './incremental.js';
 import { statusFromFreshness } from '../sources/kit/section-status.js';
 
 /**
@@ -19,30 +20,41 @@ export function noteServedStale(context: object, freshness: Freshness): void {
   if (!m.has(freshness.source)) m.set(freshness.source, freshness);
 }
 
-const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> => typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
-
 export function useServedStaleErrors(now: () => number): Plugin {
+  const errorOf = (f: Freshness) => {
+    const e = f.error!;
+    return createGraphQLError(statusFromFreshness(f, now()).message ?? e.userMessage, {
+      extensions: {
+        source: f.source,
+        code: e.code,
+        retryable: e.retryable,
+        servedStaleSince: f.failingSince ?? null,
+        dataFetchedAt: f.fetchedAt,
+        ...(e.retryAt ? { retryAt: e.retryAt } : {}),
+      },
+    });
+  };
   return {
     onExecute({ args }) {
+      const context = args.contextValue as object;
       return {
         onExecuteDone({ result, setResult }) {
-          const m = servedStale.get(args.contextValue as object);
-          if (!m?.size || isAsyncIterable(result)) return;
-          const r = result as ExecutionResult;
-          const entries = [...m.values()].map((f) => {
-            const e = f.error!;
-            return createGraphQLError(statusFromFreshness(f, now()).message ?? e.userMessage, {
-              extensions: {
-                source: f.source,
-                code: e.code,
-                retryable: e.retryable,
-                servedStaleSince: f.failingSince ?? null,
-                dataFetchedAt: f.fetchedAt,
-                ...(e.retryAt ? { retryAt: e.retryAt } : {}),
+          if (isAsyncIterable(result)) {
+            // streamed in parts: each source's entry goes with the first part sent after its section was served
+            const sent = new Set<SourceId>();
+            return {
+              onNext({ result: payload, setResult: replace }) {
+                const fresh = [...(servedStale.get(context)?.values() ?? [])].filter((f) => !sent.has(f.source));
+                for (const f of fresh) sent.add(f.source);
+                if (fresh.length) replace(withErrors(payload as Payload, fresh.map(errorOf)) as ExecutionResult);
               },
-            });
-          });
-          setResult({ ...r, errors: [...(r.errors ?? []), ...entries] });
+            };
+          }
+          const m = servedStale.get(context);
+          if (!m?.size) return;
+          const r = result as ExecutionResult;
+          setResult({ ...r, errors: [...(r.errors ?? []), ...[...m.values()].map(errorOf)] });
+          return undefined;
         },
       };
     },

@@ -2,6 +2,7 @@ import type { Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { ref, type Money, type RecordRef } from './facts.js';
+import { pageOf, type PageInfo } from './paging.js';
 
 export const TIMELINE_TYPES = [
   'DEAL_WON',
@@ -97,27 +98,16 @@ export function buildTimeline(s: {
 }
 
 type Pageable = Pick<TimelineEvent, 'id' | 'source' | 'type'>;
-export type TimelinePage<E extends Pageable = TimelineEvent> = { events: E[]; endCursor: string | null; hasNextPage: boolean; totalCount: number };
+export type TimelinePage<E extends Pageable = TimelineEvent> = { events: E[]; endCursor: string | null; hasNextPage: boolean; totalCount: number; allCount: number; pageInfo: PageInfo };
 
-/** Filters and pages the stream; the cursor is the id of the last event seen. */
+/** Filters and pages the stream with the lists' cursor paging: a cursor belongs to the filters it was made under. */
 export function pageTimeline<E extends Pageable>(
   all: E[],
   opts: { first: number; after?: string | null; systems?: SourceId[] | null; types?: TimelineType[] | null },
 ): TimelinePage<E> {
-  const filtered = all.filter((e) => (!opts.systems?.length || opts.systems.includes(e.source)) && (!opts.types?.length || opts.types.includes(e.type)));
-  let start = 0;
-  if (opts.after) {
-    const id = Buffer.from(opts.after, 'base64url').toString('utf8');
-    const i = filtered.findIndex((e) => e.id === id);
-    if (i < 0) throw new Error(`The timeline cursor "${opts.after.slice(0, 40)}" does not match any event; start again without "after".`);
-    start = i + 1;
-  }
-  const events = filtered.slice(start, start + opts.first);
-  const last = events[events.length - 1];
-  return {
-    events,
-    endCursor: last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
-    hasNextPage: start + opts.first < filtered.length,
-    totalCount: filtered.length,
-  };
+  const systems = [...(opts.systems ?? [])].sort();
+  const types = [...(opts.types ?? [])].sort();
+  const filtered = all.filter((e) => (!systems.length || systems.includes(e.source)) && (!types.length || types.includes(e.type)));
+  const page = pageOf(filtered, { first: opts.first, after: opts.after }, { list: 'timeline', systems, types }, 500);
+  return { events: page.rows, endCursor: page.pageInfo.endCursor, hasNextPage: page.pageInfo.hasNextPage, totalCount: page.totalCount, allCount: all.length, pageInfo: page.pageInfo };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createGraphQLError, createYoga, renderGraphiQL, type GraphiQLOptions, type YogaServerInstance } from 'graphql-yoga';
 import type { SourcesRuntime } from '../sources/runtime.js';
 import { useAudit, type AuditSink } from './audit.js';
@@ -85,6 +86,9 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         costLimit: { maxCost: 200_000 },
       }),
       useIntrospectionPolicy({ enabled: Boolean(opts.graphiql) }),
+      // @defer: a page streams each section in as its system answers, from one execution (one context, one set of
+      // DataLoaders, one audit record); see docs/decisions/035-sections-stream-in.md
+      useDeferStream(),
       useAudit(opts.audit),
       useServedStaleErrors(() => runtime.clock.now()),
       ...(responseCache.plugin ? [responseCache.plugin] : []),

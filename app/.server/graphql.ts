@@ -1,4 +1,5 @@
 import type { Viewer } from '../../graphql/viewer.js';
+import { mergePayload, type Payload } from '../../graphql/incremental.js';
 import { panorama } from './runtime.js';
 
 export type GraphQLErrorShape = { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> };
@@ -21,4 +22,103 @@ export async function runOperation<T>(viewer: Viewer, query: string, variables: 
   );
   const body = (await response.json()) as { data?: T | null; errors?: GraphQLErrorShape[] };
   return { data: body.data ?? null, errors: body.errors ?? [] };
+}
+
+type Merged = { data: Record<string, unknown> | null; errors: unknown[] };
+
+/** An operation whose `@defer` parts arrive one by one: the first payload, then each labelled part as it lands. */
+export type StreamedOperation<T> = {
+  /** The first payload: the fields not deferred (the page's shell). */
+  first: Promise<OperationResult<T>>;
+  /** The answer as it stands once the part labelled `label` has landed (the whole answer when none was deferred). */
+  part: (label: string) => Promise<OperationResult<T>>;
+  /** The whole answer, every part merged. */
+  done: Promise<OperationResult<T>>;
+};
+
+/**
+ * Runs an operation in-process as `runOperation` does, but takes its answer as it streams (`@defer`, over
+ * server-sent events): the same schema, policy, masking and audit — one execution, one record — and each labelled
+ * part is handed on the moment its fields have resolved. A part that never comes (its parent was null, or the
+ * stream broke) resolves with the answer as it stood at the end, so no page waits forever.
+ */
+export function streamOperation<T>(viewer: Viewer, query: string, variables: Record<string, unknown> = {}, operationName?: string): StreamedOperation<T> {
+  const { yoga } = panorama();
+  const waiting = new Map<string, { promise: Promise<OperationResult<T>>; resolve: (r: OperationResult<T>) => void }>();
+  const slot = (label: string) => {
+    let s = waiting.get(label);
+    if (!s) {
+      let resolve!: (r: OperationResult<T>) => void;
+      const promise = new Promise<OperationResult<T>>((r) => (resolve = r));
+      waiting.set(label, (s = { promise, resolve }));
+    }
+    return s;
+  };
+  const merged: Merged = { data: null, errors: [] };
+  let ended: OperationResult<T> | null = null;
+  const snapshot = (): OperationResult<T> => ({ data: structuredClone(merged.data) as T | null, errors: [...merged.errors] as GraphQLErrorShape[] });
+  let resolveFirst!: (r: OperationResult<T>) => void;
+  const first = new Promise<OperationResult<T>>((r) => (resolveFirst = r));
+  const done = (async () => {
+    try {
+      const response = await yoga.fetch(
+        'http://panorama.internal/graphql',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify({ query, variables, operationName }),
+        },
+        { viewer },
+      );
+      if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream')) {
+        const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] };
+        mergePayload(merged, { data: body.data ?? null, errors: (body.errors ?? []) as never });
+      } else {
+        let isFirst = true;
+        for await (const payload of serverSentEvents(response.body)) {
+          mergePayload(merged, payload);
+          if (isFirst) {
+            isFirst = false;
+            resolveFirst(snapshot());
+          }
+          for (const part of payload.incremental ?? []) if (part.label) slot(part.label).resolve(snapshot());
+        }
+      }
+    } catch (e) {
+      merged.errors.push({ message: 'This part of the page could not be read; reload the page to try again.', extensions: { code: 'STREAM_BROKEN' } });
+      if (!(e instanceof Error && e.name === 'AbortError')) console.error(e);
+    }
+    const end = snapshot();
+    ended = end;
+    resolveFirst(end);
+    for (const s of waiting.values()) s.resolve(end);
+    return end;
+  })();
+  return {
+    first,
+    done,
+    part: (label) => (ended ? Promise.resolve(ended) : slot(label).promise),
+  };
+}
+
+/** The `next` events of a server-sent-events body, parsed. */
+export async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Payload> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = 'message';
+      let data = '';
+      for (const line of event.split('\n')) {
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+      }
+      if (name === 'next' && data) yield JSON.parse(data) as Payload;
+      if (name === 'complete') return;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMELINE_TYPES } from '../../graphql/timeline.js';
 
 /**
  * A list's view (filters, sort, page) as it stands in the URL, so a view can be bookmarked and shared. Unknown
@@ -36,3 +37,20 @@ export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.pe
     sort: v.sort.toUpperCase(),
   };
 }
+
+/** A customer's whole timeline: one system and one kind of event at a time, or all. */
+export const timelineView = z
+  .object({
+    system: z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'is not a system').optional(),
+    type: z.enum(TIMELINE_TYPES).optional(),
+    per: z.enum(['25', '50', '100']).default('50'),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+export type TimelineView = z.infer<typeof timelineView>;
+
+export function timelineVariables(id: string, v: TimelineView, first = Number(v.per)): Record<string, unknown> {
+  return { id, first, after: v.after ?? null, systems: v.system ? [v.system] : null, types: v.type ? [v.type] : null };
+}
+
+export { TIMELINE_TYPES };

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
 
 const ADMIN = /* GraphQL */ `
   query Admin {
-    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code message } diagnosis }
+    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code summary message } diagnosis }
     integrations {
       system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
       cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
@@ -43,7 +43,7 @@ type Data = {
     cacheMisses: number;
     lastSuccessAt: string | null;
     lastSuccessAgeSeconds: number | null;
-    lastError: { at: string; ageSeconds: number; code: string; message: string } | null;
+    lastError: { at: string; ageSeconds: number; code: string; summary: string; message: string } | null;
     diagnosis: string | null;
   }[];
   integrations: (RegisterEntry & {
@@ -181,9 +181,17 @@ export default function Admin() {
                   </Form>
                 ) : null}
                 {s.lastError ? (
-                  <Text size="sm" c="var(--mantine-color-red-light-color)">
-                    Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.code} — {s.lastError.message}
-                  </Text>
+                  <>
+                    <Text size="sm" c="var(--mantine-color-red-light-color)" data-testid={`last-error-${s.system}`}>
+                      Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.summary}
+                    </Text>
+                    <details>
+                      <summary style={{ fontSize: 'var(--mantine-font-size-xs)', cursor: 'pointer' }}>Details as reported</summary>
+                      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                        {s.lastError.code}: {s.lastError.message}
+                      </Text>
+                    </details>
+                  </>
                 ) : (
                   <Text size="sm" c="dimmed">
                     No errors recently.

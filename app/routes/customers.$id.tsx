@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from '@remix-run/react';
+import type { ReactNode } from 'react';
 import { canRead, type Role } from '../../graphql/policy.js';
 import { BillingCard, StandingBadge } from '../components/customer/billing-card.js';
 import { ContactsCard } from '../components/customer/contacts-card.js';
@@ -15,15 +16,16 @@ import {
   TimelineCard,
 } from '../components/customer/insight-cards.js';
 import { ProjectsCard } from '../components/customer/projects-card.js';
-import { CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData } from '../components/customer/query.js';
+import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData, type Status } from '../components/customer/query.js';
+import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingClock, WaitingSection } from '../components/waiting-section.js';
 import { SupportCard } from '../components/customer/support-card.js';
 import { UpdateWhenReread } from '../components/customer/update-when-reread.js';
-import { runOperation } from '../.server/graphql.js';
+import { runOperation, streamOperation, type OperationResult } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
 export { CUSTOMER_PAGE_QUERY } from '../components/customer/query.js';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.customer?.name ?? 'Customer'} · Panorama` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${(data as { customer?: { name?: string } } | undefined)?.customer?.name ?? 'Customer'} · Panorama` }];
 
 const SYSTEMS_QUERY = /* GraphQL */ `
   query Systems {
@@ -44,46 +46,169 @@ export function customerPageVariables(role: Role, id: string, refresh: { all?: b
   };
 }
 
-async function load(request: Request, id: string, refresh: { all?: boolean; systems?: string[] } = {}) {
-  const viewer = await requireViewer(request);
-  const result = await runOperation<CustomerPageData>(
-    viewer,
-    CUSTOMER_PAGE_QUERY,
-    customerPageVariables(viewer.role, id, refresh),
-    'CustomerPage',
-  );
-  return { viewer, result };
+type Data = NonNullable<CustomerPageData['customer']>;
+type Systems = CustomerPageData['systems'];
+/** What the page's first payload holds: the CRM's header, before any other system has answered. */
+type Shell = Pick<Data, 'id' | 'name' | 'crm' | 'crmSection'>;
+type Parts = {
+  accounting: Pick<Data, 'accounting' | 'accountingSection'>;
+  projects: Pick<Data, 'projects' | 'projectsSection'>;
+  support: Pick<Data, 'support' | 'supportSection'>;
+  insights: Pick<Data, 'sections' | 'links' | 'ambiguousLinks' | 'fields' | 'flags' | 'health' | 'timeline'>;
+};
+
+const pick = <K extends keyof Data>(keys: readonly K[]) => (c: Data): Pick<Data, K> => Object.fromEntries(keys.map((k) => [k, c[k]])) as Pick<Data, K>;
+const PICK: { [P in keyof Parts]: (c: Data) => Parts[P] } = {
+  accounting: pick(['accounting', 'accountingSection']),
+  projects: pick(['projects', 'projectsSection']),
+  support: pick(['support', 'supportSection']),
+  insights: pick(['sections', 'links', 'ambiguousLinks', 'fields', 'flags', 'health', 'timeline']),
+};
+/** The field each part must hold once it has landed: without it, the part never arrived. */
+const LANDED: { [P in keyof Parts]: keyof Data } = { accounting: 'accountingSection', projects: 'projectsSection', support: 'supportSection', insights: 'sections' };
+
+function partOf<P extends keyof Parts>(part: P, result: OperationResult<CustomerPageData>): Parts[P] {
+  const c = result.data?.customer;
+  if (!c || c[LANDED[part]] === undefined) throw new Error(`the ${part} part of the customer page did not arrive`);
+  return PICK[part](c);
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { viewer, result } = await load(request, params.id ?? '');
+/** `?invoices=all` lists every invoice in the billing section; nothing else is a value of it. */
+function invoicesShown(request: Request): number {
+  const v = new URL(request.url).searchParams.get('invoices');
+  if (v === null) return 12;
+  if (v === 'all') return 500;
+  throw data(`The address's "invoices" can only be "all" (every invoice of the customer); it was "${v.slice(0, 40)}".`, { status: 400 });
+}
+
+function refused(result: OperationResult<CustomerPageData>, id: string | undefined): void {
   const badInput = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
   if (badInput) throw data(badInput.message, { status: 400 });
-  if (!result.data?.customer) throw data(`No customer has the id ${params.id}.`, { status: 404 });
-  return { customer: result.data.customer, role: viewer.role };
+  if (!result.data?.customer) throw data(`No customer has the id ${id}.`, { status: 404 });
+}
+
+/**
+ * The page streams: the CRM's header is awaited (it says whether the customer exists, and names it); every other
+ * system's section, and the insights drawn from all of them, is handed to the page as a promise that lands when
+ * that system has answered — one GraphQL execution with `@defer`, so still one request per system and one audit
+ * record for the view.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const invoices = invoicesShown(request);
+  const op = streamOperation<CustomerPageData>(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? ''), stream: true, invoices }, 'CustomerPage');
+  const first = await op.first;
+  refused(first, params.id);
+  const c = first.data!.customer!;
+  const shell: Shell = { id: c.id, name: c.name, crm: c.crm, crmSection: c.crmSection };
+  return {
+    role: viewer.role,
+    systems: first.data!.systems,
+    allInvoices: invoices > 12,
+    customer: shell,
+    accounting: op.part('accounting').then((r) => partOf('accounting', r)),
+    projects: op.part('projects').then((r) => partOf('projects', r)),
+    support: op.part('support').then((r) => partOf('support', r)),
+    insights: op.part('insights').then((r) => partOf('insights', r)),
+  };
 }
 
 /**
  * Refresh: read this customer again past the cache — from every system, or from the one a section names — and
  * show exactly what that read returned (a refresh that failed says so, instead of quietly showing the cache).
+ * Its answer is whole (not streamed): the page renders it at once.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
   const form = await request.formData();
   const system = String(form.get('system') ?? '');
   // one section's system, when it names one the server knows; otherwise every system
-  const known = system ? ((await runOperation<{ systems: { system: string }[] }>(await requireViewer(request), SYSTEMS_QUERY, {}, 'Systems')).data?.systems ?? []) : [];
+  const known = system ? ((await runOperation<{ systems: { system: string }[] }>(viewer, SYSTEMS_QUERY, {}, 'Systems')).data?.systems ?? []) : [];
   const systems = known.some((s) => s.system === system) ? [system] : undefined;
-  const { viewer, result } = await load(request, params.id ?? '', systems ? { systems } : { all: true });
+  const invoices = invoicesShown(request);
+  const result = await runOperation<CustomerPageData>(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? '', systems ? { systems } : { all: true }), invoices }, 'CustomerPage');
   if (!result.data?.customer) return redirect(`/customers/${params.id}`);
-  return { customer: result.data.customer, role: viewer.role };
+  const c = result.data.customer;
+  return {
+    role: viewer.role,
+    systems: result.data.systems,
+    allInvoices: invoices > 12,
+    customer: { id: c.id, name: c.name, crm: c.crm, crmSection: c.crmSection } as Shell,
+    accounting: PICK.accounting(c),
+    projects: PICK.projects(c),
+    support: PICK.support(c),
+    insights: PICK.insights(c),
+  };
 }
 
 /** After a refresh the action's answer is the page; loading again would only read the cache it just refilled. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
   formMethod?.toUpperCase() === 'POST' ? false : defaultShouldRevalidate;
 
-function Header({ customer, role }: { customer: Customer; role: Role }) {
+type PageData = {
+  role: Role;
+  systems: Systems;
+  allInvoices: boolean;
+  customer: Shell;
+  accounting: Parts['accounting'] | Promise<Parts['accounting']>;
+  projects: Parts['projects'] | Promise<Parts['projects']>;
+  support: Parts['support'] | Promise<Parts['support']>;
+  insights: Parts['insights'] | Promise<Parts['insights']>;
+};
+
+/** The shell and one landed part as the cards read a customer: the part's own section status is its `sections`. */
+function customerWith(page: PageData, part: Partial<Data> = {}): Customer {
+  const own = [page.customer.crmSection, part.accountingSection, part.projectsSection, part.supportSection].filter((x): x is Status => Boolean(x));
+  return { accounting: null, projects: null, support: null, sections: own, ambiguousLinks: [], fields: [], flags: [], ...page.customer, ...part } as unknown as Customer;
+}
+
+/** The name of the system serving a category, from the server's answer (never written into the page's code). */
+function systemName(page: PageData, category: 'CRM' | 'ACCOUNTING' | 'PROJECTS' | 'SUPPORT'): string {
+  return page.systems.find((s) => s.category === category)?.name ?? category.toLowerCase();
+}
+
+/** The systems the insights wait for: every one but the CRM, whose header is already on the page. */
+function insightsWaitFor(page: PageData): string {
+  const names = page.systems.filter((s) => s.category !== 'CRM').map((s) => s.name);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'every system');
+}
+
+const PART_OF = { ACCOUNTING: 'accounting', PROJECTS: 'projects', SUPPORT: 'support' } as const;
+const TITLE = { ACCOUNTING: 'Billing', PROJECTS: 'Projects', SUPPORT: 'Support' } as const;
+
+/** One system's section, streamed in: a skeleton naming the system until it has answered. */
+function SystemSection({ page, category, children }: { page: PageData; category: 'ACCOUNTING' | 'PROJECTS' | 'SUPPORT'; children: (customer: Customer) => ReactNode }) {
+  const part = PART_OF[category];
+  const testId = `section-${part}`;
+  return (
+    <Streamed
+      resolve={page[part] as Parts[typeof part] | Promise<Parts[typeof part]>}
+      part={part}
+      fallback={<WaitingSection title={TITLE[category]} source={systemName(page, category)} part={part} testId={testId} />}
+      failed={<SectionNotRead title={TITLE[category]} testId={testId} />}
+    >
+      {(value) => children(customerWith(page, value as Partial<Data>))}
+    </Streamed>
+  );
+}
+
+/** A card drawn from every system (flags, health, timeline): waits for them all. */
+function InsightSection({ page, title, testId, skeleton = true, children }: { page: PageData; title: string; testId: string; skeleton?: boolean; children: (customer: Customer) => ReactNode }) {
+  return (
+    <Streamed
+      resolve={page.insights}
+      part="insights"
+      fallback={skeleton ? <WaitingSection title={title} source={insightsWaitFor(page)} part="insights" testId={testId} lines={2} /> : null}
+      failed={skeleton ? <SectionNotRead title={title} testId={testId} /> : null}
+    >
+      {(value) => children(customerWith(page, value as Partial<Data>))}
+    </Streamed>
+  );
+}
+
+function Header({ page }: { page: PageData }) {
   const navigation = useNavigation();
+  const { customer, role } = page;
   const account = customer.crm?.account;
   return (
     <Group justify="space-between" align="flex-end" gap="sm">
@@ -99,8 +224,14 @@ function Header({ customer, role }: { customer: Customer; role: Role }) {
               {u.message}
             </Text>
           ))}
-          {customer.accounting ? <StandingBadge standing={customer.accounting.standing} /> : null}
-          {role !== 'support' ? <HealthBadge health={customer.health} /> : null}
+          <Streamed inline resolve={page.accounting} part="accounting" fallback={<WaitingBadge source={systemName(page, 'ACCOUNTING')} part="accounting" />} failed={null}>
+            {(a) => (a.accounting ? <StandingBadge standing={a.accounting.standing} /> : null)}
+          </Streamed>
+          {role !== 'support' ? (
+            <Streamed inline resolve={page.insights} part="insights" fallback={null} failed={null}>
+              {(i) => <HealthBadge health={i.health} />}
+            </Streamed>
+          ) : null}
           <Text c="dimmed" size="sm">
             {[account?.industry, account?.owner ? `Owner: ${account.owner.name}` : null].filter(Boolean).join(' · ')}
           </Text>
@@ -116,76 +247,83 @@ function Header({ customer, role }: { customer: Customer; role: Role }) {
 }
 
 /** Support, on a call: who is this, are they OK, what is open. */
-function SupportView({ customer }: { customer: Customer }) {
+function SupportView({ page }: { page: PageData }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Stack gap="md">
-        <SupportCard customer={customer} />
-        <ProjectsCard customer={customer} />
+        <SystemSection page={page} category="SUPPORT">{(c) => <SupportCard customer={c} />}</SystemSection>
+        <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} />}</SystemSection>
       </Stack>
       <Stack gap="md">
-        <ContactsCard customer={customer} />
-        <BillingCard customer={customer} detail="standing" />
-        <TimelineCard customer={customer} />
+        <ContactsCard customer={customerWith(page)} />
+        <SystemSection page={page} category="ACCOUNTING">{(c) => <BillingCard customer={c} detail="standing" />}</SystemSection>
+        <InsightSection page={page} title="Recent activity" testId="section-timeline">{(c) => <TimelineCard customer={c} />}</InsightSection>
       </Stack>
     </SimpleGrid>
   );
 }
 
 /** Account manager, before a call: deals, delivery, money, tickets, gaps, health, history. */
-function AccountManagerView({ customer, admin }: { customer: Customer; admin: boolean }) {
+function AccountManagerView({ page, admin }: { page: PageData; admin: boolean }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Stack gap="md">
-        <FlagsCard customer={customer} conflictsShownApart />
-        <DealsCard customer={customer} />
-        <ProjectsCard customer={customer} />
-        <BillingCard customer={customer} detail="full" />
+        <InsightSection page={page} title="Needs attention" testId="section-flags">{(c) => <FlagsCard customer={c} conflictsShownApart />}</InsightSection>
+        <DealsCard customer={customerWith(page)} />
+        <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} />}</SystemSection>
+        <SystemSection page={page} category="ACCOUNTING">{(c) => <BillingCard customer={c} detail="full" allInvoices={page.allInvoices} />}</SystemSection>
       </Stack>
       <Stack gap="md">
-        <HealthCard customer={customer} />
-        <SupportCard customer={customer} showVolume />
-        <TimelineCard customer={customer} />
-        <ContactsCard customer={customer} />
-        {admin ? <LinksCard customer={customer} /> : null}
+        <InsightSection page={page} title="Health" testId="section-health">{(c) => <HealthCard customer={c} />}</InsightSection>
+        <SystemSection page={page} category="SUPPORT">{(c) => <SupportCard customer={c} showVolume />}</SystemSection>
+        <InsightSection page={page} title="Recent activity" testId="section-timeline">{(c) => <TimelineCard customer={c} />}</InsightSection>
+        <ContactsCard customer={customerWith(page)} />
+        {admin ? <InsightSection page={page} title="Identity links" testId="section-links">{(c) => <LinksCard customer={c} />}</InsightSection> : null}
       </Stack>
     </SimpleGrid>
   );
 }
 
 /** Finance, chasing an invoice: what is owed and how old, what was paid, what was never billed, who to write to. */
-function FinanceView({ customer }: { customer: Customer }) {
+function FinanceView({ page }: { page: PageData }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Stack gap="md">
-        <BillingCard customer={customer} detail="full" />
+        <SystemSection page={page} category="ACCOUNTING">{(c) => <BillingCard customer={c} detail="full" allInvoices={page.allInvoices} />}</SystemSection>
       </Stack>
       <Stack gap="md">
-        <FlagsCard customer={customer} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_NOTHING_OVERDUE']} conflictsShownApart />
-        <ConflictsTable customer={customer} />
-        <ProjectsCard customer={customer} showMilestones />
-        <SupportCard customer={customer} />
-        <ContactsCard customer={customer} />
+        <InsightSection page={page} title="Needs attention" testId="section-flags">
+          {(c) => <FlagsCard customer={c} kinds={['MILESTONE_NOT_INVOICED', 'CONFLICT', 'OVERDUE_WITH_URGENT_TICKETS', 'ON_HOLD_NOTHING_OVERDUE']} conflictsShownApart />}
+        </InsightSection>
+        <InsightSection page={page} title="Conflicts" testId="section-conflicts" skeleton={false}>{(c) => <ConflictsTable customer={c} />}</InsightSection>
+        <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} showMilestones />}</SystemSection>
+        <SystemSection page={page} category="SUPPORT">{(c) => <SupportCard customer={c} />}</SystemSection>
+        <ContactsCard customer={customerWith(page)} />
       </Stack>
     </SimpleGrid>
   );
 }
 
 export default function CustomerPage() {
-  const loaded = useLoaderData<typeof loader>();
-  const refreshed = useActionData<typeof action>();
-  const { customer, role } = refreshed && 'customer' in refreshed ? refreshed : loaded;
+  const loaded = useLoaderData<typeof loader>() as unknown as PageData;
+  const refreshed = useActionData<typeof action>() as unknown as PageData | undefined;
+  const page = refreshed && 'customer' in refreshed ? refreshed : loaded;
+  const { role } = page;
   return (
     <Stack gap="md" maw={1280} mx="auto">
-      <Header customer={customer} role={role} />
-      <UpdateWhenReread sections={customer.sections} paused={Boolean(refreshed && 'customer' in refreshed)} />
-      <AmbiguityAlert customer={customer} />
-      {role === 'support' ? <SupportView customer={customer} /> : null}
-      {role === 'finance' ? <FinanceView customer={customer} /> : null}
+      <NoScriptStreaming parts={CUSTOMER_PAGE_PARTS} />
+      <WaitingClock />
+      <Header page={page} />
+      <InsightSection page={page} title="Updates" testId="reread" skeleton={false}>
+        {(c) => <UpdateWhenReread sections={c.sections} paused={Boolean(refreshed && 'customer' in refreshed)} />}
+      </InsightSection>
+      <InsightSection page={page} title="Ambiguous links" testId="ambiguity" skeleton={false}>{(c) => <AmbiguityAlert customer={c} />}</InsightSection>
+      {role === 'support' ? <SupportView page={page} /> : null}
+      {role === 'finance' ? <FinanceView page={page} /> : null}
       {role === 'account_manager' || role === 'admin' ? (
         <>
-          <ConflictsTable customer={customer} />
-          <AccountManagerView customer={customer} admin={role === 'admin'} />
+          <InsightSection page={page} title="Conflicts" testId="section-conflicts" skeleton={false}>{(c) => <ConflictsTable customer={c} />}</InsightSection>
+          <AccountManagerView page={page} admin={role === 'admin'} />
         </>
       ) : null}
     </Stack>

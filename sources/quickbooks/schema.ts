@@ -63,8 +63,10 @@ export const quickbooksSchema: SourceSchema = {
       jobs: [AccountingJob!] @access(group: BILLING)
       overdueBalance: Float @access(group: BILLING)
       aging: Aging @access(group: BILLING)
-      "Newest first."
-      invoices(first: Int = 20): [Invoice!] @access(group: BILLING)
+      "Newest first; with overdueFirst, the overdue ones first (longest overdue first), then the others newest first."
+      invoices(first: Int = 20, overdueFirst: Boolean = false): [Invoice!] @access(group: BILLING)
+      "How many invoices the customer has in all (its jobs' included)."
+      invoiceCount: Int @access(group: BILLING)
       "Newest first."
       payments(first: Int = 20): [Payment!] @access(group: BILLING)
     }
@@ -118,8 +120,14 @@ export const quickbooksSchema: SourceSchema = {
       overdueBalance: (f: Profile) => money(f.value.invoices.filter((i) => i.status === 'OVERDUE').reduce((s, i) => s + i.balance, 0)),
       aging: (f: Profile) => agingOf(f.value.invoices),
       jobs: (f: Profile) => f.value.subCustomers ?? [],
-      invoices: (f: Profile, args: { first: number }) =>
-        [...f.value.invoices].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
+      invoices: (f: Profile, args: { first: number; overdueFirst?: boolean | null }) => {
+        const newest = (a: Invoice, b: Invoice) => b.date.localeCompare(a.date) || a.id.localeCompare(b.id);
+        const overdue = (i: Invoice) => (args.overdueFirst && i.status === 'OVERDUE' ? 1 : 0);
+        return [...f.value.invoices]
+          .sort((a, b) => overdue(b) - overdue(a) || (overdue(a) ? b.daysOverdue - a.daysOverdue : 0) || newest(a, b))
+          .slice(0, Math.max(0, Math.min(args.first, 500)));
+      },
+      invoiceCount: (f: Profile) => f.value.invoices.length,
       payments: (f: Profile, args: { first: number }) =>
         [...f.value.payments].sort((a, b) => b.date.localeCompare(a.date)).slice(0, Math.max(0, Math.min(args.first, 500))),
     },

@@ -101,6 +101,11 @@ describe('failure handling in the browser', () => {
     await incidents.waitFor();
     expect(await incidents.textContent()).toMatch(/Asana is down/);
     expect(await incidents.textContent()).toMatch(/Down \(ongoing\).*not yet/);
+    // the card says what happened in words; what the system said is only in the details, folded
+    const lastError = page.getByTestId('last-error-ASANA');
+    expect(await lastError.textContent()).toMatch(/Last error .*: Asana could not be reached, or answered with a fault on its side\./);
+    const details = page.getByText('Details as reported').first();
+    expect(await page.locator('details').filter({ has: details }).getAttribute('open')).toBeNull();
     await expectAccessible(page, 'admin with limits and an incident');
     await screenshot(page, 'admin-limits-and-incidents');
 

@@ -14,7 +14,7 @@ const t = pagePerTest(baseURL, sandboxOrigin);
 
 const ROLES: { person: string; role: string; pages: (id: string) => string[] }[] = [
   { person: 'Riley', role: 'support', pages: (id) => ['/customers?q=a', `/customers/${id}`, '/tickets'] },
-  { person: 'Alex', role: 'account-manager', pages: (id) => ['/accounts', `/customers/${id}`] },
+  { person: 'Alex', role: 'account-manager', pages: (id) => ['/accounts', `/customers/${id}`, `/customers/${id}/timeline`] },
   { person: 'Dana', role: 'finance', pages: () => ['/finance'] },
   { person: 'Morgan', role: 'admin', pages: () => ['/admin', '/admin/sessions', '/admin/audit'] },
 ];

@@ -34,4 +34,16 @@ describe('admin source card', () => {
     const denied = await gql(h, viewerFor('support'), `{ sources(refreshSystems: [ZENDESK]) { system } }`);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('a rate limit reads as what it is, with its end and the next step; the last error is in words, the system’s own text only in the details', async () => {
+    h.sandbox.state.setFault('zendesk', { rateLimit: true, retryAfterSeconds: 90 });
+    await h.runtime.createLoaders({ forceRefresh: true }).support.organizationIndex();
+    const r = await gql(h, viewerFor('admin'), `{ s${++n}: sources { system diagnosis lastError { code summary message } } }`);
+    const z = (r.data![`s${n}`] as { system: string; diagnosis: string | null; lastError: { code: string; summary: string; message: string } | null }[]).find((s) => s.system === 'ZENDESK')!;
+    h.sandbox.state.clearFaults('zendesk');
+    expect(z.diagnosis).toMatch(/^Zendesk asked Panorama to slow down( since \d\d:\d\d UTC)?; nothing is sent until \d\d:\d\d:\d\d UTC, as asked, and pages show what was read before\./);
+    expect(z.lastError).toMatchObject({ code: 'RATE_LIMITED', summary: 'Zendesk asked Panorama to slow down (its rate limit).' });
+    // the words are Panorama's own, whatever the system said
+    expect(z.lastError!.summary).not.toContain(z.lastError!.message);
+  });
 });

@@ -129,6 +129,7 @@ function argumentsFor(ids: { customer: string; search: string }): Record<string,
     'Query.overdueInvoices': [{ first: '5' }],
     'Query.urgentTickets': [{ first: '5' }],
     'Customer.timeline': [{ first: '50' }],
+    'Customer.section': [{ category: 'ACCOUNTING' }],
     'AccountingProfile.invoices': [{ first: '50' }],
     'AccountingProfile.payments': [{ first: '50' }],
     'SupportProfile.tickets': [{ first: '50' }],
@@ -269,7 +270,10 @@ describe("role matrix: the customer page's loader data", () => {
     const signedIn = await signIn(new Request('http://panorama.test/login', { method: 'POST' }), { personId: user.id, email: user.email, name: user.name, role: user.role, method: 'demo' }, '/');
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
     const request = new Request(`http://panorama.test/customers/${id}`, { headers: { cookie } });
-    return loader({ request, params: { id }, context: {} });
+    const page = await loader({ request, params: { id }, context: {} });
+    // the streamed parts, as they are serialised into the page once each has landed
+    const [accounting, projects, support, insights] = await Promise.all([page.accounting, page.projects, page.support, page.insights]);
+    return { ...page, accounting, projects, support, insights, customer: { ...page.customer, ...accounting, ...projects, ...support, ...insights } };
   }
 
   it.each(ROLES)('%s: the data serialised into the page holds nothing the role may not read', async (role) => {

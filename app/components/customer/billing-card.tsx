@@ -1,4 +1,6 @@
-import { Anchor, Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { Link } from '@remix-run/react';
+import { ResponsiveTable, type Column } from '../responsive-table.js';
 import { ChartFigure } from '../chart-figure.js';
 import { formatDate, formatMoney, formatMoneyCompact, humanize, plural } from '../format.js';
 import { SourceSection } from '../source-section.js';
@@ -21,8 +23,67 @@ export function StandingBadge({ standing }: { standing: NonNullable<Customer['ac
   );
 }
 
+type InvoiceRow = NonNullable<NonNullable<Customer['accounting']>['invoices']>[number];
+
+/** "3 overdue and the 9 newest of 40": what the list holds, overdue first. */
+function invoicesShownText(invoices: readonly InvoiceRow[], count: number): string {
+  const overdue = invoices.filter((i) => i.status === 'OVERDUE').length;
+  const rest = invoices.length - overdue;
+  if (invoices.length >= count) return `All ${plural(count, 'invoice')}${overdue ? `, the ${overdue} overdue first` : ''}`;
+  return `${overdue ? `${overdue} overdue, then ` : ''}the ${rest} newest of ${count}`;
+}
+
+const INVOICE_COLUMNS: Column<InvoiceRow>[] = [
+  {
+    key: 'invoice',
+    label: 'Invoice',
+    render: (inv) => (
+      <div>
+        <Anchor href={inv.url} target="_blank" rel="noreferrer" style={{ whiteSpace: 'nowrap' }}>
+          #{inv.number ?? inv.id}
+        </Anchor>
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+          {formatDate(inv.date)}
+        </Text>
+        {inv.job ? (
+          <Text size="xs" c="dimmed" data-testid="invoice-job">
+            Job: {inv.job}
+          </Text>
+        ) : null}
+      </div>
+    ),
+  },
+  {
+    key: 'due',
+    label: 'Due',
+    nowrap: true,
+    render: (inv) => (
+      <div>
+        {formatDate(inv.dueDate)}
+        {inv.status === 'OVERDUE' ? (
+          <Text size="xs" c="var(--mantine-color-red-light-color)">
+            {plural(inv.daysOverdue, 'day')} late
+          </Text>
+        ) : null}
+      </div>
+    ),
+  },
+  { key: 'total', label: 'Total', align: 'right', nowrap: true, render: (inv) => formatMoney(inv.total, inv.currency) },
+  { key: 'balance', label: 'Balance', align: 'right', nowrap: true, render: (inv) => formatMoney(inv.balance, inv.currency) },
+  {
+    key: 'status',
+    label: 'Status',
+    nowrap: true,
+    render: (inv) => (
+      <Badge size="sm" variant="light" color={INVOICE_COLORS[inv.status] ?? 'gray'}>
+        {humanize(inv.status)}
+      </Badge>
+    ),
+  },
+];
+
 /** Billing: standing for everyone; balance, invoices, payments and aging for the roles that handle money. */
-export function BillingCard({ customer, detail }: { customer: Customer; detail: 'standing' | 'full' }) {
+export function BillingCard({ customer, detail, allInvoices = false }: { customer: Customer; detail: 'standing' | 'full'; allInvoices?: boolean }) {
   const a = customer.accounting;
   const status = customer.sections.find((s) => s.source.category === 'ACCOUNTING');
   const aging = a?.aging
@@ -94,60 +155,24 @@ export function BillingCard({ customer, detail }: { customer: Customer; detail: 
           ) : null}
           {detail === 'full' && a.invoices ? (
             <>
-              <Title order={3} size="h6">
-                Invoices
-              </Title>
-              <Table.ScrollContainer minWidth={480}>
-                <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Invoice</Table.Th>
-                      <Table.Th>Due</Table.Th>
-                      <Table.Th ta="right">Total</Table.Th>
-                      <Table.Th ta="right">Balance</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {a.invoices.map((inv) => (
-                      <Table.Tr key={inv.id}>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <Anchor href={inv.url} target="_blank" rel="noreferrer">
-                            #{inv.number ?? inv.id}
-                          </Anchor>
-                          <Text size="xs" c="dimmed">
-                            {formatDate(inv.date)}
-                          </Text>
-                          {inv.job ? (
-                            <Text size="xs" c="dimmed" data-testid="invoice-job">
-                              Job: {inv.job}
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          {formatDate(inv.dueDate)}
-                          {inv.status === 'OVERDUE' ? (
-                            <Text size="xs" c="var(--mantine-color-red-light-color)">
-                              {plural(inv.daysOverdue, 'day')} late
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                          {formatMoney(inv.total, inv.currency)}
-                        </Table.Td>
-                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                          {formatMoney(inv.balance, inv.currency)}
-                        </Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <Badge size="sm" variant="light" color={INVOICE_COLORS[inv.status] ?? 'gray'}>
-                            {humanize(inv.status)}
-                          </Badge>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+              <Group justify="space-between" align="baseline" gap="xs">
+                <Title order={3} size="h6">
+                  Invoices
+                </Title>
+                <Text size="xs" c="dimmed" data-testid="invoices-shown">
+                  {invoicesShownText(a.invoices, a.invoiceCount ?? a.invoices.length)}
+                </Text>
+              </Group>
+              <ResponsiveTable label="Invoices, overdue first, then newest" rows={a.invoices} rowKey={(inv) => inv.id} columns={INVOICE_COLUMNS} testId="invoices" />
+              {(a.invoiceCount ?? 0) > a.invoices.length ? (
+                <Anchor component={Link} to={`/customers/${customer.id}?invoices=all`} size="sm" data-testid="invoices-view-all">
+                  View all {a.invoiceCount} invoices
+                </Anchor>
+              ) : allInvoices ? (
+                <Anchor component={Link} to={`/customers/${customer.id}`} size="sm">
+                  Show the overdue and newest only
+                </Anchor>
+              ) : null}
             </>
           ) : null}
           {detail === 'full' && a.payments?.length ? (

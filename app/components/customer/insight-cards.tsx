@@ -1,4 +1,5 @@
 import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from '@remix-run/react';
 import { formatDate, humanize, plural, systemNames } from '../format.js';
 import type { Customer, RecordRef } from './query.js';
 
@@ -230,7 +231,10 @@ export function TimelineCard({ customer }: { customer: Customer }) {
       )}
       {t.totalCount > t.events.length ? (
         <Text size="xs" c="dimmed" mt="xs">
-          Showing {t.events.length} of {t.totalCount} events.
+          Showing {t.events.length} of {t.totalCount} events.{' '}
+          <Anchor component={Link} to={`/customers/${customer.id}/timeline`} size="xs" data-testid="timeline-view-all">
+            View all {t.totalCount}
+          </Anchor>
         </Text>
       ) : null}
     </Card>

@@ -1,23 +1,23 @@
 import type { SectionStatus } from '../source-section.js';
 
+const INVOICE = 'id number date dueDate total balance currency status daysOverdue job url';
 const STATUS = 'status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence }';
+
+const SECTION = 'system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence linkDecision { kind text reason }';
 
 /**
  * The customer page's one operation. Role flags (`$deals`, `$billing`, `$tickets`, `$admin`) come from the role
  * policy, so a page never asks for what its reader may not see; the server enforces the same policy anyway.
+ * With `$stream` each system's section is a deferred part (`@defer`) sent the moment that system has answered:
+ * the first payload is the CRM's header, the last the insights drawn from every system (flags, health, timeline).
  */
 export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
-  query CustomerPage($id: ID!, $refresh: Boolean!, $refreshSystems: [System!], $deals: Boolean!, $billing: Boolean!, $tickets: Boolean!, $admin: Boolean!) {
+  query CustomerPage($id: ID!, $refresh: Boolean!, $refreshSystems: [System!], $deals: Boolean!, $billing: Boolean!, $tickets: Boolean!, $admin: Boolean!, $stream: Boolean! = false, $invoices: Int! = 12) {
+    systems { system name category }
     customer(id: $id, refresh: $refresh, refreshSystems: $refreshSystems) {
       id
       name
-      sections { system source { system name category } state fetchedAt ageSeconds fromCache stale message code linkRule linkConfidence linkDecision { kind text reason } }
-      links @include(if: $admin) { system recordId rule confidence url }
-      ambiguousLinks { system candidates { recordId name rules confidence url } }
-      fields { field system value conflicts { system value url why } formattedDifferently { system value url why } }
-      flags { kind severity message records { system entity recordId label url } }
-      health { score grade missing incompleteMessage incomplete { system reason } inputs { key label system weight impact detail records { system entity recordId label url } } }
-      timeline(first: 12) { totalCount events { id at system type title url } }
+      crmSection: section(category: CRM) { ${SECTION} }
       crm {
         ${STATUS}
         account {
@@ -29,46 +29,69 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
         unmapped { feature message }
         opportunities @include(if: $deals) { id name stage amount closeDate outcome url }
       }
-      accounting {
-        ${STATUS}
-        url
-        displayName
-        email
-        billingAddress { formatted }
-        standing { state overdueInvoiceCount oldestDaysOverdue }
-        currency @include(if: $billing)
-        balance @include(if: $billing)
-        overdueBalance @include(if: $billing)
-        aging @include(if: $billing) { current days1to30 days31to60 days61to90 over90 }
-        jobs @include(if: $billing) { id name balance currency url }
-        invoices(first: 12) @include(if: $billing) { id number date dueDate total balance currency status daysOverdue job url }
-        payments(first: 8) @include(if: $billing) { id date amount currency invoiceIds job url }
+      ... @defer(if: $stream, label: "accounting") {
+        accountingSection: section(category: ACCOUNTING) { ${SECTION} }
+        accounting {
+          ${STATUS}
+          url
+          displayName
+          email
+          billingAddress { formatted }
+          standing { state overdueInvoiceCount oldestDaysOverdue }
+          currency @include(if: $billing)
+          balance @include(if: $billing)
+          overdueBalance @include(if: $billing)
+          aging @include(if: $billing) { current days1to30 days31to60 days61to90 over90 }
+          jobs @include(if: $billing) { id name balance currency url }
+          invoiceCount @include(if: $billing)
+          invoices(first: $invoices, overdueFirst: true) @include(if: $billing) { ${INVOICE} }
+          payments(first: 8) @include(if: $billing) { id date amount currency invoiceIds job url }
+        }
       }
-      projects {
-        ${STATUS}
+      ... @defer(if: $stream, label: "projects") {
+        projectsSection: section(category: PROJECTS) { ${SECTION} }
         projects {
-          id name status statusText dueOn progress overdueTaskCount url
-          owner { name }
-          nextMilestone { name dueOn }
-          milestones { id name dueOn completed completedAt url }
+          ${STATUS}
+          projects {
+            id name status statusText dueOn progress overdueTaskCount url
+            owner { name }
+            nextMilestone { name dueOn }
+            milestones { id name dueOn completed completedAt url }
+          }
+          unmapped { feature message }
         }
-        unmapped { feature message }
       }
-      support {
-        ${STATUS}
-        organization { id name url }
-        counts { new open pending hold solved closed unsolved urgentOpen total }
-        satisfaction { good bad score }
-        volume(months: 12) { month opened solved }
-        tickets(openOnly: false, first: 15) @include(if: $tickets) {
-          id subject status priority type createdAt updatedAt url
-          requester { name email }
-          assignee { name }
+      ... @defer(if: $stream, label: "support") {
+        supportSection: section(category: SUPPORT) { ${SECTION} }
+        support {
+          ${STATUS}
+          organization { id name url }
+          counts { new open pending hold solved closed unsolved urgentOpen total }
+          satisfaction { good bad score }
+          volume(months: 12) { month opened solved }
+          tickets(openOnly: false, first: 15) @include(if: $tickets) {
+            id subject status priority type createdAt updatedAt url
+            requester { name email }
+            assignee { name }
+          }
         }
+      }
+      ... @defer(if: $stream, label: "insights") {
+        sections { ${SECTION} }
+        links @include(if: $admin) { system recordId rule confidence url }
+        ambiguousLinks { system candidates { recordId name rules confidence url } }
+        fields { field system value conflicts { system value url why } formattedDifferently { system value url why } }
+        flags { kind severity message records { system entity recordId label url } }
+        health { score grade missing incompleteMessage incomplete { system reason } inputs { key label system weight impact detail records { system entity recordId label url } } }
+        timeline(first: 12) { totalCount events { id at system type title url } }
       }
     }
   }
 `;
+
+/** The parts a streamed customer page arrives in, in the order they usually land. */
+export const CUSTOMER_PAGE_PARTS = ['accounting', 'projects', 'support', 'insights'] as const;
+export type CustomerPagePart = (typeof CUSTOMER_PAGE_PARTS)[number];
 
 export type Status = SectionStatus;
 export type RecordRef = { system: string; entity: string; recordId: string; label: string; url: string };
@@ -76,10 +99,15 @@ export type RecordRef = { system: string; entity: string; recordId: string; labe
 export type OtherValue = { system: string; value: string; url: string; why: string };
 
 export type CustomerPageData = {
+  systems: { system: string; name: string; category: 'CRM' | 'ACCOUNTING' | 'PROJECTS' | 'SUPPORT' }[];
   customer: {
     id: string;
     name: string;
     sections: Status[];
+    crmSection?: Status;
+    accountingSection?: Status;
+    projectsSection?: Status;
+    supportSection?: Status;
     links?: { system: string; recordId: string; rule: string; confidence: number; url: string }[];
     ambiguousLinks: { system: string; candidates: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[] }[];
     fields: { field: string; system: string; value: string | null; conflicts: OtherValue[]; formattedDifferently: OtherValue[] }[];
@@ -122,6 +150,7 @@ export type CustomerPageData = {
       overdueBalance?: number | null;
       aging?: { current: number; days1to30: number; days31to60: number; days61to90: number; over90: number } | null;
       jobs?: { id: string; name: string; balance: number; currency: string; url: string }[] | null;
+      invoiceCount?: number | null;
       invoices?: { id: string; number: string | null; date: string; dueDate: string | null; total: number; balance: number; currency: string; status: string; daysOverdue: number; job: string | null; url: string }[] | null;
       payments?: { id: string; date: string; amount: number; currency: string; invoiceIds: string[]; job: string | null; url: string }[] | null;
     } | null;

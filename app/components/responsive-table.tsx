@@ -1,0 +1,45 @@
+import { Table } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+export type Column<T> = {
+  key: string;
+  /** The header, and the label each value carries when rows are shown as cards. */
+  label: string;
+  align?: 'left' | 'right';
+  /** Keeps the cell on one line (amounts, dates, badges); long text wraps. */
+  nowrap?: boolean;
+  render: (row: T) => ReactNode;
+};
+
+/**
+ * A table at 576 px and wider; below that each row becomes a card of label–value lines (CSS only, one markup:
+ * no script decides it, and nothing is rendered twice). Any list can adopt it: give it columns and rows.
+ */
+export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId }: { columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T) => string; label: string; testId?: string }) {
+  return (
+    <div className="responsive-table" data-testid={testId}>
+      <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-label={label}>
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((c) => (
+              <Table.Th key={c.key} ta={c.align ?? 'left'}>
+                {c.label}
+              </Table.Th>
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={rowKey(row)}>
+              {columns.map((c) => (
+                <Table.Td key={c.key} ta={c.align ?? 'left'} data-label={c.label} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
+                  {c.render(row)}
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The customer page streams: with one system slow (QuickBooks at 4 s: 3 s and room for an axe run while it waits), the other sections are on screen before it
+ * answers, and its section says what it waits for, the seconds ticking; without JavaScript the one streamed
+ * response still brings every section. The browser says it is a person's Chrome (a headless one is served as a
+ * bot: whole pages at once).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, describeViolations } from '../support/axe.js';
+import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
+import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+
+const PERSON_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+let app: ChildProcess | undefined;
+let baseURL = '';
+let sandboxOrigin = '';
+let browser: Browser;
+let signedIn: BrowserContext;
+let ids: string[] = [];
+const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-streaming-'));
+
+const fault = (source: string, patch: object) =>
+  fetch(`${sandboxOrigin}/__sandbox/faults/${source}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+
+beforeAll(async () => {
+  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  const started = await startProcess(
+    ['build/start.js'],
+    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '60', PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite') }),
+    /Panorama is running on/,
+  );
+  app = started.child;
+  baseURL = `http://127.0.0.1:${port}`;
+  sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
+  ids = ((await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] }).cleanAccountIds;
+  browser = await launchBrowser();
+  signedIn = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: PERSON_UA });
+  await signInAs(await signedIn.newPage(), baseURL, 'Dana');
+  await fault('quickbooks', { latencyMs: 4000 });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stopProcess(app);
+  rmSync(storeDir, { recursive: true, force: true });
+});
+
+describe('the customer page streams each section in', () => {
+  it('with QuickBooks at 4 s, the other sections are visible before it answers, and its skeleton names it', async () => {
+    const page = await signedIn.newPage();
+    const started = Date.now();
+    await page.goto(`${baseURL}/customers/${ids[0]}`, { waitUntil: 'commit' });
+    const support = page.locator('[data-testid="section-support"][data-state="LIVE"]');
+    await support.waitFor({ timeout: 10_000 });
+    const supportAt = Date.now() - started;
+    await page.locator('[data-testid="section-projects"]:not([data-state="WAITING"])').waitFor();
+    const billing = page.getByTestId('section-accounting');
+    expect(await billing.getAttribute('data-state')).toBe('WAITING');
+    expect(await billing.textContent()).toMatch(/Waiting for QuickBooks…/);
+    // the seconds tick while it waits
+    await page.waitForFunction(() => /\d+\.\d s/.test(document.querySelector('[data-testid="section-accounting"] [data-testid="waiting-seconds"]')?.textContent ?? ''));
+    await screenshot(page, 'customer-streaming-waiting-for-billing');
+    // the page while it waits is as accessible as the page once it is whole
+    const waitingViolations = await axeViolations(page);
+    expect(waitingViolations, describeViolations(waitingViolations)).toEqual([]);
+    await page.locator('[data-testid="section-accounting"][data-state="LIVE"]').waitFor({ timeout: 10_000 });
+    const billingAt = Date.now() - started;
+    expect(billingAt).toBeGreaterThanOrEqual(4000);
+    expect(supportAt).toBeLessThan(billingAt);
+    // the insights drawn from every system come with the last of them
+    await page.getByTestId('section-flags').locator('h2', { hasText: 'Needs attention' }).waitFor();
+    expect(await page.locator('[data-state="WAITING"]').count()).toBe(0);
+    await page.mouse.move(0, 0);
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await page.close();
+  });
+
+  it('without JavaScript the one streamed response still brings every section', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: PERSON_UA, javaScriptEnabled: false });
+    await context.addCookies(await signedIn.cookies());
+    const page = await context.newPage();
+    await page.goto(`${baseURL}/customers/${ids[1]}`); // 'load': the whole stream has arrived
+    for (const id of ['section-crm', 'section-projects', 'section-support', 'section-accounting', 'section-flags']) {
+      await expect.poll(() => page.locator(`[data-testid="${id}"]:not([data-state="WAITING"])`).isVisible(), { message: id }).toBe(true);
+    }
+    expect(await page.locator('[data-testid="section-accounting"]:not([data-state="WAITING"])').textContent()).toMatch(/From QuickBooks/);
+    // every skeleton has gone now its section is in
+    for (const w of await page.locator('[data-state="WAITING"]').all()) expect(await w.isVisible()).toBe(false);
+    await screenshot(page, 'customer-streamed-no-js-phone');
+    await context.close();
+  });
+
+  it("a section's refresh still shows what the refresh read", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(`${baseURL}/customers/${ids[2]}`);
+    await page.locator('[data-testid="section-accounting"][data-state="LIVE"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Refresh Billing from QuickBooks' }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-refreshing]'), null, { timeout: 15_000 });
+    expect(await page.getByTestId('section-accounting').getAttribute('data-state')).toBe('LIVE');
+    await page.close();
+  });
+});
