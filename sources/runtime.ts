@@ -143,6 +143,8 @@ export type RuntimeOptions = {
   clock?: Clock;
   /** Where handshake secrets (Asana's X-Hook-Secret) are kept. @default in memory */
   webhookSecrets?: WebhookSecretStore;
+  /** Where rotated refresh tokens are kept instead of PANORAMA_TOKEN_FILE / memory (the own store's connections). */
+  tokenStore?: TokenStore;
 };
 
 function bind<C extends SourceCategory, Config, Client>(
@@ -230,7 +232,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   // tokens through Redis when REDIS_URL is set (ADR 027); each falls back to its own memory while Redis is down.
   const shared = settings.redisUrl ? new SharedState(settings.redisUrl, { clock }) : null;
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
-  const ownTokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  const ownTokens: TokenStore = opts.tokenStore ?? (settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore());
   const sharedTokens = shared ? new RedisTokenStore(shared, ownTokens, settings.tokenKey ?? '') : null;
   const tokens: TokenStore = sharedTokens ?? ownTokens;
   // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).

@@ -26,8 +26,10 @@ export type SourcesSettings = {
   sandboxOrigin: string | null;
   /** Redis shared by every instance (ADR 027), or null: everything stays in this process. */
   redisUrl: string | null;
-  /** The secret the tokens kept in Redis are encrypted with (required with redisUrl). */
+  /** PANORAMA_ENCRYPTION_KEY (or its deprecated alias PANORAMA_TOKEN_KEY): tokens in Redis and in the own store are sealed with it. */
   tokenKey: string | null;
+  /** PANORAMA_ENCRYPTION_KEY_PREVIOUS: during a key rotation, still tried for decryption; rows are re-sealed at start-up. */
+  previousTokenKey: string | null;
   /** Each source's parsed config, or null when none of its variables is set ("not connected"). */
   configs: Record<SourceId, unknown>;
   /** Each source's cache policies with the TTLs the environment asks for. */
@@ -89,6 +91,9 @@ const runtimeFragment = envFragment(
         .refine((u) => /^rediss?:\/\/[^\s]+$/i.test(u), 'must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)')
         .nullable(),
     ),
+    PANORAMA_ENCRYPTION_KEY: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
+    PANORAMA_ENCRYPTION_KEY_PREVIOUS: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
+    // deprecated alias of PANORAMA_ENCRYPTION_KEY (used when that one is not set)
     PANORAMA_TOKEN_KEY: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
     PANORAMA_SANDBOX_ORIGIN: envValue.text().pipe(z.string().url('must be the URL of the built-in sandbox (Panorama sets it)').nullable()),
     // checked, with the per-source ones, by cachePoliciesFromEnv
@@ -135,9 +140,9 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
       }
     }
     if (base.ok) {
-      const b = base.value as { REDIS_URL: string | null; PANORAMA_TOKEN_KEY: string | null };
-      if (b.REDIS_URL && !b.PANORAMA_TOKEN_KEY) {
-        issues.push({ variable: 'PANORAMA_TOKEN_KEY', message: 'is required with REDIS_URL: the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
+      const b = base.value as { REDIS_URL: string | null; PANORAMA_TOKEN_KEY: string | null; PANORAMA_ENCRYPTION_KEY: string | null };
+      if (b.REDIS_URL && !b.PANORAMA_ENCRYPTION_KEY && !b.PANORAMA_TOKEN_KEY) {
+        issues.push({ variable: 'PANORAMA_ENCRYPTION_KEY', message: 'is required with REDIS_URL (PANORAMA_TOKEN_KEY is its deprecated alias): the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
       }
     }
     if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
@@ -147,6 +152,8 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
       PANORAMA_SANDBOX_ORIGIN: string | null;
       REDIS_URL: string | null;
       PANORAMA_TOKEN_KEY: string | null;
+      PANORAMA_ENCRYPTION_KEY: string | null;
+      PANORAMA_ENCRYPTION_KEY_PREVIOUS: string | null;
     };
     return {
       ok: true,
@@ -155,7 +162,8 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         tokenFile: v.PANORAMA_TOKEN_FILE,
         sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
         redisUrl: v.REDIS_URL,
-        tokenKey: v.PANORAMA_TOKEN_KEY,
+        tokenKey: v.PANORAMA_ENCRYPTION_KEY ?? v.PANORAMA_TOKEN_KEY,
+        previousTokenKey: v.PANORAMA_ENCRYPTION_KEY_PREVIOUS,
         configs,
         cachePolicies,
         webhooks,

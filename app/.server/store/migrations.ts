@@ -107,6 +107,21 @@ export const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '006-connections': {
+    async up(db: Kysely<unknown>) {
+      // a vendor connection made on the connections page: its refresh token sealed (AES-256-GCM), never in clear
+      await db.schema
+        .createTable('connection')
+        .addColumn('source', 'varchar(32)', (c) => c.primaryKey())
+        .addColumn('token_blob', 'text', (c) => c.notNull())
+        .addColumn('person_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('person_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('connected_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_refresh_at', 'bigint')
+        .addColumn('last_error', 'varchar(500)')
+        .execute();
+    },
+  },
 };
 
 export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };
