@@ -12,7 +12,40 @@ export const adminTypeDefs = /* GraphQL */ `
     fieldMappings(refreshSystems: [System!]): [SourceFieldMapping!]! @access(group: ADMIN)
     "Recent incidents (a source down, credentials refused, a rate limit, a budget past 90 %), newest first."
     incidents: [Incident!]! @access(group: ADMIN)
+    "Per source: whether its webhook is on (its secret set) and its last delivery, verified or refused."
+    webhooks: [SourceWebhook!]! @access(group: ADMIN)
   }
+
+  enum WebhookOutcome { INVALIDATED HANDSHAKE REFUSED MALFORMED }
+
+  type SourceWebhook {
+    system: System!
+    "The source's display name."
+    name: String!
+    "How the vendor pushes its changes (its own term)."
+    mechanism: String!
+    "Whether its settings turn the endpoint on; off, it answers 404."
+    enabled: Boolean!
+    "The path the vendor posts to."
+    path: String!
+    lastDelivery: WebhookDelivery
+  }
+
+  type WebhookDelivery {
+    "ISO time it was received."
+    at: String!
+    ageSeconds: Int!
+    outcome: WebhookOutcome!
+    verified: Boolean!
+    "Why it was refused or malformed."
+    reason: String
+    "The records the vendor said changed, by its entity names (ids only)."
+    entities: [WebhookEntities!]!
+    "Cache entries dropped on the instance that received it."
+    dropped: Int!
+  }
+
+  type WebhookEntities { entity: String! count: Int! ids: [String!]! }
 
   enum FieldMappingState { FOUND MISSING WRONG_TYPE OFF NOT_CHECKED }
 
@@ -191,6 +224,17 @@ export const adminResolvers = {
         }];
       });
     },
+    webhooks: (_: unknown, __: unknown, ctx: PanoramaContext) =>
+      ctx.runtime.webhooks().map((w) => ({
+        system: w.source.toUpperCase(),
+        name: ctx.runtime.bySource[w.source].displayName,
+        mechanism: w.mechanism,
+        enabled: w.enabled,
+        path: w.path,
+        lastDelivery: w.last
+          ? { ...w.last, at: new Date(w.last.at).toISOString(), ageSeconds: Math.max(0, Math.round((ctx.now.getTime() - w.last.at) / 1000)), outcome: w.last.outcome.toUpperCase() }
+          : null,
+      })),
     incidents: (_: unknown, __: unknown, ctx: PanoramaContext) =>
       ctx.runtime.alerts.recentIncidents().map((i) => ({
         ...i,

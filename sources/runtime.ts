@@ -19,6 +19,28 @@ import { parseFragments, type Env } from './kit/settings.js';
 import { SOURCE_MODULES } from './modules.js';
 import type { FieldMappingReport } from './kit/field-mapping.js';
 import { sourcesSettings, type SourcesSettings } from './settings.js';
+import { MemoryWebhookSecrets, type WebhookRequest, type WebhookSecretStore } from './kit/webhooks.js';
+
+/** What Panorama did with one webhook delivery: kept (in memory and the store's audit), never the body. */
+export type WebhookDelivery = {
+  at: number;
+  source: SourceId;
+  /** `invalidated`: verified, its records' cache entries dropped; `handshake`: a subscription confirmed. */
+  outcome: 'invalidated' | 'handshake' | 'refused' | 'malformed';
+  verified: boolean;
+  /** Why it was refused or malformed (never a secret, never the body). */
+  reason: string | null;
+  /** The records the vendor said changed, by entity (ids only: vendor record ids, no personal data; at most 50 each). */
+  entities: { entity: string; ids: string[]; count: number }[];
+  /** Cache entries dropped on this instance (the others drop theirs through Redis). */
+  dropped: number;
+};
+
+/** A source's webhook as the admin page shows it. */
+export type WebhookState = { source: SourceId; mechanism: string; enabled: boolean; path: string; last: WebhookDelivery | null };
+
+/** The answer the route sends. */
+export type WebhookAnswer = { status: number; headers: Record<string, string>; body: string; delivery: WebhookDelivery | null };
 
 export { SOURCE_MODULES };
 
@@ -88,10 +110,18 @@ export type SourcesRuntime = {
   upkeep: (intervalMs?: number) => Promise<{ role: 'alone' | 'leader' | 'copied'; results: IndexWarmth[] }>;
   /** Where the state instances share lives now (see ADR 027). */
   sharedState: () => SharedStatus & { instanceId: string | null; tokensPendingWriteBack: number };
-  /** Told when another instance refreshed or invalidated cached data (the answer reuse drops its answers then). */
+  /** Told when another instance refreshed or invalidated cached data, or a vendor's webhook did (the answer reuse drops its answers then). */
   onPeerInvalidation: (fn: () => void) => void;
   /** Whether Redis answers now (null without REDIS_URL). */
   pingShared: () => Promise<boolean | null>;
+  /**
+   * A vendor's push (`/webhooks/<source>`): verified by the source's module, its changed records' cache entries
+   * and indexes dropped here and (through Redis) on every instance. 404 for a source without an enabled webhook,
+   * 401 for a bad signature, 400 for a payload the vendor would not send; never throws.
+   */
+  receiveWebhook: (source: string, req: WebhookRequest) => Promise<WebhookAnswer>;
+  /** Each source's webhook: on or off, and its last delivery (seen by any instance, while Redis carries it). */
+  webhooks: () => WebhookState[];
   /** Closes the Redis connections (tests; a server just exits). */
   close: () => Promise<void>;
 };
@@ -111,6 +141,10 @@ export type RuntimeOptions = {
   cacheMaxBytes?: number;
   /** Panorama's one notion of now, handed to every kit, loader and the GraphQL context. @default systemClock */
   clock?: Clock;
+  /** Where handshake secrets (Asana's X-Hook-Secret) are kept. @default in memory */
+  webhookSecrets?: WebhookSecretStore;
+  /** Where rotated refresh tokens are kept instead of PANORAMA_TOKEN_FILE / memory (the own store's connections). */
+  tokenStore?: TokenStore;
 };
 
 function bind<C extends SourceCategory, Config, Client>(
@@ -198,7 +232,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   // tokens through Redis when REDIS_URL is set (ADR 027); each falls back to its own memory while Redis is down.
   const shared = settings.redisUrl ? new SharedState(settings.redisUrl, { clock }) : null;
   // Rotated refresh tokens must outlive the process in production: PANORAMA_TOKEN_FILE keeps them.
-  const ownTokens: TokenStore = settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore();
+  const ownTokens: TokenStore = opts.tokenStore ?? (settings.tokenFile ? new FileTokenStore(settings.tokenFile) : new MemoryTokenStore());
   const sharedTokens = shared ? new RedisTokenStore(shared, ownTokens, settings.tokenKey ?? '') : null;
   const tokens: TokenStore = sharedTokens ?? ownTokens;
   // Rate-limit windows live in one store for all sources (in process now; shared by instances when it is shared).
@@ -346,7 +380,71 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     return () => clearInterval(timer);
   };
 
+  const webhookSecrets = opts.webhookSecrets ?? new MemoryWebhookSecrets();
+  const lastDelivery = new Map<SourceId, WebhookDelivery>();
+  const noted = (d: WebhookDelivery) => {
+    const held = lastDelivery.get(d.source);
+    if (!held || held.at <= d.at) lastDelivery.set(d.source, d);
+  };
+  shared?.subscribe('webhook', (body) => {
+    const d = body as WebhookDelivery;
+    if (d && typeof d.source === 'string' && typeof d.at === 'number' && bySourceRef[d.source]) noted(d);
+  });
+  const receiveWebhook: SourcesRuntime['receiveWebhook'] = async (source, req) => {
+    const s = bySourceRef[source as SourceId];
+    const spec = s?.module.webhook;
+    const hookSettings = s ? settings.webhooks[s.id] : null;
+    const json = (status: number, body: unknown, delivery: WebhookDelivery | null): WebhookAnswer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), delivery });
+    if (!s || !spec || hookSettings == null || !spec.enabled(hookSettings)) return json(404, { error: `no webhook is received for "${source.slice(0, 40)}"` }, null);
+    const at = clock.now();
+    const base = { at, source: s.id, entities: [], dropped: 0 };
+    const finish = (d: WebhookDelivery, answer: Omit<WebhookAnswer, 'delivery'>): WebhookAnswer => {
+      noted(d);
+      shared?.publish('webhook', d);
+      if (d.verified) logger.info({ source: s.id, outcome: d.outcome, entities: d.entities.map((e) => ({ entity: e.entity, count: e.count })), dropped: d.dropped }, 'webhook received');
+      else logger.warn({ source: s.id, outcome: d.outcome, reason: d.reason }, 'webhook refused');
+      return { ...answer, delivery: d };
+    };
+    let verdict;
+    try {
+      verdict = await spec.receive(req, hookSettings, { clock, secrets: webhookSecrets, source: s.id });
+    } catch (e) {
+      return finish({ ...base, outcome: 'malformed', verified: false, reason: 'the delivery could not be read' }, json(400, { error: 'the delivery could not be read' }, null));
+    }
+    switch (verdict.kind) {
+      case 'refused':
+        return finish({ ...base, outcome: 'refused', verified: false, reason: verdict.reason }, json(401, { error: `refused: ${verdict.reason}` }, null));
+      case 'malformed':
+        return finish({ ...base, outcome: 'malformed', verified: true, reason: verdict.reason }, json(400, { error: `malformed: ${verdict.reason}` }, null));
+      case 'handshake':
+        await webhookSecrets.set(s.id, verdict.secret);
+        return finish({ ...base, outcome: 'handshake', verified: true, reason: null }, { status: 200, headers: verdict.headers, body: '' });
+      case 'changes': {
+        const prefixes = new Set(verdict.changes.flatMap((c) => spec.invalidates(c)));
+        let dropped = 0;
+        for (const p of prefixes) dropped += s.kit.invalidate(p);
+        if (prefixes.size > 0) for (const fn of peerListeners) fn();
+        const byEntity = new Map<string, Set<string>>();
+        for (const c of verdict.changes) {
+          let ids = byEntity.get(c.entity);
+          if (!ids) byEntity.set(c.entity, (ids = new Set()));
+          ids.add(c.id);
+        }
+        const entities = [...byEntity].map(([entity, ids]) => ({ entity, ids: [...ids].slice(0, 50), count: ids.size }));
+        const d: WebhookDelivery = { ...base, outcome: 'invalidated', verified: true, reason: null, entities, dropped };
+        return finish(d, verdict.reply ? { status: 200, headers: { 'content-type': verdict.reply.contentType }, body: verdict.reply.body } : json(200, { ok: true, changes: verdict.changes.length, dropped }, null));
+      }
+    }
+  };
+
   const runtime: SourcesRuntime = {
+    receiveWebhook,
+    webhooks: () =>
+      list.map((s) => {
+        const spec = s.module.webhook;
+        const hs = settings.webhooks[s.id];
+        return { source: s.id, mechanism: spec?.mechanism ?? 'none', enabled: Boolean(spec && hs != null && spec.enabled(hs)), path: `/webhooks/${s.id}`, last: lastDelivery.get(s.id) ?? null };
+      }),
     sandboxOrigin: settings.sandboxOrigin,
     clock,
     cache,

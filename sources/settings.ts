@@ -26,12 +26,16 @@ export type SourcesSettings = {
   sandboxOrigin: string | null;
   /** Redis shared by every instance (ADR 027), or null: everything stays in this process. */
   redisUrl: string | null;
-  /** The secret the tokens kept in Redis are encrypted with (required with redisUrl). */
+  /** PANORAMA_ENCRYPTION_KEY (or its deprecated alias PANORAMA_TOKEN_KEY): tokens in Redis and in the own store are sealed with it. */
   tokenKey: string | null;
+  /** PANORAMA_ENCRYPTION_KEY_PREVIOUS: during a key rotation, still tried for decryption; rows are re-sealed at start-up. */
+  previousTokenKey: string | null;
   /** Each source's parsed config, or null when none of its variables is set ("not connected"). */
   configs: Record<SourceId, unknown>;
   /** Each source's cache policies with the TTLs the environment asks for. */
   cachePolicies: Record<SourceId, Policies>;
+  /** Each source's webhook settings (its module's `webhook.settingsSchema`), or null when it has no webhook. */
+  webhooks: Record<SourceId, unknown>;
 };
 
 /** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
@@ -87,6 +91,9 @@ const runtimeFragment = envFragment(
         .refine((u) => /^rediss?:\/\/[^\s]+$/i.test(u), 'must be a redis:// or rediss:// URL (e.g. redis://localhost:6379)')
         .nullable(),
     ),
+    PANORAMA_ENCRYPTION_KEY: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
+    PANORAMA_ENCRYPTION_KEY_PREVIOUS: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
+    // deprecated alias of PANORAMA_ENCRYPTION_KEY (used when that one is not set)
     PANORAMA_TOKEN_KEY: envValue.text().pipe(z.string().min(32, 'must be at least 32 random characters').nullable()),
     PANORAMA_SANDBOX_ORIGIN: envValue.text().pipe(z.string().url('must be the URL of the built-in sandbox (Panorama sets it)').nullable()),
     // checked, with the per-source ones, by cachePoliciesFromEnv
@@ -97,7 +104,7 @@ const runtimeFragment = envFragment(
 
 /** The settings of every source module in SOURCE_MODULES and of the runtime that binds them. */
 export const sourcesSettings: SettingsFragment<SourcesSettings> = {
-  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema))],
+  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(SOURCE_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
   patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
   parse: (env) => {
     const issues: SettingIssue[] = [];
@@ -107,9 +114,17 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     if (!resilience.success) issues.push(...issuesOf(resilience.error, 'PANORAMA_RETRY_ATTEMPTS'));
     const configs = {} as Record<SourceId, unknown>;
     const cachePolicies = {} as Record<SourceId, Policies>;
+    const webhooks = {} as Record<SourceId, unknown>;
     for (const m of SOURCE_MODULES) {
       const prefix = envPrefixOf(m.id);
-      const configured = Object.keys(env).some((k) => k.startsWith(prefix) && env[k]);
+      // a webhook's secret alone does not connect a source
+      const configured = Object.keys(env).some((k) => k.startsWith(prefix) && !k.startsWith(`${prefix}WEBHOOK_`) && env[k]);
+      webhooks[m.id] = null;
+      if (m.webhook) {
+        const parsed = m.webhook.settingsSchema.safeParse(env);
+        if (parsed.success) webhooks[m.id] = parsed.data;
+        else issues.push(...issuesOf(parsed.error, `${prefix}WEBHOOK_*`));
+      }
       configs[m.id] = null;
       if (configured) {
         const parsed = m.configSchema.safeParse(env);
@@ -125,9 +140,9 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
       }
     }
     if (base.ok) {
-      const b = base.value as { REDIS_URL: string | null; PANORAMA_TOKEN_KEY: string | null };
-      if (b.REDIS_URL && !b.PANORAMA_TOKEN_KEY) {
-        issues.push({ variable: 'PANORAMA_TOKEN_KEY', message: 'is required with REDIS_URL: the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
+      const b = base.value as { REDIS_URL: string | null; PANORAMA_TOKEN_KEY: string | null; PANORAMA_ENCRYPTION_KEY: string | null };
+      if (b.REDIS_URL && !b.PANORAMA_ENCRYPTION_KEY && !b.PANORAMA_TOKEN_KEY) {
+        issues.push({ variable: 'PANORAMA_ENCRYPTION_KEY', message: 'is required with REDIS_URL (PANORAMA_TOKEN_KEY is its deprecated alias): the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
       }
     }
     if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
@@ -137,6 +152,8 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
       PANORAMA_SANDBOX_ORIGIN: string | null;
       REDIS_URL: string | null;
       PANORAMA_TOKEN_KEY: string | null;
+      PANORAMA_ENCRYPTION_KEY: string | null;
+      PANORAMA_ENCRYPTION_KEY_PREVIOUS: string | null;
     };
     return {
       ok: true,
@@ -145,9 +162,11 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         tokenFile: v.PANORAMA_TOKEN_FILE,
         sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
         redisUrl: v.REDIS_URL,
-        tokenKey: v.PANORAMA_TOKEN_KEY,
+        tokenKey: v.PANORAMA_ENCRYPTION_KEY ?? v.PANORAMA_TOKEN_KEY,
+        previousTokenKey: v.PANORAMA_ENCRYPTION_KEY_PREVIOUS,
         configs,
         cachePolicies,
+        webhooks,
         resilience: resilience.data,
         allowanceSharePercent:
           v.PANORAMA_SANDBOX_ORIGIN && !env.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT ? 0 : resilience.data.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT,

@@ -7,8 +7,14 @@ import { authSettings } from './auth-settings.js';
 import { AuditStore } from './store/audit-store.js';
 import { panoramaStore } from './store/index.js';
 import { LinkDecisionDbStore } from './store/link-decisions.js';
+import { WebhookAuditStore, WebhookSecretDbStore } from './store/webhook-store.js';
 
-type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore };
+
+import { ConnectionDbStore } from './store/connections.js';
+import { TokenKeyring } from '../../sources/kit/token-cipher.js';
+import { FileTokenStore } from '../../sources/kit/token-store.js';
+
+type Panorama = { runtime: SourcesRuntime; yoga: PanoramaYoga; audit: AuditStore; webhookAudit: WebhookAuditStore; connections?: ConnectionDbStore | null };
 
 declare global {
   // eslint-disable-next-line no-var
@@ -23,16 +29,38 @@ declare global {
 export function panorama(): Panorama {
   if (!globalThis.__panorama) {
     const s = settings();
-    const runtime = sourcesRuntimeFrom(s.sources, { clock: clockFor(process.env) });
+    const clock = clockFor(process.env);
+    // with PANORAMA_ENCRYPTION_KEY, rotated refresh tokens (and connections) live sealed in the own store (ADR 031)
+    const connections = s.sources.tokenKey
+      ? new ConnectionDbStore(panoramaStore(), new TokenKeyring(s.sources.tokenKey, s.sources.previousTokenKey), () => clock.now(), s.sources.tokenFile ? new FileTokenStore(s.sources.tokenFile) : null)
+      : null;
+    const runtime = sourcesRuntimeFrom(s.sources, {
+      clock,
+      // a secret a vendor hands over in a webhook handshake is kept in the own store, the same for every instance
+      webhookSecrets: new WebhookSecretDbStore(panoramaStore(), () => clock.now()),
+      ...(connections ? { tokenStore: connections } : {}),
+    });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store
     const audit = new AuditStore(panoramaStore());
     // the admins' link decisions live in the same store, and every read applies them
     const decisions = new LinkDecisionDbStore(panoramaStore());
     const yoga = createPanoramaYoga(runtime, { graphiql: s.app.graphiql, settings: s.graphql, audit, decisions });
-    // another instance refreshed a customer: answers reused here would be older than what it now shows
+    // another instance refreshed a customer, or a vendor's webhook changed one: reused answers would be older
     runtime.onPeerInvalidation(() => yoga.responseCache.clear());
-    globalThis.__panorama = { runtime, audit, yoga };
-    warmInBackground(runtime);
+    globalThis.__panorama = { runtime, audit, yoga, webhookAudit: new WebhookAuditStore(panoramaStore()), connections };
+    if (connections) {
+      // tokens are read (and re-sealed after a key rotation) before the first refresh needs them
+      void connections.start().then(
+        ({ resealed, unreadable }) => {
+          if (resealed || unreadable.length) logger.info({ resealed, unreadable }, 'connections: tokens read from the own store');
+          warmInBackground(runtime);
+        },
+        (e: unknown) => {
+          logger.warn({ err: errorForLog(e) }, 'connections: reading the own store failed');
+          warmInBackground(runtime);
+        },
+      );
+    } else warmInBackground(runtime);
     keepRetention(runtime, audit);
   }
   return globalThis.__panorama;

@@ -6,6 +6,7 @@ import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
 import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
 import { runOperation } from '../.server/graphql.js';
+import { WEBHOOKS_FIELDS, WebhooksCard, type SourceWebhookRow } from '../components/admin/webhooks-card.js';
 import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
 import { panorama } from '../.server/runtime.js';
 import { pageRefusal } from '../.server/refusal.js';
@@ -24,6 +25,7 @@ const ADMIN = /* GraphQL */ `
     sourceOfTruth { group system }
     systems { system name category }
     ${FIELD_MAPPINGS_FIELDS}
+    ${WEBHOOKS_FIELDS}
     ${ADMIN_FAILURE_FIELDS}
   }
 `;
@@ -58,6 +60,7 @@ type Data = {
   sourceOfTruth: { group: string; system: string }[];
   systems: SourceName[];
   fieldMappings: SourceFieldMapping[];
+  webhooks: SourceWebhookRow[];
   limits: SourceLimits[];
   incidents: IncidentRow[];
 };
@@ -206,6 +209,7 @@ export default function Admin() {
             </div>
           ) : null}
           <SharedStateCard shared={d.shared} />
+          <WebhooksCard webhooks={d.webhooks ?? []} />
           <RequestLimits sources={d.limits} />
           <IncidentList incidents={d.incidents} />
           <Card withBorder mt="md" component="section" aria-labelledby="sot-heading">

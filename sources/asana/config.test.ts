@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../kit/config.js';
 import { SANDBOX_CREDENTIALS, SandboxState } from '../sandbox/state.js';
+import { SANDBOX_WEBHOOKS } from '../sandbox/constants.js';
 import { asanaConfigSchema } from './config.js';
 import { SANDBOX_WORKSPACE_GID, asanaDeepLink, asanaSource } from './index.js';
 
@@ -40,6 +41,8 @@ describe('Asana config', () => {
       ASANA_BASE_URL: 'http://localhost:4010/asana/api/1.0',
       ASANA_ACCESS_TOKEN: SANDBOX_CREDENTIALS.asana.accessToken,
       ASANA_WORKSPACE_GID: SANDBOX_WORKSPACE_GID,
+      // the sandbox's webhooks are on: it delivers signed notifications to Panorama
+      ASANA_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.asana.token,
     });
   });
 });

@@ -1,4 +1,5 @@
 import { asanaSchema } from './schema.js';
+import { asanaWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { AsanaClient } from './client.server.js';
@@ -63,6 +64,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   deepLink: asanaDeepLink,
   checkFields: checkAsanaFields,
   fieldMapping: (client) => client.fields.report(),
+  webhook: asanaWebhook,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

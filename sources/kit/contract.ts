@@ -25,6 +25,7 @@ import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
 import type { ApiUsage } from './allowance.js';
+import type { WebhookSpec } from './webhooks.js';
 
 export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
 
@@ -236,6 +237,12 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   apiUsage?: (client: Client) => ApiUsage | undefined;
   /** The field mapping as last checked, for the admin page. */
   fieldMapping?: (client: Client) => FieldMappingReport;
+  /**
+   * How the vendor pushes changes, where it can: verified and parsed into Panorama's own changes, which drop the
+   * cache entries they make stale (served at `/webhooks/<id>`; its settings unset = off).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  webhook?: WebhookSpec<any>;
 };
 
 /** A module's slice of the GraphQL schema: its profile types and the `Customer` field that exposes them. */

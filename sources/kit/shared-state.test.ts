@@ -16,7 +16,7 @@ describe('shared state settings and secrets', () => {
     };
     const missingKey = err({ REDIS_URL: 'redis://localhost:6379' });
     expect(missingKey).toBeInstanceOf(ConfigError);
-    expect((missingKey as Error).message).toMatch(/PANORAMA_TOKEN_KEY.*required with REDIS_URL/);
+    expect((missingKey as Error).message).toMatch(/PANORAMA_ENCRYPTION_KEY.*required with REDIS_URL/);
     expect((err({ REDIS_URL: 'http://localhost:6379', PANORAMA_TOKEN_KEY: 'k'.repeat(32) }) as Error).message).toMatch(/REDIS_URL.*redis:\/\//);
     expect((err({ REDIS_URL: 'redis://localhost:6379', PANORAMA_TOKEN_KEY: 'short' }) as Error).message).toMatch(/PANORAMA_TOKEN_KEY.*32/);
     // without REDIS_URL nothing is shared, as before

@@ -1,8 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SourceId } from './errors.js';
 import { logger } from './logger.js';
 import type { SharedState } from './shared-state.js';
+import { TokenCipher } from './token-cipher.js';
+
+export { TokenCipher } from './token-cipher.js';
 import type { CoordinatedTokenStore, TokenGrant, TokenStore } from './token-store.js';
 
 /** What Redis holds per source, encrypted: the newest grant and its generation (one more on every refresh). */
@@ -15,26 +18,6 @@ const WAIT_STEP_MS = 50;
 const WAIT_STEPS = 400;
 /** An access token this close to its expiry is not handed out; it is refreshed. */
 const EXPIRY_SKEW_MS = 60_000;
-
-/** AES-256-GCM with a key derived from PANORAMA_TOKEN_KEY: Redis never holds a token in clear. */
-export class TokenCipher {
-  readonly #key: Buffer;
-  constructor(secret: string) {
-    this.#key = createHash('sha256').update(`panorama-token-store\0${secret}`).digest();
-  }
-  seal(plain: string): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.#key, iv);
-    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-  }
-  open(sealed: string): string {
-    const raw = Buffer.from(sealed, 'base64');
-    const d = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
-    d.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
-  }
-}
 
 /**
  * The rotating OAuth tokens shared by every instance through Redis (encrypted), with a lock around refresh:
@@ -89,7 +72,7 @@ export class RedisTokenStore implements CoordinatedTokenStore {
       this.#seen.set(source, Math.max(this.#seen.get(source) ?? 0, s.generation));
       return s;
     } catch {
-      logger.error({ source }, 'shared token store: the stored token cannot be decrypted (PANORAMA_TOKEN_KEY differs between instances?)');
+      logger.error({ source }, 'shared token store: the stored token cannot be decrypted (PANORAMA_ENCRYPTION_KEY differs between instances?)');
       return null;
     }
   }

@@ -46,6 +46,7 @@ export function testSandbox(opts: TestSandboxOptions = {}) {
   const today = todayOf(clock);
   const options: DatasetOptions = { size: opts.size ?? 60, seed: opts.seed ?? 7, today };
   const state = new SandboxState(options, opts.world);
+  state.clock = clock;
   const groups = sandboxHandlerGroups(state);
   const handlers = opts.sources ? opts.sources.flatMap((s) => groups[s]) : Object.values(groups).flat();
   const server = setupServer(...handlers);

@@ -1,4 +1,5 @@
 import { quickbooksSchema } from './schema.js';
+import { quickbooksWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
 import { QuickbooksClient } from './client.server.js';
@@ -22,6 +23,7 @@ const ENV_KEYS = [
   'QUICKBOOKS_CLIENT_SECRET',
   'QUICKBOOKS_REFRESH_TOKEN',
   'QUICKBOOKS_REALM_ID',
+  'QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN',
 ] as const;
 
 export function quickbooksDeepLink(entity: string, id: string): string {
@@ -78,6 +80,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     }),
   createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
+  webhook: quickbooksWebhook,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

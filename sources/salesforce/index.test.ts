@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../kit/config.js';
 import { SANDBOX_CREDENTIALS } from '../sandbox/state.js';
+import { SANDBOX_WEBHOOKS } from '../sandbox/constants.js';
 import { salesforceSource } from './index.js';
 
 const base = {
@@ -66,6 +67,9 @@ describe('salesforceSource', () => {
       SALESFORCE_CLIENT_ID: SANDBOX_CREDENTIALS.salesforce.clientId,
       SALESFORCE_CLIENT_SECRET: SANDBOX_CREDENTIALS.salesforce.clientSecret,
       SALESFORCE_REFRESH_TOKEN: SANDBOX_CREDENTIALS.salesforce.refreshToken,
+      // the sandbox's outbound messages are on: it delivers them to Panorama
+      SALESFORCE_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.salesforce.token,
+      SALESFORCE_WEBHOOK_ORGANIZATION_ID: SANDBOX_WEBHOOKS.salesforce.organizationId,
     });
     expect(() => parse(env)).not.toThrow();
   });

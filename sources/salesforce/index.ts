@@ -1,5 +1,6 @@
 import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
+import { salesforceWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { SalesforceClient } from './client.server.js';
@@ -77,6 +78,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     return { ...fields, checkError: fields.checkError ?? version.checkError, fields: [...fields.fields, ...version.fields] };
   },
   apiUsage: (client) => client.apiUsage,
+  webhook: salesforceWebhook,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

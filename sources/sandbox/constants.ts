@@ -11,3 +11,14 @@ export const SANDBOX_CREDENTIALS = {
   asana: { accessToken: 'sandbox-asana-pat' },
   zendesk: { email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
 } as const;
+
+/**
+ * The webhook secrets Panorama and its built-in sandbox share, so the sandbox can sign notifications as each
+ * vendor does (`POST /__sandbox/webhooks/<source>`). Demo values only; a real deployment sets its own.
+ */
+export const SANDBOX_WEBHOOKS = {
+  salesforce: { token: 'sandbox-sf-outbound-token', organizationId: '00D000000000001EAA' },
+  quickbooks: { verifierToken: 'sandbox-qbo-verifier-token' },
+  asana: { token: 'sandbox-asana-hook-token' },
+  zendesk: { signingSecret: 'sandbox-zendesk-signing-secret' },
+} as const;

@@ -1,5 +1,5 @@
 import type { SourceId } from '../kit/errors.js';
-import { SANDBOX_CREDENTIALS } from './constants.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_WEBHOOKS } from './constants.js';
 
 /**
  * The environment that points Panorama's real clients at a sandbox served at `origin`: the same variables an
@@ -26,6 +26,12 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
     ZENDESK_BASE_URL: `${base}/zendesk`,
     ZENDESK_EMAIL: c.zendesk.email,
     ZENDESK_API_TOKEN: c.zendesk.apiToken,
+    // the sandbox signs its notifications with these (POST /__sandbox/webhooks/<source>)
+    SALESFORCE_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.salesforce.token,
+    SALESFORCE_WEBHOOK_ORGANIZATION_ID: SANDBOX_WEBHOOKS.salesforce.organizationId,
+    QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: SANDBOX_WEBHOOKS.quickbooks.verifierToken,
+    ASANA_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.asana.token,
+    ZENDESK_WEBHOOK_SIGNING_SECRET: SANDBOX_WEBHOOKS.zendesk.signingSecret,
   };
 }
 

@@ -5,6 +5,7 @@ import { salesforceSandbox } from '../salesforce/sandbox/handlers.js';
 import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
 import type { SourceId } from '../kit/errors.js';
 import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
+import { webhookControlHandlers } from './notify.js';
 
 /** Where each vendor API is served under the sandbox's origin. */
 export const SANDBOX_PREFIXES: Record<SourceId, string> = {
@@ -71,6 +72,7 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
       state.expireTokens(params.source);
       return new HttpResponse(null, { status: 204 });
     }),
+    ...webhookControlHandlers(state),
   ];
 }
 

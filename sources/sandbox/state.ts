@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SourceId } from '../kit/errors.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
+import { clockAt, systemClock, type Clock } from '../kit/clock.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
 import type { SalesforceOrgVariant } from '../salesforce/sandbox/variant.js';
@@ -91,9 +92,15 @@ export class SandboxState {
     return token;
   }
 
+  /** The secret the sandbox's Asana hands over in a webhook handshake (X-Hook-Secret) and signs deliveries with. */
+  readonly asanaHookSecret = randomBytes(32).toString('hex');
+  /** When the vendors say their notifications were sent: the world's day, running on (tests set their own clock). */
+  clock: Clock;
+
   constructor(options: DatasetOptions = {}, world?: World) {
     this.options = options;
     this.world = world ?? generateWorld(options);
+    this.clock = options.today ? clockAt(options.today) : systemClock;
   }
 
   setFault(source: SourceId, patch: FaultPatch): Fault {

@@ -1,4 +1,5 @@
 import { zendeskSchema } from './schema.js';
+import { zendeskWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { ZendeskClient } from './client.server.js';
@@ -54,6 +55,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   createClient: (config) => new ZendeskClient(config),
   createLoaders,
   deepLink: zendeskDeepLink,
+  webhook: zendeskWebhook,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

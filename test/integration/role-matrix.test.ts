@@ -11,6 +11,7 @@ import {
   type IntrospectionQuery,
 } from 'graphql';
 import { AuditStore } from '../../app/.server/store/audit-store.js';
+import { WebhookAuditStore } from '../../app/.server/store/webhook-store.js';
 import { openStore } from '../../app/.server/store/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loader } from '../../app/routes/customers.$id.js';
@@ -39,7 +40,7 @@ beforeAll(async () => {
   // demo sign-in exists only on the built-in sandbox, which this in-process one stands for
   process.env.PANORAMA_SANDBOX_ORIGIN = h.sandbox.origin;
   globalThis.__panoramaStore = openStore({ path: ':memory:' });
-  globalThis.__panorama = { runtime: h.runtime, yoga: h.yoga, audit: new AuditStore(globalThis.__panoramaStore) };
+  globalThis.__panorama = { runtime: h.runtime, yoga: h.yoga, audit: new AuditStore(globalThis.__panoramaStore), webhookAudit: new WebhookAuditStore(globalThis.__panoramaStore) };
 });
 afterAll(() => {
   globalThis.__panorama = undefined;

@@ -82,6 +82,46 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('link_decision_active').on('link_decision').columns(['undone_at', 'at']).execute();
     },
   },
+  '005-webhooks': {
+    async up(db: Kysely<unknown>) {
+      // each vendor push received: who (the source's webhook), what (entities, record ids, counts), the outcome;
+      // never the body, never a secret, never customer data beyond vendor record ids
+      await db.schema
+        .createTable('webhook_delivery')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('source', 'varchar(32)', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('verified', 'integer', (c) => c.notNull())
+        .addColumn('reason', 'varchar(300)')
+        .addColumn('entities', 'text', (c) => c.notNull())
+        .addColumn('dropped', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_delivery_source_at').on('webhook_delivery').columns(['source', 'at']).execute();
+      // a secret a vendor hands over in a webhook handshake, one per source
+      await db.schema
+        .createTable('webhook_secret')
+        .addColumn('source', 'varchar(32)', (c) => c.primaryKey())
+        .addColumn('secret', 'varchar(512)', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '006-connections': {
+    async up(db: Kysely<unknown>) {
+      // a vendor connection made on the connections page: its refresh token sealed (AES-256-GCM), never in clear
+      await db.schema
+        .createTable('connection')
+        .addColumn('source', 'varchar(32)', (c) => c.primaryKey())
+        .addColumn('token_blob', 'text', (c) => c.notNull())
+        .addColumn('person_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('person_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('connected_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_refresh_at', 'bigint')
+        .addColumn('last_error', 'varchar(500)')
+        .execute();
+    },
+  },
 };
 
 export const inCodeMigrations: MigrationProvider = { getMigrations: async () => MIGRATIONS };

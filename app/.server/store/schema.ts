@@ -8,6 +8,32 @@ export type StoreTables = {
   audit_record: AuditTable;
   audit_anchor: { id: number; seq: number; hash: string; at: number };
   link_decision: LinkDecisionTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_secret: { source: string; secret: string; at: number };
+  connection: ConnectionTable;
+};
+
+/** One webhook delivery received (see sources/runtime.ts `WebhookDelivery`); `entities` is JSON. */
+export type WebhookDeliveryTable = {
+  id: string;
+  at: number;
+  source: string;
+  outcome: string;
+  verified: number;
+  reason: string | null;
+  entities: string;
+  dropped: number;
+};
+
+/** A vendor connection made through the connections page; `token_blob` is the sealed refresh token. */
+export type ConnectionTable = {
+  source: string;
+  token_blob: string;
+  person_id: string;
+  person_name: string;
+  connected_at: number;
+  last_refresh_at: number | null;
+  last_error: string | null;
 };
 
 /** An admin's link decision (confirm, pick, reject, link by hand); undone decisions stay, marked with who and when. */
