@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['sources/**/*.test.ts', 'graphql/**/*.test.ts', 'app/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
+          // files share one module graph per worker instead of importing the whole app again for each: every test
+          // builds its own harness (test/support/graphql.ts) and no module keeps state between files
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
