@@ -31,13 +31,13 @@ export function panorama(): Panorama {
     const s = settings();
     const clock = clockFor(process.env);
     // with PANORAMA_ENCRYPTION_KEY, rotated refresh tokens (and connections) live sealed in the own store (ADR 031)
-    const connections = s.sources.tokenKey
-      ? new ConnectionDbStore(panoramaStore(), new TokenKeyring(s.sources.tokenKey, s.sources.previousTokenKey), () => clock.now(), s.sources.tokenFile ? new FileTokenStore(s.sources.tokenFile) : null)
-      : null;
+    const keyring = s.sources.tokenKey ? new TokenKeyring(s.sources.tokenKey, s.sources.previousTokenKey) : null;
+    const connections = keyring ? new ConnectionDbStore(panoramaStore(), keyring, () => clock.now(), s.sources.tokenFile ? new FileTokenStore(s.sources.tokenFile) : null) : null;
     const runtime = sourcesRuntimeFrom(s.sources, {
       clock,
-      // a secret a vendor hands over in a webhook handshake is kept in the own store, the same for every instance
-      webhookSecrets: new WebhookSecretDbStore(panoramaStore(), () => clock.now()),
+      // a secret a vendor hands over in a webhook handshake is kept sealed in the own store, the same for every
+      // instance; without an encryption key it stays in this process's memory (the vendor's next handshake sets it)
+      ...(keyring ? { webhookSecrets: new WebhookSecretDbStore(panoramaStore(), keyring, () => clock.now()) } : {}),
       ...(connections ? { tokenStore: connections } : {}),
     });
     // every read of every path (pages, /graphql, search) goes through this yoga: its audit lands in the own store

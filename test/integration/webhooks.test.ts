@@ -12,6 +12,7 @@ import { action } from '../../app/routes/webhooks.$source.js';
 import { openStore } from '../../app/.server/store/database.js';
 import { AuditStore } from '../../app/.server/store/audit-store.js';
 import { WebhookAuditStore, WebhookSecretDbStore } from '../../app/.server/store/webhook-store.js';
+import { TokenKeyring } from '../../sources/kit/token-cipher.js';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { hmacSha256 } from '../../sources/kit/webhooks.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
@@ -20,12 +21,13 @@ import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.
 
 let h: Harness;
 let webhookAudit: WebhookAuditStore;
+const keyring = new TokenKeyring('a-test-encryption-key-of-32-characters-at-least');
 
 beforeAll(() => {
   globalThis.__panoramaStore = openStore({ path: ':memory:' });
   const base = createHarness({ size: 40, seed: 11 });
   // the harness's runtime, with its handshake secrets in the own store as the server keeps them
-  const runtime = createSourcesRuntime({ ...base.sandbox.env, PANORAMA_SANDBOX_ORIGIN: base.sandbox.origin }, { clock: base.runtime.clock, webhookSecrets: new WebhookSecretDbStore(globalThis.__panoramaStore, () => base.runtime.clock.now()) });
+  const runtime = createSourcesRuntime({ ...base.sandbox.env, PANORAMA_SANDBOX_ORIGIN: base.sandbox.origin }, { clock: base.runtime.clock, webhookSecrets: new WebhookSecretDbStore(globalThis.__panoramaStore, keyring, () => base.runtime.clock.now()) });
   h = { sandbox: base.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
   // as the server wires it (app/.server/runtime.ts): an invalidation also drops the reused answers
   runtime.onPeerInvalidation(() => h.yoga.responseCache.clear());
@@ -86,13 +88,31 @@ const CASES = [
 ] as const;
 
 describe('a record changed in the sandbox and its webhook: the next read shows the new value', () => {
-  it('Asana\'s handshake is answered 200 echoing X-Hook-Secret, and the secret is kept in the store', async () => {
+  it('Asana\'s handshake is answered 200 echoing X-Hook-Secret, and the secret is kept in the store, sealed', async () => {
     const n = await sandboxChange('asana', { handshake: true });
     const r = await deliver('asana', n);
     expect(r.status).toBe(200);
     expect(r.headers.get('x-hook-secret')).toBe(h.sandbox.state.asanaHookSecret);
     const db = await globalThis.__panoramaStore!;
-    expect((await db.selectFrom('webhook_secret').selectAll().execute()).map((x) => x.source)).toEqual(['asana']);
+    const rows = await db.selectFrom('webhook_secret').selectAll().execute();
+    expect(rows.map((x) => x.source)).toEqual(['asana']);
+    // never in clear: the column holds what only the key opens
+    expect(rows[0]!.secret).not.toContain(h.sandbox.state.asanaHookSecret);
+    expect(keyring.open(rows[0]!.secret).plain).toBe(h.sandbox.state.asanaHookSecret);
+  });
+
+  it('a handshake secret sealed under the previous key is read after a key rotation and sealed again under the new one', async () => {
+    const rotated = new TokenKeyring('the-next-encryption-key-of-32-characters-or-more', 'a-test-encryption-key-of-32-characters-at-least');
+    const store = new WebhookSecretDbStore(globalThis.__panoramaStore!, rotated, () => 0);
+    expect(await store.get('asana')).toBe(h.sandbox.state.asanaHookSecret);
+    const db = await globalThis.__panoramaStore!;
+    const row = await db.selectFrom('webhook_secret').selectAll().where('source', '=', 'asana').executeTakeFirstOrThrow();
+    expect(() => keyring.open(row.secret)).toThrow();
+    expect(new TokenKeyring('the-next-encryption-key-of-32-characters-or-more').open(row.secret).plain).toBe(h.sandbox.state.asanaHookSecret);
+    // a key that opens nothing reads as no secret (the next handshake sets one), never as a crash
+    expect(await new WebhookSecretDbStore(globalThis.__panoramaStore!, new TokenKeyring('an-unrelated-key-of-thirty-two-characters-x'), () => 0).get('asana')).toBeNull();
+    // back under the key the rest of this file uses
+    await new WebhookSecretDbStore(globalThis.__panoramaStore!, keyring, () => 0).set('asana', h.sandbox.state.asanaHookSecret);
   });
 
   for (const c of CASES) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookDelivery } from '../../../sources/runtime.js';
 import type { SourceId } from '../../../sources/kit/errors.js';
 import type { WebhookSecretStore } from '../../../sources/kit/webhooks.js';
+import type { TokenKeyring } from '../../../sources/kit/token-cipher.js';
 import type { StoreDb } from './database.js';
 
 /**
@@ -37,24 +38,39 @@ export class WebhookAuditStore {
   }
 }
 
-/** Handshake secrets in the own store, so every instance (on PostgreSQL) checks signatures with the same one. */
+/**
+ * Handshake secrets in the own store, so every instance (on PostgreSQL) checks signatures with the same one; sealed
+ * under PANORAMA_ENCRYPTION_KEY (AES-256-GCM) like the connections' tokens, never kept in clear. A secret sealed
+ * under the previous key during a rotation is read and sealed again under the current one; one no key opens reads
+ * as none (the vendor's next handshake sets a new one).
+ */
 export class WebhookSecretDbStore implements WebhookSecretStore {
   constructor(
     private readonly db: Promise<StoreDb> | StoreDb,
+    private readonly keyring: TokenKeyring,
     private readonly now: () => number,
   ) {}
 
   async get(source: string): Promise<string | null> {
     const db = await this.db;
     const row = await db.selectFrom('webhook_secret').select('secret').where('source', '=', source).executeTakeFirst();
-    return row?.secret ?? null;
+    if (!row) return null;
+    let opened: { plain: string; stale: boolean };
+    try {
+      opened = this.keyring.open(row.secret);
+    } catch {
+      return null;
+    }
+    if (opened.stale) await this.set(source, opened.plain);
+    return opened.plain;
   }
 
   async set(source: string, secret: string): Promise<void> {
     const db = await this.db;
+    const sealed = this.keyring.seal(secret);
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('webhook_secret').where('source', '=', source).execute();
-      await trx.insertInto('webhook_secret').values({ source, secret, at: this.now() }).execute();
+      await trx.insertInto('webhook_secret').values({ source, secret: sealed, at: this.now() }).execute();
     });
   }
 }
