@@ -10,6 +10,7 @@ import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
 import { sandboxNotice } from './.server/sandbox-notice.js';
 import { getViewer } from './.server/session.js';
+import { viewerAccess } from './.server/viewer-access.js';
 import { settings } from './.server/settings.js';
 
 export const meta: MetaFunction = () => [{ title: 'Panorama' }, { name: 'description', content: 'Every customer, as all your systems know them.' }];
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const sandbox = Boolean(settings().sources.sandboxOrigin);
   const notice = sandbox ? await sandboxNotice(request) : { full: false, setCookie: null };
-  return data({ viewer, sandbox, sandboxNoticeFull: notice.full }, notice.setCookie ? { headers: { 'set-cookie': notice.setCookie } } : undefined);
+  return data({ viewer: viewer ? viewerAccess(viewer) : null, sandbox, sandboxNoticeFull: notice.full }, notice.setCookie ? { headers: { 'set-cookie': notice.setCookie } } : undefined);
 }
 
 const theme = createTheme({

@@ -7,6 +7,7 @@ import type { SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
 import { searchCustomers } from './search.js';
+import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 
 /** The types every module shares, and the public entry points. Modules add their own profile types. */
 export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL */ `
@@ -37,7 +38,16 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
     systems: [Source!]!
   }
 
-  type Viewer { id: ID! name: String! email: String! role: Role! }
+  type Viewer {
+    id: ID!
+    name: String!
+    email: String!
+    role: Role!
+    "The role's name as people read it."
+    roleLabel: String!
+    "Whether this person's role may read a group of fields (the role policy, decided here so no page repeats it)."
+    can(group: AccessGroup!): Boolean!
+  }
 
   type Customer {
     "The CRM's account id."
@@ -97,7 +107,12 @@ const sectionStatusResolvers = {
 
 export const baseResolvers = {
   Query: {
-    viewer: (_: unknown, __: unknown, ctx: PanoramaContext) => ({ ...ctx.viewer, role: ctx.viewer.role.toUpperCase() }),
+    viewer: (_: unknown, __: unknown, ctx: PanoramaContext) => ({
+      ...ctx.viewer,
+      role: ctx.viewer.role.toUpperCase(),
+      roleLabel: ROLE_LABELS[ctx.viewer.role],
+      can: ({ group }: { group: AccessGroup }) => canRead(ctx.viewer.role, group),
+    }),
     systems: (_: unknown, __: unknown, ctx: PanoramaContext) => SOURCE_CATEGORIES.map((c) => sourceOf(ctx, ctx.runtime.systems[c].id)),
     customer: async (_: unknown, args: { id: string; refresh: boolean; refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
       const id = args.id.trim();

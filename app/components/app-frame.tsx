@@ -3,19 +3,21 @@ import { useDisclosure } from '@mantine/hooks';
 import { Form, Link, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
-import { ROLE_LABELS, canRead, type Role } from '../../graphql/policy.js';
 import { CustomerSpotlight, openCustomerSpotlight } from './customer-spotlight.js';
 
-type NavItem = { to: string; label: string; show: (role: Role) => boolean };
+type Can = { can: Record<'TICKETS' | 'BILLING' | 'ADMIN' | 'DEALS', boolean> };
+type NavItem = { to: string; label: string; show: (viewer: Can) => boolean };
 
+/** The pages, each shown to whoever the server says may read what it lists. */
 const NAV: NavItem[] = [
   { to: '/customers', label: 'Customers', show: () => true },
-  { to: '/accounts', label: 'My accounts', show: (r) => r === 'account_manager' || r === 'admin' },
-  { to: '/tickets', label: 'Urgent tickets', show: (r) => canRead(r, 'TICKETS') },
-  { to: '/finance', label: 'Overdue invoices', show: (r) => canRead(r, 'BILLING') },
-  { to: '/admin', label: 'Admin', show: (r) => canRead(r, 'ADMIN') },
-  { to: '/admin/sessions', label: 'Sessions', show: (r) => canRead(r, 'ADMIN') },
-  { to: '/admin/audit', label: 'Read audit', show: (r) => canRead(r, 'ADMIN') },
+  // the accounts a person owns in the CRM, with their deals
+  { to: '/accounts', label: 'My accounts', show: (v) => v.can.DEALS },
+  { to: '/tickets', label: 'Urgent tickets', show: (v) => v.can.TICKETS },
+  { to: '/finance', label: 'Overdue invoices', show: (v) => v.can.BILLING },
+  { to: '/admin', label: 'Admin', show: (v) => v.can.ADMIN },
+  { to: '/admin/sessions', label: 'Sessions', show: (v) => v.can.ADMIN },
+  { to: '/admin/audit', label: 'Read audit', show: (v) => v.can.ADMIN },
 ];
 
 function ColorSchemeToggle() {
@@ -98,7 +100,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
     if (opened) close();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new page only, not when the menu opens
   }, [location.pathname]);
-  const items = viewer ? NAV.filter((n) => n.show(viewer.role)) : [];
+  const items = viewer ? NAV.filter((n) => n.show(viewer)) : [];
   // the one item the page is under: the longest address the path starts with (/admin/audit is "Read audit", not "Admin")
   const current = items
     .filter((n) => location.pathname === n.to || location.pathname.startsWith(`${n.to}/`))
@@ -143,7 +145,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
             {viewer ? (
               <>
                 <Text size="sm" visibleFrom="md">
-                  {viewer.name} · {ROLE_LABELS[viewer.role]}
+                  {viewer.name} · {viewer.roleLabel}
                 </Text>
                 <Form method="post" action="/logout">
                   <Button type="submit" variant="subtle" size="xs">
@@ -162,7 +164,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
               <NavLink key={n.to} component={Link} to={n.to} label={n.label} active={n.to === current} aria-current={n.to === current ? 'page' : undefined} />
             ))}
             <Text size="xs" c="dimmed" hiddenFrom="md" mt="md" px="sm">
-              {viewer.name} · {ROLE_LABELS[viewer.role]}
+              {viewer.name} · {viewer.roleLabel}
             </Text>
           </Stack>
         </nav>

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { audit } = panorama();
   await audit.flushed();
   const [found, chain] = await Promise.all([audit.search(filter, { offset: (page - 1) * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE }), audit.verify()]);
-  return { ...found, chain, page, pageSize: AUDIT_PAGE_SIZE, raw, query: url.search };
+  return { ...found, chain, page, pageSize: AUDIT_PAGE_SIZE, raw, query: url.search, groups: ACCESS_GROUPS };
 }
 
 /** Who read which customers, when: filters, pages, the CSV export, and whether the chain is intact. */
@@ -47,7 +47,7 @@ export default function AdminAudit() {
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Person" name="person" defaultValue={d.raw.person} placeholder="person id" />
           <TextInput label="Customer" name="customer" defaultValue={d.raw.customer} placeholder="customer id" />
-          <Select label="Field group" name="group" defaultValue={d.raw.group || null} data={ACCESS_GROUPS.map((g) => ({ value: g, label: g }))} clearable />
+          <Select label="Field group" name="group" defaultValue={d.raw.group || null} data={d.groups.map((g) => ({ value: g, label: g }))} clearable />
           <TextInput label="From" name="from" type="date" defaultValue={d.raw.from} />
           <TextInput label="To" name="to" type="date" defaultValue={d.raw.to} />
           <Button type="submit">Filter</Button>

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     p.since = Math.min(p.since, s.createdAt);
     byPerson.set(s.personId, p);
   }
-  return { people: [...byPerson.values()].map((p) => ({ ...p, lastSeenAt: new Date(p.lastSeenAt).toISOString(), since: new Date(p.since).toISOString() })) };
+  return { people: [...byPerson.values()].map((p) => ({ ...p, roleLabel: isRole(p.role) ? ROLE_LABELS[p.role] : p.role, lastSeenAt: new Date(p.lastSeenAt).toISOString(), since: new Date(p.since).toISOString() })) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -66,7 +66,7 @@ export default function AdminSessions() {
               <Table.Td>
                 {p.name} <Text span c="dimmed" size="sm">({p.email})</Text>
               </Table.Td>
-              <Table.Td>{isRole(p.role) ? ROLE_LABELS[p.role] : p.role}</Table.Td>
+              <Table.Td>{p.roleLabel}</Table.Td>
               <Table.Td>{p.count}</Table.Td>
               <Table.Td>{p.since.replace('T', ' ').slice(0, 16)} UTC</Table.Td>
               <Table.Td>{p.lastSeenAt.replace('T', ' ').slice(0, 16)} UTC</Table.Td>

@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (viewer) throw redirect(redirectTo);
   // with real systems connected there are no demo users to offer: only the identity provider
   if (!demoSignInAllowed()) return { mode: 'sso' as const, redirectTo, users: [] };
-  return { mode: 'demo' as const, redirectTo, users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role })) };
+  return { mode: 'demo' as const, redirectTo, users: DEMO_USERS.map((u) => ({ id: u.id, name: u.name, title: u.title, role: u.role, roleLabel: isRole(u.role) ? ROLE_LABELS[u.role] : u.role })) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -87,7 +87,7 @@ export default function Login() {
                   {u.name}
                 </Title>
                 <Text size="sm" c="dimmed">
-                  {u.title} · {isRole(u.role) ? ROLE_LABELS[u.role] : u.role}
+                  {u.title} · {u.roleLabel}
                 </Text>
                 <Text size="sm" mt="xs">
                   {ROLE_JOBS[u.role]}
