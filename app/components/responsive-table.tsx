@@ -15,7 +15,7 @@ export type Column<T> = {
  * A table at 576 px and wider; below that each row becomes a card of label–value lines (CSS only, one markup:
  * no script decides it, and nothing is rendered twice). Any list can adopt it: give it columns and rows.
  */
-export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId }: { columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T) => string; label: string; testId?: string }) {
+export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId, rowTestId }: { columns: Column<T>[]; rows: readonly T[]; rowKey: (row: T) => string; label: string; testId?: string; rowTestId?: string }) {
   return (
     <div className="responsive-table" data-testid={testId}>
       <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-label={label}>
@@ -30,7 +30,7 @@ export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId }: { c
         </Table.Thead>
         <Table.Tbody>
           {rows.map((row) => (
-            <Table.Tr key={rowKey(row)}>
+            <Table.Tr key={rowKey(row)} data-testid={rowTestId}>
               {columns.map((c) => (
                 <Table.Td key={c.key} ta={c.align ?? 'left'} data-label={c.label} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {c.render(row)}

@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Text, Title } from '@mantine/core';
+import { ResponsiveTable } from '../responsive-table.js';
 import { Link } from '@remix-run/react';
 import { formatDate, humanize, plural, systemNames } from '../format.js';
 import type { Customer, RecordRef } from './query.js';
@@ -90,45 +91,52 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
         {rows.length ? 'Where the systems disagree' : 'Written differently in other systems'}
       </Title>
       {rows.length ? (
-        <Table.ScrollContainer minWidth={420}>
-          <Table fz="sm" verticalSpacing={4}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Field</Table.Th>
-                <Table.Th>System of record</Table.Th>
-                <Table.Th>Other system</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.flatMap((f) =>
-                f.conflicts.map((c) => (
-                  <Table.Tr key={`${f.field}:${c.system}`} data-testid="conflict-row">
-                    <Table.Td>
-                      {fieldLabel(f.field)}
-                      <Text size="xs" c="dimmed">
-                        Why: {c.why}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {f.value ?? '—'}
-                      <Text size="xs" c="dimmed">
-                        {names(f.system)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor href={c.url} target="_blank" rel="noreferrer" size="sm">
-                        {c.value}
-                      </Anchor>
-                      <Text size="xs" c="dimmed">
-                        {names(c.system)}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )),
-              )}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ResponsiveTable
+          label="Where the systems disagree"
+          rowTestId="conflict-row"
+          rows={rows.flatMap((f) => f.conflicts.map((c) => ({ f, c })))}
+          rowKey={({ f, c }) => `${f.field}:${c.system}`}
+          columns={[
+            {
+              key: 'field',
+              label: 'Field',
+              render: ({ f, c }) => (
+                <>
+                  {fieldLabel(f.field)}
+                  <Text size="xs" c="dimmed">
+                    Why: {c.why}
+                  </Text>
+                </>
+              ),
+            },
+            {
+              key: 'record',
+              label: 'System of record',
+              render: ({ f }) => (
+                <>
+                  {f.value ?? '—'}
+                  <Text size="xs" c="dimmed">
+                    {names(f.system)}
+                  </Text>
+                </>
+              ),
+            },
+            {
+              key: 'other',
+              label: 'Other system',
+              render: ({ c }) => (
+                <>
+                  <Anchor href={c.url} target="_blank" rel="noreferrer" size="sm">
+                    {c.value}
+                  </Anchor>
+                  <Text size="xs" c="dimmed">
+                    {names(c.system)}
+                  </Text>
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
       {quiet.length ? (
         <Stack gap={2} mt={rows.length ? 'sm' : 0} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="formatted-differently">
@@ -248,30 +256,28 @@ export function LinksCard({ customer }: { customer: Customer }) {
       <Title order={2} size="h4" id="links-heading" mb="sm">
         Identity links
       </Title>
-      <Table fz="sm" verticalSpacing={4}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>System</Table.Th>
-            <Table.Th>Record</Table.Th>
-            <Table.Th>Rule</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(customer.links ?? []).map((l) => (
-            <Table.Tr key={`${l.system}:${l.recordId}`}>
-              <Table.Td>{systemNames(customer.sections.map((s) => s.source))(l.system)}</Table.Td>
-              <Table.Td>
-                <Anchor href={l.url} target="_blank" rel="noreferrer">
-                  {l.recordId}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                {l.rule === 'EXACT_ID' ? 'Exact id' : l.rule === 'DECISION' ? 'Decided by an admin' : `Probable (${humanize(l.rule)}, ${Math.round(l.confidence * 100)}%)`}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <ResponsiveTable
+        label="Identity links"
+        rows={customer.links ?? []}
+        rowKey={(l) => `${l.system}:${l.recordId}`}
+        columns={[
+          { key: 'system', label: 'System', render: (l) => systemNames(customer.sections.map((s) => s.source))(l.system) },
+          {
+            key: 'record',
+            label: 'Record',
+            render: (l) => (
+              <Anchor href={l.url} target="_blank" rel="noreferrer">
+                {l.recordId}
+              </Anchor>
+            ),
+          },
+          {
+            key: 'rule',
+            label: 'Rule',
+            render: (l) => (l.rule === 'EXACT_ID' ? 'Exact id' : l.rule === 'DECISION' ? 'Decided by an admin' : `Probable (${humanize(l.rule)}, ${Math.round(l.confidence * 100)}%)`),
+          },
+        ]}
+      />
     </Card>
   );
 }
