@@ -29,8 +29,8 @@ export const insightsTypeDefs = /* GraphQL */ `
   extend type Query {
     "Accounts the signed-in person owns in the CRM."
     myAccounts: [Customer!]! @access(group: IDENTITY)
-    "Invoices past their due date with an open balance, across customers, oldest first."
-    overdueInvoices(first: Int = 100): OverdueInvoiceList! @access(group: BILLING)
+    "Overdue invoices across customers: filtered, sorted (most days past due first by default) and paged by cursor, with each customer's totals and aging."
+    overdueInvoices(first: Int = 100, after: String, filter: OverdueInvoiceFilter, sort: OverdueInvoiceSort = MOST_OVERDUE): OverdueInvoiceList! @access(group: BILLING)
     "Open urgent tickets across customers: filtered, sorted (newest first by default) and paged by cursor."
     urgentTickets(first: Int = 50, after: String, filter: UrgentTicketFilter, sort: UrgentTicketSort = NEWEST): UrgentTicketList! @access(group: TICKETS)
     "The system of record of each field group."
@@ -244,14 +244,40 @@ export const insightsTypeDefs = /* GraphQL */ `
 
   type OverdueInvoiceList {
     rows: [OverdueInvoiceRow!]!
+    "Invoices that pass the filter, across all pages."
     totalCount: Int!
-    "What is overdue, one total per currency (largest first): amounts in different currencies are never added."
+    "Overdue invoices before any filter."
+    allCount: Int!
+    pageInfo: PageInfo!
+    "What is overdue among the invoices that pass the filter, one total per currency (largest first): amounts in different currencies are never added."
     totals: [Money!]!
+    "Per customer (the invoices that pass the filter, every page): count, totals per currency and aging; most days past due first."
+    byCustomer: [OverdueCustomer!]!
     "The total when every overdue invoice is in one currency; null when they are in several."
     totalOverdue: Float @deprecated(reason: "Use totals: one total per currency.")
     status: SectionStatus!
   }
   type OverdueInvoiceRow { invoice: Invoice! customerName: String! customer: Customer link: SourceLinkSummary }
+  type OverdueCustomer {
+    customerName: String!
+    customer: Customer
+    invoiceCount: Int!
+    oldestDaysOverdue: Int!
+    totals: [Money!]!
+    "What is overdue by days past due, one line per currency."
+    aging: [OverdueAging!]!
+  }
+  type OverdueAging { currency: String days1to30: Float! days31to60: Float! days61to90: Float! over90: Float! }
+  input OverdueInvoiceFilter {
+    "At least this many days past due."
+    minDaysOverdue: Int
+    "Only invoices in this currency (ISO 4217, e.g. EUR)."
+    currency: String
+    "Only invoices whose customer Panorama links (true) or does not (false)."
+    linked: Boolean
+  }
+  "MOST_OVERDUE and LEAST_OVERDUE by days past due; LARGEST by open balance; CUSTOMER by customer name."
+  enum OverdueInvoiceSort { MOST_OVERDUE LEAST_OVERDUE LARGEST CUSTOMER }
   type UrgentTicketList {
     rows: [UrgentTicketRow!]!
     "Tickets that pass the filter, across all pages."
@@ -310,6 +336,48 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
   return p;
 }
 
+type OverdueInvoiceArgs = {
+  first?: number | null;
+  after?: string | null;
+  filter?: { minDaysOverdue?: number | null; currency?: string | null; linked?: boolean | null } | null;
+  sort?: 'MOST_OVERDUE' | 'LEAST_OVERDUE' | 'LARGEST' | 'CUSTOMER' | null;
+};
+
+type OverdueRowLike = { invoice: { balance: number; currency: string | null; daysOverdue: number }; customerName: string; customer: CustomerView | null };
+
+/** Days past due into the aging columns finance reads (1–30, 31–60, 61–90, over 90). */
+function agingColumn(days: number): 'days1to30' | 'days31to60' | 'days61to90' | 'over90' {
+  return days <= 30 ? 'days1to30' : days <= 60 ? 'days31to60' : days <= 90 ? 'days61to90' : 'over90';
+}
+
+/** Each customer's overdue invoices summed per currency (never across), with aging; the longest overdue first. */
+export function overdueByCustomer<R extends OverdueRowLike>(rows: readonly R[]) {
+  const groups = new Map<string, R[]>();
+  for (const r of rows) {
+    const key = r.customer ? `c:${r.customer.id}` : `n:${r.customerName}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()]
+    .map((rs) => {
+      const aging = new Map<string, { currency: string | null; days1to30: number; days31to60: number; days61to90: number; over90: number }>();
+      for (const r of rs) {
+        const cur = r.invoice.currency ?? null;
+        const line = aging.get(cur ?? '') ?? { currency: cur, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+        line[agingColumn(r.invoice.daysOverdue)] += r.invoice.balance;
+        aging.set(cur ?? '', line);
+      }
+      return {
+        customerName: rs[0]!.customerName,
+        customer: rs[0]!.customer,
+        invoiceCount: rs.length,
+        oldestDaysOverdue: Math.max(...rs.map((r) => r.invoice.daysOverdue)),
+        totals: totalsByCurrency(rs.map((r) => ({ amount: r.invoice.balance, currency: r.invoice.currency }))),
+        aging: [...aging.values()],
+      };
+    })
+    .sort((a, b) => b.oldestDaysOverdue - a.oldestDaysOverdue || a.customerName.localeCompare(b.customerName, 'en'));
+}
+
 type UrgentTicketArgs = {
   first?: number | null;
   after?: string | null;
@@ -338,20 +406,24 @@ export const insightsResolvers = {
         return view;
       });
     },
-    overdueInvoices: async (_: unknown, args: { first?: number }, ctx: PanoramaContext) => {
-      const first = firstOf(args.first, 500);
+    overdueInvoices: async (_: unknown, args: OverdueInvoiceArgs, ctx: PanoramaContext) => {
+      const currency = args.filter?.currency?.trim().toUpperCase() || null;
+      if (currency && !/^[A-Z]{3}$/.test(currency)) throw createGraphQLError(`filter.currency must be an ISO 4217 code such as EUR, got "${currency.slice(0, 20)}".`, { extensions: { code: 'BAD_USER_INPUT' } });
+      const minDays = args.filter?.minDaysOverdue ?? null;
+      if (minDays !== null && (!Number.isInteger(minDays) || minDays < 0 || minDays > 36_500)) throw createGraphQLError(`filter.minDaysOverdue must be a whole number of days from 0, got ${minDays}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      const view = { filter: { minDays, currency, linked: args.filter?.linked ?? null }, sort: args.sort ?? 'MOST_OVERDUE' };
+      const empty = { rows: [], totalCount: 0, allCount: 0, pageInfo: { endCursor: null, hasNextPage: false, firstIndex: 0 }, totals: [], byCustomer: [], totalOverdue: 0 };
+      pageOf([], args, view); // bad paging arguments are the caller's error, even while the source is down
       let fetched;
       try {
         fetched = await ctx.loaders.accounting.overdueInvoices();
       } catch (e) {
-        if (isSourceError(e)) return { rows: [], totalCount: 0, totals: [], totalOverdue: 0, status: statusFromError(ctx.runtime.systems.accounting.id, e) };
+        if (isSourceError(e)) return { ...empty, status: statusFromError(ctx.runtime.systems.accounting.id, e) };
         throw e;
       }
       const matcher = await ctx.identity('accounting').catch(() => null);
       const names = new Map((await ctx.loaders.accounting.customerIndex().catch(() => null))?.value.map((c) => [c.id, c.displayName]) ?? []);
-      const all = [...fetched.value].sort((a, b) => b.daysOverdue - a.daysOverdue);
-      const totals = totalsByCurrency(all.map((i) => ({ amount: i.balance, currency: i.currency })));
-      const rows = all.slice(0, first).map((invoice) => {
+      const all = fetched.value.map((invoice) => {
         const owner = matcher?.ownerOf('accounting', invoice.customerId) ?? null;
         const customer = owner ? CustomerView.for(ctx, owner.accountId) : null;
         if (customer && owner) customer.knownName = owner.accountName;
@@ -362,11 +434,26 @@ export const insightsResolvers = {
           link: owner ? { rule: owner.rule, confidence: owner.confidence } : null,
         };
       });
+      const { linked } = view.filter;
+      const kept = all.filter(
+        (r) => (minDays === null || r.invoice.daysOverdue >= minDays) && (currency === null || (r.invoice.currency ?? '').toUpperCase() === currency) && (linked == null || linked === (r.customer != null)),
+      );
+      type Row = (typeof all)[number];
+      const order = {
+        MOST_OVERDUE: (a: Row, b: Row) => b.invoice.daysOverdue - a.invoice.daysOverdue,
+        LEAST_OVERDUE: (a: Row, b: Row) => a.invoice.daysOverdue - b.invoice.daysOverdue,
+        LARGEST: (a: Row, b: Row) => b.invoice.balance - a.invoice.balance,
+        CUSTOMER: (a: Row, b: Row) => a.customerName.localeCompare(b.customerName, 'en'),
+      }[view.sort];
+      // ties by invoice id, so a page boundary never moves between two requests
+      const sorted = [...kept].sort((a, b) => order(a, b) || a.invoice.id.localeCompare(b.invoice.id, 'en', { numeric: true }));
+      const totals = totalsByCurrency(kept.map((r) => ({ amount: r.invoice.balance, currency: r.invoice.currency })));
       return {
-        rows,
-        totalCount: all.length,
+        ...pageOf(sorted, args, view),
+        allCount: all.length,
         totals,
         totalOverdue: singleCurrencyTotal(totals),
+        byCustomer: overdueByCustomer(kept),
         status: listStatus(ctx, fetched),
       };
     },

@@ -38,6 +38,29 @@ export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.pe
   };
 }
 
+/** Finance's overdue list: how long past due, which currency, linked or not, the order, the page. */
+export const overdueInvoicesView = z
+  .object({
+    days: z.enum(['1', '31', '61', '91']).optional(),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, 'is not a currency code such as EUR').optional(),
+    linked: z.enum(['', 'yes', 'no']).default(''),
+    sort: z.enum(['most_overdue', 'least_overdue', 'largest', 'customer']).default('most_overdue'),
+    per: z.enum(['25', '50', '100', '200']).default('50'),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+export type OverdueInvoicesView = z.infer<typeof overdueInvoicesView>;
+
+/** The GraphQL variables of the overdue list for a view. */
+export function overdueInvoicesVariables(v: OverdueInvoicesView, first = Number(v.per)): Record<string, unknown> {
+  return {
+    first,
+    after: v.after ?? null,
+    filter: { minDaysOverdue: v.days ? Number(v.days) : null, currency: v.currency?.toUpperCase() ?? null, linked: v.linked === '' ? null : v.linked === 'yes' },
+    sort: v.sort.toUpperCase(),
+  };
+}
+
 /** A customer's whole timeline: one system and one kind of event at a time, or all. */
 export const timelineView = z
   .object({

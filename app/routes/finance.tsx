@@ -1,20 +1,25 @@
-import { Anchor, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ChartFigure } from '../components/chart-figure.js';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { ResponsiveTable } from '../components/responsive-table.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
-import { formatDate, formatMoney, formatMoneyCompact, formatTotals } from '../components/format.js';
+import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
+import { overdueInvoicesVariables, overdueInvoicesView, viewOf } from '../.server/list-query.js';
 import { runOperation } from '../.server/graphql.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Overdue invoices · Panorama' }];
 
-const OVERDUE = /* GraphQL */ `
-  query OverdueInvoices {
-    overdueInvoices(first: 500) {
+export const OVERDUE = /* GraphQL */ `
+  query OverdueInvoices($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort) {
+    overdueInvoices(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
+      allCount
+      pageInfo { endCursor hasNextPage firstIndex }
       totals { amount currency }
+      byCustomer { customerName customer { id } invoiceCount oldestDaysOverdue totals { amount currency } aging { currency days1to30 days31to60 days61to90 over90 } }
       status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
       rows {
         customerName
@@ -26,10 +31,15 @@ const OVERDUE = /* GraphQL */ `
   }
 `;
 
-type Data = {
+type Money = { amount: number; currency: string | null };
+type Aging = { currency: string | null; days1to30: number; days31to60: number; days61to90: number; over90: number };
+export type OverdueData = {
   overdueInvoices: {
     totalCount: number;
-    totals: { amount: number; currency: string | null }[];
+    allCount: number;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
+    totals: Money[];
+    byCustomer: { customerName: string; customer: { id: string } | null; invoiceCount: number; oldestDaysOverdue: number; totals: Money[]; aging: Aging[] }[];
     status: SectionStatus;
     rows: {
       customerName: string;
@@ -42,38 +52,84 @@ type Data = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const r = await runOperation<Data>(viewer, OVERDUE, {}, 'OverdueInvoices');
+  const url = new URL(request.url);
+  const view = viewOf(overdueInvoicesView, url);
+  const r = await runOperation<OverdueData>(viewer, OVERDUE, overdueInvoicesVariables(view), 'OverdueInvoices');
+  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
+  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
   if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'overdue invoices', group: 'BILLING' });
-  return r.data.overdueInvoices;
+  return { list: r.data.overdueInvoices, view, search: url.search };
 }
 
 const BUCKETS = [
-  { label: '1–30 days', max: 30 },
-  { label: '31–60 days', max: 60 },
-  { label: '61–90 days', max: 90 },
-  { label: 'Over 90 days', max: Infinity },
-];
+  { label: '1–30 days', key: 'days1to30' },
+  { label: '31–60 days', key: 'days31to60' },
+  { label: '61–90 days', key: 'days61to90' },
+  { label: 'Over 90 days', key: 'over90' },
+] as const;
 
-/** Finance's worklist: every overdue invoice across customers, oldest first, with the aging of what is owed. */
+const Customer = ({ name, customer }: { name: string; customer: { id: string } | null }) =>
+  customer ? (
+    <Anchor component={Link} to={`/customers/${customer.id}`}>
+      {name}
+    </Anchor>
+  ) : (
+    <>
+      <Text size="sm" span>
+        {name}
+      </Text>{' '}
+      <Text size="xs" c="dimmed" span>
+        (not linked to a CRM account)
+      </Text>
+    </>
+  );
+
+/**
+ * Finance's worklist: every overdue invoice across customers (most days past due first), filters and sort in the
+ * address, pages, a CSV export, and each customer's totals and aging per currency.
+ */
 export default function Finance() {
-  const d = useLoaderData<typeof loader>();
-  // one series per currency: amounts in different currencies are never stacked into one figure
+  const { list: d, view, search } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const busy = navigation.state === 'loading' && navigation.location?.pathname === '/finance';
+  const params = new URLSearchParams(search);
+  params.delete('after');
+  const next = new URLSearchParams(params);
+  if (d.pageInfo.endCursor) next.set('after', d.pageInfo.endCursor);
+  const filtered = d.totalCount !== d.allCount;
+  // one series per currency, over the whole filtered list (every page): amounts in different currencies are never stacked
   const currencies = d.totals.map((t) => t.currency ?? 'USD');
-  const aging = BUCKETS.map((b, i) => {
-    const inBucket = d.rows.filter((r) => r.invoice.daysOverdue <= b.max && r.invoice.daysOverdue > (BUCKETS[i - 1]?.max ?? 0));
+  const aging = BUCKETS.map((b) => {
     const row: Record<string, string | number> = { bucket: b.label };
-    for (const c of currencies) row[c] = Math.round(inBucket.filter((r) => r.invoice.currency === c).reduce((s, r) => s + r.invoice.balance, 0) * 100) / 100;
+    for (const c of currencies) row[c] = Math.round(d.byCustomer.flatMap((x) => x.aging).filter((a) => (a.currency ?? 'USD') === c).reduce((s, a) => s + a[b.key], 0) * 100) / 100;
     return row;
   });
   const COLORS = ['red.6', 'orange.6', 'grape.6', 'blue.6'];
+  const currencyChoices = [...new Set([...currencies, ...(view.currency ? [view.currency.toUpperCase()] : [])])];
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
         <Title order={1}>Overdue invoices</Title>
-        <Text c="dimmed">
-          {d.totalCount} invoices past due, {formatTotals(d.totals)} outstanding.
+        <Text c="dimmed" data-testid="overdue-count">
+          {filtered ? `${plural(d.totalCount, 'invoice')} match these filters, of ${d.allCount} past due; ` : `${plural(d.totalCount, 'invoice')} past due, `}
+          {formatTotals(d.totals)} outstanding.
         </Text>
       </div>
+      <Form method="get" aria-label="Filter and sort overdue invoices">
+        <Group align="flex-end" gap="sm" wrap="wrap">
+          <NativeSelect label="Past due" name="days" defaultValue={view.days ?? ''} data={[{ value: '', label: 'Any time' }, { value: '31', label: 'Over 30 days' }, { value: '61', label: 'Over 60 days' }, { value: '91', label: 'Over 90 days' }]} />
+          <NativeSelect label="Currency" name="currency" defaultValue={view.currency?.toUpperCase() ?? ''} data={[{ value: '', label: 'Every currency' }, ...currencyChoices.map((c) => ({ value: c, label: c }))]} />
+          <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={[{ value: '', label: 'Linked or not' }, { value: 'yes', label: 'Linked to a customer' }, { value: 'no', label: 'Not linked' }]} />
+          <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'most_overdue', label: 'Longest past due first' }, { value: 'least_overdue', label: 'Most recent first' }, { value: 'largest', label: 'Largest balance first' }, { value: 'customer', label: 'Customer A–Z' }]} />
+          <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['25', '50', '100', '200']} />
+          <Button type="submit" variant="light" loading={busy}>
+            Apply
+          </Button>
+          <Button component="a" href={`/finance.csv${params.size ? `?${params}` : ''}`} variant="default" download>
+            Export CSV
+          </Button>
+        </Group>
+      </Form>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <SourceSection title="Aging" status={d.status} testId="section-aging" refresh={false}>
           <ChartFigure
@@ -87,50 +143,69 @@ export default function Finance() {
             format={currencies.length === 1 ? (n: number) => formatMoneyCompact(n, currencies[0]) : (n: number) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n)}
           />
         </SourceSection>
-        <Card withBorder style={{ gridColumn: 'span 2' }} padding={0}>
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="overdue-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Customer</Table.Th>
-                  <Table.Th>Invoice</Table.Th>
-                  <Table.Th>Due</Table.Th>
-                  <Table.Th ta="right">Days late</Table.Th>
-                  <Table.Th ta="right">Open</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d.rows.map((r) => (
-                  <Table.Tr key={r.invoice.id}>
-                    <Table.Td>
-                      {r.customer ? (
-                        <Anchor component={Link} to={`/customers/${r.customer.id}`}>
-                          {r.customerName}
-                        </Anchor>
-                      ) : (
-                        <Group gap={4}>
-                          <Text size="sm">{r.customerName}</Text>
-                          <Text size="xs" c="dimmed">
-                            (not linked to a CRM account)
-                          </Text>
-                        </Group>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor href={r.invoice.url} target="_blank" rel="noreferrer">
-                        #{r.invoice.number ?? r.invoice.id}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{formatDate(r.invoice.dueDate)}</Table.Td>
-                    <Table.Td ta="right">{r.invoice.daysOverdue}</Table.Td>
-                    <Table.Td ta="right">{formatMoney(r.invoice.balance, r.invoice.currency)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+        <Card withBorder style={{ gridColumn: 'span 2' }} padding="xs">
+          <ResponsiveTable
+            testId="overdue-table"
+            label="Overdue invoices"
+            rows={d.rows}
+            rowKey={(r) => r.invoice.id}
+            columns={[
+              { key: 'customer', label: 'Customer', render: (r) => <Customer name={r.customerName} customer={r.customer} /> },
+              {
+                key: 'invoice',
+                label: 'Invoice',
+                nowrap: true,
+                render: (r) => (
+                  <Anchor href={r.invoice.url} target="_blank" rel="noreferrer">
+                    #{r.invoice.number ?? r.invoice.id}
+                  </Anchor>
+                ),
+              },
+              { key: 'due', label: 'Due', nowrap: true, render: (r) => formatDate(r.invoice.dueDate) },
+              { key: 'late', label: 'Days late', align: 'right', render: (r) => r.invoice.daysOverdue },
+              { key: 'open', label: 'Open', align: 'right', nowrap: true, render: (r) => formatMoney(r.invoice.balance, r.invoice.currency) },
+            ]}
+          />
+          <Group justify="space-between" mt="sm" px="xs">
+            <Text size="sm" c="dimmed">
+              {d.rows.length ? `Showing ${d.pageInfo.firstIndex}–${d.pageInfo.firstIndex + d.rows.length - 1} of ${d.totalCount}` : 'No overdue invoice matches these filters.'}
+            </Text>
+            <Group gap="sm">
+              {view.after ? (
+                <Anchor component={Link} to={`/finance${params.size ? `?${params}` : ''}`}>
+                  First page
+                </Anchor>
+              ) : null}
+              {d.pageInfo.hasNextPage ? (
+                <Anchor component={Link} to={`/finance?${next}`} data-testid="next-page">
+                  Next {Math.min(Number(view.per), d.totalCount - d.pageInfo.firstIndex - d.rows.length + 1)}
+                </Anchor>
+              ) : null}
+            </Group>
+          </Group>
         </Card>
       </SimpleGrid>
+      <Card withBorder padding="md" component="section" aria-labelledby="by-customer-heading">
+        <Title order={2} size="h4" id="by-customer-heading" mb="sm">
+          By customer
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {plural(d.byCustomer.length, 'customer')} with overdue invoices{filtered ? ' matching these filters' : ''}, longest past due first; each currency on its own line.
+        </Text>
+        <ResponsiveTable
+          testId="overdue-by-customer"
+          label="Overdue by customer"
+          rows={d.byCustomer.flatMap((c) => c.aging.map((a, i) => ({ c, a, first: i === 0 })))}
+          rowKey={({ c, a }) => `${c.customer?.id ?? c.customerName}:${a.currency ?? ''}`}
+          columns={[
+            { key: 'customer', label: 'Customer', render: ({ c, first }) => (first ? <Customer name={c.customerName} customer={c.customer} /> : null) },
+            { key: 'count', label: 'Invoices', align: 'right', render: ({ c, first }) => (first ? c.invoiceCount : null) },
+            { key: 'oldest', label: 'Oldest', align: 'right', nowrap: true, render: ({ c, first }) => (first ? plural(c.oldestDaysOverdue, 'day') : null) },
+            ...BUCKETS.map((b) => ({ key: b.key, label: b.label, align: 'right' as const, nowrap: true, render: ({ a }: { a: Aging }) => (a[b.key] ? formatMoney(a[b.key], a.currency ?? undefined) : '—') })),
+            { key: 'total', label: 'Total', align: 'right', nowrap: true, render: ({ a }) => formatMoney(a.days1to30 + a.days31to60 + a.days61to90 + a.over90, a.currency ?? undefined) },
+          ]}
+        />
+      </Card>
     </Stack>
   );
 }
