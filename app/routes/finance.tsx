@@ -3,6 +3,7 @@ import { ChartFigure } from '../components/chart-figure.js';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { ResponsiveTable } from '../components/responsive-table.js';
+import { ListPager } from '../components/list-pager.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
 import { overdueInvoicesVariables, overdueInvoicesView, viewOf } from '../.server/list-query.js';
@@ -94,8 +95,6 @@ export default function Finance() {
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/finance';
   const params = new URLSearchParams(search);
   params.delete('after');
-  const next = new URLSearchParams(params);
-  if (d.pageInfo.endCursor) next.set('after', d.pageInfo.endCursor);
   const filtered = d.totalCount !== d.allCount;
   // one series per currency, over the whole filtered list (every page): amounts in different currencies are never stacked
   const currencies = d.totals.map((t) => t.currency ?? 'USD');
@@ -166,23 +165,7 @@ export default function Finance() {
               { key: 'open', label: 'Open', align: 'right', nowrap: true, render: (r) => formatMoney(r.invoice.balance, r.invoice.currency) },
             ]}
           />
-          <Group justify="space-between" mt="sm" px="xs">
-            <Text size="sm" c="dimmed">
-              {d.rows.length ? `Showing ${d.pageInfo.firstIndex}–${d.pageInfo.firstIndex + d.rows.length - 1} of ${d.totalCount}` : 'No overdue invoice matches these filters.'}
-            </Text>
-            <Group gap="sm">
-              {view.after ? (
-                <Anchor component={Link} to={`/finance${params.size ? `?${params}` : ''}`}>
-                  First page
-                </Anchor>
-              ) : null}
-              {d.pageInfo.hasNextPage ? (
-                <Anchor component={Link} to={`/finance?${next}`} data-testid="next-page">
-                  Next {Math.min(Number(view.per), d.totalCount - d.pageInfo.firstIndex - d.rows.length + 1)}
-                </Anchor>
-              ) : null}
-            </Group>
-          </Group>
+          <ListPager path="/finance" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No overdue invoice matches these filters." />
         </Card>
       </SimpleGrid>
       <Card withBorder padding="md" component="section" aria-labelledby="by-customer-heading">

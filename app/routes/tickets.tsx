@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { ListPager } from '../components/list-pager.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
@@ -59,8 +60,6 @@ export default function UrgentTickets() {
   const params = new URLSearchParams(search);
   params.delete('after');
   const filtered = d.totalCount !== d.allCount;
-  const next = new URLSearchParams(params);
-  if (d.pageInfo.endCursor) next.set('after', d.pageInfo.endCursor);
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
@@ -141,23 +140,7 @@ export default function UrgentTickets() {
             </Table>
           </Table.ScrollContainer>
         </Card>
-        <Group justify="space-between" mt="sm">
-          <Text size="sm" c="dimmed">
-            {d.rows.length ? `Showing ${d.pageInfo.firstIndex}–${d.pageInfo.firstIndex + d.rows.length - 1} of ${d.totalCount}` : 'No ticket matches these filters.'}
-          </Text>
-          <Group gap="sm">
-            {view.after ? (
-              <Anchor component={Link} to={`/tickets${params.size ? `?${params}` : ''}`}>
-                First page
-              </Anchor>
-            ) : null}
-            {d.pageInfo.hasNextPage ? (
-              <Anchor component={Link} to={`/tickets?${next}`} data-testid="next-page">
-                Next {Math.min(Number(view.per), d.totalCount - d.pageInfo.firstIndex - d.rows.length + 1)}
-              </Anchor>
-            ) : null}
-          </Group>
-        </Group>
+        <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
       </SourceSection>
     </Stack>
   );
