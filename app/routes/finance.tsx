@@ -1,8 +1,9 @@
-import { Anchor, Button, Card, Group, NativeSelect, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Card, NativeSelect, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ChartFigure } from '../components/chart-figure.js';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { ResponsiveTable } from '../components/responsive-table.js';
+import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
@@ -114,21 +115,13 @@ export default function Finance() {
           {formatTotals(d.totals)} outstanding.
         </Text>
       </div>
-      <Form method="get" aria-label="Filter and sort overdue invoices">
-        <Group align="flex-end" gap="sm" wrap="wrap">
-          <NativeSelect label="Past due" name="days" defaultValue={view.days ?? ''} data={[{ value: '', label: 'Any time' }, { value: '31', label: 'Over 30 days' }, { value: '61', label: 'Over 60 days' }, { value: '91', label: 'Over 90 days' }]} />
-          <NativeSelect label="Currency" name="currency" defaultValue={view.currency?.toUpperCase() ?? ''} data={[{ value: '', label: 'Every currency' }, ...currencyChoices.map((c) => ({ value: c, label: c }))]} />
-          <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={[{ value: '', label: 'Linked or not' }, { value: 'yes', label: 'Linked to a customer' }, { value: 'no', label: 'Not linked' }]} />
-          <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'most_overdue', label: 'Longest past due first' }, { value: 'least_overdue', label: 'Most recent first' }, { value: 'largest', label: 'Largest balance first' }, { value: 'customer', label: 'Customer A–Z' }]} />
-          <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['25', '50', '100', '200']} />
-          <Button type="submit" variant="light" loading={busy}>
-            Apply
-          </Button>
-          <Button component="a" href={`/finance.csv${params.size ? `?${params}` : ''}`} variant="default" download>
-            Export CSV
-          </Button>
-        </Group>
-      </Form>
+      <ListFilters label="Filter and sort overdue invoices" csvHref={`/finance.csv${params.size ? `?${params}` : ''}`} busy={busy}>
+        <NativeSelect label="Past due" name="days" defaultValue={view.days ?? ''} data={[{ value: '', label: 'Any time' }, { value: '31', label: 'Over 30 days' }, { value: '61', label: 'Over 60 days' }, { value: '91', label: 'Over 90 days' }]} />
+        <NativeSelect label="Currency" name="currency" defaultValue={view.currency?.toUpperCase() ?? ''} data={[{ value: '', label: 'Every currency' }, ...currencyChoices.map((c) => ({ value: c, label: c }))]} />
+        <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={LINKED_CHOICES} />
+        <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'most_overdue', label: 'Longest past due first' }, { value: 'least_overdue', label: 'Most recent first' }, { value: 'largest', label: 'Largest balance first' }, { value: 'customer', label: 'Customer A–Z' }]} />
+        <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['25', '50', '100', '200']} />
+      </ListFilters>
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <SourceSection title="Aging" status={d.status} testId="section-aging" refresh={false}>
           <ChartFigure

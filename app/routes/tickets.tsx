@@ -1,6 +1,7 @@
-import { Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
@@ -68,20 +69,12 @@ export default function UrgentTickets() {
           {filtered ? `${plural(d.totalCount, 'ticket')} match these filters, of ${plural(d.allCount, 'urgent ticket')} open across customers.` : `${plural(d.allCount, 'urgent ticket')} open across customers.`}
         </Text>
       </div>
-      <Form method="get" aria-label="Filter and sort urgent tickets">
-        <Group align="flex-end" gap="sm" wrap="wrap">
-          <NativeSelect label="Assignee" name="assignee" defaultValue={view.assignee} data={[{ value: 'any', label: 'Anyone or nobody' }, { value: 'unassigned', label: 'Unassigned' }, { value: 'assigned', label: 'Assigned' }]} />
-          <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={[{ value: '', label: 'Linked or not' }, { value: 'yes', label: 'Linked to a customer' }, { value: 'no', label: 'Not linked' }]} />
-          <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'newest', label: 'Newest first' }, { value: 'oldest', label: 'Oldest first' }, { value: 'stalest', label: 'Longest untouched first' }]} />
-          <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
-          <Button type="submit" variant="light" loading={busy}>
-            Apply
-          </Button>
-          <Button component="a" href={`/tickets.csv${params.size ? `?${params}` : ''}`} variant="default" download>
-            Export CSV
-          </Button>
-        </Group>
-      </Form>
+      <ListFilters label="Filter and sort urgent tickets" csvHref={`/tickets.csv${params.size ? `?${params}` : ''}`} busy={busy}>
+        <NativeSelect label="Assignee" name="assignee" defaultValue={view.assignee} data={[{ value: 'any', label: 'Anyone or nobody' }, { value: 'unassigned', label: 'Unassigned' }, { value: 'assigned', label: 'Assigned' }]} />
+        <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={LINKED_CHOICES} />
+        <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'newest', label: 'Newest first' }, { value: 'oldest', label: 'Oldest first' }, { value: 'stalest', label: 'Longest untouched first' }]} />
+        <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
+      </ListFilters>
       <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={720}>
