@@ -6,7 +6,7 @@ import type { SourceId } from '../sources/kit/errors.js';
 import type { SectionStatus } from '../sources/kit/section-status.js';
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
-import { searchCustomers } from './search.js';
+import { searchCustomers, type CustomerSearchSort } from './search.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 
 /** The types every module shares, and the public entry points. Modules add their own profile types. */
@@ -30,8 +30,8 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
   type Query {
     "One customer (the CRM's account id is the customer id). refresh: true reads every system again past the cache; refreshSystems only those."
     customer(id: ID!, refresh: Boolean = false, refreshSystems: [System!]): Customer @access(group: IDENTITY)
-    "Customers found across systems: CRM name (folded for case, accents and apostrophes), website, e-mail domain, contact name, e-mail or phone; accounting customer name or invoice number; support organization or ticket number. Each says why in matches. The first ones by name when search is empty."
-    customers(search: String, first: Int = 20): CustomerConnection! @access(group: IDENTITY)
+    "Customers found across systems: CRM name (folded for case, accents and apostrophes), website, e-mail domain, contact name, e-mail or phone; accounting customer name or invoice number; support organization or ticket number. Each says why in matches. Every CRM account, by name, when search is empty. Paged by cursor; totalCount counts every customer found."
+    customers(search: String, first: Int = 20, after: String, filter: CustomerSearchFilter, sort: CustomerSearchSort = BEST_MATCH): CustomerConnection! @access(group: IDENTITY)
     "The signed-in person."
     viewer: Viewer!
     "The system serving each category, in the order sections appear."
@@ -86,7 +86,20 @@ export const baseTypeDefs = (modules: readonly { id: SourceId }[]) => /* GraphQL
     code: String
   }
 
-  type CustomerConnection { nodes: [Customer!]! totalCount: Int! }
+  type CustomerConnection {
+    nodes: [Customer!]!
+    "Every customer found, across pages (after the filter)."
+    totalCount: Int!
+    "False when a system's own search came back full, so more may exist than were counted: show the count as at least."
+    countIsExact: Boolean!
+    pageInfo: PageInfo!
+  }
+  input CustomerSearchFilter {
+    "Only customers a match in this system put in the results."
+    system: System
+  }
+  "BEST_MATCH: names in the CRM first, then contacts, then the other systems' matches. NAME: A to Z."
+  enum CustomerSearchSort { BEST_MATCH NAME }
 
   type Address { street: String city: String region: String postalCode: String country: String formatted: String! }
   type Person { id: ID! name: String! email: String }
@@ -143,7 +156,7 @@ export const baseResolvers = {
       }
       return view;
     },
-    customers: async (_: unknown, args: { search?: string | null; first?: number | null }, ctx: PanoramaContext) => {
+    customers: async (_: unknown, args: { search?: string | null; first?: number | null; after?: string | null; filter?: { system?: string | null } | null; sort?: CustomerSearchSort | null }, ctx: PanoramaContext) => {
       const first = args.first ?? 20;
       if (!Number.isInteger(first) || first < 1 || first > 100) {
         throw createGraphQLError(`first must be between 1 and 100, got ${first}.`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -152,7 +165,7 @@ export const baseResolvers = {
       if (search.length > 200) {
         throw createGraphQLError('search is limited to 200 characters.', { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      return searchCustomers(ctx, search, first);
+      return searchCustomers(ctx, search, { first, after: args.after, filter: args.filter, sort: args.sort });
     },
   },
   Customer: {

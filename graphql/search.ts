@@ -8,6 +8,7 @@ import { domainOf, emailDomain as emailDomainOf, nameContainsText } from '../sou
 import type { PanoramaContext } from './context.js';
 import { CustomerView } from './customer-view.js';
 import { canonicalAccountId, supportOwner, type LinkedCategory } from './identity.js';
+import { pageOf } from './paging.js';
 import { noteServedStale } from './served-stale.js';
 
 /** Why a customer is in the results: what matched, in which system. */
@@ -38,6 +39,15 @@ export type SearchIntent = {
 
 /** At most this many contacts are read per search; a phone tail matches more numbers than it means. */
 const CONTACT_LIMIT = 50;
+/**
+ * How many candidates each system's own search is asked for, whatever the page size: the count is of every
+ * customer found, so it must not depend on the page. A lookup that comes back full may have had more, and the
+ * count then says "at least" (countIsExact false).
+ */
+export const LOOKUP_DEPTH = 100;
+
+export type CustomerSearchSort = 'BEST_MATCH' | 'NAME';
+export type CustomerSearchArgs = { first: number; after?: string | null; filter?: { system?: string | null } | null; sort?: CustomerSearchSort | null };
 const PHONE_TAIL = 4;
 
 /** A number's E.164 form, a number without a country code read in the default region; digits when it is no number. */
@@ -87,10 +97,15 @@ function listStatus(ctx: PanoramaContext, fetched: Fetched<unknown>): SectionSta
  * - accounting: customer names, invoice numbers; support: organization names, ticket ids.
  * A system that fails leaves its part out and says so in `sources` and `incomplete`.
  */
-export async function searchCustomers(ctx: PanoramaContext, search: string, first: number) {
+export async function searchCustomers(ctx: PanoramaContext, search: string, args: CustomerSearchArgs) {
   const sys = ctx.runtime.systems;
   const found = new Map<string, { view: CustomerView; name: string; matches: SearchMatch[] }>();
   const statuses: SectionStatus[] = [];
+  let capped = false;
+  const full = <T>(rows: T[], limit: number): T[] => {
+    if (rows.length >= limit) capped = true;
+    return rows;
+  };
   let index = new Map<string, CrmAccountIndexEntry>();
 
   const add = (rawId: string, name: string | null, m: Omit<SearchMatch, 'customerId'>) => {
@@ -125,9 +140,9 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
   const crm = sys.crm.id;
 
   if (!text) {
-    // The first customers by name: one CRM query.
-    await attempt(crm, () => ctx.loaders.crm.searchAccounts('', first), (accounts) => {
-      for (const a of accounts) add(a.id, a.name, { source: crm, kind: 'CUSTOMER_NAME', recordId: a.id, reason: 'name' });
+    // Every customer by name, from the CRM's account index (cached, and read by the identity rules anyway).
+    await attempt(crm, () => ctx.loaders.crm.accountIndex(), (entries) => {
+      for (const a of [...entries].sort((x, y) => x.name.localeCompare(y.name, 'en'))) add(a.id, a.name, { source: crm, kind: 'CUSTOMER_NAME', recordId: a.id, reason: 'name' });
     });
   } else {
     const contactQuery = phone ? { phoneTail: phone.tail } : text.length >= 2 && !number ? { text } : null;
@@ -150,7 +165,7 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
         }),
         (async () => {
           let out: CrmContact[] = [];
-          if (contactQuery) await attempt(crm, () => ctx.loaders.crm.searchContacts(contactQuery, CONTACT_LIMIT), (c) => void (out = c));
+          if (contactQuery) await attempt(crm, () => ctx.loaders.crm.searchContacts(contactQuery, CONTACT_LIMIT), (c) => void (out = full(c, CONTACT_LIMIT)));
           return out;
         })(),
       ]);
@@ -179,8 +194,8 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
           }),
       emailDomain || number || phone || text.length < 2
         ? null
-        : attempt(accounting, () => ctx.loaders.accounting.searchCustomers(text, first), async (customers) => {
-            for (const c of customers) {
+        : attempt(accounting, () => ctx.loaders.accounting.searchCustomers(text, LOOKUP_DEPTH), async (customers) => {
+            for (const c of full(customers, LOOKUP_DEPTH)) {
               const o = await owner('accounting', c.id);
               if (o) add(o.accountId, o.accountName, { source: accounting, kind: 'ACCOUNTING_CUSTOMER_NAME', recordId: c.id, reason: `customer ${c.displayName}` });
             }
@@ -194,8 +209,8 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
               const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), t.organizationId, t.crmAccountId);
               if (o) add(o.accountId, o.accountName, { source: support, kind: 'TICKET_ID', recordId: t.ticket.id, reason: `ticket #${t.ticket.id}` });
             })
-          : attempt(support, () => ctx.loaders.support.searchOrganizations(text, first), async (orgs) => {
-              for (const org of orgs) {
+          : attempt(support, () => ctx.loaders.support.searchOrganizations(text, LOOKUP_DEPTH), async (orgs) => {
+              for (const org of full(orgs, LOOKUP_DEPTH)) {
                 const o = supportOwner(ctx, await ctx.identity('support').catch(() => null), org.id, org.crmAccountId);
                 if (o) add(o.accountId, o.accountName, { source: support, kind: 'ORGANIZATION_NAME', recordId: org.id, reason: `organization ${org.name}` });
               }
@@ -203,7 +218,13 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
     ]);
   }
 
-  const nodes = [...found.values()].slice(0, first);
+  const only = args.filter?.system ? (args.filter.system.toLowerCase() as SourceId) : null;
+  const sort = args.sort ?? 'BEST_MATCH';
+  const hits = [...found.values()].filter((h) => only === null || h.matches.some((m) => m.source === only));
+  // BEST_MATCH keeps the order the lookups found them in: the CRM's names first, then contacts, then the other systems.
+  if (sort === 'NAME') hits.sort((a, b) => (a.view.knownName ?? a.name).localeCompare(b.view.knownName ?? b.name, 'en') || a.view.id.localeCompare(b.view.id));
+  const page = pageOf(hits, args, { search: search.trim().toLowerCase(), only, sort }, 100);
+  const nodes = page.rows;
   // one status per system: a failure wins over a success of another lookup in the same system
   const bySystem = new Map<SourceId, SectionStatus>();
   for (const s of statuses) if (!bySystem.has(s.source) || s.state === 'FAILED') bySystem.set(s.source, s);
@@ -211,7 +232,9 @@ export async function searchCustomers(ctx: PanoramaContext, search: string, firs
   const sources = [...bySystem.values()].sort((a, b) => order(a.source) - order(b.source));
   return {
     nodes: nodes.map((n) => n.view),
-    totalCount: nodes.length,
+    totalCount: page.totalCount,
+    countIsExact: !capped,
+    pageInfo: page.pageInfo,
     sources,
     incomplete: incompleteMessage(sources, sys),
     matches: nodes.flatMap((n) => n.matches),

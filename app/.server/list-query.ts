@@ -28,6 +28,22 @@ export function viewOf<T extends z.ZodTypeAny>(schema: T, url: URL): z.infer<T> 
   return parsed.data;
 }
 
+/** Customer search: the words, which system matched, the order, the page. */
+export const customerSearchView = z
+  .object({
+    q: z.string().max(200, 'is longer than 200 characters').default(''),
+    system: z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'is not a system').optional(),
+    sort: z.enum(['best_match', 'name']).default('best_match'),
+    per: z.enum(['25', '50', '100']).default('25'),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+export type CustomerSearchView = z.infer<typeof customerSearchView>;
+
+export function customerSearchVariables(v: CustomerSearchView, first = Number(v.per)): Record<string, unknown> {
+  return { search: v.q, first, after: v.after ?? null, filter: v.system ? { system: v.system } : null, sort: v.sort.toUpperCase() };
+}
+
 /** The GraphQL variables of the urgent-tickets list for a view. */
 export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.per)): Record<string, unknown> {
   return {

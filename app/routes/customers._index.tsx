@@ -1,15 +1,21 @@
-import { Anchor, Badge, Card, Group, Stack, Table, Text, TextInput, Title, Button, Alert } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { ListPager } from '../components/list-pager.js';
+import { ResponsiveTable, type Column } from '../components/responsive-table.js';
+import { plural } from '../components/format.js';
+import { customerSearchVariables, customerSearchView, viewOf } from '../.server/list-query.js';
 import { runOperation } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Customers · Panorama' }];
 
-const SEARCH = /* GraphQL */ `
-  query CustomerSearch($search: String, $first: Int) {
-    customers(search: $search, first: $first) {
+export const SEARCH = /* GraphQL */ `
+  query CustomerSearch($search: String, $first: Int, $after: String, $filter: CustomerSearchFilter, $sort: CustomerSearchSort) {
+    customers(search: $search, first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
+      countIsExact
+      pageInfo { endCursor hasNextPage firstIndex }
       incomplete
       matches { customerId systemName reason }
       nodes {
@@ -20,12 +26,15 @@ const SEARCH = /* GraphQL */ `
         }
       }
     }
+    systems { system name category }
   }
 `;
 
-type SearchData = {
+export type SearchData = {
   customers: {
     totalCount: number;
+    countIsExact: boolean;
+    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
     incomplete: string | null;
     matches: { customerId: string; systemName: string; reason: string }[];
     nodes: {
@@ -34,35 +43,79 @@ type SearchData = {
       crm: { account: { id: string; website: string | null; industry: string | null; tier: string | null; owner: { name: string } | null } } | null;
     }[];
   };
+  systems: { system: string; name: string; category: string }[];
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const q = (new URL(request.url).searchParams.get('q') ?? '').slice(0, 200);
-  const result = await runOperation<SearchData>(viewer, SEARCH, { search: q, first: 25 }, 'CustomerSearch');
-  return { q, customers: result.data?.customers ?? null, errors: result.errors.map((e) => e.message) };
+  const url = new URL(request.url);
+  const view = viewOf(customerSearchView, url);
+  const result = await runOperation<SearchData>(viewer, SEARCH, customerSearchVariables(view), 'CustomerSearch');
+  const badInput = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
+  if (badInput) throw new Response(badInput.message, { status: 400 });
+  return { view, search: url.search, customers: result.data?.customers ?? null, systems: result.data?.systems ?? [], errors: result.errors.map((e) => e.message) };
 }
 
+type Node = SearchData['customers']['nodes'][number];
+
 export default function Customers() {
-  const { q, customers, errors } = useLoaderData<typeof loader>();
+  const { view, search, customers, systems, errors } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const searching = navigation.state === 'loading' && navigation.location?.pathname === '/customers';
+  const q = view.q.trim();
+  const params = new URLSearchParams(search);
+  params.delete('after');
+  const reasons = (id: string) => (customers?.matches ?? []).filter((m) => m.customerId === id).map((m) => `${m.systemName}: ${m.reason}`);
+  const columns: Column<Node>[] = [
+    {
+      key: 'customer',
+      label: 'Customer',
+      render: (c) => (
+        <>
+          <Anchor component={Link} to={`/customers/${c.id}`} fw={600}>
+            {c.name}
+          </Anchor>
+          {q && reasons(c.id).length ? (
+            <Text size="xs" data-testid="match-reasons">
+              {reasons(c.id).join(' · ')}
+            </Text>
+          ) : null}
+          {c.crm?.account.website ? (
+            <Text size="xs" c="dimmed">
+              {c.crm.account.website.replace(/^https?:\/\//, '')}
+            </Text>
+          ) : null}
+        </>
+      ),
+    },
+    { key: 'industry', label: 'Industry', render: (c) => c.crm?.account.industry ?? '—' },
+    { key: 'tier', label: 'Tier', nowrap: true, render: (c) => (c.crm?.account.tier ? <Badge variant="light">{c.crm.account.tier}</Badge> : '—') },
+    { key: 'owner', label: 'Owner', render: (c) => c.crm?.account.owner?.name ?? '—' },
+  ];
+  const crm = systems.find((s) => s.category === 'CRM')?.name ?? 'the CRM';
+  const count = customers ? `${customers.countIsExact ? '' : 'at least '}${plural(customers.totalCount, 'customer')}` : '';
   return (
     <Stack gap="md" maw={1100} mx="auto">
       <Title order={1}>Customers</Title>
-      <Form method="get" role="search">
-        <Group align="flex-end" wrap="nowrap">
+      <Form method="get" role="search" aria-label="Find customers">
+        <Group align="flex-end" gap="sm" wrap="wrap">
           <TextInput
             name="q"
             label="Find a customer"
             description="Name, website, contact, e-mail, phone, invoice # or ticket #"
             placeholder="e.g. O'Brien"
-            defaultValue={q}
-            style={{ flex: 1 }}
+            defaultValue={view.q}
+            style={{ flex: '1 1 16rem' }}
             autoFocus
           />
+          <NativeSelect label="Matched in" name="system" defaultValue={view.system ?? ''} data={[{ value: '', label: 'Any system' }, ...systems.map((s) => ({ value: s.system, label: s.name }))]} />
+          <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'best_match', label: 'Best match' }, { value: 'name', label: 'Name A–Z' }]} />
+          <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['25', '50', '100']} />
           <Button type="submit" loading={searching}>
             Search
+          </Button>
+          <Button component="a" href={`/customers.csv${params.size ? `?${params}` : ''}`} variant="default" download>
+            Export CSV
           </Button>
         </Group>
       </Form>
@@ -77,55 +130,25 @@ export default function Customers() {
         </Alert>
       ) : null}
       {customers ? (
-        customers.nodes.length ? (
-          <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={560}>
-              <Table striped highlightOnHover verticalSpacing="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Customer</Table.Th>
-                    <Table.Th>Industry</Table.Th>
-                    <Table.Th>Tier</Table.Th>
-                    <Table.Th>Owner</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {customers.nodes.map((c) => (
-                    <Table.Tr key={c.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/customers/${c.id}`} fw={600}>
-                          {c.name}
-                        </Anchor>
-                        {q.trim() && customers.matches.some((m) => m.customerId === c.id) ? (
-                          <Text size="xs" data-testid="match-reasons">
-                            {customers.matches
-                              .filter((m) => m.customerId === c.id)
-                              .map((m) => `${m.systemName}: ${m.reason}`)
-                              .join(' · ')}
-                          </Text>
-                        ) : null}
-                        {c.crm?.account.website ? (
-                          <Text size="xs" c="dimmed">
-                            {c.crm.account.website.replace(/^https?:\/\//, '')}
-                          </Text>
-                        ) : null}
-                      </Table.Td>
-                      <Table.Td>{c.crm?.account.industry ?? '—'}</Table.Td>
-                      <Table.Td>{c.crm?.account.tier ? <Badge variant="light">{c.crm.account.tier}</Badge> : '—'}</Table.Td>
-                      <Table.Td>{c.crm?.account.owner?.name ?? '—'}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </Card>
-        ) : (
-          <Text>
-            {customers.incomplete
-              ? `Nothing found for “${q}” in the systems that answered.`
-              : `No customer, contact, invoice or ticket matches “${q}”.`}
+        <>
+          <Text c="dimmed" data-testid="search-count">
+            {q ? `${count} found for “${q}”${view.system ? ` in ${systems.find((s) => s.system === view.system)?.name ?? view.system}` : ''}.` : `${count} in ${crm}, by name.`}
           </Text>
-        )
+          {customers.nodes.length ? (
+            <Card withBorder padding={0}>
+              <ResponsiveTable columns={columns} rows={customers.nodes} rowKey={(c) => c.id} label="Customers found" testId="search-table" rowTestId="search-row" />
+            </Card>
+          ) : null}
+          <ListPager
+            path="/customers"
+            search={search}
+            page={customers.pageInfo}
+            shown={customers.nodes.length}
+            totalCount={customers.totalCount}
+            per={Number(view.per)}
+            empty={!q ? `No customer in ${crm} yet.` : customers.incomplete ? `Nothing found for “${q}” in the systems that answered.` : `No customer, contact, invoice or ticket matches “${q}”.`}
+          />
+        </>
       ) : null}
     </Stack>
   );

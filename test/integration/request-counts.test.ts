@@ -155,7 +155,7 @@ describe('request counts (indexes warm)', () => {
     expect(nodes.filter((n) => n.support).length).toBeGreaterThan(30);
     expect(nodes.filter((n) => n.projectSummary).length).toBeGreaterThan(20);
     const c = counts();
-    expect(c.salesforce).toEqual({ query: 2 }); // the search, then every row's account, contacts and deals at once
+    expect(c.salesforce).toEqual({ query: 1 }); // the names from the warm account index, then every row's account, contacts and deals at once
     expect(c.quickbooks).toEqual({ batch: 1 }); // every row's customer, invoices and payments, exact and probable links alike
     expect(c.asana).toEqual({}); // project summaries come from the project index alone
     // Zendesk: one search for the tickets of every row's organization (exact and probable links alike), paged
