@@ -33,7 +33,8 @@ export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId, rowTe
             <Table.Tr key={rowKey(row)} data-testid={rowTestId}>
               {columns.map((c) => (
                 <Table.Td key={c.key} ta={c.align ?? 'left'} data-label={c.label} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
-                  {c.render(row)}
+                  {/* one box per value, so a value's own lines (a name, then a note under it) stay together in a card */}
+                  <div className="responsive-table-value">{c.render(row)}</div>
                 </Table.Td>
               ))}
             </Table.Tr>

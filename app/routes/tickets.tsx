@@ -1,8 +1,9 @@
-import { Anchor, Badge, Card, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
+import { ResponsiveTable, type Column } from '../components/responsive-table.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
@@ -53,6 +54,63 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { list: r.data.urgentTickets, view, search: url.search };
 }
 
+type Row = UrgentTicketsData['urgentTickets']['rows'][number];
+
+const COLUMNS: Column<Row>[] = [
+  {
+    key: 'ticket',
+    label: 'Ticket',
+    render: (r) => (
+      <>
+        <Anchor href={r.ticket.url} target="_blank" rel="noreferrer">
+          #{r.ticket.id} {r.ticket.subject}
+        </Anchor>
+        {r.ticket.requester ? (
+          <Text size="xs" c="dimmed">
+            from {r.ticket.requester.name}
+          </Text>
+        ) : null}
+      </>
+    ),
+  },
+  {
+    key: 'customer',
+    label: 'Customer',
+    render: (r) =>
+      r.customer ? (
+        <>
+          <Anchor component={Link} to={`/customers/${r.customer.id}`}>
+            {r.customer.name}
+          </Anchor>
+          {r.customer.accounting?.standing.state === 'OVERDUE' ? (
+            <Badge ml={6} size="xs" color="red" variant="light">
+              Overdue
+            </Badge>
+          ) : null}
+        </>
+      ) : (
+        <Text size="sm" c="dimmed">
+          Not linked
+        </Text>
+      ),
+  },
+  { key: 'assignee', label: 'Assignee', render: (r) => (r.ticket.assignee ? r.ticket.assignee.name : <Badge size="sm" color="orange" variant="light">Unassigned</Badge>) },
+  { key: 'status', label: 'Status', nowrap: true, render: (r) => humanize(r.ticket.status) },
+  {
+    key: 'age',
+    label: 'Age',
+    nowrap: true,
+    render: (r) => (
+      <>
+        {r.ageDays === 0 ? 'today' : plural(r.ageDays, 'day')}
+        <Text size="xs" c="dimmed">
+          opened {formatDate(r.ticket.createdAt)}
+        </Text>
+      </>
+    ),
+  },
+];
+
 /** Every urgent open ticket: its age and who has it, filters and sort in the address, pages, and a CSV export. */
 export default function UrgentTickets() {
   const { list: d, view, search } = useLoaderData<typeof loader>();
@@ -77,61 +135,7 @@ export default function UrgentTickets() {
       </ListFilters>
       <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
         <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={720}>
-            <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="urgent-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Ticket</Table.Th>
-                  <Table.Th>Customer</Table.Th>
-                  <Table.Th>Assignee</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Age</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d.rows.map((r) => (
-                  <Table.Tr key={r.ticket.id}>
-                    <Table.Td>
-                      <Anchor href={r.ticket.url} target="_blank" rel="noreferrer">
-                        #{r.ticket.id} {r.ticket.subject}
-                      </Anchor>
-                      {r.ticket.requester ? (
-                        <Text size="xs" c="dimmed">
-                          from {r.ticket.requester.name}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      {r.customer ? (
-                        <>
-                          <Anchor component={Link} to={`/customers/${r.customer.id}`}>
-                            {r.customer.name}
-                          </Anchor>
-                          {r.customer.accounting?.standing.state === 'OVERDUE' ? (
-                            <Badge ml={6} size="xs" color="red" variant="light">
-                              Overdue
-                            </Badge>
-                          ) : null}
-                        </>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          Not linked
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{r.ticket.assignee ? r.ticket.assignee.name : <Badge size="sm" color="orange" variant="light">Unassigned</Badge>}</Table.Td>
-                    <Table.Td>{humanize(r.ticket.status)}</Table.Td>
-                    <Table.Td>
-                      {r.ageDays === 0 ? 'today' : plural(r.ageDays, 'day')}
-                      <Text size="xs" c="dimmed">
-                        opened {formatDate(r.ticket.createdAt)}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <ResponsiveTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.ticket.id} label="Urgent tickets" testId="urgent-table" />
         </Card>
         <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
       </SourceSection>

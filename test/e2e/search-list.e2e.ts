@@ -90,3 +90,27 @@ describe('customer search list', () => {
     expect(c?.status()).toBe(400);
   });
 });
+
+describe('lists on a 390 px phone', () => {
+  it('shows search results and urgent tickets as cards, with no sideways scrolling', async () => {
+    const phone = await session.browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signInAs(phone, baseURL, 'Riley');
+      for (const [path, testId] of [
+        ['/customers?q=an', 'search-table'],
+        ['/tickets', 'urgent-table'],
+      ] as const) {
+        await phone.goto(`${baseURL}${path}`);
+        await phone.getByTestId(testId).locator('tbody tr').first().waitFor();
+        expect(await phone.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(392);
+        // each row is a card of labelled lines, not a table row
+        const row = phone.getByTestId(testId).locator('tbody tr').first();
+        expect(await row.evaluate((tr) => getComputedStyle(tr).display), path).toBe('block');
+        expect(await row.locator('td').first().getAttribute('data-label'), path).toBeTruthy();
+        await screenshot(phone, `support-phone${path.replace(/[/?=&]+/g, '-')}`);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+});
