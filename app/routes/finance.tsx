@@ -7,15 +7,17 @@ import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
-import { overdueInvoicesVariables, overdueInvoicesView, viewOf } from '../.server/list-query.js';
-import { runOperation } from '../.server/graphql.js';
-import { pageRefusal } from '../.server/refusal.js';
+import { StreamedList, systemsNamed } from '../components/streamed-list.js';
+import { overdueInvoicesVariables, overdueInvoicesView, viewOf, type OverdueInvoicesView } from '../.server/list-query.js';
+import { streamList, type ListSystems } from '../.server/list-stream.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Overdue invoices · Panorama' }];
 
 export const OVERDUE = /* GraphQL */ `
-  query OverdueInvoices($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort) {
+  query OverdueInvoices($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort, $stream: Boolean = false) {
+    systems { name category }
+    ... @defer(if: $stream, label: "list") {
     overdueInvoices(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -30,12 +32,13 @@ export const OVERDUE = /* GraphQL */ `
         invoice { id number date dueDate total balance currency daysOverdue url }
       }
     }
+    }
   }
 `;
 
 type Money = { amount: number; currency: string | null };
 type Aging = { currency: string | null; days1to30: number; days31to60: number; days61to90: number; over90: number };
-export type OverdueData = {
+export type OverdueData = ListSystems & {
   overdueInvoices: {
     totalCount: number;
     allCount: number;
@@ -56,11 +59,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(overdueInvoicesView, url);
-  const r = await runOperation<OverdueData>(viewer, OVERDUE, overdueInvoicesVariables(view), 'OverdueInvoices');
-  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
-  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
-  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'overdue invoices', group: 'BILLING' });
-  return { list: r.data.overdueInvoices, view, search: url.search };
+  const { systems, list } = await streamList<OverdueData, 'overdueInvoices'>(viewer, {
+    query: OVERDUE,
+    variables: overdueInvoicesVariables(view),
+    operationName: 'OverdueInvoices',
+    field: 'overdueInvoices',
+    page: { name: 'overdue invoices', group: 'BILLING' },
+    stream: !view.after,
+  });
+  return { list, systems, view, search: url.search };
 }
 
 const BUCKETS = [
@@ -91,9 +98,21 @@ const Customer = ({ name, customer }: { name: string; customer: { id: string } |
  * address, pages, a CSV export, and each customer's totals and aging per currency.
  */
 export default function Finance() {
-  const { list: d, view, search } = useLoaderData<typeof loader>();
+  const { list, systems, view, search } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/finance';
+  return (
+    <Stack gap="md" maw={1280} mx="auto">
+      <Title order={1}>Overdue invoices</Title>
+      <StreamedList list={list} title="Invoices past due" source={systemsNamed(systems, ['ACCOUNTING'], 'the accounting system')} testId="overdue-waiting">
+        {(d) => <OverdueList d={d} view={view} search={search} busy={busy} />}
+      </StreamedList>
+    </Stack>
+  );
+}
+
+/** The list once it has arrived: its count and totals, the filters (the currencies it holds), the table, aging and customers. */
+function OverdueList({ d, view, search, busy }: { d: OverdueData['overdueInvoices']; view: OverdueInvoicesView; search: string; busy: boolean }) {
   const params = new URLSearchParams(search);
   params.delete('after');
   const filtered = d.totalCount !== d.allCount;
@@ -107,14 +126,11 @@ export default function Finance() {
   const COLORS = ['red.6', 'orange.6', 'grape.6', 'blue.6'];
   const currencyChoices = [...new Set([...currencies, ...(view.currency ? [view.currency.toUpperCase()] : [])])];
   return (
-    <Stack gap="md" maw={1280} mx="auto">
-      <div>
-        <Title order={1}>Overdue invoices</Title>
-        <Text c="dimmed" data-testid="overdue-count">
-          {filtered ? `${plural(d.totalCount, 'invoice')} match these filters, of ${d.allCount} past due; ` : `${plural(d.totalCount, 'invoice')} past due, `}
-          {formatTotals(d.totals)} outstanding.
-        </Text>
-      </div>
+    <Stack gap="md">
+      <Text c="dimmed" data-testid="overdue-count">
+        {filtered ? `${plural(d.totalCount, 'invoice')} match these filters, of ${d.allCount} past due; ` : `${plural(d.totalCount, 'invoice')} past due, `}
+        {formatTotals(d.totals)} outstanding.
+      </Text>
       <ListFilters label="Filter and sort overdue invoices" csvHref={`/finance.csv${params.size ? `?${params}` : ''}`} busy={busy}>
         <NativeSelect label="Past due" name="days" defaultValue={view.days ?? ''} data={[{ value: '', label: 'Any time' }, { value: '31', label: 'Over 30 days' }, { value: '61', label: 'Over 60 days' }, { value: '91', label: 'Over 90 days' }]} />
         <NativeSelect label="Currency" name="currency" defaultValue={view.currency?.toUpperCase() ?? ''} data={[{ value: '', label: 'Every currency' }, ...currencyChoices.map((c) => ({ value: c, label: c }))]} />

@@ -6,15 +6,17 @@ import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable, type Column } from '../components/responsive-table.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
+import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
-import { runOperation } from '../.server/graphql.js';
-import { pageRefusal } from '../.server/refusal.js';
+import { streamList, type ListSystems } from '../.server/list-stream.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Urgent tickets · Panorama' }];
 
 export const URGENT = /* GraphQL */ `
-  query UrgentTickets($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort) {
+  query UrgentTickets($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort, $stream: Boolean = false) {
+    systems { name category }
+    ... @defer(if: $stream, label: "list") {
     urgentTickets(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -26,10 +28,11 @@ export const URGENT = /* GraphQL */ `
         customer { id name accounting { standing { state } } }
       }
     }
+    }
   }
 `;
 
-export type UrgentTicketsData = {
+export type UrgentTicketsData = ListSystems & {
   urgentTickets: {
     totalCount: number;
     allCount: number;
@@ -47,11 +50,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(urgentTicketsView, url);
-  const r = await runOperation<UrgentTicketsData>(viewer, URGENT, urgentTicketsVariables(view), 'UrgentTickets');
-  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
-  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
-  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'urgent tickets', group: 'TICKETS' });
-  return { list: r.data.urgentTickets, view, search: url.search };
+  const { systems, list } = await streamList<UrgentTicketsData, 'urgentTickets'>(viewer, {
+    query: URGENT,
+    variables: urgentTicketsVariables(view),
+    operationName: 'UrgentTickets',
+    field: 'urgentTickets',
+    page: { name: 'urgent tickets', group: 'TICKETS' },
+    stream: !view.after,
+  });
+  return { list, systems, view, search: url.search };
 }
 
 type Row = UrgentTicketsData['urgentTickets']['rows'][number];
@@ -113,32 +120,35 @@ const COLUMNS: Column<Row>[] = [
 
 /** Every urgent open ticket: its age and who has it, filters and sort in the address, pages, and a CSV export. */
 export default function UrgentTickets() {
-  const { list: d, view, search } = useLoaderData<typeof loader>();
+  const { list, systems, view, search } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/tickets';
   const params = new URLSearchParams(search);
   params.delete('after');
-  const filtered = d.totalCount !== d.allCount;
   return (
     <Stack gap="md" maw={1280} mx="auto">
-      <div>
-        <Title order={1}>Urgent tickets</Title>
-        <Text c="dimmed" data-testid="urgent-count">
-          {filtered ? `${plural(d.totalCount, 'ticket')} match these filters, of ${plural(d.allCount, 'urgent ticket')} open across customers.` : `${plural(d.allCount, 'urgent ticket')} open across customers.`}
-        </Text>
-      </div>
+      <Title order={1}>Urgent tickets</Title>
       <ListFilters label="Filter and sort urgent tickets" csvHref={`/tickets.csv${params.size ? `?${params}` : ''}`} busy={busy}>
         <NativeSelect label="Assignee" name="assignee" defaultValue={view.assignee} data={[{ value: 'any', label: 'Anyone or nobody' }, { value: 'unassigned', label: 'Unassigned' }, { value: 'assigned', label: 'Assigned' }]} />
         <NativeSelect label="Customer" name="linked" defaultValue={view.linked} data={LINKED_CHOICES} />
         <NativeSelect label="Sort" name="sort" defaultValue={view.sort} data={[{ value: 'newest', label: 'Newest first' }, { value: 'oldest', label: 'Oldest first' }, { value: 'stalest', label: 'Longest untouched first' }]} />
         <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
       </ListFilters>
-      <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
-        <Card withBorder padding={0}>
-          <ResponsiveTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.ticket.id} label="Urgent tickets" testId="urgent-table" />
-        </Card>
-        <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
-      </SourceSection>
+      <StreamedList list={list} title="From the support desk" source={systemsNamed(systems, ['SUPPORT', 'ACCOUNTING'], 'the support desk')} testId="urgent-waiting">
+        {(d) => (
+          <Stack gap="md">
+            <Text c="dimmed" data-testid="urgent-count">
+              {d.totalCount !== d.allCount ? `${plural(d.totalCount, 'ticket')} match these filters, of ${plural(d.allCount, 'urgent ticket')} open across customers.` : `${plural(d.allCount, 'urgent ticket')} open across customers.`}
+            </Text>
+            <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
+              <Card withBorder padding={0}>
+                <ResponsiveTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.ticket.id} label="Urgent tickets" testId="urgent-table" />
+              </Card>
+              <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
+            </SourceSection>
+          </Stack>
+        )}
+      </StreamedList>
     </Stack>
   );
 }

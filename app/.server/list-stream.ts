@@ -1,0 +1,45 @@
+import { canRead, type AccessGroup } from '../../graphql/policy.js';
+import type { Viewer } from '../../graphql/viewer.js';
+import { streamOperation, type OperationResult } from './graphql.js';
+import { forbidden, pageRefusal } from './refusal.js';
+
+/** The systems, as every list's shell names them (the first, not deferred, part of its operation). */
+export type ListSystems = { systems: { name: string; category: string }[] };
+
+/**
+ * A list page's data: the shell at once, the list when its system has answered.
+ *
+ * The list's operation reads `systems` first and its list field in `... @defer(if: $stream, label: "list")`, so the
+ * page (title, what it waits for) is on screen while the system is read — one execution, one audit record. Who may
+ * read the list is known before anything is read, so a refusal is still a 403. The first page streams; a page
+ * reached by cursor is read whole, so a cursor from another view is still a 400 that names it, never a broken
+ * stream. Without `stream` (the CSV export) the operation is the plain list query.
+ */
+export async function streamList<T extends ListSystems, K extends Exclude<keyof T, 'systems'>>(
+  viewer: Viewer,
+  opts: { query: string; variables: Record<string, unknown>; operationName: string; field: K; page: { name: string; group: AccessGroup }; stream: boolean },
+): Promise<{ systems: T['systems']; list: T[K] | Promise<T[K]> }> {
+  if (!canRead(viewer.role, opts.page.group)) throw forbidden(viewer.role, opts.page);
+  const op = streamOperation<T>(viewer, opts.query, { ...opts.variables, stream: opts.stream }, opts.operationName);
+  const pick = (r: OperationResult<T>): T[K] => {
+    const list = r.data?.[opts.field];
+    if (list == null) throw pageRefusal(viewer.role, r.errors, opts.page);
+    return list;
+  };
+  if (!opts.stream) {
+    const whole = await op.done;
+    return { systems: whole.data?.systems ?? [], list: pick(whole) };
+  }
+  const first = await op.first;
+  // the shell's own errors (there are none to expect: `systems` reads no system) still refuse the page properly
+  if (!first.data) throw pageRefusal(viewer.role, first.errors, opts.page);
+  return {
+    systems: first.data.systems,
+    // after the answer has started a failure can only show in the page: the section says it could not be read
+    list: op.part('list').then((r) => {
+      const list = r.data?.[opts.field];
+      if (list == null) throw new Error(`the ${opts.page.name} could not be read`);
+      return list;
+    }),
+  };
+}
