@@ -196,7 +196,7 @@ describe('forAccount by a custom organization link field (ZENDESK_ORGANIZATION_L
 
   it('reads organization_fields[key] as the CRM account id, found by a batched, quoted type:organization search (no show_many)', async () => {
     state.zendeskAccount = { linkField: {} };
-    const m = buildModule({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
     await zendeskSource.checkFields!(m.client, m.kit);
     expect(m.client.fields.state('accountId')).toBe('FOUND');
     state.resetCounts();
@@ -219,7 +219,7 @@ describe('forAccount by a custom organization link field (ZENDESK_ORGANIZATION_L
   });
 
   it('the field missing from the account: no lookup by account id at all, and the index holds no account ids', async () => {
-    const m = buildModule({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
     await zendeskSource.checkFields!(m.client, m.kit);
     expect(m.client.fields.state('accountId')).toBe('MISSING');
     state.resetCounts();
@@ -235,7 +235,7 @@ describe('forAccount by a custom organization link field (ZENDESK_ORGANIZATION_L
   });
 
   it('refuses a link value that could change the search query', async () => {
-    const m = buildModule({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
     await expect(m.client.organizationsByField(KEY, ['001" OR type:user'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(m.client.organizationsByField('bad key', ['001'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(state.totalRequests('zendesk')).toBe(0);

@@ -92,7 +92,7 @@ describe('Zendesk organization link field mapping', () => {
     h.sandbox.state.zendeskAccount = { linkField: {} };
     h.sandbox.listen();
     await h.runtime.sources.support.checkFields();
-    const [{ accountId, recordId }] = exactLinks(h) as [{ accountId: string; recordId: string }];
+    const { accountId, recordId } = exactLinks(h)[0]!;
     const c = await page(h, accountId);
     expect(zendeskLink(c)).toMatchObject({ recordId, rule: 'EXACT_ID' });
     expect(c.support.organization.id).toBe(recordId);
@@ -136,7 +136,7 @@ describe('Zendesk organization link field mapping', () => {
     const before = await gql(x, viewerFor('admin'), MAPPINGS, {});
     const zendesk = (r: typeof before) => r.data!.fieldMappings.find((m: { system: string }) => m.system === 'ZENDESK');
     expect(zendesk(before)).toMatchObject({ name: 'Zendesk', checkError: null, fields: [{ setting: 'ZENDESK_ORGANIZATION_LINK_FIELD', field: KEY, state: 'MISSING', accepted: ['text', 'textarea', 'regexp'] }] });
-    const [{ accountId, recordId }] = exactLinks(x) as [{ accountId: string; recordId: string }];
+    const { accountId, recordId } = exactLinks(x)[0]!;
     expect(zendeskLink(await page(x, accountId))?.rule).not.toBe('EXACT_ID');
     x.sandbox.state.zendeskAccount = { linkField: {} };
     const after = await gql(x, viewerFor('admin'), MAPPINGS, { refreshSystems: ['ZENDESK'] });
@@ -149,7 +149,7 @@ describe('Zendesk organization link field mapping', () => {
     const x = await harnessFor({}, { ZENDESK_ORGANIZATION_LINK_FIELD: '' });
     expect(zendeskState(x)).toMatchObject({ state: 'OFF', field: null });
     expect(fieldCalls(x)).toBe(0);
-    const [{ accountId }] = exactLinks(x) as [{ accountId: string }];
+    const { accountId } = exactLinks(x)[0]!;
     expect(zendeskLink(await page(x, accountId))?.rule).not.toBe('EXACT_ID');
   });
 });
