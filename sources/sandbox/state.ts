@@ -7,6 +7,7 @@ import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
 import type { SalesforceOrgVariant } from '../salesforce/sandbox/variant.js';
 import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
+import type { ZendeskAccountVariant } from '../zendesk/sandbox/variant.js';
 
 export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
 
@@ -69,6 +70,8 @@ export class SandboxState {
   salesforceOrg: SalesforceOrgVariant = {};
   /** How the Asana workspace's account-id custom field differs from the default (absent, renamed, another type). @default none */
   asanaWorkspace: AsanaWorkspaceVariant = {};
+  /** How the Zendesk account differs from the default: the CRM account id in an organization custom field (or nowhere), organization_fields of another shape. @default none */
+  zendeskAccount: ZendeskAccountVariant = {};
   /** Zendesk answers without the sideloads `include=` asks for (the documented `show_many` calls still work). @default false */
   zendeskIgnoresSideloads = false;
   /** API calls the Salesforce org's other integrations have made today: added to what Sforce-Limit-Info reports. @default 0 */

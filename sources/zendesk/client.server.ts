@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
 import { fetchJson } from '../kit/http.js';
 import type { ZendeskConfig } from './config.js';
+import type { FieldMap } from '../kit/field-mapping.js';
+import { zendeskFieldMap, type ZendeskFieldKey } from './fields.js';
 import {
+  organizationFieldsPageSchema,
+  type ZdOrganizationField,
   organizationResponseSchema,
   organizationSearchSchema,
   organizationsCursorPageSchema,
@@ -53,6 +57,33 @@ export function ticketsOfOrganizationsQuery(organizationIds: readonly (string | 
   return ['type:ticket', ...organizationIds.map((id) => `organization:${assertZendeskId(id)}`)].join(' ');
 }
 
+/**
+ * A CRM account id as a search value: no quote, whitespace or control character can reach the query (Zendesk's
+ * query language has no escape character), so the value is refused instead of escaped.
+ */
+export function assertLinkValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!value || value.length > 255 || /["\s\u0000-\u001f\u007f]/.test(value)) {
+    throw new SourceError('zendesk', 'BAD_REQUEST', 'Not a usable organization link value (empty, too long, or holds a quote, space or control character)');
+  }
+  return value;
+}
+
+/**
+ * `type:organization salesforce_account_id:"001…" salesforce_account_id:"001…"`: organizations whose custom
+ * field holds one of the values. Zendesk's search reference lets a search name a custom organization field by
+ * its key (`<key>:<value>`; support.zendesk.com/hc/en-us/articles/4408886879258, "Organization property
+ * keywords"), double quotes ask for the exact phrase, and the same keyword repeated ORs its values.
+ */
+export function organizationsByFieldQuery(key: string, values: readonly string[]): string {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(key)) throw new SourceError('zendesk', 'BAD_REQUEST', 'Not an organization field key');
+  if (values.length === 0) throw new SourceError('zendesk', 'BAD_REQUEST', 'No values to search organizations for');
+  return ['type:organization', ...values.map((v) => `${key}:"${assertLinkValue(v)}"`)].join(' ');
+}
+
+/** Values per organization search by field: keeps the query (and its URL) well below Zendesk's limits. */
+export const ZENDESK_FIELD_VALUES_PER_SEARCH = 40;
+
 export const URGENT_OPEN_TICKETS_QUERY = 'type:ticket priority:urgent status<solved';
 
 /** `type:organization acme inc`: organizations matching every term (the terms already made safe for search). */
@@ -78,8 +109,13 @@ export class ZendeskClient {
   readonly apiBase: string;
   readonly #authorization: string;
   readonly #timeoutMs: number;
+  readonly config: ZendeskConfig;
+  /** The organization link field as last checked against the account's organization fields (checkZendeskFields). */
+  readonly fields: FieldMap<ZendeskFieldKey>;
 
   constructor(config: ZendeskConfig) {
+    this.config = config;
+    this.fields = zendeskFieldMap(config);
     this.baseUrl = config.baseUrl;
     this.#timeoutMs = config.timeoutMs;
     this.apiBase = `${config.baseUrl}/api/v2`;
@@ -111,6 +147,43 @@ export class ZendeskClient {
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]) : AbortSignal.timeout(this.#timeoutMs),
       what: `Zendesk ${what}`,
     });
+  }
+
+  /**
+   * Every custom organization field of the account: GET /api/v2/organization_fields (ListOrganizationFields,
+   * OrganizationFieldsResponse), 100 a page, offset-paged through `next_page`.
+   */
+  async organizationFields(signal?: AbortSignal): Promise<ZdOrganizationField[]> {
+    const out: ZdOrganizationField[] = [];
+    let page = await this.get('/organization_fields', { per_page: ZENDESK_MAX_PAGE_SIZE }, organizationFieldsPageSchema, 'organization fields', signal);
+    for (let i = 0; ; i++) {
+      out.push(...page.organization_fields);
+      if (!page.next_page) return out;
+      if (i >= 50) throw new SourceError('zendesk', 'INVALID_RESPONSE', 'Zendesk organization fields did not end within 50 pages');
+      page = await this.follow(page.next_page, organizationFieldsPageSchema, 'organization fields', signal);
+    }
+  }
+
+  /**
+   * Organizations whose custom field `key` holds one of the values, by search (there is no show_many by a
+   * custom field): ceil(values / 40) searches, each paged while Zendesk counts more results than it sent.
+   */
+  async organizationsByField(key: string, values: readonly string[], signal?: AbortSignal) {
+    checkBatch(values);
+    const chunks: string[][] = [];
+    for (let i = 0; i < values.length; i += ZENDESK_FIELD_VALUES_PER_SEARCH) chunks.push(values.slice(i, i + ZENDESK_FIELD_VALUES_PER_SEARCH));
+    const pages = await Promise.all(
+      chunks.map(async (chunk) => {
+        const query = organizationsByFieldQuery(key, chunk);
+        const found = [];
+        for (let page = 1; ; page++) {
+          const answer = await this.searchOrganizations(query, { page, perPage: ZENDESK_MAX_PAGE_SIZE }, signal);
+          found.push(...answer.results);
+          if (!answer.next_page || answer.results.length === 0 || page * ZENDESK_MAX_PAGE_SIZE >= Math.min(answer.count, ZENDESK_SEARCH_WINDOW)) return found;
+        }
+      }),
+    );
+    return { organizations: pages.flat() };
   }
 
   /** One page of GET /organizations with cursor pagination; pass the previous page's `links.next` to go on. */

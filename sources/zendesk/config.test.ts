@@ -11,6 +11,8 @@ describe('zendesk config', () => {
       baseUrl: 'http://sandbox.panorama.test/zendesk',
       auth: { kind: 'api-token', email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
       timeoutMs: 8000,
+      // the documented default: the standard external_id
+      linkField: { kind: 'external_id' },
     });
   });
 
@@ -25,6 +27,7 @@ describe('zendesk config', () => {
       baseUrl: 'https://acme.zendesk.com',
       auth: { kind: 'oauth', accessToken: 'tok' },
       timeoutMs: 3000,
+      linkField: { kind: 'external_id' },
     });
   });
 
@@ -36,9 +39,20 @@ describe('zendesk config', () => {
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'not-an-email', ZENDESK_API_TOKEN: 't' }, /ZENDESK_EMAIL must be the e-mail/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c' }, /ZENDESK_API_TOKEN is required/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_TIMEOUT_MS: 'soon' }, /ZENDESK_TIMEOUT_MS/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_ORGANIZATION_LINK_FIELD: 'crm id' }, /ZENDESK_ORGANIZATION_LINK_FIELD must be external_id/],
+    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_ORGANIZATION_LINK_FIELD: '12345' }, /ZENDESK_ORGANIZATION_LINK_FIELD/],
   ])('names the bad variable: %j', (env, message) => {
     expect(() => parse(env)).toThrow(ConfigError);
     expect(() => parse(env)).toThrow(message);
+  });
+
+  it.each([
+    ['salesforce_account_id', { kind: 'custom', key: 'salesforce_account_id' }],
+    ['organization_fields.crm_id2', { kind: 'custom', key: 'crm_id2' }],
+    [' External_ID ', { kind: 'external_id' }],
+    ['', null],
+  ])('ZENDESK_ORGANIZATION_LINK_FIELD=%j names the link field', (value, linkField) => {
+    expect(parse({ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_ORGANIZATION_LINK_FIELD: value }).linkField).toEqual(linkField);
   });
 
   it('builds deep links into the agent workspace', () => {

@@ -10,7 +10,38 @@ export type ZendeskConfig = {
   baseUrl: string;
   auth: ZendeskAuth;
   timeoutMs: number;
+  /**
+   * The organization field holding the CRM account id (ZENDESK_ORGANIZATION_LINK_FIELD): the standard
+   * `external_id`, or an organization custom field by its key (read from `organization_fields[key]`); null turns
+   * the exact link off (organizations are then linked by name and domain only).
+   */
+  linkField: ZendeskLinkField | null;
 };
+
+export type ZendeskLinkField = { kind: 'external_id' } | { kind: 'custom'; key: string };
+
+/** The default: the standard OrganizationObject.external_id ("a unique external id to associate organizations to an external record"). */
+export const DEFAULT_LINK_FIELD = 'external_id';
+
+/**
+ * An organization field key. Zendesk (Organization Fields, `key`): "The key must consist of only letters, numbers,
+ * and underscores. It can't be only numbers" (developer.zendesk.com/api-reference/ticketing/organizations/organization_fields/).
+ * `organization_fields.<key>`, the form the key takes on an organization, is accepted too.
+ */
+const LINK_FIELD_KEY = /^(?:organization_fields\.)?((?!\d+$)[A-Za-z0-9_]{1,64})$/;
+
+export function parseLinkField(raw: string): ZendeskLinkField | null {
+  const v = raw.trim();
+  if (!v) return null;
+  if (v.toLowerCase() === DEFAULT_LINK_FIELD) return { kind: 'external_id' };
+  const key = LINK_FIELD_KEY.exec(v)?.[1];
+  return key ? { kind: 'custom', key } : null;
+}
+
+/** The field as the admin page and the setting name it: `external_id` or the custom field's key. */
+export function linkFieldName(f: ZendeskLinkField): string {
+  return f.kind === 'external_id' ? DEFAULT_LINK_FIELD : f.key;
+}
 
 function urlOf(s: string): URL | null {
   try {
@@ -39,6 +70,14 @@ export const zendeskEnvSchema = z
     ZENDESK_API_TOKEN: optionalText,
     ZENDESK_OAUTH_TOKEN: optionalText,
     ZENDESK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
+    ZENDESK_ORGANIZATION_LINK_FIELD: z
+      .string()
+      .trim()
+      .default(DEFAULT_LINK_FIELD)
+      .refine(
+        (v) => v === '' || v.toLowerCase() === DEFAULT_LINK_FIELD || LINK_FIELD_KEY.test(v),
+        'ZENDESK_ORGANIZATION_LINK_FIELD must be external_id (the default) or the key of an organization field (letters, digits and underscores, e.g. salesforce_account_id), or empty to turn the exact link off',
+      ),
   })
   .superRefine((env, ctx) => {
     if (env.ZENDESK_OAUTH_TOKEN) return;
@@ -57,6 +96,7 @@ export const zendeskEnvSchema = z
         ? { kind: 'oauth', accessToken: env.ZENDESK_OAUTH_TOKEN }
         : { kind: 'api-token', email: env.ZENDESK_EMAIL!, apiToken: env.ZENDESK_API_TOKEN! },
       timeoutMs: env.ZENDESK_TIMEOUT_MS,
+      linkField: parseLinkField(env.ZENDESK_ORGANIZATION_LINK_FIELD),
     }),
   );
 

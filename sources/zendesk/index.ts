@@ -5,6 +5,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { ZendeskClient } from './client.server.js';
 import { zendeskConfigSchema, type ZendeskConfig } from './config.js';
 import { mapZendeskError } from './errors.js';
+import { checkZendeskFields } from './fields.js';
 import { createLoaders } from './loaders.js';
 
 const SECOND = 1000;
@@ -55,18 +56,22 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   createClient: (config) => new ZendeskClient(config),
   createLoaders,
   deepLink: zendeskDeepLink,
+  checkFields: checkZendeskFields,
+  fieldMapping: (client) => client.fields.report(),
   webhook: zendeskWebhook,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
     reads: [
-      'Organizations: id, name, external_id, domain_names, created_at (by external id, by search, and the full list for linking)',
+      'Organizations: id, name, external_id (or the custom organization field ZENDESK_ORGANIZATION_LINK_FIELD names, from organization_fields), domain_names, created_at (by the link field, by search, and the full list for linking)',
+      'Organization fields: key, type and active of the custom organization fields (at start-up and on an admin check, only when the link is a custom field)',
       'Tickets of linked organizations: id, subject, status, priority, type, requester, assignee, created/updated times, satisfaction score',
       'Users named on those tickets (requester, assignee): id, name, e-mail',
       'Open urgent tickets across the account, with their organization, for hand-off flags',
     ],
     transforms: [
-      "Links an organization to a customer when its external_id equals the Salesforce Account Id (Zendesk compares external ids case-insensitively)",
+      'Links an organization to a customer when its link field equals the Salesforce Account Id, compared without case: by default the standard external_id (Zendesk compares external ids case-insensitively); with ZENDESK_ORGANIZATION_LINK_FIELD set to an organization field key (e.g. salesforce_account_id), that text field of organization_fields instead',
+      'When the account has no such organization field, or it is not text (text, textarea, regexp), the exact link is off: organizations are linked by name and domain only (probable links), and the admin field mapping says MISSING or WRONG_TYPE',
       'Ticket status, priority and type are upper-cased into Panorama\'s enums; satisfaction is GOOD or BAD when the requester rated, otherwise none (offered/unoffered)',
       'Requester and assignee become people (id, name, e-mail); a deleted user shows as nobody',
       'Tickets are listed newest first; at most the newest 1,000 per organization (Zendesk search reaches 1,000 results)',
@@ -83,14 +88,16 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
     failure: [
       'API tokens do not expire: a 401 ("Couldn\'t authenticate you") means the token was deleted or the agent removed — the section says to reconnect Zendesk; there is no refresh to try',
       '429 (APIRateLimitExceeded) honours Retry-After: nothing is sent to Zendesk until it has passed, and reads are served from the cache; 5xx, timeouts and resets are retried (PANORAMA_RETRY_ATTEMPTS, default 2), then mark the section unavailable and serve the last cached value (up to 1 h) marked stale',
-      'A body that does not match the documented shape (e.g. external_id missing from an organization) fails with INVALID_RESPONSE and is logged, never cached',
+      'A body that does not match the documented shape (e.g. external_id missing from an organization) fails with INVALID_RESPONSE and is logged, never cached; an organization_fields answer of another shape leaves the link field unchecked (used as configured) and the admin field mapping shows the error',
       'Search is indexed with a delay of up to a few minutes: a ticket created just now may show after the next refresh',
-      'Request cost of one customer view, with the organization index warm: 1 search per 100 tickets (users and organizations sideloaded) — 1 request for a typical customer, and for a batch of up to 100 customers alike (a list); organizations/show_many?external_ids only for accounts the index does not know while the index is past its TTL, and for every account on a forced refresh',
-      'Without a warm index (or for accounts it does not know): 1 organizations/show_many + 1 search per 100 tickets',
+      'Request cost of one customer view, with the organization index warm: 1 search per 100 tickets (users and organizations sideloaded) — 1 request for a typical customer, and for a batch of up to 100 customers alike (a list); organizations/show_many?external_ids (with a custom link field: a type:organization <key>:"…" search per 40 accounts) only for accounts the index does not know while the index is past its TTL, and for every account on a forced refresh',
+      'Without a warm index (or for accounts it does not know): 1 organizations/show_many (or organization search by the custom link field) + 1 search per 100 tickets',
       'The organization index (every organization, 100 a page) is loaded at start-up and kept warm in the background (TTL 5 min, stale-while-revalidate 15 min); an organization given a CRM account id since it was last read shows after its next refresh (within 5 min) or on a forced refresh',
     ],
     endpoints: [
-      'GET /api/v2/organizations/show_many?external_ids=…',
+      'GET /api/v2/organizations/show_many?external_ids=… (link by external_id, the default)',
+      'GET /api/v2/search?query=type:organization <key>:"…" <key>:"…" (link by a custom organization field)',
+      'GET /api/v2/organization_fields?per_page=100 (at start-up and on an admin check: whether the custom link field exists, as text)',
       'GET /api/v2/search?query=type:ticket organization:… &sort_by=created_at&sort_order=desc&include=tickets(users)',
       'GET /api/v2/search?query=type:organization … (organization search)',
       'GET /api/v2/search?query=type:ticket priority:urgent status<solved&include=tickets(users,organizations)',

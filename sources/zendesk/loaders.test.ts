@@ -182,6 +182,66 @@ describe('forAccount: linking, mapping and request cost', () => {
   });
 });
 
+describe('forAccount by a custom organization link field (ZENDESK_ORGANIZATION_LINK_FIELD)', () => {
+  const KEY = 'salesforce_account_id';
+  afterEach(() => {
+    state.zendeskAccount = {};
+  });
+  const exact = () => new Map(state.world.manifest.exactLinks.filter((l) => l.system === 'zendesk').map((l) => [l.accountId, l.recordId]));
+  const queries: string[] = [];
+  const recordSearches = (client: { searchOrganizations: (q: string, ...rest: never[]) => unknown }) => {
+    const original = client.searchOrganizations.bind(client);
+    client.searchOrganizations = ((q: string, ...rest: never[]) => (queries.push(q), original(q, ...rest))) as never;
+  };
+
+  it('reads organization_fields[key] as the CRM account id, found by a batched, quoted type:organization search (no show_many)', async () => {
+    state.zendeskAccount = { linkField: {} };
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    await zendeskSource.checkFields!(m.client, m.kit);
+    expect(m.client.fields.state('accountId')).toBe('FOUND');
+    state.resetCounts();
+    queries.length = 0;
+    recordSearches(m.client);
+    const loaders = createLoaders({ client: m.client, kit: m.kit, forceRefresh: false });
+    const ids = accountIds(45);
+    const res = values(await loaders.forAccount.loadMany(ids));
+    const links = exact();
+    expect(ids.some((id) => links.has(id))).toBe(true);
+    ids.forEach((id, i) => {
+      expect(res[i]?.organization.id ?? null).toBe(links.get(id) ?? null);
+      if (links.has(id)) expect(res[i]?.organization.crmAccountId).toBe(id);
+    });
+    // 45 ids: two organization searches of at most 40 values each, every value quoted
+    const orgQueries = queries.filter((q) => q.startsWith('type:organization'));
+    expect(orgQueries).toHaveLength(2);
+    expect(orgQueries[0]).toBe(['type:organization', ...ids.slice(0, 40).map((id) => `${KEY}:"${id}"`)].join(' '));
+    expect(counts()['organizations.show_many']).toBeUndefined();
+  });
+
+  it('the field missing from the account: no lookup by account id at all, and the index holds no account ids', async () => {
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    await zendeskSource.checkFields!(m.client, m.kit);
+    expect(m.client.fields.state('accountId')).toBe('MISSING');
+    state.resetCounts();
+    const loaders = createLoaders({ client: m.client, kit: m.kit, forceRefresh: false });
+    const ids = accountIds(20).filter((id) => exact().has(id));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(values(await loaders.forAccount.loadMany(ids))).toEqual(ids.map(() => null));
+    expect(counts()['organizations.show_many']).toBeUndefined();
+    expect(counts().search).toBeUndefined();
+    const index = await loaders.organizationIndex();
+    expect(index.value.length).toBeGreaterThan(0);
+    expect(index.value.filter((o) => o.crmAccountId !== null)).toEqual([]);
+  });
+
+  it('refuses a link value that could change the search query', async () => {
+    const m = sb.setup({ env: { ZENDESK_ORGANIZATION_LINK_FIELD: KEY } });
+    await expect(m.client.organizationsByField(KEY, ['001" OR type:user'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(m.client.organizationsByField('bad key', ['001'])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(state.totalRequests('zendesk')).toBe(0);
+  });
+});
+
 describe('forAccount with the organization index cached', () => {
   /** A module whose kit already holds the organization index (as the runtime keeps it warm). */
   async function warm(policies: Partial<Record<string, CachePolicy>> = {}, forceRefresh = false) {

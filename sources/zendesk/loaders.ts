@@ -36,7 +36,9 @@ import {
   urgentTickets,
   type TicketSet,
   type UrgentTicket,
+  type OrgLink,
 } from './mapping.js';
+import { linkFieldOf } from './fields.js';
 
 export type { UrgentTicket };
 export type { UrgentTickets } from '../kit/domain.js';
@@ -59,17 +61,23 @@ const MAX_PAGES = 1000;
  * ids), with the organization index cached (kept warm by the runtime): ceil(T / 100) search pages for the T
  * tickets of the organizations the index links to the accounts, with requesters, assignees and the
  * organizations themselves sideloaded — 1 request for up to 100 tickets. Accounts the index does not know are
- * looked up with organizations/show_many?external_ids=… (in parallel) only while the index is older than its
- * TTL or on a forced refresh (which re-checks every account); with a fresh index they have no organization.
- * Without a cached index: 1 organizations/show_many + ceil(T / 100) searches. A users/show_many is added only
+ * looked up by the link field (organizations/show_many?external_ids=…, or for a custom organization field a
+ * `type:organization <key>:"…"` search per 40 ids; in parallel) only while the index is older than its TTL or
+ * on a forced refresh (which re-checks every account); with a fresh index they have no organization.
+ * Without a cached index: 1 such lookup + ceil(T / 100) searches; with the link field off or missing, none. A users/show_many is added only
  * if a sideload missed a user.
  */
 export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskClient>): ZendeskLoaders {
   const read = { forceRefresh: opts.forceRefresh };
+  // The organization field holding the CRM account id (ZENDESK_ORGANIZATION_LINK_FIELD), or null when it is off,
+  // missing or not text in this account: then no organization is linked exactly, and nothing is looked up by it.
+  const link = linkFieldOf(client);
+  // The index holds each organization's account id as the link read it, so each link has its own entry.
+  const indexKey = link === null ? 'all:unlinked' : link.kind === 'external_id' ? 'all' : `all:${link.key}`;
 
   /** The organization index when it is cached and within its stale-while-revalidate window; never loaded here. */
   const cachedIndex = (): OrganizationLookup | null => {
-    const hit = kit.peek<SupportOrganization[]>('organizationIndex', 'all');
+    const hit = kit.peek<SupportOrganization[]>('organizationIndex', indexKey);
     return hit?.usable ? { ...lookupOf(hit.value), fresh: hit.fresh } : null;
   };
 
@@ -102,7 +110,9 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     'customer',
     (ids, signal) => {
       const index = cachedIndex();
-      return index ? loadCustomersWithIndex(client, ids, index, { forceRefresh: opts.forceRefresh, tickets: ticketsOf }, signal) : loadCustomers(client, ids, signal);
+      return index
+        ? loadCustomersWithIndex(client, ids, index, { forceRefresh: opts.forceRefresh, tickets: ticketsOf, link }, signal)
+        : loadCustomers(client, ids, signal, link);
     },
     {
     ...read,
@@ -111,7 +121,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     notFound: () => null,
   });
 
-  // Malformed ids are refused one by one, before they reach the comma-separated external_ids list.
+  // Malformed ids are refused one by one, before they reach the comma-separated external_ids list (or a search).
   const forAccount = new DataLoader<string, Fetched<SupportCustomer | null>>(
     (ids) =>
       Promise.all(
@@ -137,7 +147,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
       `${perPage}:${foldForSearch(text)}`,
       (signal) => kit.upstream('organizationSearch', async (s) =>
           // Zendesk's index drops punctuation such as `%` and `_`, so what it returns is kept only when its name holds the text literally.
-          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s]))).filter((o) => nameContainsText(o.name, text)),
+          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s])), link).filter((o) => nameContainsText(o.name, text)),
         ),
       read,
     );
@@ -146,7 +156,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
   const organizationIndex = () =>
     kit.read(
       'organizationIndex',
-      'all',
+      indexKey,
       (signal) =>
         kit.upstream('organizationIndex', async (s) => {
           const sig = AbortSignal.any([signal, s]);
@@ -154,7 +164,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
           let next: string | null = null;
           for (let i = 0; i < MAX_PAGES; i++) {
             const page = await client.organizationsPage(next, sig);
-            out.push(...mapOrganizationsPage(page));
+            out.push(...mapOrganizationsPage(page, link));
             next = nextPageLink(page);
             if (!next) return out;
           }
@@ -172,7 +182,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
           const sig = AbortSignal.any([signal, s]);
           const set = await searchAllTickets(client, URGENT_OPEN_TICKETS_QUERY, [], ['users', 'organizations'], sig);
           await Promise.all([completeUsers(client, set, sig), completeOrganizations(client, set, sig)]);
-          return { tickets: urgentTickets(set), total: set.total, truncated: set.truncated };
+          return { tickets: urgentTickets(set, link), total: set.total, truncated: set.truncated };
         }),
       read,
     );
@@ -188,14 +198,14 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
         const orgs = indexed as SupportOrganization[];
         const set = await ticketsOf(orgs.map((o) => o.id), signal);
         await completeUsers(client, set, signal);
-        return supportCustomersOf(new Map(orgs.map((o) => [o.id, currentOrganization(set, o)])), set);
+        return supportCustomersOf(new Map(orgs.map((o) => [o.id, currentOrganization(set, o, link)])), set);
       }
       const found = (await client.organizationsByIds(orgIds, signal)).organizations;
       const orgs = new Map(found.map((o) => [String(o.id), o]));
       if (orgs.size === 0) return new Map();
       const set = await searchAllTickets(client, null, organizationIds(orgs.values()), ['users'], signal);
       await completeUsers(client, set, signal);
-      return supportCustomers(orgs, set);
+      return supportCustomers(orgs, set, link);
     },
     { ...read, maxBatchSize: ZENDESK_MAX_IDS, notFound: () => null },
   );
@@ -229,7 +239,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
           if (orgId !== undefined && orgId !== null) {
             for (const o of (await client.organizationsByIds([String(orgId)], sig)).organizations) set.organizations.set(o.id, o);
           }
-          return urgentTickets(set)[0] ?? null;
+          return urgentTickets(set, link)[0] ?? null;
         }),
       read,
     );
@@ -245,13 +255,27 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
   return { forAccount, organizationIdHint, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
 }
 
+/**
+ * ≤ 100 CRM account ids → the organizations whose link field holds them, keyed by the id asked for: one
+ * organizations/show_many?external_ids for `external_id`; for a custom field, searches
+ * `type:organization <key>:"<id>" …` (ceil(ids / 40) of them). No link: no request, no organization.
+ */
+export async function organizationsForAccounts(client: ZendeskClient, accountIds: readonly string[], link: OrgLink, signal: AbortSignal): Promise<Map<string, ZdOrganization>> {
+  if (!link || accountIds.length === 0) return new Map();
+  const found =
+    link.kind === 'external_id'
+      ? (await client.organizationsByExternalIds(accountIds, signal)).organizations
+      : (await client.organizationsByField(link.key, accountIds, signal)).organizations;
+  return organizationsByAccount(accountIds, found, link);
+}
+
 /** The `loadMany` of `forAccount`: ≤ 100 CRM account ids → their organizations and tickets. */
-export async function loadCustomers(client: ZendeskClient, accountIds: readonly string[], signal: AbortSignal): Promise<Map<string, SupportCustomer>> {
-  const orgs = organizationsByAccount(accountIds, (await client.organizationsByExternalIds(accountIds, signal)).organizations);
+export async function loadCustomers(client: ZendeskClient, accountIds: readonly string[], signal: AbortSignal, link: OrgLink): Promise<Map<string, SupportCustomer>> {
+  const orgs = await organizationsForAccounts(client, accountIds, link, signal);
   if (orgs.size === 0) return new Map();
   const set = await searchAllTickets(client, null, organizationIds(orgs.values()), ['users'], signal);
   await completeUsers(client, set, signal);
-  return supportCustomers(orgs, set);
+  return supportCustomers(orgs, set, link);
 }
 
 /** The organization index, keyed for the lookups the loaders make. */
@@ -279,16 +303,16 @@ export function lookupOf(index: readonly SupportOrganization[]): Omit<Organizati
 /**
  * The `loadMany` of `forAccount` with the organization index cached: the index maps account ids to
  * organizations, and one search (per 100 tickets) brings their tickets, users and current organization records.
- * Accounts the index does not know go to organizations/show_many?external_ids — in parallel with the search —
- * when the index is past its TTL; on a forced refresh every account does, and its answer wins over the index.
- * An organization relinked since the index was built (its sideloaded external id no longer matches) is looked
+ * Accounts the index does not know are looked up by the link field (organizationsForAccounts) — in parallel
+ * with the search — when the index is past its TTL; on a forced refresh every account does, and its answer wins over the index.
+ * An organization relinked since the index was built (its sideloaded link field no longer matches) is looked
  * up again the same way; organizations found only by show_many get their tickets in a follow-up search.
  */
 export async function loadCustomersWithIndex(
   client: ZendeskClient,
   accountIds: readonly string[],
   index: OrganizationLookup,
-  opts: { forceRefresh: boolean; tickets: (orgIds: readonly string[], signal: AbortSignal) => Promise<TicketSet> },
+  opts: { forceRefresh: boolean; tickets: (orgIds: readonly string[], signal: AbortSignal) => Promise<TicketSet>; link: OrgLink },
   signal: AbortSignal,
 ): Promise<Map<string, SupportCustomer>> {
   const known = new Map<string, SupportOrganization>();
@@ -298,9 +322,10 @@ export async function loadCustomersWithIndex(
     if (org) known.set(id, org);
     else unknown.push(id);
   }
-  const lookup = opts.forceRefresh ? [...accountIds] : index.fresh ? [] : unknown;
-  const lookUp = async (ids: readonly string[]) =>
-    ids.length ? organizationsByAccount(ids, (await client.organizationsByExternalIds(ids, signal)).organizations) : new Map<string, ZdOrganization>();
+  const { link } = opts;
+  // No link field: nothing can be looked up by account id, the index (no account ids either) knows none.
+  const lookup = !link ? [] : opts.forceRefresh ? [...accountIds] : index.fresh ? [] : unknown;
+  const lookUp = (ids: readonly string[]) => organizationsForAccounts(client, ids, link, signal);
   const searched = [...new Set([...known.values()].map((o) => o.id))];
   const [found, first] = await Promise.all([lookUp(lookup), opts.tickets(searched, signal)]);
   let set = first;
@@ -310,16 +335,16 @@ export async function loadCustomersWithIndex(
   for (const id of accountIds) {
     const answer = found.get(id);
     if (answer) {
-      orgs.set(id, mapOrganization(answer));
+      orgs.set(id, mapOrganization(answer, link));
       continue;
     }
     const indexed = known.get(id);
     if (asked.has(id) || !indexed) continue; // looked up and none holds the id, or unknown to a fresh index
-    const current = currentOrganization(set, indexed);
+    const current = currentOrganization(set, indexed, link);
     if (current.crmAccountId?.toLowerCase() === id.toLowerCase()) orgs.set(id, current);
     else relinked.push(id);
   }
-  for (const [id, org] of await lookUp(relinked)) orgs.set(id, mapOrganization(org));
+  for (const [id, org] of await lookUp(relinked)) orgs.set(id, mapOrganization(org, link));
   const done = new Set(searched);
   const more = [...new Set([...orgs.values()].map((o) => o.id))].filter((id) => !done.has(id));
   if (more.length) set = mergeTicketSets([set, await opts.tickets(more, signal)]);

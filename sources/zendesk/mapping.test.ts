@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapOrganization, mapSatisfaction, mapTicket, referencedUserIds } from './mapping.js';
+import { EXTERNAL_ID_LINK, crmAccountIdOf, mapOrganization, mapSatisfaction, mapTicket, referencedUserIds } from './mapping.js';
 import { zdTicketSchema, type ZdTicket, type ZdUser } from './types.js';
 
 const ticket = (over: Partial<ZdTicket> = {}): ZdTicket =>
@@ -26,9 +26,23 @@ const users = new Map<number, ZdUser>([
 describe('zendesk mapping', () => {
   it('maps an organization: external id → CRM account id, domains lower-cased', () => {
     expect(
-      mapOrganization({ id: 35436, name: 'One Organization', external_id: ' ABC123 ', domain_names: ['Example.com', 'test.com'], created_at: '2009-07-20T22:55:29Z' }),
+      mapOrganization({ id: 35436, name: 'One Organization', external_id: ' ABC123 ', domain_names: ['Example.com', 'test.com'], created_at: '2009-07-20T22:55:29Z' }, EXTERNAL_ID_LINK),
     ).toEqual({ id: '35436', name: 'One Organization', crmAccountId: 'ABC123', domains: ['example.com', 'test.com'], createdAt: '2009-07-20T22:55:29Z' });
-    expect(mapOrganization({ id: 1, name: 'x', external_id: '', domain_names: null, created_at: 't' })).toMatchObject({ crmAccountId: null, domains: [] });
+    expect(mapOrganization({ id: 1, name: 'x', external_id: '', domain_names: null, created_at: 't' }, EXTERNAL_ID_LINK)).toMatchObject({ crmAccountId: null, domains: [] });
+  });
+
+  it('maps an organization by a custom link field: organization_fields[key] is the CRM account id, external_id is ignored', () => {
+    const org = { id: 7, name: 'Acme', external_id: 'EXT-1', domain_names: [], created_at: 't', organization_fields: { region: 'emea', salesforce_account_id: ' 001A000001abcdeFGH ' } };
+    const link = { kind: 'custom', key: 'salesforce_account_id' } as const;
+    expect(mapOrganization(org, link).crmAccountId).toBe('001A000001abcdeFGH');
+    // keys compare without case, as the field check does
+    expect(crmAccountIdOf(org, { kind: 'custom', key: 'Salesforce_Account_Id' })).toBe('001A000001abcdeFGH');
+    // an empty, non-text or absent value links nothing; nor does a link that is off (null)
+    expect(crmAccountIdOf({ ...org, organization_fields: { salesforce_account_id: '' } }, link)).toBeNull();
+    expect(crmAccountIdOf({ ...org, organization_fields: { salesforce_account_id: 12345 } }, link)).toBeNull();
+    expect(crmAccountIdOf({ ...org, organization_fields: null }, link)).toBeNull();
+    expect(mapOrganization(org, null).crmAccountId).toBeNull();
+    expect(mapOrganization(org, EXTERNAL_ID_LINK).crmAccountId).toBe('EXT-1');
   });
 
   it('maps a ticket: enums upper-cased, people resolved, ids as strings', () => {

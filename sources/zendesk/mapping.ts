@@ -7,13 +7,37 @@ import type {
   ZdTicketSearch,
   ZdUser,
 } from './types.js';
+import type { ZendeskLinkField } from './config.js';
 
-export function mapOrganization(org: ZdOrganization): SupportOrganization {
-  const externalId = org.external_id?.trim();
+/**
+ * The organization field that holds the CRM account id, as the loaders apply it: `external_id`, a custom field's
+ * key, or null — the link is off, or the account has no such field as text (FieldMap), so no organization is
+ * linked exactly and the name/domain heuristics are all that link it.
+ */
+export type OrgLink = ZendeskLinkField | null;
+
+/** The default link, the standard external_id. */
+export const EXTERNAL_ID_LINK: OrgLink = { kind: 'external_id' };
+
+/** The CRM account id an organization holds in the link field, trimmed; null when empty, not text, or no link. */
+export function crmAccountIdOf(org: ZdOrganization, link: OrgLink): string | null {
+  if (!link) return null;
+  let raw: unknown;
+  if (link.kind === 'external_id') raw = org.external_id;
+  else {
+    const fields = org.organization_fields ?? {};
+    // Keys compare without case, as the field check does (FieldMap); the exact key wins.
+    raw = link.key in fields ? fields[link.key] : Object.entries(fields).find(([k]) => k.toLowerCase() === link.key.toLowerCase())?.[1];
+  }
+  const v = typeof raw === 'string' ? raw.trim() : '';
+  return v ? v : null;
+}
+
+export function mapOrganization(org: ZdOrganization, link: OrgLink): SupportOrganization {
   return {
     id: String(org.id),
     name: org.name,
-    crmAccountId: externalId ? externalId : null,
+    crmAccountId: crmAccountIdOf(org, link),
     domains: (org.domain_names ?? []).map((d) => d.toLowerCase()),
     createdAt: org.created_at,
   };
@@ -131,14 +155,16 @@ export function addUsers(set: TicketSet, page: { users: ZdUser[] }): void {
 }
 
 /**
- * Organizations found by external id, keyed by the account id that was asked for. Zendesk compares external
- * ids case-insensitively, so the answer is matched back the same way; the first organization per account wins.
+ * Organizations found by their link field, keyed by the account id that was asked for. Zendesk compares external
+ * ids case-insensitively (and a search matches text without case), so the answer is matched back the same way;
+ * the first organization per account wins, and one whose field does not hold the id exactly is left out.
  */
-export function organizationsByAccount(accountIds: readonly string[], organizations: ZdOrganization[]): Map<string, ZdOrganization> {
+export function organizationsByAccount(accountIds: readonly string[], organizations: ZdOrganization[], link: OrgLink): Map<string, ZdOrganization> {
   const asked = new Map(accountIds.map((id) => [id.toLowerCase(), id]));
   const out = new Map<string, ZdOrganization>();
   for (const org of organizations) {
-    const accountId = org.external_id ? asked.get(org.external_id.toLowerCase()) : undefined;
+    const held = crmAccountIdOf(org, link);
+    const accountId = held ? asked.get(held.toLowerCase()) : undefined;
     if (accountId && !out.has(accountId)) out.set(accountId, org);
   }
   return out;
@@ -149,8 +175,8 @@ export function organizationIds(orgs: Iterable<ZdOrganization>): number[] {
 }
 
 /** One customer's support record: the organization and, newest first, its tickets from the set. */
-export function supportCustomers(orgs: Map<string, ZdOrganization>, set: TicketSet): Map<string, SupportCustomer> {
-  return supportCustomersOf(new Map([...orgs].map(([key, org]) => [key, mapOrganization(org)])), set);
+export function supportCustomers(orgs: Map<string, ZdOrganization>, set: TicketSet, link: OrgLink): Map<string, SupportCustomer> {
+  return supportCustomersOf(new Map([...orgs].map(([key, org]) => [key, mapOrganization(org, link)])), set);
 }
 
 /** The same, for organizations already in Panorama's form (from the organization index). */
@@ -169,18 +195,18 @@ export function supportCustomersOf(orgs: Map<string, SupportOrganization>, set: 
 }
 
 /** The organization as a search sideloaded it (current), or else as the index holds it. */
-export function currentOrganization(set: TicketSet, indexed: SupportOrganization): SupportOrganization {
+export function currentOrganization(set: TicketSet, indexed: SupportOrganization, link: OrgLink): SupportOrganization {
   const side = set.organizations.get(Number(indexed.id));
-  return side ? mapOrganization(side) : indexed;
+  return side ? mapOrganization(side, link) : indexed;
 }
 
-export function urgentTickets(set: TicketSet): UrgentTicket[] {
+export function urgentTickets(set: TicketSet, link: OrgLink): UrgentTicket[] {
   return set.tickets.map((t) => {
     const org = t.organization_id === null ? undefined : set.organizations.get(t.organization_id);
     return {
       ticket: mapTicket(t, set.users),
       organizationId: t.organization_id === null ? null : String(t.organization_id),
-      crmAccountId: org ? mapOrganization(org).crmAccountId : null,
+      crmAccountId: org ? crmAccountIdOf(org, link) : null,
     };
   });
 }
@@ -190,10 +216,10 @@ export function nextPageLink(page: ZdOrganizationsCursorPage): string | null {
   return page.meta.has_more && page.links.next ? page.links.next : null;
 }
 
-export function mapOrganizationsPage(page: { organizations: ZdOrganization[] }): SupportOrganization[] {
-  return page.organizations.map(mapOrganization);
+export function mapOrganizationsPage(page: { organizations: ZdOrganization[] }, link: OrgLink): SupportOrganization[] {
+  return page.organizations.map((o) => mapOrganization(o, link));
 }
 
-export function mapOrganizationSearch(page: ZdOrganizationSearch): SupportOrganization[] {
-  return page.results.map(mapOrganization);
+export function mapOrganizationSearch(page: ZdOrganizationSearch, link: OrgLink): SupportOrganization[] {
+  return page.results.map((o) => mapOrganization(o, link));
 }

@@ -14,6 +14,9 @@ export const zdOrganizationSchema = z
     // every customer look unlinked.
     external_id: z.string().nullable(),
     domain_names: z.array(z.string()).nullish(),
+    // Custom organization fields by key (OrganizationObject.organization_fields); the CRM account id lives in one
+    // when ZENDESK_ORGANIZATION_LINK_FIELD names its key. Values are typed by the field (text: a string or null).
+    organization_fields: z.record(z.unknown()).nullish(),
     created_at: z.string(),
   })
   .passthrough();
@@ -111,6 +114,29 @@ export const organizationSearchSchema = z
   })
   .passthrough();
 export type ZdOrganizationSearch = z.infer<typeof organizationSearchSchema>;
+
+/**
+ * GET /api/v2/organization_fields (OrganizationFieldsResponse: an array of OrganizationFieldObject, offset-paged
+ * by `next_page`, at most 100 a page; ../shared/api-reference/zendesk/zendesk_support_oas.yaml). CustomFieldObject
+ * requires `key`, `type` and `title`; `type` is one of checkbox, date, decimal, dropdown, integer, lookup,
+ * multiselect, regexp, text, textarea. `active: false` fields are not available for use.
+ */
+export const zdOrganizationFieldSchema = z
+  .object({
+    id: z.number().int(),
+    key: z.string().min(1),
+    type: z.string().min(1),
+    active: z.boolean().optional(),
+  })
+  .passthrough();
+export type ZdOrganizationField = z.infer<typeof zdOrganizationFieldSchema>;
+
+export const organizationFieldsPageSchema = z
+  .object({
+    organization_fields: z.array(zdOrganizationFieldSchema),
+    next_page: z.string().nullable().optional(),
+  })
+  .passthrough();
 
 /** The error bodies Zendesk sends: `{error, description}`, `{error: {title, message}}` or `{errors: [{code, title}]}`. */
 export const zdErrorBodySchema = z.union([

@@ -200,7 +200,7 @@ function main(referenceDir: string) {
     date: '2025-06-12',
     licence: 'none stated by Zendesk or the repository; this extract keeps only the schema facts (names, types, enums) the conformance test checks',
   };
-  const zendeskRoots = ['OrganizationResponse', 'OrganizationsResponse', 'Pagination', 'TicketsResponse', 'UsersResponse', 'SearchResponse', 'Errors'];
+  const zendeskRoots = ['OrganizationResponse', 'OrganizationsResponse', 'OrganizationFieldsResponse', 'Pagination', 'TicketsResponse', 'UsersResponse', 'SearchResponse', 'Errors'];
   const zendeskOut = path.join(repoRoot, 'sources/zendesk/sandbox/reference/zendesk-support-oas.extract.yaml');
   writeFileSync(
     zendeskOut,

@@ -96,6 +96,21 @@ describe('zendesk sandbox conforms to the published OpenAPI components', () => {
     conforms('SearchResponse', await get('/search?query=support'));
   });
 
+  it('organization fields: OrganizationFieldsResponse, with and without the link field', async () => {
+    conforms('OrganizationFieldsResponse', await get('/organization_fields'));
+    sb.state.zendeskAccount = { linkField: {} };
+    try {
+      const body = await get('/organization_fields.json');
+      conforms('OrganizationFieldsResponse', body);
+      expect(body.organization_fields.map((f: { key: string }) => f.key)).toContain('salesforce_account_id');
+      // the drifted variant is caught: CustomFieldObject requires key
+      sb.state.zendeskAccount = { organizationFields: 'drifted' };
+      expect(schema('OrganizationFieldsResponse')(await get('/organization_fields'))).toBe(false);
+    } finally {
+      sb.state.zendeskAccount = {};
+    }
+  });
+
   it('errors: Errors for 500 and bad pagination', async () => {
     conforms('Errors', await get('/organizations?page[after]=bogus'));
     sb.state.setFault('zendesk', { status: 500 });

@@ -203,6 +203,52 @@ describe('zendesk sandbox: search', () => {
   });
 });
 
+describe('zendesk sandbox: account variants for the organization link field', () => {
+  afterEach(() => {
+    state.zendeskAccount = {};
+  });
+  const linked = () => state.world.zendesk.organizations.find((o) => o.external_id)!;
+
+  it('the default account lists its custom organization fields (no link field among them)', async () => {
+    const res = await body(await get('/organization_fields'));
+    expect(res.organization_fields.map((f: { key: string; type: string }) => [f.key, f.type])).toEqual([['region', 'dropdown']]);
+    expect(res).toMatchObject({ count: 1, next_page: null, previous_page: null });
+  });
+
+  it('a custom link field: listed as text, the id moves from external_id to organization_fields, and search finds it by key', async () => {
+    const org = linked();
+    state.zendeskAccount = { linkField: {} };
+    const fields = await body(await get('/organization_fields'));
+    expect(fields.organization_fields.find((f: { key: string }) => f.key === 'salesforce_account_id')).toMatchObject({ type: 'text', active: true });
+    const shown = (await body(await get(`/organizations/${org.id}`))).organization;
+    expect(shown.external_id).toBeNull();
+    expect(shown.organization_fields.salesforce_account_id).toBe(org.external_id);
+    // show_many by external id finds nothing now
+    expect((await body(await get(`/organizations/show_many?external_ids=${org.external_id}`))).organizations).toEqual([]);
+    const q = `type:organization salesforce_account_id:"${org.external_id!.toLowerCase()}" salesforce_account_id:"nope"`;
+    const found = await body(await get(`/search?query=${encodeURIComponent(q)}`));
+    expect(found.results.map((o: { id: number }) => o.id)).toEqual([org.id]);
+    // the key is unknown to an account without the field
+    state.zendeskAccount = {};
+    expect((await get(`/search?query=${encodeURIComponent(q)}`)).status).toBe(400);
+  });
+
+  it('a link field of another type holds no value; a dropped one is nowhere; a drifted list renames key', async () => {
+    const org = linked();
+    state.zendeskAccount = { linkField: { type: 'integer' } };
+    expect((await body(await get(`/organizations/${org.id}`))).organization.organization_fields.salesforce_account_id).toBeNull();
+    state.zendeskAccount = { linkField: 'drop' };
+    const dropped = (await body(await get(`/organizations/${org.id}`))).organization;
+    expect(dropped.external_id).toBeNull();
+    expect(dropped.organization_fields.salesforce_account_id).toBeUndefined();
+    expect((await body(await get('/organization_fields'))).organization_fields.map((f: { key: string }) => f.key)).toEqual(['region']);
+    state.zendeskAccount = { organizationFields: 'drifted' };
+    const drifted = (await body(await get('/organization_fields'))).organization_fields[0];
+    expect(drifted.key).toBeUndefined();
+    expect(drifted.field_key).toBe('region');
+  });
+});
+
 describe('zendesk sandbox: paging volume', () => {
   it('cursor-pages more than 100 organizations, each exactly once, forwards and back', async () => {
     state.regenerate({ size: 130, seed: 7, today: '2026-11-27' });

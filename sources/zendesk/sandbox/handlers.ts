@@ -11,7 +11,8 @@ import {
   usesCursor,
 } from './paging.js';
 import { SearchError, compile, searchable, sortRecords, type SearchRecord } from './search-query.js';
-import { apiOrganization, apiTicket, apiUser } from './serialize.js';
+import { apiOrganization, apiTicket, apiUser, zdTime } from './serialize.js';
+import { organizationFieldTypes, organizationFieldsOf, zendeskVariantData, zendeskVariantWorld } from './variant.js';
 
 const PREFIX = '/zendesk';
 /** Zendesk's account-wide limit on the Team plan; every answer reports it and what is left this minute. */
@@ -118,14 +119,17 @@ const ids = (request: Request, param: 'ids' | 'external_ids'): string[] | null =
   return list;
 };
 
+/** The Zendesk records as this account (the state's variant) holds them. */
+const zdOf = (state: SandboxState) => zendeskVariantData(state.world.zendesk, state.zendeskAccount);
+
 const sideloadUsers = (state: SandboxState, tickets: ZdTicket[], api: string) => {
   const want = new Set<number>();
   for (const t of tickets) for (const id of [t.requester_id, t.submitter_id, t.assignee_id]) if (id !== null) want.add(id);
-  return state.world.zendesk.users.filter((u) => want.has(u.id)).map((u) => apiUser(u, api));
+  return zdOf(state).users.filter((u) => want.has(u.id)).map((u) => apiUser(u, api));
 };
 const sideloadOrganizations = (state: SandboxState, orgIds: (number | null)[], api: string) => {
   const want = new Set(orgIds.filter((id): id is number => id !== null));
-  return state.world.zendesk.organizations.filter((o) => want.has(o.id)).map((o) => apiOrganization(o, api));
+  return zdOf(state).organizations.filter((o) => want.has(o.id)).map((o) => apiOrganization(o, api));
 };
 const includes = (state: SandboxState, request: Request, resource: 'tickets' | 'users' | 'organizations'): Set<string> => {
   // An account (or endpoint) that does not honour sideloads answers without them.
@@ -143,8 +147,31 @@ const includes = (state: SandboxState, request: Request, resource: 'tickets' | '
 
 
 function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
-  const zd = () => state.world.zendesk;
+  const zd = () => zdOf(state);
   return [
+    // The account's custom organization fields (ListOrganizationFields → OrganizationFieldsResponse), offset-paged
+    // as documented, at most 100 a page.
+    ...get('/api/v2/organization_fields', 'organization_fields.list', ({ request }) => {
+      const { page, perPage } = offsetParams(new URL(request.url).searchParams, apiPath(request));
+      const api = apiOf(request);
+      const all = organizationFieldsOf(state.zendeskAccount);
+      const drifted = state.zendeskAccount.organizationFields === 'drifted';
+      return json({
+        organization_fields: all.slice((page - 1) * perPage, page * perPage).map(({ key, ...f }) => ({
+          ...f,
+          ...(drifted ? { field_key: key } : { key }),
+          url: `${api}/organization_fields/${f.id}.json`,
+          description: '',
+          raw_title: f.title,
+          raw_description: '',
+          regexp_for_validation: null,
+          created_at: zdTime('2024-01-15T09:00:00.000Z'),
+          updated_at: zdTime('2024-01-15T09:00:00.000Z'),
+        })),
+        ...offsetLinks(selfUrl(request), page, perPage, all.length),
+      });
+    }),
+
     ...get('/api/v2/organizations/show_many', 'organizations.show_many', ({ request }) => {
       const api = apiOf(request);
       const byId = ids(request, 'ids');
@@ -213,7 +240,7 @@ function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
 }
 
 function userAndTicketRoutes(state: SandboxState, get: Get): HttpHandler[] {
-  const zd = () => state.world.zendesk;
+  const zd = () => zdOf(state);
   return [
     ...get('/api/v2/users/show_many', 'users.show_many', ({ request }) => {
       const list = ids(request, 'ids');
@@ -252,7 +279,8 @@ function searchRoutes(state: SandboxState, get: Get): HttpHandler[] {
         throw new InvalidAttributeError('page', 'Invalid parameter: page must be an integer', 'api/v2/search/index');
       }
       const { page, perPage } = offsetParams(params, 'api/v2/search/index');
-      const search = compile(query, state.world);
+      const world = zendeskVariantWorld(state.world, state.zendeskAccount);
+      const search = compile(query, world, organizationFieldTypes(state.zendeskAccount));
       const sortBy = params.get('sort_by');
       const sortOrder = params.get('sort_order') ?? 'desc';
       if (sortBy !== null && !['created_at', 'updated_at', 'priority', 'status', 'ticket_type'].includes(sortBy)) {
@@ -261,7 +289,7 @@ function searchRoutes(state: SandboxState, get: Get): HttpHandler[] {
       if (!['asc', 'desc'].includes(sortOrder)) {
         throw new InvalidAttributeError('sort_order', 'Invalid parameter: sort_order must be asc or desc', 'api/v2/search/index');
       }
-      let hits: SearchRecord[] = searchable(state.world, search.types).filter(search.matches);
+      let hits: SearchRecord[] = searchable(world, search.types).filter(search.matches);
       const sort = sortBy ? { field: sortBy as NonNullable<typeof search.sort>['field'], order: sortOrder as 'asc' | 'desc' } : search.sort;
       if (sort) hits = sortRecords(hits, sort);
       const offset = (page - 1) * perPage;

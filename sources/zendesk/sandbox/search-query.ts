@@ -35,7 +35,8 @@ const ROLES = ['end-user', 'agent', 'admin'] as const;
 const SEARCH_TYPES = ['ticket', 'organization', 'user', 'group'] as const;
 const SORT_FIELDS = { created: 'created_at', updated: 'updated_at', priority: 'priority', status: 'status', ticket_type: 'ticket_type' } as const;
 
-const KEYWORD = /^([a-z_]+)(:|<|>)/i;
+// Custom organization field keys may hold digits after the first character (`crm_id2:…`).
+const KEYWORD = /^([a-z_][a-z0-9_]*)(:|<|>)/i;
 
 export function tokenize(query: string): Term[] {
   const terms: Term[] = [];
@@ -130,7 +131,12 @@ export type CompiledSearch = {
   sort: { field: 'created_at' | 'updated_at' | 'priority' | 'status' | 'ticket_type'; order: 'asc' | 'desc' } | null;
 };
 
-export function compile(query: string, world: World): CompiledSearch {
+/**
+ * `orgFields`: the account's custom organization fields, key (lower-cased) → type. Zendesk's search names a custom
+ * organization field by its key (`<key>:<value>`, "Organization property keywords" of its search reference);
+ * a key the account does not have is an unknown keyword.
+ */
+export function compile(query: string, world: World, orgFields: ReadonlyMap<string, string> = new Map()): CompiledSearch {
   const terms = tokenize(query);
   if (terms.length === 0) throw new SearchError('Invalid search: the query is empty');
   const orgsById = new Map(world.zendesk.organizations.map((o) => [o.id, o]));
@@ -175,7 +181,7 @@ export function compile(query: string, world: World): CompiledSearch {
       order = oneOf(value.toLowerCase(), ['asc', 'desc'] as const, `Invalid search: sort must be asc or desc`);
       continue;
     }
-    const matcher = keywordMatcher(term, orgsById, usersById);
+    const matcher = orgFields.has(keyword) && !BUILT_IN.has(keyword) ? orgFieldMatcher(term) : keywordMatcher(term, orgsById, usersById);
     if (negated) excluded.push(matcher);
     else positive.set(keyword, [...(positive.get(keyword) ?? []), matcher]);
   }
@@ -187,6 +193,21 @@ export function compile(query: string, world: World): CompiledSearch {
     types: wanted ? new Set(wanted.filter((t) => !notTypes.has(t))) : null,
     matches: (r) => groups.every((g) => g.some((m) => m(r))) && required.every((m) => m(r)) && !excluded.some((m) => m(r)),
     sort: sortField ? { field: sortField, order } : null,
+  };
+}
+
+const BUILT_IN = new Set(['status', 'priority', 'ticket_type', 'organization', 'requester', 'submitter', 'assignee', 'external_id', 'name', 'subject', 'description', 'email', 'role', 'tags', 'tag', 'created', 'updated']);
+
+/** `<key>:<value>` on a custom organization field: organizations whose value equals it, without case (a text field's whole value). */
+function orgFieldMatcher(term: Extract<Term, { kind: 'keyword' }>): Matcher {
+  requireOp(term, [':']);
+  const v = term.value.toLowerCase();
+  return (r) => {
+    if (r.type !== 'organization') return false;
+    const fields = r.record.organization_fields;
+    const key = Object.keys(fields).find((k) => k.toLowerCase() === term.keyword);
+    const held = key === undefined ? undefined : fields[key];
+    return typeof held === 'string' && held.toLowerCase() === v;
   };
 }
 
