@@ -11,14 +11,15 @@ import { SOURCE_CATEGORIES, linkedEntity, linkedEntityOf, systemName } from '../
 import type { SearchMatch } from './search.js';
 import type { RecordRef } from './facts.js';
 import { computeFlags, type Flag } from './flags.js';
-import { healthScore } from './health.js';
+import { healthScore, type HealthScore } from './health.js';
 import { canonicalAccountId, supportOwner, type IdentityMatcher, type LinkedCategory } from './identity.js';
 import type { LinkDecision } from './link-decisions.js';
-import type { AccessGroup } from './policy.js';
+import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 import { redactFlags, redactHealthInput, redactTimeline, type RedactedFlag, type RedactedHealthInput, type RedactedTimelineEvent } from './redact.js';
 import { SYSTEM_OF_RECORD, resolveMastered, type OtherValue } from './source-of-truth.js';
 import { TIMELINE_TYPES, buildTimeline, pageTimeline, type TimelineType } from './timeline.js';
 import { pageOf } from './paging.js';
+import { foldForSearch, nameContainsText } from '../sources/kit/names.js';
 import { HEALTH_LABEL, RULE_TEXT, flagMessage, healthIncomplete, formattedDifferently, healthDetail, recordLabel, timelineTitle } from './wording.js';
 
 /**
@@ -27,8 +28,10 @@ import { HEALTH_LABEL, RULE_TEXT, flagMessage, healthIncomplete, formattedDiffer
  */
 export const insightsTypeDefs = /* GraphQL */ `
   extend type Query {
-    "Accounts the signed-in person owns in the CRM."
-    myAccounts: [Customer!]! @access(group: IDENTITY)
+    "Accounts the signed-in person owns in the CRM (every one, unsorted)."
+    myAccounts: [Customer!]! @access(group: IDENTITY) @deprecated(reason: "Use myAccountList: true counts, filters, sorts and cursor paging.")
+    "Accounts the signed-in person owns in the CRM: filtered, sorted (least healthy first by default) and paged by cursor."
+    myAccountList(first: Int = 50, after: String, filter: MyAccountFilter, sort: MyAccountSort = LEAST_HEALTHY): MyAccountList! @access(group: IDENTITY)
     "Overdue invoices across customers: filtered, sorted (most days past due first by default) and paged by cursor, with each customer's totals and aging."
     overdueInvoices(first: Int = 100, after: String, filter: OverdueInvoiceFilter, sort: OverdueInvoiceSort = MOST_OVERDUE): OverdueInvoiceList! @access(group: BILLING)
     "Open urgent tickets across customers: filtered, sorted (newest first by default) and paged by cursor."
@@ -304,6 +307,33 @@ export const insightsTypeDefs = /* GraphQL */ `
   "NEWEST and OLDEST by when the ticket was opened; STALEST by when it last changed, longest untouched first."
   enum UrgentTicketSort { NEWEST OLDEST STALEST }
   type SourceLinkSummary { rule: LinkRule! confidence: Float! }
+  type MyAccountList {
+    rows: [Customer!]!
+    "Accounts that pass the filter, across all pages."
+    totalCount: Int!
+    "Accounts the signed-in person owns, before any filter."
+    allCount: Int!
+    pageInfo: PageInfo!
+    "The tiers among the accounts owned (A–Z), for a tier filter."
+    tiers: [String!]!
+    "How the CRM answered for the book of accounts."
+    status: SectionStatus!
+  }
+  input MyAccountFilter {
+    "Text within the account's name (case and accents ignored)."
+    name: String
+    "Only accounts with (true) or without (false) something that needs attention: a conflict or hand-off gap this role may see (a rule that could not check does not count)."
+    needsAttention: Boolean
+    "Only accounts of this health grade, or whose score is incomplete."
+    health: AccountHealthFilter
+    "Only accounts whose billing is overdue (true) or not (false); an account not linked to accounting is not overdue."
+    overdue: Boolean
+    "Only accounts of this tier in the CRM (case ignored)."
+    tier: String
+  }
+  enum AccountHealthFilter { GOOD FAIR POOR INCOMPLETE }
+  "LEAST_HEALTHY by health score (incomplete scores last); NAME A–Z; MOST_OVERDUE by overdue balance, largest first (each account's in its own currency; needs BILLING). Ties by name."
+  enum MyAccountSort { LEAST_HEALTHY NAME MOST_OVERDUE }
 
 `;
 
@@ -334,6 +364,52 @@ function insights(view: CustomerView, ctx: PanoramaContext): Promise<Insights> {
     insightsCache.set(view, p);
   }
   return p;
+}
+
+/**
+ * One customer's health score from its loaded sections and flags, before the role policy redacts its inputs:
+ * computed once per request, for the customer's own health field and for a list that sorts or filters by it.
+ */
+const healthCache = new WeakMap<CustomerView, Promise<HealthScore>>();
+export function healthOf(view: CustomerView, ctx: PanoramaContext): Promise<HealthScore> {
+  let p = healthCache.get(view);
+  if (!p) {
+    p = insights(view, ctx).then(async ({ sections, flags }) => {
+      const ambiguous = (await view.ambiguities().catch(() => [])).map((l) => l.source);
+      return healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing, ambiguous, systems: ctx.runtime.systems });
+    });
+    healthCache.set(view, p);
+  }
+  return p;
+}
+
+/** The flags of a customer that ask someone to act, as this role sees them: a rule that could not check asks nothing. */
+async function attentionCount(view: CustomerView, ctx: PanoramaContext): Promise<number> {
+  return redactFlags(ctx.viewer.role, (await insights(view, ctx)).flags).filter((f) => f.kind !== 'RULE_NOT_CHECKED').length;
+}
+
+/** What a customer has overdue in its own currency; known: false when accounting could not be read. */
+async function overdueOf(view: CustomerView): Promise<{ known: boolean; count: number; amount: number }> {
+  try {
+    const f = await view.section('accounting');
+    const overdue = f?.value.invoices.filter((i) => i.status === 'OVERDUE') ?? [];
+    return { known: true, count: overdue.length, amount: overdue.reduce((s, i) => s + i.balance, 0) };
+  } catch {
+    return { known: false, count: 0, amount: 0 };
+  }
+}
+
+type MyAccountArgs = {
+  first?: number | null;
+  after?: string | null;
+  filter?: { name?: string | null; needsAttention?: boolean | null; health?: 'GOOD' | 'FAIR' | 'POOR' | 'INCOMPLETE' | null; overdue?: boolean | null; tier?: string | null } | null;
+  sort?: 'LEAST_HEALTHY' | 'NAME' | 'MOST_OVERDUE' | null;
+};
+
+function textFilter(value: string | null | undefined, name: string): string | null {
+  const v = value?.trim() || null;
+  if (v && v.length > 100) throw createGraphQLError(`filter.${name} must be at most 100 characters, got ${v.length}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  return v;
 }
 
 type OverdueInvoiceArgs = {
@@ -405,6 +481,65 @@ export const insightsResolvers = {
         view.knownName = a.name;
         return view;
       });
+    },
+    myAccountList: async (_: unknown, args: MyAccountArgs, ctx: PanoramaContext) => {
+      const name = textFilter(args.filter?.name, 'name');
+      const tier = textFilter(args.filter?.tier, 'tier');
+      const f = args.filter;
+      const view = {
+        filter: { name: name && foldForSearch(name), needsAttention: f?.needsAttention ?? null, health: f?.health ?? null, overdue: f?.overdue ?? null, tier: tier?.toLowerCase() ?? null },
+        sort: args.sort ?? 'LEAST_HEALTHY',
+      };
+      // the order of overdue balances tells how much each account owes: a role without billing may not sort by it
+      if (view.sort === 'MOST_OVERDUE' && !canRead(ctx.viewer.role, 'BILLING')) {
+        throw createGraphQLError(`${ROLE_LABELS[ctx.viewer.role]} users may not sort accounts by overdue balance (billing).`, { extensions: { code: 'FORBIDDEN', group: 'BILLING' } });
+      }
+      pageOf([], args, view); // bad paging arguments are the caller's error, even while the CRM is down
+      let owned;
+      try {
+        owned = await ctx.loaders.crm.accountsByOwnerEmail(ctx.viewer.email);
+      } catch (e) {
+        if (isSourceError(e)) return { rows: [], totalCount: 0, allCount: 0, pageInfo: { endCursor: null, hasNextPage: false, firstIndex: 0 }, tiers: [], status: statusFromError(ctx.runtime.systems.crm.id, e) };
+        throw e;
+      }
+      // Only what the filters and the sort need is read, for every account at once (the loaders batch them: one
+      // request per system for the whole book, not one per account). By name or tier alone: the CRM's answer only.
+      const { filter } = view;
+      const needHealth = view.sort === 'LEAST_HEALTHY' || filter.health !== null;
+      const needBilling = view.sort === 'MOST_OVERDUE' || filter.overdue !== null;
+      const all = await Promise.all(
+        owned.value.map(async (account) => {
+          const customer = CustomerView.for(ctx, account.id);
+          customer.knownName = account.name;
+          const [health, attention, overdue] = await Promise.all([
+            needHealth ? healthOf(customer, ctx) : null,
+            filter.needsAttention !== null ? attentionCount(customer, ctx) : 0,
+            needBilling ? overdueOf(customer) : null,
+          ]);
+          return { account, customer, health, attention, overdue };
+        }),
+      );
+      const kept = all.filter(
+        (r) =>
+          (filter.name === null || nameContainsText(r.account.name, filter.name)) &&
+          (filter.tier === null || (r.account.tier ?? '').toLowerCase() === filter.tier) &&
+          (filter.needsAttention === null || filter.needsAttention === r.attention > 0) &&
+          (filter.health === null || (filter.health === 'INCOMPLETE' ? r.health!.score === null : r.health!.grade === filter.health)) &&
+          // an account whose billing could not be read is neither overdue nor known not to be
+          (filter.overdue === null || (r.overdue!.known && filter.overdue === r.overdue!.count > 0)),
+      );
+      type Row = (typeof all)[number];
+      const byName = (a: Row, b: Row) => a.account.name.localeCompare(b.account.name, 'en') || a.account.id.localeCompare(b.account.id, 'en');
+      const order = {
+        LEAST_HEALTHY: (a: Row, b: Row) => (a.health!.score ?? Infinity) - (b.health!.score ?? Infinity) || 0,
+        NAME: () => 0,
+        // each account's overdue balance in its own currency (amounts are compared, never added across currencies)
+        MOST_OVERDUE: (a: Row, b: Row) => (b.overdue!.known ? b.overdue!.amount : -1) - (a.overdue!.known ? a.overdue!.amount : -1),
+      }[view.sort];
+      const sorted = [...kept].sort((a, b) => order(a, b) || byName(a, b));
+      const page = pageOf(sorted, args, view);
+      const tiers = [...new Set(owned.value.flatMap((a) => (a.tier ? [a.tier] : [])))].sort((a, b) => a.localeCompare(b, 'en'));
+      return { ...page, rows: page.rows.map((r) => r.customer), allCount: all.length, tiers, status: listStatus(ctx, owned) };
     },
     overdueInvoices: async (_: unknown, args: OverdueInvoiceArgs, ctx: PanoramaContext) => {
       const currency = args.filter?.currency?.trim().toUpperCase() || null;
@@ -533,9 +668,7 @@ export const insightsResolvers = {
       }
     },
     health: async (c: CustomerView, _: unknown, ctx: PanoramaContext) => {
-      const { sections, flags } = await insights(c, ctx);
-      const ambiguous = (await c.ambiguities().catch(() => [])).map((l) => l.source);
-      const h = healthScore({ accounting: sections.accounting, projects: sections.projects, support: sections.support, flags, missing: sections.missing, ambiguous, systems: ctx.runtime.systems });
+      const h = await healthOf(c, ctx);
       return {
         ...h,
         missing: h.missing.map(SYSTEM),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIMELINE_TYPES } from '../../graphql/timeline.js';
+import { canRead, type Role } from '../../graphql/policy.js';
 
 /**
  * A list's view (filters, sort, page) as it stands in the URL, so a view can be bookmarked and shared. Unknown
@@ -93,3 +94,35 @@ export function timelineVariables(id: string, v: TimelineView, first = Number(v.
 }
 
 export { TIMELINE_TYPES };
+
+const yesNo = (v: '' | 'yes' | 'no') => (v === '' ? null : v === 'yes');
+
+/** An account manager's book: text in the name, tier, attention, health, overdue billing, the order, the page. */
+export const myAccountsView = z
+  .object({
+    name: z.string().max(100).optional(),
+    tier: z.string().max(40).optional(),
+    attention: z.enum(['', 'yes', 'no']).default(''),
+    health: z.enum(['good', 'fair', 'poor', 'incomplete']).optional(),
+    overdue: z.enum(['', 'yes', 'no']).default(''),
+    sort: z.enum(['least_healthy', 'name', 'most_overdue']).default('least_healthy'),
+    per: z.enum(['10', '25', '50', '100']).default('50'),
+    after: z.string().max(200).optional(),
+  })
+  .strict();
+export type MyAccountsView = z.infer<typeof myAccountsView>;
+
+/** The GraphQL variables of the my-accounts list for a view. */
+export function myAccountsVariables(v: MyAccountsView, first = Number(v.per)): Record<string, unknown> {
+  return {
+    first,
+    after: v.after ?? null,
+    filter: { name: v.name?.trim() || null, tier: v.tier ?? null, needsAttention: yesNo(v.attention), health: v.health?.toUpperCase() ?? null, overdue: yesNo(v.overdue) },
+    sort: v.sort.toUpperCase(),
+  };
+}
+
+/** The my-accounts operation's variables: the view's, and which groups of fields the role may read (deal and billing amounts). */
+export function myAccountsOperation(role: Role, v: MyAccountsView, first?: number): Record<string, unknown> {
+  return { ...myAccountsVariables(v, first), deals: canRead(role, 'DEALS'), billing: canRead(role, 'BILLING') };
+}

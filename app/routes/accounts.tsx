@@ -1,139 +1,244 @@
-import { Anchor, Badge, Card, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { canRead } from '../../graphql/policy.js';
 import { GRADE_COLOR } from '../components/customer/insight-cards.js';
 import { PROJECT_COLORS } from '../components/customer/projects-card.js';
-import { formatAmount, formatMoney, humanize } from '../components/format.js';
+import { ListFilters } from '../components/list-filters.js';
+import { ListPager } from '../components/list-pager.js';
+import { ResponsiveTable } from '../components/responsive-table.js';
+import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { formatAmount, formatMoney, humanize, plural } from '../components/format.js';
+import { myAccountsOperation, myAccountsView, viewOf } from '../.server/list-query.js';
 import { runOperation } from '../.server/graphql.js';
+import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'My accounts · Panorama' }];
 
-const MY_ACCOUNTS = /* GraphQL */ `
-  query MyAccounts {
-    myAccounts {
-      id
-      name
-      health { score grade incompleteMessage }
-      flags { kind }
-      crm { account { tier } opportunities { outcome amount } }
-      accounting { standing { state } overdueBalance currency }
-      projects { projects { status } }
-      support { counts { unsolved urgentOpen } }
+/** `$deals` and `$billing` come from the role policy (see `myAccountsOperation`); the server enforces the same. */
+export const MY_ACCOUNTS = /* GraphQL */ `
+  query MyAccounts($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!) {
+    myAccountList(first: $first, after: $after, filter: $filter, sort: $sort) {
+      totalCount
+      allCount
+      tiers
+      pageInfo { endCursor hasNextPage firstIndex }
+      status { system source { system name category } state fetchedAt ageSeconds fromCache stale message code }
+      rows {
+        id
+        name
+        health { score grade incompleteMessage }
+        flags { kind }
+        crm { account { tier url } opportunities @include(if: $deals) { outcome amount } }
+        accounting { standing { state } overdueBalance @include(if: $billing) currency @include(if: $billing) }
+        projects { projects { status } }
+        support { counts { unsolved urgentOpen } }
+      }
     }
-    systems { name category }
   }
 `;
 
-type Row = {
+export type AccountRow = {
   id: string;
   name: string;
   health: { score: number | null; grade: 'GOOD' | 'FAIR' | 'POOR' | null; incompleteMessage: string | null };
   flags: { kind: string }[];
-  crm: { account: { tier: string | null }; opportunities: { outcome: string; amount: number | null }[] | null } | null;
-  accounting: { standing: { state: string }; overdueBalance: number | null; currency: string } | null;
+  crm: { account: { tier: string | null; url: string }; opportunities?: { outcome: string; amount: number | null }[] | null } | null;
+  accounting: { standing: { state: string }; overdueBalance?: number | null; currency?: string | null } | null;
   projects: { projects: { status: string }[] } | null;
   support: { counts: { unsolved: number; urgentOpen: number } } | null;
 };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
-  const r = await runOperation<{ myAccounts: Row[]; systems: { name: string; category: string }[] }>(viewer, MY_ACCOUNTS, {}, 'MyAccounts');
-  const rows = [...(r.data?.myAccounts ?? [])].sort((a, b) => (a.health.score ?? 101) - (b.health.score ?? 101) || a.name.localeCompare(b.name));
-  const crm = r.data?.systems.find((s) => s.category === 'CRM')?.name ?? 'the CRM';
-  return { rows, crm, errors: [...new Set(r.errors.map((e) => e.message))] };
-}
+export type MyAccountsData = {
+  myAccountList: {
+    totalCount: number;
+    allCount: number;
+    tiers: string[];
+    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
+    status: SectionStatus;
+    rows: AccountRow[];
+  };
+};
 
+// worst first; the status every account manager reads first on a project
 const WORST = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'ON_TRACK', 'COMPLETE', 'UNKNOWN'];
 
-/** The account manager's book: one row per account, the ones needing attention first. */
+/** What a row says, shared by the page and the CSV export: open deals, the worst project, things needing attention. */
+export function accountFigures(r: AccountRow) {
+  const open = r.crm?.opportunities?.filter((o) => o.outcome === 'OPEN') ?? null;
+  return {
+    openDeals: open ? { count: open.length, amount: Math.round(open.reduce((s, o) => s + (o.amount ?? 0), 0) * 100) / 100 } : null,
+    worstProject: r.projects?.projects.map((p) => p.status).sort((a, b) => WORST.indexOf(a) - WORST.indexOf(b))[0] ?? null,
+    // a rule that could not check asks nobody to act (the list's attention filter counts the same way)
+    attention: r.flags.filter((f) => f.kind !== 'RULE_NOT_CHECKED').length,
+  };
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const url = new URL(request.url);
+  const view = viewOf(myAccountsView, url);
+  const r = await runOperation<MyAccountsData>(viewer, MY_ACCOUNTS, myAccountsOperation(viewer.role, view), 'MyAccounts');
+  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
+  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
+  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'my accounts', group: 'IDENTITY' });
+  // a source failing for some rows is said beside the list, once per message
+  const errors = [...new Set(r.errors.filter((e) => e.extensions?.code !== 'FORBIDDEN').map((e) => e.message))];
+  return { list: r.data.myAccountList, view, search: url.search, errors, billing: canRead(viewer.role, 'BILLING'), deals: canRead(viewer.role, 'DEALS') };
+}
+
+const YES_NO = (yes: string, no: string, any: string) => [
+  { value: '', label: any },
+  { value: 'yes', label: yes },
+  { value: 'no', label: no },
+];
+
+/** The account manager's book: one row per account, least healthy first, filters and sort in the address, pages, CSV. */
 export default function MyAccounts() {
-  const { rows, crm, errors } = useLoaderData<typeof loader>();
+  const { list: d, view, search, errors, billing, deals } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const busy = navigation.state === 'loading' && navigation.location?.pathname === '/accounts';
+  const params = new URLSearchParams(search);
+  params.delete('after');
+  const crm = d.status.source.name;
+  const filtered = d.totalCount !== d.allCount || [...params.keys()].some((k) => !['sort', 'per'].includes(k));
+  const tiers = [...new Set([...d.tiers, ...(view.tier ? [view.tier] : [])])];
   return (
     <Stack gap="md" maw={1280} mx="auto">
       <div>
         <Title order={1}>My accounts</Title>
-        <Text c="dimmed">{rows.length} accounts you own in {crm}, least healthy first.</Text>
+        <Text c="dimmed" data-testid="accounts-count">
+          {filtered ? `${plural(d.totalCount, 'account')} match these filters, of ${d.allCount} you own in ${crm}.` : `${plural(d.allCount, 'account')} you own in ${crm}.`}
+        </Text>
       </div>
       {errors.length ? (
         <Text c="var(--mantine-color-orange-light-color)" size="sm" role="status">
           Some figures are missing: {errors.join(' ')}
         </Text>
       ) : null}
-      <Card withBorder padding={0}>
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover verticalSpacing="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Account</Table.Th>
-                <Table.Th>Health</Table.Th>
-                <Table.Th>Open deals</Table.Th>
-                <Table.Th ta="right">Overdue</Table.Th>
-                <Table.Th>Open tickets</Table.Th>
-                <Table.Th>Projects</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => {
-                const open = r.crm?.opportunities?.filter((o) => o.outcome === 'OPEN') ?? [];
-                const worst = r.projects?.projects.map((p) => p.status).sort((a, b) => WORST.indexOf(a) - WORST.indexOf(b))[0];
-                return (
-                  <Table.Tr key={r.id}>
-                    <Table.Td>
+      <ListFilters label="Filter and sort my accounts" csvHref={`/accounts.csv${params.size ? `?${params}` : ''}`} busy={busy}>
+        <TextInput label="Name contains" name="name" defaultValue={view.name ?? ''} maxLength={100} w={180} />
+        <NativeSelect label="Tier" name="tier" defaultValue={view.tier ?? ''} data={[{ value: '', label: 'Every tier' }, ...tiers.map((t) => ({ value: t, label: t }))]} />
+        <NativeSelect
+          label="Health"
+          name="health"
+          defaultValue={view.health ?? ''}
+          data={[{ value: '', label: 'Any health' }, { value: 'poor', label: 'Poor' }, { value: 'fair', label: 'Fair' }, { value: 'good', label: 'Good' }, { value: 'incomplete', label: 'Incomplete' }]}
+        />
+        <NativeSelect label="Attention" name="attention" defaultValue={view.attention} data={YES_NO('Needs attention', 'Nothing to act on', 'Either')} />
+        <NativeSelect label="Billing" name="overdue" defaultValue={view.overdue} data={YES_NO('Overdue', 'Not overdue', 'Overdue or not')} />
+        <NativeSelect
+          label="Sort"
+          name="sort"
+          defaultValue={view.sort}
+          data={[{ value: 'least_healthy', label: 'Least healthy first' }, { value: 'name', label: 'Name A–Z' }, ...(billing ? [{ value: 'most_overdue', label: 'Most overdue first' }] : [])]}
+        />
+        <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
+      </ListFilters>
+      <SourceSection title="Your book of accounts" status={d.status} testId="section-accounts" refresh={false}>
+        <Card withBorder padding="xs">
+          <ResponsiveTable
+            testId="accounts-table"
+            label="My accounts"
+            rows={d.rows}
+            rowKey={(r) => r.id}
+            columns={[
+              {
+                key: 'account',
+                label: 'Account',
+                render: (r) => {
+                  const { attention } = accountFigures(r);
+                  return (
+                    <div>
                       <Anchor component={Link} to={`/customers/${r.id}`} fw={600}>
                         {r.name}
                       </Anchor>
-                      {r.flags.length ? (
+                      {attention ? (
                         <Text size="xs" c="var(--mantine-color-red-light-color)">
-                          {r.flags.length} thing{r.flags.length === 1 ? '' : 's'} need{r.flags.length === 1 ? 's' : ''} attention
+                          {attention} thing{attention === 1 ? '' : 's'} need{attention === 1 ? 's' : ''} attention
                         </Text>
                       ) : null}
-                    </Table.Td>
-                    <Table.Td>
-                      {r.health.grade && r.health.score !== null ? (
-                        <Badge color={GRADE_COLOR[r.health.grade]} variant="light">
-                          {r.health.score}
+                    </div>
+                  );
+                },
+              },
+              { key: 'tier', label: 'Tier', nowrap: true, render: (r) => r.crm?.account.tier ?? '—' },
+              {
+                key: 'health',
+                label: 'Health',
+                nowrap: true,
+                render: (r) =>
+                  r.health.grade && r.health.score !== null ? (
+                    <Badge color={GRADE_COLOR[r.health.grade]} variant="light" title={humanize(r.health.grade)}>
+                      {r.health.score}
+                    </Badge>
+                  ) : (
+                    <Badge color="gray" variant="light" title={r.health.incompleteMessage ?? undefined}>
+                      Incomplete
+                    </Badge>
+                  ),
+              },
+              ...(deals
+                ? [
+                    {
+                      key: 'deals',
+                      label: 'Open deals',
+                      nowrap: true,
+                      render: (r: AccountRow) => {
+                        const o = accountFigures(r).openDeals;
+                        return o?.count ? `${o.count} · ${formatAmount(o.amount)}` : '—';
+                      },
+                    },
+                  ]
+                : []),
+              {
+                key: 'overdue',
+                label: 'Overdue',
+                align: 'right',
+                nowrap: true,
+                render: (r) =>
+                  !r.accounting ? '—' : billing && r.accounting.currency ? formatMoney(r.accounting.overdueBalance, r.accounting.currency) : r.accounting.standing.state === 'OVERDUE' ? 'Overdue' : 'No',
+              },
+              {
+                key: 'tickets',
+                label: 'Open tickets',
+                nowrap: true,
+                render: (r) =>
+                  r.support ? (
+                    // one piece, so a phone's card keeps the count beside its badge
+                    <span>
+                      {r.support.counts.unsolved}
+                      {r.support.counts.urgentOpen ? (
+                        <Badge ml={6} size="xs" color="red.9" variant="filled">
+                          {r.support.counts.urgentOpen} urgent
                         </Badge>
-                      ) : (
-                        <Badge color="gray" variant="light" title={r.health.incompleteMessage ?? undefined}>
-                          Incomplete
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {open.length ? `${open.length} · ${formatAmount(open.reduce((s, o) => s + (o.amount ?? 0), 0))}` : '—'}
-                    </Table.Td>
-                    <Table.Td ta="right">{r.accounting ? formatMoney(r.accounting.overdueBalance, r.accounting.currency) : '—'}</Table.Td>
-                    <Table.Td>
-                      {r.support ? (
-                        <>
-                          {r.support.counts.unsolved}
-                          {r.support.counts.urgentOpen ? (
-                            <Badge ml={6} size="xs" color="red.9" variant="filled">
-                              {r.support.counts.urgentOpen} urgent
-                            </Badge>
-                          ) : null}
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {worst ? (
-                        <Badge color={PROJECT_COLORS[worst] ?? 'gray'} variant="light">
-                          {humanize(worst)}
-                        </Badge>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Card>
+                      ) : null}
+                    </span>
+                  ) : (
+                    '—'
+                  ),
+              },
+              {
+                key: 'projects',
+                label: 'Projects',
+                nowrap: true,
+                render: (r) => {
+                  const worst = accountFigures(r).worstProject;
+                  return worst ? (
+                    <Badge color={PROJECT_COLORS[worst] ?? 'gray'} variant="light">
+                      {humanize(worst)}
+                    </Badge>
+                  ) : (
+                    '—'
+                  );
+                },
+              },
+            ]}
+          />
+          <ListPager path="/accounts" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No account matches these filters." />
+        </Card>
+      </SourceSection>
     </Stack>
   );
 }

@@ -129,6 +129,7 @@ function argumentsFor(ids: { customer: string; search: string }): Record<string,
     ],
     'Query.overdueInvoices': [{ first: '5' }],
     'Query.urgentTickets': [{ first: '5' }],
+    'Query.myAccountList': [{ first: '5' }],
     'Customer.timeline': [{ first: '50' }],
     'Customer.section': [{ category: 'ACCOUNTING' }],
     'Viewer.can': [{ group: 'BILLING' }],
@@ -199,7 +200,7 @@ function customersToCheck(): string[] {
 describe('role matrix: every field of the schema', () => {
   it('generates a selection that reaches the flags and their facts, health inputs, timeline events, lists and search', () => {
     const text = everyQuery({ customer: customersToCheck()[0]!, search: 'x' }).join('\n');
-    for (const part of ['flags', 'facts', 'overdueAmount', 'withheld', 'inputs', 'detail', 'troubledProjects', 'gaps', 'timeline', 'amount', 'overdueInvoices', 'urgentTickets', 'matches', 'myAccounts', 'identityReview']) {
+    for (const part of ['flags', 'facts', 'overdueAmount', 'withheld', 'inputs', 'detail', 'troubledProjects', 'gaps', 'timeline', 'amount', 'overdueInvoices', 'urgentTickets', 'matches', 'myAccounts', 'myAccountList', 'identityReview']) {
       expect(text).toContain(part);
     }
   });
