@@ -3,6 +3,11 @@ import type { Viewer } from '../../graphql/viewer.js';
 import { streamOperation, type OperationResult } from './graphql.js';
 import { forbidden, pageRefusal } from './refusal.js';
 
+/** A list as it arrived, and what could not be read for some of its rows (each message once; withheld fields are no error). */
+export type ListPart<L> = { list: L; errors: string[] };
+
+const partialErrors = (r: OperationResult<unknown>) => [...new Set(r.errors.filter((e) => e.extensions?.code !== 'FORBIDDEN').map((e) => e.message))];
+
 /** The systems, as every list's shell names them (the first, not deferred, part of its operation). */
 export type ListSystems = { systems: { name: string; category: string }[] };
 
@@ -18,13 +23,13 @@ export type ListSystems = { systems: { name: string; category: string }[] };
 export async function streamList<T extends ListSystems, K extends Exclude<keyof T, 'systems'>>(
   viewer: Viewer,
   opts: { query: string; variables: Record<string, unknown>; operationName: string; field: K; page: { name: string; group: AccessGroup }; stream: boolean },
-): Promise<{ systems: T['systems']; list: T[K] | Promise<T[K]> }> {
+): Promise<{ systems: T['systems']; list: ListPart<T[K]> | Promise<ListPart<T[K]>> }> {
   if (!canRead(viewer.role, opts.page.group)) throw forbidden(viewer.role, opts.page);
   const op = streamOperation<T>(viewer, opts.query, { ...opts.variables, stream: opts.stream }, opts.operationName);
-  const pick = (r: OperationResult<T>): T[K] => {
+  const pick = (r: OperationResult<T>): ListPart<T[K]> => {
     const list = r.data?.[opts.field];
     if (list == null) throw pageRefusal(viewer.role, r.errors, opts.page);
-    return list;
+    return { list, errors: partialErrors(r) };
   };
   if (!opts.stream) {
     const whole = await op.done;
@@ -39,7 +44,7 @@ export async function streamList<T extends ListSystems, K extends Exclude<keyof 
     list: op.part('list').then((r) => {
       const list = r.data?.[opts.field];
       if (list == null) throw new Error(`the ${opts.page.name} could not be read`);
-      return list;
+      return { list, errors: partialErrors(r) };
     }),
   };
 }

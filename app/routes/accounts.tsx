@@ -9,16 +9,19 @@ import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable } from '../components/responsive-table.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
 import { formatAmount, formatMoney, humanize, plural } from '../components/format.js';
-import { myAccountsOperation, myAccountsView, viewOf } from '../.server/list-query.js';
-import { runOperation } from '../.server/graphql.js';
-import { pageRefusal } from '../.server/refusal.js';
+import { myAccountsOperation, myAccountsView, viewOf, type MyAccountsView } from '../.server/list-query.js';
+import { streamList, type ListSystems } from '../.server/list-stream.js';
+import { forbidden } from '../.server/refusal.js';
+import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'My accounts · Panorama' }];
 
 /** `$deals` and `$billing` come from the role policy (see `myAccountsOperation`); the server enforces the same. */
 export const MY_ACCOUNTS = /* GraphQL */ `
-  query MyAccounts($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!) {
+  query MyAccounts($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!, $stream: Boolean = false) {
+    systems { name category }
+    ... @defer(if: $stream, label: "list") {
     myAccountList(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -36,6 +39,7 @@ export const MY_ACCOUNTS = /* GraphQL */ `
         support { counts { unsolved urgentOpen } }
       }
     }
+    }
   }
 `;
 
@@ -50,7 +54,7 @@ export type AccountRow = {
   support: { counts: { unsolved: number; urgentOpen: number } } | null;
 };
 
-export type MyAccountsData = {
+export type MyAccountsData = ListSystems & {
   myAccountList: {
     totalCount: number;
     allCount: number;
@@ -79,13 +83,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(myAccountsView, url);
-  const r = await runOperation<MyAccountsData>(viewer, MY_ACCOUNTS, myAccountsOperation(viewer.role, view), 'MyAccounts');
-  const badInput = r.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
-  if (badInput) throw new Response(`${badInput.message}`, { status: 400 });
-  if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'my accounts', group: 'IDENTITY' });
-  // a source failing for some rows is said beside the list, once per message
-  const errors = [...new Set(r.errors.filter((e) => e.extensions?.code !== 'FORBIDDEN').map((e) => e.message))];
-  return { list: r.data.myAccountList, view, search: url.search, errors, billing: canRead(viewer.role, 'BILLING'), deals: canRead(viewer.role, 'DEALS') };
+  const billing = canRead(viewer.role, 'BILLING');
+  // sorting by overdue balance reads billing: a role that may not is told so with a 403, before anything is read
+  if (view.sort === 'most_overdue' && !billing) throw forbidden(viewer.role, { name: 'accounts sorted by overdue balance', group: 'BILLING' });
+  const { systems, list } = await streamList<MyAccountsData, 'myAccountList'>(viewer, {
+    query: MY_ACCOUNTS,
+    variables: myAccountsOperation(viewer.role, view),
+    operationName: 'MyAccounts',
+    field: 'myAccountList',
+    page: { name: 'my accounts', group: 'IDENTITY' },
+    stream: !view.after,
+  });
+  return { list, systems, view, search: url.search, billing, deals: canRead(viewer.role, 'DEALS') };
 }
 
 const YES_NO = (yes: string, no: string, any: string) => [
@@ -96,22 +105,32 @@ const YES_NO = (yes: string, no: string, any: string) => [
 
 /** The account manager's book: one row per account, least healthy first, filters and sort in the address, pages, CSV. */
 export default function MyAccounts() {
-  const { list: d, view, search, errors, billing, deals } = useLoaderData<typeof loader>();
+  const { list, systems, view, search, billing, deals } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/accounts';
+  // each row shows every system's figures, so the list waits for all of them
+  const waitsFor = ['CRM', 'ACCOUNTING', 'PROJECTS', 'SUPPORT'];
+  return (
+    <Stack gap="md" maw={1280} mx="auto">
+      <Title order={1}>My accounts</Title>
+      <StreamedList list={list} title="Your book of accounts" source={systemsNamed(systems, waitsFor, 'every system')} testId="accounts-waiting">
+        {({ list: d, errors }) => <AccountList d={d} errors={errors} view={view} search={search} busy={busy} billing={billing} deals={deals} />}
+      </StreamedList>
+    </Stack>
+  );
+}
+
+function AccountList({ d, errors, view, search, busy, billing, deals }: { d: MyAccountsData['myAccountList']; errors: string[]; view: MyAccountsView; search: string; busy: boolean; billing: boolean; deals: boolean }) {
   const params = new URLSearchParams(search);
   params.delete('after');
   const crm = d.status.source.name;
   const filtered = d.totalCount !== d.allCount || [...params.keys()].some((k) => !['sort', 'per'].includes(k));
   const tiers = [...new Set([...d.tiers, ...(view.tier ? [view.tier] : [])])];
   return (
-    <Stack gap="md" maw={1280} mx="auto">
-      <div>
-        <Title order={1}>My accounts</Title>
-        <Text c="dimmed" data-testid="accounts-count">
-          {filtered ? `${plural(d.totalCount, 'account')} match these filters, of ${d.allCount} you own in ${crm}.` : `${plural(d.allCount, 'account')} you own in ${crm}.`}
-        </Text>
-      </div>
+    <Stack gap="md">
+      <Text c="dimmed" data-testid="accounts-count">
+        {filtered ? `${plural(d.totalCount, 'account')} match these filters, of ${d.allCount} you own in ${crm}.` : `${plural(d.allCount, 'account')} you own in ${crm}.`}
+      </Text>
       {errors.length ? (
         <Text c="var(--mantine-color-orange-light-color)" size="sm" role="status">
           Some figures are missing: {errors.join(' ')}

@@ -105,7 +105,7 @@ export default function Finance() {
     <Stack gap="md" maw={1280} mx="auto">
       <Title order={1}>Overdue invoices</Title>
       <StreamedList list={list} title="Invoices past due" source={systemsNamed(systems, ['ACCOUNTING'], 'the accounting system')} testId="overdue-waiting">
-        {(d) => <OverdueList d={d} view={view} search={search} busy={busy} />}
+        {({ list: d }) => <OverdueList d={d} view={view} search={search} busy={busy} />}
       </StreamedList>
     </Stack>
   );

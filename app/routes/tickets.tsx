@@ -135,7 +135,7 @@ export default function UrgentTickets() {
         <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
       </ListFilters>
       <StreamedList list={list} title="From the support desk" source={systemsNamed(systems, ['SUPPORT', 'ACCOUNTING'], 'the support desk')} testId="urgent-waiting">
-        {(d) => (
+        {({ list: d }) => (
           <Stack gap="md">
             <Text c="dimmed" data-testid="urgent-count">
               {d.totalCount !== d.allCount ? `${plural(d.totalCount, 'ticket')} match these filters, of ${plural(d.allCount, 'urgent ticket')} open across customers.` : `${plural(d.allCount, 'urgent ticket')} open across customers.`}
