@@ -35,14 +35,18 @@ const cookie = createCookie('__panorama_session', {
   maxAge: Math.ceil(authSettings().PANORAMA_SESSION_ABSOLUTE_HOURS * 3600),
 });
 
-let sessionStore: Promise<SessionStore> | undefined;
-/** The server-side sessions, on the own store, timed by the runtime's clock. */
+let sessionStore: { on: Promise<unknown>; store: Promise<SessionStore> } | undefined;
+/** The server-side sessions, on the own store (made again if the store was opened anew), timed by the runtime's clock. */
 export function sessions(): Promise<SessionStore> {
-  sessionStore ??= panoramaStore().then((db) => {
-    const s = authSettings();
-    return new SessionStore(db, panorama().runtime.clock, { idleMs: s.PANORAMA_SESSION_IDLE_MINUTES * 60_000, absoluteMs: s.PANORAMA_SESSION_ABSOLUTE_HOURS * 3_600_000 });
-  });
-  return sessionStore;
+  const db = panoramaStore();
+  if (sessionStore?.on !== db) {
+    const store = db.then((d) => {
+      const s = authSettings();
+      return new SessionStore(d, panorama().runtime.clock, { idleMs: s.PANORAMA_SESSION_IDLE_MINUTES * 60_000, absoluteMs: s.PANORAMA_SESSION_ABSOLUTE_HOURS * 3_600_000 });
+    });
+    sessionStore = { on: db, store };
+  }
+  return sessionStore.store;
 }
 
 /** The demo users, one per role (they can sign in only on the built-in sandbox). */

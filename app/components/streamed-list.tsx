@@ -17,7 +17,7 @@ export function StreamedList<T>({ list, title, source, testId, children }: { lis
   );
 }
 
-/** The names of the systems serving the categories a list waits for, from the server's answer: "Zendesk and QuickBooks". */
+/** The names of the systems serving the categories a list waits for, from the server's answer: "A and B". */
 export function systemsNamed(systems: readonly { name: string; category: string }[], categories: readonly string[], otherwise: string): string {
   const names = categories.flatMap((c) => systems.filter((s) => s.category === c).map((s) => s.name));
   if (!names.length) return otherwise;
