@@ -138,6 +138,14 @@ export const baseResolvers = {
       const refresh: SourceCategory[] = args.refresh ? [...SOURCE_CATEGORIES] : (args.refreshSystems ?? []).map((s) => systemById(ctx.runtime.systems, s.toLowerCase())!.category);
       const view = CustomerView.for(ctx, id, { refresh });
       if (refresh.length) ctx.forgetReusedAnswers();
+      // The CRM's warm account index knows this account: the customer exists and has a name, so the answer need
+      // not wait for the CRM (its own section then streams in like the others). Only an id the index does not know,
+      // or a refresh past the cache, waits for the CRM to say whether the customer exists.
+      const known = refresh.length ? undefined : ctx.loaders.crm.cachedAccount(id);
+      if (known) {
+        view.knownName ??= known.name;
+        return view;
+      }
       try {
         // within the view's deadline: a CRM that has not answered by then fails its section, not the whole answer
         await view.crm();

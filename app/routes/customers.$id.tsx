@@ -48,9 +48,10 @@ export function customerPageVariables(role: Role, id: string, refresh: { all?: b
 
 type Data = NonNullable<CustomerPageData['customer']>;
 type Systems = CustomerPageData['systems'];
-/** What the page's first payload holds: the CRM's header, before any other system has answered. */
-type Shell = Pick<Data, 'id' | 'name' | 'crm' | 'crmSection'>;
+/** What the page's first payload holds: the customer's id and name (from the CRM's warm index), before any system has answered. */
+type Shell = Pick<Data, 'id' | 'name'>;
 type Parts = {
+  crm: Pick<Data, 'crm' | 'crmSection'>;
   accounting: Pick<Data, 'accounting' | 'accountingSection'>;
   projects: Pick<Data, 'projects' | 'projectsSection'>;
   support: Pick<Data, 'support' | 'supportSection'>;
@@ -59,13 +60,14 @@ type Parts = {
 
 const pick = <K extends keyof Data>(keys: readonly K[]) => (c: Data): Pick<Data, K> => Object.fromEntries(keys.map((k) => [k, c[k]])) as Pick<Data, K>;
 const PICK: { [P in keyof Parts]: (c: Data) => Parts[P] } = {
+  crm: pick(['crm', 'crmSection']),
   accounting: pick(['accounting', 'accountingSection']),
   projects: pick(['projects', 'projectsSection']),
   support: pick(['support', 'supportSection']),
   insights: pick(['sections', 'links', 'ambiguousLinks', 'fields', 'flags', 'health', 'timeline']),
 };
 /** The field each part must hold once it has landed: without it, the part never arrived. */
-const LANDED: { [P in keyof Parts]: keyof Data } = { accounting: 'accountingSection', projects: 'projectsSection', support: 'supportSection', insights: 'sections' };
+const LANDED: { [P in keyof Parts]: keyof Data } = { crm: 'crmSection', accounting: 'accountingSection', projects: 'projectsSection', support: 'supportSection', insights: 'sections' };
 
 function partOf<P extends keyof Parts>(part: P, result: OperationResult<CustomerPageData>): Parts[P] {
   const c = result.data?.customer;
@@ -88,10 +90,11 @@ function refused(result: OperationResult<CustomerPageData>, id: string | undefin
 }
 
 /**
- * The page streams: the CRM's header is awaited (it says whether the customer exists, and names it); every other
- * system's section, and the insights drawn from all of them, is handed to the page as a promise that lands when
- * that system has answered — one GraphQL execution with `@defer`, so still one request per system and one audit
- * record for the view.
+ * The page streams: only the shell is awaited — the customer's id and name, which the CRM's warm account index
+ * already knows (an id it does not know waits for the CRM, which says whether the customer exists). Every system's
+ * section, the CRM's included, and the insights drawn from all of them, is handed to the page as a promise that
+ * lands when that system has answered — one GraphQL execution with `@defer`, so still one request per system and
+ * one audit record for the view.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -100,12 +103,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const first = await op.first;
   refused(first, params.id);
   const c = first.data!.customer!;
-  const shell: Shell = { id: c.id, name: c.name, crm: c.crm, crmSection: c.crmSection };
+  const shell: Shell = { id: c.id, name: c.name };
   return {
     role: viewer.role,
     systems: first.data!.systems,
     allInvoices: invoices > 12,
     customer: shell,
+    crm: op.part('crm').then((r) => partOf('crm', r)),
     accounting: op.part('accounting').then((r) => partOf('accounting', r)),
     projects: op.part('projects').then((r) => partOf('projects', r)),
     support: op.part('support').then((r) => partOf('support', r)),
@@ -133,7 +137,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     role: viewer.role,
     systems: result.data.systems,
     allInvoices: invoices > 12,
-    customer: { id: c.id, name: c.name, crm: c.crm, crmSection: c.crmSection } as Shell,
+    customer: { id: c.id, name: c.name } as Shell,
+    crm: PICK.crm(c),
     accounting: PICK.accounting(c),
     projects: PICK.projects(c),
     support: PICK.support(c),
@@ -150,6 +155,7 @@ type PageData = {
   systems: Systems;
   allInvoices: boolean;
   customer: Shell;
+  crm: Parts['crm'] | Promise<Parts['crm']>;
   accounting: Parts['accounting'] | Promise<Parts['accounting']>;
   projects: Parts['projects'] | Promise<Parts['projects']>;
   support: Parts['support'] | Promise<Parts['support']>;
@@ -158,8 +164,8 @@ type PageData = {
 
 /** The shell and one landed part as the cards read a customer: the part's own section status is its `sections`. */
 function customerWith(page: PageData, part: Partial<Data> = {}): Customer {
-  const own = [page.customer.crmSection, part.accountingSection, part.projectsSection, part.supportSection].filter((x): x is Status => Boolean(x));
-  return { accounting: null, projects: null, support: null, sections: own, ambiguousLinks: [], fields: [], flags: [], ...page.customer, ...part } as unknown as Customer;
+  const own = [part.crmSection, part.accountingSection, part.projectsSection, part.supportSection].filter((x): x is Status => Boolean(x));
+  return { crm: null, accounting: null, projects: null, support: null, sections: own, ambiguousLinks: [], fields: [], flags: [], ...page.customer, ...part } as unknown as Customer;
 }
 
 /** The name of the system serving a category, from the server's answer (never written into the page's code). */
@@ -206,10 +212,18 @@ function InsightSection({ page, title, testId, skeleton = true, children }: { pa
   );
 }
 
+/** A card from the CRM (contacts, deals), streamed in like every other system's: a skeleton naming the CRM until it has answered. */
+function CrmSection({ page, title, testId, children }: { page: PageData; title: string; testId: string; children: (customer: Customer) => ReactNode }) {
+  return (
+    <Streamed resolve={page.crm} part="crm" fallback={<WaitingSection title={title} source={systemName(page, 'CRM')} part="crm" testId={testId} />} failed={<SectionNotRead title={title} testId={testId} />}>
+      {(value) => children(customerWith(page, value as Partial<Data>))}
+    </Streamed>
+  );
+}
+
 function Header({ page }: { page: PageData }) {
   const navigation = useNavigation();
   const { customer, role } = page;
-  const account = customer.crm?.account;
   return (
     <Group justify="space-between" align="flex-end" gap="sm">
       <div>
@@ -218,12 +232,21 @@ function Header({ page }: { page: PageData }) {
         </Anchor>
         <Title order={1}>{customer.name}</Title>
         <Group gap="xs" mt={4}>
-          {account?.tier ? <Badge variant="outline">{account.tier} tier</Badge> : null}
-          {customer.crm?.unmapped.map((u) => (
-            <Text key={u.feature} c="dimmed" size="sm">
-              {u.message}
-            </Text>
-          ))}
+          <Streamed inline resolve={page.crm} part="crm" fallback={<WaitingBadge source={systemName(page, 'CRM')} part="crm" />} failed={null}>
+            {({ crm }) => (
+              <>
+                {crm?.account.tier ? <Badge variant="outline">{crm.account.tier} tier</Badge> : null}
+                {crm?.unmapped.map((u) => (
+                  <Text key={u.feature} c="dimmed" size="sm">
+                    {u.message}
+                  </Text>
+                ))}
+                <Text c="dimmed" size="sm">
+                  {[crm?.account.industry, crm?.account.owner ? `Owner: ${crm.account.owner.name}` : null].filter(Boolean).join(' · ')}
+                </Text>
+              </>
+            )}
+          </Streamed>
           <Streamed inline resolve={page.accounting} part="accounting" fallback={<WaitingBadge source={systemName(page, 'ACCOUNTING')} part="accounting" />} failed={null}>
             {(a) => (a.accounting ? <StandingBadge standing={a.accounting.standing} /> : null)}
           </Streamed>
@@ -232,9 +255,6 @@ function Header({ page }: { page: PageData }) {
               {(i) => <HealthBadge health={i.health} />}
             </Streamed>
           ) : null}
-          <Text c="dimmed" size="sm">
-            {[account?.industry, account?.owner ? `Owner: ${account.owner.name}` : null].filter(Boolean).join(' · ')}
-          </Text>
         </Group>
       </div>
       <Form method="post">
@@ -255,7 +275,7 @@ function SupportView({ page }: { page: PageData }) {
         <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} />}</SystemSection>
       </Stack>
       <Stack gap="md">
-        <ContactsCard customer={customerWith(page)} />
+        <CrmSection page={page} title="Contacts" testId="section-crm">{(c) => <ContactsCard customer={c} />}</CrmSection>
         <SystemSection page={page} category="ACCOUNTING">{(c) => <BillingCard customer={c} detail="standing" />}</SystemSection>
         <InsightSection page={page} title="Recent activity" testId="section-timeline">{(c) => <TimelineCard customer={c} />}</InsightSection>
       </Stack>
@@ -269,7 +289,7 @@ function AccountManagerView({ page, admin }: { page: PageData; admin: boolean })
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
       <Stack gap="md">
         <InsightSection page={page} title="Needs attention" testId="section-flags">{(c) => <FlagsCard customer={c} conflictsShownApart />}</InsightSection>
-        <DealsCard customer={customerWith(page)} />
+        <CrmSection page={page} title="Deals" testId="section-deals">{(c) => <DealsCard customer={c} />}</CrmSection>
         <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} />}</SystemSection>
         <SystemSection page={page} category="ACCOUNTING">{(c) => <BillingCard customer={c} detail="full" allInvoices={page.allInvoices} />}</SystemSection>
       </Stack>
@@ -277,7 +297,7 @@ function AccountManagerView({ page, admin }: { page: PageData; admin: boolean })
         <InsightSection page={page} title="Health" testId="section-health">{(c) => <HealthCard customer={c} />}</InsightSection>
         <SystemSection page={page} category="SUPPORT">{(c) => <SupportCard customer={c} showVolume />}</SystemSection>
         <InsightSection page={page} title="Recent activity" testId="section-timeline">{(c) => <TimelineCard customer={c} />}</InsightSection>
-        <ContactsCard customer={customerWith(page)} />
+        <CrmSection page={page} title="Contacts" testId="section-crm">{(c) => <ContactsCard customer={c} />}</CrmSection>
         {admin ? <InsightSection page={page} title="Identity links" testId="section-links">{(c) => <LinksCard customer={c} />}</InsightSection> : null}
       </Stack>
     </SimpleGrid>
@@ -298,7 +318,7 @@ function FinanceView({ page }: { page: PageData }) {
         <InsightSection page={page} title="Conflicts" testId="section-conflicts" skeleton={false}>{(c) => <ConflictsTable customer={c} />}</InsightSection>
         <SystemSection page={page} category="PROJECTS">{(c) => <ProjectsCard customer={c} showMilestones />}</SystemSection>
         <SystemSection page={page} category="SUPPORT">{(c) => <SupportCard customer={c} />}</SystemSection>
-        <ContactsCard customer={customerWith(page)} />
+        <CrmSection page={page} title="Contacts" testId="section-crm">{(c) => <ContactsCard customer={c} />}</CrmSection>
       </Stack>
     </SimpleGrid>
   );

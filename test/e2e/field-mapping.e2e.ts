@@ -20,10 +20,10 @@ describe('an admin reads the field mapping', () => {
     await card.waitFor();
     // the sandbox has every mapped field, of the right type: all found, after the start-up check
     const rows = card.locator('tbody tr');
-    expect(await rows.count()).toBe(5);
+    expect(await rows.count()).toBe(6);
     for (const text of await rows.allTextContents()) expect(text).toMatch(/Found/);
     const text = (await card.textContent()) ?? '';
-    for (const setting of ['SALESFORCE_ACCOUNT_TIER_FIELD', 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'SALESFORCE_CONTACT_PRIMARY_FIELD', 'SALESFORCE_API_VERSION', 'ASANA_ACCOUNT_FIELD_NAME']) {
+    for (const setting of ['SALESFORCE_ACCOUNT_TIER_FIELD', 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'SALESFORCE_CONTACT_PRIMARY_FIELD', 'SALESFORCE_API_VERSION', 'ASANA_ACCOUNT_FIELD_NAME', 'ZENDESK_ORGANIZATION_LINK_FIELD']) {
       expect(text).toContain(setting);
     }
     await page.mouse.move(0, 0);

@@ -74,6 +74,8 @@ describe('each role does its main task', () => {
     await signInAs(page, baseURL, 'Alex');
     await page.waitForURL(/\/accounts/);
     await page.getByRole('heading', { level: 1, name: 'My accounts' }).waitFor();
+    // the list streams in after the page's heading
+    await page.getByTestId('accounts-table').waitFor();
     expect(await page.locator('tbody tr').count()).toBeGreaterThan(10);
     await expectAccessible(page, 'my accounts');
     await screenshot(page, 'account-manager-main');

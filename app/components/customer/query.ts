@@ -9,7 +9,8 @@ const SECTION = 'system source { system name category } state fetchedAt ageSecon
  * The customer page's one operation. Role flags (`$deals`, `$billing`, `$tickets`, `$admin`) come from the role
  * policy, so a page never asks for what its reader may not see; the server enforces the same policy anyway.
  * With `$stream` each system's section is a deferred part (`@defer`) sent the moment that system has answered:
- * the first payload is the CRM's header, the last the insights drawn from every system (flags, health, timeline).
+ * the first payload is the page's shell (the customer's id and name), the last the insights drawn from every system
+ * (flags, health, timeline).
  */
 export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
   query CustomerPage($id: ID!, $refresh: Boolean!, $refreshSystems: [System!], $deals: Boolean!, $billing: Boolean!, $tickets: Boolean!, $admin: Boolean!, $stream: Boolean! = false, $invoices: Int! = 12) {
@@ -17,17 +18,19 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
     customer(id: $id, refresh: $refresh, refreshSystems: $refreshSystems) {
       id
       name
-      crmSection: section(category: CRM) { ${SECTION} }
-      crm {
-        ${STATUS}
-        account {
-          id name website phone industry tier url
-          billingAddress { formatted }
-          owner { name email }
+      ... @defer(if: $stream, label: "crm") {
+        crmSection: section(category: CRM) { ${SECTION} }
+        crm {
+          ${STATUS}
+          account {
+            id name website phone industry tier url
+            billingAddress { formatted }
+            owner { name email }
+          }
+          contacts { id name title email phone primary url }
+          unmapped { feature message }
+          opportunities @include(if: $deals) { id name stage amount closeDate outcome url }
         }
-        contacts { id name title email phone primary url }
-        unmapped { feature message }
-        opportunities @include(if: $deals) { id name stage amount closeDate outcome url }
       }
       ... @defer(if: $stream, label: "accounting") {
         accountingSection: section(category: ACCOUNTING) { ${SECTION} }
@@ -90,7 +93,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
 `;
 
 /** The parts a streamed customer page arrives in, in the order they usually land. */
-export const CUSTOMER_PAGE_PARTS = ['accounting', 'projects', 'support', 'insights'] as const;
+export const CUSTOMER_PAGE_PARTS = ['crm', 'accounting', 'projects', 'support', 'insights'] as const;
 export type CustomerPagePart = (typeof CUSTOMER_PAGE_PARTS)[number];
 
 export type Status = SectionStatus;
