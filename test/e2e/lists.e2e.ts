@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { screenshot, signInAs } from '../support/browser.js';
+import { exportedCsv, walkPages } from '../support/list-pages.js';
 import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
@@ -54,8 +55,7 @@ describe('urgent tickets', () => {
     await again.close();
 
     // the export holds every row the filters select, not just this page
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!);
-    const lines = csv.trim().split('\r\n');
+    const lines = await exportedCsv(page);
     expect(lines[0]).toBe('ticket_id,subject,status,opened,last_updated,age_days,requester,assignee,customer_id,customer,customer_overdue,url');
     expect(lines.length - 1).toBe(unassigned);
     for (const l of lines.slice(1)) expect(l.split('","')[7]).toBe('');
@@ -65,23 +65,7 @@ describe('urgent tickets', () => {
     await signInAs(page, baseURL, 'Morgan');
     await page.goto(`${baseURL}/tickets?per=10`);
     const all = Number((await countText())?.match(/^(\d+) urgent/)?.[1]);
-    const seen: string[] = [];
-    for (;;) {
-      await page.getByTestId('urgent-table').waitFor();
-      seen.push(...(await page.getByTestId('urgent-table').locator('tbody tr td:first-child a').allTextContents()).map((t) => t.split(' ')[0]!));
-      const next = page.getByTestId('next-page');
-      if (!(await next.count())) break;
-      const before = page.url();
-      const firstRow = await page.getByTestId('urgent-table').locator('tbody tr td:first-child a').first().textContent();
-      await next.click();
-      await page.waitForURL((u) => u.href !== before);
-      // the next page's rows, not the last page's still on screen (a repeated page would time out here)
-      await page.waitForFunction(
-        (prev) => document.querySelector('[data-testid="urgent-table"] tbody tr td:first-child a')?.textContent !== prev,
-        firstRow,
-        { timeout: 10_000 },
-      );
-    }
+    const seen = await walkPages(page, 'urgent-table', async () => (await page.getByTestId('urgent-table').locator('tbody tr td:first-child a').allTextContents()).map((t) => t.split(' ')[0]!));
     expect(all).toBeGreaterThan(10);
     expect(seen.length).toBe(all);
     expect(new Set(seen).size).toBe(all);
@@ -126,26 +110,12 @@ describe('overdue invoices', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
 
     // pages by cursor: each invoice once
-    const seen = new Set<string>();
-    for (let i = 0; i < 20; i++) {
-      for (const t of await page.getByTestId('overdue-table').locator('tbody tr td:nth-child(2)').allTextContents()) {
-        expect(seen.has(t), `${t} twice`).toBe(false);
-        seen.add(t);
-      }
-      const next = page.getByTestId('next-page');
-      if (!(await next.count())) break;
-      const before = page.url();
-      const firstRow = await page.getByTestId('overdue-table').locator('tbody tr').first().textContent();
-      await next.click();
-      await page.waitForURL((u) => u.href !== before);
-      // the address changes as the navigation commits; the rows follow in the same render, a moment later
-      await page.waitForFunction((was) => document.querySelector('[data-testid="overdue-table"] tbody tr')?.textContent !== was, firstRow);
-    }
-    expect(seen.size).toBe(old);
+    const invoices = await walkPages(page, 'overdue-table', () => page.getByTestId('overdue-table').locator('tbody tr td:nth-child(2)').allTextContents());
+    expect(invoices.length).toBe(old);
+    expect(new Set(invoices).size).toBe(old);
 
     // the export holds every filtered row, not one page
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!);
-    const lines = csv.trim().split('\r\n');
+    const lines = await exportedCsv(page);
     expect(lines[0]).toBe('invoice_id,invoice_number,invoice_date,due_date,days_overdue,total,open_balance,currency,customer_id,customer,url');
     expect(lines.length - 1).toBe(old);
   });

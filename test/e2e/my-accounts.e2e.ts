@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { screenshot, signInAs } from '../support/browser.js';
+import { exportedCsv, walkPages } from '../support/list-pages.js';
 import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
@@ -57,10 +58,8 @@ describe('my accounts', () => {
     await again.close();
 
     // the export holds every row the filters select, in the list's order
-    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
-    expect(href).toMatch(/^\/accounts\.csv\?.*attention=yes/);
-    const csv = await page.evaluate(async (h) => (await fetch(h)).text(), href);
-    const lines = csv.trim().split('\r\n');
+    expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toMatch(/^\/accounts\.csv\?.*attention=yes/);
+    const lines = await exportedCsv(page);
     expect(lines[0]).toBe('account_id,name,tier,health_score,health_grade,health_incomplete,needs_attention,open_deals,open_deal_amount,billing_standing,overdue_amount,currency,open_tickets,urgent_tickets,worst_project_status,url');
     expect(lines.length - 1).toBe(flagged);
     const rows = lines.slice(1).map((l) => l.slice(1, -1).split('","'));
@@ -73,19 +72,14 @@ describe('my accounts', () => {
     await page.goto(`${baseURL}/accounts?per=10`);
     await page.getByTestId('accounts-table').waitFor();
     const all = Number((await countText())?.match(/^(\d+) accounts?/)?.[1]);
-    const seen: string[] = [];
-    const health: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      health.push(...(await page.getByTestId('accounts-table').locator('tbody tr td:nth-child(3)').allTextContents()));
-      const rows = await page.getByTestId('accounts-table').locator('tbody tr td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
-      seen.push(...rows);
-      const next = page.getByTestId('next-page');
-      if (!(await next.count())) break;
-      const before = page.url();
-      await next.click();
-      await page.waitForURL((u) => u.href !== before);
-      await page.waitForFunction((prev) => document.querySelector('[data-testid="accounts-table"] tbody tr td:first-child a')?.getAttribute('href') !== prev, rows[0]);
-    }
+    const table = page.getByTestId('accounts-table');
+    const rows = await walkPages(page, 'accounts-table', async () => {
+      const hrefs = await table.locator('tbody tr td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+      const grades = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      return hrefs.map((href, i) => ({ href, health: grades[i]! }));
+    });
+    const seen = rows.map((r) => r.href);
+    const health = rows.map((r) => r.health);
     expect(all).toBeGreaterThan(10);
     expect(seen.length).toBe(all);
     expect(new Set(seen).size).toBe(all);

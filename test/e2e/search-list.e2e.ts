@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { screenshot, signInAs } from '../support/browser.js';
+import { exportedCsv, walkPages } from '../support/list-pages.js';
 import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
@@ -30,21 +31,9 @@ describe('customer search list', () => {
     await page.waitForLoadState('networkidle');
 
     // pages by cursor: each customer once, as many as counted
-    const seen = new Set<string>();
-    for (let i = 0; i < 40; i++) {
-      for (const href of await page.getByTestId('search-table').locator('tbody tr td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
-        expect(seen.has(href!), `${href} twice`).toBe(false);
-        seen.add(href!);
-      }
-      const next = page.getByTestId('next-page');
-      if (!(await next.count())) break;
-      const before = page.url();
-      const firstRow = await page.getByTestId('search-table').locator('tbody tr').first().textContent();
-      await next.click();
-      await page.waitForURL((u) => u.href !== before);
-      await page.waitForFunction((was) => document.querySelector('[data-testid="search-table"] tbody tr')?.textContent !== was, firstRow);
-    }
-    expect(seen.size).toBe(total);
+    const seen = await walkPages(page, 'search-table', () => page.getByTestId('search-table').locator('tbody tr td:first-child a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!)));
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
 
     // the filter and the sort go into the address, and the count follows the filter
     await page.goto(`${baseURL}/customers?q=an&per=25`);
@@ -69,10 +58,8 @@ describe('customer search list', () => {
     expect(violations, describeViolations(violations)).toEqual([]);
 
     // the export holds every customer the filter keeps, with why each matched
-    const href = (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!;
-    expect(href).toContain('system=');
-    const csv = await page.evaluate(async (h) => (await fetch(h)).text(), href);
-    const lines = csv.trim().split('\r\n');
+    expect(await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toContain('system=');
+    const lines = await exportedCsv(page);
     expect(lines[0]).toBe('customer_id,name,website,industry,tier,owner,matched_because');
     expect(lines.length - 1).toBe(filtered);
     for (const l of lines.slice(1)) expect(l).toContain(`${support[1]}: `);

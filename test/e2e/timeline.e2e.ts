@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { screenshot, signInAs } from '../support/browser.js';
+import { exportedCsv, walkPages } from '../support/list-pages.js';
 import { pagePerTest } from '../support/page-per-test.js';
 
 const baseURL = inject('baseURL');
@@ -36,17 +37,7 @@ describe("a customer's whole activity", () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/per=25/);
     await page.getByText(`Showing 1–25 of ${total}`).waitFor();
-    const seen: string[] = [];
-    for (;;) {
-      const rows = page.getByTestId('timeline-table').locator('tbody tr');
-      await rows.first().waitFor();
-      seen.push(...(await rows.allTextContents()));
-      const next = page.getByTestId('next-page');
-      if (!(await next.count())) break;
-      const first = await rows.first().textContent();
-      await next.click();
-      await page.waitForFunction((prev) => document.querySelector('[data-testid="timeline-table"] tbody tr')?.textContent !== prev, first);
-    }
+    const seen = await walkPages(page, 'timeline-table', () => page.getByTestId('timeline-table').locator('tbody tr').allTextContents());
     expect(seen.length).toBe(total);
     expect(await page.getByText(`of ${total}`, { exact: false }).count()).toBeGreaterThan(0);
 
@@ -73,8 +64,7 @@ describe("a customer's whole activity", () => {
     await again.goto(page.url());
     expect(await again.getByTestId('timeline-count').textContent()).toBe(await count());
     await again.close();
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href'))!);
-    const lines = csv.trim().split('\r\n');
+    const lines = await exportedCsv(page);
     expect(lines[0]).toBe('at,system,type,what,url');
     expect(lines.length - 1).toBe(matching);
     for (const l of lines.slice(1)) expect(l.split('","')[1]).toBe(pick);
