@@ -69,6 +69,49 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
   return AbortSignal.any([a, b]);
 }
 
+/** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
+async function loadProjects(client: AsanaClient, gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
+  type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
+  const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS, expects: { schema: singleSchema(projectSchema), what: 'Asana batch: project' } });
+  const tasksRead = (gid: string, offset?: string): Read => ({
+    gid,
+    kind: 'tasks',
+    path: `/projects/${gid}/tasks`,
+    fields: TASK_FIELDS,
+    limit: MAX_PAGE_SIZE,
+    expects: { schema: pageSchema(taskSchema), what: 'Asana batch: project tasks' },
+    ...(offset ? { offset } : {}),
+  });
+  const projects = new Map<string, AsanaProject>();
+  const tasks = new Map<string, AsanaTask[]>();
+  const gone = new Set<string>();
+  let pending: Read[] = gids.flatMap((gid) => [detailsRead(gid), tasksRead(gid)]);
+  while (pending.length) {
+    const reads = pending;
+    pending = [];
+    const answers = await client.batchAll(reads, signal);
+    reads.forEach((read, i) => {
+      const answer = answers[i]!;
+      if (answer.status === 404) {
+        gone.add(read.gid);
+        return;
+      }
+      if (answer.status !== 200) throw new HttpError(answer.status, answer.headers, answer.body, `${client.config.baseUrl}${read.path}`);
+      if (read.kind === 'project') {
+        // validated by the client against `expects`
+        projects.set(read.gid, readSingle(answer.body as { data: AsanaProject }));
+        return;
+      }
+      const page = readPage(answer.body as AsanaPage<AsanaTask>);
+      tasks.set(read.gid, [...(tasks.get(read.gid) ?? []), ...page.items]);
+      if (page.nextOffset) pending.push(tasksRead(read.gid, page.nextOffset));
+    });
+  }
+  const out = new Map<string, { project: AsanaProject; tasks: AsanaTask[] }>();
+  for (const [gid, project] of projects) if (!gone.has(gid)) out.set(gid, { project, tasks: tasks.get(gid) ?? [] });
+  return out;
+}
+
 /**
  * Asana has no lookup of projects by custom-field value, so Panorama keeps an index of the workspace's
  * projects (paged, 100 a page, cached as `asana:project-index:<workspace>` for longer than the details). A batch
@@ -77,7 +120,7 @@ function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
  * a page add follow-up actions.
  */
 export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClient>): AsanaLoaders {
-  const { workspaceGid, baseUrl } = client.config;
+  const { workspaceGid } = client.config;
   // Null when the workspace has no account field as text: no exact links, and the section says how it links.
   const rule = accountFieldRule(client);
   const unmapped = rule ? {} : { unmapped: ['ACCOUNT_ID' as const] };
@@ -102,49 +145,6 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
     throw e;
   });
 
-  /** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
-  async function loadProjects(gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
-    type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
-    const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS, expects: { schema: singleSchema(projectSchema), what: 'Asana batch: project' } });
-    const tasksRead = (gid: string, offset?: string): Read => ({
-      gid,
-      kind: 'tasks',
-      path: `/projects/${gid}/tasks`,
-      fields: TASK_FIELDS,
-      limit: MAX_PAGE_SIZE,
-      expects: { schema: pageSchema(taskSchema), what: 'Asana batch: project tasks' },
-      ...(offset ? { offset } : {}),
-    });
-    const projects = new Map<string, AsanaProject>();
-    const tasks = new Map<string, AsanaTask[]>();
-    const gone = new Set<string>();
-    let pending: Read[] = gids.flatMap((gid) => [detailsRead(gid), tasksRead(gid)]);
-    while (pending.length) {
-      const reads = pending;
-      pending = [];
-      const answers = await client.batchAll(reads, signal);
-      reads.forEach((read, i) => {
-        const answer = answers[i]!;
-        if (answer.status === 404) {
-          gone.add(read.gid);
-          return;
-        }
-        if (answer.status !== 200) throw new HttpError(answer.status, answer.headers, answer.body, `${baseUrl}${read.path}`);
-        if (read.kind === 'project') {
-          // validated by the client against `expects`
-          projects.set(read.gid, readSingle(answer.body as { data: AsanaProject }));
-          return;
-        }
-        const page = readPage(answer.body as AsanaPage<AsanaTask>);
-        tasks.set(read.gid, [...(tasks.get(read.gid) ?? []), ...page.items]);
-        if (page.nextOffset) pending.push(tasksRead(read.gid, page.nextOffset));
-      });
-    }
-    const out = new Map<string, { project: AsanaProject; tasks: AsanaTask[] }>();
-    for (const [gid, project] of projects) if (!gone.has(gid)) out.set(gid, { project, tasks: tasks.get(gid) ?? [] });
-    return out;
-  }
-
   /**
    * Project reads of this request, batched per turn of the event loop: the linked projects of a page or list and
    * the probable ones started beside them share their POST /batch requests.
@@ -154,7 +154,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
     async (gids) => {
       const signal = AbortSignal.any([...callers]);
       callers.clear();
-      const loaded = await loadProjects([...new Set(gids)], signal);
+      const loaded = await loadProjects(client, [...new Set(gids)], signal);
       return gids.map((gid) => loaded.get(gid) ?? null);
     },
     { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
