@@ -1,7 +1,7 @@
 import type { SourceId } from '../sources/kit/errors.js';
 import type { AccessGroup } from './policy.js';
 
-/** An amount of money. `currency` is null when the system does not say (CRM deals carry no currency). */
+/** An amount of money. `currency` (ISO 4217) is null when the system does not say. */
 export type Money = { amount: number; currency: string | null };
 
 /**

@@ -32,7 +32,7 @@ function crm(over: Partial<CrmCustomer> = {}): CrmCustomer {
       updatedAt: '2025-01-01T00:00:00Z',
     },
     contacts: [{ id: '003A', accountId: '001A', name: 'Ann Lee', title: null, email: 'ann@acme.example', phone: null, primary: true }],
-    opportunities: [{ id: '006A', accountId: '001A', name: 'Rollout', stage: 'Closed Won', amount: 1000, closeDate: '2026-06-01', outcome: 'WON', owner: null }],
+    opportunities: [{ id: '006A', accountId: '001A', name: 'Rollout', stage: 'Closed Won', amount: 1000, currency: 'USD', closeDate: '2026-06-01', outcome: 'WON', owner: null }],
     ...over,
   };
 }
@@ -127,10 +127,12 @@ describe('flags', () => {
   });
 
   it('flags a won deal with no project after the grace days, but not before', () => {
-    const c = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 5, closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
+    const c = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 5, currency: 'EUR', closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
     const flags = flagsOf(c, accounting([invoice({})]), projects(), null);
     expect(flags.map((f) => f.kind)).toEqual(['WON_DEAL_WITHOUT_PROJECT']);
     expect(flags[0]!.records[0]!.recordId).toBe('006B');
+    // the deal's amount in the deal's own currency
+    expect((flags[0]!.facts as { dealAmount: unknown }).dealAmount).toEqual({ amount: 5, currency: 'EUR' });
     const recent = crm({ opportunities: [{ ...c.opportunities[0]!, closeDate: '2026-11-20' }, ...crm().opportunities] });
     expect(flagsOf(recent, accounting([invoice({})]), projects(), null)).toEqual([]);
   });
@@ -274,7 +276,7 @@ describe('health score', () => {
 describe('role policy on facts', () => {
   const overdue = accounting([invoice({}), invoice({ id: '2', status: 'OVERDUE', balance: 9500, daysOverdue: 40 })]);
   const urgent = support([ticket({ priority: 'URGENT', subject: 'Checkout is down' })]);
-  const wonLate = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 40_000, closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
+  const wonLate = crm({ opportunities: [{ id: '006B', accountId: '001A', name: 'Renewal', stage: 'Closed Won', amount: 40_000, currency: 'USD', closeDate: '2026-10-01', outcome: 'WON', owner: null }, ...crm().opportunities] });
 
   it('tells support that money is overdue while urgent tickets are open, without the amount or the invoices', () => {
     const [flag] = flagsOf(crm(), overdue, projects(), urgent);

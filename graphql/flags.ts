@@ -123,7 +123,7 @@ export function computeFlags(input: FlagInput): Flag[] {
         severity: 'HIGH',
         facts: {
           deal: ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name),
-          dealAmount: deal.amount === null ? null : { amount: deal.amount, currency: null },
+          dealAmount: deal.amount === null ? null : { amount: deal.amount, currency: deal.currency },
           wonOn: deal.closeDate!,
           daysSinceWon: daysSince,
           graceDays: input.wonDealGraceDays,

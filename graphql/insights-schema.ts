@@ -113,7 +113,7 @@ export const insightsTypeDefs = /* GraphQL */ `
   "RULE_NOT_CHECKED: a gap rule whose input system failed; it raises no gap and costs no health."
   enum FlagKind { CONFLICT WON_DEAL_WITHOUT_PROJECT MILESTONE_NOT_INVOICED ON_HOLD_NOTHING_OVERDUE OVERDUE_WITH_URGENT_TICKETS RULE_NOT_CHECKED }
   enum Severity { HIGH MEDIUM LOW }
-  "An amount of money. currency is null when the system does not say (CRM deals)."
+  "An amount of money. currency (ISO 4217) is null when the system does not say."
   type Money { amount: Float! currency: String }
   type Flag {
     kind: FlagKind!

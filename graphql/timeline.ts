@@ -52,7 +52,7 @@ export function buildTimeline(s: {
       source: crm.id,
       type: o.outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
       record: ref(crm.id, crm.entities.deal, o.id, o.name),
-      amount: o.amount === null ? null : { amount: o.amount, currency: null },
+      amount: o.amount === null ? null : { amount: o.amount, currency: o.currency },
       project: null,
     });
   }

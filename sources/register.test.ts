@@ -74,7 +74,7 @@ describe('the integration register tells what each source module does', () => {
   for (const module of SOURCE_MODULES) {
     it(`${module.id}: every request its loaders send is a listed endpoint, every entity they cache has its own policy`, async () => {
       const t = sourceTestKit(module as unknown as SourceModule<SourceCategory, unknown, unknown>, { sandbox });
-      const { kit, loaders } = t.setup();
+      const { kit, client, next } = t.setup();
       const asked = new Set<string>();
       const policyFor = kit.policyFor.bind(kit);
       vi.spyOn(kit, 'policyFor').mockImplementation((entity) => {
@@ -85,6 +85,9 @@ describe('the integration register tells what each source module does', () => {
       const listener = ({ request }: { request: Request }) => void sent.add(`${request.method} ${new URL(request.url).pathname}`);
       sandbox.server.events.on('request:start', listener);
       try {
+        // as at start-up: what the loaders read can depend on what the vendor said exists (Salesforce's org currency)
+        await (module.checkFields as ((c: unknown, k: typeof kit) => Promise<void>) | undefined)?.(client, kit);
+        const loaders = next();
         await (exercise[module.category] as (l: unknown, w: World) => Promise<unknown>)(loaders, world);
       } finally {
         sandbox.server.events.removeListener('request:start', listener);

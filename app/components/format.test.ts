@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatMoneyCompact, formatTotals, plural } from './format.js';
+import { formatAmount, formatDate, formatDealTotals, formatMoneyCompact, formatTotals, plural, totalsPerCurrency } from './format.js';
 
 describe('formatMoneyCompact', () => {
   // the server and the browser must write the same text, or the page fails to hydrate
@@ -26,10 +26,40 @@ describe('plural', () => {
 
 describe('formatAmount', () => {
   it('says "no amount" for a deal with none, never "$0.00"', () => {
-    expect(formatAmount(null)).toBe('no amount');
-    expect(formatAmount(undefined)).toBe('no amount');
-    expect(formatAmount(0)).toBe('no amount');
-    expect(formatAmount(86_250)).toBe('$86,250.00');
+    expect(formatAmount(null, 'USD')).toBe('no amount');
+    expect(formatAmount(undefined, 'USD')).toBe('no amount');
+    expect(formatAmount(0, 'EUR')).toBe('no amount');
+    expect(formatAmount(86_250, 'USD')).toBe('$86,250.00');
+  });
+  it("writes the amount in the deal's currency, and a plain number when the system names none", () => {
+    expect(formatAmount(86_250, 'EUR')).toBe('€86,250.00');
+    expect(formatAmount(1200, 'GBP')).toBe('£1,200.00');
+    expect(formatAmount(86_250, null)).toBe('86,250.00');
+  });
+});
+
+describe('deal totals per currency', () => {
+  const deals = [
+    { amount: 1000, currency: 'USD' },
+    { amount: 250.5, currency: 'EUR' },
+    { amount: 200, currency: 'USD' },
+    { amount: null, currency: 'EUR' },
+    { amount: 99, currency: 'EUR' },
+  ];
+  it('sums each currency apart, never across currencies', () => {
+    expect(totalsPerCurrency(deals)).toEqual([
+      { currency: 'USD', amount: 1200 },
+      { currency: 'EUR', amount: 349.5 },
+    ]);
+    expect(formatDealTotals(totalsPerCurrency(deals))).toBe('$1,200.00 and €349.50');
+  });
+  it('keeps amounts whose system names no currency apart too, and says "no amount" when there is none', () => {
+    expect(totalsPerCurrency([{ amount: 5, currency: null }, { amount: 7, currency: 'USD' }])).toEqual([
+      { currency: 'USD', amount: 7 },
+      { currency: null, amount: 5 },
+    ]);
+    expect(formatDealTotals(totalsPerCurrency([{ amount: null, currency: 'EUR' }]))).toBe('no amount');
+    expect(formatDealTotals([])).toBe('no amount');
   });
 });
 

@@ -4,20 +4,46 @@ export function formatMoney(amount: number | null | undefined, currency = 'USD')
   return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
 }
 
-/**
- * A deal's amount, where none (or zero) is "no amount" rather than "$0.00". A CRM deal carries no currency of
- * its own and is shown in US dollars.
- */
-export function formatAmount(amount: number | null | undefined, currency = 'USD'): string {
-  if (amount === null || amount === undefined || amount === 0) return 'no amount';
-  return formatMoney(amount, currency);
+/** An amount in its currency; one whose system names no currency is written as a plain number ("1,200.00"), never in an assumed one. */
+function formatIn(amount: number, currency: string | null): string {
+  if (currency) return formatMoney(amount, currency);
+  return new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
 }
 
-/** Totals per currency in words: "$1,200.00 and €300.00"; none is "nothing". */
-export function formatTotals(totals: readonly { amount: number; currency: string | null }[]): string {
+/**
+ * A deal's amount in the deal's currency, where none (or zero) is "no amount" rather than "$0.00". A deal whose
+ * system names no currency shows the plain number.
+ */
+export function formatAmount(amount: number | null | undefined, currency: string | null): string {
+  if (amount === null || amount === undefined || amount === 0) return 'no amount';
+  return formatIn(amount, currency);
+}
+
+export type MoneyTotal = { amount: number; currency: string | null };
+
+/**
+ * Amounts summed per currency, never across currencies: the largest first, then by code; amounts whose system
+ * names no currency are totalled apart (currency null). Missing amounts count as nothing.
+ */
+export function totalsPerCurrency(items: readonly { amount: number | null; currency?: string | null }[]): MoneyTotal[] {
+  const sums = new Map<string | null, number>();
+  for (const m of items) if (m.amount !== null) sums.set(m.currency ?? null, (sums.get(m.currency ?? null) ?? 0) + m.amount);
+  return [...sums]
+    .map(([currency, amount]) => ({ currency, amount: Math.round(amount * 100) / 100 }))
+    .sort((a, b) => b.amount - a.amount || String(a.currency).localeCompare(String(b.currency)));
+}
+
+/** Totals per currency in words: "$1,200.00 and €300.00"; none is "$0.00". */
+export function formatTotals(totals: readonly MoneyTotal[]): string {
   if (totals.length === 0) return formatMoney(0);
-  const parts = totals.map((t) => formatMoney(t.amount, t.currency ?? 'USD'));
+  const parts = totals.map((t) => formatIn(t.amount, t.currency));
   return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** Deal totals per currency: "no amount" when there is none, else each currency's total ("$1,200.00 and €300.00"). */
+export function formatDealTotals(totals: readonly MoneyTotal[]): string {
+  const some = totals.filter((t) => t.amount !== 0);
+  return some.length ? formatTotals(some) : 'no amount';
 }
 
 /** "1 rating", "2 ratings", "0 tickets". */

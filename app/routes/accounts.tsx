@@ -8,7 +8,7 @@ import { ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable } from '../components/responsive-table.js';
 import { SourceSection, type SectionStatus } from '../components/source-section.js';
-import { formatAmount, formatMoney, humanize, plural } from '../components/format.js';
+import { formatDealTotals, formatMoney, humanize, plural, totalsPerCurrency } from '../components/format.js';
 import { myAccountsOperation, myAccountsView, viewOf, type MyAccountsView } from '../.server/list-query.js';
 import { streamList, type ListSystems } from '../.server/list-stream.js';
 import { forbidden } from '../.server/refusal.js';
@@ -33,7 +33,7 @@ export const MY_ACCOUNTS = /* GraphQL */ `
         name
         health { score grade incompleteMessage }
         flags { kind }
-        crm { account { tier url } opportunities @include(if: $deals) { outcome amount } }
+        crm { account { tier url } opportunities @include(if: $deals) { outcome amount currency } }
         accounting { standing { state } overdueBalance @include(if: $billing) currency @include(if: $billing) }
         projects { projects { status } }
         support { counts { unsolved urgentOpen } }
@@ -48,7 +48,7 @@ export type AccountRow = {
   name: string;
   health: { score: number | null; grade: 'GOOD' | 'FAIR' | 'POOR' | null; incompleteMessage: string | null };
   flags: { kind: string }[];
-  crm: { account: { tier: string | null; url: string }; opportunities?: { outcome: string; amount: number | null }[] | null } | null;
+  crm: { account: { tier: string | null; url: string }; opportunities?: { outcome: string; amount: number | null; currency: string | null }[] | null } | null;
   accounting: { standing: { state: string }; overdueBalance?: number | null; currency?: string | null } | null;
   projects: { projects: { status: string }[] } | null;
   support: { counts: { unsolved: number; urgentOpen: number } } | null;
@@ -72,7 +72,8 @@ const WORST = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'ON_TRACK', 'COMPLETE', 'UNKNO
 export function accountFigures(r: AccountRow) {
   const open = r.crm?.opportunities?.filter((o) => o.outcome === 'OPEN') ?? null;
   return {
-    openDeals: open ? { count: open.length, amount: Math.round(open.reduce((s, o) => s + (o.amount ?? 0), 0) * 100) / 100 } : null,
+    // one total per currency: amounts in different currencies are never added
+    openDeals: open ? { count: open.length, totals: totalsPerCurrency(open) } : null,
     worstProject: r.projects?.projects.map((p) => p.status).sort((a, b) => WORST.indexOf(a) - WORST.indexOf(b))[0] ?? null,
     // a rule that could not check asks nobody to act (the list's attention filter counts the same way)
     attention: r.flags.filter((f) => f.kind !== 'RULE_NOT_CHECKED').length,
@@ -206,7 +207,7 @@ function AccountList({ d, errors, view, search, busy, billing, deals }: { d: MyA
                       nowrap: true,
                       render: (r: AccountRow) => {
                         const o = accountFigures(r).openDeals;
-                        return o?.count ? `${o.count} · ${formatAmount(o.amount)}` : '—';
+                        return o?.count ? `${o.count} · ${formatDealTotals(o.totals)}` : '—';
                       },
                     },
                   ]

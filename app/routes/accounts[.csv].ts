@@ -55,7 +55,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
           r.health.incompleteMessage ?? '',
           f.attention,
           f.openDeals?.count ?? '',
-          f.openDeals?.amount ?? '',
+          // one total per currency ("1200.5 USD; 300 EUR"): amounts in different currencies are never added
+          f.openDeals ? f.openDeals.totals.map((t) => (t.currency ? `${t.amount} ${t.currency}` : String(t.amount))).join('; ') : '',
           r.accounting?.standing.state ?? '',
           r.accounting?.overdueBalance ?? '',
           r.accounting?.currency ?? '',

@@ -49,6 +49,8 @@ export type CrmOpportunity = {
   name: string;
   stage: string;
   amount: number | null;
+  /** The amount's currency (ISO 4217): the deal's own, or the CRM's one currency; null when the CRM does not say. */
+  currency: string | null;
   closeDate: string | null;
   outcome: DealOutcome;
   owner: Person | null;

@@ -17,6 +17,11 @@ export type FieldSpec = {
   types: readonly string[];
   /** What Panorama does without it, as an admin reads it. */
   without: string;
+  /**
+   * Before the vendor has said whether the field exists: `use` it as configured (a custom field the admin named),
+   * or `skip` it (a standard field only some orgs have, which a query must not name unless it is there). @default 'use'
+   */
+  untilChecked?: 'use' | 'skip';
 };
 
 /**
@@ -84,7 +89,9 @@ export class FieldMap<K extends string> {
   /** The field name to read, or null when it is off, missing or of the wrong type. */
   field(key: K): string | null {
     const { state } = this.#states[key];
-    return state === 'FOUND' || state === 'NOT_CHECKED' ? this.#specs[key].field : null;
+    const spec = this.#specs[key];
+    if (state === 'NOT_CHECKED') return spec.untilChecked === 'skip' ? null : spec.field;
+    return state === 'FOUND' ? spec.field : null;
   }
 
   /** Records what the vendor said exists; names compare without case, as the vendors resolve them. */

@@ -227,3 +227,26 @@ describe('queries through node-quickbooks', () => {
     expect(e).toBeInstanceOf(SourceError);
   });
 });
+
+describe('currency preferences (GET /preferences)', () => {
+  afterEach(() => {
+    state.quickbooksCompany = {};
+  });
+
+  it('reads the home currency and whether multicurrency is on, in one request', async () => {
+    const c = freshClient();
+    expect(await c.currencyPreferences()).toEqual({ homeCurrency: 'USD', multiCurrency: true });
+    state.quickbooksCompany = { homeCurrency: 'GBP', singleCurrency: true };
+    expect(await c.currencyPreferences()).toEqual({ homeCurrency: 'GBP', multiCurrency: false });
+    expect(counts()?.preferences).toBe(2);
+  });
+
+  it('validates the answer at the boundary: a home currency that is no ISO code is INVALID_RESPONSE', async () => {
+    const { unpackPreferences } = await import('./types.js');
+    expect(unpackPreferences({ Preferences: { CurrencyPrefs: { HomeCurrency: { value: 'cad' } } }, time: 'x' })).toEqual({ homeCurrency: 'CAD', multiCurrency: null });
+    // a company whose answer names no home currency: unknown, for the caller to fill from the setting
+    expect(unpackPreferences({ Id: '1' })).toEqual({ homeCurrency: null, multiCurrency: null });
+    expect(() => unpackPreferences({ CurrencyPrefs: { HomeCurrency: { value: 'Pounds' } } })).toThrow(/not an ISO 4217 code/);
+    expect(() => unpackPreferences({ CurrencyPrefs: { MultiCurrencyEnabled: 'yes' } })).toThrow();
+  });
+});

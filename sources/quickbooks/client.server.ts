@@ -7,7 +7,7 @@ import { ResponseShapeError } from '../kit/http.js';
 import { logger } from '../kit/logger.js';
 import { tokenRefreshes } from '../kit/metrics.js';
 import type { QuickbooksConfig } from './config.js';
-import { batchRequest, unpackBatch, unpackQuery, unpackToken, type BatchQuery, type QboEntity, type QboRow } from './types.js';
+import { batchRequest, unpackBatch, unpackPreferences, unpackQuery, unpackToken, type BatchQuery, type QboCurrencyPrefs, type QboEntity, type QboRow } from './types.js';
 
 /** QBO answers at most 1000 rows per query. */
 export const MAX_PAGE_SIZE = 1000;
@@ -117,6 +117,16 @@ export class QuickbooksClient {
     const what = 'QuickBooks batch';
     const body = await this.#authorized(signal, () => promisify(this.#qbo.batch.bind(this.#qbo))(batchRequest(items)), what);
     return unpackBatch(body, items, what);
+  }
+
+  /**
+   * The company's currency preferences (GET /preferences, one request): its home currency, and whether
+   * multicurrency is on. Records of a company without multicurrency may carry no CurrencyRef: they are in this one.
+   */
+  async currencyPreferences(signal?: AbortSignal): Promise<QboCurrencyPrefs> {
+    const what = 'QuickBooks preferences';
+    const body = await this.#authorized(signal, () => promisify(this.#qbo.getPreferences.bind(this.#qbo))(), what);
+    return unpackPreferences(body);
   }
 
   /** Runs `call` with a valid access token; on 401 refreshes once (shared) and retries once. */

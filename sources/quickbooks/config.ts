@@ -26,6 +26,16 @@ export const quickbooksConfigSchema = z
       .regex(/^\d{1,32}$/, 'QUICKBOOKS_REALM_ID must be the numeric company id'),
     /** @default 75 */
     QUICKBOOKS_MINOR_VERSION: z.coerce.number().int().min(1).max(999).default(DEFAULT_MINOR_VERSION),
+    /**
+     * The currency of amounts whose record names none (no CurrencyRef), used only while the company's
+     * Preferences (CurrencyPrefs.HomeCurrency) cannot be read; the Preferences' home currency wins. @default 'USD'
+     */
+    QUICKBOOKS_HOME_CURRENCY: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, 'QUICKBOOKS_HOME_CURRENCY must be an ISO 4217 currency code such as USD or GBP')
+      .default('USD')
+      .transform((c) => c.toUpperCase()),
     /** Per upstream call, in ms. @default 8000 */
     QUICKBOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_TIMEOUT_MS),
   })
@@ -38,6 +48,7 @@ export const quickbooksConfigSchema = z
     realmId: env.QUICKBOOKS_REALM_ID,
     minorVersion: env.QUICKBOOKS_MINOR_VERSION,
     timeoutMs: env.QUICKBOOKS_TIMEOUT_MS,
+    homeCurrency: env.QUICKBOOKS_HOME_CURRENCY,
   }));
 
 export type QuickbooksConfig = z.output<typeof quickbooksConfigSchema>;

@@ -20,6 +20,7 @@ describe('quickbooks module', () => {
       realmId: QBO_SANDBOX_REALM_ID,
       minorVersion: 75,
       timeoutMs: 8000,
+      homeCurrency: 'USD',
     });
     expect(parse({ ...env, QUICKBOOKS_MINOR_VERSION: '70', QUICKBOOKS_BASE_URL: `${ORIGIN}/qbo///` })).toMatchObject({ minorVersion: 70, baseUrl: `${ORIGIN}/qbo` });
   });

@@ -67,6 +67,8 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     invoiceNumber: { ttlMs: 30 * SECOND, swrMs: MINUTE, maxStaleMs: 10 * MINUTE },
     customerIndex: { ttlMs: 10 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
     overdueInvoices: { ttlMs: 5 * MINUTE, swrMs: 10 * MINUTE, maxStaleMs: HOUR },
+    // the company's home currency: set when the company is created, next to never changed
+    preferences: { ttlMs: 6 * HOUR, swrMs: 24 * HOUR, maxStaleMs: 7 * 24 * HOUR },
   },
   mapError: mapQuickbooksError,
   // The second argument lets the runtime wire `onTokens` to a store: the refresh token rotates on every refresh.
@@ -88,11 +90,13 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'Customer: id, display, company and fully qualified name, primary e-mail and phone, billing address, open balance and balance with jobs, currency, active, and for a sub-customer (job) its parent (ParentRef, Job, Level)',
       'Invoice: id, number, date, due date, total, open balance, currency, e-mail/print status, customer memo, customer',
       'Payment: id, date, amount, currency, customer, and the invoices it was applied to',
+      'Preferences: the company\'s home currency and whether multicurrency is on (CurrencyPrefs), once, cached 6 h',
     ],
     transforms: [
       'invoice status (DRAFT / SENT / PARTIALLY_PAID / PAID / OVERDUE) and days overdue, computed against today',
       'payments linked to the invoices they settle',
       'billing address lines joined into one street line',
+      'every amount in its own currency (CurrencyRef); a record naming none is in its customer\'s, and a customer naming none in the company\'s home currency (Preferences); while Preferences cannot be read, QUICKBOOKS_HOME_CURRENCY (default USD) stands in and a warning is logged',
       'a customer\'s sub-customers (jobs) found in the customer index; their invoices and payments shown under the top-level customer, each with the job\'s name',
     ],
     credentials: [
@@ -112,6 +116,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'POST {QUICKBOOKS_TOKEN_URL} (grant_type=refresh_token)',
       'POST /v3/company/{realm}/batch (customers and their jobs with their invoices and payments: one request per 100 customers)',
       'GET /v3/company/{realm}/query (search by display name; customer index and overdue invoices, 1000 rows per page)',
+      'GET /v3/company/{realm}/preferences (the home currency: once, then every 6 h at most)',
     ],
   },
 };

@@ -74,8 +74,9 @@ describe('customer loader', () => {
     const { loaders } = module();
     const ids = linked.slice(0, 12);
     const got = (await loaders.customer.loadMany(ids)) as Fetched<AccountingCustomer>[];
-    // one batch for all of them, and one page of the customer index for their jobs (cached across requests)
-    expect(counts()).toEqual({ 'oauth.token': 1, batch: 1, query: 1 });
+    // one batch for all of them, and one page of the customer index for their jobs (cached across requests), and
+    // the company's home currency (Preferences, cached for hours)
+    expect(counts()).toEqual({ 'oauth.token': 1, batch: 1, query: 1, preferences: 1 });
     for (const [k, id] of ids.entries()) {
       const f = got[k]!;
       expect(f.freshness).toMatchObject({ source: 'quickbooks', fromCache: false, stale: false, error: null });
@@ -154,7 +155,8 @@ describe('searchCustomers', () => {
     const { loaders } = module();
     const res = await loaders.searchCustomers(text, 20);
     expect(res.value.map((c) => c.displayName)).toEqual(names);
-    expect(counts()).toEqual({ 'oauth.token': 1, query: 1 });
+    // and the home currency, read beside it once (cached for hours)
+    expect(counts()).toEqual({ 'oauth.token': 1, query: 1, preferences: 1 });
   });
 
   it('respects the limit and asks QBO for no more than that', async () => {
@@ -286,5 +288,60 @@ describe('faults through client and kit → shared error codes', () => {
     expect(f.value.customer.id).toBe(linked[2]);
     expect(f.freshness).toMatchObject({ fromCache: true, stale: true });
     expect(f.freshness.error?.code).toBe('UNAVAILABLE');
+  });
+});
+
+describe('home currency (Preferences) for records that name no currency', () => {
+  afterEach(() => {
+    state.quickbooksCompany = {};
+  });
+
+  it('puts every amount of a company without multicurrency in its home currency from Preferences, read once', async () => {
+    state.quickbooksCompany = { homeCurrency: 'GBP', singleCurrency: true };
+    const { loaders } = module();
+    const f = await loaders.customer.load(linked[0]!);
+    const c = f.value;
+    expect(c.customer.currency).toBe('GBP');
+    expect(c.invoices.length).toBeGreaterThan(0);
+    expect(c.invoices.every((i) => i.currency === 'GBP')).toBe(true);
+    expect(c.payments.every((p) => p.currency === 'GBP')).toBe(true);
+    const search = await loaders.searchCustomers(c.customer.displayName, 5);
+    expect(search.value.map((r) => r.currency)).toContain('GBP');
+    expect(search.value.every((r) => r.currency === 'GBP')).toBe(true);
+    const overdue = await loaders.overdueInvoices();
+    expect(overdue.value.every((i) => i.currency === 'GBP')).toBe(true);
+    // one Preferences read, cached for the module's later reads
+    expect(counts()?.preferences).toBe(1);
+  });
+
+  it('keeps CurrencyRef where a record has one: the home currency is only the fallback', async () => {
+    state.quickbooksCompany = { homeCurrency: 'CAD' };
+    const { loaders } = module();
+    const euro = q.customers.find((c) => c.CurrencyRef.value === 'EUR');
+    expect(euro, 'the sandbox bills one customer in euros').toBeDefined();
+    const f = await loaders.customer.load(euro!.Id);
+    expect(f.value.customer.currency).toBe('EUR');
+    const usd = q.customers.find((c) => c.CurrencyRef.value === 'USD' && c.Active)!;
+    expect((await loaders.customer.load(usd.Id)).value.customer.currency).toBe('USD');
+  });
+
+  it('uses QUICKBOOKS_HOME_CURRENCY while Preferences cannot be read, and asks again on the next request', async () => {
+    state.quickbooksCompany = { homeCurrency: 'GBP', singleCurrency: true };
+    state.setFault('quickbooks', { status: 500, endpoint: 'preferences' });
+    const { client } = sb.setup({ env: { QUICKBOOKS_HOME_CURRENCY: 'aud' }, client: { refreshToken: [...state.refreshTokens.quickbooks][0]! } });
+    expect(client.config.homeCurrency).toBe('AUD');
+    const kit = sb.kit();
+    const first = await createLoaders({ client, kit, forceRefresh: false, today: () => TODAY }).customer.load(linked[1]!);
+    // the customer itself read fine: only the currency fell back to the setting
+    expect(first.freshness.error).toBeNull();
+    expect(first.value.customer.currency).toBe('AUD');
+    expect(first.value.invoices.every((i) => i.currency === 'AUD')).toBe(true);
+    state.clearFaults();
+    const second = await createLoaders({ client, kit, forceRefresh: true, today: () => TODAY }).customer.load(linked[1]!);
+    expect(second.value.customer.currency).toBe('GBP');
+  });
+
+  it('defaults the setting to USD', () => {
+    expect(module().config.homeCurrency).toBe('USD');
   });
 });

@@ -4,6 +4,7 @@ import { dateOf } from '../kit/clock.js';
 import type { AccountingLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
 import type { AccountingCustomer, AccountingCustomerRecord, Fetched, Invoice } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
+import { logger } from '../kit/logger.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import { MAX_PAGE_SIZE, type QuickbooksClient } from './client.server.js';
 import { assembleCustomers, descendantsOf, isoDay, mapCustomer, mapInvoice, resolveTopLevel } from './mapping.js';
@@ -36,6 +37,29 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
   const read = { forceRefresh: opts.forceRefresh };
 
   /**
+   * The currency of records that name none (no CurrencyRef): the company's home currency from its Preferences
+   * (CurrencyPrefs.HomeCurrency), read once and cached for hours (policy `preferences`). While Preferences cannot
+   * be read (and nothing is cached), QUICKBOOKS_HOME_CURRENCY (default USD) stands in, with a warning in the log;
+   * the next request asks again. Never forced: a refresh of a customer does not re-read the company's settings.
+   */
+  const homeCurrency = async (): Promise<string> => {
+    try {
+      const prefs = await kit.read(
+        'preferences',
+        'currency',
+        () => kit.upstream('preferences', (signal) => client.currencyPreferences(signal)),
+        { forceRefresh: false },
+      );
+      if (prefs.value.homeCurrency) return prefs.value.homeCurrency;
+      logger.warn({ source: 'quickbooks', fallback: client.config.homeCurrency }, 'QuickBooks Preferences name no home currency; using QUICKBOOKS_HOME_CURRENCY');
+    } catch (e) {
+      const err = kit.toSourceError(e);
+      logger.warn({ source: 'quickbooks', code: err.code, fallback: client.config.homeCurrency }, 'could not read QuickBooks Preferences; amounts without a currency use QUICKBOOKS_HOME_CURRENCY');
+    }
+    return client.config.homeCurrency;
+  };
+
+  /**
    * N customers in ONE request: a batch of three queries (the customers, their invoices, their payments).
    * Should a list fill a whole page (1000 rows), its next pages follow in further batches.
    */
@@ -46,6 +70,8 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
     const withJobs = new Set(ids);
     for (const id of ids) for (const j of jobsOf.get(id) ?? []) withJobs.add(j);
     const list = idList([...withJobs]);
+    // beside the batch, not before it: cached after the first read, and a failure only means the setting
+    const home = homeCurrency();
     const base: BatchQuery[] = [...qboQueries.customersWithActivity(list)];
     const rows = new Map<string, unknown[]>(base.map((b) => [b.bId, []]));
     let pending = base;
@@ -61,6 +87,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
       rows.get('invoices') as QboInvoice[],
       rows.get('payments') as QboPayment[],
       today(),
+      await home,
       jobsOf,
     );
   };
@@ -92,6 +119,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
         if (!needle) return [];
         const like = likeContains(needle);
         // A literal `%` is a wildcard to QBO: ask for more and keep only the rows that contain the text.
+        const home = homeCurrency();
         const rows = await kit.upstream('search', (signal) =>
           client.query(
             'Customer',
@@ -99,19 +127,22 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
             signal,
           ),
         );
-        const kept = like.needsRecheck ? rows.filter((c) => nameContainsText(mapCustomer(c).displayName, needle)) : rows;
-        return kept.slice(0, n).map((c) => mapCustomer(c));
+        const currency = await home;
+        const kept = like.needsRecheck ? rows.filter((c) => nameContainsText(c.DisplayName, needle)) : rows;
+        return kept.slice(0, n).map((c) => mapCustomer(c, currency));
       },
       read,
     );
   };
 
   const loadIndex = async (signal: AbortSignal) => {
+    const home = homeCurrency();
     const rows = await client.queryAll('Customer', qboQueries.allCustomers, {
       signal,
       runPage: (page) => kit.upstream('customerIndex.page', page),
     });
-    return resolveTopLevel(rows.map((c) => mapCustomer(c)));
+    const currency = await home;
+    return resolveTopLevel(rows.map((c) => mapCustomer(c, currency)));
   };
   const customerIndex = () => kit.read('customerIndex', 'all', loadIndex, read);
   // The tree behind a customer's billing: the cached index even on a forced refresh (jobs are rarely added; the
@@ -124,11 +155,13 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
       'overdueInvoices',
       day,
       async (signal) => {
+        const home = homeCurrency();
         const rows = await client.queryAll('Invoice', qboQueries.overdueInvoices(literal), {
           signal,
           runPage: (page) => kit.upstream('overdueInvoices.page', page),
         });
-        return rows.map((inv) => mapInvoice(inv, day));
+        const currency = await home;
+        return rows.map((inv) => mapInvoice(inv, day, currency));
       },
       read,
     );
@@ -141,8 +174,10 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<Quickbooks
       'invoiceNumber',
       n,
       async () => {
+        const home = homeCurrency();
         const rows = await kit.upstream('invoiceNumber', (signal) => client.query('Invoice', qboQueries.invoicesNumbered(quote(n)), signal));
-        return rows.map((inv) => mapInvoice(inv, today()));
+        const currency = await home;
+        return rows.map((inv) => mapInvoice(inv, today(), currency));
       },
       read,
     );

@@ -49,7 +49,7 @@ describe('invoice status and days overdue', () => {
   it('matches the sandbox manifest for every overdue invoice', () => {
     const world = generateWorld({ size: 60, seed: 7, today: TODAY });
     const overdue = world.quickbooks.invoices
-      .map((i) => mapInvoice(qboInvoiceSchema.parse(i), TODAY))
+      .map((i) => mapInvoice(qboInvoiceSchema.parse(i), TODAY, 'USD'))
       .filter((i) => i.status === 'OVERDUE');
     expect(overdue.map((i) => [i.id, i.daysOverdue]).sort()).toEqual(
       world.manifest.overdueInvoices.map((o) => [o.invoiceId, o.daysOverdue]).sort(),
@@ -59,7 +59,7 @@ describe('invoice status and days overdue', () => {
 
 describe('mapping into Panorama types', () => {
   it('maps an invoice', () => {
-    expect(mapInvoice(invoice({ CustomerMemo: { value: 'Thanks!' }, EmailStatus: 'EmailSent' }), TODAY)).toEqual({
+    expect(mapInvoice(invoice({ CustomerMemo: { value: 'Thanks!' }, EmailStatus: 'EmailSent' }), TODAY, 'USD')).toEqual({
       id: '10001',
       customerId: '7',
       number: '1001',
@@ -85,7 +85,7 @@ describe('mapping into Panorama types', () => {
       Balance: 250.5,
       Active: false,
     });
-    expect(mapCustomer(c)).toEqual({
+    expect(mapCustomer(c, 'USD')).toEqual({
       id: '3',
       displayName: "O'Brien & Sons",
       companyName: null,
@@ -100,7 +100,7 @@ describe('mapping into Panorama types', () => {
       subCustomerName: null,
       balanceWithSubCustomers: 250.5,
     });
-    expect(mapCustomer(qboCustomerSchema.parse({ Id: '4', DisplayName: 'X', Balance: 0, Active: true, BillAddr: { Id: '1' } })).billingAddress).toBeNull();
+    expect(mapCustomer(qboCustomerSchema.parse({ Id: '4', DisplayName: 'X', Balance: 0, Active: true, BillAddr: { Id: '1' } }), 'USD').billingAddress).toBeNull();
   });
 
   it('takes a payment\'s invoices from Line[].LinkedTxn, invoices only and once each', () => {
@@ -127,6 +127,7 @@ describe('mapping into Panorama types', () => {
       q.invoices.map((i) => qboInvoiceSchema.parse(i)),
       q.payments.map((p) => qboPaymentSchema.parse(p)),
       TODAY,
+      'USD',
     );
     const one = out.get('1')!;
     expect(one.customer.displayName).toBe("O'Brien & Sons");
@@ -137,6 +138,16 @@ describe('mapping into Panorama types', () => {
     expect(one.payments.every((p) => p.invoiceIds.every((id) => q.invoices.find((i) => i.Id === id)?.CustomerRef.value === '1'))).toBe(true);
     // a customer's balance is the sum of its invoices' open balances
     expect(one.customer.balance).toBeCloseTo(one.invoices.reduce((s, i) => s + i.balance, 0), 2);
+  });
+
+  it('puts a record that names no currency in the home currency it is given, never an assumed one', () => {
+    const c = qboCustomerSchema.parse({ Id: '9', DisplayName: 'Bare', Balance: 12, Active: true });
+    const inv = qboInvoiceSchema.parse({ Id: '90', TxnDate: '2026-11-01', CustomerRef: { value: '9' }, TotalAmt: 12, Balance: 12 });
+    const pay = qboPaymentSchema.parse({ Id: '91', TxnDate: '2026-11-02', CustomerRef: { value: '9' }, TotalAmt: 5 });
+    const one = assembleCustomers([c], [inv], [pay], TODAY, 'GBP').get('9')!;
+    expect(one.customer.currency).toBe('GBP');
+    expect(one.invoices[0]!.currency).toBe('GBP');
+    expect(one.payments[0]!.currency).toBe('GBP');
   });
 
   it('writes today as YYYY-MM-DD', () => {

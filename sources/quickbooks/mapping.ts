@@ -35,10 +35,13 @@ export function subCustomerNameOf(c: QboCustomer): string {
 const isJob = (c: QboCustomer) => Boolean(c.ParentRef?.value) || c.Job === true;
 
 /**
+ * `fallbackCurrency` is the currency of a record that names none (no CurrencyRef): the company's home currency
+ * (Preferences, see the loaders), never an assumed one.
+ *
  * `parentId` as ParentRef says: the IMMEDIATE parent. `resolveTopLevel` then lifts it to the top-level customer
  * where the whole list is known.
  */
-export function mapCustomer(c: QboCustomer, fallbackCurrency = 'USD'): AccountingCustomerRecord {
+export function mapCustomer(c: QboCustomer, fallbackCurrency: string): AccountingCustomerRecord {
   const job = isJob(c);
   return {
     id: c.Id,
@@ -100,7 +103,8 @@ export function invoiceStanding(inv: QboInvoice, today: string): { status: Invoi
   return { status, daysOverdue: Math.max(0, late), sent };
 }
 
-export function mapInvoice(inv: QboInvoice, today: string, fallbackCurrency = 'USD'): Invoice {
+/** `fallbackCurrency`: the customer's currency (itself the home currency when the customer names none). */
+export function mapInvoice(inv: QboInvoice, today: string, fallbackCurrency: string): Invoice {
   const standing = invoiceStanding(inv, today);
   return {
     id: inv.Id,
@@ -118,7 +122,7 @@ export function mapInvoice(inv: QboInvoice, today: string, fallbackCurrency = 'U
   };
 }
 
-export function mapPayment(p: QboPayment, fallbackCurrency = 'USD'): Payment {
+export function mapPayment(p: QboPayment, fallbackCurrency: string): Payment {
   const invoiceIds = new Set<string>();
   for (const line of p.Line ?? []) {
     for (const t of line.LinkedTxn ?? []) if (t.TxnType === 'Invoice') invoiceIds.add(t.TxnId);
@@ -139,13 +143,15 @@ const newestFirst = <T extends { date: string; id: string }>(a: T, b: T) =>
 /**
  * Each requested customer with its invoices and payments, newest first; keyed by the QBO customer id. Rows of
  * the customers in `jobsOf` (its sub-customers, at any depth) are put under it, each marked with the job's name;
- * a customer whose tree is involved reports BalanceWithJobs as its balance.
+ * a customer whose tree is involved reports BalanceWithJobs as its balance. A record without CurrencyRef is in
+ * its customer's currency, and a customer without one in `homeCurrency` (the company's).
  */
 export function assembleCustomers(
   customers: readonly QboCustomer[],
   invoices: readonly QboInvoice[],
   payments: readonly QboPayment[],
   today: string,
+  homeCurrency: string,
   jobsOf: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Map<string, AccountingCustomer> {
   const rows = new Map(customers.map((c) => [c.Id, c]));
@@ -155,7 +161,7 @@ export function assembleCustomers(
   const addHome = (id: string, entry: AccountingCustomer, job: SubCustomerRef | null) => homes.set(id, [...(homes.get(id) ?? []), { entry, job }]);
   for (const c of customers) {
     const jobs = (jobsOf.get(c.Id) ?? []).map((id) => rows.get(id)).filter((j): j is QboCustomer => j !== undefined);
-    const record = mapCustomer(c);
+    const record = mapCustomer(c, homeCurrency);
     const entry: AccountingCustomer = {
       customer: jobs.length ? { ...record, balance: record.balanceWithSubCustomers ?? record.balance } : record,
       invoices: [],

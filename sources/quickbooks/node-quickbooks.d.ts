@@ -41,6 +41,8 @@ declare module 'node-quickbooks' {
     findCustomers(criteria: string, callback: Callback<unknown>): void;
     findInvoices(criteria: string, callback: Callback<unknown>): void;
     findPayments(criteria: string, callback: Callback<unknown>): void;
+    /** GET /preferences; answers the body's `Preferences` object (the whole body when it has none). */
+    getPreferences(callback: Callback<unknown>): void;
   }
 
   export = QuickBooks;

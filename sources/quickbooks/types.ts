@@ -78,6 +78,39 @@ export const qboPaymentSchema = z
   })
   .passthrough();
 
+/**
+ * The company's Preferences (`GET /v3/company/<realm>/preferences`), of which Panorama reads the currency ones:
+ * `CurrencyPrefs.HomeCurrency` (a ReferenceType whose value is the ISO 4217 code) and
+ * `CurrencyPrefs.MultiCurrencyEnabled` (Intuit's Finance.xsd, complexType CurrencyPrefs, element of Preferences;
+ * /work/shared/api-reference/quickbooks/xsd/Finance.xsd; the Accounting API reference, entity Preferences). Both
+ * are optional in the schema: a company whose answer names no home currency is read with the configured one.
+ */
+export const qboPreferencesSchema = z
+  .object({
+    CurrencyPrefs: z
+      .object({
+        MultiCurrencyEnabled: z.boolean().optional(),
+        HomeCurrency: z.object({ value: z.string().regex(/^[A-Za-z]{3}$/, 'not an ISO 4217 code') }).passthrough().optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+export type QboCurrencyPrefs = { homeCurrency: string | null; multiCurrency: boolean | null };
+
+/**
+ * The currency preferences from a Preferences read. node-quickbooks' `getPreferences` hands over the body's
+ * `Preferences` object (or the whole body when it has none), so an envelope is accepted either way.
+ */
+export function unpackPreferences(body: unknown): QboCurrencyPrefs {
+  const inner = body && typeof body === 'object' && 'Preferences' in body ? (body as { Preferences: unknown }).Preferences : body;
+  if (inner && typeof inner === 'object' && 'Fault' in inner) throw new ResponseShapeError('QuickBooks preferences', ['Preferences: Required']);
+  const p = validate(qboPreferencesSchema, inner, 'QuickBooks preferences');
+  const home = p.CurrencyPrefs?.HomeCurrency?.value;
+  return { homeCurrency: home ? home.toUpperCase() : null, multiCurrency: p.CurrencyPrefs?.MultiCurrencyEnabled ?? null };
+}
+
 export type QboCustomer = z.infer<typeof qboCustomerSchema>;
 export type QboInvoice = z.infer<typeof qboInvoiceSchema>;
 export type QboPayment = z.infer<typeof qboPaymentSchema>;

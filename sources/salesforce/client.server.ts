@@ -7,7 +7,7 @@ import { tokenRefreshes } from '../kit/metrics.js';
 import type { SalesforceConfig } from './config.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './errors.js';
 import { normalizeIdOf, type KnownSObject } from './ids.js';
-import { salesforceFieldMap, salesforceVersionMap, type SalesforceFieldKey } from './fields.js';
+import { salesforceCurrencyMap, salesforceFieldMap, salesforceVersionMap, type SalesforceFieldKey } from './fields.js';
 import type { FieldMap } from '../kit/field-mapping.js';
 import { sfVersionsSchema, type SfVersions, sfDescribeSchema, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
 
@@ -51,6 +51,8 @@ export class SalesforceClient {
   readonly fields: FieldMap<SalesforceFieldKey>;
   /** Whether the org offers the configured REST API version (see `checkSalesforceFields`). */
   readonly version: FieldMap<'apiVersion'>;
+  /** Whether Opportunity has CurrencyIsoCode, i.e. the org is multi-currency (see `checkSalesforceFields`). */
+  readonly currency: FieldMap<'dealCurrency'>;
   /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
   #refreshError: unknown = null;
   readonly #retry: object;
@@ -59,6 +61,7 @@ export class SalesforceClient {
     this.config = config;
     this.fields = salesforceFieldMap(config);
     this.version = salesforceVersionMap(config);
+    this.currency = salesforceCurrencyMap();
     this.connection = new Connection({
       instanceUrl: config.instanceUrl,
       version: config.apiVersion,

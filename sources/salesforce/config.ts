@@ -41,6 +41,17 @@ export const salesforceConfigSchema = z
      * retries every source's reads alike (PANORAMA_RETRY_ATTEMPTS), and each jsforce retry would add to those. @default 0
      */
     SALESFORCE_HTTP_RETRIES: z.coerce.number().int().min(0).max(3).default(0),
+    /**
+     * The org's currency (ISO 4217), used only when the org is known to be single-currency (Opportunity has no
+     * CurrencyIsoCode) and its Organization.DefaultCurrencyIsoCode cannot be read. Unset: deal amounts are then
+     * shown without a currency rather than in an assumed one. @default unset
+     */
+    SALESFORCE_DEFAULT_CURRENCY: z
+      .string()
+      .trim()
+      .regex(/^(?:[A-Za-z]{3})?$/, 'SALESFORCE_DEFAULT_CURRENCY must be an ISO 4217 currency code such as USD or EUR, or empty')
+      .optional()
+      .transform((c) => (c ? c.toUpperCase() : null)),
     /** The Account field holding the QuickBooks customer id (the exact accounting link). @default 'QuickBooks_Customer_Id__c' */
     SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: fieldName('SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD', 'QuickBooks_Customer_Id__c'),
     /** The Account field holding the customer's tier. @default 'Tier__c' */
@@ -57,6 +68,7 @@ export const salesforceConfigSchema = z
     apiVersion: env.SALESFORCE_API_VERSION,
     timeoutMs: env.SALESFORCE_TIMEOUT_MS,
     httpRetries: env.SALESFORCE_HTTP_RETRIES,
+    defaultCurrency: env.SALESFORCE_DEFAULT_CURRENCY,
     fields: {
       accountingId: env.SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD,
       tier: env.SALESFORCE_ACCOUNT_TIER_FIELD,

@@ -2,6 +2,7 @@ import { FieldMap, type FieldSpec, type VendorFields } from '../kit/field-mappin
 import type { SourceKit } from '../kit/source-kit.js';
 import type { SalesforceClient } from './client.server.js';
 import type { SalesforceConfig } from './config.js';
+import { readOrgCurrency } from './loaders.js';
 
 export type SalesforceFieldKey = 'accountingId' | 'tier' | 'primaryContact';
 
@@ -42,6 +43,26 @@ export function salesforceFieldMap(config: SalesforceConfig): FieldMap<Salesforc
   return new FieldMap('salesforce', salesforceFieldSpecs(config));
 }
 
+/**
+ * CurrencyIsoCode on Opportunity: a standard field, but only multi-currency orgs have it; in a single-currency org
+ * a query naming it is refused (400 INVALID_FIELD), so it is selected only once describe has said it is there.
+ * (Object Reference: "Querying Currency Fields in Multicurrency Organizations"; the field is a picklist of the
+ * org's active currencies.) Without it every deal is in the org's one currency, Organization.DefaultCurrencyIsoCode.
+ */
+export function salesforceCurrencyMap(): FieldMap<'dealCurrency'> {
+  return new FieldMap('salesforce', {
+    dealCurrency: {
+      label: 'Deal currency',
+      object: 'Opportunity',
+      setting: 'SALESFORCE_DEFAULT_CURRENCY',
+      field: 'CurrencyIsoCode',
+      types: ['picklist'],
+      untilChecked: 'skip',
+      without: "A single-currency org: every deal is in the org's currency (Organization.DefaultCurrencyIsoCode).",
+    },
+  });
+}
+
 /** The vendor "object" the versions the org offers are recorded under (GET /services/data/). */
 const VERSIONS = 'REST API';
 
@@ -62,7 +83,13 @@ export function salesforceVersionMap(config: SalesforceConfig): FieldMap<'apiVer
 /** Asks Salesforce (sObject Describe, one request per object) which mapped fields exist, and records it. */
 export async function checkSalesforceFields(client: SalesforceClient, kit: SourceKit): Promise<void> {
   const map = client.fields;
-  const objects = [...new Set(map.keys().filter((k) => map.spec(k).field).map((k) => map.spec(k).object))];
+  const currency = client.currency;
+  const objects = [
+    ...new Set([
+      ...map.keys().filter((k) => map.spec(k).field).map((k) => map.spec(k).object),
+      ...currency.keys().map((k) => currency.spec(k).object),
+    ]),
+  ];
   try {
     // GET /services/data/ lists [{ label, url, version }]: the configured version is used only if offered.
     const versions = await kit.upstream('versions', (signal) => client.versions({ signal }));
@@ -77,7 +104,13 @@ export async function checkSalesforceFields(client: SalesforceClient, kit: Sourc
     const found: VendorFields = {};
     objects.forEach((o, i) => (found[o] = new Map(described[i]!.fields.map((f) => [f.name, f.type]))));
     map.apply(found, kit.clock.now());
+    currency.apply(found, kit.clock.now());
   } catch (e) {
-    map.failed(kit.toSourceError(e).code);
+    const code = kit.toSourceError(e).code;
+    map.failed(code);
+    currency.failed(code);
   }
+  // A single-currency org: its one currency, warmed now so the first customer page does not wait for it (the
+  // loaders read it again, and fall back to SALESFORCE_DEFAULT_CURRENCY, if this fails).
+  if (currency.state('dealCurrency') === 'MISSING') await readOrgCurrency(client, kit).catch(() => undefined);
 }

@@ -23,6 +23,7 @@ describe('config', () => {
       apiVersion: '62.0',
       timeoutMs: 8000,
       httpRetries: 0,
+      defaultCurrency: null,
       fields: { accountingId: 'QuickBooks_Customer_Id__c', tier: 'Tier__c', primaryContact: 'Primary__c' },
     });
     expect(parse({ ...base, SALESFORCE_ACCOUNT_TIER_FIELD: 'acme__Tier__c', SALESFORCE_CONTACT_PRIMARY_FIELD: '' }).fields).toEqual({
@@ -31,6 +32,9 @@ describe('config', () => {
       primaryContact: null,
     });
     expect(() => parse({ ...base, SALESFORCE_ACCOUNT_TIER_FIELD: "Tier__c, (SELECT Id FROM Cases)" })).toThrow(/SALESFORCE_ACCOUNT_TIER_FIELD/);
+    expect(parse({ ...base, SALESFORCE_DEFAULT_CURRENCY: 'eur' }).defaultCurrency).toBe('EUR');
+    expect(parse({ ...base, SALESFORCE_DEFAULT_CURRENCY: '' }).defaultCurrency).toBeNull();
+    expect(() => parse({ ...base, SALESFORCE_DEFAULT_CURRENCY: 'euros' })).toThrow(/SALESFORCE_DEFAULT_CURRENCY/);
     expect(parse({ ...base, SALESFORCE_API_VERSION: '61.0', SALESFORCE_TIMEOUT_MS: '2500', SALESFORCE_HTTP_RETRIES: '1' })).toMatchObject({
       apiVersion: '61.0',
       timeoutMs: 2500,

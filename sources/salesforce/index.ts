@@ -27,6 +27,8 @@ export const salesforceCachePolicies = {
   accountsByOwner: { ttlMs: 2 * MIN, swrMs: 10 * MIN, maxStaleMs: 2 * 60 * MIN },
   /** All accounts for identity matching: a few requests per 2,000 accounts, so kept longer. */
   accountIndex: { ttlMs: 10 * MIN, swrMs: 30 * MIN, maxStaleMs: 24 * 60 * MIN },
+  /** A single-currency org's currency (Organization.DefaultCurrencyIsoCode): next to never changed. */
+  orgCurrency: { ttlMs: 6 * 60 * MIN, swrMs: 24 * 60 * MIN, maxStaleMs: 7 * 24 * 60 * MIN },
 } satisfies Record<string, CachePolicy> & { default: CachePolicy };
 
 const LIGHTNING_OBJECTS: Record<string, string> = {
@@ -106,7 +108,8 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/ (at start-up and on an admin check: whether the org offers the configured API version)',
-      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types)',
+      'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact|Opportunity}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types; whether Opportunity has CurrencyIsoCode, i.e. the org is multi-currency)',
+      "GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q=SELECT DefaultCurrencyIsoCode FROM Organization (a single-currency org's currency: once, then every 6 h at most)",
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query, or of an account\'s Contacts or Opportunities past the 200 Salesforce sends inline)',
     ],
   },

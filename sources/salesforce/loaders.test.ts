@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Fetched, CrmCustomer } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
 import type { FaultPatch } from '../sandbox/state.js';
 import { sourceTestKit } from '../kit/testing.js';
 import { salesforceSource } from './index.js';
+import { HttpError } from '../kit/http.js';
+import { checkSalesforceFields } from './fields.js';
+import { sfOpportunitySchema } from './types.js';
 
 const h = sourceTestKit(salesforceSource);
 const { state } = h;
@@ -298,5 +301,84 @@ describe('faults through client + kit → shared error codes', () => {
     const before = state.totalRequests('salesforce');
     expect((await rejection(next().searchAccounts('c', 5))).code).toBe('CIRCUIT_OPEN');
     expect(state.totalRequests('salesforce')).toBe(before);
+  });
+});
+
+describe('deal currency', () => {
+  afterEach(() => {
+    state.salesforceOrg = {};
+  });
+
+  /** A client and kit whose field mapping has been checked against the org (describe), and the SOQL they send. */
+  async function checked(env: Record<string, string> = {}, orgFails = false) {
+    const s = h.setup({ env });
+    const soql: string[] = [];
+    const query = s.client.query.bind(s.client);
+    vi.spyOn(s.client, 'query').mockImplementation(async (q, record, opts) => {
+      soql.push(q);
+      if (orgFails && q.includes('FROM Organization')) throw new HttpError(500, new Headers(), [{ message: 'boom', errorCode: 'UNKNOWN_EXCEPTION' }], 'http://sf/query');
+      return query(q, record, opts);
+    });
+    // as at start-up: describe, and for a single-currency org its currency
+    await checkSalesforceFields(s.client, s.kit);
+    return { ...s, soql };
+  }
+  const withDeals = () => sf.accounts.filter((a) => sf.opportunities.filter((o) => o.AccountId === a.Id).length >= 3).slice(0, 5).map((a) => a.Id);
+
+  it("a single-currency org: CurrencyIsoCode is never selected, and every deal is in the org's currency", async () => {
+    state.salesforceOrg = { currency: 'GBP' };
+    const s = await checked();
+    expect(s.client.currency.state('dealCurrency')).toBe('MISSING');
+    const loaders = s.next();
+    const got = (await loaders.customer.loadMany(withDeals())) as Fetched<CrmCustomer>[];
+    const deals = got.flatMap((f) => f.value.opportunities);
+    expect(deals.length).toBeGreaterThan(5);
+    expect(deals.every((d) => d.currency === 'GBP')).toBe(true);
+    expect(s.soql.some((q) => /\bCurrencyIsoCode\b/i.test(q))).toBe(false);
+    // read once, at the check: the requests take it from the cache
+    expect(s.soql.filter((q) => q === 'SELECT DefaultCurrencyIsoCode FROM Organization')).toHaveLength(1);
+    await s.next(true).customer.load(withDeals()[0]!);
+    expect(s.soql.filter((q) => q.includes('FROM Organization'))).toHaveLength(1);
+  });
+
+  it('a single-currency org answers a query naming CurrencyIsoCode with 400 INVALID_FIELD, as Salesforce does', async () => {
+    const { client } = h.setup();
+    const e = await client.query('SELECT Id, CurrencyIsoCode FROM Opportunity', sfOpportunitySchema).then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(HttpError);
+    expect((e as HttpError).status).toBe(400);
+    expect(JSON.stringify((e as HttpError).body)).toContain('INVALID_FIELD');
+  });
+
+  it('a multi-currency org: each deal carries its own currency (some in EUR), and no org default is read', async () => {
+    state.salesforceOrg = { multiCurrency: { dealCurrency: 'EUR' } };
+    const s = await checked();
+    expect(s.client.currency.state('dealCurrency')).toBe('FOUND');
+    const got = (await s.next().customer.loadMany(withDeals())) as Fetched<CrmCustomer>[];
+    const deals = got.flatMap((f) => f.value.opportunities);
+    const byCurrency = new Set(deals.map((d) => d.currency));
+    expect(byCurrency).toEqual(new Set(['USD', 'EUR']));
+    // the sandbox puts every third deal of the world in euros
+    const euros = new Set(sf.opportunities.filter((_, i) => i % 3 === 1).map((o) => o.Id));
+    for (const d of deals) expect(d.currency).toBe(euros.has(d.id) ? 'EUR' : 'USD');
+    expect(s.soql.some((q) => q.includes('Amount, CurrencyIsoCode'))).toBe(true);
+    expect(s.soql.some((q) => q.includes('FROM Organization'))).toBe(false);
+  });
+
+  it('before describe has answered, names no currency rather than assume one', async () => {
+    const s = h.setup();
+    expect(s.client.currency.state('dealCurrency')).toBe('NOT_CHECKED');
+    const f = await s.loaders.customer.load(withDeals()[0]!);
+    expect(f.value.opportunities.every((d) => d.currency === null)).toBe(true);
+  });
+
+  it("uses SALESFORCE_DEFAULT_CURRENCY while the org's currency cannot be read; unset, no currency", async () => {
+    for (const [env, expected] of [[{ SALESFORCE_DEFAULT_CURRENCY: 'chf' }, 'CHF'], [{}, null]] as const) {
+      state.salesforceOrg = { currency: 'GBP' };
+      const s = await checked(env, true);
+      const f = await s.next().customer.load(withDeals()[0]!);
+      // the customer itself read fine: only the currency fell back
+      expect(f.freshness.error).toBeNull();
+      expect(f.value.opportunities.every((d) => d.currency === expected)).toBe(true);
+    }
   });
 });

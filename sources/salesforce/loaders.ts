@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import type { ContactSearch, CrmLoaders, LoaderContext, LoaderOptions } from '../kit/contract.js';
 import type { CrmAccount, CrmContact, CrmCustomer, Fetched } from '../kit/domain.js';
 import { SourceError } from '../kit/errors.js';
+import { logger } from '../kit/logger.js';
 import { ResponseShapeError } from '../kit/http.js';
 import type { SourceKit } from '../kit/source-kit.js';
 import type { SalesforceClient } from './client.server.js';
 import { normalizeIdOf } from './ids.js';
 import { salesforceQueries } from './soql.js';
-import { mapAccount, mapAccountIndexEntry, mapContact, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
-import { sfAccountIndexSchema, sfAccountSchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
+import { DEFAULT_FIELD_NAMES, mapAccount, mapAccountIndexEntry, mapContact, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
+import { sfAccountIndexSchema, sfAccountSchema, sfOrganizationCurrencySchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
 export { salesforceQueries } from './soql.js';
@@ -49,8 +50,27 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     accountingId: client.fields.field('accountingId'),
     tier: client.fields.field('tier'),
     primaryContact: client.fields.field('primaryContact'),
+    // selected only once describe has said Opportunity has it (a multi-currency org)
+    dealCurrency: client.currency.field('dealCurrency'),
   };
   const queries = salesforceQueries(fields);
+
+  /**
+   * The currency of deals whose record names none. A multi-currency org's deals name their own (null here); a
+   * single-currency org's are in its Organization.DefaultCurrencyIsoCode, read once and cached for hours (policy
+   * `orgCurrency`), or, while that cannot be read, SALESFORCE_DEFAULT_CURRENCY (unset: null), with a warning.
+   * Before describe has answered the org may be either, so no currency is assumed (null).
+   */
+  async function orgCurrency(): Promise<string | null> {
+    if (fields.dealCurrency || client.currency.state('dealCurrency') !== 'MISSING') return null;
+    try {
+      return (await readOrgCurrency(client, kit)).value;
+    } catch (e) {
+      const err = kit.toSourceError(e);
+      logger.warn({ source: 'salesforce', code: err.code, fallback: client.config.defaultCurrency }, "could not read the Salesforce org's currency; deal amounts use SALESFORCE_DEFAULT_CURRENCY");
+      return client.config.defaultCurrency;
+    }
+  }
 
   /** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
   async function queryAll<S extends z.ZodTypeAny>(operation: string, soql: string, record: S, signal: AbortSignal): Promise<z.infer<S>[]> {
@@ -95,6 +115,8 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     'customer',
     async (ids, signal) => {
       const soql = queries.customers(ids);
+      // beside the accounts, not before them: cached after the first read
+      const currency = orgCurrency();
       // Already inside one kit.upstream call; a batch of ≤ 100 accounts fits one batch of results, and an account
       // with more contacts or opportunities than Salesforce sends inline (200) costs one more request per batch of
       // them. Each account's child batches are read before the parent's next batch: Salesforce drops child cursors
@@ -105,7 +127,8 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
         page = await client.queryMore(page.nextRecordsUrl, sfAccountWithChildrenSchema, { signal });
         records.push(...(await Promise.all(page.records.map((r) => withAllChildren(r, signal)))));
       }
-      return new Map(records.map((r) => [r.Id, mapCustomer(r, fields)]));
+      const fallback = await currency;
+      return new Map(records.map((r) => [r.Id, mapCustomer(r, fields, fallback)]));
     },
     { ...read, maxBatchSize: MAX_BATCH },
   );
@@ -189,6 +212,25 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
   };
 
   return { customer, searchAccounts, searchContacts, accountsByOwnerEmail, accountIndex, cachedAccount };
+}
+
+/**
+ * A single-currency org's currency, `SELECT DefaultCurrencyIsoCode FROM Organization`, through the kit's cache
+ * (policy `orgCurrency`, hours); also read at start-up once describe has shown the org is single-currency.
+ */
+export function readOrgCurrency(client: SalesforceClient, kit: SourceKit): Promise<Fetched<string>> {
+  return kit.read(
+    'orgCurrency',
+    'default',
+    () =>
+      kit.upstream('orgCurrency', async (signal) => {
+        const page = await client.query(salesforceQueries(DEFAULT_FIELD_NAMES).orgCurrency, sfOrganizationCurrencySchema, { signal });
+        const code = page.records[0]?.DefaultCurrencyIsoCode;
+        if (!code) throw new ResponseShapeError('Salesforce Organization', ['records[0].DefaultCurrencyIsoCode: Required']);
+        return code.toUpperCase();
+      }),
+    { forceRefresh: false },
+  );
 }
 
 /** The account index by id, built once per cached index. */

@@ -11,8 +11,11 @@ import type {
 } from './types.js';
 import { sfCustomBooleanSchema, sfCustomTextSchema } from './types.js';
 
-/** The custom field names a query selected (null: not selected, because the mapping is off or missing). */
-export type SalesforceFieldNames = { accountingId: string | null; tier: string | null; primaryContact: string | null };
+/**
+ * The custom field names a query selected (null: not selected, because the mapping is off or missing), and
+ * `dealCurrency`: CurrencyIsoCode when the org is multi-currency and the query selected it (else absent or null).
+ */
+export type SalesforceFieldNames = { accountingId: string | null; tier: string | null; primaryContact: string | null; dealCurrency?: string | null };
 export const DEFAULT_FIELD_NAMES: SalesforceFieldNames = { accountingId: 'QuickBooks_Customer_Id__c', tier: 'Tier__c', primaryContact: 'Primary__c' };
 
 /** A custom text (or number) field's value; a value of another type is a changed API, not a blank. */
@@ -43,13 +46,15 @@ export function unmappedOf(fields: SalesforceFieldNames): CrmUnmapped[] {
 export const SALESFORCE_READS = [
   'Account: name, website, phone, industry, tier (Tier__c), billing and shipping address, owner, QuickBooks customer id (QuickBooks_Customer_Id__c), created and modified dates',
   'Contact: name, title, e-mail, phone, primary flag (Primary__c), by account; and, for a search, the contacts whose name or e-mail contains the text or whose phone ends in its last four digits',
-  'Opportunity: name, stage, amount, close date, closed/won flags, owner, by account',
+  'Opportunity: name, stage, amount and, in a multi-currency org, its currency (CurrencyIsoCode), close date, closed/won flags, owner, by account',
+  "Organization: the org's currency (DefaultCurrencyIsoCode), in a single-currency org only, once, cached 6 h",
   'User: name and e-mail of record owners (through the Owner relationship only)',
 ];
 export const SALESFORCE_TRANSFORMS = [
   'Account → CrmAccount: address fields grouped into billing/shipping addresses (null when empty), Tier__c → tier, QuickBooks_Customer_Id__c → accountingCustomerId, Salesforce timestamps → ISO 8601 UTC, blank strings → null',
   'Contact → CrmContact: Primary__c → primary (primary contact first)',
   'Opportunity → CrmOpportunity: IsWon → WON, IsClosed without IsWon → LOST, otherwise OPEN (latest close date first)',
+  "Deal amounts carry their currency: CurrencyIsoCode where describe says Opportunity has it (a multi-currency org), else the org's Organization.DefaultCurrencyIsoCode; while that cannot be read, SALESFORCE_DEFAULT_CURRENCY (unset: no currency), and before describe has answered, no currency — never an assumed one",
   'Owner relationship → Person (id, name, e-mail)',
   'Ids normalised to the 18-character form; 15-character and any-case 18-character ids accepted',
 ];
@@ -137,13 +142,19 @@ export function dealOutcome(isClosed: boolean, isWon: boolean): DealOutcome {
   return isClosed ? 'LOST' : 'OPEN';
 }
 
-export function mapOpportunity(r: SfOpportunityRecord, accountId: string): CrmOpportunity {
+/**
+ * `orgCurrency`: the currency of a deal whose record names none (a single-currency org's one currency), or null
+ * when it is not known.
+ */
+export function mapOpportunity(r: SfOpportunityRecord, accountId: string, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES, orgCurrency: string | null = null): CrmOpportunity {
+  const own = customText(r, fields.dealCurrency ?? null);
   return {
     id: r.Id,
     accountId: r.AccountId ?? accountId,
     name: r.Name,
     stage: r.StageName,
     amount: r.Amount,
+    currency: own ? own.toUpperCase() : orgCurrency,
     closeDate: blank(r.CloseDate),
     outcome: dealOutcome(r.IsClosed, r.IsWon),
     owner: mapOwner(r.OwnerId, r.Owner),
@@ -154,7 +165,7 @@ export function mapOpportunity(r: SfOpportunityRecord, accountId: string): CrmOp
  * Without a primary-contact field, the contact added first (earliest CreatedDate, then by id) is the primary one:
  * a stated rule rather than none, so the page still leads with one person.
  */
-export function mapCustomer(r: SfAccountWithChildren, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES): CrmCustomer {
+export function mapCustomer(r: SfAccountWithChildren, fields: SalesforceFieldNames = DEFAULT_FIELD_NAMES, orgCurrency: string | null = null): CrmCustomer {
   const contacts = (r.Contacts?.records ?? []).map((c) => mapContact(c, r.Id, fields));
   if (!fields.primaryContact && contacts.length) {
     const records = r.Contacts!.records;
@@ -165,7 +176,7 @@ export function mapCustomer(r: SfAccountWithChildren, fields: SalesforceFieldNam
   return {
     account: mapAccount(r, fields),
     contacts,
-    opportunities: (r.Opportunities?.records ?? []).map((o) => mapOpportunity(o, r.Id)),
+    opportunities: (r.Opportunities?.records ?? []).map((o) => mapOpportunity(o, r.Id, fields, orgCurrency)),
     ...(unmapped.length ? { unmapped } : {}),
   };
 }

@@ -65,6 +65,8 @@ export const salesforceSchema: SourceSchema = {
       name: String!
       stage: String!
       amount: Float
+      "The amount's currency (ISO 4217): the deal's own in a multi-currency org, else the org's; null when Salesforce does not say."
+      currency: String
       closeDate: String
       outcome: DealOutcome!
       owner: Person

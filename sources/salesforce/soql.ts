@@ -22,12 +22,15 @@ export function salesforceQueries(f: SalesforceFieldNames) {
     f.primaryContact ? `${f.primaryContact} DESC, Name` : 'CreatedDate, Id'
   })`;
   const contactFields = `Id, AccountId, Name, Title, Email, Phone, CreatedDate${custom(f.primaryContact)}`;
-  const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
+  // CurrencyIsoCode only where the org has it (multi-currency): a single-currency org refuses the whole query over it
+  const opportunities = `(SELECT Id, AccountId, Name, StageName, Amount${custom(f.dealCurrency ?? null)}, CloseDate, IsClosed, IsWon, ${OWNER} FROM Opportunities ORDER BY CloseDate DESC NULLS LAST)`;
   return {
     account,
     contacts,
     opportunities,
     index: `SELECT Id, Name, Website${custom(f.accountingId)} FROM Account ORDER BY Id`,
+    /** The org's one currency (a single-currency org's; Organization has one record). */
+    orgCurrency: 'SELECT DefaultCurrencyIsoCode FROM Organization',
     /** Accounts with their contacts and opportunities (ids already checked and canonical). */
     customers: (ids: readonly string[]) => `SELECT ${account}, ${contacts}, ${opportunities} FROM Account WHERE Id IN (${ids.map(soqlString).join(', ')})`,
     /** Accounts whose name or website contains the text (all of them, by name, for an empty text). */

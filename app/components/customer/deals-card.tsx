@@ -25,7 +25,7 @@ const DEAL_COLUMNS: Column<Deal>[] = [
       </Text>
     ),
   },
-  { key: 'amount', label: 'Amount', align: 'right', nowrap: true, render: (d) => formatAmount(d.amount) },
+  { key: 'amount', label: 'Amount', align: 'right', nowrap: true, render: (d) => formatAmount(d.amount, d.currency) },
   { key: 'close', label: 'Close', nowrap: true, render: (d) => formatDate(d.closeDate) },
 ];
 

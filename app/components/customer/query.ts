@@ -29,7 +29,7 @@ export const CUSTOMER_PAGE_QUERY = /* GraphQL */ `
           }
           contacts { id name title email phone primary url }
           unmapped { feature message }
-          opportunities @include(if: $deals) { id name stage amount closeDate outcome url }
+          opportunities @include(if: $deals) { id name stage amount currency closeDate outcome url }
         }
       }
       ... @defer(if: $stream, label: "accounting") {
@@ -139,7 +139,7 @@ export type CustomerPageData = {
       };
       contacts: { id: string; name: string; title: string | null; email: string | null; phone: string | null; primary: boolean; url: string }[];
       unmapped: { feature: 'TIER' | 'PRIMARY_CONTACT' | 'ACCOUNTING_ID'; message: string }[];
-      opportunities?: { id: string; name: string; stage: string; amount: number | null; closeDate: string | null; outcome: string; url: string }[] | null;
+      opportunities?: { id: string; name: string; stage: string; amount: number | null; currency: string | null; closeDate: string | null; outcome: string; url: string }[] | null;
     } | null;
     accounting: {
       status: Status;

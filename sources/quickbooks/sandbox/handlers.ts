@@ -14,6 +14,7 @@ import {
   type FaultError,
 } from './faults.js';
 import { QboQueryError, runQuery } from './qbo-query.js';
+import { preferencesBody, qboVariantWorld } from './variant.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
 /** About 101 days, as Intuit answers. */
@@ -29,7 +30,7 @@ function queryFault(e: QboQueryError): FaultError {
 /** Runs one query; a query QBO would refuse becomes its ValidationFault. */
 function answerQuery(state: SandboxState, query: string | null): Response {
   try {
-    return json({ QueryResponse: runQuery(state.world, query ?? ''), time: qboTime() });
+    return json({ QueryResponse: runQuery(qboVariantWorld(state.world, state.quickbooksCompany), query ?? ''), time: qboTime() });
   } catch (e) {
     if (e instanceof QboQueryError) return faultResponse(400, 'ValidationFault', [queryFault(e)]);
     throw e;
@@ -46,8 +47,8 @@ function basicCredentials(request: Request): { id: string; secret: string } | nu
 
 /**
  * QuickBooks Online's accounting API and Intuit's OAuth 2 token endpoint, over the sandbox world:
- * token refresh (rotating refresh tokens), the query endpoint (a real query interpreter), batch queries and
- * reads by id, with QBO's status codes, fault bodies and `intuit_tid` header.
+ * token refresh (rotating refresh tokens), the query endpoint (a real query interpreter), batch queries,
+ * reads by id and the company's Preferences (its home currency; see `QuickbooksCompanyVariant`), with QBO's status codes, fault bodies and `intuit_tid` header.
  */
 export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
   const style: VendorStyle = {
@@ -139,7 +140,7 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
         const bId = typeof item.bId === 'string' ? item.bId : '';
         if (typeof item.Query === 'string') {
           try {
-            return { bId, QueryResponse: runQuery(state.world, item.Query) };
+            return { bId, QueryResponse: runQuery(qboVariantWorld(state.world, state.quickbooksCompany), item.Query) };
           } catch (e) {
             if (e instanceof QboQueryError) return { bId, Fault: { Error: [queryFault(e)], type: 'ValidationFault' } };
             throw e;
@@ -157,9 +158,15 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
       return json({ BatchItemResponse: out, time: qboTime() });
     }),
 
-    read('Customer', () => state.world.quickbooks.customers),
-    read('Invoice', () => state.world.quickbooks.invoices),
-    read('Payment', () => state.world.quickbooks.payments),
+    read('Customer', () => qboVariantWorld(state.world, state.quickbooksCompany).quickbooks.customers),
+    read('Invoice', () => qboVariantWorld(state.world, state.quickbooksCompany).quickbooks.invoices),
+    read('Payment', () => qboVariantWorld(state.world, state.quickbooksCompany).quickbooks.payments),
+
+    // The company's preferences (read-only here): what Panorama reads of them is the home currency.
+    r.get('/v3/company/:realmId/preferences', 'preferences', ({ params }) => {
+      if (!realm(params)) return authorizationFailed();
+      return json(preferencesBody(state.quickbooksCompany));
+    }),
 
     // Anything else under the company is an operation this sandbox does not offer, refused as QBO does.
     r.get('/v3/company/:realmId/*', 'unsupported', ({ request }) => unsupportedOperation(new URL(request.url).pathname)),

@@ -2,7 +2,7 @@ import type { World } from '../../sandbox/world.js';
 import type { SfRecord } from './records.js';
 
 /** The field types the sandbox distinguishes; they decide which literals and operators a filter accepts. */
-export type FieldType = 'id' | 'reference' | 'string' | 'boolean' | 'double' | 'date' | 'datetime';
+export type FieldType = 'id' | 'reference' | 'string' | 'picklist' | 'boolean' | 'double' | 'date' | 'datetime';
 
 export type SObjectDef = {
   name: string;
@@ -86,6 +86,14 @@ export const SOBJECTS: Record<string, SObjectDef> = {
     parents: { Account: { field: 'AccountId', object: 'Account' }, Owner: { field: 'OwnerId', object: 'User' } },
     children: {},
   },
+  // The org itself: one record. DefaultCurrencyIsoCode is its currency (Object Reference, Organization).
+  Organization: {
+    name: 'Organization',
+    keyPrefix: '00D',
+    fields: { Id: 'id', Name: 'string', DefaultCurrencyIsoCode: 'picklist' },
+    parents: {},
+    children: {},
+  },
   User: {
     name: 'User',
     keyPrefix: '005',
@@ -101,6 +109,9 @@ export function findName<T>(map: Record<string, T>, name: string): [string, T] |
   for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === lower) return [k, v];
   return undefined;
 }
+
+/** The sandbox org's Organization record: a single-currency org in US dollars unless a variant says otherwise. */
+export const SANDBOX_ORGANIZATION: SfRecord = { Id: '00D000000000001EAA', Name: 'Panorama Sandbox', DefaultCurrencyIsoCode: 'USD' };
 
 /** The records of a world, indexed for the interpreter: by id, and children by parent id. */
 export type SoqlDatabase = {
@@ -120,6 +131,7 @@ export function salesforceDatabase(world: World): SoqlDatabase {
     Contact: sf.contacts,
     Opportunity: sf.opportunities,
     User: sf.users,
+    Organization: [sf.organization ?? SANDBOX_ORGANIZATION],
   };
   const ids = new Map<string, Map<string, SfRecord>>();
   const childIndex = new Map<string, Map<string, SfRecord[]>>();

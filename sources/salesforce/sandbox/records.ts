@@ -35,4 +35,11 @@ export type SfOpportunity = z.infer<typeof sandboxSfOpportunitySchema>;
 /** Any stored record, as the SOQL engine sees it: named fields and an Id. */
 export type SfRecord = Record<string, unknown> & { Id: string };
 
-export type SalesforceData = { users: SfUser[]; accounts: SfAccount[]; contacts: SfContact[]; opportunities: SfOpportunity[] };
+export type SalesforceData = {
+  users: SfUser[];
+  accounts: SfAccount[];
+  contacts: SfContact[];
+  opportunities: SfOpportunity[];
+  /** The Organization record (its currency); the sandbox's default one when absent. */
+  organization?: SfRecord;
+};

@@ -456,6 +456,7 @@ const TYPE_WORD: Record<FieldType, string> = {
   id: 'id',
   reference: 'id',
   string: 'string',
+  picklist: 'string',
   boolean: 'boolean',
   double: 'double',
   date: 'date',
@@ -571,7 +572,7 @@ class Binder {
       case 'like': {
         const f = this.field(object, c.field);
         if (f.type === 'id' || f.type === 'reference') throw this.#err(c.field.pos, 'INVALID_QUERY_FILTER_OPERATOR', 'invalid operator on id field');
-        if (f.type !== 'string') throw this.#err(c.field.pos, 'INVALID_QUERY_FILTER_OPERATOR', `invalid operator on field '${f.label}'`);
+        if (f.type !== 'string' && f.type !== 'picklist') throw this.#err(c.field.pos, 'INVALID_QUERY_FILTER_OPERATOR', `invalid operator on field '${f.label}'`);
         const re = likeRegExp(this.#src, c.pattern);
         return (r) => {
           const v = this.value(r, f);
@@ -618,6 +619,7 @@ class Binder {
         return id;
       }
       case 'string':
+      case 'picklist':
         if (l.kind !== 'string') throw mustBe(true);
         return decodeString(this.#src, l.tok).toLowerCase();
       case 'boolean':
@@ -666,6 +668,7 @@ class Binder {
     if (raw === null || raw === undefined) return null;
     switch (f.type) {
       case 'string':
+      case 'picklist':
         return String(raw).toLowerCase();
       case 'date':
         return Date.parse(`${String(raw)}T00:00:00Z`);

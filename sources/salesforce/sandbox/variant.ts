@@ -1,5 +1,5 @@
 import type { World } from '../../sandbox/world.js';
-import { SOBJECTS, type SObjectDef } from './objects.js';
+import { SANDBOX_ORGANIZATION, SOBJECTS, type SObjectDef } from './objects.js';
 
 /** The custom fields an org may lack or name otherwise. */
 export const SALESFORCE_CUSTOM_FIELDS = ['Tier__c', 'QuickBooks_Customer_Id__c', 'Primary__c'] as const;
@@ -14,6 +14,17 @@ export type SalesforceOrgVariant = {
   namespace?: string | null;
   /** The REST API versions the org offers (GET /services/data/), e.g. ['58.0', '59.0']. @default 31.0 to 64.0 */
   versions?: readonly string[];
+  /**
+   * The org's currency: Organization.DefaultCurrencyIsoCode, and in a multi-currency org the currency of its
+   * records but those in `dealCurrency`. @default 'USD'
+   */
+  currency?: string;
+  /**
+   * Multi-currency on: Account and Opportunity have CurrencyIsoCode (a picklist, in describe and in the
+   * records), and every third deal (the 2nd, 5th, 8th … of the world's) is in this other currency, e.g. 'EUR'.
+   * Off (the default), the field does not exist and a query naming it is refused with INVALID_FIELD. @default off
+   */
+  multiCurrency?: { dealCurrency: string };
 };
 
 /** The versions an org offers: the variant's, else every version the sandbox serves. */
@@ -23,6 +34,10 @@ export function offeredVersions(v: SalesforceOrgVariant): string[] {
 
 const CUSTOM = new Set<string>(SALESFORCE_CUSTOM_FIELDS);
 
+const isDefault = (v: SalesforceOrgVariant) => !v.drop?.length && !v.namespace && !v.multiCurrency && !v.currency;
+/** The object's currency field, in a multi-currency org. */
+const CURRENCY_OBJECTS = new Set(['Account', 'Opportunity']);
+
 function renamed(name: string, v: SalesforceOrgVariant): string | null {
   if (!CUSTOM.has(name)) return name;
   if (v.drop?.includes(name as SalesforceCustomField)) return null;
@@ -31,7 +46,7 @@ function renamed(name: string, v: SalesforceOrgVariant): string | null {
 
 /** The org's objects under a variant (fields dropped or prefixed). */
 export function variantObjects(v: SalesforceOrgVariant): Record<string, SObjectDef> {
-  if (!v.drop?.length && !v.namespace) return SOBJECTS;
+  if (isDefault(v)) return SOBJECTS;
   const out: Record<string, SObjectDef> = {};
   for (const [k, def] of Object.entries(SOBJECTS)) {
     const fields: SObjectDef['fields'] = {};
@@ -39,6 +54,7 @@ export function variantObjects(v: SalesforceOrgVariant): Record<string, SObjectD
       const n = renamed(name, v);
       if (n) fields[n] = type;
     }
+    if (v.multiCurrency && CURRENCY_OBJECTS.has(k)) fields.CurrencyIsoCode = 'picklist';
     out[k] = { ...def, fields };
   }
   return out;
@@ -49,7 +65,7 @@ const worlds = new WeakMap<World, { key: string; world: World }>();
 /** The world's Salesforce records as the variant org stores them. */
 export function variantWorld(world: World, v: SalesforceOrgVariant): World {
   // The default org is the world itself, so tests that edit its records see their edits.
-  if (!v.drop?.length && !v.namespace) return world;
+  if (isDefault(v)) return world;
   const key = JSON.stringify(v);
   const hit = worlds.get(world);
   if (hit?.key === key) return hit.world;
@@ -62,7 +78,12 @@ export function variantWorld(world: World, v: SalesforceOrgVariant): World {
     return out as T;
   };
   const sf = world.salesforce;
-  const next: World = { ...world, salesforce: { ...sf, accounts: sf.accounts.map(rename), contacts: sf.contacts.map(rename) } };
+  const corporate = v.currency ?? 'USD';
+  const multi = v.multiCurrency;
+  const accounts = sf.accounts.map(rename).map((a) => (multi ? { ...a, CurrencyIsoCode: corporate } : a));
+  const opportunities = multi ? sf.opportunities.map((o, i) => ({ ...o, CurrencyIsoCode: i % 3 === 1 ? multi.dealCurrency : corporate })) : sf.opportunities;
+  const organization = { ...SANDBOX_ORGANIZATION, DefaultCurrencyIsoCode: corporate };
+  const next: World = { ...world, salesforce: { ...sf, accounts, contacts: sf.contacts.map(rename), opportunities, organization } };
   worlds.set(world, { key, world: next });
   return next;
 }
