@@ -73,7 +73,9 @@ describe('the customer page streamed with @defer', () => {
     const { arrivals, customer, merged } = await streamed('admin', vars('admin', id));
     // the header first, then every part, each once
     expect(arrivals[0]!.labels).toEqual(['first']);
-    expect(arrivals.flatMap((a) => a.labels).filter((l) => l !== 'first').sort()).toEqual(['accounting', 'insights', 'projects', 'support']);
+    expect(arrivals.flatMap((a) => a.labels).filter((l) => l !== 'first').sort()).toEqual(['accounting', 'crm', 'insights', 'projects', 'support']);
+    // the shell waits for no system (the warm index names the customer); the CRM's part comes like the others
+    expect(at(arrivals, 'crm')).toBeLessThan(at(arrivals, 'accounting'));
     expect(at(arrivals, 'support')).toBeLessThan(at(arrivals, 'accounting'));
     expect(at(arrivals, 'projects')).toBeLessThan(at(arrivals, 'accounting'));
     expect(at(arrivals, 'accounting')).toBeGreaterThanOrEqual(600);
