@@ -89,7 +89,7 @@ export const timelineView = z
   .strict();
 export type TimelineView = z.infer<typeof timelineView>;
 
-export function timelineVariables(id: string, v: TimelineView, first = Number(v.per)): Record<string, unknown> {
+export function timelineVariables(id: string, v: TimelineView, first = Number(v.per)): { id: string } & Record<string, unknown> {
   return { id, first, after: v.after ?? null, systems: v.system ? [v.system] : null, types: v.type ? [v.type] : null };
 }
 
@@ -123,6 +123,6 @@ export function myAccountsVariables(v: MyAccountsView, first = Number(v.per)): R
 }
 
 /** The my-accounts operation's variables: the view's, and which groups of fields the role may read (deal and billing amounts). */
-export function myAccountsOperation(role: Role, v: MyAccountsView, first?: number): Record<string, unknown> {
+export function myAccountsOperation(role: Role, v: MyAccountsView, first?: number): { deals: boolean; billing: boolean } & Record<string, unknown> {
   return { ...myAccountsVariables(v, first), deals: canRead(role, 'DEALS'), billing: canRead(role, 'BILLING') };
 }
