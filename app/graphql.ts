@@ -1,4 +1,3 @@
-import { Kind } from 'graphql';
 import { initGraphQLTada, type TadaDocumentNode } from 'gql.tada';
 import type { introspection } from '../sources/graphql-env.js';
 
@@ -22,6 +21,6 @@ export type { FragmentOf, ResultOf, TadaDocumentNode, VariablesOf } from 'gql.ta
 export function renamed<D extends TadaDocumentNode<any, any>>(document: D, name: string): D {
   return {
     ...document,
-    definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? { ...d, name: { kind: Kind.NAME, value: name } } : d)),
+    definitions: document.definitions.map((d) => (d.kind === 'OperationDefinition' ? { ...d, name: { kind: 'Name', value: name } } : d)),
   } as D;
 }

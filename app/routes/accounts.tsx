@@ -7,7 +7,7 @@ import { PROJECT_COLORS } from '../components/customer/projects-card.js';
 import { ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable } from '../components/responsive-table.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatAmount, formatMoney, humanize, plural } from '../components/format.js';
 import { myAccountsOperation, myAccountsView, viewOf, type MyAccountsView } from '../.server/list-query.js';
 import { streamList } from '../.server/list-stream.js';

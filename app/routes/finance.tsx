@@ -5,7 +5,7 @@ import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { ResponsiveTable } from '../components/responsive-table.js';
 import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { overdueInvoicesVariables, overdueInvoicesView, viewOf, type OverdueInvoicesView } from '../.server/list-query.js';

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable, type Column } from '../components/responsive-table.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
