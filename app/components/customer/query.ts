@@ -145,9 +145,6 @@ export const CUSTOMER_PAGE_PARTS = ['crm', 'accounting', 'projects', 'support', 
 export type CustomerPagePart = (typeof CUSTOMER_PAGE_PARTS)[number];
 
 export type Status = SectionStatus;
-export type RecordRef = { system: string; entity: string; recordId: string; label: string; url: string };
-/** Another system's value of a mastered field, and the rule that judged it (`why`). */
-export type OtherValue = { system: string; value: string; url: string; why: string };
 
 /** Each part of the page as it lands: the fields its deferred fragment holds. */
 export type CustomerPageParts = {
@@ -167,3 +164,8 @@ export type Customer = { id: string; name: string } & CustomerPageParts['crm'] &
   CustomerPageParts['projects'] &
   CustomerPageParts['support'] &
   CustomerPageParts['insights'];
+
+/** A record a flag or a health input points at. */
+export type RecordRef = Customer['flags'][number]['records'][number];
+/** Another system's value of a mastered field, and the rule that judged it (`why`). */
+export type OtherValue = Customer['fields'][number]['conflicts'][number];
