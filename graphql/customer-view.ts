@@ -127,7 +127,7 @@ export class CustomerView implements CustomerParent {
       // of after it. The CRM record still decides the link; the per-request DataLoader hands the section this load.
       const cached = this.#loaders.crm.cachedAccount(this.id);
       if (cached?.accountingCustomerId) void this.#loaders.accounting.customer.load(cached.accountingCustomerId).catch(() => undefined);
-      else if (cached) this.#prefetchProbable('accounting', cached);
+      else if (cached) void this.#prefetchProbable('accounting', cached);
       let crm: Fetched<CrmCustomer>;
       try {
         crm = await this.crm();
@@ -153,7 +153,7 @@ export class CustomerView implements CustomerParent {
     }
     if (category === 'support') {
       const cached = this.#loaders.support.organizationIdHint(this.id) === null ? this.#loaders.crm.cachedAccount(this.id) : null;
-      if (cached) this.#prefetchProbable('support', cached);
+      if (cached) void this.#prefetchProbable('support', cached);
       const support = await this.#loaders.support.forAccount.load(this.id);
       if (support.value) return link({ category, source, state: 'EXACT', exactIds: [support.value.organization.id] });
       const decided = (await decisions).linkedTo(source, this.id).slice(-1);
@@ -165,7 +165,9 @@ export class CustomerView implements CustomerParent {
       })(), [], decided);
     }
     const cached = this.#loaders.crm.cachedAccount(this.id);
-    if (cached) this.#prefetchProbable('projects', cached);
+    // The probable projects are asked for first, so they share the linked ones' batch (the matcher reads the same
+    // project index the linked read needs anyway): one request to the project tool for the section, not two.
+    if (cached) await this.#prefetchProbable('projects', cached);
     const projects = await this.#loaders.projects.forAccount.load(this.id);
     const exactIds = projects.value.projects.map((p) => p.id);
     const decided = (await decisions).linkedTo(source, this.id).filter((d) => !exactIds.includes(d.recordId));
@@ -180,9 +182,9 @@ export class CustomerView implements CustomerParent {
    * heuristics still decide the link once the CRM answers (with the contacts' e-mail domains too); a record
    * loaded here and not chosen then is simply not shown.
    */
-  #prefetchProbable(category: LinkedCategory, account: { id: string; name: string; website: string | null }): void {
+  #prefetchProbable(category: LinkedCategory, account: { id: string; name: string; website: string | null }): Promise<void> {
     const ignore = () => undefined;
-    this.#ctx.identity(category).then((matcher) => {
+    return this.#ctx.identity(category).then((matcher) => {
       const key = { id: account.id, name: account.name, website: account.website };
       if (category === 'projects') {
         const ids = matcher.candidates('projects', key).map((c) => c.recordId);

@@ -1,3 +1,5 @@
+import { print } from 'graphql';
+import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
 import type { Viewer } from '../../graphql/viewer.js';
 import { mergePayload, type Payload } from '../../graphql/incremental.js';
 import { panorama } from './runtime.js';
@@ -5,18 +7,30 @@ import { panorama } from './runtime.js';
 export type GraphQLErrorShape = { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> };
 export type OperationResult<T> = { data: T | null; errors: GraphQLErrorShape[] };
 
+/** A typed operation (`graphql(\`query …\`)` of app/graphql.ts): its result and variables come from the schema. */
+export type Operation = TadaDocumentNode<any, any>;
+
+const printed = new WeakMap<Operation, string>();
+/** The operation's text as it is sent (printed once per document). */
+export function operationText(document: Operation): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document as never)));
+  return text;
+}
+
 /**
  * Runs a GraphQL operation in-process for a Remix loader: the same schema, policy and audit as /graphql,
  * without an HTTP hop.
  */
-export async function runOperation<T>(viewer: Viewer, query: string, variables: Record<string, unknown> = {}, operationName?: string): Promise<OperationResult<T>> {
+export async function runOperation<D extends Operation>(viewer: Viewer, document: D, variables: VariablesOf<D>, operationName?: string): Promise<OperationResult<ResultOf<D>>> {
+  type T = ResultOf<D>;
   const { yoga } = panorama();
   const response = await yoga.fetch(
     'http://panorama.internal/graphql',
     {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query, variables, operationName }),
+      body: JSON.stringify({ query: operationText(document), variables, operationName }),
     },
     { viewer },
   );
@@ -42,7 +56,9 @@ export type StreamedOperation<T> = {
  * part is handed on the moment its fields have resolved. A part that never comes (its parent was null, or the
  * stream broke) resolves with the answer as it stood at the end, so no page waits forever.
  */
-export function streamOperation<T>(viewer: Viewer, query: string, variables: Record<string, unknown> = {}, operationName?: string): StreamedOperation<T> {
+export function streamOperation<D extends Operation>(viewer: Viewer, document: D, variables: VariablesOf<D>, operationName?: string): StreamedOperation<ResultOf<D>> {
+  type T = ResultOf<D>;
+  const query = operationText(document);
   const { yoga } = panorama();
   const waiting = new Map<string, { promise: Promise<OperationResult<T>>; resolve: (r: OperationResult<T>) => void }>();
   const slot = (label: string) => {

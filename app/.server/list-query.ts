@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { TIMELINE_TYPES } from '../../graphql/timeline.js';
 import { canRead, type Role } from '../../graphql/policy.js';
+import type { System, VariablesOf } from '../graphql.js';
+import type { MY_ACCOUNTS } from '../routes/accounts.js';
+import type { SEARCH } from '../routes/customers._index.js';
+import type { OVERDUE } from '../routes/finance.js';
+import type { URGENT } from '../routes/tickets.js';
+import type { TIMELINE } from './timeline-read.js';
+
+/** A view's value as the schema's enum spells it (`most_overdue` → `MOST_OVERDUE`): tsc checks the enum has it. */
+const upper = <S extends string>(s: S) => s.toUpperCase() as Uppercase<S>;
+/** A system named in the address, as it came: the server refuses one its `System` enum does not know (a 400). */
+const system = (s: string) => s as System;
 
 /**
  * A list's view (filters, sort, page) as it stands in the URL, so a view can be bookmarked and shared. Unknown
@@ -41,17 +52,17 @@ export const customerSearchView = z
   .strict();
 export type CustomerSearchView = z.infer<typeof customerSearchView>;
 
-export function customerSearchVariables(v: CustomerSearchView, first = Number(v.per)): Record<string, unknown> {
-  return { search: v.q, first, after: v.after ?? null, filter: v.system ? { system: v.system } : null, sort: v.sort.toUpperCase() };
+export function customerSearchVariables(v: CustomerSearchView, first = Number(v.per)): VariablesOf<typeof SEARCH> {
+  return { search: v.q, first, after: v.after ?? null, filter: v.system ? { system: system(v.system) } : null, sort: upper(v.sort) };
 }
 
 /** The GraphQL variables of the urgent-tickets list for a view. */
-export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.per)): Record<string, unknown> {
+export function urgentTicketsVariables(v: UrgentTicketsView, first = Number(v.per)): Omit<VariablesOf<typeof URGENT>, 'stream'> {
   return {
     first,
     after: v.after ?? null,
-    filter: { assignee: v.assignee.toUpperCase(), linked: v.linked === '' ? null : v.linked === 'yes' },
-    sort: v.sort.toUpperCase(),
+    filter: { assignee: upper(v.assignee), linked: v.linked === '' ? null : v.linked === 'yes' },
+    sort: upper(v.sort),
   };
 }
 
@@ -69,12 +80,12 @@ export const overdueInvoicesView = z
 export type OverdueInvoicesView = z.infer<typeof overdueInvoicesView>;
 
 /** The GraphQL variables of the overdue list for a view. */
-export function overdueInvoicesVariables(v: OverdueInvoicesView, first = Number(v.per)): Record<string, unknown> {
+export function overdueInvoicesVariables(v: OverdueInvoicesView, first = Number(v.per)): Omit<VariablesOf<typeof OVERDUE>, 'stream'> {
   return {
     first,
     after: v.after ?? null,
     filter: { minDaysOverdue: v.days ? Number(v.days) : null, currency: v.currency?.toUpperCase() ?? null, linked: v.linked === '' ? null : v.linked === 'yes' },
-    sort: v.sort.toUpperCase(),
+    sort: upper(v.sort),
   };
 }
 
@@ -89,8 +100,8 @@ export const timelineView = z
   .strict();
 export type TimelineView = z.infer<typeof timelineView>;
 
-export function timelineVariables(id: string, v: TimelineView, first = Number(v.per)): Record<string, unknown> {
-  return { id, first, after: v.after ?? null, systems: v.system ? [v.system] : null, types: v.type ? [v.type] : null };
+export function timelineVariables(id: string, v: TimelineView, first = Number(v.per)): VariablesOf<typeof TIMELINE> {
+  return { id, first, after: v.after ?? null, systems: v.system ? [system(v.system)] : null, types: v.type ? [v.type] : null };
 }
 
 export { TIMELINE_TYPES };
@@ -113,16 +124,16 @@ export const myAccountsView = z
 export type MyAccountsView = z.infer<typeof myAccountsView>;
 
 /** The GraphQL variables of the my-accounts list for a view. */
-export function myAccountsVariables(v: MyAccountsView, first = Number(v.per)): Record<string, unknown> {
+export function myAccountsVariables(v: MyAccountsView, first = Number(v.per)): Omit<VariablesOf<typeof MY_ACCOUNTS>, 'stream' | 'deals' | 'billing'> {
   return {
     first,
     after: v.after ?? null,
-    filter: { name: v.name?.trim() || null, tier: v.tier ?? null, needsAttention: yesNo(v.attention), health: v.health?.toUpperCase() ?? null, overdue: yesNo(v.overdue) },
-    sort: v.sort.toUpperCase(),
+    filter: { name: v.name?.trim() || null, tier: v.tier ?? null, needsAttention: yesNo(v.attention), health: v.health ? upper(v.health) : null, overdue: yesNo(v.overdue) },
+    sort: upper(v.sort),
   };
 }
 
 /** The my-accounts operation's variables: the view's, and which groups of fields the role may read (deal and billing amounts). */
-export function myAccountsOperation(role: Role, v: MyAccountsView, first?: number): Record<string, unknown> {
+export function myAccountsOperation(role: Role, v: MyAccountsView, first?: number): Omit<VariablesOf<typeof MY_ACCOUNTS>, 'stream'> {
   return { ...myAccountsVariables(v, first), deals: canRead(role, 'DEALS'), billing: canRead(role, 'BILLING') };
 }

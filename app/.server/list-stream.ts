@@ -1,5 +1,6 @@
 import { canRead, type AccessGroup } from '../../graphql/policy.js';
 import type { Viewer } from '../../graphql/viewer.js';
+import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
 import { streamOperation, type OperationResult } from './graphql.js';
 import { forbidden, pageRefusal } from './refusal.js';
 
@@ -11,6 +12,12 @@ const partialErrors = (r: OperationResult<unknown>) => [...new Set(r.errors.filt
 /** The systems, as every list's shell names them (the first, not deferred, part of its operation). */
 export type ListSystems = { systems: { name: string; category: string }[] };
 
+/** A list page's operation: `systems` first, its list in `... @defer(if: $stream, label: "list")`. */
+export type ListOperation = TadaDocumentNode<ListSystems, any>;
+
+/** The list field `K` of an answer whose list is deferred: the answer's type is "without the list" or "with it". */
+export type ListOf<D extends ListOperation, K extends string> = ResultOf<D> extends infer R ? (R extends { [P in K]: infer L } ? L : never) : never;
+
 /**
  * A list page's data: the shell at once, the list when its system has answered.
  *
@@ -20,14 +27,16 @@ export type ListSystems = { systems: { name: string; category: string }[] };
  * reached by cursor is read whole, so a cursor from another view is still a 400 that names it, never a broken
  * stream. Without `stream` (the CSV export) the operation is the plain list query.
  */
-export async function streamList<T extends ListSystems, K extends Exclude<keyof T, 'systems'>>(
+export async function streamList<D extends ListOperation, K extends string>(
   viewer: Viewer,
-  opts: { query: string; variables: Record<string, unknown>; operationName: string; field: K; page: { name: string; group: AccessGroup }; stream: boolean },
-): Promise<{ systems: T['systems']; list: ListPart<T[K]> | Promise<ListPart<T[K]>> }> {
+  opts: { query: D; variables: Omit<VariablesOf<D>, 'stream'>; operationName: string; field: K; page: { name: string; group: AccessGroup }; stream: boolean },
+): Promise<{ systems: ResultOf<D>['systems']; list: ListPart<ListOf<D, K>> | Promise<ListPart<ListOf<D, K>>> }> {
   if (!canRead(viewer.role, opts.page.group)) throw forbidden(viewer.role, opts.page);
-  const op = streamOperation<T>(viewer, opts.query, { ...opts.variables, stream: opts.stream }, opts.operationName);
-  const pick = (r: OperationResult<T>): ListPart<T[K]> => {
-    const list = r.data?.[opts.field];
+  const op = streamOperation(viewer, opts.query, { ...opts.variables, stream: opts.stream } as VariablesOf<D>, opts.operationName);
+  // the list is the field `K` of the answer once its part has landed
+  const listOf = (r: OperationResult<ResultOf<D>>) => (r.data as { [P in K]?: ListOf<D, K> | null } | null)?.[opts.field];
+  const pick = (r: OperationResult<ResultOf<D>>): ListPart<ListOf<D, K>> => {
+    const list = listOf(r);
     if (list == null) throw pageRefusal(viewer.role, r.errors, opts.page);
     return { list, errors: partialErrors(r) };
   };
@@ -42,7 +51,7 @@ export async function streamList<T extends ListSystems, K extends Exclude<keyof 
     systems: first.data.systems,
     // after the answer has started a failure can only show in the page: the section says it could not be read
     list: op.part('list').then((r) => {
-      const list = r.data?.[opts.field];
+      const list = listOf(r);
       if (list == null) throw new Error(`the ${opts.page.name} could not be read`);
       return { list, errors: partialErrors(r) };
     }),

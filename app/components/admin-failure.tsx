@@ -1,29 +1,16 @@
+import { graphql, type ResultOf } from '../graphql.js';
 import { Card, Progress, SimpleGrid, Table, Text, Title } from '@mantine/core';
 
 /** The admin query's fields these sections read (added to the admin page's operation). */
-export const ADMIN_FAILURE_FIELDS = /* GraphQL */ `
+export const ADMIN_FAILURE_FIELDS = graphql(`
+  fragment AdminFailureFields on Query {
   limits: sources { system name configured budget { perMinute used remaining resetsAt } dailyAllowance { used limit sharePercent stopAt backgroundStopAt reportedAt blockedUntil } }
   incidents { kind system name startedAt endedAt durationSeconds reason text }
-`;
+  }
+`);
 
-export type SourceLimits = {
-  system: string;
-  name: string;
-  configured: boolean;
-  budget: { perMinute: number; used: number; remaining: number; resetsAt: string } | null;
-  dailyAllowance: { used: number; limit: number; sharePercent: number; stopAt: number; backgroundStopAt: number; reportedAt: string; blockedUntil: string | null } | null;
-};
-
-export type IncidentRow = {
-  kind: 'SOURCE_DOWN' | 'SOURCE_RECOVERED' | 'RECONNECT_NEEDED' | 'BUDGET_HIGH' | 'RATE_LIMITED';
-  system: string;
-  name: string;
-  startedAt: string;
-  endedAt: string | null;
-  durationSeconds: number;
-  reason: string;
-  text: string;
-};
+export type SourceLimits = ResultOf<typeof ADMIN_FAILURE_FIELDS>['limits'][number];
+export type IncidentRow = ResultOf<typeof ADMIN_FAILURE_FIELDS>['incidents'][number];
 
 /** Times on the admin page are Panorama's (UTC), as alerts and sections say them. */
 const hhmm = (iso: string) => `${iso.slice(11, 16)} UTC`;

@@ -7,21 +7,20 @@ import { PROJECT_COLORS } from '../components/customer/projects-card.js';
 import { ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable } from '../components/responsive-table.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatDealTotals, formatMoney, humanize, plural, totalsPerCurrency } from '../components/format.js';
 import { myAccountsOperation, myAccountsView, viewOf, type MyAccountsView } from '../.server/list-query.js';
-import { streamList, type ListSystems } from '../.server/list-stream.js';
+import { streamList } from '../.server/list-stream.js';
+import { graphql, type ResultOf } from '../graphql.js';
 import { forbidden } from '../.server/refusal.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'My accounts · Panorama' }];
 
-/** `$deals` and `$billing` come from the role policy (see `myAccountsOperation`); the server enforces the same. */
-export const MY_ACCOUNTS = /* GraphQL */ `
-  query MyAccounts($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!, $stream: Boolean = false) {
-    systems { name category }
-    ... @defer(if: $stream, label: "list") {
+/** The list itself: the page defers it, the CSV export reads it whole. */
+const MY_ACCOUNT_LIST = graphql(`
+  fragment MyAccountList on Query {
     myAccountList(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -39,31 +38,32 @@ export const MY_ACCOUNTS = /* GraphQL */ `
         support { counts { unsolved urgentOpen } }
       }
     }
-    }
   }
-`;
+`);
 
-export type AccountRow = {
-  id: string;
-  name: string;
-  health: { score: number | null; grade: 'GOOD' | 'FAIR' | 'POOR' | null; incompleteMessage: string | null };
-  flags: { kind: string }[];
-  crm: { account: { tier: string | null; url: string }; opportunities?: { outcome: string; amount: number | null; currency: string | null }[] | null } | null;
-  accounting: { standing: { state: string }; overdueBalance?: number | null; currency?: string | null } | null;
-  projects: { projects: { status: string }[] } | null;
-  support: { counts: { unsolved: number; urgentOpen: number } } | null;
-};
+/** `$deals` and `$billing` come from the role policy (see `myAccountsOperation`); the server enforces the same. */
+export const MY_ACCOUNTS = graphql(
+  `
+    query MyAccounts($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!, $stream: Boolean = false) {
+      systems { name category }
+      ...MyAccountList @defer(if: $stream, label: "list")
+    }
+  `,
+  [MY_ACCOUNT_LIST],
+);
 
-export type MyAccountsData = ListSystems & {
-  myAccountList: {
-    totalCount: number;
-    allCount: number;
-    tiers: string[];
-    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
-    status: SectionStatus;
-    rows: AccountRow[];
-  };
-};
+/** The CSV export's operation: the same list, audited under its own name. */
+export const MY_ACCOUNTS_EXPORT = graphql(
+  `
+    query MyAccountsExport($first: Int, $after: String, $filter: MyAccountFilter, $sort: MyAccountSort, $deals: Boolean!, $billing: Boolean!) {
+      ...MyAccountList
+    }
+  `,
+  [MY_ACCOUNT_LIST],
+);
+
+export type MyAccountsData = ResultOf<typeof MY_ACCOUNT_LIST>;
+export type AccountRow = MyAccountsData['myAccountList']['rows'][number];
 
 // worst first; the status every account manager reads first on a project
 const WORST = ['OFF_TRACK', 'AT_RISK', 'ON_HOLD', 'ON_TRACK', 'COMPLETE', 'UNKNOWN'];
@@ -87,7 +87,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const billing = canRead(viewer.role, 'BILLING');
   // sorting by overdue balance reads billing: a role that may not is told so with a 403, before anything is read
   if (view.sort === 'most_overdue' && !billing) throw forbidden(viewer.role, { name: 'accounts sorted by overdue balance', group: 'BILLING' });
-  const { systems, list } = await streamList<MyAccountsData, 'myAccountList'>(viewer, {
+  const { systems, list } = await streamList(viewer, {
     query: MY_ACCOUNTS,
     variables: myAccountsOperation(viewer.role, view),
     operationName: 'MyAccounts',

@@ -4,7 +4,7 @@ import { runOperation } from '../.server/graphql.js';
 import { myAccountsOperation, myAccountsView, viewOf } from '../.server/list-query.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
-import { MY_ACCOUNTS, accountFigures, type MyAccountsData } from './accounts.js';
+import { MY_ACCOUNTS_EXPORT, accountFigures } from './accounts.js';
 
 const PAGE = 500;
 
@@ -16,7 +16,7 @@ const PAGE = 500;
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const view = viewOf(myAccountsView, new URL(request.url));
-  const read = (after: string | null) => runOperation<MyAccountsData>(viewer, MY_ACCOUNTS.replace('query MyAccounts', 'query MyAccountsExport'), myAccountsOperation(viewer.role, { ...view, after: after ?? undefined }, PAGE), 'MyAccountsExport');
+  const read = (after: string | null) => runOperation(viewer, MY_ACCOUNTS_EXPORT, myAccountsOperation(viewer.role, { ...view, after: after ?? undefined }, PAGE), 'MyAccountsExport');
   const first = await read(view.after ?? null);
   const badInput = first.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
   if (badInput) throw new Response(`${badInput.message}`, { status: 400 });

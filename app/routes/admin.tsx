@@ -1,91 +1,61 @@
 import { Anchor, Badge, Button, Card, Code, Group, List, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
-import { IDENTITY_REVIEW_FIELDS, IdentityReview, type LinkDecisionRow, type ReviewItem } from '../components/admin/identity-review.js';
+import { IDENTITY_REVIEW_FIELDS, IdentityReview } from '../components/admin/identity-review.js';
 import type { RegisterEntry } from '../../sources/kit/contract.js';
 import { formatAge, humanize, systemNames, type SourceName } from '../components/format.js';
-import { FIELD_MAPPINGS_FIELDS, FieldMappingCard, type SourceFieldMapping } from '../components/admin/field-mapping-card.js';
+import { FIELD_MAPPINGS_FIELDS, FieldMappingCard } from '../components/admin/field-mapping-card.js';
 import { runOperation } from '../.server/graphql.js';
-import { WEBHOOKS_FIELDS, WebhooksCard, type SourceWebhookRow } from '../components/admin/webhooks-card.js';
-import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard, type IncidentRow, type SourceLimits } from '../components/admin-failure.js';
+import { graphql, type System, type VariablesOf } from '../graphql.js';
+import { WEBHOOKS_FIELDS, WebhooksCard } from '../components/admin/webhooks-card.js';
+import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard } from '../components/admin-failure.js';
 import { panorama } from '../.server/runtime.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Admin · Panorama' }];
 
-const ADMIN = /* GraphQL */ `
-  query Admin {
-    sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code summary message } diagnosis }
-    integrations {
-      system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
-      cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
+const ADMIN = graphql(
+  `
+    query Admin {
+      sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code summary message } diagnosis }
+      integrations {
+        system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
+        cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
+      }
+      ...IdentityReviewFields
+      sourceOfTruth { group system }
+      systems { system name category }
+      ...FieldMappingsFields
+      ...WebhooksFields
+      ...AdminFailureFields
     }
-    ${IDENTITY_REVIEW_FIELDS}
-    sourceOfTruth { group system }
-    systems { system name category }
-    ${FIELD_MAPPINGS_FIELDS}
-    ${WEBHOOKS_FIELDS}
-    ${ADMIN_FAILURE_FIELDS}
-  }
-`;
-
-type Data = {
-  sources: {
-    system: string;
-    name: string;
-    category: string;
-    configured: boolean;
-    reachability: string;
-    calls: number;
-    errorRate: number;
-    latencyP50Ms: number | null;
-    cacheHitRate: number | null;
-    cacheHits: number;
-    cacheMisses: number;
-    lastSuccessAt: string | null;
-    lastSuccessAgeSeconds: number | null;
-    lastError: { at: string; ageSeconds: number; code: string; summary: string; message: string } | null;
-    diagnosis: string | null;
-  }[];
-  integrations: (RegisterEntry & {
-    system: string;
-    name: string;
-    category: string;
-    timeoutMs: number;
-    cache: { entity: string; ttlSeconds: number; staleWhileRevalidateSeconds: number; staleIfErrorSeconds: number }[];
-  })[];
-  identityReview: ReviewItem[];
-  linkDecisions: LinkDecisionRow[];
-  sourceOfTruth: { group: string; system: string }[];
-  systems: SourceName[];
-  fieldMappings: SourceFieldMapping[];
-  webhooks: SourceWebhookRow[];
-  limits: SourceLimits[];
-  incidents: IncidentRow[];
-};
+  `,
+  [IDENTITY_REVIEW_FIELDS, FIELD_MAPPINGS_FIELDS, WEBHOOKS_FIELDS, ADMIN_FAILURE_FIELDS],
+);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const r = await runOperation<Data>(viewer, ADMIN, {}, 'Admin');
+  const r = await runOperation(viewer, ADMIN, {}, 'Admin');
   if (!r.data) throw pageRefusal(viewer.role, r.errors, { name: 'admin pages', group: 'ADMIN' });
   const st = panorama().runtime.sharedState();
   const shared = { mode: st.mode, since: st.mode === 'memory' ? null : new Date(st.since).toISOString(), address: st.address, tokensPendingWriteBack: st.tokensPendingWriteBack };
   return { ...r.data, shared, errors: [...new Set(r.errors.map((e) => e.message))] };
 }
 
-const CHECK_NOW = /* GraphQL */ `
+const CHECK_NOW = graphql(`
   query CheckSource($refreshSystems: [System!]) {
     sources(refreshSystems: $refreshSystems) { system }
   }
-`;
+`);
 
-const DECIDE = /* GraphQL */ `
+const DECIDE = graphql(`
   mutation DecideLink($input: LinkDecisionInput!) { decideLink(input: $input) { text recordId } }
-`;
-const UNDO = /* GraphQL */ `
+`);
+type DecisionKind = VariablesOf<typeof DECIDE>['input']['kind'];
+const UNDO = graphql(`
   mutation UndoLinkDecision($id: ID!) { undoLinkDecision(id: $id) { text recordId } }
-`;
+`);
 
 /**
  * "Check now" on a source card: asks that source once, then shows the page again with what it answered. A
@@ -100,13 +70,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'decide' || intent === 'undo') {
     const r =
       intent === 'decide'
-        ? await runOperation<{ decideLink: { text: string; recordId: string } }>(
+        ? await runOperation(
             viewer,
             DECIDE,
-            { input: { kind: field('kind'), system: field('system'), accountId: field('accountId'), recordId: field('recordId'), reason: field('reason') || null } },
+            // the form's values as they came: the server refuses a kind or system the schema does not know
+            { input: { kind: field('kind') as DecisionKind, system: field('system') as System, accountId: field('accountId'), recordId: field('recordId'), reason: field('reason') || null } },
             'DecideLink',
           )
-        : await runOperation<{ undoLinkDecision: { text: string; recordId: string } }>(viewer, UNDO, { id: field('id') }, 'UndoLinkDecision');
+        : await runOperation(viewer, UNDO, { id: field('id') }, 'UndoLinkDecision');
     const done = r.data ? ('decideLink' in r.data ? r.data.decideLink : r.data.undoLinkDecision) : null;
     if (!done) {
       const status = r.errors.some((e) => e.extensions?.code === 'FORBIDDEN') ? 403 : 400;
@@ -116,7 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const system = field('system');
   if (!/^[A-Z]+$/.test(system)) return new Response('Name the system to check, as its card on this page does.', { status: 400 });
-  const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system] }, 'CheckSource');
+  const r = await runOperation(viewer, CHECK_NOW, { refreshSystems: [system as System] }, 'CheckSource');
   if (!r.data) return pageRefusal(viewer.role, r.errors, { name: 'source checks', group: 'ADMIN' });
   return { checked: system };
 }

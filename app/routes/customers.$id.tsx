@@ -16,7 +16,8 @@ import {
   TimelineCard,
 } from '../components/customer/insight-cards.js';
 import { ProjectsCard } from '../components/customer/projects-card.js';
-import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData, type Status } from '../components/customer/query.js';
+import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData, type CustomerPageParts } from '../components/customer/query.js';
+import { graphql, type System } from '../graphql.js';
 import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingClock, WaitingSection } from '../components/waiting-section.js';
 import { SupportCard } from '../components/customer/support-card.js';
 import { UpdateWhenReread } from '../components/customer/update-when-reread.js';
@@ -27,14 +28,14 @@ export { CUSTOMER_PAGE_QUERY } from '../components/customer/query.js';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${(data as { customer?: { name?: string } } | undefined)?.customer?.name ?? 'Customer'} · Panorama` }];
 
-const SYSTEMS_QUERY = /* GraphQL */ `
+const SYSTEMS_QUERY = graphql(`
   query Systems {
     systems { system }
   }
-`;
+`);
 
 /** The page's variables: the role decides which groups of fields the page asks for. */
-export function customerPageVariables(role: Role, id: string, refresh: { all?: boolean; systems?: string[] } = {}) {
+export function customerPageVariables(role: Role, id: string, refresh: { all?: boolean; systems?: System[] } = {}) {
   return {
     id,
     refresh: Boolean(refresh.all),
@@ -46,20 +47,15 @@ export function customerPageVariables(role: Role, id: string, refresh: { all?: b
   };
 }
 
-type Data = NonNullable<CustomerPageData['customer']>;
+/** The customer with every part landed (the refresh's whole answer). */
+type Data = Customer;
 type Systems = CustomerPageData['systems'];
 /** What the page's first payload holds: the customer's id and name (from the CRM's warm index), before any system has answered. */
 type Shell = Pick<Data, 'id' | 'name'>;
-type Parts = {
-  crm: Pick<Data, 'crm' | 'crmSection'>;
-  accounting: Pick<Data, 'accounting' | 'accountingSection'>;
-  projects: Pick<Data, 'projects' | 'projectsSection'>;
-  support: Pick<Data, 'support' | 'supportSection'>;
-  insights: Pick<Data, 'sections' | 'links' | 'ambiguousLinks' | 'fields' | 'flags' | 'health' | 'timeline'>;
-};
+type Parts = CustomerPageParts;
 
-const pick = <K extends keyof Data>(keys: readonly K[]) => (c: Data): Pick<Data, K> => Object.fromEntries(keys.map((k) => [k, c[k]])) as Pick<Data, K>;
-const PICK: { [P in keyof Parts]: (c: Data) => Parts[P] } = {
+const pick = <K extends keyof Data>(keys: readonly K[]) => (c: Pick<Data, K>): Pick<Data, K> => Object.fromEntries(keys.map((k) => [k, c[k]])) as Pick<Data, K>;
+const PICK: { [P in keyof Parts]: (c: Parts[P]) => Parts[P] } = {
   crm: pick(['crm', 'crmSection']),
   accounting: pick(['accounting', 'accountingSection']),
   projects: pick(['projects', 'projectsSection']),
@@ -67,11 +63,16 @@ const PICK: { [P in keyof Parts]: (c: Data) => Parts[P] } = {
   insights: pick(['sections', 'links', 'ambiguousLinks', 'fields', 'flags', 'health', 'timeline']),
 };
 /** The field each part must hold once it has landed: without it, the part never arrived. */
-const LANDED: { [P in keyof Parts]: keyof Data } = { crm: 'crmSection', accounting: 'accountingSection', projects: 'projectsSection', support: 'supportSection', insights: 'sections' };
+const LANDED: { [P in keyof Parts]: keyof Parts[P] } = { crm: 'crmSection', accounting: 'accountingSection', projects: 'projectsSection', support: 'supportSection', insights: 'sections' };
+
+/** Whether a part has landed in the answer (a deferred part's fields are there or not yet). */
+function landed<P extends keyof Parts>(c: object, part: P): c is Parts[P] {
+  return (c as Record<string, unknown>)[LANDED[part]] !== undefined;
+}
 
 function partOf<P extends keyof Parts>(part: P, result: OperationResult<CustomerPageData>): Parts[P] {
   const c = result.data?.customer;
-  if (!c || c[LANDED[part]] === undefined) throw new Error(`the ${part} part of the customer page did not arrive`);
+  if (!c || !landed(c, part)) throw new Error(`the ${part} part of the customer page did not arrive`);
   return PICK[part](c);
 }
 
@@ -99,7 +100,7 @@ function refused(result: OperationResult<CustomerPageData>, id: string | undefin
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const invoices = invoicesShown(request);
-  const op = streamOperation<CustomerPageData>(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? ''), stream: true, invoices }, 'CustomerPage');
+  const op = streamOperation(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? ''), stream: true, invoices }, 'CustomerPage');
   const first = await op.first;
   refused(first, params.id);
   const c = first.data!.customer!;
@@ -127,15 +128,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const system = String(form.get('system') ?? '');
   // one section's system, when it names one the server knows; otherwise every system
-  const known = system ? ((await runOperation<{ systems: { system: string }[] }>(viewer, SYSTEMS_QUERY, {}, 'Systems')).data?.systems ?? []) : [];
-  const systems = known.some((s) => s.system === system) ? [system] : undefined;
+  const known = system ? ((await runOperation(viewer, SYSTEMS_QUERY, {}, 'Systems')).data?.systems ?? []) : [];
+  const named = known.find((s) => s.system === system)?.system;
+  const systems = named ? [named] : undefined;
   const invoices = invoicesShown(request);
-  const result = await runOperation<CustomerPageData>(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? '', systems ? { systems } : { all: true }), invoices }, 'CustomerPage');
-  if (!result.data?.customer) return redirect(`/customers/${params.id}`);
-  const c = result.data.customer;
+  const result = await runOperation(viewer, CUSTOMER_PAGE_QUERY, { ...customerPageVariables(viewer.role, params.id ?? '', systems ? { systems } : { all: true }), invoices }, 'CustomerPage');
+  const c = result.data?.customer;
+  // read whole (not streamed), so every part is there
+  if (!c || !(landed(c, 'crm') && landed(c, 'accounting') && landed(c, 'projects') && landed(c, 'support') && landed(c, 'insights'))) return redirect(`/customers/${params.id}`);
   return {
     role: viewer.role,
-    systems: result.data.systems,
+    systems: result.data?.systems ?? [],
     allInvoices: invoices > 12,
     customer: { id: c.id, name: c.name } as Shell,
     crm: PICK.crm(c),
@@ -164,7 +167,7 @@ type PageData = {
 
 /** The shell and one landed part as the cards read a customer: the part's own section status is its `sections`. */
 function customerWith(page: PageData, part: Partial<Data> = {}): Customer {
-  const own = [part.crmSection, part.accountingSection, part.projectsSection, part.supportSection].filter((x): x is Status => Boolean(x));
+  const own = [part.crmSection, part.accountingSection, part.projectsSection, part.supportSection].filter((x) => x !== undefined);
   return { crm: null, accounting: null, projects: null, support: null, sections: own, ambiguousLinks: [], fields: [], flags: [], ...page.customer, ...part } as unknown as Customer;
 }
 

@@ -6,11 +6,12 @@ import { ResponsiveTable, type Column } from '../components/responsive-table.js'
 import { plural } from '../components/format.js';
 import { customerSearchVariables, customerSearchView, viewOf } from '../.server/list-query.js';
 import { runOperation } from '../.server/graphql.js';
+import { graphql, renamed, type ResultOf } from '../graphql.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Customers · Panorama' }];
 
-export const SEARCH = /* GraphQL */ `
+export const SEARCH = graphql(`
   query CustomerSearch($search: String, $first: Int, $after: String, $filter: CustomerSearchFilter, $sort: CustomerSearchSort) {
     customers(search: $search, first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
@@ -28,29 +29,18 @@ export const SEARCH = /* GraphQL */ `
     }
     systems { system name category }
   }
-`;
+`);
 
-export type SearchData = {
-  customers: {
-    totalCount: number;
-    countIsExact: boolean;
-    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
-    incomplete: string | null;
-    matches: { customerId: string; systemName: string; reason: string }[];
-    nodes: {
-      id: string;
-      name: string;
-      crm: { account: { id: string; website: string | null; industry: string | null; tier: string | null; owner: { name: string } | null } } | null;
-    }[];
-  };
-  systems: { system: string; name: string; category: string }[];
-};
+/** The CSV export's operation: the same search, audited under its own name. */
+export const SEARCH_EXPORT = renamed(SEARCH, 'CustomerSearchExport');
+
+export type SearchData = ResultOf<typeof SEARCH>;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(customerSearchView, url);
-  const result = await runOperation<SearchData>(viewer, SEARCH, customerSearchVariables(view), 'CustomerSearch');
+  const result = await runOperation(viewer, SEARCH, customerSearchVariables(view), 'CustomerSearch');
   const badInput = result.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
   if (badInput) throw new Response(badInput.message, { status: 400 });
   return { view, search: url.search, customers: result.data?.customers ?? null, systems: result.data?.systems ?? [], errors: result.errors.map((e) => e.message) };

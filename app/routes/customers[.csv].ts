@@ -4,7 +4,7 @@ import { runOperation } from '../.server/graphql.js';
 import { customerSearchVariables, customerSearchView, viewOf } from '../.server/list-query.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
-import { SEARCH, type SearchData } from './customers._index.js';
+import { SEARCH_EXPORT } from './customers._index.js';
 
 const PAGE = 100;
 
@@ -16,7 +16,7 @@ const PAGE = 100;
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const view = viewOf(customerSearchView, new URL(request.url));
-  const read = (after: string | null) => runOperation<SearchData>(viewer, SEARCH.replace('query CustomerSearch', 'query CustomerSearchExport'), customerSearchVariables({ ...view, after: after ?? undefined }, PAGE), 'CustomerSearchExport');
+  const read = (after: string | null) => runOperation(viewer, SEARCH_EXPORT, customerSearchVariables({ ...view, after: after ?? undefined }, PAGE), 'CustomerSearchExport');
   const first = await read(view.after ?? null);
   const badInput = first.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
   if (badInput) throw new Response(badInput.message, { status: 400 });

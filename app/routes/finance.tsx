@@ -5,19 +5,19 @@ import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { ResponsiveTable } from '../components/responsive-table.js';
 import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { overdueInvoicesVariables, overdueInvoicesView, viewOf, type OverdueInvoicesView } from '../.server/list-query.js';
-import { streamList, type ListSystems } from '../.server/list-stream.js';
+import { streamList } from '../.server/list-stream.js';
+import { graphql, type ResultOf } from '../graphql.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Overdue invoices · Panorama' }];
 
-export const OVERDUE = /* GraphQL */ `
-  query OverdueInvoices($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort, $stream: Boolean = false) {
-    systems { name category }
-    ... @defer(if: $stream, label: "list") {
+/** The list itself: the page defers it, the CSV export reads it whole. */
+const OVERDUE_LIST = graphql(`
+  fragment OverdueInvoicesList on Query {
     overdueInvoices(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -32,34 +32,37 @@ export const OVERDUE = /* GraphQL */ `
         invoice { id number date dueDate total balance currency daysOverdue url }
       }
     }
-    }
   }
-`;
+`);
 
-type Money = { amount: number; currency: string | null };
-type Aging = { currency: string | null; days1to30: number; days31to60: number; days61to90: number; over90: number };
-export type OverdueData = ListSystems & {
-  overdueInvoices: {
-    totalCount: number;
-    allCount: number;
-    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
-    totals: Money[];
-    byCustomer: { customerName: string; customer: { id: string } | null; invoiceCount: number; oldestDaysOverdue: number; totals: Money[]; aging: Aging[] }[];
-    status: SectionStatus;
-    rows: {
-      customerName: string;
-      customer: { id: string } | null;
-      link: { rule: string; confidence: number } | null;
-      invoice: { id: string; number: string | null; date: string; dueDate: string | null; total: number; balance: number; currency: string; daysOverdue: number; url: string };
-    }[];
-  };
-};
+export const OVERDUE = graphql(
+  `
+    query OverdueInvoices($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort, $stream: Boolean = false) {
+      systems { name category }
+      ...OverdueInvoicesList @defer(if: $stream, label: "list")
+    }
+  `,
+  [OVERDUE_LIST],
+);
+
+/** The CSV export's operation: the same list, audited under its own name. */
+export const OVERDUE_EXPORT = graphql(
+  `
+    query OverdueInvoicesExport($first: Int, $after: String, $filter: OverdueInvoiceFilter, $sort: OverdueInvoiceSort) {
+      ...OverdueInvoicesList
+    }
+  `,
+  [OVERDUE_LIST],
+);
+
+export type OverdueData = ResultOf<typeof OVERDUE_LIST>;
+type Aging = OverdueData['overdueInvoices']['byCustomer'][number]['aging'][number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(overdueInvoicesView, url);
-  const { systems, list } = await streamList<OverdueData, 'overdueInvoices'>(viewer, {
+  const { systems, list } = await streamList(viewer, {
     query: OVERDUE,
     variables: overdueInvoicesVariables(view),
     operationName: 'OverdueInvoices',

@@ -4,7 +4,7 @@ import { runOperation } from '../.server/graphql.js';
 import { overdueInvoicesVariables, overdueInvoicesView, viewOf } from '../.server/list-query.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
-import { OVERDUE, type OverdueData } from './finance.js';
+import { OVERDUE_EXPORT } from './finance.js';
 
 const PAGE = 500;
 
@@ -16,7 +16,7 @@ const PAGE = 500;
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const view = viewOf(overdueInvoicesView, new URL(request.url));
-  const read = (after: string | null) => runOperation<OverdueData>(viewer, OVERDUE.replace('query OverdueInvoices', 'query OverdueInvoicesExport'), overdueInvoicesVariables({ ...view, after: after ?? undefined }, PAGE), 'OverdueInvoicesExport');
+  const read = (after: string | null) => runOperation(viewer, OVERDUE_EXPORT, overdueInvoicesVariables({ ...view, after: after ?? undefined }, PAGE), 'OverdueInvoicesExport');
   const first = await read(view.after ?? null);
   const badInput = first.errors.find((e) => e.extensions?.code === 'BAD_USER_INPUT');
   if (badInput) throw new Response(`${badInput.message}`, { status: 400 });

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { runOperation } from '../.server/graphql.js';
+import { graphql } from '../graphql.js';
 import { requireViewer } from '../.server/session.js';
 
-const SEARCH = /* GraphQL */ `
+const SEARCH = graphql(`
   query Spotlight($search: String) {
     customers(search: $search, first: 8) {
       nodes { id name crm { account { website } } }
@@ -10,15 +11,7 @@ const SEARCH = /* GraphQL */ `
       incomplete
     }
   }
-`;
-
-type Data = {
-  customers: {
-    nodes: { id: string; name: string; crm: { account: { website: string | null } } | null }[];
-    matches: { customerId: string; systemName: string; reason: string }[];
-    incomplete: string | null;
-  };
-};
+`);
 
 /** One row of the spotlight: the customer, and each system that matched it with why. */
 export type SpotlightResult = { id: string; name: string; website: string | null; reasons: { system: string; reason: string }[] };
@@ -30,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const q = (new URL(request.url).searchParams.get('q') ?? '').trim().slice(0, 200);
   if (!q) return Response.json({ q, results: [], incomplete: null } satisfies SpotlightAnswer);
-  const r = await runOperation<Data>(viewer, SEARCH, { search: q }, 'Spotlight');
+  const r = await runOperation(viewer, SEARCH, { search: q }, 'Spotlight');
   const c = r.data?.customers;
   const answer: SpotlightAnswer = {
     q,

@@ -4,19 +4,19 @@ import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable, type Column } from '../components/responsive-table.js';
-import { SourceSection, type SectionStatus } from '../components/source-section.js';
+import { SourceSection } from '../components/source-section.js';
 import { formatDate, humanize, plural } from '../components/format.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
-import { streamList, type ListSystems } from '../.server/list-stream.js';
+import { streamList } from '../.server/list-stream.js';
+import { graphql, type ResultOf } from '../graphql.js';
 import { requireViewer } from '../.server/session.js';
 
 export const meta: MetaFunction = () => [{ title: 'Urgent tickets · Panorama' }];
 
-export const URGENT = /* GraphQL */ `
-  query UrgentTickets($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort, $stream: Boolean = false) {
-    systems { name category }
-    ... @defer(if: $stream, label: "list") {
+/** The list itself: the page defers it, the CSV export reads it whole. */
+const URGENT_LIST = graphql(`
+  fragment UrgentTicketsList on Query {
     urgentTickets(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount
       allCount
@@ -28,29 +28,34 @@ export const URGENT = /* GraphQL */ `
         customer { id name accounting { standing { state } } }
       }
     }
-    }
   }
-`;
+`);
 
-export type UrgentTicketsData = ListSystems & {
-  urgentTickets: {
-    totalCount: number;
-    allCount: number;
-    pageInfo: { endCursor: string | null; hasNextPage: boolean; firstIndex: number };
-    status: SectionStatus;
-    rows: {
-      ageDays: number;
-      ticket: { id: string; subject: string; status: string; createdAt: string; updatedAt: string; url: string; requester: { name: string } | null; assignee: { name: string } | null };
-      customer: { id: string; name: string; accounting: { standing: { state: string } } | null } | null;
-    }[];
-  };
-};
+export const URGENT = graphql(
+  `
+    query UrgentTickets($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort, $stream: Boolean = false) {
+      systems { name category }
+      ...UrgentTicketsList @defer(if: $stream, label: "list")
+    }
+  `,
+  [URGENT_LIST],
+);
+
+/** The CSV export's operation: the same list, audited under its own name. */
+export const URGENT_EXPORT = graphql(
+  `
+    query UrgentTicketsExport($first: Int, $after: String, $filter: UrgentTicketFilter, $sort: UrgentTicketSort) {
+      ...UrgentTicketsList
+    }
+  `,
+  [URGENT_LIST],
+);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const view = viewOf(urgentTicketsView, url);
-  const { systems, list } = await streamList<UrgentTicketsData, 'urgentTickets'>(viewer, {
+  const { systems, list } = await streamList(viewer, {
     query: URGENT,
     variables: urgentTicketsVariables(view),
     operationName: 'UrgentTickets',
@@ -61,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { list, systems, view, search: url.search };
 }
 
-type Row = UrgentTicketsData['urgentTickets']['rows'][number];
+type Row = ResultOf<typeof URGENT_LIST>['urgentTickets']['rows'][number];
 
 const COLUMNS: Column<Row>[] = [
   {

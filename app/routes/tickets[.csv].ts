@@ -4,7 +4,7 @@ import { runOperation } from '../.server/graphql.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
 import { pageRefusal } from '../.server/refusal.js';
 import { requireViewer } from '../.server/session.js';
-import { URGENT, type UrgentTicketsData } from './tickets.js';
+import { URGENT_EXPORT } from './tickets.js';
 
 const PAGE = 500;
 
@@ -16,7 +16,7 @@ const PAGE = 500;
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const view = viewOf(urgentTicketsView, new URL(request.url));
-  const read = (after: string | null) => runOperation<UrgentTicketsData>(viewer, URGENT.replace('query UrgentTickets', 'query UrgentTicketsExport'), urgentTicketsVariables({ ...view, after: after ?? undefined }, PAGE), 'UrgentTicketsExport');
+  const read = (after: string | null) => runOperation(viewer, URGENT_EXPORT, urgentTicketsVariables({ ...view, after: after ?? undefined }, PAGE), 'UrgentTicketsExport');
   const first = await read(view.after ?? null);
   if (!first.data) throw pageRefusal(viewer.role, first.errors, { name: 'urgent tickets', group: 'TICKETS' });
   return csvResponse({

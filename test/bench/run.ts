@@ -176,7 +176,8 @@ const LIST_QUERY = /* GraphQL */ `
 
 async function main() {
   const started = performance.now();
-  const { CUSTOMER_PAGE_QUERY } = (await import('../../app/routes/customers.$id.js')) as { CUSTOMER_PAGE_QUERY: string };
+  const { operationText } = await import('../../app/.server/graphql.js');
+  const CUSTOMER_PAGE_QUERY = operationText((await import('../../app/routes/customers.$id.js')).CUSTOMER_PAGE_QUERY);
   const role = 'admin' as const;
   const pageVariables = (id: string) => ({
     id,

@@ -4,7 +4,7 @@
  * groups, and the role policy applied inside deferred parts as everywhere.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverSentEvents } from '../../app/.server/graphql.js';
+import { operationText, serverSentEvents } from '../../app/.server/graphql.js';
 import { CUSTOMER_PAGE_QUERY } from '../../app/components/customer/query.js';
 import type { AuditRecord } from '../../graphql/audit.js';
 import { mergePayload, type Payload } from '../../graphql/incremental.js';
@@ -41,7 +41,7 @@ async function streamed(role: Role, variables: Record<string, unknown>) {
   const started = performance.now();
   const res = await h.yoga.fetch(
     'http://yoga/graphql',
-    { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: CUSTOMER_PAGE_QUERY, variables, operationName: 'CustomerPage' }) },
+    { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query: operationText(CUSTOMER_PAGE_QUERY), variables, operationName: 'CustomerPage' }) },
     { viewer: viewerFor(role) },
   );
   expect(res.headers.get('content-type')).toContain('text/event-stream');

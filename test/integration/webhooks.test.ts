@@ -8,6 +8,8 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOKS_FIELDS, WebhooksCard } from '../../app/components/admin/webhooks-card.js';
+import { graphql } from '../../app/graphql.js';
+import { operationText } from '../../app/.server/graphql.js';
 import { action } from '../../app/routes/webhooks.$source.js';
 import { openStore } from '../../app/.server/store/database.js';
 import { AuditStore } from '../../app/.server/store/audit-store.js';
@@ -188,7 +190,7 @@ describe('the route answers bad deliveries with 4xx, never 500', () => {
     expect(r.data.webhooks.map((w: any) => w.system)).toEqual(['SALESFORCE', 'QUICKBOOKS', 'ASANA', 'ZENDESK']);
     expect(r.data.webhooks.every((w: any) => w.enabled)).toBe(true);
     // the admin page's card, from the page's own fields: each source on, its last delivery in words
-    const page = await gql<any>(h, viewerFor('admin'), `{ ${WEBHOOKS_FIELDS} }`);
+    const page = await gql<any>(h, viewerFor('admin'), operationText(graphql(`query Webhooks { ...WebhooksFields }`, [WEBHOOKS_FIELDS])));
     const html = renderToStaticMarkup(createElement(MantineProvider, null, createElement(WebhooksCard, { webhooks: page.data.webhooks }))).replace(/<!-- -->/g, '');
     expect(html).toContain('/webhooks/asana');
     const words = html.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');

@@ -1,30 +1,17 @@
+import { graphql, type ResultOf } from '../../graphql.js';
 import { Badge, Button, Card, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Form } from '@remix-run/react';
 import { formatAge } from '../format.js';
 
 /** One source's mapped vendor fields as the admin page receives them (graphql `fieldMappings`). */
-export type SourceFieldMapping = {
-  system: string;
-  name: string;
-  checkedAt: string | null;
-  checkedAgeSeconds: number | null;
-  checkError: string | null;
-  fields: {
-    key: string;
-    label: string;
-    object: string;
-    setting: string;
-    field: string | null;
-    state: 'FOUND' | 'MISSING' | 'WRONG_TYPE' | 'OFF' | 'NOT_CHECKED';
-    foundType: string | null;
-    accepted: string[];
-    without: string;
-  }[];
-};
-
-export const FIELD_MAPPINGS_FIELDS = /* GraphQL */ `
+export const FIELD_MAPPINGS_FIELDS = graphql(`
+  fragment FieldMappingsFields on Query {
   fieldMappings { system name checkedAt checkedAgeSeconds checkError fields { key label object setting field state foundType accepted without } }
-`;
+  }
+`);
+
+export type SourceFieldMapping = ResultOf<typeof FIELD_MAPPINGS_FIELDS>['fieldMappings'][number];
+
 
 const STATE: Record<SourceFieldMapping['fields'][number]['state'], { label: string; color: string }> = {
   FOUND: { label: 'Found', color: 'green' },

@@ -1,35 +1,18 @@
+import { graphql, type ResultOf } from '../../graphql.js';
 import { Alert, Anchor, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { Form, Link } from '@remix-run/react';
 import { humanize, systemNames, type SourceName } from '../format.js';
 
-export const IDENTITY_REVIEW_FIELDS = /* GraphQL */ `
+export const IDENTITY_REVIEW_FIELDS = graphql(`
+  fragment IdentityReviewFields on Query {
   identityReview { kind system accountId accountName records { recordId name rules confidence url } pointsAt message }
   linkDecisions { id kind system accountId accountName recordId recordName reason text needsReview reviewReason }
-`;
+  }
+`);
 
-export type ReviewKind = 'PROBABLE' | 'AMBIGUOUS' | 'UNLINKED' | 'BROKEN' | 'ORPHAN';
-export type ReviewItem = {
-  kind: ReviewKind;
-  system: string;
-  accountId: string | null;
-  accountName: string | null;
-  records: { recordId: string; name: string; rules: string[]; confidence: number; url: string }[];
-  pointsAt: string | null;
-  message: string | null;
-};
-export type LinkDecisionRow = {
-  id: string;
-  kind: string;
-  system: string;
-  accountId: string;
-  accountName: string | null;
-  recordId: string;
-  recordName: string | null;
-  reason: string | null;
-  text: string;
-  needsReview: boolean;
-  reviewReason: string | null;
-};
+export type ReviewItem = ResultOf<typeof IDENTITY_REVIEW_FIELDS>['identityReview'][number];
+export type ReviewKind = ReviewItem['kind'];
+export type LinkDecisionRow = ResultOf<typeof IDENTITY_REVIEW_FIELDS>['linkDecisions'][number];
 
 const TITLES: Record<ReviewKind, string> = {
   AMBIGUOUS: 'Ambiguous: pick the right record',

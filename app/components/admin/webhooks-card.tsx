@@ -1,27 +1,16 @@
+import { graphql, type ResultOf } from '../../graphql.js';
 import { Badge, Card, Code, Table, Text, Title } from '@mantine/core';
 import { formatAge } from '../format.js';
 
 /** One source's webhook as the admin page receives it (graphql `webhooks`). */
-export type SourceWebhookRow = {
-  system: string;
-  name: string;
-  mechanism: string;
-  enabled: boolean;
-  path: string;
-  lastDelivery: {
-    at: string;
-    ageSeconds: number;
-    outcome: 'INVALIDATED' | 'HANDSHAKE' | 'REFUSED' | 'MALFORMED';
-    verified: boolean;
-    reason: string | null;
-    entities: { entity: string; count: number }[];
-    dropped: number;
-  } | null;
-};
-
-export const WEBHOOKS_FIELDS = /* GraphQL */ `
+export const WEBHOOKS_FIELDS = graphql(`
+  fragment WebhooksFields on Query {
   webhooks { system name mechanism enabled path lastDelivery { at ageSeconds outcome verified reason entities { entity count } dropped } }
-`;
+  }
+`);
+
+export type SourceWebhookRow = ResultOf<typeof WEBHOOKS_FIELDS>['webhooks'][number];
+
 
 const OUTCOME: Record<NonNullable<SourceWebhookRow['lastDelivery']>['outcome'], { label: string; color: string }> = {
   INVALIDATED: { label: 'Verified', color: 'green' },
