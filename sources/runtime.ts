@@ -176,6 +176,8 @@ export type RuntimeOptions = {
   tokenStore?: TokenStore;
   /** Cache entries expire on `clock`'s time (simulations stepping a manual clock); production keeps lru-cache's timer. */
   cacheExpiresOnClock?: boolean;
+  /** False: no index is kept by its change feed, each is re-read whole when it expires (the measurement's baseline). @default true */
+  indexFeeds?: boolean;
 };
 
 function bind<C extends SourceCategory, Config, Client>(
@@ -372,7 +374,8 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
         st.lastFullRead = why;
       }
       try {
-        st.cursor = await s.kit.upstream(`${index}.cursor`, (signal) => feed.cursorAt(fetchedAt - FEED_OVERLAP_MS, signal));
+        // (a feed whose cursor is a token the vendor hands out asks for it through its kit)
+        st.cursor = await feed.cursorAt(fetchedAt - FEED_OVERLAP_MS, new AbortController().signal);
         st.error = null;
       } catch (e) {
         st.cursor = null;
@@ -424,7 +427,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
       list
         .filter((s) => s.configured)
         .map(async (s): Promise<IndexWarmth> => {
-          if (s.feed) return keepFed(s, s.feed);
+          if (s.feed && opts.indexFeeds !== false) return keepFed(s, s.feed);
           const { fetchedAt: _at, failed: _failed, ...out } = await loadIndex(s, false, 'read');
           return out;
         }),

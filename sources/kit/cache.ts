@@ -56,6 +56,13 @@ export class SourceCache {
     });
   }
 
+  #loading = 0;
+
+  /** Loads running now, in the background ones included (a simulation waits for them before it moves its clock on). */
+  get loading(): number {
+    return this.#loading;
+  }
+
   get size(): number {
     return this.#lru.size;
   }
@@ -150,6 +157,7 @@ export class SourceCache {
       context: {
         load: async (signal) => {
           loaded = true;
+          this.#loading++;
           try {
             const value = await load(signal);
             loadedValue = { value };
@@ -157,6 +165,8 @@ export class SourceCache {
           } catch (e) {
             loadError = e;
             throw e;
+          } finally {
+            this.#loading--;
           }
         },
       },
