@@ -41,6 +41,8 @@ declare module 'node-quickbooks' {
     findCustomers(criteria: string, callback: Callback<unknown>): void;
     findInvoices(criteria: string, callback: Callback<unknown>): void;
     findPayments(criteria: string, callback: Callback<unknown>): void;
+    /** GET /cdc?entities=<list>&changedSince=<since> (the string is put in the URL as given). */
+    changeDataCapture(entities: string | string[], since: string, callback: Callback<unknown>): void;
   }
 
   export = QuickBooks;
