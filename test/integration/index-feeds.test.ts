@@ -27,8 +27,8 @@ async function settle(runtime: SourcesRuntime = h.runtime): Promise<void> {
   for (let i = 0; i < 2000 && runtime.cache.loading > 0; i++) await new Promise((r) => setTimeout(r, 2));
 }
 
-/** One round of index upkeep `ms` after the last. */
-async function tick(ms = 5 * MIN, runtime: SourcesRuntime = h.runtime) {
+/** One round of index upkeep `ms` after the last (by default the customer index's TTL: its feed is asked then). */
+async function tick(ms = 10 * MIN, runtime: SourcesRuntime = h.runtime) {
   clock.advance(ms);
   const results = await runtime.upkeep();
   await settle(runtime);
@@ -114,6 +114,7 @@ describe('the QuickBooks customer index, kept by Change Data Capture', () => {
     expect(failed).toMatchObject({ ok: false, via: 'changes', rows: held.length, stale: false });
     expect(customerIndex()).toBe(held);
     const again = of(await tick(6 * MIN), 'quickbooks');
+    // (16 min old: past its TTL and past the round it was held for; the feed asked again, and failed again)
     expect(again).toMatchObject({ ok: false, rows: held.length, stale: true });
     expect(customerIndex()).toBe(held);
     const read = await h.runtime.createLoaders({ forceRefresh: false }).accounting.customerIndex();
@@ -145,6 +146,7 @@ describe('the QuickBooks customer index, kept by Change Data Capture', () => {
     const pages = qbo().query ?? 0;
     expect(pages).toBeGreaterThan(0);
     h.sandbox.state.resetCounts();
+    expect(of(await tick(5 * MIN, rt), 'quickbooks')).toMatchObject({ ok: true, via: 'fresh' });
     expect(of(await tick(5 * MIN, rt), 'quickbooks')).toMatchObject({ ok: true, via: 'changes' });
     expect(qbo()).toEqual({ cdc: 1 });
   });
@@ -155,8 +157,9 @@ describe('the QuickBooks customer index, kept by Change Data Capture', () => {
     await tick(0, rt);
     const vias: string[] = [];
     for (let i = 0; i < 12; i++) vias.push(of(await tick(5 * MIN, rt), 'quickbooks').via);
-    // 60 minutes after the first read: one full read among the rounds of changes
+    // 60 minutes after the first read: one full read among the rounds of changes (every other round: the TTL is 10 min)
     expect(vias.filter((v) => v === 'full-read')).toHaveLength(1);
+    expect(vias.slice(0, 6)).toEqual(['fresh', 'changes', 'fresh', 'changes', 'fresh', 'changes']);
     expect(vias.at(-1)).toBe('full-read');
     expect(rt.feeds().quickbooks?.lastFullRead).toBe('interval');
   });
