@@ -1,6 +1,7 @@
 import { HttpResponse, http, type HttpHandler } from 'msw';
 import { z } from 'zod';
 import { changeQuickbooksCustomer, type RecordChange } from '../quickbooks/sandbox/changes.js';
+import { changeZendeskOrganization } from '../zendesk/sandbox/changes.js';
 import type { SandboxState } from './state.js';
 
 const changeSchema = z.discriminatedUnion('action', [
@@ -12,6 +13,7 @@ const changeSchema = z.discriminatedUnion('action', [
 /** The sources whose index record (customer, organization…) the control API can change, and how. */
 const CHANGERS: Record<string, (state: SandboxState, change: RecordChange) => { id: string } | string> = {
   quickbooks: changeQuickbooksCustomer,
+  zendesk: changeZendeskOrganization,
 };
 
 /** Changes one record of a source's world now (by the state's clock): what its change feed then reports. */

@@ -81,7 +81,7 @@ export class SandboxState {
    * entity: what the vendors' change feeds report as deleted (QuickBooks CDC's `status: "Deleted"`, Zendesk's
    * `deleted_at`). The world no longer holds them.
    */
-  readonly deletions: Record<SourceId, { entity: string; id: string; at: number }[]> = { salesforce: [], quickbooks: [], asana: [], zendesk: [] };
+  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = { salesforce: [], quickbooks: [], asana: [], zendesk: [] };
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {
