@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../sources/kit/clock.js';
-import type { AccountingCustomerRecord } from '../../sources/kit/domain.js';
+import type { AccountingCustomerRecord, SupportOrganization } from '../../sources/kit/domain.js';
+import { sandboxAuthorization } from '../../sources/kit/testing.js';
 import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 import type { SourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
@@ -162,5 +163,72 @@ describe('the QuickBooks customer index, kept by Change Data Capture', () => {
     expect(vias.slice(0, 6)).toEqual(['fresh', 'changes', 'fresh', 'changes', 'fresh', 'changes']);
     expect(vias.at(-1)).toBe('full-read');
     expect(rt.feeds().quickbooks?.lastFullRead).toBe('interval');
+  });
+});
+
+describe('the Zendesk organization index, kept by the incremental organization export', () => {
+  const zd = () => h.sandbox.state.requestCounts().zendesk;
+  const orgIndex = () => h.runtime.cache.peek<SupportOrganization[]>('zendesk:organizationIndex:all')?.value;
+
+  it('an organization renamed, created or deleted is in the index after the next round, for one export request', async () => {
+    await tick(5 * MIN);
+    const before = orgIndex()!;
+    expect(before.length).toBeGreaterThan(0);
+    const orgs = h.sandbox.state.world.zendesk.organizations;
+    const [renamed, deleted] = [orgs[1]!, orgs[2]!];
+    h.sandbox.state.resetCounts();
+    await change('zendesk', { action: 'update', id: String(renamed.id), name: 'Renamed Org By Feed' });
+    const created = await change('zendesk', { action: 'create', name: 'Created Org By Feed' });
+    await change('zendesk', { action: 'delete', id: String(deleted.id) });
+
+    const round = of(await tick(5 * MIN), 'zendesk');
+    expect(round).toMatchObject({ ok: true, via: 'changes' });
+    expect(zd()).toEqual({ 'incremental.organizations': 1 });
+    const after = orgIndex()!;
+    expect(after.find((o) => o.id === String(renamed.id))?.name).toBe('Renamed Org By Feed');
+    expect(after.find((o) => o.id === created.id)).toMatchObject({ name: 'Created Org By Feed', crmAccountId: null });
+    expect(after.some((o) => o.id === String(deleted.id))).toBe(false);
+    expect(after.length).toBe(before.length);
+    // the next round reads on from the export's end_time: still one request, nothing read whole
+    await tick(5 * MIN);
+    expect(zd()).toEqual({ 'incremental.organizations': 2 });
+  });
+
+  it('an organization deleted in Zendesk is no longer linked on the customer page after the next round', async () => {
+    const m = h.sandbox.state.world.manifest;
+    const link = m.heuristicLinks.find((l) => l.system === 'zendesk' && !m.exactLinks.some((e) => e.system === 'zendesk' && e.accountId === l.accountId))!;
+    expect(link).toBeDefined();
+    const q = /* GraphQL */ `query ($id: ID!) { customer(id: $id) { links { system recordId } } }`;
+    const links = async () => ((await gql(h, viewerFor('admin'), q, { id: link.accountId })).data!.customer.links as { system: string; recordId: string }[]).filter((l) => l.system === 'ZENDESK');
+    await tick(5 * MIN);
+    expect(await links()).toEqual([{ system: 'ZENDESK', recordId: link.recordId }]);
+    await change('zendesk', { action: 'delete', id: link.recordId });
+    h.sandbox.state.resetCounts();
+    // (the export starts at the last one's end_time, at or after which the deletion before this one lies too: applied again, harmlessly)
+    expect(of(await tick(5 * MIN), 'zendesk')).toMatchObject({ via: 'changes', changes: { removals: expect.any(Number) } });
+    expect(orgIndex()!.some((o) => o.id === link.recordId)).toBe(false);
+    expect(await links()).toEqual([]);
+    expect(zd()['organizations.list'] ?? 0).toBe(0);
+  });
+
+  it("the export's own rate limit (10 a minute) fails the round alone: the index stays, Zendesk's other reads go on", async () => {
+    await tick(5 * MIN);
+    const held = orgIndex()!;
+    // the next round's minute, already spent on the export by someone else
+    clock.advance(5 * MIN);
+    const auth = await sandboxAuthorization('zendesk', h.sandbox.state);
+    const start = Math.floor(clock.now() / 1000) - 600;
+    for (let i = 0; i < 10; i++) await fetch(`${h.sandbox.origin}/zendesk/api/v2/incremental/organizations?start_time=${start}`, { headers: { authorization: auth } });
+    const limited = await fetch(`${h.sandbox.origin}/zendesk/api/v2/incremental/organizations?start_time=${start}`, { headers: { authorization: auth } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    const round = of(await tick(0), 'zendesk');
+    expect(round).toMatchObject({ ok: false, code: 'RATE_LIMITED', rows: held.length });
+    expect(orgIndex()).toBe(held);
+    // the account's gate is open: a search still goes out
+    h.sandbox.state.resetCounts();
+    await h.runtime.createLoaders({ forceRefresh: false }).support.searchOrganizations('feed', 5);
+    expect(zd()['search'] ?? 0).toBeGreaterThan(0);
+    expect(of(await tick(5 * MIN), 'zendesk')).toMatchObject({ ok: true, via: 'changes' });
   });
 });
