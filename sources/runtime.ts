@@ -82,6 +82,7 @@ export type FeedState = {
 export type IndexWarmth = {
   source: SourceId;
   index: string;
+  /** The index is there to be used (read now, or held from before: then `code` says why this round did not renew it). */
   ok: boolean;
   /** Rows the index holds. */
   rows: number | null;
@@ -120,7 +121,7 @@ export type SourcesRuntime = {
    * never wait for one on a user's request. A cached index costs nothing; one past its TTL is served and
    * refreshed in the background (its policy's stale-while-revalidate). Never rejects: failures are reported.
    */
-  warmIndexes: () => Promise<IndexWarmth[]>;
+  warmIndexes: (intervalMs?: number) => Promise<IndexWarmth[]>;
   /** When a source's index was last loaded from the source (by `warmIndexes`), or null if never. */
   indexLoadedAt: (source: SourceId) => number | null;
   /** Each change feed's state (sources whose module declares one), on this instance. */
@@ -341,7 +342,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
       const failed = Boolean(f.freshness.error) && f.freshness.fromCache;
       // (an index read as its policy says counts as warm even when served stale: it is there)
       const reportFailure = failed && via === 'full-read';
-      const out = { source: s.id, index, ok: !reportFailure, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: reportFailure ? f.freshness.error!.code : null, via, fetchedAt: Number.isFinite(at) ? at : null, failed };
+      const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: reportFailure ? f.freshness.error!.code : null, via, fetchedAt: Number.isFinite(at) ? at : null, failed };
       if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms, via }, 'index loaded');
       return out;
     } catch (e) {
@@ -356,7 +357,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
    * cache no longer holds it; else the feed's changes since the cursor, applied to the cached index. A failed
    * round leaves the index as it was (stale once past its TTL, and marked so by the kit's failure), never blank.
    */
-  const keepFed = async (s: BoundSource, feed: IndexFeed): Promise<IndexWarmth> => {
+  const keepFed = async (s: BoundSource, feed: IndexFeed, roundMs: number): Promise<IndexWarmth> => {
     const index = INDEX_ENTITY[s.category];
     const policy = s.kit.policyFor(index);
     const st: FeedState = feedStates.get(s.id) ?? { mechanism: feed.mechanism, cursor: null, fullReadAt: null, changesAt: null, lastFullRead: null, error: null };
@@ -392,11 +393,11 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     const rows = held.value.length;
     // Asked when it would be stale by the next round, not every round: as often as its TTL, at one request or so
     // where a re-read costs every page.
-    if (held.ageMs + upkeepInterval() <= policy.ttlMs) return { source: s.id, index, ok: true, rows, ms: 0, fromCache: true, stale: false, code: null, via: 'fresh' };
+    if (held.ageMs + roundMs <= policy.ttlMs) return { source: s.id, index, ok: true, rows, ms: 0, fromCache: true, stale: false, code: null, via: 'fresh' };
     const failedRound = (code: string): IndexWarmth => {
       st.error = code;
       logger.warn({ source: s.id, index, code }, 'index changes could not be read; the index is kept as it was');
-      return { source: s.id, index, ok: false, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: !s.kit.peek(index, feed.indexId())?.fresh, code, via: 'changes' };
+      return { source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: !s.kit.peek(index, feed.indexId())?.fresh, code, via: 'changes' };
     };
     const refusal = await s.kit.backgroundRefusal(index);
     if (refusal) return failedRound(refusal.code);
@@ -413,7 +414,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     }
     const next = feed.apply(held.value, changes);
     // fresh for its TTL from this round's start; held one more round before a read would re-read it whole
-    s.kit.replace(index, feed.indexId(), next, now, upkeepInterval());
+    s.kit.replace(index, feed.indexId(), next, now, roundMs);
     st.cursor = changes.next;
     st.changesAt = now;
     st.error = null;
@@ -423,14 +424,16 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     return { source: s.id, index, ok: true, rows: next.length, ms: Math.round(performance.now() - started), fromCache: false, stale: false, code: null, via: 'changes', changes: counted };
   };
 
-  const warmIndexes = async (): Promise<IndexWarmth[]> => {
+  /** One round; `intervalMs` is how long until the next (default: the shortest index TTL, as `keepIndexesWarm`). */
+  const warmIndexes = async (intervalMs?: number): Promise<IndexWarmth[]> => {
+    const roundMs = upkeepInterval(intervalMs);
     // The field mapping first: the indexes' queries then leave out fields the vendor does not have.
     await Promise.all(list.filter((s) => s.configured && s.fieldMapping()?.checkedAt == null).map((s) => s.checkFields()));
     return Promise.all(
       list
         .filter((s) => s.configured)
         .map(async (s): Promise<IndexWarmth> => {
-          if (s.feed && opts.indexFeeds !== false) return keepFed(s, s.feed);
+          if (s.feed && opts.indexFeeds !== false) return keepFed(s, s.feed, roundMs);
           const { fetchedAt: _at, failed: _failed, ...out } = await loadIndex(s, false, 'read');
           return out;
         }),
@@ -446,11 +449,11 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   const indexKeys = (s: BoundSource) => cache.keysWith(`${s.id}:${INDEX_ENTITY[s.category]}:`);
 
   const upkeep: SourcesRuntime['upkeep'] = async (intervalMs) => {
-    if (!shared || !shared.up) return { role: 'alone', results: await warmIndexes() };
+    if (!shared || !shared.up) return { role: 'alone', results: await warmIndexes(intervalMs) };
     // The lease outlives two rounds: if its holder dies, another instance takes the upkeep over within that.
     const leader = await shared.lease('index-upkeep', upkeepInterval(intervalMs) * 2 + 1000);
     if (leader) {
-      const results = await warmIndexes();
+      const results = await warmIndexes(intervalMs);
       for (const s of list.filter((x) => x.configured)) {
         for (const key of indexKeys(s)) {
           const hit = cache.peek<unknown>(key);
@@ -486,7 +489,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
       results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: clock.now() - at > s.kit.policyFor(index).ttlMs, code: null, via: 'copied' });
     }
     if (missing) {
-      const own = await warmIndexes();
+      const own = await warmIndexes(intervalMs);
       return { role: 'copied', results: [...results, ...own.filter((w) => !results.some((r) => r.source === w.source))] };
     }
     return { role: 'copied', results };
