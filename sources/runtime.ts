@@ -20,6 +20,8 @@ import { SOURCE_MODULES } from './modules.js';
 import type { FieldMappingReport } from './kit/field-mapping.js';
 import { sourcesSettings, type SourcesSettings } from './settings.js';
 import { MemoryWebhookSecrets, type WebhookRequest, type WebhookSecretStore } from './kit/webhooks.js';
+import { FEED_OVERLAP_MS, type IndexFeed } from './kit/index-feed.js';
+import type { Fetched } from './kit/domain.js';
 
 /** What Panorama did with one webhook delivery: kept (in memory and the store's audit), never the body. */
 export type WebhookDelivery = {
@@ -57,12 +59,30 @@ export type BoundSource<C extends SourceCategory = SourceCategory> = {
   checkFields: () => Promise<void>;
   /** The field mapping as last checked; null when the source has none or is not configured. */
   fieldMapping: () => FieldMappingReport | null;
+  /** The index's change feed, when the module declares one and the source is configured. */
+  feed: IndexFeed | null;
+};
+
+/** Where an index's change feed stands (per source, on the instance doing the upkeep). */
+export type FeedState = {
+  mechanism: string;
+  /** Where the next round reads from; null until a full read gave one (or after the feed asked for a full read). */
+  cursor: string | null;
+  /** When the index was last read whole (its data's time). */
+  fullReadAt: number | null;
+  /** When changes were last applied (the round's start), or null. */
+  changesAt: number | null;
+  /** Why the last full read happened: 'first', 'interval', 'feed: <reason>', 'not cached'. */
+  lastFullRead: string | null;
+  /** The last round's failure (the index was left as it was), or null. */
+  error: string | null;
 };
 
 /** How loading one index went (see `warmIndexes`). */
 export type IndexWarmth = {
   source: SourceId;
   index: string;
+  /** The index is there to be used (read now, or held from before: then `code` says why this round did not renew it). */
   ok: boolean;
   /** Rows the index holds. */
   rows: number | null;
@@ -71,6 +91,14 @@ export type IndexWarmth = {
   fromCache: boolean;
   stale: boolean;
   code: string | null;
+  /**
+   * How this round kept it: `read` (the index loaded as its cache policy says), `full-read` (read whole: the first
+   * time, the long interval or the feed asked), `changes` (its change feed's changes applied), `copied` (from the
+   * upkeep instance), `fresh` (a fed index fresh beyond the next round: nothing asked).
+   */
+  via: 'read' | 'full-read' | 'changes' | 'copied' | 'fresh';
+  /** The changes applied this round (`via: 'changes'`). */
+  changes?: { upserts: number; removals: number };
 };
 
 export type SourcesRuntime = {
@@ -93,9 +121,11 @@ export type SourcesRuntime = {
    * never wait for one on a user's request. A cached index costs nothing; one past its TTL is served and
    * refreshed in the background (its policy's stale-while-revalidate). Never rejects: failures are reported.
    */
-  warmIndexes: () => Promise<IndexWarmth[]>;
+  warmIndexes: (intervalMs?: number) => Promise<IndexWarmth[]>;
   /** When a source's index was last loaded from the source (by `warmIndexes`), or null if never. */
   indexLoadedAt: (source: SourceId) => number | null;
+  /** Each change feed's state (sources whose module declares one), on this instance. */
+  feeds: () => Partial<Record<SourceId, FeedState>>;
   /**
    * Calls `warmIndexes` every `intervalMs` (default: the shortest index TTL), so the indexes are refreshed by
    * stale-while-revalidate before anyone needs them. Returns a function that stops it; the timer never keeps
@@ -145,6 +175,10 @@ export type RuntimeOptions = {
   webhookSecrets?: WebhookSecretStore;
   /** Where rotated refresh tokens are kept instead of PANORAMA_TOKEN_FILE / memory (the own store's connections). */
   tokenStore?: TokenStore;
+  /** Cache entries expire on `clock`'s time (simulations stepping a manual clock); production keeps lru-cache's timer. */
+  cacheExpiresOnClock?: boolean;
+  /** False: no index is kept by its change feed, each is re-read whole when it expires (the measurement's baseline). @default true */
+  indexFeeds?: boolean;
 };
 
 function bind<C extends SourceCategory, Config, Client>(
@@ -201,6 +235,7 @@ function bind<C extends SourceCategory, Config, Client>(
       if (client && module.checkFields) await module.checkFields(client, kit);
     },
     fieldMapping: () => (client && module.fieldMapping ? module.fieldMapping(client) : null),
+    feed: client && module.indexFeed ? module.indexFeed(client, kit) : null,
   };
 }
 
@@ -226,7 +261,7 @@ export function createSourcesRuntime(env: Env, opts: RuntimeOptions = {}): Sourc
 /** Builds every source from parsed settings (see `sourcesSettings`). */
 export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptions = {}): SourcesRuntime {
   const clock = opts.clock ?? systemClock;
-  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? settings.cacheMaxBytes, clock });
+  const cache = new SourceCache({ maxBytes: opts.cacheMaxBytes ?? settings.cacheMaxBytes, clock, expireOnClock: opts.cacheExpiresOnClock ?? false });
   const health = new SourceHealth({ clock });
   // Several instances share gates, budgets, breaker openings, invalidations, the upkeep lease and the rotating
   // tokens through Redis when REDIS_URL is set (ADR 027); each falls back to its own memory while Redis is down.
@@ -286,34 +321,121 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   }
 
   const indexLoaded = new Map<SourceId, number>();
-  const warmIndexes = async (): Promise<IndexWarmth[]> => {
+  /** One source's index through its loaders (forced: read whole again). */
+  const readIndex = (s: BoundSource, forceRefresh: boolean): Promise<Fetched<unknown[]>> => {
+    const l = s.createLoaders({ forceRefresh }) as unknown as Record<string, () => Promise<Fetched<unknown[]>>>;
+    const fn = { crm: 'accountIndex', accounting: 'customerIndex', projects: 'projectIndex', support: 'organizationIndex' }[s.category];
+    return l[fn]!();
+  };
+  const feedStates = new Map<SourceId, FeedState>();
+  const fullReadMs = settings.indexFullReadHours * 3_600_000;
+
+  /** The index read through its loaders, as a warmth report (never rejects). */
+  const loadIndex = async (s: BoundSource, forceRefresh: boolean, via: IndexWarmth['via']): Promise<IndexWarmth & { fetchedAt: number | null; failed: boolean }> => {
+    const started = performance.now();
+    const index = INDEX_ENTITY[s.category];
+    try {
+      const f = await readIndex(s, forceRefresh);
+      const at = Date.parse(f.freshness.fetchedAt);
+      if (Number.isFinite(at)) indexLoaded.set(s.id, at);
+      // a forced read the source failed is served from the cache (stale-on-error): it read nothing whole
+      const failed = Boolean(f.freshness.error) && f.freshness.fromCache;
+      // (an index read as its policy says counts as warm even when served stale: it is there)
+      const reportFailure = failed && via === 'full-read';
+      const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: reportFailure ? f.freshness.error!.code : null, via, fetchedAt: Number.isFinite(at) ? at : null, failed };
+      if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms, via }, 'index loaded');
+      return out;
+    } catch (e) {
+      const code = isSourceError(e) ? e.code : 'INTERNAL';
+      logger.warn({ source: s.id, index, code }, 'index could not be loaded; it is loaded when first needed');
+      return { source: s.id, index, ok: false, rows: null, ms: Math.round(performance.now() - started), fromCache: false, stale: false, code, via, fetchedAt: null, failed: true };
+    }
+  };
+
+  /**
+   * One round of a fed index: read whole the first time, on the long interval, when the feed says so or when the
+   * cache no longer holds it; else the feed's changes since the cursor, applied to the cached index. A failed
+   * round leaves the index as it was (stale once past its TTL, and marked so by the kit's failure), never blank.
+   */
+  const keepFed = async (s: BoundSource, feed: IndexFeed, roundMs: number): Promise<IndexWarmth> => {
+    const index = INDEX_ENTITY[s.category];
+    const policy = s.kit.policyFor(index);
+    const st: FeedState = feedStates.get(s.id) ?? { mechanism: feed.mechanism, cursor: null, fullReadAt: null, changesAt: null, lastFullRead: null, error: null };
+    feedStates.set(s.id, st);
+    const full = async (why: string, force: boolean): Promise<IndexWarmth> => {
+      const w = await loadIndex(s, force, 'full-read');
+      const { fetchedAt, failed, ...out } = w;
+      if (failed || fetchedAt === null) {
+        st.error = w.code;
+        return out;
+      }
+      // A first read may find the index cached (read by a person, or copied from the upkeep instance): its time is the cursor's.
+      if (!w.fromCache || st.fullReadAt === null) {
+        st.fullReadAt = fetchedAt;
+        st.lastFullRead = why;
+      }
+      try {
+        // (a feed whose cursor is a token the vendor hands out asks for it through its kit)
+        st.cursor = await feed.cursorAt(fetchedAt - FEED_OVERLAP_MS, new AbortController().signal);
+        st.error = null;
+      } catch (e) {
+        st.cursor = null;
+        st.error = isSourceError(e) ? e.code : 'INTERNAL';
+      }
+      return out.fromCache ? { ...out, via: 'read' } : out;
+    };
+    const now = clock.now();
+    if (st.cursor === null) return full(st.fullReadAt === null ? 'first' : 'no cursor', st.fullReadAt !== null);
+    if (st.fullReadAt !== null && now - st.fullReadAt >= fullReadMs) return full('interval', true);
+    const held = s.kit.peek<unknown[]>(index, feed.indexId());
+    if (!held) return full('not cached', false);
+    const started = performance.now();
+    const rows = held.value.length;
+    // Asked when it would be stale by the next round, not every round: as often as its TTL, at one request or so
+    // where a re-read costs every page.
+    if (held.ageMs + roundMs <= policy.ttlMs) return { source: s.id, index, ok: true, rows, ms: 0, fromCache: true, stale: false, code: null, via: 'fresh' };
+    const failedRound = (code: string): IndexWarmth => {
+      st.error = code;
+      logger.warn({ source: s.id, index, code }, 'index changes could not be read; the index is kept as it was');
+      return { source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: !s.kit.peek(index, feed.indexId())?.fresh, code, via: 'changes' };
+    };
+    const refusal = await s.kit.backgroundRefusal(index);
+    if (refusal) return failedRound(refusal.code);
+    let changes;
+    try {
+      changes = await feed.changes(st.cursor, { now, signal: new AbortController().signal });
+    } catch (e) {
+      return failedRound(isSourceError(e) ? e.code : 'INTERNAL');
+    }
+    if (changes.kind === 'full-read') {
+      logger.info({ source: s.id, index, reason: changes.reason }, 'the change feed asks for a full read of the index');
+      st.cursor = null;
+      return full(`feed: ${changes.reason}`, true);
+    }
+    const next = feed.apply(held.value, changes);
+    // fresh for its TTL from this round's start; held one more round before a read would re-read it whole
+    s.kit.replace(index, feed.indexId(), next, now, roundMs);
+    st.cursor = changes.next;
+    st.changesAt = now;
+    st.error = null;
+    indexLoaded.set(s.id, now);
+    const counted = { upserts: changes.upserts.length, removals: changes.removals.length };
+    if (counted.upserts + counted.removals > 0) logger.info({ source: s.id, index, ...counted }, 'index changes applied');
+    return { source: s.id, index, ok: true, rows: next.length, ms: Math.round(performance.now() - started), fromCache: false, stale: false, code: null, via: 'changes', changes: counted };
+  };
+
+  /** One round; `intervalMs` is how long until the next (default: the shortest index TTL, as `keepIndexesWarm`). */
+  const warmIndexes = async (intervalMs?: number): Promise<IndexWarmth[]> => {
+    const roundMs = upkeepInterval(intervalMs);
     // The field mapping first: the indexes' queries then leave out fields the vendor does not have.
     await Promise.all(list.filter((s) => s.configured && s.fieldMapping()?.checkedAt == null).map((s) => s.checkFields()));
-    const loaders = createLoaders({ forceRefresh: false });
-    const reads: Record<SourceCategory, () => Promise<{ value: unknown[]; freshness: { fromCache: boolean; stale: boolean } }>> = {
-      crm: () => loaders.crm.accountIndex(),
-      accounting: () => loaders.accounting.customerIndex(),
-      projects: () => loaders.projects.projectIndex(),
-      support: () => loaders.support.organizationIndex(),
-    };
     return Promise.all(
       list
         .filter((s) => s.configured)
         .map(async (s): Promise<IndexWarmth> => {
-          const started = performance.now();
-          const index = INDEX_ENTITY[s.category];
-          try {
-            const f = await reads[s.category]();
-            const out = { source: s.id, index, ok: true, rows: f.value.length, ms: Math.round(performance.now() - started), fromCache: f.freshness.fromCache, stale: f.freshness.stale, code: null };
-            const at = Date.parse((f.freshness as { fetchedAt?: string }).fetchedAt ?? '');
-            if (Number.isFinite(at)) indexLoaded.set(s.id, at);
-            if (!out.fromCache) logger.info({ source: s.id, index, rows: out.rows, ms: out.ms }, 'index loaded');
-            return out;
-          } catch (e) {
-            const code = isSourceError(e) ? e.code : 'INTERNAL';
-            logger.warn({ source: s.id, index, code }, 'index could not be loaded; it is loaded when first needed');
-            return { source: s.id, index, ok: false, rows: null, ms: Math.round(performance.now() - started), fromCache: false, stale: false, code };
-          }
+          if (s.feed && opts.indexFeeds !== false) return keepFed(s, s.feed, roundMs);
+          const { fetchedAt: _at, failed: _failed, ...out } = await loadIndex(s, false, 'read');
+          return out;
         }),
     );
   };
@@ -327,11 +449,11 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
   const indexKeys = (s: BoundSource) => cache.keysWith(`${s.id}:${INDEX_ENTITY[s.category]}:`);
 
   const upkeep: SourcesRuntime['upkeep'] = async (intervalMs) => {
-    if (!shared || !shared.up) return { role: 'alone', results: await warmIndexes() };
+    if (!shared || !shared.up) return { role: 'alone', results: await warmIndexes(intervalMs) };
     // The lease outlives two rounds: if its holder dies, another instance takes the upkeep over within that.
     const leader = await shared.lease('index-upkeep', upkeepInterval(intervalMs) * 2 + 1000);
     if (leader) {
-      const results = await warmIndexes();
+      const results = await warmIndexes(intervalMs);
       for (const s of list.filter((x) => x.configured)) {
         for (const key of indexKeys(s)) {
           const hit = cache.peek<unknown>(key);
@@ -364,10 +486,10 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
         continue;
       }
       indexLoaded.set(s.id, at);
-      results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: clock.now() - at > s.kit.policyFor(index).ttlMs, code: null });
+      results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: clock.now() - at > s.kit.policyFor(index).ttlMs, code: null, via: 'copied' });
     }
     if (missing) {
-      const own = await warmIndexes();
+      const own = await warmIndexes(intervalMs);
       return { role: 'copied', results: [...results, ...own.filter((w) => !results.some((r) => r.source === w.source))] };
     }
     return { role: 'copied', results };
@@ -457,6 +579,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     createLoaders,
     warmIndexes,
     indexLoadedAt: (source) => indexLoaded.get(source) ?? null,
+    feeds: () => Object.fromEntries([...feedStates].map(([id, st]) => [id, { ...st }])),
     keepIndexesWarm,
     upkeep,
     sharedState: () =>

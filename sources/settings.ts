@@ -36,6 +36,8 @@ export type SourcesSettings = {
   cachePolicies: Record<SourceId, Policies>;
   /** Each source's webhook settings (its module's `webhook.settingsSchema`), or null when it has no webhook. */
   webhooks: Record<SourceId, unknown>;
+  /** Hours between full reads of an index its change feed keeps current (PANORAMA_INDEX_FULL_READ_HOURS). */
+  indexFullReadHours: number;
 };
 
 /** An entity's name in a variable: `accountIndex` → `ACCOUNT_INDEX`, `project-index` → `PROJECT_INDEX`. */
@@ -84,6 +86,7 @@ export function cachePoliciesFromEnv<P extends Policies>(source: SourceId, polic
 const runtimeFragment = envFragment(
   z.object({
     PANORAMA_CACHE_MAX_MB: envValue.positive('megabytes', 200),
+    PANORAMA_INDEX_FULL_READ_HOURS: envValue.positive('hours', 24),
     PANORAMA_TOKEN_FILE: envValue.text(),
     REDIS_URL: envValue.text().pipe(
       z
@@ -148,6 +151,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
     const v = base.value as {
       PANORAMA_CACHE_MAX_MB: number;
+      PANORAMA_INDEX_FULL_READ_HOURS: number;
       PANORAMA_TOKEN_FILE: string | null;
       PANORAMA_SANDBOX_ORIGIN: string | null;
       REDIS_URL: string | null;
@@ -159,6 +163,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
       ok: true,
       value: {
         cacheMaxBytes: Math.round(v.PANORAMA_CACHE_MAX_MB * 1024 * 1024),
+        indexFullReadHours: v.PANORAMA_INDEX_FULL_READ_HOURS,
         tokenFile: v.PANORAMA_TOKEN_FILE,
         sandboxOrigin: v.PANORAMA_SANDBOX_ORIGIN,
         redisUrl: v.REDIS_URL,

@@ -55,8 +55,11 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   cachePolicies: {
     default: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     projects: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
-    // Every project of the workspace, paged: costly to build and slow to change, so it lives longer.
-    'project-index': { ttlMs: 5 * MINUTE, swrMs: 15 * MINUTE, maxStaleMs: 6 * HOUR },
+    // Every project of the workspace, paged (10 requests at 1,000 projects): costly to build and slow to change.
+    // Asana offers no change feed for a workspace's projects that fits an index (GET /projects takes no
+    // modified_since; the events API streams one resource each, a project or a task), so it is read whole
+    // again, every 30 min rather than every 5 — its webhook, when set, drops it at once when a project changes.
+    'project-index': { ttlMs: 30 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
   },
   mapError: mapAsanaError,
   createClient: (config) => new AsanaClient(config),
@@ -87,7 +90,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
       'Personal access tokens do not refresh: a 401 means the token was revoked or its user removed — the section shows "reconnect Asana" and an admin issues a new token',
       '429 honours Retry-After: nothing is sent to Asana until it has passed, and reads are served from the cache; 5xx, timeouts and resets are retried (PANORAMA_RETRY_ATTEMPTS, default 2), then mark the section unavailable and serve the last cached value (up to 1 h for project details, 6 h for the index) marked stale',
       'A response that does not match the documented shape (API drift) fails the section with INVALID_RESPONSE and is logged; it is never cached',
-      'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is loaded at start-up and kept warm in the background, cached 5 min (served stale while refreshing for 15 min more); a project linked within that window appears after the next refresh or a forced refresh',
+      'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is loaded at start-up and kept warm in the background, re-read whole every 30 min (served stale while refreshing for 30 min more): Asana has no change feed for the projects of a workspace that fits an index (GET /projects takes no modified_since; the events API streams one project or task each), so the index is kept by a longer full-read interval instead; a project linked within that window appears after the next read, a forced refresh, or at once when the Asana webhook (ASANA_WEBHOOK_TOKEN) reports the change',
       'POST /batch takes at most 10 actions: a page of N linked projects costs ceil(2N / 10) batch requests (projects found by name share them), plus the index pages only if the index is cold',
       'List rows show a project summary (counts by status, worst status, next due date) read from the project index alone: no request per customer',
     ],

@@ -29,15 +29,20 @@ export type CacheStats = { hits: number; misses: number; staleServed: number; er
  */
 export class SourceCache {
   readonly #lru: LRUCache<string, Entry, FetchContext>;
-  /** Stamps fetchedAt and measures ages; expiry itself stays on lru-cache's own monotonic timer. */
+  /** Stamps fetchedAt and measures ages; expiry itself stays on lru-cache's own monotonic timer (unless `expireOnClock`). */
   readonly #clock: Clock;
   readonly stats: Record<string, CacheStats> = {};
   /** Told of every refresh and invalidation made here, so other instances drop their copies (shared state). */
   peers: { refreshed: (key: string) => void; invalidated: (prefix: string) => void } | null = null;
 
-  constructor(opts: { maxBytes: number; clock?: Clock }) {
+  /**
+   * `expireOnClock`: entries expire on the clock's time instead of lru-cache's monotonic timer, so a test that
+   * steps a manual clock through a day sees every expiry (and the re-reads it causes) as production would.
+   */
+  constructor(opts: { maxBytes: number; clock?: Clock; expireOnClock?: boolean }) {
     const clock = (this.#clock = opts.clock ?? systemClock);
     this.#lru = new LRUCache<string, Entry, FetchContext>({
+      ...(opts.expireOnClock ? { perf: { now: () => clock.now() }, ttlResolution: 0 } : {}),
       maxSize: opts.maxBytes,
       sizeCalculation: (entry, key) => Math.max(1, approximateBytes(entry.value) + key.length * 2 + 64),
       noDeleteOnStaleGet: true,
@@ -49,6 +54,13 @@ export class SourceCache {
         return { value, fetchedAt: clock.now(), ttlMs: 0 };
       },
     });
+  }
+
+  #loading = 0;
+
+  /** Loads running now, in the background ones included (a simulation waits for them before it moves its clock on). */
+  get loading(): number {
+    return this.#loading;
   }
 
   get size(): number {
@@ -72,10 +84,14 @@ export class SourceCache {
    * Holds a value another instance loaded (an index the upkeep instance read), as if loaded here at `fetchedAt`:
    * fresh for what is left of the policy's TTL. A value already held that is as new or newer is kept.
    */
-  prime(key: string, value: unknown, fetchedAt: number, policy: CachePolicy): boolean {
+  /**
+   * `holdMs` keeps it that much longer before a read re-loads it (an index its change feed keeps current: it is
+   * stale past its TTL, but re-read whole only if the feed has not renewed it by then).
+   */
+  prime(key: string, value: unknown, fetchedAt: number, policy: CachePolicy, opts: { holdMs?: number } = {}): boolean {
     const held = this.#lru.peek(key, { allowStale: true });
     if (held && held.fetchedAt >= fetchedAt) return false;
-    const left = policy.ttlMs - (this.#clock.now() - fetchedAt);
+    const left = policy.ttlMs - (this.#clock.now() - fetchedAt) + (opts.holdMs ?? 0);
     this.#lru.set(key, { value, fetchedAt, ttlMs: 0 }, { ttl: Math.max(1, left) });
     return this.#lru.has(key) || this.#lru.peek(key, { allowStale: true }) !== undefined;
   }
@@ -141,6 +157,7 @@ export class SourceCache {
       context: {
         load: async (signal) => {
           loaded = true;
+          this.#loading++;
           try {
             const value = await load(signal);
             loadedValue = { value };
@@ -148,6 +165,8 @@ export class SourceCache {
           } catch (e) {
             loadError = e;
             throw e;
+          } finally {
+            this.#loading--;
           }
         },
       },

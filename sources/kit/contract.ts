@@ -26,6 +26,7 @@ import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
 import type { ApiUsage } from './allowance.js';
 import type { WebhookSpec } from './webhooks.js';
+import type { IndexFeed } from './index-feed.js';
 
 export type SourceCategory = 'crm' | 'accounting' | 'projects' | 'support';
 
@@ -243,6 +244,13 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   webhook?: WebhookSpec<any>;
+  /**
+   * How the vendor says what changed in the module's index since a cursor (sources/kit/index-feed.ts): with it the
+   * index upkeep applies changes to the cached index and reads it whole only on the long interval or when the feed
+   * says it must; without it the index is re-read whole each time it expires.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  indexFeed?: (client: Client, kit: SourceKit) => IndexFeed<any>;
 };
 
 /** A module's slice of the GraphQL schema: its profile types and the `Customer` field that exposes them. */

@@ -386,6 +386,35 @@ export class SourceKit {
     );
   }
 
+  /**
+   * Whether background upkeep may send anything now (its index's change feed): null when it may, else the error
+   * that says why not — a rate-limit window, the vendor's daily allowance or the budget's share kept for people.
+   */
+  async backgroundRefusal(entity: string): Promise<SourceError | null> {
+    const closedUntil = await this.gate.closedUntil();
+    if (closedUntil !== null) return this.gate.closedError(closedUntil);
+    const allowance = this.allowance;
+    const until = allowance?.blockedUntil(this.#opts.backgroundEntities?.includes(entity) ?? false) ?? null;
+    if (allowance && until !== null) return allowance.spentError(until, allowance.blockedUntil(false) === null);
+    const budget = this.#budget;
+    if (budget) {
+      const { remaining, resetAt } = await budget.state();
+      if (remaining === 0) return budget.spentError(resetAt);
+      const kept = await budget.reservedForPeople();
+      if (kept) return budget.spentError(kept.resetAt, true);
+    }
+    return null;
+  }
+
+  /**
+   * Puts a new value of one entity in the cache as read at `fetchedAt` (an index with its feed's changes applied):
+   * fresh for the entity's TTL from then, held `holdMs` longer before a read loads it again. False when the cache
+   * already holds a value as new or newer (a full read that finished meanwhile).
+   */
+  replace<T>(entity: string, id: string, value: T, fetchedAt: number, holdMs = 0): boolean {
+    return this.#opts.cache.prime(`${this.source}:${entity}:${id}`, value, fetchedAt, this.policyFor(entity), { holdMs });
+  }
+
   invalidate(prefix = ''): number {
     return this.#opts.cache.invalidate(`${this.source}:${prefix}`);
   }

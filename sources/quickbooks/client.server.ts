@@ -7,7 +7,7 @@ import { ResponseShapeError } from '../kit/http.js';
 import { logger } from '../kit/logger.js';
 import { tokenRefreshes } from '../kit/metrics.js';
 import type { QuickbooksConfig } from './config.js';
-import { batchRequest, unpackBatch, unpackPreferences, unpackQuery, unpackToken, type BatchQuery, type QboCurrencyPrefs, type QboEntity, type QboRow } from './types.js';
+import { batchRequest, unpackBatch, unpackCdcCustomers, unpackPreferences, unpackQuery, unpackToken, type BatchQuery, type CdcCustomers, type QboCurrencyPrefs, type QboEntity, type QboRow } from './types.js';
 
 /** QBO answers at most 1000 rows per query. */
 export const MAX_PAGE_SIZE = 1000;
@@ -127,6 +127,17 @@ export class QuickbooksClient {
     const what = 'QuickBooks preferences';
     const body = await this.#authorized(signal, () => promisify(this.#qbo.getPreferences.bind(this.#qbo))(), what);
     return unpackPreferences(body);
+  }
+
+  /**
+   * The customers changed or deleted since `changedSince` (Change Data Capture: at most 30 days back, at most 1000
+   * objects an answer). `changedSince` is an ISO date-time in UTC (`…Z`), which needs no escaping in the URL.
+   */
+  async changedCustomers(changedSince: string, signal?: AbortSignal): Promise<CdcCustomers> {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(changedSince)) throw new SourceError('quickbooks', 'INTERNAL', 'QuickBooks changedSince must be a UTC date-time');
+    const what = 'QuickBooks Customer changes';
+    const body = await this.#authorized(signal, () => promisify(this.#qbo.changeDataCapture.bind(this.#qbo))('Customer', changedSince), what);
+    return unpackCdcCustomers(body, what);
   }
 
   /** Runs `call` with a valid access token; on 401 refreshes once (shared) and retries once. */

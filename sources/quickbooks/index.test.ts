@@ -63,6 +63,7 @@ describe('quickbooks module', () => {
     expect(quickbooksSource).toMatchObject({ id: 'quickbooks', category: 'accounting', timeoutMs: 8000 });
     const r = quickbooksSource.register;
     expect(r.owner).toBe('Panorama platform team');
-    expect(r.trigger).toBe('on demand when a user opens a customer, list or search; cached per the policies');
+    expect(r.trigger).toMatch(/^on demand when a user opens a customer, list or search; cached per the policies\. The customer index: .*Change Data Capture/);
+    expect(r.endpoints.some((e) => e.startsWith('GET /v3/company/{realm}/cdc?entities=Customer'))).toBe(true);
   });
 });

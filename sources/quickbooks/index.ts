@@ -6,6 +6,7 @@ import { QuickbooksClient } from './client.server.js';
 import { DEFAULT_TIMEOUT_MS, quickbooksConfigSchema, type QuickbooksConfig } from './config.js';
 import { mapQuickbooksError } from './errors.js';
 import { createLoaders } from './loaders.js';
+import { customerIndexFeed } from './feed.js';
 import { QBO_SANDBOX_REALM_ID } from './sandbox/realm.js';
 import { isCoordinated, type CoordinatedTokenStore } from '../kit/token-store.js';
 
@@ -83,9 +84,10 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   webhook: quickbooksWebhook,
+  indexFeed: customerIndexFeed,
   register: {
     owner: 'Panorama platform team',
-    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies. The customer index: read whole at start-up and daily, kept current in between by Change Data Capture each round of index upkeep',
     reads: [
       'Customer: id, display, company and fully qualified name, primary e-mail and phone, billing address, open balance and balance with jobs, currency, active, and for a sub-customer (job) its parent (ParentRef, Job, Level)',
       'Invoice: id, number, date, due date, total, open balance, currency, e-mail/print status, customer memo, customer',
@@ -110,13 +112,15 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',
       'throttled (HTTP 429 / fault 3001, 500 requests per minute per company) → RATE_LIMITED, never retried: nothing is sent to QuickBooks for 60 s (its 429 carries no Retry-After) and reads are served from the cache',
       'on failure the last cached answer is served, marked stale, up to the entity\'s max-stale age',
-      'the customer index (1000 customers a page, for heuristic links) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min)',
+      'the customer index (1000 customers a page, for heuristic links) is read whole at start-up, then kept current by Change Data Capture: each round of index upkeep (every 5 min) asks GET /cdc?entities=Customer&changedSince=<the last round\'s start, less 5 min> — one request — and applies the changed customers and drops the deleted ones (status "Deleted") in the cached index; it is read whole again every PANORAMA_INDEX_FULL_READ_HOURS (default 24), and at once when the cursor is older than CDC\'s 30 days, when QuickBooks refuses it (ValidationFault) or when an answer holds 1000 objects (it may have left changes out)',
+      'when the changes cannot be read (QuickBooks down, throttled, the budget kept for people) the index stays as it was, marked stale once past its TTL (10 min), never emptied; the next round tries again from the same cursor',
     ],
     endpoints: [
       'POST {QUICKBOOKS_TOKEN_URL} (grant_type=refresh_token)',
       'POST /v3/company/{realm}/batch (customers and their jobs with their invoices and payments: one request per 100 customers)',
       'GET /v3/company/{realm}/query (search by display name; customer index and overdue invoices, 1000 rows per page)',
       'GET /v3/company/{realm}/preferences (the home currency: once, then every 6 h at most)',
+      'GET /v3/company/{realm}/cdc?entities=Customer&changedSince={UTC date-time} (the customer index\'s changes, Change Data Capture)',
     ],
   },
 };

@@ -32,32 +32,34 @@ export type QuickbooksLoaderOptions = LoaderOptions & {
  * The accounting loaders over QuickBooks Online. Every call passes the kit: cached per the module's policies,
  * timed out, behind the breaker; `forceRefresh` skips the cache.
  */
+/**
+ * The currency of records that name none (no CurrencyRef): the company's home currency from its Preferences
+ * (CurrencyPrefs.HomeCurrency), read once and cached for hours (policy `preferences`). While Preferences cannot
+ * be read (and nothing is cached), QUICKBOOKS_HOME_CURRENCY (default USD) stands in, with a warning in the log;
+ * the next request asks again. Never forced: a refresh of a customer does not re-read the company's settings.
+ */
+export async function homeCurrencyOf(client: QuickbooksClient, kit: SourceKit): Promise<string> {
+  try {
+    const prefs = await kit.read(
+      'preferences',
+      'currency',
+      () => kit.upstream('preferences', (signal) => client.currencyPreferences(signal)),
+      { forceRefresh: false },
+    );
+    if (prefs.value.homeCurrency) return prefs.value.homeCurrency;
+    logger.warn({ source: 'quickbooks', fallback: client.config.homeCurrency }, 'QuickBooks Preferences name no home currency; using QUICKBOOKS_HOME_CURRENCY');
+  } catch (e) {
+    const err = kit.toSourceError(e);
+    logger.warn({ source: 'quickbooks', code: err.code, fallback: client.config.homeCurrency }, 'could not read QuickBooks Preferences; amounts without a currency use QUICKBOOKS_HOME_CURRENCY');
+  }
+  return client.config.homeCurrency;
+}
+
 export function createLoaders({ client, kit, ...opts }: LoaderContext<QuickbooksClient>): QuickbooksLoaders {
   const today = opts.today ?? (() => isoDay(dateOf(kit.clock)));
   const read = { forceRefresh: opts.forceRefresh };
 
-  /**
-   * The currency of records that name none (no CurrencyRef): the company's home currency from its Preferences
-   * (CurrencyPrefs.HomeCurrency), read once and cached for hours (policy `preferences`). While Preferences cannot
-   * be read (and nothing is cached), QUICKBOOKS_HOME_CURRENCY (default USD) stands in, with a warning in the log;
-   * the next request asks again. Never forced: a refresh of a customer does not re-read the company's settings.
-   */
-  const homeCurrency = async (): Promise<string> => {
-    try {
-      const prefs = await kit.read(
-        'preferences',
-        'currency',
-        () => kit.upstream('preferences', (signal) => client.currencyPreferences(signal)),
-        { forceRefresh: false },
-      );
-      if (prefs.value.homeCurrency) return prefs.value.homeCurrency;
-      logger.warn({ source: 'quickbooks', fallback: client.config.homeCurrency }, 'QuickBooks Preferences name no home currency; using QUICKBOOKS_HOME_CURRENCY');
-    } catch (e) {
-      const err = kit.toSourceError(e);
-      logger.warn({ source: 'quickbooks', code: err.code, fallback: client.config.homeCurrency }, 'could not read QuickBooks Preferences; amounts without a currency use QUICKBOOKS_HOME_CURRENCY');
-    }
-    return client.config.homeCurrency;
-  };
+  const homeCurrency = () => homeCurrencyOf(client, kit);
 
   /**
    * N customers in ONE request: a batch of three queries (the customers, their invoices, their payments).

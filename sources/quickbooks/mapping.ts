@@ -1,5 +1,6 @@
 import type { AccountingCustomer, AccountingCustomerRecord, Address, Invoice, InvoiceStatus, Payment, SubCustomerRef } from '../kit/domain.js';
-import type { QboCustomer, QboInvoice, QboPayment } from './types.js';
+import { mergeById } from '../kit/index-feed.js';
+import type { CdcCustomers, QboCustomer, QboInvoice, QboPayment } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Half a cent: money compared below this is equal. */
@@ -71,6 +72,16 @@ export function resolveTopLevel(records: AccountingCustomerRecord[]): Accounting
     }
     return top === (r.parentId ?? null) ? r : { ...r, parentId: top };
   });
+}
+
+/** What Change Data Capture reported, as index changes: changed customers mapped, deleted ones by id. */
+export function mapCustomerChanges(cdc: CdcCustomers, fallbackCurrency: string): { upserts: AccountingCustomerRecord[]; removals: string[] } {
+  return { upserts: cdc.changed.map((c) => mapCustomer(c, fallbackCurrency)), removals: cdc.deleted };
+}
+
+/** The customer index with changes applied; sub-customers' parents lifted to the top again, as a full read does. */
+export function applyCustomerChanges(index: readonly AccountingCustomerRecord[], changes: { upserts: readonly AccountingCustomerRecord[]; removals: readonly string[] }): AccountingCustomerRecord[] {
+  return resolveTopLevel(mergeById(index, changes.upserts, changes.removals, (r) => r.id));
 }
 
 /** The ids below each top-level customer, from a whole customer list. */

@@ -43,6 +43,8 @@ declare module 'node-quickbooks' {
     findPayments(criteria: string, callback: Callback<unknown>): void;
     /** GET /preferences; answers the body's `Preferences` object (the whole body when it has none). */
     getPreferences(callback: Callback<unknown>): void;
+    /** GET /cdc?entities=<list>&changedSince=<since> (the string is put in the URL as given). */
+    changeDataCapture(entities: string | string[], since: string, callback: Callback<unknown>): void;
   }
 
   export = QuickBooks;

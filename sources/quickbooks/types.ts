@@ -138,6 +138,52 @@ const batchEnvelopeSchema = z
   })
   .passthrough();
 
+// ---- change data capture --------------------------------------------------------------------------------
+/** An entity deleted since `changedSince`: CDC sends only its id, `status: "Deleted"` and its MetaData. */
+const qboDeletedSchema = z.object({ Id: z.string(), status: z.literal('Deleted') }).passthrough();
+
+const cdcEnvelopeSchema = z
+  .object({
+    CDCResponse: z
+      .array(
+        z
+          .object({
+            QueryResponse: z.array(z.object({ Customer: z.array(z.unknown()).optional() }).passthrough()).optional(),
+            Fault: faultSchema.optional(),
+          })
+          .passthrough(),
+      )
+      .min(1),
+    time: z.string(),
+  })
+  .passthrough();
+
+/** Customers CDC reported changed (whole records) and deleted (ids) since `changedSince`. */
+export type CdcCustomers = { changed: QboCustomer[]; deleted: string[] };
+
+/**
+ * `GET /cdc?entities=Customer&changedSince=…` answers `{ CDCResponse: [{ QueryResponse: [{ Customer: [...] }] }], time }`:
+ * each changed customer whole, each deleted one as `{ Id, status: "Deleted" }`; a fault inside throws.
+ */
+export function unpackCdcCustomers(body: unknown, what: string): CdcCustomers {
+  const env = validate(cdcEnvelopeSchema, body, what);
+  const out: CdcCustomers = { changed: [], deleted: [] };
+  for (const part of env.CDCResponse) {
+    if (part.Fault) {
+      const e = part.Fault.Error[0]!;
+      throw new QboFaultError({ type: part.Fault.type, code: e.code, message: e.Message }, what);
+    }
+    for (const qr of part.QueryResponse ?? []) {
+      for (const raw of qr.Customer ?? []) {
+        const gone = qboDeletedSchema.safeParse(raw);
+        if (gone.success) out.deleted.push(gone.data.Id);
+        else out.changed.push(validate(qboCustomerSchema, raw, `${what} (Customer)`));
+      }
+    }
+  }
+  return out;
+}
+
 const tokenSchema = z
   .object({
     token_type: z.string(),

@@ -6,6 +6,7 @@ import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
 import type { SourceId } from '../kit/errors.js';
 import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
 import { webhookControlHandlers } from './notify.js';
+import { recordControlHandlers } from './changes.js';
 
 /** Where each vendor API is served under the sandbox's origin. */
 export const SANDBOX_PREFIXES: Record<SourceId, string> = {
@@ -73,6 +74,7 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
       return new HttpResponse(null, { status: 204 });
     }),
     ...webhookControlHandlers(state),
+    ...recordControlHandlers(state),
   ];
 }
 

@@ -79,6 +79,12 @@ export class SandboxState {
   zendeskIgnoresSideloads = false;
   /** API calls the Salesforce org's other integrations have made today: added to what Sforce-Limit-Info reports. @default 0 */
   salesforceOtherApiUsage = 0;
+  /**
+   * Records deleted through `/__sandbox/records/<source>` (id and when, by the state's clock), per source and
+   * entity: what the vendors' change feeds report as deleted (QuickBooks CDC's `status: "Deleted"`, Zendesk's
+   * `deleted_at`). The world no longer holds them.
+   */
+  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = { salesforce: [], quickbooks: [], asana: [], zendesk: [] };
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {

@@ -5,6 +5,7 @@ import type { ZendeskConfig } from './config.js';
 import type { FieldMap } from '../kit/field-mapping.js';
 import { zendeskFieldMap, type ZendeskFieldKey } from './fields.js';
 import {
+  incrementalOrganizationsSchema,
   organizationFieldsPageSchema,
   type ZdOrganizationField,
   organizationResponseSchema,
@@ -184,6 +185,16 @@ export class ZendeskClient {
       }),
     );
     return { organizations: pages.flat() };
+  }
+
+  /**
+   * One page of the incremental organization export: from `startTime` (Unix seconds, at least a minute ago), or
+   * the `next_page` link of the page before. Zendesk limits these exports to 10 requests a minute, apart from
+   * the account's own limit.
+   */
+  async incrementalOrganizations(from: { startTime: number } | { next: string }, signal?: AbortSignal) {
+    if ('next' in from) return this.follow(from.next, incrementalOrganizationsSchema, 'incremental organizations', signal);
+    return this.get('/incremental/organizations', { start_time: Math.floor(from.startTime) }, incrementalOrganizationsSchema, 'incremental organizations', signal);
   }
 
   /** One page of GET /organizations with cursor pagination; pass the previous page's `links.next` to go on. */

@@ -7,6 +7,7 @@ import { zendeskConfigSchema, type ZendeskConfig } from './config.js';
 import { mapZendeskError } from './errors.js';
 import { checkZendeskFields } from './fields.js';
 import { createLoaders } from './loaders.js';
+import { organizationIndexFeed } from './feed.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -59,9 +60,10 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   checkFields: checkZendeskFields,
   fieldMapping: (client) => client.fields.report(),
   webhook: zendeskWebhook,
+  indexFeed: organizationIndexFeed,
   register: {
     owner: 'Panorama platform team',
-    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies. The organization index: read whole at start-up and daily, kept current in between by the incremental organization export each round of index upkeep',
     reads: [
       'Organizations: id, name, external_id (or the custom organization field ZENDESK_ORGANIZATION_LINK_FIELD names, from organization_fields), domain_names, created_at (by the link field, by search, and the full list for linking)',
       'Organization fields: key, type and active of the custom organization fields (at start-up and on an admin check, only when the link is a custom field)',
@@ -92,7 +94,8 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       'Search is indexed with a delay of up to a few minutes: a ticket created just now may show after the next refresh',
       'Request cost of one customer view, with the organization index warm: 1 search per 100 tickets (users and organizations sideloaded) — 1 request for a typical customer, and for a batch of up to 100 customers alike (a list); organizations/show_many?external_ids (with a custom link field: a type:organization <key>:"…" search per 40 accounts) only for accounts the index does not know while the index is past its TTL, and for every account on a forced refresh',
       'Without a warm index (or for accounts it does not know): 1 organizations/show_many (or organization search by the custom link field) + 1 search per 100 tickets',
-      'The organization index (every organization, 100 a page) is loaded at start-up and kept warm in the background (TTL 5 min, stale-while-revalidate 15 min); an organization given a CRM account id since it was last read shows after its next refresh (within 5 min) or on a forced refresh',
+      'The organization index (every organization, 100 a page) is read whole at start-up, then kept current by the incremental organization export: each round of index upkeep (every 5 min, its TTL) asks GET /api/v2/incremental/organizations?start_time=<the last export\'s end_time> — one request while fewer than 1000 organizations changed, following next_page until end_of_stream (at most 5 pages, else a full read) — and applies the changed organizations and drops those with deleted_at in the cached index; an organization renamed, created, deleted or given a CRM account id shows within 5 min. It is read whole again every PANORAMA_INDEX_FULL_READ_HOURS (default 24)',
+      'The incremental export has its own rate limit (10 requests a minute, apart from the account\'s): its 429 is waited out by the export alone (its Retry-After), never closing Zendesk to other reads; meanwhile, and whenever the export fails, the index stays as it was, marked stale once past its TTL, never emptied, and the next round reads on from the same start_time',
     ],
     endpoints: [
       'GET /api/v2/organizations/show_many?external_ids=… (link by external_id, the default)',
@@ -102,6 +105,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       'GET /api/v2/search?query=type:organization … (organization search)',
       'GET /api/v2/search?query=type:ticket priority:urgent status<solved&include=tickets(users,organizations)',
       'GET /api/v2/organizations?page[size]=100 (cursor-paged index)',
+      'GET /api/v2/incremental/organizations?start_time={unix} (the index\'s changes, then its next_page links)',
       'GET /api/v2/users/show_many?ids=… (only for users a sideload did not carry)',
       'GET /api/v2/organizations/show_many?ids=… (only for organizations the urgent-ticket search did not sideload)',
       'GET /api/v2/tickets/show_many?ids=…&include=users (a ticket by its number, for search)',

@@ -67,13 +67,17 @@ const MAX_PAGES = 1000;
  * Without a cached index: 1 such lookup + ceil(T / 100) searches; with the link field off or missing, none. A users/show_many is added only
  * if a sideload missed a user.
  */
+/** The index holds each organization's account id as the link read it, so each link has its own entry. */
+export function organizationIndexKey(link: ReturnType<typeof linkFieldOf>): string {
+  return link === null ? 'all:unlinked' : link.kind === 'external_id' ? 'all' : `all:${link.key}`;
+}
+
 export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskClient>): ZendeskLoaders {
   const read = { forceRefresh: opts.forceRefresh };
   // The organization field holding the CRM account id (ZENDESK_ORGANIZATION_LINK_FIELD), or null when it is off,
   // missing or not text in this account: then no organization is linked exactly, and nothing is looked up by it.
   const link = linkFieldOf(client);
-  // The index holds each organization's account id as the link read it, so each link has its own entry.
-  const indexKey = link === null ? 'all:unlinked' : link.kind === 'external_id' ? 'all' : `all:${link.key}`;
+  const indexKey = organizationIndexKey(link);
 
   /** The organization index when it is cached and within its stale-while-revalidate window; never loaded here. */
   const cachedIndex = (): OrganizationLookup | null => {

@@ -1,5 +1,6 @@
 import type { Person, SupportCustomer, SupportOrganization, Ticket, TicketPriority, TicketStatus, TicketType } from '../kit/domain.js';
 import type {
+  ZdIncrementalOrganizations,
   ZdOrganization,
   ZdOrganizationSearch,
   ZdOrganizationsCursorPage,
@@ -214,6 +215,11 @@ export function urgentTickets(set: TicketSet, link: OrgLink): UrgentTicket[] {
 /** The link to the next cursor page, or null on the last one. */
 export function nextPageLink(page: ZdOrganizationsCursorPage): string | null {
   return page.meta.has_more && page.links.next ? page.links.next : null;
+}
+
+/** The incremental export's organizations in its order: each mapped, or null when it carries `deleted_at`. */
+export function mapOrganizationChanges(page: ZdIncrementalOrganizations, link: OrgLink): { id: string; organization: SupportOrganization | null }[] {
+  return page.organizations.map((o) => ({ id: String(o.id), organization: o.deleted_at ? null : mapOrganization(o, link) }));
 }
 
 export function mapOrganizationsPage(page: { organizations: ZdOrganization[] }, link: OrgLink): SupportOrganization[] {

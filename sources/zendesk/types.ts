@@ -78,6 +78,22 @@ export const organizationsCursorPageSchema = z
   .passthrough();
 export type ZdOrganizationsCursorPage = z.infer<typeof organizationsCursorPageSchema>;
 
+/**
+ * GET /api/v2/incremental/organizations?start_time=<unix> (ExportIncrementalOrganizationsResponse): the
+ * organizations changed at or after start_time, oldest first, up to 1000 a page; a deleted one carries
+ * `deleted_at`. `end_time` is where the next export starts; `end_of_stream` says this page reached the present.
+ */
+export const incrementalOrganizationsSchema = z
+  .object({
+    organizations: z.array(zdOrganizationSchema.extend({ deleted_at: z.string().nullish() })),
+    count: z.number().int(),
+    end_of_stream: z.boolean(),
+    end_time: z.number().int().nullable(),
+    next_page: z.string().nullable(),
+  })
+  .passthrough();
+export type ZdIncrementalOrganizations = z.infer<typeof incrementalOrganizationsSchema>;
+
 /** show_many and organizations/search answer with the plain list (no pagination object is needed). */
 export const organizationsResponseSchema = z.object({ organizations: z.array(zdOrganizationSchema) }).passthrough();
 

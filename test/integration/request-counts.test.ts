@@ -281,8 +281,8 @@ describe('the cache is honest', () => {
   });
 
   it('keeps the indexes warm: past their TTL they are read again in the background, without any request asking', async () => {
-    // the Asana project index fresh for 0.6 s, then served stale while it is read again (1.8 s)
-    const x = await runtimeWith({ PANORAMA_CACHE_TTL_SCALE: '0.002' });
+    // the Asana project index fresh for 0.6 s, then served stale while it is read again (0.6 s more)
+    const x = await runtimeWith({ PANORAMA_CACHE_TTL_SCALE: '0.002', PANORAMA_CACHE_TTL_ASANA_PROJECT_INDEX_SECONDS: '0.6' });
     x.sandbox.state.resetCounts();
     const stop = x.runtime.keepIndexesWarm(1000);
     try {
@@ -303,7 +303,7 @@ describe('the cache is honest', () => {
       expect(() => createSourcesRuntime({ ...h.sandbox.env, [name!]: value! })).toThrow(name);
     }
     const scaled = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_SCALE: '0.5' });
-    expect(scaled.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 150_000, swrMs: 450_000, maxStaleMs: 3 * 3600_000 });
+    expect(scaled.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 900_000, swrMs: 900_000, maxStaleMs: 3 * 3600_000 });
   });
 
   it('sets one entity\'s TTL with PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS, its stale windows scaled with it', () => {
@@ -316,7 +316,7 @@ describe('the cache is honest', () => {
     });
     expect(r.bySource.salesforce.kit.policyFor('accountIndex')).toEqual({ ttlMs: 1_200_000, swrMs: 3_600_000, maxStaleMs: 48 * 3600_000 });
     expect(r.bySource.salesforce.kit.policyFor('customer')).toEqual({ ttlMs: 60_000, swrMs: 300_000, maxStaleMs: 3600_000 });
-    expect(r.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 60_000, swrMs: 180_000, maxStaleMs: 72 * 60_000 });
+    expect(r.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 60_000, swrMs: 60_000, maxStaleMs: 12 * 60_000 });
     // the source's own setting scales its other entries; the entity's own wins for that entity
     expect(r.bySource.quickbooks.kit.policyFor('customer').ttlMs).toBe(30_000);
     expect(r.bySource.quickbooks.kit.policyFor('search')).toEqual({ ttlMs: 5_000, swrMs: 10_000, maxStaleMs: 100_000 });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { clockAt, type Clock } from '../../sources/kit/clock.js';
 import { SANDBOX_TODAY, testSandbox, type TestSandbox } from '../../sources/kit/testing.js';
-import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
+import { createSourcesRuntime, type RuntimeOptions, type SourcesRuntime } from '../../sources/runtime.js';
 import { createPanoramaYoga, type PanoramaYoga, type PanoramaYogaOptions } from '../../graphql/yoga.js';
 import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
 import type { Viewer } from '../../graphql/viewer.js';
@@ -14,18 +14,18 @@ export type Harness = { sandbox: TestSandbox; runtime: SourcesRuntime; yoga: Pan
  * for all of them (`today` pins it to that day; the world's today is the clock's).
  */
 export function createHarness(
-  opts: { size?: number; seed?: number; today?: string; clock?: Clock; env?: Record<string, string>; yoga?: PanoramaYogaOptions } = {},
+  opts: { size?: number; seed?: number; today?: string; clock?: Clock; env?: Record<string, string>; yoga?: PanoramaYogaOptions; runtime?: Omit<RuntimeOptions, 'clock'> } = {},
 ): Harness {
   const clock = opts.clock ?? clockAt(opts.today ?? SANDBOX_TODAY);
   const sandbox = testSandbox({ size: opts.size ?? 120, seed: opts.seed ?? 5, clock });
-  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin, ...opts.env }, { clock });
+  const runtime = createSourcesRuntime({ ...sandbox.env, PANORAMA_SANDBOX_ORIGIN: sandbox.origin, ...opts.env }, { ...opts.runtime, clock });
   const yoga = createPanoramaYoga(runtime, opts.yoga);
   return { sandbox, runtime, yoga };
 }
 
 /** Another runtime over the same sandbox and clock, with settings of its own (cache TTLs, sizes). */
-export function runtimeFor(h: Harness, env: Record<string, string> = {}): SourcesRuntime {
-  return createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, ...env }, { clock: h.runtime.clock });
+export function runtimeFor(h: Harness, env: Record<string, string> = {}, opts: Omit<RuntimeOptions, 'clock'> = {}): SourcesRuntime {
+  return createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, ...env }, { ...opts, clock: h.runtime.clock });
 }
 
 export function viewerFor(role: Role): Viewer {

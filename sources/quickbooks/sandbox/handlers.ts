@@ -37,6 +37,43 @@ function answerQuery(state: SandboxState, query: string | null): Response {
   }
 }
 
+/** Change Data Capture looks back 30 days at most, and answers at most 1000 objects. */
+const CDC_LOOKBACK_MS = 30 * 86_400_000;
+const CDC_MAX_OBJECTS = 1000;
+const CDC_ENTITIES = ['Customer', 'Invoice', 'Payment'] as const;
+
+/**
+ * `GET /cdc?entities=<list>&changedSince=<date-time>`: every entity of the list changed after `changedSince`
+ * (its MetaData.LastUpdatedTime), whole, and each deleted since as `{ Id, status: "Deleted", MetaData }`; at most
+ * 1000 objects; a `changedSince` more than 30 days back, or none, is refused as QBO refuses it.
+ */
+function answerCdc(state: SandboxState, q: URLSearchParams): Response {
+  const invalid = (detail: string) => faultResponse(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: detail, code: '2010' }]);
+  const entities = (q.get('entities') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const raw = q.get('changedSince');
+  if (entities.length === 0) return invalid('Required parameter entities is missing in the request');
+  if (!raw) return invalid('Required parameter changedSince is missing in the request');
+  const since = Date.parse(raw);
+  if (!Number.isFinite(since)) return invalid(`Invalid changedSince date ${raw}`);
+  if (state.clock.now() - since > CDC_LOOKBACK_MS) return invalid(`Operation cdc with changedSince date ${raw} which is older than fixed days is not supported.`);
+  const unknown = entities.find((e) => !CDC_ENTITIES.some((k) => k.toLowerCase() === e.toLowerCase()));
+  if (unknown) return invalid(`Unsupported entity ${unknown} for cdc`);
+  const w = state.world.quickbooks;
+  const tables = { Customer: w.customers, Invoice: w.invoices, Payment: w.payments } as const;
+  let left = CDC_MAX_OBJECTS;
+  const parts = entities.map((e) => {
+    const entity = CDC_ENTITIES.find((k) => k.toLowerCase() === e.toLowerCase())!;
+    const changed: unknown[] = (tables[entity] as { MetaData: { LastUpdatedTime: string } }[]).filter((r) => Date.parse(r.MetaData.LastUpdatedTime) > since);
+    const deleted = state.deletions.quickbooks
+      .filter((d) => d.entity === entity && d.at > since)
+      .map((d) => ({ domain: 'QBO', status: 'Deleted', Id: d.id, MetaData: { LastUpdatedTime: qboTime(d.at) } }));
+    const rows = [...changed, ...deleted].slice(0, left);
+    left -= rows.length;
+    return rows.length ? { [entity]: rows, startPosition: 1, maxResults: rows.length, totalCount: rows.length } : {};
+  });
+  return json({ CDCResponse: [{ QueryResponse: parts }], time: qboTime(state.clock.now()) });
+}
+
 function basicCredentials(request: Request): { id: string; secret: string } | null {
   const m = request.headers.get('authorization')?.match(/^Basic\s+(\S+)$/i);
   if (!m) return null;
@@ -167,6 +204,12 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
       if (!realm(params)) return authorizationFailed();
       return json(preferencesBody(state.quickbooksCompany));
     }),
+
+    r.get('/v3/company/:realmId/cdc', 'cdc', ({ params, request }) => {
+      if (!realm(params)) return authorizationFailed();
+      return answerCdc(state, new URL(request.url).searchParams);
+    }),
+
 
     // Anything else under the company is an operation this sandbox does not offer, refused as QBO does.
     r.get('/v3/company/:realmId/*', 'unsupported', ({ request }) => unsupportedOperation(new URL(request.url).pathname)),

@@ -146,9 +146,56 @@ const includes = (state: SandboxState, request: Request, resource: 'tickets' | '
 };
 
 
+/** The incremental exports' own limit, apart from the account's: 10 requests a minute. */
+const INCREMENTAL_PER_MINUTE = 10;
+/** Items an incremental export page holds at most. */
+const INCREMENTAL_PAGE = 1000;
+
+/**
+ * GET /api/v2/incremental/organizations?start_time=<unix> (IncrementalOrganizationExport): the organizations
+ * updated at or after start_time, oldest first, and those deleted since with `deleted_at`; 1000 a page, each
+ * page's `end_time` the time of its last item and `next_page` the export from there, `end_of_stream` once it
+ * reaches the present. start_time must be at least a minute back; 10 requests a minute (the sandbox clock's).
+ */
+function incrementalOrganizations(state: SandboxState) {
+  let minute = -1;
+  let used = 0;
+  return ({ request }: { request: Request }) => {
+    const now = state.clock.now();
+    if (Math.floor(now / 60_000) !== minute) {
+      minute = Math.floor(now / 60_000);
+      used = 0;
+    }
+    if (++used > INCREMENTAL_PER_MINUTE) {
+      const wait = 60 - Math.floor((now % 60_000) / 1000);
+      return json({ error: 'APIRateLimitExceeded', description: 'Number of allowed incremental export API requests per minute exceeded' }, 429, { 'Retry-After': String(wait) });
+    }
+    const raw = new URL(request.url).searchParams.get('start_time');
+    if (raw === null || !/^\d{1,12}$/.test(raw)) throw new InvalidAttributeError('start_time', 'start_time is required and must be a Unix time in seconds', apiPath(request));
+    const start = Number(raw);
+    if (start > Math.floor(now / 1000) - 60) return json({ error: 'InvalidValue', description: 'Too recent start_time. Use a start_time older than 1 minute' }, 422);
+    const api = apiOf(request);
+    const secs = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+    const items = [
+      ...zdOf(state).organizations.filter((o) => secs(o.updated_at) >= start).map((o) => ({ at: secs(o.updated_at), body: apiOrganization(o, api) as Record<string, unknown> })),
+      ...state.deletions.zendesk
+        .filter((d) => d.entity === 'organization' && Math.floor(d.at / 1000) >= start && d.record)
+        .map((d) => ({ at: Math.floor(d.at / 1000), body: { ...apiOrganization(d.record as ZdOrganization, api), deleted_at: zdTime(new Date(d.at).toISOString()) } })),
+    ].sort((a, b) => a.at - b.at);
+    const page = items.slice(0, INCREMENTAL_PAGE);
+    const more = items.length > INCREMENTAL_PAGE;
+    const endTime = page.length ? page[page.length - 1]!.at : start;
+    const next = new URL(`${api}/incremental/organizations.json`);
+    next.searchParams.set('start_time', String(endTime));
+    return json({ organizations: page.map((i) => i.body), count: page.length, end_of_stream: !more, end_time: endTime, next_page: more ? next.toString() : null });
+  };
+}
+
 function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
   const zd = () => zdOf(state);
   return [
+    ...get('/api/v2/incremental/organizations', 'incremental.organizations', incrementalOrganizations(state)),
+
     // The account's custom organization fields (ListOrganizationFields → OrganizationFieldsResponse), offset-paged
     // as documented, at most 100 a page.
     ...get('/api/v2/organization_fields', 'organization_fields.list', ({ request }) => {

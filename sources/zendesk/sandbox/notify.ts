@@ -8,6 +8,7 @@ export function zendeskNotification(data: ZendeskData, id: string, name: string,
   const o = data.organizations.find((x) => String(x.id) === id);
   if (!o) return `no Zendesk organization ${id}`;
   (o as { name: string }).name = name;
+  (o as { updated_at: string }).updated_at = now.toISOString();
   const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const body = JSON.stringify({
     type: 'zen:event-type:organization.name_changed',
