@@ -16,6 +16,8 @@ if (nonce) setNonce(nonce);
  * either comes before the scripts run (the form posts natively and the server renders the refresh's answer) or
  * after hydration (the form posts as a fetch); none falls in between.
  */
+const hydratedPath = window.location.pathname;
+
 hydrateRoot(
   document,
   <StrictMode>
@@ -23,4 +25,14 @@ hydrateRoot(
       <RemixBrowser />
     </NonceContext.Provider>
   </StrictMode>,
+  {
+    // React gives up hydrating a streamed section that is still waiting when the reader leaves the page (error
+    // 421): that section is being thrown away, so there is nothing to recover. On the page itself the same error
+    // means a section is rendered twice, and is reported as React reports it.
+    onRecoverableError(error) {
+      const leaving = window.location.pathname !== hydratedPath;
+      if (leaving && error instanceof Error && /\b421\b/.test(error.message)) return;
+      reportError(error);
+    },
+  },
 );
