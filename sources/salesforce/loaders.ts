@@ -54,6 +54,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     dealCurrency: client.currency.field('dealCurrency'),
   };
   const queries = salesforceQueries(fields);
+  const paged: PagedRead = { client, kit, batchSize };
 
   /**
    * The currency of deals whose record names none. A multi-currency org's deals name their own (null here); a
@@ -72,45 +73,6 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     }
   }
 
-  /** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
-  async function queryAll<S extends z.ZodTypeAny>(operation: string, soql: string, record: S, signal: AbortSignal): Promise<z.infer<S>[]> {
-    let page: SfQueryResult<z.infer<S>> = await kit.upstream(operation, (s) =>
-      client.query(soql, record, { signal: AbortSignal.any([s, signal]), batchSize }),
-    );
-    const records = [...page.records];
-    for (let n = 1; !page.done; n++) {
-      const next = page.nextRecordsUrl;
-      if (!next) throw kit.toSourceError(new ResponseShapeError('Salesforce query', ['done is false but nextRecordsUrl is missing']));
-      if (n >= MAX_PAGES) throw kit.toSourceError(new ResponseShapeError('Salesforce query', [`more than ${MAX_PAGES} batches`]));
-      page = await kit.upstream(`${operation}.more`, (s) => client.queryMore(next, record, { signal: AbortSignal.any([s, signal]), batchSize }));
-      records.push(...page.records);
-    }
-    return records;
-  }
-
-  /** An account with every batch of its Contacts and Opportunities subqueries, following their `nextRecordsUrl`. */
-  async function withAllChildren(account: SfAccountWithChildren, signal: AbortSignal): Promise<SfAccountWithChildren> {
-    const [contacts, opportunities] = await Promise.all([
-      allChildren(account.Contacts, sfContactSchema, signal),
-      allChildren(account.Opportunities, sfOpportunitySchema, signal),
-    ]);
-    return { ...account, Contacts: contacts, Opportunities: opportunities };
-  }
-
-  async function allChildren<S extends z.ZodTypeAny>(first: SfQueryResult<z.infer<S>> | null, record: S, signal: AbortSignal) {
-    if (!first || first.done) return first;
-    let batch: SfQueryResult<z.infer<S>> = first;
-    const records = [...first.records];
-    for (let n = 1; !batch.done; n++) {
-      const next = batch.nextRecordsUrl;
-      if (!next) throw new ResponseShapeError('Salesforce subquery', ['done is false but nextRecordsUrl is missing']);
-      if (n >= MAX_PAGES) throw new ResponseShapeError('Salesforce subquery', [`more than ${MAX_PAGES} batches`]);
-      batch = await client.queryMore(next, record, { signal });
-      records.push(...batch.records);
-    }
-    return { ...first, done: true, nextRecordsUrl: undefined, records };
-  }
-
   const customers = kit.loader<CrmCustomer>(
     'customer',
     async (ids, signal) => {
@@ -122,10 +84,10 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
       // them. Each account's child batches are read before the parent's next batch: Salesforce drops child cursors
       // once the parent cursor moves on.
       let page = await client.query(soql, sfAccountWithChildrenSchema, { signal });
-      const records = await Promise.all(page.records.map((r) => withAllChildren(r, signal)));
+      const records = await Promise.all(page.records.map((r) => withAllChildren(client, r, signal)));
       while (!page.done && page.nextRecordsUrl) {
         page = await client.queryMore(page.nextRecordsUrl, sfAccountWithChildrenSchema, { signal });
-        records.push(...(await Promise.all(page.records.map((r) => withAllChildren(r, signal)))));
+        records.push(...(await Promise.all(page.records.map((r) => withAllChildren(client, r, signal)))));
       }
       const fallback = await currency;
       return new Map(records.map((r) => [r.Id, mapCustomer(r, fields, fallback)]));
@@ -189,7 +151,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     return kit.read(
       'accountsByOwner',
       e.toLowerCase(),
-      async (signal) => (await queryAll('accountsByOwnerEmail', soql, sfAccountSchema, signal)).map((r) => mapAccount(r, fields)),
+      async (signal) => (await queryAll(paged, 'accountsByOwnerEmail', soql, sfAccountSchema, signal)).map((r) => mapAccount(r, fields)),
       read,
     );
   }
@@ -199,7 +161,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
     return kit.read(
       'accountIndex',
       'all',
-      async (signal) => (await queryAll('accountIndex', soql, sfAccountIndexSchema, signal)).map((r) => mapAccountIndexEntry(r, fields)),
+      async (signal) => (await queryAll(paged, 'accountIndex', soql, sfAccountIndexSchema, signal)).map((r) => mapAccountIndexEntry(r, fields)),
       read,
     );
   }
@@ -212,6 +174,54 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
   };
 
   return { customer, searchAccounts, searchContacts, accountsByOwnerEmail, accountIndex, cachedAccount };
+}
+
+/** What a paged read needs: the client, the kit its batches go through, and the batch size hint. */
+type PagedRead = { client: SalesforceClient; kit: SourceKit; batchSize: number | undefined };
+
+/** All batches of a query; each batch is its own upstream call (own timeout, own metrics). */
+async function queryAll<S extends z.ZodTypeAny>(
+  { client, kit, batchSize }: PagedRead,
+  operation: string,
+  soql: string,
+  record: S,
+  signal: AbortSignal,
+): Promise<z.infer<S>[]> {
+  let page: SfQueryResult<z.infer<S>> = await kit.upstream(operation, (s) =>
+    client.query(soql, record, { signal: AbortSignal.any([s, signal]), batchSize }),
+  );
+  const records = [...page.records];
+  for (let n = 1; !page.done; n++) {
+    const next = page.nextRecordsUrl;
+    if (!next) throw kit.toSourceError(new ResponseShapeError('Salesforce query', ['done is false but nextRecordsUrl is missing']));
+    if (n >= MAX_PAGES) throw kit.toSourceError(new ResponseShapeError('Salesforce query', [`more than ${MAX_PAGES} batches`]));
+    page = await kit.upstream(`${operation}.more`, (s) => client.queryMore(next, record, { signal: AbortSignal.any([s, signal]), batchSize }));
+    records.push(...page.records);
+  }
+  return records;
+}
+
+/** An account with every batch of its Contacts and Opportunities subqueries, following their `nextRecordsUrl`. */
+async function withAllChildren(client: SalesforceClient, account: SfAccountWithChildren, signal: AbortSignal): Promise<SfAccountWithChildren> {
+  const [contacts, opportunities] = await Promise.all([
+    allChildren(client, account.Contacts, sfContactSchema, signal),
+    allChildren(client, account.Opportunities, sfOpportunitySchema, signal),
+  ]);
+  return { ...account, Contacts: contacts, Opportunities: opportunities };
+}
+
+async function allChildren<S extends z.ZodTypeAny>(client: SalesforceClient, first: SfQueryResult<z.infer<S>> | null, record: S, signal: AbortSignal) {
+  if (!first || first.done) return first;
+  let batch: SfQueryResult<z.infer<S>> = first;
+  const records = [...first.records];
+  for (let n = 1; !batch.done; n++) {
+    const next = batch.nextRecordsUrl;
+    if (!next) throw new ResponseShapeError('Salesforce subquery', ['done is false but nextRecordsUrl is missing']);
+    if (n >= MAX_PAGES) throw new ResponseShapeError('Salesforce subquery', [`more than ${MAX_PAGES} batches`]);
+    batch = await client.queryMore(next, record, { signal });
+    records.push(...batch.records);
+  }
+  return { ...first, done: true, nextRecordsUrl: undefined, records };
 }
 
 /**
