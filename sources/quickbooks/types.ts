@@ -82,7 +82,7 @@ export const qboPaymentSchema = z
  * The company's Preferences (`GET /v3/company/<realm>/preferences`), of which Panorama reads the currency ones:
  * `CurrencyPrefs.HomeCurrency` (a ReferenceType whose value is the ISO 4217 code) and
  * `CurrencyPrefs.MultiCurrencyEnabled` (Intuit's Finance.xsd, complexType CurrencyPrefs, element of Preferences;
- * /work/shared/api-reference/quickbooks/xsd/Finance.xsd; the Accounting API reference, entity Preferences). Both
+ * Intuit's published Finance.xsd; the Accounting API reference, entity Preferences). Both
  * are optional in the schema: a company whose answer names no home currency is read with the configured one.
  */
 export const qboPreferencesSchema = z

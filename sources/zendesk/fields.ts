@@ -12,7 +12,7 @@ const OBJECT = 'Organization';
 /**
  * Organization field types that hold an account id as text (CustomFieldObject.type: "checkbox", "date",
  * "decimal", "dropdown", "integer", "lookup", "multiselect", "regexp", "text" or "textarea" — Zendesk Support
- * OpenAPI, ../shared/api-reference/zendesk/zendesk_support_oas.yaml). Numbers would drop a Salesforce id's
+ * OpenAPI, sources/zendesk/sandbox/reference/zendesk-support-oas.extract.yaml, trimmed from Zendesk's published OpenAPI). Numbers would drop a Salesforce id's
  * letters; a dropdown holds a tag, not the id.
  */
 export const TEXT_FIELD_TYPES = ['text', 'textarea', 'regexp'] as const;

@@ -133,7 +133,7 @@ export type ZdOrganizationSearch = z.infer<typeof organizationSearchSchema>;
 
 /**
  * GET /api/v2/organization_fields (OrganizationFieldsResponse: an array of OrganizationFieldObject, offset-paged
- * by `next_page`, at most 100 a page; ../shared/api-reference/zendesk/zendesk_support_oas.yaml). CustomFieldObject
+ * by `next_page`, at most 100 a page; sources/zendesk/sandbox/reference/zendesk-support-oas.extract.yaml, trimmed from Zendesk's published OpenAPI). CustomFieldObject
  * requires `key`, `type` and `title`; `type` is one of checkbox, date, decimal, dropdown, integer, lookup,
  * multiselect, regexp, text, textarea. `active: false` fields are not available for use.
  */

@@ -6,7 +6,7 @@ export const SANDBOX_LINK_FIELD_KEY = 'salesforce_account_id';
 
 /**
  * A custom organization field as GET /api/v2/organization_fields lists it (OrganizationFieldObject, which
- * extends CustomFieldObject: `key`, `type` and `title` required; ../shared/api-reference/zendesk/zendesk_support_oas.yaml).
+ * extends CustomFieldObject: `key`, `type` and `title` required; sources/zendesk/sandbox/reference/zendesk-support-oas.extract.yaml, trimmed from Zendesk's published OpenAPI).
  */
 export type ZdOrganizationField = { id: number; key: string; type: string; title: string; active: boolean; position: number };
 
