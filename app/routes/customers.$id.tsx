@@ -20,7 +20,7 @@ import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerP
 import { graphql, type System } from '../graphql.js';
 import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingClock, WaitingSection } from '../components/waiting-section.js';
 import { SupportCard } from '../components/customer/support-card.js';
-import { UpdateWhenReread } from '../components/customer/update-when-reread.js';
+import { ReportUpdating, UpdateWhenReread } from '../components/customer/update-when-reread.js';
 import { runOperation, streamOperation, type OperationResult } from '../.server/graphql.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -337,9 +337,13 @@ export default function CustomerPage() {
       <NoScriptStreaming parts={CUSTOMER_PAGE_PARTS} />
       <WaitingClock />
       <Header page={page} />
-      <InsightSection page={page} title="Updates" testId="reread" skeleton={false}>
-        {(c) => <UpdateWhenReread sections={c.sections} paused={Boolean(refreshed && 'customer' in refreshed)} />}
-      </InsightSection>
+      <UpdateWhenReread paused={Boolean(refreshed && 'customer' in refreshed)}>
+        {(report) => (
+          <InsightSection page={page} title="Updates" testId="reread" skeleton={false}>
+            {(c) => <ReportUpdating sections={c.sections} report={report} />}
+          </InsightSection>
+        )}
+      </UpdateWhenReread>
       <InsightSection page={page} title="Ambiguous links" testId="ambiguity" skeleton={false}>{(c) => <AmbiguityAlert customer={c} />}</InsightSection>
       {role === 'support' ? <SupportView page={page} /> : null}
       {role === 'finance' ? <FinanceView page={page} /> : null}

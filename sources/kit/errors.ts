@@ -138,6 +138,18 @@ export function codeForStatus(status: number): SourceErrorCode {
   return 'INTERNAL';
 }
 
+/**
+ * A client library's own timeout (axios "timeout of N ms exceeded", undici's connect and headers timeouts,
+ * `AbortSignal.timeout`): the vendor did not answer in time, which is a TIMEOUT rather than a failed connection.
+ */
+export function isTimeoutError(e: unknown): boolean {
+  const err = e as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown; name?: unknown } } | null;
+  const code = err?.code ?? err?.cause?.code;
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return true;
+  if (code === 'ECONNABORTED' && typeof err?.message === 'string' && /timeout/i.test(err.message)) return true;
+  return err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError';
+}
+
 /** Network-level failures (reset, refused, DNS) that every client library surfaces differently. */
 export function isNetworkError(e: unknown): boolean {
   const code = (e as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??

@@ -53,6 +53,22 @@ describe('SourceKit', () => {
     await expect(k.upstream('x', async () => { throw reset; })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
+  it("maps a client library's own timeout (a token refresh's axios, undici, AbortSignal.timeout) to TIMEOUT, naming the setting's time", async () => {
+    const timeouts = [
+      Object.assign(new Error('timeout of 250ms exceeded'), { name: 'AxiosError', code: 'ECONNABORTED' }),
+      Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('Connect Timeout Error'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) }),
+      new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    ];
+    for (const e of timeouts) {
+      const err = await kit(250).upstream('x', async () => { throw e; }).catch((x: unknown) => x);
+      expect((err as SourceError).code, String(e)).toBe('TIMEOUT');
+      expect((err as SourceError).message).toContain('within 250 ms');
+    }
+    // an aborted connection that is not a timeout stays a failed connection
+    const aborted = Object.assign(new Error('Request aborted'), { code: 'ECONNABORTED' });
+    await expect(kit(250).upstream('x', async () => { throw aborted; })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
   it('opens the circuit after consecutive retryable failures and stops calling the source', async () => {
     const k = kit(1000, 3);
     let calls = 0;

@@ -17,7 +17,7 @@ import {
 import type { CachePolicy, SourceCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
-import { SourceError, isNetworkError, isSourceError, type SourceId } from './errors.js';
+import { SourceError, isNetworkError, isSourceError, isTimeoutError, type SourceId } from './errors.js';
 import type { KitEvents } from './alerts.js';
 import type { SourceBudget } from './budget.js';
 import type { DailyAllowance } from './allowance.js';
@@ -261,7 +261,7 @@ export class SourceKit {
 
   toSourceError(e: unknown): SourceError {
     if (isSourceError(e)) return e;
-    if (e instanceof TaskCancelledError) {
+    if (e instanceof TaskCancelledError || isTimeoutError(e)) {
       const within = this.#deadlineMs ? `${this.#opts.timeoutMs} ms a try, ${this.#deadlineMs} ms in all` : `${this.#opts.timeoutMs} ms`;
       return new SourceError(this.source, 'TIMEOUT', `${this.source} did not answer within ${within}`, { cause: e });
     }

@@ -74,10 +74,12 @@ describe('failure handling in the browser', () => {
     await support.waitFor();
     expect(await support.getAttribute('data-state')).toBe('STALE');
     expect(await support.textContent()).toContain('Updating…');
-    expect(await page.getByTestId('reread-status').textContent()).toMatch(/updates itself/);
+    // the status line sits outside the streamed part, so what it remembers survives the page's data loading again
+    const status = () => page.getByTestId('reread-status').textContent();
+    await expect.poll(status, { timeout: 5_000 }).toMatch(/updates itself/);
     // no reload: the page asks again by itself once the re-read has had time to land
     await page.waitForFunction(() => document.querySelector('[data-testid="section-support"]')?.getAttribute('data-state') === 'CACHED', null, { timeout: 15_000 });
-    expect(await page.getByTestId('reread-status').textContent()).toBe('Updated with the newest data.');
+    await expect.poll(status, { timeout: 2_000 }).toBe('Updated with the newest data.');
     await screenshot(page, 'customer-updated-itself');
     await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
   });
