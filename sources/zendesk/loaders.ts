@@ -56,6 +56,11 @@ const CRM_ACCOUNT_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 /** A guard against a cursor that never ends (100,000 organizations at 100 a page). */
 const MAX_PAGES = 1000;
 
+/** The index holds each organization's account id as the link read it, so each link has its own entry. */
+export function organizationIndexKey(link: ReturnType<typeof linkFieldOf>): string {
+  return link === null ? 'all:unlinked' : link.kind === 'external_id' ? 'all' : `all:${link.key}`;
+}
+
 /**
  * Support loaders over Zendesk. Request cost of one customer view (`forAccount`, any batch of ≤ 100 account
  * ids), with the organization index cached (kept warm by the runtime): ceil(T / 100) search pages for the T
@@ -67,11 +72,6 @@ const MAX_PAGES = 1000;
  * Without a cached index: 1 such lookup + ceil(T / 100) searches; with the link field off or missing, none. A users/show_many is added only
  * if a sideload missed a user.
  */
-/** The index holds each organization's account id as the link read it, so each link has its own entry. */
-export function organizationIndexKey(link: ReturnType<typeof linkFieldOf>): string {
-  return link === null ? 'all:unlinked' : link.kind === 'external_id' ? 'all' : `all:${link.key}`;
-}
-
 export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskClient>): ZendeskLoaders {
   const read = { forceRefresh: opts.forceRefresh };
   // The organization field holding the CRM account id (ZENDESK_ORGANIZATION_LINK_FIELD), or null when it is off,
@@ -85,30 +85,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     return hit?.usable ? { ...lookupOf(hit.value), fresh: hit.fresh } : null;
   };
 
-  /**
-   * The tickets of organizations, with users and organizations sideloaded: one search (per 100 tickets) for all
-   * the organizations this request's loaders ask for in one turn of the event loop — the exact links of a list
-   * and the probable links started beside them share it.
-   */
-  const callers = new Set<AbortSignal>();
-  const ticketSearch = new DataLoader<string, TicketSet>(
-    async (orgIds) => {
-      const signal = AbortSignal.any([...callers]);
-      callers.clear();
-      const set = await searchAllTickets(client, null, [...new Set(orgIds)].map(Number), ['users', 'organizations'], signal);
-      return orgIds.map(() => set);
-    },
-    { cache: false, maxBatchSize: ZENDESK_MAX_IDS, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
-  );
-  const ticketsOf = async (orgIds: readonly string[], signal: AbortSignal): Promise<TicketSet> => {
-    if (orgIds.length === 0) return emptyTicketSet();
-    callers.add(signal);
-    const sets = await ticketSearch.loadMany(orgIds);
-    const failed = sets.find((s): s is Error => s instanceof Error);
-    if (failed) throw failed;
-    const unique = [...new Set(sets as TicketSet[])];
-    return unique.length === 1 ? unique[0]! : mergeTicketSets(unique);
-  };
+  const ticketsOf = batchedTicketSearch(client);
 
   const customers = kit.loader<SupportCustomer | null>(
     'customer',
@@ -138,24 +115,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     { maxBatchSize: ZENDESK_MAX_IDS },
   );
 
-  const searchOrganizations = async (text: string, limit: number): Promise<Fetched<SupportOrganization[]>> => {
-    const terms = searchTerms(text);
-    const perPage = Math.min(Math.max(1, Math.floor(limit) || 1), ZENDESK_MAX_PAGE_SIZE);
-    // Nothing searchable left (e.g. only punctuation): a bare `type:organization` would list every org.
-    if (terms.length === 0) {
-      return { value: [], freshness: { source: 'zendesk', fetchedAt: dateOf(kit.clock).toISOString(), fromCache: false, stale: false, error: null } };
-    }
-    const query = organizationsMatchingQuery(terms);
-    return kit.read(
-      'organizationSearch',
-      `${perPage}:${foldForSearch(text)}`,
-      (signal) => kit.upstream('organizationSearch', async (s) =>
-          // Zendesk's index drops punctuation such as `%` and `_`, so what it returns is kept only when its name holds the text literally.
-          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s])), link).filter((o) => nameContainsText(o.name, text)),
-        ),
-      read,
-    );
-  };
+  const { searchOrganizations, ticket } = searchReaders({ client, kit, link, read });
 
   const organizationIndex = () =>
     kit.read(
@@ -225,6 +185,67 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     { maxBatchSize: ZENDESK_MAX_IDS },
   );
 
+  const organizationIdHint = (accountId: string): string | null | undefined => {
+    if (opts.forceRefresh) return undefined;
+    const index = cachedIndex();
+    if (!index?.fresh) return undefined;
+    return index.byAccount.get(accountId.toLowerCase())?.id ?? null;
+  };
+
+  return { forAccount, organizationIdHint, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
+}
+
+/**
+ * The tickets of organizations, with users and organizations sideloaded: one search (per 100 tickets) for all
+ * the organizations this request's loaders ask for in one turn of the event loop — the exact links of a list
+ * and the probable links started beside them share it.
+ */
+function batchedTicketSearch(client: ZendeskClient): (orgIds: readonly string[], signal: AbortSignal) => Promise<TicketSet> {
+  const callers = new Set<AbortSignal>();
+  const ticketSearch = new DataLoader<string, TicketSet>(
+    async (orgIds) => {
+      const signal = AbortSignal.any([...callers]);
+      callers.clear();
+      const set = await searchAllTickets(client, null, [...new Set(orgIds)].map(Number), ['users', 'organizations'], signal);
+      return orgIds.map(() => set);
+    },
+    { cache: false, maxBatchSize: ZENDESK_MAX_IDS, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+  return async (orgIds: readonly string[], signal: AbortSignal): Promise<TicketSet> => {
+    if (orgIds.length === 0) return emptyTicketSet();
+    callers.add(signal);
+    const sets = await ticketSearch.loadMany(orgIds);
+    const failed = sets.find((s): s is Error => s instanceof Error);
+    if (failed) throw failed;
+    const unique = [...new Set(sets as TicketSet[])];
+    return unique.length === 1 ? unique[0]! : mergeTicketSets(unique);
+  };
+}
+
+/** What the readers outside createLoaders need: the client, the kit, the link field and this request's options. */
+type ReaderContext = { client: ZendeskClient; kit: SourceKit; link: OrgLink; read: LoaderOptions };
+
+/** The searches: organizations by name, and one ticket by its number. */
+function searchReaders({ client, kit, link, read }: ReaderContext): Pick<ZendeskLoaders, 'searchOrganizations' | 'ticket'> {
+  const searchOrganizations = async (text: string, limit: number): Promise<Fetched<SupportOrganization[]>> => {
+    const terms = searchTerms(text);
+    const perPage = Math.min(Math.max(1, Math.floor(limit) || 1), ZENDESK_MAX_PAGE_SIZE);
+    // Nothing searchable left (e.g. only punctuation): a bare `type:organization` would list every org.
+    if (terms.length === 0) {
+      return { value: [], freshness: { source: 'zendesk', fetchedAt: dateOf(kit.clock).toISOString(), fromCache: false, stale: false, error: null } };
+    }
+    const query = organizationsMatchingQuery(terms);
+    return kit.read(
+      'organizationSearch',
+      `${perPage}:${foldForSearch(text)}`,
+      (signal) => kit.upstream('organizationSearch', async (s) =>
+          // Zendesk's index drops punctuation such as `%` and `_`, so what it returns is kept only when its name holds the text literally.
+          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s])), link).filter((o) => nameContainsText(o.name, text)),
+        ),
+      read,
+    );
+  };
+
   /** One ticket by id with its organization: for a search by ticket number. */
   const ticket = (id: string): Promise<Fetched<UrgentTicket | null>> => {
     const n = id.trim().replace(/^#/, '');
@@ -249,14 +270,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     );
   };
 
-  const organizationIdHint = (accountId: string): string | null | undefined => {
-    if (opts.forceRefresh) return undefined;
-    const index = cachedIndex();
-    if (!index?.fresh) return undefined;
-    return index.byAccount.get(accountId.toLowerCase())?.id ?? null;
-  };
-
-  return { forAccount, organizationIdHint, forOrganization, searchOrganizations, organizationIndex, urgentOpenTickets, ticket };
+  return { searchOrganizations, ticket };
 }
 
 /**
