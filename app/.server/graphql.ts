@@ -95,7 +95,11 @@ export function streamOperation<D extends Operation>(viewer: Viewer, document: D
           mergePayload(merged, payload);
           if (isFirst) {
             isFirst = false;
-            resolveFirst(snapshot());
+            // Handed over on the next turn of the event loop, not at once: the caller renders the page's shell
+            // (a while of synchronous work) as soon as it has this, and the deferred parts' requests to the
+            // vendors, queued meanwhile, should be on their way first rather than wait for that render.
+            const shell = snapshot();
+            setImmediate(() => resolveFirst(shell));
           }
           for (const part of payload.incremental ?? []) if (part.label) slot(part.label).resolve(snapshot());
         }

@@ -1,13 +1,24 @@
 /** Formatting shared by every view. Dates arrive as ISO strings from the GraphQL layer. */
+
+// Each formatter is built once per process (and per page in the browser): building an Intl formatter costs far
+// more than using one, and a customer page formats hundreds of dates and amounts.
+const formatters = new Map<string, Intl.NumberFormat>();
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat('en-US', options)));
+  return f;
+}
+const DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
 export function formatMoney(amount: number | null | undefined, currency = 'USD'): string {
   if (amount === null || amount === undefined) return '—';
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
+  return numberFormat(`money:${currency}`, { style: 'currency', currency, maximumFractionDigits: 2 }).format(amount);
 }
 
 /** An amount in its currency; one whose system names no currency is written as a plain number ("1,200.00"), never in an assumed one. */
 function formatIn(amount: number, currency: string | null): string {
   if (currency) return formatMoney(amount, currency);
-  return new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+  return numberFormat('plain', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
 }
 
 /**
@@ -56,7 +67,7 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return DAY.format(d);
 }
 
 export function formatAge(seconds: number | null | undefined): string {
@@ -89,5 +100,5 @@ export function systemNames(sources: readonly (SourceName | null | undefined)[])
  */
 export function formatMoneyCompact(amount: number, currency = 'USD'): string {
   const options = { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1, trailingZeroDisplay: 'stripIfInteger' };
-  return new Intl.NumberFormat('en-US', options as Intl.NumberFormatOptions).format(amount);
+  return numberFormat(`compact:${currency}`, options as Intl.NumberFormatOptions).format(amount);
 }
