@@ -104,6 +104,17 @@ export class SalesforceClient {
     return validate(sfQueryResultSchema(record), body, 'Salesforce query');
   }
 
+  /**
+   * One batch of a SOQL query that also reads the recycle bin (QueryAll, REST API 29.0+): records deleted in the
+   * last 15 days come back with IsDeleted true. Its next batches follow `nextRecordsUrl` as a query's do.
+   */
+  async queryIncludingDeleted<S extends z.ZodTypeAny>(soql: string, record: S, opts: QueryOptions = {}): Promise<SfQueryResult<z.infer<S>>> {
+    const body = await this.#call(opts.signal, (options) =>
+      this.connection.request({ method: 'GET', url: `/queryAll?q=${encodeURIComponent(soql)}`, headers: this.#queryHeaders(opts) }, options),
+    );
+    return validate(sfQueryResultSchema(record), body, 'Salesforce queryAll');
+  }
+
   /** The next batch of a query, from the previous batch's `nextRecordsUrl` (one request). */
   async queryMore<S extends z.ZodTypeAny>(nextRecordsUrl: string, record: S, opts: QueryOptions = {}): Promise<SfQueryResult<z.infer<S>>> {
     // Only ever follow a query locator on our own instance, whatever the answer said.

@@ -1,3 +1,4 @@
+import { accountIndexFeed } from './feed.js';
 import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
 import { salesforceWebhook } from './webhook.js';
@@ -74,6 +75,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,
+  indexFeed: accountIndexFeed,
   fieldMapping: (client) => {
     const fields = client.fields.report();
     const version = client.version.report();
@@ -83,7 +85,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   webhook: salesforceWebhook,
   register: {
     owner: 'Panorama platform team',
-    trigger: 'on demand when a user opens a customer, list or search; cached per the policies',
+    trigger: 'on demand when a user opens a customer, list or search; cached per the policies. The account index: read whole at start-up and daily, kept current in between by a SystemModstamp query through QueryAll each round of index upkeep',
     reads: SALESFORCE_READS,
     transforms: SALESFORCE_TRANSFORMS,
     credentials: [
@@ -103,10 +105,12 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       'Answers are validated; a missing or renamed field is INVALID_RESPONSE, never shown as blanks',
       'When Salesforce fails, cached data up to the policy\'s stale limit is shown and marked stale; other sections still load',
       'The account index (id, name, website, QuickBooks id: one query per 2,000 accounts) is loaded at start-up and kept warm in the background (TTL 10 min, stale-while-revalidate 30 min): it lets the accounting and heuristic links start beside the CRM read instead of after it',
+      "The account index is then kept current by change: when due (its TTL), one QueryAll of the accounts whose SystemModstamp is past the last round's start less 5 min, deleted ones included (IsDeleted, kept 15 days in the recycle bin) — changed accounts replace theirs, deleted ones leave the index; it is read whole again every PANORAMA_INDEX_FULL_READ_HOURS (default 24), and at once when the cursor nears the recycle bin's 15 days, when 2,000 accounts changed in one round, or when the org refuses the query (a mapped field gone); a round that fails leaves the index as it was",
     ],
     endpoints: [
       'POST {SALESFORCE_LOGIN_URL}/services/oauth2/token (grant_type=refresh_token)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q={SOQL} (Account with Contacts and Opportunities subqueries; account search; accounts by owner; account index)',
+      "GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/queryAll?q=SELECT Id, Name, Website, …, IsDeleted, SystemModstamp FROM Account WHERE SystemModstamp > {UTC date-time} ORDER BY SystemModstamp LIMIT 2000 (the account index's changes, deleted accounts included)",
       'GET {SALESFORCE_INSTANCE_URL}/services/data/ (at start-up and on an admin check: whether the org offers the configured API version)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact|Opportunity}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types; whether Opportunity has CurrencyIsoCode, i.e. the org is multi-currency)',
       "GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q=SELECT DefaultCurrencyIsoCode FROM Organization (a single-currency org's currency: once, then every 6 h at most)",

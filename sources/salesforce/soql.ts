@@ -5,6 +5,12 @@ import type { SalesforceFieldNames } from './mapping.js';
 
 const OWNER = 'OwnerId, Owner.Name, Owner.Email';
 
+/** A moment as a SOQL date-time literal (unquoted, UTC, whole seconds): `2026-12-03T10:15:00Z`. */
+export function soqlDateTime(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError('not a moment');
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /**
  * The SOQL of each read, from the custom fields this org has: a field whose mapping is off, missing or of the
  * wrong type is left out of every query (Salesforce refuses a whole query over one unknown field).
@@ -29,6 +35,12 @@ export function salesforceQueries(f: SalesforceFieldNames) {
     contacts,
     opportunities,
     index: `SELECT Id, Name, Website${custom(f.accountingId)} FROM Account ORDER BY Id`,
+    /**
+     * The index's rows changed after a moment, deleted ones included (sent to QueryAll): SystemModstamp moves on
+     * every change, a deletion's too. `since` is a SOQL date-time literal (`soqlDateTime`), never text.
+     */
+    indexChanges: (since: string, limit: number) =>
+      `SELECT Id, Name, Website${custom(f.accountingId)}, IsDeleted, SystemModstamp FROM Account WHERE SystemModstamp > ${since} ORDER BY SystemModstamp LIMIT ${limit}`,
     /** The org's one currency (a single-currency org's; Organization has one record). */
     orgCurrency: 'SELECT DefaultCurrencyIsoCode FROM Organization',
     /** Accounts with their contacts and opportunities (ids already checked and canonical). */

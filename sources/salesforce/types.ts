@@ -84,6 +84,9 @@ export const sfAccountIndexSchema = z
   .object({ attributes, Id: z.string(), Name: z.string(), Website: text })
   .passthrough();
 
+/** An index row as QueryAll answers the index's changes: deleted or not, and when it last changed. */
+export const sfAccountIndexChangeSchema = sfAccountIndexSchema.and(z.object({ IsDeleted: z.boolean(), SystemModstamp: z.string() }));
+
 /**
  * Custom fields are named by settings, so they are not in the record schemas above: the mapping reads them by
  * name and checks each value's type (a text field holds a string, a number field a number, a checkbox a boolean).

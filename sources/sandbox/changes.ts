@@ -1,6 +1,7 @@
 import { HttpResponse, http, type HttpHandler } from 'msw';
 import { z } from 'zod';
 import { changeQuickbooksCustomer, type RecordChange } from '../quickbooks/sandbox/changes.js';
+import { changeSalesforceAccount } from '../salesforce/sandbox/changes.js';
 import { changeZendeskOrganization } from '../zendesk/sandbox/changes.js';
 import type { SandboxState } from './state.js';
 
@@ -12,6 +13,7 @@ const changeSchema = z.discriminatedUnion('action', [
 
 /** The sources whose index record (customer, organization…) the control API can change, and how. */
 const CHANGERS: Record<string, (state: SandboxState, change: RecordChange) => { id: string } | string> = {
+  salesforce: changeSalesforceAccount,
   quickbooks: changeQuickbooksCustomer,
   zendesk: changeZendeskOrganization,
 };

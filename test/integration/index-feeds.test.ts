@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../sources/kit/clock.js';
-import type { AccountingCustomerRecord, SupportOrganization } from '../../sources/kit/domain.js';
+import type { AccountingCustomerRecord, CrmAccountIndexEntry, SupportOrganization } from '../../sources/kit/domain.js';
 import { sandboxAuthorization } from '../../sources/kit/testing.js';
 import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
 import type { SourcesRuntime } from '../../sources/runtime.js';
@@ -231,5 +231,57 @@ describe('the Zendesk organization index, kept by the incremental organization e
     await h.runtime.createLoaders({ forceRefresh: false }).support.searchOrganizations('feed', 5);
     expect(zd()['search'] ?? 0).toBeGreaterThan(0);
     expect(of(await tick(5 * MIN), 'zendesk')).toMatchObject({ ok: true, via: 'changes' });
+  });
+});
+
+describe('the Salesforce account index, kept by SystemModstamp through QueryAll', () => {
+  const sf = () => h.sandbox.state.requestCounts().salesforce;
+  const accountIndex = () => h.runtime.cache.peek<CrmAccountIndexEntry[]>('salesforce:accountIndex:all')?.value;
+
+  it('an account renamed, created or deleted is in the index after the next round, for one QueryAll request', async () => {
+    await tick(10 * MIN);
+    expect(h.runtime.feeds().salesforce).toMatchObject({ mechanism: expect.stringMatching(/SystemModstamp/), error: null });
+    const before = accountIndex()!;
+    const accounts = h.sandbox.state.world.salesforce.accounts;
+    const [renamed, deleted] = [accounts[3]!, accounts[4]!];
+    h.sandbox.state.resetCounts();
+    await change('salesforce', { action: 'update', id: renamed.Id, name: 'Renamed Account By Feed' });
+    const created = await change('salesforce', { action: 'create', name: 'Created Account By Feed' });
+    await change('salesforce', { action: 'delete', id: deleted.Id });
+
+    const round = of(await tick(10 * MIN), 'salesforce');
+    expect(round).toMatchObject({ ok: true, via: 'changes', changes: { upserts: 2, removals: 1 } });
+    // one request: the changes, deleted accounts included; nothing read whole
+    expect(sf()).toEqual({ queryAll: 1 });
+    const after = accountIndex()!;
+    expect(after.find((a) => a.id === renamed.Id)?.name).toBe('Renamed Account By Feed');
+    expect(after.find((a) => a.id === created.id)).toMatchObject({ name: 'Created Account By Feed', website: null });
+    expect(after.some((a) => a.id === deleted.Id)).toBe(false);
+    expect(after.length).toBe(before.length);
+    // what the customer search reads from the index sees the new name at once, with no request to Salesforce
+    h.sandbox.state.resetCounts();
+    expect(h.runtime.createLoaders({ forceRefresh: false }).crm.cachedAccount(renamed.Id)?.name).toBe('Renamed Account By Feed');
+    expect(sf()).toEqual({});
+  });
+
+  it('a refused changes query (the org dropped a mapped field since describe) asks for a full read; the index is kept, never blank', async () => {
+    await tick(10 * MIN);
+    const held = accountIndex()!;
+    h.sandbox.state.salesforceOrg = { drop: ['QuickBooks_Customer_Id__c'] };
+    h.sandbox.state.resetCounts();
+    try {
+      const round = of(await tick(10 * MIN), 'salesforce');
+      // the full read asks for the same field and is refused too: the round fails, the index stays there to be used
+      expect(round).toMatchObject({ ok: true, via: 'full-read', code: 'BAD_REQUEST', rows: held.length });
+      expect(h.runtime.feeds().salesforce?.error).toBe('BAD_REQUEST');
+      expect(sf()).toMatchObject({ queryAll: 1, query: 1 });
+      expect(accountIndex()!.map((a) => a.id)).toEqual(held.map((a) => a.id));
+    } finally {
+      h.sandbox.state.salesforceOrg = {};
+    }
+    // the org answering again: read whole (the cursor was dropped with the refusal), then changes again
+    expect(of(await tick(10 * MIN), 'salesforce')).toMatchObject({ ok: true, via: 'full-read' });
+    expect(h.runtime.feeds().salesforce).toMatchObject({ lastFullRead: 'no cursor', error: null });
+    expect(of(await tick(10 * MIN), 'salesforce')).toMatchObject({ ok: true, via: 'changes' });
   });
 });

@@ -63,6 +63,10 @@ describe('idle index upkeep over a simulated day, 1,000 customers', () => {
     // Zendesk: one export request a round (its TTL is the round's 5 min), where it was re-read whole (5 pages at 1,000)
     expect(after.zendesk).toBeLessThan(before.zendesk);
     expect(after.zendesk / HOURS).toBeLessThanOrEqual(12.5);
+    // Salesforce: one QueryAll of the accounts changed since the cursor per TTL (10 min), deleted ones included, and
+    // one full read a day: like QuickBooks, a like cost at one page, and one request whatever the number of pages
+    expect(after.salesforce / HOURS).toBeLessThanOrEqual(6.5);
+    expect(after.vias['salesforce:changes']).toBeGreaterThanOrEqual((HOURS * 60) / 10 - 1);
     // the target: at most 60 requests an idle hour, all four sources together
     expect(all(after) / HOURS).toBeLessThanOrEqual(60);
   }, 600_000);

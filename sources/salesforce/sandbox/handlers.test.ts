@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/state.js';
 import { TEST_ORIGIN, sourceTestKit } from '../../kit/testing.js';
 import { salesforceSource } from '../index.js';
+import { changeSalesforceAccount } from './changes.js';
 
 const h = sourceTestKit(salesforceSource);
 const accessToken = async () => (await h.authorization()).replace(/^Bearer /, '');
@@ -255,5 +256,23 @@ describe('Salesforce sandbox: faults answer in Salesforce form', () => {
     state.setFault('salesforce', { hang: false, status: 503, endpoint: 'sobject' });
     expect((await q()).status).toBe(200);
     expect((await get(`/sobjects/Account/${sf.accounts[0]!.Id}`)).status).toBe(503);
+  });
+});
+
+describe('Salesforce sandbox: QueryAll and the recycle bin', () => {
+  it('QueryAll also answers accounts deleted in the last 15 days, IsDeleted true; Query never does', async () => {
+    const victim = sf.accounts.at(-1)!;
+    const out = changeSalesforceAccount(state, { action: 'delete', id: victim.Id });
+    expect(out).toEqual({ id: victim.Id });
+    const q = `SELECT Id, Name, IsDeleted, SystemModstamp FROM Account WHERE Id = '${victim.Id}'`;
+    const plain = (await (await soql(q)).json()) as { totalSize: number };
+    expect(plain.totalSize).toBe(0);
+    const all = (await (await get(`/queryAll?q=${encodeURIComponent(q)}`)).json()) as { totalSize: number; records: { Id: string; IsDeleted: boolean; SystemModstamp: string }[] };
+    expect(all.totalSize).toBe(1);
+    expect(all.records[0]).toMatchObject({ Id: victim.Id, IsDeleted: true, SystemModstamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/) });
+    // a stored account's SystemModstamp is its LastModifiedDate, and it is not deleted
+    const kept = sf.accounts[0]!;
+    const live = (await (await get(`/queryAll?q=${encodeURIComponent(`SELECT IsDeleted, SystemModstamp FROM Account WHERE Id = '${kept.Id}'`)}`)).json()) as { records: { IsDeleted: boolean; SystemModstamp: string }[] };
+    expect(live.records[0]).toMatchObject({ IsDeleted: false, SystemModstamp: kept.LastModifiedDate });
   });
 });

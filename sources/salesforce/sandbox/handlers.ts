@@ -6,6 +6,7 @@ import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, salesforceDatabase } from './objects.js';
 import { SoqlError, executeSoql } from './soql.js';
 import { offeredVersions, variantObjects, variantWorld } from './variant.js';
+import { recycleBin } from './changes.js';
 
 const PREFIX = '/salesforce';
 /** The org's daily API request allowance, as Sforce-Limit-Info reports it. */
@@ -95,6 +96,25 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
     return { totalSize: c.totalSize, done: false, nextRecordsUrl: `/services/data/${version}/query/${id}-${end}`, records };
   };
 
+  const runQuery = (request: Request, rawVersion: unknown, includeDeleted: boolean): Response => {
+    const version = apiVersion(rawVersion);
+    if (!version) return notFound();
+    const soql = new URL(request.url).searchParams.get('q');
+    if (soql === null) return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    try {
+      const pageChildren = (records: Record<string, unknown>[]) => {
+        const { totalSize: _, ...batch } = page(version, null, { records, totalSize: records.length, batchSize: state.salesforceChildBatchSize }, 0);
+        return batch;
+      };
+      const db = { ...salesforceDatabase(variantWorld(state.world, state.salesforceOrg)), deleted: (object: string) => recycleBin(state, object) };
+      const result = executeSoql(soql, { db, objects: variantObjects(state.salesforceOrg), apiVersion: version, today: state.world.manifest.today, pageChildren, includeDeleted });
+      return sfJson(page(version, null, { ...result, batchSize: batchSizeOf(request) }, 0));
+    } catch (e) {
+      if (e instanceof SoqlError) return sfError(400, e.errorCode, e.message);
+      throw e;
+    }
+  };
+
   return [
     router.post(
       '/services/oauth2/token',
@@ -132,23 +152,9 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
       sfJson(offeredVersions(state.salesforceOrg).map((version) => ({ label: `v${version}`, url: `/services/data/v${version}`, version }))),
     ),
 
-    router.get('/services/data/:version/query', 'query', ({ request, params }) => {
-      const version = apiVersion(params.version);
-      if (!version) return notFound();
-      const soql = new URL(request.url).searchParams.get('q');
-      if (soql === null) return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      try {
-        const pageChildren = (records: Record<string, unknown>[]) => {
-          const { totalSize: _, ...batch } = page(version, null, { records, totalSize: records.length, batchSize: state.salesforceChildBatchSize }, 0);
-          return batch;
-        };
-        const result = executeSoql(soql, { db: salesforceDatabase(variantWorld(state.world, state.salesforceOrg)), objects: variantObjects(state.salesforceOrg), apiVersion: version, today: state.world.manifest.today, pageChildren });
-        return sfJson(page(version, null, { ...result, batchSize: batchSizeOf(request) }, 0));
-      } catch (e) {
-        if (e instanceof SoqlError) return sfError(400, e.errorCode, e.message);
-        throw e;
-      }
-    }),
+    router.get('/services/data/:version/query', 'query', ({ request, params }) => runQuery(request, params.version, false)),
+    // QueryAll: the same query, the recycle bin's records (deleted in the last 15 days) included, IsDeleted true
+    router.get('/services/data/:version/queryAll', 'queryAll', ({ request, params }) => runQuery(request, params.version, true)),
 
     router.get('/services/data/:version/query/:locator', 'queryMore', ({ params }) => {
       const version = apiVersion(params.version);

@@ -43,6 +43,9 @@ export const SOBJECTS: Record<string, SObjectDef> = {
       OwnerId: 'reference',
       QuickBooks_Customer_Id__c: 'string',
       ...audit,
+      // system fields Salesforce keeps on every record (see SYSTEM_FIELDS in soql.ts)
+      SystemModstamp: 'datetime',
+      IsDeleted: 'boolean',
     },
     parents: { Owner: { field: 'OwnerId', object: 'User' } },
     children: {
@@ -116,11 +119,18 @@ export const SANDBOX_ORGANIZATION: SfRecord = { Id: '00D000000000001EAA', Name: 
 /** The records of a world, indexed for the interpreter: by id, and children by parent id. */
 export type SoqlDatabase = {
   records: (object: string) => readonly SfRecord[];
+  /** Soft-deleted records (the recycle bin), which only QueryAll reads; each with IsDeleted true. */
+  deleted?: (object: string) => readonly SfRecord[];
   byId: (object: string, id: string) => SfRecord | undefined;
   children: (object: string, field: string, parentId: string) => readonly SfRecord[];
 };
 
 const databases = new WeakMap<World, SoqlDatabase>();
+
+/** Drops a world's indexed records, after its tables changed (a record created or deleted). */
+export function forgetSalesforceDatabase(world: World): void {
+  databases.delete(world);
+}
 
 export function salesforceDatabase(world: World): SoqlDatabase {
   const cached = databases.get(world);

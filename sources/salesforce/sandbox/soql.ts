@@ -45,6 +45,8 @@ export type SoqlOptions = {
    * `nextRecordsUrl` for the rest. Without it every child record is inline.
    */
   pageChildren?: (records: Record<string, unknown>[]) => { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] };
+  /** QueryAll: the recycle bin's records (`db.deleted`) are read too. */
+  includeDeleted?: boolean;
 };
 
 const DAY = 86_400_000;
@@ -688,6 +690,20 @@ function parseDateTime(text: string): number {
   return Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
 
+/**
+ * Fields Salesforce maintains itself on every record, which the dataset does not store: SystemModstamp (the last
+ * change by a person or by the system) is the record's LastModifiedDate unless it holds its own; IsDeleted is false
+ * for every record but the recycle bin's.
+ */
+const SYSTEM_FIELDS: Record<string, (r: SfRecord) => unknown> = {
+  SystemModstamp: (r) => r.LastModifiedDate ?? null,
+  IsDeleted: () => false,
+};
+
+function valueOf(r: SfRecord, name: string): unknown {
+  return r[name] ?? SYSTEM_FIELDS[name]?.(r) ?? null;
+}
+
 function resolve(db: SoqlDatabase, r: SfRecord, f: BoundField): unknown {
   let cur: SfRecord | undefined = r;
   for (const hop of f.hops) {
@@ -695,7 +711,7 @@ function resolve(db: SoqlDatabase, r: SfRecord, f: BoundField): unknown {
     cur = typeof id === 'string' ? db.byId(hop.object.name, id) : undefined;
     if (!cur) return null;
   }
-  return cur[f.name] ?? null;
+  return valueOf(cur, f.name);
 }
 
 function isRange(v: Bound): v is Range {
@@ -803,7 +819,7 @@ function project(binder: Binder, opts: SoqlOptions, plan: Plan, r: SfRecord): Re
       if (existing === undefined || existing === null) target[hop.rel] = { attributes: attributes(hop.object, cur.Id, opts.apiVersion) };
       target = target[hop.rel] as Record<string, unknown>;
     }
-    if (reached && cur) target[f.name] = cur[f.name] ?? null;
+    if (reached && cur) target[f.name] = valueOf(cur, f.name);
   }
   return out;
 }
@@ -823,7 +839,9 @@ export function executeSoql(soql: string, opts: SoqlOptions): SoqlResult {
   }
   const binder = new Binder(soql, opts);
   const plan = binder.plan(ast, object, false);
-  const rows = select(binder, plan, opts.db.records(object.name));
+  // QueryAll (`includeDeleted`) reads the recycle bin too
+  const stored = opts.includeDeleted && opts.db.deleted ? [...opts.db.records(object.name), ...opts.db.deleted(object.name)] : opts.db.records(object.name);
+  const rows = select(binder, plan, stored);
   if (plan.count) return { totalSize: rows.length, records: [] };
   return { totalSize: rows.length, records: rows.map((r) => project(binder, opts, plan, r)) };
 }
