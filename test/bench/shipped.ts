@@ -1,0 +1,127 @@
+/**
+ * `npm run bench` (third part): the server as it ships (`node build/start.js`: Express, Remix, the `/graphql`
+ * route, sessions and the read audit), signed in with a session cookie, measured with autocannon over loopback
+ * beside a bare graphql-yoga hello-world compiled and served on plain Node. Run `npm run build` first.
+ *   - warm SSR of the customer page (`GET /customers/:id`, every section from the source cache): p50/p99, req/s;
+ *   - warm customer views through `/graphql` with the page's own operation, executed every time
+ *     (`Cache-Control: no-cache`), and as shipped (a repeat within 2 s reuses the answer): req/s as a share of
+ *     hello-world's.
+ * Targets (issue "Scale"): SSR p99 ≤ 30 ms; executed every time ≥ 40 % of hello-world. Sandbox latencies are the
+ * first part's; nothing here waits on an upstream (the page is warm, and its TTLs outlast the run). Bounded:
+ * BENCH_SHIPPED_SECONDS per run (10), a deadline for the whole (BENCH_SHIPPED_DEADLINE_SECONDS, 180); 127.0.0.1 only.
+ * Prints JSON; exits 1 when a target is missed.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon, { type Result as CannonResult } from 'autocannon';
+import { build as esbuild } from 'esbuild';
+import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
+import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+
+const SECONDS = Number(process.env.BENCH_SHIPPED_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const DEADLINE_MS = Number(process.env.BENCH_SHIPPED_DEADLINE_SECONDS ?? 180) * 1000;
+const TARGETS = { ssrP99Ms: 30, executedShareOfHelloWorld: 0.4 };
+const LATENCY_MS = { salesforce: 120, quickbooks: 200, asana: 150, zendesk: 100 } as const;
+const PERSON_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const log = (msg: string) => process.stderr.write(`bench shipped: ${msg}\n`);
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const figures = (r: CannonResult) => ({ p50Ms: r.latency.p50, p99Ms: r.latency.p99, requestsPerSecond: round(r.requests.average), errors: r.errors + r.timeouts, non2xx: r.non2xx });
+
+/** The hello-world, compiled as Panorama's build is, on its own port. */
+async function startHello(): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const outfile = path.join(repoRoot, 'build/bench/hello-server.js');
+  await esbuild({ entryPoints: [path.join(repoRoot, 'test/bench/hello-server.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning' });
+  const child = spawn(process.execPath, [outfile], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port?: number }) => (m.port ? resolve(m.port) : reject(new Error('hello-world: bad ready message'))));
+    child.once('exit', (code) => reject(new Error(`hello-world exited (code ${code})`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(path.join(repoRoot, 'build/start.js'))) throw new Error('build/start.js is missing: run `npm run build` first');
+  const { operationText } = await import('../../app/.server/graphql.js');
+  const { CUSTOMER_PAGE_QUERY } = await import('../../app/components/customer/query.js');
+  const { customerPageVariables } = await import('../../app/routes/customers.$id.js');
+  const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-bench-shipped-'));
+  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
+  const faults = Object.fromEntries(Object.entries(LATENCY_MS).map(([s, ms]) => [s, { latencyMs: ms }]));
+  log('starting the shipped server and the hello-world');
+  const [{ child }, hello] = await Promise.all([
+    startProcess(
+      ['build/start.js'],
+      sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '1000', SANDBOX_FAULTS: JSON.stringify(faults), PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'), PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000' }),
+      /Panorama is running on/,
+    ),
+    startHello(),
+  ]);
+  const deadline = setTimeout(() => {
+    log('deadline passed: stopping');
+    child.kill('SIGKILL');
+    process.exit(2);
+  }, DEADLINE_MS);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 120 && (await fetch(`${base}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
+    const admin = DEMO_USERS.find((u) => u.role === 'admin')!;
+    const signIn = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ userId: admin.id, redirectTo: '/' }) });
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    if (!cookie) throw new Error(`sign-in gave no session cookie (${signIn.status})`);
+    const ids = ((await (await fetch(`http://127.0.0.1:${sandboxPort}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] }).cleanAccountIds;
+    const id = ids[0]!;
+    const body = JSON.stringify({ query: operationText(CUSTOMER_PAGE_QUERY), variables: { ...customerPageVariables('admin', id), stream: false, invoices: 12 }, operationName: 'CustomerPage' });
+    const gqlHeaders = { cookie, origin: base, 'content-type': 'application/json' };
+    // warm: the customer read once (then every section is in the source cache, its TTLs outlasting the runs)
+    for (let i = 0; i < 3; i++) {
+      const page = await fetch(`${base}/customers/${id}`, { headers: { cookie, 'user-agent': PERSON_UA } });
+      if (page.status !== 200) throw new Error(`/customers/${id} answered ${page.status}`);
+      await page.text();
+      const g = await fetch(`${base}/graphql`, { method: 'POST', headers: gqlHeaders, body });
+      const answer = (await g.json()) as { data?: { customer?: { sections?: { state: string }[] } }; errors?: unknown[] };
+      if (g.status !== 200 || !answer.data?.customer) throw new Error(`/graphql answered ${g.status}: ${JSON.stringify(answer.errors ?? null).slice(0, 300)}`);
+    }
+    const cannon = (opts: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }) => autocannon({ ...opts, connections: CONNECTIONS, duration: SECONDS, timeout: 10 });
+    log(`warm SSR of the customer page: ${CONNECTIONS} connections for ${SECONDS} s`);
+    const ssr = await cannon({ url: `${base}/customers/${id}`, headers: { cookie, 'user-agent': PERSON_UA } });
+    log('the page\'s operation through /graphql, executed every time, then as shipped');
+    const executed = await cannon({ url: `${base}/graphql`, method: 'POST', headers: { ...gqlHeaders, 'cache-control': 'no-cache' }, body });
+    const shipped = await cannon({ url: `${base}/graphql`, method: 'POST', headers: gqlHeaders, body });
+    log('bare graphql-yoga hello-world');
+    const helloRun = await cannon({ url: `${hello.origin}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ hello }' }) });
+    const share = (r: CannonResult) => round(r.requests.average / helloRun.requests.average, 3);
+    const result = {
+      server: 'node build/start.js (as shipped), signed in as an admin, 1,000 customers, every section from the source cache',
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      ssrCustomerPage: figures(ssr),
+      graphqlExecutedEveryTime: { ...figures(executed), shareOfHelloWorld: share(executed) },
+      graphqlAsShipped: { ...figures(shipped), shareOfHelloWorld: share(shipped) },
+      helloWorld: figures(helloRun),
+      targets: {
+        ssrP99: { targetMs: TARGETS.ssrP99Ms, p99Ms: ssr.latency.p99, ok: ssr.latency.p99 <= TARGETS.ssrP99Ms },
+        executedShareOfHelloWorld: { target: TARGETS.executedShareOfHelloWorld, share: share(executed), ok: share(executed) >= TARGETS.executedShareOfHelloWorld },
+        noErrors: { ok: [ssr, executed, shipped, helloRun].every((r) => r.errors + r.timeouts + r.non2xx === 0) },
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const missed = Object.entries(result.targets).filter(([, t]) => !t.ok).map(([k]) => k);
+    if (missed.length) log(`target missed: ${missed.join(', ')}`);
+    return missed.length ? 1 : 0;
+  } finally {
+    clearTimeout(deadline);
+    await Promise.all([stopProcess(child), hello.stop()]);
+    rmSync(storeDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench shipped: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  },
+);
