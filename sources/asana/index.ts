@@ -1,3 +1,4 @@
+import { tokenFrom } from '../kit/connected-token.js';
 import { asanaSchema } from './schema.js';
 import { asanaWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -62,7 +63,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     'project-index': { ttlMs: 30 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
   },
   mapError: mapAsanaError,
-  createClient: (config) => new AsanaClient(config),
+  createClient: (config, deps) => new AsanaClient(config, tokenFrom('asana', config.accessToken, deps.tokens)),
   createLoaders,
   deepLink: asanaDeepLink,
   checkFields: checkAsanaFields,

@@ -1,3 +1,4 @@
+import { tokenFrom } from '../kit/connected-token.js';
 import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
 import { salesforceWebhook } from './webhook.js';
@@ -70,7 +71,8 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   timeoutOf: (config) => config.timeoutMs,
   cachePolicies: salesforceCachePolicies,
   mapError: mapSalesforceError,
-  createClient: (config) => new SalesforceClient(config),
+  // the environment's refresh token wins; else the connection an admin made on /admin/connections
+  createClient: (config, deps) => new SalesforceClient(config, tokenFrom('salesforce', config.refreshToken, deps.tokens)),
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,

@@ -54,7 +54,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
     urgentTickets: { ttlMs: 60 * SECOND, swrMs: 2 * MINUTE, maxStaleMs: 30 * MINUTE },
   },
   mapError: mapZendeskError,
-  createClient: (config) => new ZendeskClient(config),
+  createClient: (config, deps) => new ZendeskClient(config, () => deps.tokens.load('zendesk')),
   createLoaders,
   deepLink: zendeskDeepLink,
   checkFields: checkZendeskFields,
