@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SourceId } from '../kit/errors.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
+import { AuthorizationCodes } from './consent.js';
 import { clockAt, systemClock, type Clock } from '../kit/clock.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
@@ -63,6 +64,8 @@ export class SandboxState {
     zendesk: { ...NO_FAULT },
   };
   readonly #counts = new Map<string, number>();
+  /** Authorization codes the Salesforce and Intuit authorize pages issued, until their token endpoints exchange them. */
+  readonly authorizationCodes = new AuthorizationCodes();
   /** Every vendor route the handlers registered (method, URL pattern, endpoint name), for the HTTP server. */
   readonly routes: { source: SourceId; method: string; pattern: string; endpoint: string }[] = [];
   /** Child relationship records Salesforce returns inline per parent before paging the rest (its own default: 200). */
