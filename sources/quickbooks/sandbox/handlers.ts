@@ -124,12 +124,10 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
         if (form.get('grant_type') === 'authorization_code') return quickbooksCodeGrant(state, form);
         if (form.get('grant_type') !== 'refresh_token') return json({ error: 'unsupported_grant_type' }, 400);
         const used = form.get('refresh_token') ?? '';
-        const valid = state.refreshTokens.quickbooks;
-        if (!valid.has(used)) return json({ error: 'invalid_grant' }, 400);
+        if (!state.acceptsRefreshToken('quickbooks', used)) return json({ error: 'invalid_grant' }, 400);
         // Intuit rotates the refresh token: the one just used stops working, the new one must be kept.
-        valid.delete(used);
-        const next = `sandbox-qbo-refresh-${randomBytes(12).toString('base64url')}`;
-        valid.add(next);
+        state.spendRefreshToken('quickbooks', used);
+        const next = state.authorize('quickbooks');
         return HttpResponse.json(
           {
             token_type: 'bearer',

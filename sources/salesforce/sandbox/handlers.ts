@@ -109,7 +109,7 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
         if (form.get('client_id') !== creds.clientId) return oauthError('invalid_client_id', 'client identifier invalid');
         if (form.get('client_secret') !== creds.clientSecret) return oauthError('invalid_client', 'invalid client credentials');
         const refreshToken = form.get('refresh_token');
-        if (!refreshToken || !state.refreshTokens.salesforce.has(refreshToken)) return oauthError('invalid_grant', 'expired access/refresh token');
+        if (!state.acceptsRefreshToken('salesforce', refreshToken)) return oauthError('invalid_grant', 'expired access/refresh token');
         const base = `${new URL(request.url).origin}${PREFIX}`;
         const id = `${base}/id/${ORG_ID}/${INTEGRATION_USER_ID}`;
         const issuedAt = String(Date.now());
