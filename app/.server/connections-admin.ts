@@ -60,6 +60,8 @@ export type ConnectionRow = {
   source: SourceId;
   name: string;
   kind: 'oauth' | 'token';
+  /** The settings it needs before it can be connected. */
+  needs: string;
   /** `env`: the token comes from the environment (it wins); `connected`; `not-connected`; `not-configured`: its settings are missing. */
   state: 'env' | 'connected' | 'not-connected' | 'not-configured';
   connection: (Omit<Connection, 'connectedAt' | 'lastRefreshAt'> & { connectedAt: string; lastRefreshAt: string | null }) | null;
@@ -75,7 +77,7 @@ export async function connectionRows(): Promise<ConnectionRow[]> {
       ? { ...held, connectedAt: new Date(held.connectedAt).toISOString(), lastRefreshAt: held.lastRefreshAt === null ? null : new Date(held.lastRefreshAt).toISOString() }
       : null;
     const state = !c[source] ? 'not-configured' : envTokenOf(source, c) ? 'env' : connection ? 'connected' : 'not-connected';
-    return { source, name: sourceName(source), kind: isOAuthSource(source) ? 'oauth' : 'token', state, connection };
+    return { source, name: sourceName(source), kind: isOAuthSource(source) ? 'oauth' : 'token', needs: NEEDED_SETTINGS[source], state, connection };
   });
 }
 

@@ -88,7 +88,7 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
         </Badge>
       </Group>
       {row.state === 'env' ? <Text size="sm">The token comes from the environment and takes precedence over any connection made here.</Text> : null}
-      {row.state === 'not-configured' ? <Text size="sm">Set {NEEDED_SETTINGS[row.source]} first.</Text> : null}
+      {row.state === 'not-configured' ? <Text size="sm">Set {row.needs} first.</Text> : null}
       {c ? (
         <Stack gap={2}>
           <Text size="sm">
