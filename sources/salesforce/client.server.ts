@@ -65,7 +65,7 @@ export class SalesforceClient {
    * `refreshToken` is asked at each call (the environment's, else the connection made on /admin/connections): one
    * that changed drops the access token granted from the old one; none at all is "not connected".
    */
-  constructor(config: SalesforceConfig, refreshToken: () => string | null = () => config.refreshToken) {
+  constructor(config: SalesforceConfig, refreshToken: () => string | null = () => config.refreshToken, onRefresh: () => void = () => {}) {
     this.config = config;
     this.#currentRefreshToken = refreshToken;
     this.fields = salesforceFieldMap(config);
@@ -88,6 +88,7 @@ export class SalesforceClient {
     // Salesforce refresh tokens do not rotate, so there is nothing to persist; the access token stays in memory.
     this.connection.on('refresh', () => {
       this.refreshCount++;
+      onRefresh();
       logger.info({ source: 'salesforce' }, 'access token refreshed');
     });
     this.#retry = {

@@ -72,7 +72,11 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   cachePolicies: salesforceCachePolicies,
   mapError: mapSalesforceError,
   // the environment's refresh token wins; else the connection an admin made on /admin/connections
-  createClient: (config, deps) => new SalesforceClient(config, tokenFrom('salesforce', config.refreshToken, deps.tokens)),
+  createClient: (config, deps) =>
+    new SalesforceClient(config, tokenFrom('salesforce', config.refreshToken, deps.tokens), () => {
+      // the connections page shows when a connection's token was last used to refresh
+      if (!config.refreshToken) void deps.tokens.refreshed?.('salesforce').catch(() => undefined);
+    }),
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConnectError, checkAsanaToken, checkZendeskToken, finishOAuth, startOAuth, type PendingFlow } from '#app/.server/connect-flows.js';
 import { ConnectionDbStore } from '#app/.server/store/connections.js';
 import { openStore, type StoreDb } from '#app/.server/store/database.js';
@@ -16,6 +16,7 @@ import { MemoryTokenStore } from '#sources/kit/token-store.js';
 import { QuickbooksClient } from '#sources/quickbooks/client.server.js';
 import { quickbooksConfigSchema } from '#sources/quickbooks/config.js';
 import { salesforceConfigSchema } from '#sources/salesforce/config.js';
+import { salesforceSource } from '#sources/salesforce/index.js';
 import { SANDBOX_CREDENTIALS } from '#sources/sandbox/constants.js';
 import { sandboxEnvWithoutTokens } from '#sources/sandbox/env.js';
 import { zendeskSource } from '#sources/zendesk/index.js';
@@ -215,6 +216,23 @@ describe('a source that only a connection supplies a token to', () => {
     const after = await client.query('Customer', 'MAXRESULTS 1').catch((e: unknown) => e);
     expect(isSourceError(after) && after.code).toBe('NOT_CONFIGURED');
     expect(await store.disconnect('quickbooks')).toBe(false);
+  });
+
+  it('Salesforce: a connection’s token is used at the next call, and its refresh is noted on the connection', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'panorama-connect-'));
+    dirs.push(dir);
+    const db = await openStore({ path: path.join(dir, 'panorama.sqlite') });
+    dbs.push(db);
+    let t = now;
+    const store = new ConnectionDbStore(db, new TokenKeyring('k'.repeat(32)), () => t);
+    await store.start();
+    const client = salesforceSource.createClient(sf, { tokens: store });
+    expect(isSourceError(await client.versions().catch((e: unknown) => e))).toBe(true);
+    const { url, pending } = await startOAuth('salesforce', sf, REDIRECT, now);
+    await store.connect('salesforce', (await finishOAuth('salesforce', sf, pending, await consent(url), REDIRECT, now)).refreshToken, { id: 'demo-admin', name: 'Morgan Blake' });
+    t = now + 60_000;
+    expect((await client.versions()).length).toBeGreaterThan(0);
+    await vi.waitFor(async () => expect((await store.list())[0]?.lastRefreshAt).toBe(now + 60_000));
   });
 
   it('Asana: the environment’s token wins; else the connection’s, asked at each call', async () => {
