@@ -65,6 +65,8 @@ export type ConnectionRow = {
   /** `env`: the token comes from the environment (it wins); `connected`; `not-connected`; `not-configured`: its settings are missing. */
   state: 'env' | 'connected' | 'not-connected' | 'not-configured';
   connection: (Omit<Connection, 'connectedAt' | 'lastRefreshAt'> & { connectedAt: string; lastRefreshAt: string | null }) | null;
+  /** The source's calls failing now (since when, in words), other than for want of a token; null when they are not. */
+  failing: { since: string; message: string } | null;
 };
 
 export async function connectionRows(): Promise<ConnectionRow[]> {
@@ -77,7 +79,9 @@ export async function connectionRows(): Promise<ConnectionRow[]> {
       ? { ...held, connectedAt: new Date(held.connectedAt).toISOString(), lastRefreshAt: held.lastRefreshAt === null ? null : new Date(held.lastRefreshAt).toISOString() }
       : null;
     const state = !c[source] ? 'not-configured' : envTokenOf(source, c) ? 'env' : connection ? 'connected' : 'not-connected';
-    return { source, name: sourceName(source), kind: isOAuthSource(source) ? 'oauth' : 'token', needs: NEEDED_SETTINGS[source], state, connection };
+    const f = panorama().runtime.bySource[source]?.kit.failing ?? null;
+    const failing = f && f.error.code !== 'NOT_CONFIGURED' ? { since: new Date(f.since).toISOString(), message: f.error.userMessage } : null;
+    return { source, name: sourceName(source), kind: isOAuthSource(source) ? 'oauth' : 'token', needs: NEEDED_SETTINGS[source], state, connection, failing };
   });
 }
 

@@ -102,6 +102,11 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
           ) : null}
         </Stack>
       ) : null}
+      {row.failing && row.state !== 'not-configured' ? (
+        <Text size="sm" c="var(--mantine-color-red-light-color)" data-testid={`connection-failing-${row.source}`}>
+          Failing since {when(row.failing.since)}: {row.failing.message}
+        </Text>
+      ) : null}
       {outcome && outcome.source === row.source ? (
         <Text size="sm" role={outcome.ok ? 'status' : 'alert'} c={outcome.ok ? undefined : 'var(--mantine-color-red-light-color)'} mt="xs" data-testid={`connection-message-${row.source}`}>
           {outcome.message}
@@ -125,7 +130,8 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
         ) : null}
       </Group>
       {canConnect && row.kind === 'token' ? (
-        <Form method="post" style={{ marginTop: 'var(--mantine-spacing-sm)' }}>
+        // a new key once a token was kept: the form starts empty again, holding no token
+        <Form method="post" style={{ marginTop: 'var(--mantine-spacing-sm)' }} key={outcome?.ok && outcome.source === row.source ? outcome.message : 'token-form'}>
           <input type="hidden" name="intent" value="token" />
           <input type="hidden" name="source" value={row.source} />
           <Stack gap="xs">
@@ -166,7 +172,7 @@ export default function AdminConnections() {
           Set PANORAMA_ENCRYPTION_KEY (at least 32 random characters) to connect sources here: without it nothing can be kept.
         </Alert>
       ) : null}
-      {connected && isKnown(connected) ? (
+      {connected && isKnown(connected) && !acted ? (
         <Alert color="green" role="status" data-testid="connected-notice">
           {rows.find((r) => r.source === connected)?.name} is connected.
         </Alert>
