@@ -1,54 +1,38 @@
 import { createCookie } from '@remix-run/node';
 import { canRead } from '../../graphql/policy.js';
 import type { Viewer } from '../../graphql/viewer.js';
-import type { AsanaConfig } from '../../sources/asana/config.js';
-import { sourceName, type SourceId } from '../../sources/kit/errors.js';
-import type { QuickbooksConfig } from '../../sources/quickbooks/config.js';
-import type { SalesforceConfig } from '../../sources/salesforce/config.js';
-import type { ZendeskConfig } from '../../sources/zendesk/config.js';
-import { OAUTH_SOURCES, type OAuthSource, type PendingFlow } from './connect-flows.js';
+import type { ConnectSpec, OAuthConnect, PendingFlow, TokenConnect, TokenField } from '../../sources/kit/connect.js';
+import type { SourceId } from '../../sources/kit/errors.js';
 import { forbidden } from './refusal.js';
 import { panorama } from './runtime.js';
 import { settings } from './settings.js';
 import type { Connection, ConnectionDbStore } from './store/connections.js';
-
-export const CONNECTION_SOURCES: readonly SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];
-export const isConnectionSource = (s: unknown): s is SourceId => CONNECTION_SOURCES.includes(s as SourceId);
-export const isOAuthSource = (s: unknown): s is OAuthSource => OAUTH_SOURCES.includes(s as OAuthSource);
 
 /** The connections pages and flows are the admins' only, checked on the server for every request. */
 export function requireAdmin(viewer: Viewer): void {
   if (!canRead(viewer.role, 'ADMIN')) throw forbidden(viewer.role, { name: 'connections', group: 'ADMIN' });
 }
 
-type Configs = { salesforce: SalesforceConfig | null; quickbooks: QuickbooksConfig | null; asana: AsanaConfig | null; zendesk: ZendeskConfig | null };
+/** A source an admin can connect here: its module's connect spec and its parsed settings (null: none are set). */
+export type Connectable = { source: SourceId; name: string; spec: ConnectSpec<unknown>; config: unknown };
 
-/** Each source's parsed settings (null: none of its variables is set, so there is nothing to connect with). */
-export function sourceConfigs(): Configs {
-  return settings().sources.configs as unknown as Configs;
+/** Every source whose module declares how it is connected, in the runtime's order. */
+export function connectables(): Connectable[] {
+  const configs = settings().sources.configs;
+  return panorama().runtime.list.flatMap((s) => {
+    const spec = (s.module as { connect?: ConnectSpec<unknown> }).connect;
+    return spec ? [{ source: s.id, name: s.module.shortName ?? s.displayName, spec, config: configs[s.id] ?? null }] : [];
+  });
 }
 
+export function connectableOf(source: unknown): Connectable | null {
+  return connectables().find((c) => c.source === source) ?? null;
+}
+
+export const isOAuth = (c: Connectable): c is Connectable & { spec: OAuthConnect<unknown> } => c.spec.kind === 'oauth';
+export const isToken = (c: Connectable): c is Connectable & { spec: TokenConnect<unknown> } => c.spec.kind === 'token';
 /** Whether the environment holds the source's token: it then takes precedence over any connection. */
-export function envTokenOf(source: SourceId, c: Configs): boolean {
-  switch (source) {
-    case 'salesforce':
-      return Boolean(c.salesforce?.refreshToken);
-    case 'quickbooks':
-      return Boolean(c.quickbooks?.refreshToken);
-    case 'asana':
-      return Boolean(c.asana?.accessToken);
-    case 'zendesk':
-      return Boolean(c.zendesk?.auth);
-  }
-}
-
-/** The variables a source needs before it can be connected (its app's id and secret, its URL). */
-export const NEEDED_SETTINGS: Record<SourceId, string> = {
-  salesforce: 'SALESFORCE_INSTANCE_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET',
-  quickbooks: 'QUICKBOOKS_BASE_URL, QUICKBOOKS_TOKEN_URL, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET and QUICKBOOKS_REALM_ID',
-  asana: 'ASANA_WORKSPACE_GID',
-  zendesk: 'ZENDESK_BASE_URL',
-};
+export const hasEnvToken = (c: Connectable) => c.config !== null && c.spec.envToken(c.config);
 
 /** The connections store, or null without PANORAMA_ENCRYPTION_KEY (nothing may then be kept). */
 export function connectionStore(): ConnectionDbStore | null {
@@ -60,8 +44,12 @@ export type ConnectionRow = {
   source: SourceId;
   name: string;
   kind: 'oauth' | 'token';
-  /** The settings it needs before it can be connected. */
+  /** The settings it needs before it can be connected; the variables that hold its token in the environment. */
   needs: string;
+  envVariables: string;
+  /** A pasted token's fields, and how it is checked. */
+  fields: TokenField[];
+  checkedWith: string | null;
   /** `env`: the token comes from the environment (it wins); `connected`; `not-connected`; `not-configured`: its settings are missing. */
   state: 'env' | 'connected' | 'not-connected' | 'not-configured';
   connection: (Omit<Connection, 'connectedAt' | 'lastRefreshAt'> & { connectedAt: string; lastRefreshAt: string | null }) | null;
@@ -70,23 +58,33 @@ export type ConnectionRow = {
 };
 
 export async function connectionRows(): Promise<ConnectionRow[]> {
-  const c = sourceConfigs();
   const store = connectionStore();
   const rows = store ? await store.list() : [];
-  return CONNECTION_SOURCES.map((source): ConnectionRow => {
-    const held = rows.find((r) => r.source === source) ?? null;
+  return connectables().map((c): ConnectionRow => {
+    const held = rows.find((r) => r.source === c.source) ?? null;
     const connection = held
       ? { ...held, connectedAt: new Date(held.connectedAt).toISOString(), lastRefreshAt: held.lastRefreshAt === null ? null : new Date(held.lastRefreshAt).toISOString() }
       : null;
-    const state = !c[source] ? 'not-configured' : envTokenOf(source, c) ? 'env' : connection ? 'connected' : 'not-connected';
-    const f = panorama().runtime.bySource[source]?.kit.failing ?? null;
+    const state = c.config === null ? 'not-configured' : hasEnvToken(c) ? 'env' : connection ? 'connected' : 'not-connected';
+    const f = panorama().runtime.bySource[c.source]?.kit.failing ?? null;
     const failing = f && f.error.code !== 'NOT_CONFIGURED' ? { since: new Date(f.since).toISOString(), message: f.error.userMessage } : null;
-    return { source, name: sourceName(source), kind: isOAuthSource(source) ? 'oauth' : 'token', needs: NEEDED_SETTINGS[source], state, connection, failing };
+    return {
+      source: c.source,
+      name: c.name,
+      kind: c.spec.kind,
+      needs: c.spec.needs,
+      envVariables: c.spec.envVariables,
+      fields: c.spec.kind === 'token' ? c.spec.fields : [],
+      checkedWith: c.spec.kind === 'token' ? c.spec.checkedWith : null,
+      state,
+      connection,
+      failing,
+    };
   });
 }
 
 /** Where the vendor sends the admin back: this deployment's own callback (register it with the vendor's app). */
-export function callbackUrl(request: Request, source: OAuthSource): string {
+export function callbackUrl(request: Request, source: SourceId): string {
   const url = new URL(`/admin/connections/${source}/callback`, request.url);
   // behind a TLS proxy the app sees http; secure cookies say the browser is on https
   if (settings().app.secureCookies) url.protocol = 'https:';
@@ -102,12 +100,11 @@ export function pendingFlowCookie(secret: string) {
 
 export async function readPendingFlow(request: Request, secret: string): Promise<PendingFlow | null> {
   const v = (await pendingFlowCookie(secret).parse(request.headers.get('cookie'))) as Partial<PendingFlow> | null;
-  if (!v || typeof v.state !== 'string' || !isOAuthSource(v.source) || typeof v.startedAt !== 'number') return null;
+  if (!v || typeof v.state !== 'string' || typeof v.source !== 'string' || typeof v.startedAt !== 'number') return null;
   return { source: v.source, state: v.state, verifier: typeof v.verifier === 'string' ? v.verifier : null, startedAt: v.startedAt };
 }
 
 /** After a connection changed: the source is asked again at once (an open breaker lets the next call through). */
 export function afterConnectionChange(source: SourceId): void {
-  const s = panorama().runtime.bySource[source];
-  s?.kit.letProbeThrough();
+  panorama().runtime.bySource[source]?.kit.letProbeThrough();
 }

@@ -1,11 +1,10 @@
 import { Alert, Anchor, Badge, Button, Card, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { ConnectError } from '../../sources/kit/connect.js';
 import type { SourceId } from '../../sources/kit/errors.js';
-import { sourceName } from '../../sources/kit/errors.js';
 import { logger } from '../../sources/kit/logger.js';
-import { ConnectError, checkAsanaToken, checkZendeskToken } from '../.server/connect-flows.js';
-import { NEEDED_SETTINGS, afterConnectionChange, connectionRows, connectionStore, envTokenOf, isConnectionSource, requireAdmin, sourceConfigs, type ConnectionRow } from '../.server/connections-admin.js';
+import { afterConnectionChange, connectableOf, connectables, connectionRows, connectionStore, hasEnvToken, isToken, requireAdmin, type ConnectionRow } from '../.server/connections-admin.js';
 import { assertSameOrigin } from '../.server/same-origin.js';
 import { requireViewer } from '../.server/session.js';
 
@@ -20,7 +19,7 @@ type Outcome = { ok: boolean; source: SourceId | null; message: string };
 const answer = (status: number, o: Outcome) => data(o, { status });
 
 /**
- * The page's forms: disconnect a source, or keep a pasted Asana / Zendesk token once the vendor accepted it.
+ * The page's forms: disconnect a source, or keep a pasted token once its vendor accepted it.
  * Same-origin and admin-only, checked here whatever the page showed; a refused token is a 400 that says why.
  */
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,9 +29,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const field = (k: string) => String(form.get(k) ?? '').slice(0, 2000);
   const intent = field('intent');
-  const source = field('source');
-  if (!isConnectionSource(source)) return answer(400, { ok: false, source: null, message: 'Name the source (salesforce, quickbooks, asana or zendesk).' });
-  const name = sourceName(source);
+  const c = connectableOf(field('source'));
+  if (!c) return answer(400, { ok: false, source: null, message: `Name the source (${connectables().map((x) => x.source).join(', ')}).` });
+  const { source, name } = c;
   const store = connectionStore();
   if (!store) return answer(409, { ok: false, source, message: 'Set PANORAMA_ENCRYPTION_KEY (at least 32 random characters): connections are kept encrypted under it.' });
   if (intent === 'disconnect') {
@@ -41,19 +40,11 @@ export async function action({ request }: ActionFunctionArgs) {
     logger.info({ source, by: viewer.id, removed }, 'connection removed');
     return answer(removed ? 200 : 404, { ok: removed, source, message: removed ? `${name} is disconnected: its token was deleted from Panorama's store.` : `${name} had no connection to remove.` });
   }
-  if (intent !== 'token' || (source !== 'asana' && source !== 'zendesk')) return answer(400, { ok: false, source, message: 'Unknown action: disconnect, or save an Asana or Zendesk token.' });
-  const configs = sourceConfigs();
-  if (envTokenOf(source, configs)) return answer(409, { ok: false, source, message: `The environment sets ${name}'s token; it takes precedence, so nothing was saved.` });
+  if (intent !== 'token' || !isToken(c)) return answer(400, { ok: false, source, message: `Unknown action: disconnect, or save a token of a source connected with one.` });
+  if (c.config === null) return answer(409, { ok: false, source, message: `Set ${c.spec.needs} before connecting ${name}.` });
+  if (hasEnvToken(c)) return answer(409, { ok: false, source, message: `The environment sets ${c.spec.envVariables}; it takes precedence, so nothing was saved.` });
   try {
-    const checked =
-      source === 'asana'
-        ? configs.asana
-          ? await checkAsanaToken(configs.asana, field('token'))
-          : null
-        : configs.zendesk
-          ? await checkZendeskToken(configs.zendesk, field('email'), field('token'))
-          : null;
-    if (!checked) return answer(409, { ok: false, source, message: `Set ${NEEDED_SETTINGS[source]} before connecting ${name}.` });
+    const checked = await c.spec.check(c.config, Object.fromEntries(c.spec.fields.map((f) => [f.name, field(f.name)])), fetch);
     await store.connect(source, checked.token, { id: viewer.id, name: viewer.name });
     afterConnectionChange(source);
     logger.info({ source, by: viewer.id }, 'connection made');
@@ -87,7 +78,7 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
           {st.label}
         </Badge>
       </Group>
-      {row.state === 'env' ? <Text size="sm">The token comes from the environment and takes precedence over any connection made here.</Text> : null}
+      {row.state === 'env' ? <Text size="sm">The token comes from the environment ({row.envVariables}) and takes precedence over any connection made here.</Text> : null}
       {row.state === 'not-configured' ? <Text size="sm">Set {row.needs} first.</Text> : null}
       {c ? (
         <Stack gap={2}>
@@ -135,15 +126,20 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
           <input type="hidden" name="intent" value="token" />
           <input type="hidden" name="source" value={row.source} />
           <Stack gap="xs">
-            {row.source === 'zendesk' ? <TextInput name="email" type="email" label="Agent's e-mail" size="xs" required autoComplete="off" /> : null}
-            <PasswordInput name="token" label={row.source === 'asana' ? 'Personal access token' : 'API token'} size="xs" required autoComplete="off" />
+            {row.fields.map((f) =>
+              f.kind === 'email' ? (
+                <TextInput key={f.name} name={f.name} type="email" label={f.label} size="xs" required autoComplete="off" />
+              ) : (
+                <PasswordInput key={f.name} name={f.name} label={f.label} size="xs" required autoComplete="off" />
+              ),
+            )}
             <Group>
               <Button type="submit" size="xs">
                 {c ? `Replace ${row.name} token` : `Connect ${row.name}`}
               </Button>
             </Group>
             <Text size="xs" c="dimmed">
-              Checked with {row.name} ({row.source === 'asana' ? 'GET /users/me' : 'GET /api/v2/users/me.json'}) before it is kept, encrypted.
+              Checked with {row.name} ({row.checkedWith}) before it is kept, encrypted.
             </Text>
           </Stack>
         </Form>
@@ -172,7 +168,7 @@ export default function AdminConnections() {
           Set PANORAMA_ENCRYPTION_KEY (at least 32 random characters) to connect sources here: without it nothing can be kept.
         </Alert>
       ) : null}
-      {connected && isKnown(connected) && !acted ? (
+      {connected && rows.some((r) => r.source === connected) && !acted ? (
         <Alert color="green" role="status" data-testid="connected-notice">
           {rows.find((r) => r.source === connected)?.name} is connected.
         </Alert>
@@ -185,5 +181,3 @@ export default function AdminConnections() {
     </Stack>
   );
 }
-
-const isKnown = (s: string) => ['salesforce', 'quickbooks', 'asana', 'zendesk'].includes(s);

@@ -1,3 +1,4 @@
+import { asanaConnect } from './connect.js';
 import { tokenFrom } from '../kit/connected-token.js';
 import { asanaSchema } from './schema.js';
 import { asanaWebhook } from './webhook.js';
@@ -69,6 +70,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   checkFields: checkAsanaFields,
   fieldMapping: (client) => client.fields.report(),
   webhook: asanaWebhook,
+  connect: asanaConnect,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

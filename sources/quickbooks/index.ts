@@ -1,3 +1,4 @@
+import { quickbooksConnect } from './connect.js';
 import { quickbooksSchema } from './schema.js';
 import { quickbooksWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -87,6 +88,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   webhook: quickbooksWebhook,
+  connect: quickbooksConnect,
   indexFeed: customerIndexFeed,
   register: {
     owner: 'Panorama platform team',

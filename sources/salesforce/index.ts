@@ -1,3 +1,4 @@
+import { salesforceConnect } from './connect.js';
 import { tokenFrom } from '../kit/connected-token.js';
 import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
@@ -87,6 +88,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   },
   apiUsage: (client) => client.apiUsage,
   webhook: salesforceWebhook,
+  connect: salesforceConnect,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

@@ -1,3 +1,4 @@
+import { zendeskConnect } from './connect.js';
 import { zendeskSchema } from './schema.js';
 import { zendeskWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -60,6 +61,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   checkFields: checkZendeskFields,
   fieldMapping: (client) => client.fields.report(),
   webhook: zendeskWebhook,
+  connect: zendeskConnect,
   indexFeed: organizationIndexFeed,
   register: {
     owner: 'Panorama platform team',
