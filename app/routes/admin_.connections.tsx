@@ -85,7 +85,11 @@ function ConnectionCard({ row, keyed, outcome }: { row: ConnectionRow; keyed: bo
           <Text size="sm">
             Connected by <strong>{c.byName}</strong> on {when(c.connectedAt)}
           </Text>
-          <Text size="sm">Last refresh: {when(c.lastRefreshAt)}</Text>
+          {row.kind === 'oauth' ? (
+            <Text size="sm">Last token refresh: {when(c.lastRefreshAt)}</Text>
+          ) : (
+            <Text size="sm">A pasted token is not refreshed: it works until it is revoked.</Text>
+          )}
           {c.lastError ? (
             <Text size="sm" c="var(--mantine-color-red-light-color)">
               Last error: {c.lastError}
