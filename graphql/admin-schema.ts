@@ -192,7 +192,8 @@ export const adminResolvers = {
           name: s.displayName,
           category: s.category,
           configured: s.configured,
-          reachability: s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
+          // set up, but no token yet (none in the environment, no connection on /admin/connections)
+          reachability: s.kit.failing?.error.code === 'NOT_CONFIGURED' ? 'NOT_CONFIGURED' : s.configured && (s.kit.breakerState === 'open' || (s.kit.failing?.count ?? 0) >= DOWN_AFTER) ? 'DOWN' : reachability(s.configured, h),
           diagnosis: s.configured ? diagnose(s.module.statusPage, s.displayName, s.kit, await s.kit.gate.closedUntil()) : null,
           calls: h.calls,
           errorRate: Math.round(h.errorRate * 1000) / 1000,
@@ -314,7 +315,7 @@ export function errorInWords(code: SourceErrorCode, name: string): string {
     case 'CIRCUIT_OPEN':
       return `Panorama paused calls to ${name} after repeated failures.`;
     case 'NOT_CONFIGURED':
-      return `${name} is not set up in Panorama's settings.`;
+      return `${name} is not connected (connect it on /admin/connections), or not set up in Panorama's settings.`;
     default:
       return `Panorama failed while reading ${name}.`;
   }
@@ -333,6 +334,7 @@ function diagnose(statusPage: string, name: string, kit: PanoramaContext['runtim
   if (!f) return null;
   const since = `since ${new Date(f.since).toISOString().slice(11, 16)} UTC`;
   const e = f.error;
+  if (e.code === 'NOT_CONFIGURED') return `${name} is not connected: no token in the environment and no connection; connect it on /admin/connections.`;
   const every = f.count > 1 ? `to every call (${f.count})` : 'to the last call';
   if (e.code === 'UNAUTHENTICATED') return `${name} refused Panorama's credentials ${since}; reconnect ${name} (new credentials in its settings).`;
   if (e.code === 'FORBIDDEN') return `${name} refused Panorama's user access ${since}; check that user's permissions in ${name}.`;

@@ -1,6 +1,6 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { linkedEntity, linkedEntityOf, systemById, type SystemInfo } from '../sources/kit/contract.js';
-import type { SourceId } from '../sources/kit/errors.js';
+import { isSourceError, type SourceId } from '../sources/kit/errors.js';
 import type { PanoramaContext } from './context.js';
 import { canonicalAccountId, linkState, reviewQueue, type IdentityMatcher, type LinkedCategory } from './identity.js';
 import { LINK_DECISION_KINDS, type LinkDecision, type LinkDecisionKind } from './link-decisions.js';
@@ -203,7 +203,11 @@ export const linkReviewResolvers = {
         ctx.loaders.support.organizationIndex(),
         ctx.loaders.projects.projectIndex(),
       ]);
-      if (accounts.status === 'rejected') throw accounts.reason;
+      if (accounts.status === 'rejected') {
+        // nothing to review before the CRM is connected (/admin/connections says so, and the source's card)
+        if (isSourceError(accounts.reason) && accounts.reason.code === 'NOT_CONFIGURED') return [];
+        throw accounts.reason;
+      }
       const ok = <T>(r: PromiseSettledResult<{ value: T }>): T | null => (r.status === 'fulfilled' ? r.value.value : null);
       const [decisions, matcher] = await Promise.all([ctx.decisions(), ctx.identity()]);
       // the request's shared matcher (the same cached indexes and decisions): the queue and the pages agree by construction

@@ -52,4 +52,11 @@ describe('incompleteMessage', () => {
     expect(inList(['A'])).toBe('A');
     expect(inList(['A', 'B', 'C'])).toBe('A, B and C');
   });
+
+  it('a system with no token is "not connected", with where to connect it, not "not answering"', () => {
+    const notConnected = { ...status(crm.id, 'FAILED'), code: 'NOT_CONFIGURED' as const };
+    expect(incompleteMessage([notConnected, status(accounting.id, 'LIVE')], systems)).toBe(
+      `Incomplete: ${crm.name} isn't connected (an admin connects it on /admin/connections); results from ${accounting.name} below`,
+    );
+  });
 });

@@ -76,12 +76,18 @@ export function inList(names: readonly string[]): string {
  * <support> below". Null when every searched system answered. Names come from the module registry.
  */
 export function incompleteMessage(statuses: readonly SectionStatus[], systems: Systems): string | null {
-  const failed = statuses.filter((s) => s.state === 'FAILED').map((s) => systemName(systems, s.source));
-  if (!failed.length) return null;
+  const down = statuses.filter((s) => s.state === 'FAILED');
+  if (!down.length) return null;
+  // a system with no token yet is not connected, not down: say so, and where it is connected
+  const unconnected = down.filter((s) => s.code === 'NOT_CONFIGURED').map((s) => systemName(systems, s.source));
+  const failed = down.filter((s) => s.code !== 'NOT_CONFIGURED').map((s) => systemName(systems, s.source));
   const answered = statuses.filter((s) => s.state !== 'FAILED').map((s) => systemName(systems, s.source));
-  const verb = failed.length === 1 ? "isn't" : "aren't";
   const rest = answered.length ? `results from ${inList(answered)} below` : 'no system could be searched';
-  return `Incomplete: ${inList(failed)} ${verb} answering; ${rest}`;
+  const parts = [
+    ...(failed.length ? [`${inList(failed)} ${failed.length === 1 ? "isn't" : "aren't"} answering`] : []),
+    ...(unconnected.length ? [`${inList(unconnected)} ${unconnected.length === 1 ? "isn't" : "aren't"} connected (an admin connects ${unconnected.length === 1 ? 'it' : 'them'} on /admin/connections)`] : []),
+  ];
+  return `Incomplete: ${parts.join('; ')}; ${rest}`;
 }
 
 function listStatus(ctx: PanoramaContext, fetched: Fetched<unknown>): SectionStatus {

@@ -105,7 +105,10 @@ export default function Admin() {
   const decision = acted && typeof acted === 'object' && 'decisionError' in acted ? acted : null;
   return (
     <Stack gap="md" maw={1280} mx="auto">
-      <Title order={1}>Admin</Title>
+      <Group justify="space-between">
+        <Title order={1}>Admin</Title>
+        <Anchor href="/admin/connections">Connections</Anchor>
+      </Group>
       {d.errors.length ? (
         <Text c="var(--mantine-color-orange-light-color)" size="sm" role="status">
           {d.errors.join(' ')}

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type Express } from 'express';
-import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { sandboxEnv, sandboxEnvWithoutTokens } from '../../sources/sandbox/env.js';
 import { oidcOf, parseAuthSettings } from '../.server/auth-settings.js';
 import { openStore } from '../.server/store/database.js';
 import { errorForLog, logger } from '../../sources/kit/logger.js';
@@ -96,7 +96,9 @@ async function main() {
     const started = await startSandbox(settings.sandbox.SANDBOX_PORT);
     sandbox = started.child;
     const info = (await (await fetch(`${started.origin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
-    Object.assign(process.env, sandboxEnv(started.origin, info.realmId, info.workspaceGid), { PANORAMA_SANDBOX_ORIGIN: started.origin });
+    // SANDBOX_TOKENS=connect: no tokens in the environment; an admin connects each source on /admin/connections
+    const env = settings.sandbox.SANDBOX_TOKENS === 'connect' ? sandboxEnvWithoutTokens : sandboxEnv;
+    Object.assign(process.env, env(started.origin, info.realmId, info.workspaceGid), { PANORAMA_SANDBOX_ORIGIN: started.origin });
     settings = parseSettings(process.env);
   }
   // the server build reads these, never the environment again

@@ -1,3 +1,4 @@
+import { notConnected } from '../kit/connected-token.js';
 import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
 import { ResponseShapeError, fetchJson, validate } from '../kit/http.js';
@@ -51,8 +52,12 @@ export class AsanaClient {
   /** Whether the workspace has the account field, as text (see `checkAsanaFields`); shared by every request. */
   readonly fields: FieldMap<AsanaFieldKey>;
 
-  constructor(config: AsanaConfig) {
+  readonly #token: () => string | null;
+
+  /** `token` is asked at each call: the environment's, else the connection made on /admin/connections. */
+  constructor(config: AsanaConfig, token: () => string | null = () => config.accessToken) {
     this.config = config;
+    this.#token = token;
     this.fields = asanaFieldMap(config);
   }
 
@@ -64,7 +69,9 @@ export class AsanaClient {
   }
 
   #headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.config.accessToken}` };
+    const token = this.#token();
+    if (!token) throw notConnected('asana');
+    return { authorization: `Bearer ${token}` };
   }
 
   async get<S extends z.ZodTypeAny>(path: string, params: Params, schema: S, signal: AbortSignal | undefined, what: string): Promise<z.infer<S>> {

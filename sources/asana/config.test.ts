@@ -26,12 +26,16 @@ describe('Asana config', () => {
 
   it.each([
     [{ ...env, ASANA_BASE_URL: 'not a url' }, 'ASANA_BASE_URL'],
-    [{ ASANA_WORKSPACE_GID: '1' }, 'ASANA_ACCESS_TOKEN'],
     [{ ...env, ASANA_WORKSPACE_GID: 'acme' }, 'ASANA_WORKSPACE_GID'],
     [{ ...env, ASANA_ACCOUNT_FIELD_GID: '12&x=1' }, 'ASANA_ACCOUNT_FIELD_GID'],
   ])('names the bad variable', (bad, name) => {
     expect(() => parseEnv(asanaConfigSchema, bad, 'Asana')).toThrow(ConfigError);
     expect(() => parseEnv(asanaConfigSchema, bad, 'Asana')).toThrow(new RegExp(name));
+  });
+
+  it('takes no token: an admin connects Asana on /admin/connections then', () => {
+    expect(parseEnv(asanaConfigSchema, { ASANA_WORKSPACE_GID: '1' }, 'Asana').accessToken).toBeNull();
+    expect(parseEnv(asanaConfigSchema, { ASANA_WORKSPACE_GID: '1', ASANA_ACCESS_TOKEN: '  ' }, 'Asana').accessToken).toBeNull();
   });
 
   it("points at the sandbox's workspace with the sandbox token", () => {

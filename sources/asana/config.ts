@@ -12,7 +12,8 @@ const gid = (what: string) => z.string().trim().regex(/^\d{1,20}$/, `must be the
 export const asanaConfigSchema = z
   .object({
     ASANA_BASE_URL: z.string().url().default('https://app.asana.com/api/1.0'),
-    ASANA_ACCESS_TOKEN: z.string().trim().min(1, 'is required (an Asana personal access token)'),
+    /** An Asana personal access token; optional: without it, an admin connects Asana on /admin/connections. */
+    ASANA_ACCESS_TOKEN: z.string().trim().optional().transform((v) => (v ? v : null)),
     ASANA_WORKSPACE_GID: gid('workspace'),
     /** The project custom field that holds the Salesforce Account Id (matched by name unless a gid is given). */
     ASANA_ACCOUNT_FIELD_NAME: z.string().trim().min(1).default('Salesforce Account Id'),

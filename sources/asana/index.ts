@@ -1,3 +1,5 @@
+import { asanaConnect } from './connect.js';
+import { tokenFrom } from '../kit/connected-token.js';
 import { asanaSchema } from './schema.js';
 import { asanaWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -62,12 +64,13 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     'project-index': { ttlMs: 30 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
   },
   mapError: mapAsanaError,
-  createClient: (config) => new AsanaClient(config),
+  createClient: (config, deps) => new AsanaClient(config, tokenFrom('asana', config.accessToken, deps.tokens)),
   createLoaders,
   deepLink: asanaDeepLink,
   checkFields: checkAsanaFields,
   fieldMapping: (client) => client.fields.report(),
   webhook: asanaWebhook,
+  connect: asanaConnect,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies',

@@ -1,3 +1,4 @@
+import type { ConnectSpec } from './connect.js';
 import type DataLoader from 'dataloader';
 import type { z } from 'zod';
 import type { CachePolicy } from './cache.js';
@@ -244,6 +245,8 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   webhook?: WebhookSpec<any>;
+  /** How an admin connects it on /admin/connections: the vendor's OAuth flow, or a pasted token it checks (sources/kit/connect.ts). */
+  connect?: ConnectSpec<Config>;
   /**
    * How the vendor says what changed in the module's index since a cursor (sources/kit/index-feed.ts): with it the
    * index upkeep applies changes to the cached index and reads it whole only on the long interval or when the feed

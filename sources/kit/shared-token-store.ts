@@ -57,6 +57,10 @@ export class RedisTokenStore implements CoordinatedTokenStore {
     return this.#local.load(source);
   }
 
+  async refreshed(source: SourceId): Promise<void> {
+    await this.#local.refreshed?.(source);
+  }
+
   async save(source: SourceId, refreshToken: string): Promise<void> {
     await this.#local.save(source, refreshToken);
     const stored: Stored = { refreshToken, accessToken: null, accessTokenExpiresAt: 0, generation: (this.#seen.get(source) ?? 0) + 1 };

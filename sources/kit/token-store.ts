@@ -8,6 +8,8 @@ import type { SourceId } from './errors.js';
 export interface TokenStore {
   load(source: SourceId): string | null;
   save(source: SourceId, refreshToken: string): Promise<void>;
+  /** An access token was refreshed from the stored refresh token, which did not change (Salesforce's do not rotate). */
+  refreshed?(source: SourceId): Promise<void>;
 }
 
 /** Tokens for the life of the process; enough for the sandbox and for tests. */

@@ -1,3 +1,4 @@
+import { notConnected } from '../kit/connected-token.js';
 import { qboQueries } from './query-text.js';
 import { promisify } from 'node:util';
 import { withRequestSignal } from './axios-signal.js';
@@ -33,6 +34,12 @@ export type QuickbooksClientOptions = {
   onTokens?: (tokens: QuickbooksTokens) => void | Promise<void>;
   /** The latest persisted refresh token, when newer than the one in the environment. */
   refreshToken?: string;
+  /**
+   * The refresh token to use now, asked at each call: the stored (rotated, or connected on /admin/connections) one,
+   * else the environment's. One that changed under the client (a new connection, a disconnect) replaces the one it
+   * held and drops the access token granted from the old one; none at all is "not connected".
+   */
+  currentRefreshToken?: () => string | null;
   /**
    * Runs each refresh so that one instance of several does it (the shared token store): `refresh` is called
    * with the newest stored refresh token, or not at all when another instance's newer grant is returned.
@@ -74,6 +81,7 @@ export class QuickbooksClient {
   #accessExpiresAt = 0;
   #refreshToken: string;
   #refreshing: Promise<string> | null = null;
+  readonly #currentRefreshToken: (() => string | null) | undefined;
   /** Token refreshes done, for the health page and tests. */
   refreshes = 0;
 
@@ -83,7 +91,8 @@ export class QuickbooksClient {
     this.#refreshOnce = opts.refreshOnce;
     this.#now = opts.now ?? Date.now;
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, opts.pageSize ?? MAX_PAGE_SIZE));
-    this.#refreshToken = opts.refreshToken ?? config.refreshToken;
+    this.#currentRefreshToken = opts.currentRefreshToken;
+    this.#refreshToken = opts.refreshToken ?? config.refreshToken ?? '';
     // Never call QuickBooks.setOauthVersion('2.0'): it fetches Intuit's discovery document over the network.
     this.#qbo = new QuickBooks(config.clientId, config.clientSecret, '', false, config.realmId, false, false, config.minorVersion, '2.0', this.#refreshToken);
     // The base URL static is read only in the constructor; the instance endpoint is what requests use.
@@ -172,6 +181,16 @@ export class QuickbooksClient {
   }
 
   async #validToken(): Promise<string> {
+    const current = this.#currentRefreshToken ? this.#currentRefreshToken() : this.#refreshToken || null;
+    if (!current) {
+      this.#accessToken = null;
+      throw notConnected('quickbooks');
+    }
+    if (current !== this.#refreshToken) {
+      this.#refreshToken = current;
+      this.#qbo.refreshToken = current;
+      this.#accessToken = null;
+    }
     if (this.#accessToken && this.#accessExpiresAt - EXPIRY_SKEW_MS > this.#now()) return this.#accessToken;
     return this.#refresh(this.#accessToken);
   }

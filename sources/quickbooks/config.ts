@@ -18,8 +18,13 @@ export const quickbooksConfigSchema = z
     QUICKBOOKS_TOKEN_URL: url('QUICKBOOKS_TOKEN_URL'),
     QUICKBOOKS_CLIENT_ID: z.string({ required_error: 'QUICKBOOKS_CLIENT_ID is required' }).min(1),
     QUICKBOOKS_CLIENT_SECRET: z.string({ required_error: 'QUICKBOOKS_CLIENT_SECRET is required' }).min(1),
-    /** The refresh token granted when the company was connected; it rotates, see `onTokens` in the client. */
-    QUICKBOOKS_REFRESH_TOKEN: z.string({ required_error: 'QUICKBOOKS_REFRESH_TOKEN is required' }).min(1),
+    /**
+     * The refresh token granted when the company was connected; it rotates, see `onTokens` in the client. Optional:
+     * without it, an admin connects QuickBooks on /admin/connections (the token is then kept in the own store).
+     */
+    QUICKBOOKS_REFRESH_TOKEN: z.string().trim().optional().transform((v) => (v ? v : null)),
+    /** Intuit's authorization page for the connect flow. @default 'https://appcenter.intuit.com/connect/oauth2' */
+    QUICKBOOKS_AUTHORIZE_URL: url('QUICKBOOKS_AUTHORIZE_URL').default('https://appcenter.intuit.com/connect/oauth2'),
     /** The company id; it goes into every URL, so only digits are accepted. */
     QUICKBOOKS_REALM_ID: z
       .string({ required_error: 'QUICKBOOKS_REALM_ID is required' })
@@ -45,6 +50,7 @@ export const quickbooksConfigSchema = z
     clientId: env.QUICKBOOKS_CLIENT_ID,
     clientSecret: env.QUICKBOOKS_CLIENT_SECRET,
     refreshToken: env.QUICKBOOKS_REFRESH_TOKEN,
+    authorizeUrl: env.QUICKBOOKS_AUTHORIZE_URL,
     realmId: env.QUICKBOOKS_REALM_ID,
     minorVersion: env.QUICKBOOKS_MINOR_VERSION,
     timeoutMs: env.QUICKBOOKS_TIMEOUT_MS,

@@ -14,6 +14,7 @@ describe('quickbooks module', () => {
     expect(parse({ ...env, UNRELATED: 'x' })).toEqual({
       baseUrl: `${ORIGIN}/quickbooks`,
       tokenUrl: `${ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`,
+      authorizeUrl: `${ORIGIN}/quickbooks/connect/oauth2`,
       clientId: 'sandbox-qbo-client',
       clientSecret: 'sandbox-qbo-secret',
       refreshToken: 'sandbox-qbo-refresh-0',
@@ -23,6 +24,11 @@ describe('quickbooks module', () => {
       homeCurrency: 'USD',
     });
     expect(parse({ ...env, QUICKBOOKS_MINOR_VERSION: '70', QUICKBOOKS_BASE_URL: `${ORIGIN}/qbo///` })).toMatchObject({ minorVersion: 70, baseUrl: `${ORIGIN}/qbo` });
+  });
+
+  it('takes no refresh token (an admin connects QuickBooks on /admin/connections then); the authorize URL defaults to Intuit\'s', () => {
+    const { QUICKBOOKS_AUTHORIZE_URL: _a, ...rest } = env;
+    expect(parse({ ...rest, QUICKBOOKS_REFRESH_TOKEN: undefined })).toMatchObject({ refreshToken: null, authorizeUrl: 'https://appcenter.intuit.com/connect/oauth2' });
   });
 
   it('names the variable that is missing or wrong', () => {
@@ -38,7 +44,7 @@ describe('quickbooks module', () => {
     expect(fail({ ...env, QUICKBOOKS_BASE_URL: 'not a url' })).toContain('QUICKBOOKS_BASE_URL');
     expect(fail({ ...env, QUICKBOOKS_TOKEN_URL: 'ftp://x/y' })).toContain('QUICKBOOKS_TOKEN_URL');
     expect(fail({ ...env, QUICKBOOKS_REALM_ID: '123/../456' })).toContain('QUICKBOOKS_REALM_ID');
-    expect(fail({ ...env, QUICKBOOKS_REFRESH_TOKEN: undefined })).toContain('QUICKBOOKS_REFRESH_TOKEN');
+    expect(fail({ ...env, QUICKBOOKS_AUTHORIZE_URL: 'appcenter' })).toContain('QUICKBOOKS_AUTHORIZE_URL');
     expect(fail({ ...env, QUICKBOOKS_MINOR_VERSION: 'latest' })).toContain('QUICKBOOKS_MINOR_VERSION');
   });
 

@@ -1,3 +1,4 @@
+import { quickbooksConnect } from './connect.js';
 import { quickbooksSchema } from './schema.js';
 import { quickbooksWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -20,6 +21,7 @@ const APP_ORIGIN = 'https://app.qbo.intuit.com';
 const ENV_KEYS = [
   'QUICKBOOKS_BASE_URL',
   'QUICKBOOKS_TOKEN_URL',
+  'QUICKBOOKS_AUTHORIZE_URL',
   'QUICKBOOKS_CLIENT_ID',
   'QUICKBOOKS_CLIENT_SECRET',
   'QUICKBOOKS_REFRESH_TOKEN',
@@ -77,6 +79,8 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     new QuickbooksClient(config, {
       // QuickBooks rotates the refresh token on every refresh: keep the newest, and start from it after a restart.
       refreshToken: deps.tokens.load('quickbooks') ?? undefined,
+      // a token rotated or connected since (the own store is read after the client is built) is used from then on
+      currentRefreshToken: () => deps.tokens.load('quickbooks') ?? config.refreshToken,
       onTokens: (t) => deps.tokens.save('quickbooks', t.refreshToken),
       // several instances on one Redis: one refreshes, the others use its token (ADR 027)
       ...(isCoordinated(deps.tokens) ? { refreshOnce: (stale, refresh, now) => (deps.tokens as CoordinatedTokenStore).refreshOnce('quickbooks', stale, refresh, now) } : {}),
@@ -84,6 +88,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   createLoaders,
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   webhook: quickbooksWebhook,
+  connect: quickbooksConnect,
   indexFeed: customerIndexFeed,
   register: {
     owner: 'Panorama platform team',

@@ -1,3 +1,4 @@
+import { notConnected } from '../kit/connected-token.js';
 // jsforce's core only: its main entry also loads the Bulk, Metadata, SOAP, Streaming, Tooling… APIs (~15 MB more).
 import { Connection, type HttpRequest, type TokenResponse } from 'jsforce/lib/core.js';
 import type { z } from 'zod';
@@ -56,9 +57,17 @@ export class SalesforceClient {
   /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
   #refreshError: unknown = null;
   readonly #retry: object;
+  readonly #currentRefreshToken: () => string | null;
+  /** The refresh token the connection's access token was granted from. */
+  #grantedFrom: string | null = null;
 
-  constructor(config: SalesforceConfig) {
+  /**
+   * `refreshToken` is asked at each call (the environment's, else the connection made on /admin/connections): one
+   * that changed drops the access token granted from the old one; none at all is "not connected".
+   */
+  constructor(config: SalesforceConfig, refreshToken: () => string | null = () => config.refreshToken, onRefresh: () => void = () => {}) {
     this.config = config;
+    this.#currentRefreshToken = refreshToken;
     this.fields = salesforceFieldMap(config);
     this.version = salesforceVersionMap(config);
     this.currency = salesforceCurrencyMap();
@@ -66,7 +75,7 @@ export class SalesforceClient {
       instanceUrl: config.instanceUrl,
       version: config.apiVersion,
       oauth2: { loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret },
-      refreshToken: config.refreshToken,
+      refreshToken: config.refreshToken ?? 'unused',
       // jsforce's debug log prints request URLs, which carry SOQL (search text, e-mails): never let an env turn it on.
       logLevel: 'NONE',
       refreshFn: (_conn, callback) => {
@@ -79,6 +88,7 @@ export class SalesforceClient {
     // Salesforce refresh tokens do not rotate, so there is nothing to persist; the access token stays in memory.
     this.connection.on('refresh', () => {
       this.refreshCount++;
+      onRefresh();
       logger.info({ source: 'salesforce' }, 'access token refreshed');
     });
     this.#retry = {
@@ -156,6 +166,15 @@ export class SalesforceClient {
     signal?.throwIfAborted();
     const ctx: CallContext = { unauthorized: 0, response: null };
     const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: this.#retry };
+    const current = this.#currentRefreshToken();
+    if (!current) {
+      this.connection.accessToken = null as unknown as string;
+      throw notConnected('salesforce');
+    }
+    if (current !== this.#grantedFrom) {
+      this.#grantedFrom = current;
+      this.connection.accessToken = null as unknown as string;
+    }
     try {
       // Fetch the first token up front rather than spending a request on a certain 401. `since` is compared with
       // jsforce's own Date.now() stamp of its last refresh (its de-duplication), so it is wall-clock time, not "now".
@@ -226,7 +245,7 @@ export class SalesforceClient {
         grant_type: 'refresh_token',
         client_id: this.config.clientId,
         client_secret: this.config.clientSecret,
-        refresh_token: this.config.refreshToken,
+        refresh_token: this.#grantedFrom ?? this.#currentRefreshToken() ?? '',
       }),
       signal: timeout,
     });
@@ -261,6 +280,6 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
   });
 }
 
-export function createSalesforceClient(config: SalesforceConfig): SalesforceClient {
-  return new SalesforceClient(config);
+export function createSalesforceClient(config: SalesforceConfig, refreshToken?: () => string | null): SalesforceClient {
+  return new SalesforceClient(config, refreshToken);
 }

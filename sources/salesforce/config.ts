@@ -27,7 +27,8 @@ export const salesforceConfigSchema = z
     SALESFORCE_LOGIN_URL: url('SALESFORCE_LOGIN_URL').default('https://login.salesforce.com'),
     SALESFORCE_CLIENT_ID: secret('SALESFORCE_CLIENT_ID'),
     SALESFORCE_CLIENT_SECRET: secret('SALESFORCE_CLIENT_SECRET'),
-    SALESFORCE_REFRESH_TOKEN: secret('SALESFORCE_REFRESH_TOKEN'),
+    /** Optional: without it, an admin connects Salesforce on /admin/connections (the token is kept in the own store). */
+    SALESFORCE_REFRESH_TOKEN: z.string().trim().optional().transform((v) => (v ? v : null)),
     /** @default '62.0' */
     SALESFORCE_API_VERSION: z
       .string()

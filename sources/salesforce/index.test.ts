@@ -42,10 +42,14 @@ describe('config', () => {
     });
   });
 
+  it('takes no refresh token: an admin connects Salesforce on /admin/connections then', () => {
+    expect(parse({ ...base, SALESFORCE_REFRESH_TOKEN: '' }).refreshToken).toBeNull();
+  });
+
   it.each([
     [{ ...base, SALESFORCE_INSTANCE_URL: 'acme' }, 'SALESFORCE_INSTANCE_URL'],
     [{ ...base, SALESFORCE_CLIENT_SECRET: undefined }, 'SALESFORCE_CLIENT_SECRET'],
-    [{ ...base, SALESFORCE_REFRESH_TOKEN: '' }, 'SALESFORCE_REFRESH_TOKEN'],
+    [{ ...base, SALESFORCE_LOGIN_URL: 'login' }, 'SALESFORCE_LOGIN_URL'],
     [{ ...base, SALESFORCE_API_VERSION: 'v62' }, 'SALESFORCE_API_VERSION'],
     [{ ...base, SALESFORCE_HTTP_RETRIES: '9' }, 'SALESFORCE_HTTP_RETRIES'],
   ])('a bad or missing value names its variable (%#)', (env, name) => {

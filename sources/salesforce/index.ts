@@ -1,4 +1,6 @@
 import { accountIndexFeed } from './feed.js';
+import { salesforceConnect } from './connect.js';
+import { tokenFrom } from '../kit/connected-token.js';
 import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
 import { salesforceWebhook } from './webhook.js';
@@ -71,7 +73,12 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   timeoutOf: (config) => config.timeoutMs,
   cachePolicies: salesforceCachePolicies,
   mapError: mapSalesforceError,
-  createClient: (config) => new SalesforceClient(config),
+  // the environment's refresh token wins; else the connection an admin made on /admin/connections
+  createClient: (config, deps) =>
+    new SalesforceClient(config, tokenFrom('salesforce', config.refreshToken, deps.tokens), () => {
+      // the connections page shows when a connection's token was last used to refresh
+      if (!config.refreshToken) void deps.tokens.refreshed?.('salesforce').catch(() => undefined);
+    }),
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,
@@ -83,6 +90,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   },
   apiUsage: (client) => client.apiUsage,
   webhook: salesforceWebhook,
+  connect: salesforceConnect,
   register: {
     owner: 'Panorama platform team',
     trigger: 'on demand when a user opens a customer, list or search; cached per the policies. The account index: read whole at start-up and daily, kept current in between by a SystemModstamp query through QueryAll each round of index upkeep',

@@ -16,6 +16,7 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
     SALESFORCE_REFRESH_TOKEN: c.salesforce.refreshToken,
     QUICKBOOKS_BASE_URL: `${base}/quickbooks`,
     QUICKBOOKS_TOKEN_URL: `${base}/quickbooks/oauth2/v1/tokens/bearer`,
+    QUICKBOOKS_AUTHORIZE_URL: `${base}/quickbooks/connect/oauth2`,
     QUICKBOOKS_CLIENT_ID: c.quickbooks.clientId,
     QUICKBOOKS_CLIENT_SECRET: c.quickbooks.clientSecret,
     QUICKBOOKS_REFRESH_TOKEN: c.quickbooks.refreshToken,
@@ -33,6 +34,16 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
     ASANA_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.asana.token,
     ZENDESK_WEBHOOK_SIGNING_SECRET: SANDBOX_WEBHOOKS.zendesk.signingSecret,
   };
+}
+
+/** The variables that carry a token: left out when an admin connects the sources instead (SANDBOX_TOKENS=connect). */
+export const SANDBOX_TOKEN_VARIABLES = ['SALESFORCE_REFRESH_TOKEN', 'QUICKBOOKS_REFRESH_TOKEN', 'ASANA_ACCESS_TOKEN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+
+/** The sandbox's environment without its tokens: every source is then "not connected" until an admin connects it. */
+export function sandboxEnvWithoutTokens(origin: string, realmId: string, workspaceGid: string): Record<string, string> {
+  const env = sandboxEnv(origin, realmId, workspaceGid);
+  for (const k of SANDBOX_TOKEN_VARIABLES) delete env[k];
+  return env;
 }
 
 export type SandboxEnvKey = keyof ReturnType<typeof sandboxEnv>;

@@ -9,6 +9,11 @@ export const sandboxEnvSchema = z.object({
   SANDBOX_SEED: z.coerce.number().int().default(DEFAULT_SEED),
   SANDBOX_SIZE: z.coerce.number().int().min(20).max(20000).default(DEFAULT_SIZE),
   SANDBOX_TODAY: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+  /**
+   * `env`: Panorama gets the sandbox's tokens in its environment, as before; `connect`: it gets none, and an admin
+   * connects each source on /admin/connections through the sandbox's authorize pages (needs PANORAMA_ENCRYPTION_KEY). @default env
+   */
+  SANDBOX_TOKENS: z.enum(['env', 'connect'], { errorMap: () => ({ message: 'must be env or connect' }) }).default('env'),
   /** JSON: { "<source>": { latencyMs, jitterMs, status, rateLimit, ... } } */
   SANDBOX_FAULTS: z
     .string()

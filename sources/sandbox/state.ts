@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SourceId } from '../kit/errors.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
+import { AuthorizationCodes } from './consent.js';
 import { clockAt, systemClock, type Clock } from '../kit/clock.js';
 import { generateWorld, type DatasetOptions } from './dataset.js';
 import type { World } from './world.js';
@@ -63,6 +64,8 @@ export class SandboxState {
     zendesk: { ...NO_FAULT },
   };
   readonly #counts = new Map<string, number>();
+  /** Authorization codes the Salesforce and Intuit authorize pages issued, until their token endpoints exchange them. */
+  readonly authorizationCodes = new AuthorizationCodes();
   /** Every vendor route the handlers registered (method, URL pattern, endpoint name), for the HTTP server. */
   readonly routes: { source: SourceId; method: string; pattern: string; endpoint: string }[] = [];
   /** Child relationship records Salesforce returns inline per parent before paging the rest (its own default: 200). */
@@ -96,12 +99,34 @@ export class SandboxState {
 
   /**
    * A new authorization of the same company: its own refresh token, valid beside the others, as when a second
-   * deployment is connected to the same QuickBooks company. Each connection then rotates its own token.
+   * deployment is connected to the same QuickBooks company. Each connection then rotates its own token. The token
+   * is signed with the sandbox's grant key, so a sandbox started again still knows it (a vendor remembers its grants
+   * across its restarts; a connection kept by Panorama must survive the sandbox's).
    */
   authorize(source: 'salesforce' | 'quickbooks'): string {
-    const token = `sandbox-${source}-refresh-${randomBytes(12).toString('base64url')}`;
+    const nonce = randomBytes(12).toString('base64url');
+    const token = `sandbox-${source}-refresh-${nonce}.${grantSignature(source, nonce)}`;
     this.refreshTokens[source].add(token);
     return token;
+  }
+
+  /** Refresh tokens used up (rotated away) in this process: a signed one is refused once spent. */
+  readonly #spent = new Set<string>();
+
+  /** Whether the token endpoint takes this refresh token: one it holds, or one it signed and this process has not seen spent. */
+  acceptsRefreshToken(source: 'salesforce' | 'quickbooks', token: string | null): boolean {
+    if (!token) return false;
+    if (this.refreshTokens[source].has(token)) return true;
+    const m = new RegExp(`^sandbox-${source}-refresh-([A-Za-z0-9_-]{16})\\.([A-Za-z0-9_-]{43})$`).exec(token);
+    if (!m || this.#spent.has(token) || m[2] !== grantSignature(source, m[1]!)) return false;
+    this.refreshTokens[source].add(token);
+    return true;
+  }
+
+  /** A rotated-away refresh token: no longer valid here. */
+  spendRefreshToken(source: 'salesforce' | 'quickbooks', token: string): void {
+    this.refreshTokens[source].delete(token);
+    this.#spent.add(token);
   }
 
   /** The secret the sandbox's Asana hands over in a webhook handshake (X-Hook-Secret) and signs deliveries with. */
@@ -175,4 +200,10 @@ export function bearerToken(request: Request): string | null {
   const h = request.headers.get('authorization');
   const m = h?.match(/^Bearer\s+(\S+)$/i);
   return m?.[1] ?? null;
+}
+
+/** The sandbox's key for signing the refresh tokens it grants (demo only: the sandbox is no vendor). */
+const GRANT_KEY = 'panorama-sandbox-grant-key';
+function grantSignature(source: string, nonce: string): string {
+  return createHmac('sha256', GRANT_KEY).update(`${source}:${nonce}`).digest('base64url');
 }

@@ -1,3 +1,4 @@
+import { decodeZendeskCredential, notConnected } from '../kit/connected-token.js';
 import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
 import { fetchJson } from '../kit/http.js';
@@ -108,22 +109,28 @@ export type SearchOptions = {
 export class ZendeskClient {
   readonly baseUrl: string;
   readonly apiBase: string;
-  readonly #authorization: string;
+  readonly #authorization: () => string;
   readonly #timeoutMs: number;
   readonly config: ZendeskConfig;
   /** The organization link field as last checked against the account's organization fields (checkZendeskFields). */
   readonly fields: FieldMap<ZendeskFieldKey>;
 
-  constructor(config: ZendeskConfig) {
+  /** `connected` is asked at each call when the environment has no token: the connection made on /admin/connections. */
+  constructor(config: ZendeskConfig, connected: () => string | null = () => null) {
     this.config = config;
     this.fields = zendeskFieldMap(config);
     this.baseUrl = config.baseUrl;
     this.#timeoutMs = config.timeoutMs;
     this.apiBase = `${config.baseUrl}/api/v2`;
-    this.#authorization =
-      config.auth.kind === 'oauth'
-        ? `Bearer ${config.auth.accessToken}`
-        : `Basic ${Buffer.from(`${config.auth.email}/token:${config.auth.apiToken}`).toString('base64')}`;
+    const basic = (email: string, apiToken: string) => `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`;
+    const auth = config.auth;
+    this.#authorization = auth
+      ? () => (auth.kind === 'oauth' ? `Bearer ${auth.accessToken}` : basic(auth.email, auth.apiToken))
+      : () => {
+          const c = decodeZendeskCredential(connected());
+          if (!c) throw notConnected('zendesk');
+          return basic(c.email, c.apiToken);
+        };
   }
 
   /** GET one API path (relative to /api/v2) with query parameters. */
@@ -141,9 +148,9 @@ export class ZendeskClient {
     return this.#fetch(link, schema, what, signal);
   }
 
-  #fetch<S extends z.ZodTypeAny>(url: string, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
+  async #fetch<S extends z.ZodTypeAny>(url: string, schema: S, what: string, signal?: AbortSignal): Promise<z.infer<S>> {
     return fetchJson(url, schema, {
-      headers: { authorization: this.#authorization, 'user-agent': 'Panorama/0.1 (read-only customer 360)' },
+      headers: { authorization: this.#authorization(), 'user-agent': 'Panorama/0.1 (read-only customer 360)' },
       // each request gives up after ZENDESK_TIMEOUT_MS even when the caller passed no signal of its own
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]) : AbortSignal.timeout(this.#timeoutMs),
       what: `Zendesk ${what}`,

@@ -31,13 +31,16 @@ describe('zendesk config', () => {
     });
   });
 
+  it('takes no token: auth comes from the connection an admin makes on /admin/connections', () => {
+    expect(parse({ ZENDESK_BASE_URL: 'https://acme.zendesk.com' }).auth).toBeNull();
+  });
+
   it.each([
     [{ ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /ZENDESK_BASE_URL/],
     [{ ZENDESK_BASE_URL: 'acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /ZENDESK_BASE_URL: ZENDESK_BASE_URL must be a URL/],
     [{ ZENDESK_BASE_URL: 'ftp://acme', ZENDESK_EMAIL: 'a@b.c', ZENDESK_API_TOKEN: 't' }, /must use http or https/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_API_TOKEN: 't' }, /ZENDESK_EMAIL/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'not-an-email', ZENDESK_API_TOKEN: 't' }, /ZENDESK_EMAIL must be the e-mail/],
-    [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_EMAIL: 'a@b.c' }, /ZENDESK_API_TOKEN is required/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_TIMEOUT_MS: 'soon' }, /ZENDESK_TIMEOUT_MS/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_ORGANIZATION_LINK_FIELD: 'crm id' }, /ZENDESK_ORGANIZATION_LINK_FIELD must be external_id/],
     [{ ZENDESK_BASE_URL: 'https://acme.zendesk.com', ZENDESK_OAUTH_TOKEN: 't', ZENDESK_ORGANIZATION_LINK_FIELD: '12345' }, /ZENDESK_ORGANIZATION_LINK_FIELD/],

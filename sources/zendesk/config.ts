@@ -8,7 +8,8 @@ export type ZendeskAuth =
 export type ZendeskConfig = {
   /** The account's own URL, e.g. `https://acme.zendesk.com` (no trailing slash); the API lives under `/api/v2`. */
   baseUrl: string;
-  auth: ZendeskAuth;
+  /** Null: no token in the environment; the connection an admin made on /admin/connections supplies it. */
+  auth: ZendeskAuth | null;
   timeoutMs: number;
   /**
    * The organization field holding the CRM account id (ZENDESK_ORGANIZATION_LINK_FIELD): the standard
@@ -81,11 +82,10 @@ export const zendeskEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.ZENDESK_OAUTH_TOKEN) return;
+    // neither token: an admin connects Zendesk on /admin/connections (an e-mail alone is then only a leftover)
+    if (!env.ZENDESK_API_TOKEN) return;
     if (!env.ZENDESK_EMAIL) {
       ctx.addIssue({ code: 'custom', path: ['ZENDESK_EMAIL'], message: 'ZENDESK_EMAIL is required with ZENDESK_API_TOKEN (or set ZENDESK_OAUTH_TOKEN)' });
-    }
-    if (!env.ZENDESK_API_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['ZENDESK_API_TOKEN'], message: 'ZENDESK_API_TOKEN is required (or set ZENDESK_OAUTH_TOKEN)' });
     }
   })
   .transform(
@@ -94,7 +94,9 @@ export const zendeskEnvSchema = z
       // An OAuth token, when given, wins: it is the narrower credential (scopes) of the two.
       auth: env.ZENDESK_OAUTH_TOKEN
         ? { kind: 'oauth', accessToken: env.ZENDESK_OAUTH_TOKEN }
-        : { kind: 'api-token', email: env.ZENDESK_EMAIL!, apiToken: env.ZENDESK_API_TOKEN! },
+        : env.ZENDESK_API_TOKEN
+          ? { kind: 'api-token', email: env.ZENDESK_EMAIL!, apiToken: env.ZENDESK_API_TOKEN }
+          : null,
       timeoutMs: env.ZENDESK_TIMEOUT_MS,
       linkField: parseLinkField(env.ZENDESK_ORGANIZATION_LINK_FIELD),
     }),

@@ -1,3 +1,4 @@
+import { zendeskConnect } from './connect.js';
 import { zendeskSchema } from './schema.js';
 import { zendeskWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
@@ -54,12 +55,13 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
     urgentTickets: { ttlMs: 60 * SECOND, swrMs: 2 * MINUTE, maxStaleMs: 30 * MINUTE },
   },
   mapError: mapZendeskError,
-  createClient: (config) => new ZendeskClient(config),
+  createClient: (config, deps) => new ZendeskClient(config, () => deps.tokens.load('zendesk')),
   createLoaders,
   deepLink: zendeskDeepLink,
   checkFields: checkZendeskFields,
   fieldMapping: (client) => client.fields.report(),
   webhook: zendeskWebhook,
+  connect: zendeskConnect,
   indexFeed: organizationIndexFeed,
   register: {
     owner: 'Panorama platform team',

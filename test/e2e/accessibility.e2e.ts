@@ -23,7 +23,7 @@ const ROLES: { person: string; role: string; pages: (id: string) => string[] }[]
   { person: 'Riley', role: 'support', pages: (id) => ['/customers', '/customers?q=a', `/customers/${id}`, '/tickets'] },
   { person: 'Alex', role: 'account-manager', pages: (id) => ['/accounts', `/customers/${id}`, `/customers/${id}/timeline`, '/tickets'] },
   { person: 'Dana', role: 'finance', pages: (id) => ['/finance', `/customers/${id}`, '/admin'] },
-  { person: 'Morgan', role: 'admin', pages: (id) => ['/admin', '/admin/sessions', '/admin/audit', `/customers/${id}`, '/customers/001000000000000XYZ'] },
+  { person: 'Morgan', role: 'admin', pages: (id) => ['/admin', '/admin/sessions', '/admin/connections', '/admin/audit', `/customers/${id}`, '/customers/001000000000000XYZ'] },
 ];
 
 let browser: Browser;

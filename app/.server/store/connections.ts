@@ -82,6 +82,12 @@ export class ConnectionDbStore implements TokenStore {
     if (Number(res.numUpdatedRows) === 0) await this.connect(source, refreshToken, { id: 'system', name: 'Panorama' });
   }
 
+  /** A refresh that kept the refresh token (one that does not rotate): only its time is noted, on a connection made here. */
+  async refreshed(source: SourceId): Promise<void> {
+    if (!this.#tokens.has(source)) return;
+    await (await this.#db).updateTable('connection').set({ last_refresh_at: this.#now(), last_error: null }).where('source', '=', source).execute();
+  }
+
   /** A connection made by an admin (OAuth callback or a checked pasted token); replaces an earlier one. */
   async connect(source: SourceId, token: string, by: { id: string; name: string }): Promise<void> {
     const row = {

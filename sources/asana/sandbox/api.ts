@@ -83,6 +83,15 @@ function filterTasks(req: ApiRequest, tasks: readonly AsanaTask[]): AsanaTask[] 
 
 export const ROUTES: Route[] = [
   {
+    // the user the token belongs to (Panorama checks a pasted personal access token with it)
+    path: '/users/me',
+    endpoint: 'users.me',
+    handle: (req) => ({
+      status: 200,
+      body: { data: { gid: '1200000000000009', resource_type: 'user', name: 'Panorama integration', email: 'integration@panorama-demo.example', workspaces: [{ gid: req.world.asana.workspace.gid, resource_type: 'workspace', name: req.world.asana.workspace.name }] } },
+    }),
+  },
+  {
     path: '/workspaces',
     endpoint: 'workspaces.list',
     handle: (req) => list(req, 'workspace', [req.world.asana.workspace]),

@@ -14,6 +14,7 @@ import {
   type FaultError,
 } from './faults.js';
 import { QboQueryError, runQuery } from './qbo-query.js';
+import { quickbooksAuthorize, quickbooksCodeGrant } from './oauth.js';
 import { preferencesBody, qboVariantWorld } from './variant.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -111,6 +112,7 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
     });
 
   return [
+    ...quickbooksAuthorize(r, state),
     r.post(
       '/oauth2/v1/tokens/bearer',
       'oauth.token',
@@ -119,14 +121,13 @@ export function quickbooksSandbox(state: SandboxState): HttpHandler[] {
         const client = basicCredentials(request);
         if (!client || client.id !== c.clientId || client.secret !== c.clientSecret) return json({ error: 'invalid_client' }, 401);
         const form = new URLSearchParams(await request.text());
+        if (form.get('grant_type') === 'authorization_code') return quickbooksCodeGrant(state, form);
         if (form.get('grant_type') !== 'refresh_token') return json({ error: 'unsupported_grant_type' }, 400);
         const used = form.get('refresh_token') ?? '';
-        const valid = state.refreshTokens.quickbooks;
-        if (!valid.has(used)) return json({ error: 'invalid_grant' }, 400);
+        if (!state.acceptsRefreshToken('quickbooks', used)) return json({ error: 'invalid_grant' }, 400);
         // Intuit rotates the refresh token: the one just used stops working, the new one must be kept.
-        valid.delete(used);
-        const next = `sandbox-qbo-refresh-${randomBytes(12).toString('base64url')}`;
-        valid.add(next);
+        state.spendRefreshToken('quickbooks', used);
+        const next = state.authorize('quickbooks');
         return HttpResponse.json(
           {
             token_type: 'bearer',

@@ -5,6 +5,7 @@ import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandb
 import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, salesforceDatabase } from './objects.js';
 import { SoqlError, executeSoql } from './soql.js';
+import { salesforceAuthorize, salesforceCodeGrant } from './oauth.js';
 import { offeredVersions, variantObjects, variantWorld } from './variant.js';
 import { recycleBin } from './changes.js';
 
@@ -116,17 +117,19 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
   };
 
   return [
+    ...salesforceAuthorize(router, state),
     router.post(
       '/services/oauth2/token',
       'token',
       async ({ request }) => {
         const form = new URLSearchParams(await request.text());
         const creds = SANDBOX_CREDENTIALS.salesforce;
+        if (form.get('grant_type') === 'authorization_code') return salesforceCodeGrant(state, form, request);
         if (form.get('grant_type') !== 'refresh_token') return oauthError('unsupported_grant_type', 'grant type not supported');
         if (form.get('client_id') !== creds.clientId) return oauthError('invalid_client_id', 'client identifier invalid');
         if (form.get('client_secret') !== creds.clientSecret) return oauthError('invalid_client', 'invalid client credentials');
         const refreshToken = form.get('refresh_token');
-        if (!refreshToken || !state.refreshTokens.salesforce.has(refreshToken)) return oauthError('invalid_grant', 'expired access/refresh token');
+        if (!state.acceptsRefreshToken('salesforce', refreshToken)) return oauthError('invalid_grant', 'expired access/refresh token');
         const base = `${new URL(request.url).origin}${PREFIX}`;
         const id = `${base}/id/${ORG_ID}/${INTEGRATION_USER_ID}`;
         const issuedAt = String(Date.now());

@@ -289,6 +289,10 @@ function organizationRoutes(state: SandboxState, get: Get): HttpHandler[] {
 function userAndTicketRoutes(state: SandboxState, get: Get): HttpHandler[] {
   const zd = () => zdOf(state);
   return [
+    // the API user the credentials belong to (Panorama checks a pasted API token with it)
+    ...get('/api/v2/users/me', 'users.me', ({ request }) =>
+      json({ user: { id: 361000000001, url: `${apiOf(request)}/users/361000000001.json`, name: 'Panorama integration', email: SANDBOX_CREDENTIALS.zendesk.email, role: 'admin', active: true, verified: true } }),
+    ),
     ...get('/api/v2/users/show_many', 'users.show_many', ({ request }) => {
       const list = ids(request, 'ids');
       if (!list) throw new InvalidAttributeError('ids', 'Invalid parameter: ids is required', apiPath(request));
