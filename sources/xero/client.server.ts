@@ -15,10 +15,11 @@ import {
   type XeroPayment,
 } from './types.js';
 
-// Until the kit's SourceId comes from the module registry, errors are raised under the accounting slot's id.
-const SOURCE = 'quickbooks' as const;
+const SOURCE = 'xero' as const;
 /** A runaway guard: 1,000 pages of 100 is far beyond one customer's records. */
 const MAX_PAGES = 1000;
+/** Calls a day per organisation (developer.xero.com, "OAuth 2.0 API limits"). */
+export const XERO_DAILY_LIMIT = 5000;
 /** Refresh a little before the access token's 30 minutes are up rather than collect a 401. */
 const EXPIRY_SKEW_MS = 60_000;
 
@@ -62,7 +63,14 @@ export type ListOptions = {
   contactIds?: readonly string[];
   /** Only records changed since this instant (`If-Modified-Since`), for index upkeep. */
   modifiedSince?: Date;
+  /** Invoice numbers for the Invoices `InvoiceNumbers` parameter. */
+  invoiceNumbers?: readonly string[];
   signal?: AbortSignal;
+  /**
+   * Runs each page's request (the kit's `upstream`: timeout, retries, breaker, budget, gate), so every request
+   * Panorama sends Xero counts against its limits. @default the request itself, with `signal`
+   */
+  runPage?: <R>(page: (signal: AbortSignal) => Promise<R>) => Promise<R>;
 };
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), or undefined. */
@@ -97,10 +105,17 @@ export class XeroClient {
   /** Remaining calls as the last response said. */
   limitsLeft: XeroLimitsLeft = { minute: null, day: null, appMinute: null };
 
+  /** Xero's daily allowance as the last answer reported it (X-DayLimit-Remaining of 5,000 a day per organisation). */
+  get apiUsage(): { used: number; limit: number } | undefined {
+    const left = this.limitsLeft.day;
+    return left === null ? undefined : { used: Math.max(0, XERO_DAILY_LIMIT - left), limit: XERO_DAILY_LIMIT };
+  }
+
   constructor(options: XeroClientOptions) {
     this.#o = options;
     this.#endpoints = options.endpoints ?? XERO_ENDPOINTS;
-    this.#fetch = options.fetch ?? fetch;
+    // looked up at each call, not kept: a fetch patched after start-up (a proxy, a test's interceptor) is used
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#refreshToken = options.refreshToken;
     this.#tenantId = options.tenantId ?? null;
   }
@@ -186,8 +201,8 @@ export class XeroClient {
   }
 
   async #list<S extends z.ZodTypeAny, T>(path: string, schema: S, pick: (page: z.infer<S>) => T[], o: ListOptions): Promise<T[]> {
-    const tenant = await this.tenantId(o.signal);
-    const headers: Record<string, string> = { 'xero-tenant-id': tenant };
+    const run = o.runPage ?? (<R>(page: (signal: AbortSignal) => Promise<R>) => page(o.signal ?? new AbortController().signal));
+    const headers: Record<string, string> = {};
     if (o.modifiedSince) headers['if-modified-since'] = o.modifiedSince.toISOString().slice(0, 19);
     const out: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -195,10 +210,15 @@ export class XeroClient {
       if (o.where) q.set('where', o.where);
       if (o.ids) q.set('IDs', idParam(o.ids));
       if (o.contactIds) q.set('ContactIDs', idParam(o.contactIds));
-      const res = await this.#send(`${this.#endpoints.api}/${path}?${q}`, headers, o.signal);
-      // 304: nothing changed since If-Modified-Since.
-      if (res.status === 304) break;
-      const rows = pick(validate(schema, await res.json(), `Xero ${path}`));
+      if (o.invoiceNumbers) q.set('InvoiceNumbers', o.invoiceNumbers.join(','));
+      const rows = await run(async (signal) => {
+        const tenant = await this.tenantId(signal);
+        const res = await this.#send(`${this.#endpoints.api}/${path}?${q}`, { ...headers, 'xero-tenant-id': tenant }, signal);
+        // 304: nothing changed since If-Modified-Since.
+        if (res.status === 304) return null;
+        return pick(validate(schema, await res.json(), `Xero ${path}`));
+      });
+      if (rows === null) break;
       out.push(...rows);
       if (rows.length < XERO_PAGE_SIZE) break;
     }

@@ -166,3 +166,18 @@ export function assembleCustomers(
   }
   return out;
 }
+
+/**
+ * The payments of these invoices, as the Invoices list carries them (each invoice's `Payments`): Xero applies a
+ * payment to one invoice, so its customer is that invoice's contact and its currency the invoice's.
+ */
+export function paymentsOfInvoices(invoices: readonly XeroInvoice[]): XeroPayment[] {
+  return invoices.flatMap((inv) =>
+    (inv.Payments ?? []).map((p) => ({
+      PaymentID: p.PaymentID,
+      Date: p.Date,
+      Amount: p.Amount,
+      Invoice: { InvoiceID: inv.InvoiceID, InvoiceNumber: inv.InvoiceNumber, CurrencyCode: inv.CurrencyCode, Contact: inv.Contact },
+    })),
+  );
+}

@@ -74,6 +74,10 @@ export const xeroInvoiceSchema = z
     AmountPaid: z.number().optional(),
     CurrencyCode: z.string().optional(),
     SentToContact: z.boolean().optional(),
+    /** The payments applied to the invoice, as the Invoices list answers them. */
+    Payments: z
+      .array(z.object({ PaymentID: z.string().uuid(), Date: xeroDate, Amount: z.number(), Reference: z.string().optional() }).passthrough())
+      .optional(),
     UpdatedDateUTC: xeroDate.optional(),
   })
   .passthrough();

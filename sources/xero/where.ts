@@ -10,8 +10,7 @@ import { SourceError } from '../kit/errors.js';
 const UNSAFE = /["\\\u0000-\u001f\u007f]/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-// Until the kit's SourceId comes from the module registry, errors are raised under the accounting slot's id.
-const SOURCE = 'quickbooks' as const;
+const SOURCE = 'xero' as const;
 
 export function isXeroId(id: string): boolean {
   return GUID.test(id);
