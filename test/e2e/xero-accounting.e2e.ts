@@ -84,8 +84,9 @@ describe('finance reads billing from Xero', () => {
     expect(text).not.toMatch(/QuickBooks/);
     const open = billing.getByRole('link', { name: 'Open in Xero' });
     expect(await open.getAttribute('href')).toBe(`https://go.xero.com/Contacts/View/${c.contactId}`);
-    // the other sections are there as always
+    // the other sections are there as always, and nothing on the page speaks of the accounting system not chosen
     for (const id of ['section-crm', 'section-projects', 'section-support']) await page.getByTestId(id).waitFor();
+    expect((await page.locator('main').textContent()) ?? '').not.toMatch(/QuickBooks/);
     await page.mouse.move(0, 0);
     const violations = await axeViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
