@@ -2,6 +2,7 @@ import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { createGraphQLError, createSchema } from 'graphql-yoga';
 import { SOURCE_MODULES } from '../sources/modules.js';
+import type { SourceModule } from '../sources/kit/contract.js';
 import { adminResolvers, adminTypeDefs } from './admin-schema.js';
 import { baseResolvers, baseTypeDefs } from './base-schema.js';
 import { insightsResolvers, insightsTypeDefs } from './insights-schema.js';
@@ -11,8 +12,6 @@ import type { PanoramaContext } from './context.js';
 import { ROLE_LABELS, canRead, type AccessGroup } from './policy.js';
 import { trackReads } from './read-tracking.js';
 
-/** Each module's slice of the schema, from the composition file. */
-const MODULE_SCHEMAS = SOURCE_MODULES.map((m) => m.schema);
 
 /**
  * Wraps every field marked `@access(group: …)` so that a viewer whose role may not read the group gets null
@@ -40,9 +39,14 @@ function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
-export function createPanoramaSchema(): GraphQLSchema {
+/**
+ * The schema of a composition: the shared types, and each module's slice (its `System` value among them). The
+ * runtime's modules, as the settings chose them; the default composition when none is given.
+ */
+export function createPanoramaSchema(modules: readonly Pick<SourceModule, 'id' | 'schema'>[] = SOURCE_MODULES): GraphQLSchema {
+  const MODULE_SCHEMAS = modules.map((m) => m.schema);
   const schema = createSchema<PanoramaContext>({
-    typeDefs: [baseTypeDefs(SOURCE_MODULES), pagingTypeDefs, insightsTypeDefs, linkReviewTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
+    typeDefs: [baseTypeDefs(modules), pagingTypeDefs, insightsTypeDefs, linkReviewTypeDefs, adminTypeDefs, ...MODULE_SCHEMAS.map((m) => m.typeDefs)],
     resolvers: [baseResolvers, insightsResolvers, linkReviewResolvers, adminResolvers, ...MODULE_SCHEMAS.map((m) => m.resolvers)] as never,
   });
   return trackReads(enforceAccess(schema));

@@ -44,7 +44,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
   const decisions = opts.decisions ?? new MemoryLinkDecisions();
   const responseCache = createResponseCache(opts.responseCache ?? responseCacheSettings(settings, runtime));
   const yoga = createYoga<ServerContext, PanoramaContext>({
-    schema: createPanoramaSchema(),
+    schema: createPanoramaSchema(runtime.modules),
     graphqlEndpoint: '/graphql',
     // GraphiQL documents the whole schema: to admins only, and only when enabled
     graphiql: opts.graphiql ? (_request, server) => (server.viewer?.role === 'admin' ? ({ title: 'Panorama GraphiQL', nonce: server.cspNonce } as GraphiQLOptions) : false) : false,

@@ -16,7 +16,7 @@ import { RedisGateStore, SharedState, redisBudgetLimiter, type SharedStatus } fr
 import { RedisTokenStore } from './kit/shared-token-store.js';
 import { memoryBudgetLimiter, type BudgetLimiterFactory } from './kit/budget.js';
 import { parseFragments, type Env } from './kit/settings.js';
-import { SOURCE_MODULES } from './modules.js';
+import { SOURCE_MODULES, composeModules } from './modules.js';
 import type { FieldMappingReport } from './kit/field-mapping.js';
 import { sourcesSettings, type SourcesSettings } from './settings.js';
 import { MemoryWebhookSecrets, type WebhookRequest, type WebhookSecretStore } from './kit/webhooks.js';
@@ -56,6 +56,8 @@ export type SourcesRuntime = {
   sources: { [K in SourceCategory]: BoundSource<K> };
   /** The module serving each category: its name, entities, link and id rules (what the GraphQL layer resolves). */
   systems: Systems;
+  /** The modules this runtime bound, one per category (the GraphQL schema is composed from them). */
+  modules: readonly SourceModule[];
   list: BoundSource[];
   bySource: Record<SourceId, BoundSource>;
   createLoaders: (opts: LoaderOptions) => LoadersByCategory;
@@ -247,8 +249,10 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     budgetLimiter: shared ? redisBudgetLimiter(shared) : memoryBudgetLimiter,
     ...(shared ? { onBreakerOpened: (source: SourceId, untilMs: number) => shared.publish('breaker', { source, untilMs }) } : {}),
   };
-  const systems = systemsOf(SOURCE_MODULES);
-  const bound = (SOURCE_MODULES as readonly SourceModule[]).map((m) => bind(m as SourceModule<SourceCategory, unknown, unknown>, settings, cache, health, tokens, clock, resilience));
+  // one module per category: the accounting one as PANORAMA_ACCOUNTING chose it
+  const modules = composeModules(settings.accounting) as readonly SourceModule[];
+  const systems = systemsOf(modules);
+  const bound = modules.map((m) => bind(m as SourceModule<SourceCategory, unknown, unknown>, settings, cache, health, tokens, clock, resilience));
   const inCategory = <C extends SourceCategory>(c: C) => bound.find((s) => s.category === c) as unknown as BoundSource<C>;
   const sources = { crm: inCategory('crm'), accounting: inCategory('accounting'), projects: inCategory('projects'), support: inCategory('support') };
   const list: BoundSource[] = [sources.crm, sources.accounting, sources.projects, sources.support];
@@ -277,6 +281,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
     list,
     bySource: Object.fromEntries(list.map((s) => [s.id, s])) as Record<SourceId, BoundSource>,
     systems,
+    modules,
     createLoaders,
     ...upkeep,
     sharedState: () =>

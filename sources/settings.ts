@@ -4,7 +4,7 @@ import { ConfigError } from './kit/config.js';
 import type { SourceId } from './kit/errors.js';
 import { envKeys, envFragment, envValue, issuesOf, type Env, type SettingIssue, type SettingsFragment } from './kit/settings.js';
 import { z } from 'zod';
-import { SOURCE_MODULES } from './modules.js';
+import { ACCOUNTING_CHOICES, DEFAULT_ACCOUNTING, REGISTERED_MODULES, type AccountingChoice } from './modules.js';
 
 type Policies = Record<string, CachePolicy> & { default: CachePolicy };
 
@@ -13,6 +13,8 @@ export const envPrefixOf = (source: SourceId) => `${source.toUpperCase()}_`;
 
 /** The sources' settings: each module's own (`configSchema`), the cross-request cache's and the token store's. */
 export type SourcesSettings = {
+  /** PANORAMA_ACCOUNTING: which accounting module serves the accounting category. */
+  accounting: AccountingChoice;
   /** Retries, budgets and alerts, alike for every source (sources/kit/resilience-settings.ts). */
   resilience: ResilienceSettings;
   /** Requests a minute each source may be sent (0: no budget). */
@@ -85,6 +87,14 @@ export function cachePoliciesFromEnv<P extends Policies>(source: SourceId, polic
 
 const runtimeFragment = envFragment(
   z.object({
+    PANORAMA_ACCOUNTING: z.preprocess(
+      (v) => (v === '' || v === undefined ? undefined : typeof v === 'string' ? v.trim().toLowerCase() : v),
+      z
+        .enum(ACCOUNTING_CHOICES as [AccountingChoice, ...AccountingChoice[]], {
+          errorMap: () => ({ message: `must be the accounting system the books are kept in: ${ACCOUNTING_CHOICES.join(' or ')} (default ${DEFAULT_ACCOUNTING})` }),
+        })
+        .default(DEFAULT_ACCOUNTING),
+    ),
     PANORAMA_CACHE_MAX_MB: envValue.positive('megabytes', 200),
     PANORAMA_INDEX_FULL_READ_HOURS: envValue.positive('hours', 24),
     PANORAMA_TOKEN_FILE: envValue.text(),
@@ -101,13 +111,13 @@ const runtimeFragment = envFragment(
     PANORAMA_SANDBOX_ORIGIN: envValue.text().pipe(z.string().url('must be the URL of the built-in sandbox (Panorama sets it)').nullable()),
     // checked, with the per-source ones, by cachePoliciesFromEnv
     PANORAMA_CACHE_TTL_SCALE: z.string().optional(),
-    ...Object.fromEntries(SOURCE_MODULES.map((m) => [`PANORAMA_CACHE_TTL_${m.id.toUpperCase()}_SECONDS`, z.string().optional()])),
+    ...Object.fromEntries(REGISTERED_MODULES.map((m) => [`PANORAMA_CACHE_TTL_${m.id.toUpperCase()}_SECONDS`, z.string().optional()])),
   }),
 );
 
-/** The settings of every source module in SOURCE_MODULES and of the runtime that binds them. */
+/** The settings of every source module in REGISTERED_MODULES (chosen or not: a variable set is checked) and of the runtime that binds them. */
 export const sourcesSettings: SettingsFragment<SourcesSettings> = {
-  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...SOURCE_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(SOURCE_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
+  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...REGISTERED_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(REGISTERED_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
   patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
   parse: (env) => {
     const issues: SettingIssue[] = [];
@@ -118,7 +128,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     const configs = {} as Record<SourceId, unknown>;
     const cachePolicies = {} as Record<SourceId, Policies>;
     const webhooks = {} as Record<SourceId, unknown>;
-    for (const m of SOURCE_MODULES) {
+    for (const m of REGISTERED_MODULES) {
       const prefix = envPrefixOf(m.id);
       // a webhook's secret alone does not connect a source
       const configured = Object.keys(env).some((k) => k.startsWith(prefix) && !k.startsWith(`${prefix}WEBHOOK_`) && env[k]);
@@ -150,6 +160,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     }
     if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
     const v = base.value as {
+      PANORAMA_ACCOUNTING: AccountingChoice;
       PANORAMA_CACHE_MAX_MB: number;
       PANORAMA_INDEX_FULL_READ_HOURS: number;
       PANORAMA_TOKEN_FILE: string | null;
@@ -162,6 +173,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     return {
       ok: true,
       value: {
+        accounting: v.PANORAMA_ACCOUNTING,
         cacheMaxBytes: Math.round(v.PANORAMA_CACHE_MAX_MB * 1024 * 1024),
         indexFullReadHours: v.PANORAMA_INDEX_FULL_READ_HOURS,
         tokenFile: v.PANORAMA_TOKEN_FILE,
@@ -177,7 +189,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
           v.PANORAMA_SANDBOX_ORIGIN && !env.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT ? 0 : resilience.data.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT,
         // The built-in sandbox is no vendor and has no plan: no budget against it unless one is set.
         budgets: Object.fromEntries(
-          SOURCE_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${m.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.data, m.id)]),
+          REGISTERED_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${m.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.data, m.id)]),
         ) as Record<SourceId, number>,
       },
     };

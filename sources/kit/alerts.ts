@@ -25,6 +25,7 @@ export type AlertMessage = {
 const AFFECTED: Record<SourceId, string> = {
   salesforce: 'every customer page (the CRM is the customer record) and the customer list',
   quickbooks: 'billing sections of customer pages and the overdue-invoices list',
+  xero: 'billing sections of customer pages and the overdue-invoices list',
   asana: 'project sections of customer pages and project summaries in lists',
   zendesk: 'support sections of customer pages and the urgent-tickets list',
 };

@@ -8,12 +8,14 @@ import { SourceError, sourceName, type SourceId } from './errors.js';
  * vendor's other clients and to bursts). Sources and dates: QuickBooks Online 500 requests a minute per company
  * (developer.intuit.com, "API call limits and throttles"); Zendesk Support 200 a minute on Team, up to 2,500 on
  * Enterprise Plus with the High Volume add-on (developer.zendesk.com, "Rate limits") — the lowest plan is assumed;
- * Asana 150 a minute on the free plan, 1,500 on paid plans (developers.asana.com, "Rate limits") — the free one is
+ * Xero 60 calls a minute and 5,000 a day per organisation, 10,000 a minute per app (developer.xero.com, "OAuth 2.0 API
+ * limits"; the daily one is watched as an allowance, from X-DayLimit-Remaining); Asana 150 a minute on the free plan, 1,500 on paid plans (developers.asana.com, "Rate limits") — the free one is
  * assumed. Salesforce has no per-minute limit (its allowance is per rolling 24 h): no per-minute budget by default.
  * Read 2026-12-02; set PANORAMA_BUDGET_<SOURCE>_PER_MINUTE for a bigger plan.
  */
 export const DOCUMENTED_LIMIT_PER_MINUTE: Record<SourceId, number | null> = {
   quickbooks: 500,
+  xero: 60,
   zendesk: 200,
   asana: 150,
   salesforce: null,

@@ -20,13 +20,14 @@ export const SOURCE_ERROR_CODES = [
 
 export type SourceErrorCode = (typeof SOURCE_ERROR_CODES)[number];
 
-export type SourceId = 'salesforce' | 'quickbooks' | 'asana' | 'zendesk';
+export type SourceId = 'salesforce' | 'quickbooks' | 'xero' | 'asana' | 'zendesk';
 
 const RETRYABLE: ReadonlySet<SourceErrorCode> = new Set(['TIMEOUT', 'UNAVAILABLE', 'RATE_LIMITED', 'CIRCUIT_OPEN']);
 
 const SOURCE_NAMES: Record<SourceId, string> = {
   salesforce: 'Salesforce',
   quickbooks: 'QuickBooks',
+  xero: 'Xero',
   asana: 'Asana',
   zendesk: 'Zendesk',
 };

@@ -26,11 +26,13 @@ export const resilienceSettingsSchema = z.object({
   /** Requests a minute Panorama may send each source (0: no budget). Default: 80 % of the vendor's documented limit. */
   PANORAMA_BUDGET_SALESFORCE_PER_MINUTE: whole('PANORAMA_BUDGET_SALESFORCE_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('salesforce')),
   PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: whole('PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('quickbooks')),
+  PANORAMA_BUDGET_XERO_PER_MINUTE: whole('PANORAMA_BUDGET_XERO_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('xero')),
   PANORAMA_BUDGET_ASANA_PER_MINUTE: whole('PANORAMA_BUDGET_ASANA_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('asana')),
   PANORAMA_BUDGET_ZENDESK_PER_MINUTE: whole('PANORAMA_BUDGET_ZENDESK_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('zendesk')),
   /**
    * The share of Salesforce's daily API allowance (the org's, reported on every answer in Sforce-Limit-Info)
-   * Panorama may use: at it, nothing more is sent for 15 min (0: not watched).
+   * Panorama may use: at it, nothing more is sent for 15 min (0: not watched). The same share applies to Xero's
+   * 5,000 calls a day per organisation (X-DayLimit-Remaining) when Xero is the accounting system.
    */
   PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT: whole('PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT', 0, 100, 80),
   /** Where alerts are posted (Slack-compatible JSON); without it alerts are only logged. */
@@ -51,10 +53,11 @@ export type ResilienceSettings = z.infer<typeof resilienceSettingsSchema>;
 /** How the kit retries an upstream read. */
 export type RetrySettings = { attempts: number; initialDelayMs: number; maxDelayMs: number; deadlineMs: number };
 
-export function budgetPerMinuteOf(s: ResilienceSettings, source: 'salesforce' | 'quickbooks' | 'asana' | 'zendesk'): number {
+export function budgetPerMinuteOf(s: ResilienceSettings, source: 'salesforce' | 'quickbooks' | 'xero' | 'asana' | 'zendesk'): number {
   const byName = {
     salesforce: s.PANORAMA_BUDGET_SALESFORCE_PER_MINUTE,
     quickbooks: s.PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE,
+    xero: s.PANORAMA_BUDGET_XERO_PER_MINUTE,
     asana: s.PANORAMA_BUDGET_ASANA_PER_MINUTE,
     zendesk: s.PANORAMA_BUDGET_ZENDESK_PER_MINUTE,
   };

@@ -90,6 +90,8 @@ export function sandboxApi(source: SourceId, state: SandboxState, origin = TEST_
       return `${origin}/salesforce/services/data/v62.0`;
     case 'quickbooks':
       return `${origin}/quickbooks/v3/company/${state.world.quickbooks.realmId}`;
+    case 'xero':
+      return `${origin}/xero/api.xro/2.0`;
     case 'asana':
       return `${origin}/asana/api/1.0`;
     case 'zendesk':
@@ -124,6 +126,12 @@ export async function sandboxAuthorization(source: SourceId, state: SandboxState
       return token(`${TEST_ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`, {
         headers: { authorization: basicAuth(c.quickbooks.clientId, c.quickbooks.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: [...state.refreshTokens.quickbooks][0]! }).toString(),
+      });
+    case 'xero':
+      // Xero rotates its refresh token too
+      return token(`${TEST_ORIGIN}/xero/identity/connect/token`, {
+        headers: { authorization: basicAuth(c.xero.clientId, c.xero.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: [...state.refreshTokens.xero][0]! }).toString(),
       });
     case 'asana':
       return `Bearer ${c.asana.accessToken}`;

@@ -13,12 +13,12 @@ export type SalesforceFieldKey = 'accountingId' | 'tier' | 'primaryContact';
 export function salesforceFieldSpecs(config: SalesforceConfig): Record<SalesforceFieldKey, FieldSpec> {
   return {
     accountingId: {
-      label: 'QuickBooks customer id',
+      label: 'Accounting customer id',
       object: 'Account',
       setting: 'SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD',
       field: config.fields.accountingId,
       types: ['string', 'double', 'int'],
-      without: 'The exact QuickBooks link is off; QuickBooks customers are linked by website domain and name only (probable links, for review).',
+      without: 'The exact accounting link is off; accounting customers (QuickBooks or Xero, as PANORAMA_ACCOUNTING chooses) are linked by website domain and name only (probable links, for review).',
     },
     tier: {
       label: 'Account tier',

@@ -6,7 +6,8 @@ import { statusFromFetched } from '../kit/section-status.js';
 const UNMAPPED_MESSAGES: Record<CrmUnmapped, string> = {
   TIER: 'Tier: not mapped in Salesforce',
   PRIMARY_CONTACT: 'Primary contact: not marked in Salesforce; the contact added first is shown as primary',
-  ACCOUNTING_ID: 'QuickBooks id: not mapped in Salesforce; QuickBooks is linked by website and name only',
+  // whichever accounting system serves (PANORAMA_ACCOUNTING), so it is not named here
+  ACCOUNTING_ID: 'Accounting id: not mapped in Salesforce; billing is linked by website and name only',
 };
 
 /** The CRM's slice of the schema: the account, its people and its deals. */

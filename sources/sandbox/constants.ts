@@ -8,6 +8,7 @@ export const ASANA_WORKSPACE_GID = '1200000000000001';
 export const SANDBOX_CREDENTIALS = {
   salesforce: { clientId: 'sandbox-sf-client', clientSecret: 'sandbox-sf-secret', refreshToken: 'sandbox-sf-refresh' },
   quickbooks: { clientId: 'sandbox-qbo-client', clientSecret: 'sandbox-qbo-secret', refreshToken: 'sandbox-qbo-refresh-0' },
+  xero: { clientId: 'sandbox-xero-client', clientSecret: 'sandbox-xero-secret', refreshToken: 'sandbox-xero-refresh-0' },
   asana: { accessToken: 'sandbox-asana-pat' },
   zendesk: { email: 'panorama@panorama-demo.example', apiToken: 'sandbox-zendesk-token' },
 } as const;

@@ -21,6 +21,12 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
     QUICKBOOKS_CLIENT_SECRET: c.quickbooks.clientSecret,
     QUICKBOOKS_REFRESH_TOKEN: c.quickbooks.refreshToken,
     QUICKBOOKS_REALM_ID: realmId,
+    XERO_API_URL: `${base}/xero/api.xro/2.0`,
+    XERO_CONNECTIONS_URL: `${base}/xero/connections`,
+    XERO_TOKEN_URL: `${base}/xero/identity/connect/token`,
+    XERO_CLIENT_ID: c.xero.clientId,
+    XERO_CLIENT_SECRET: c.xero.clientSecret,
+    XERO_REFRESH_TOKEN: c.xero.refreshToken,
     ASANA_BASE_URL: `${base}/asana/api/1.0`,
     ASANA_ACCESS_TOKEN: c.asana.accessToken,
     ASANA_WORKSPACE_GID: workspaceGid,
@@ -47,4 +53,4 @@ export function sandboxEnvWithoutTokens(origin: string, realmId: string, workspa
 }
 
 export type SandboxEnvKey = keyof ReturnType<typeof sandboxEnv>;
-export const SANDBOX_SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];
+export const SANDBOX_SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'xero', 'asana', 'zendesk'];

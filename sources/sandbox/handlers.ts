@@ -2,6 +2,7 @@ import { HttpResponse, http, type HttpHandler } from 'msw';
 import { asanaSandbox } from '../asana/sandbox/handlers.js';
 import { quickbooksSandbox } from '../quickbooks/sandbox/handlers.js';
 import { salesforceSandbox } from '../salesforce/sandbox/handlers.js';
+import { xeroSandbox } from '../xero/sandbox/handlers.js';
 import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
 import type { SourceId } from '../kit/errors.js';
 import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
@@ -12,6 +13,7 @@ import { recordControlHandlers } from './changes.js';
 export const SANDBOX_PREFIXES: Record<SourceId, string> = {
   salesforce: '/salesforce',
   quickbooks: '/quickbooks',
+  xero: '/xero',
   asana: '/asana',
   zendesk: '/zendesk',
 };
@@ -63,8 +65,8 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
     // a second connection to the same company (another Panorama against this sandbox): its own refresh token
     http.post('*/__sandbox/authorize/:source', ({ params }) => {
       const source = params.source;
-      if (source !== 'salesforce' && source !== 'quickbooks') {
-        return HttpResponse.json({ error: `"${String(source)}" has no refresh tokens; use salesforce or quickbooks` }, { status: 404 });
+      if (source !== 'salesforce' && source !== 'quickbooks' && source !== 'xero') {
+        return HttpResponse.json({ error: `"${String(source)}" has no refresh tokens; use salesforce, quickbooks or xero` }, { status: 404 });
       }
       return HttpResponse.json({ refreshToken: state.authorize(source) });
     }),
@@ -84,13 +86,14 @@ export function sandboxHandlers(state: SandboxState): HttpHandler[] {
 
 /**
  * The same handlers by path prefix (`/__sandbox` and each vendor's), so the HTTP server matches a request only
- * against its own vendor's routes rather than every route of all four.
+ * against its own vendor's routes rather than every route of all of them.
  */
 export function sandboxHandlerGroups(state: SandboxState): Record<'control' | SourceId, HttpHandler[]> {
   return {
     control: controlHandlers(state),
     salesforce: salesforceSandbox(state),
     quickbooks: quickbooksSandbox(state),
+    xero: xeroSandbox(state),
     asana: asanaSandbox(state),
     zendesk: zendeskSandbox(state),
   };

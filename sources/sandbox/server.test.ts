@@ -133,7 +133,7 @@ describe('sandbox HTTP server: faults switched over HTTP', () => {
     await putFault('quickbooks', { malformed: true });
     expect((await zendeskOrgs()).status).toBe(500);
     expect((await fetch(url('/__sandbox/faults'), { method: 'DELETE' })).status).toBe(204);
-    expect(await json(await fetch(url('/__sandbox/faults')))).toEqual({ salesforce: NO_FAULT, quickbooks: NO_FAULT, asana: NO_FAULT, zendesk: NO_FAULT });
+    expect(await json(await fetch(url('/__sandbox/faults')))).toEqual({ salesforce: NO_FAULT, quickbooks: NO_FAULT, xero: NO_FAULT, asana: NO_FAULT, zendesk: NO_FAULT });
     expect((await zendeskOrgs()).status).toBe(200);
   });
 
@@ -168,7 +168,7 @@ describe('sandbox HTTP server: faults switched over HTTP', () => {
       expect(res.status).toBe(404);
       expect((await json(res)).error).toMatch(/unknown source "stripe"/);
     }
-    expect((await json(await putFault('stripe', {}))).error).toContain('salesforce, quickbooks, asana, zendesk');
+    expect((await json(await putFault('stripe', {}))).error).toContain('salesforce, quickbooks, xero, asana, zendesk');
   });
 
   it('latencyMs delays the vendor\'s answer by at least that much', async () => {
@@ -231,13 +231,14 @@ describe('sandbox HTTP server: request counter', () => {
     expect(counts).toEqual({
       salesforce: {},
       quickbooks: { query: 1 },
+      xero: {},
       asana: { 'workspaces.list': 1 },
       zendesk: { 'organizations.show_many': 2 },
     });
 
     const del = await fetch(url('/__sandbox/requests'), { method: 'DELETE' });
     expect(del.status).toBe(204);
-    expect(await json(await fetch(url('/__sandbox/requests')))).toEqual({ salesforce: {}, quickbooks: {}, asana: {}, zendesk: {} });
+    expect(await json(await fetch(url('/__sandbox/requests')))).toEqual({ salesforce: {}, quickbooks: {}, xero: {}, asana: {}, zendesk: {} });
   });
 });
 

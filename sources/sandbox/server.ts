@@ -93,6 +93,7 @@ async function main() {
     `Panorama sandbox ready on ${sandbox.origin} in ${Math.round(performance.now() - started)} ms (seed ${world.manifest.seed}, ${world.manifest.size} customers, today ${world.manifest.today})`,
     `  Salesforce REST   ${vars.SALESFORCE_INSTANCE_URL}/services/data/v62.0/`,
     `  QuickBooks Online ${vars.QUICKBOOKS_BASE_URL}/v3/company/${world.quickbooks.realmId}/`,
+    `  Xero              ${vars.XERO_API_URL}/ (PANORAMA_ACCOUNTING=xero)`,
     `  Asana             ${vars.ASANA_BASE_URL}/`,
     `  Zendesk           ${vars.ZENDESK_BASE_URL}/api/v2/`,
     `  Control           ${sandbox.origin}/__sandbox/{health,manifest,requests,faults}`,

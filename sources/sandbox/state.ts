@@ -11,7 +11,7 @@ import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
 import type { ZendeskAccountVariant } from '../zendesk/sandbox/variant.js';
 import type { QuickbooksCompanyVariant } from '../quickbooks/sandbox/variant.js';
 
-export const SOURCE_IDS = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
+export const SOURCE_IDS = ['salesforce', 'quickbooks', 'xero', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
 
 /** What can go wrong with one source, switchable while the sandbox runs. */
 export const faultSchema = z
@@ -60,6 +60,7 @@ export class SandboxState {
   readonly faults: Record<SourceId, Fault> = {
     salesforce: { ...NO_FAULT },
     quickbooks: { ...NO_FAULT },
+    xero: { ...NO_FAULT },
     asana: { ...NO_FAULT },
     zendesk: { ...NO_FAULT },
   };
@@ -87,12 +88,13 @@ export class SandboxState {
    * entity: what the vendors' change feeds report as deleted (QuickBooks CDC's `status: "Deleted"`, Zendesk's
    * `deleted_at`). The world no longer holds them.
    */
-  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = { salesforce: [], quickbooks: [], asana: [], zendesk: [] };
+  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = { salesforce: [], quickbooks: [], xero: [], asana: [], zendesk: [] };
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = {
     salesforce: new Set([SANDBOX_CREDENTIALS.salesforce.refreshToken]),
     quickbooks: new Set([SANDBOX_CREDENTIALS.quickbooks.refreshToken]),
+    xero: new Set([SANDBOX_CREDENTIALS.xero.refreshToken]),
     asana: new Set(),
     zendesk: new Set(),
   };
@@ -103,7 +105,7 @@ export class SandboxState {
    * is signed with the sandbox's grant key, so a sandbox started again still knows it (a vendor remembers its grants
    * across its restarts; a connection kept by Panorama must survive the sandbox's).
    */
-  authorize(source: 'salesforce' | 'quickbooks'): string {
+  authorize(source: 'salesforce' | 'quickbooks' | 'xero'): string {
     const nonce = randomBytes(12).toString('base64url');
     const token = `sandbox-${source}-refresh-${nonce}.${grantSignature(source, nonce)}`;
     this.refreshTokens[source].add(token);
@@ -157,7 +159,7 @@ export class SandboxState {
 
   /** Requests answered, as { source: { endpoint: n } }. */
   requestCounts(): Record<SourceId, Record<string, number>> {
-    const out = { salesforce: {}, quickbooks: {}, asana: {}, zendesk: {} } as Record<SourceId, Record<string, number>>;
+    const out = { salesforce: {}, quickbooks: {}, xero: {}, asana: {}, zendesk: {} } as Record<SourceId, Record<string, number>>;
     for (const [key, n] of this.#counts) {
       const [source, endpoint] = key.split(' ') as [SourceId, string];
       out[source][endpoint] = n;

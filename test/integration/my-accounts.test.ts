@@ -172,7 +172,7 @@ describe('my accounts as a list', () => {
     const byName = await gql(h, am, `query ($tier: String) { myAccountList(first: 10, sort: NAME, filter: { tier: $tier, name: "a" }) { totalCount rows { id name } } }`, { tier });
     expect(byName.errors).toBeUndefined();
     expect(byName.data!.myAccountList.totalCount).toBeGreaterThan(0);
-    expect(h.sandbox.state.requestCounts()).toEqual({ salesforce: { query: 1 }, quickbooks: {}, asana: {}, zendesk: {} });
+    expect(h.sandbox.state.requestCounts()).toEqual({ salesforce: { query: 1 }, quickbooks: {}, xero: {}, asana: {}, zendesk: {} });
 
     h.runtime.cache.clear();
     await h.runtime.warmIndexes();

@@ -36,6 +36,7 @@ const indexRead = (source: SourceId, forceRefresh: boolean) => {
   const reads = {
     salesforce: () => l.crm.accountIndex(),
     quickbooks: () => l.accounting.customerIndex(),
+    xero: () => l.accounting.customerIndex(),
     asana: () => l.projects.projectIndex(),
     zendesk: () => l.support.organizationIndex(),
   } satisfies Record<SourceId, () => Promise<unknown>>;

@@ -122,6 +122,7 @@ describe('request counts (indexes warm)', () => {
     expect(counts()).toEqual({
       salesforce: { query: 1 }, // Account + Contacts + Opportunities in one SOQL query
       quickbooks: { batch: 1 }, // Customer, Invoice and Payment queries in one /batch
+      xero: {}, // not the accounting system here (PANORAMA_ACCOUNTING unset)
       asana: { batch: 1 }, // details and tasks of each linked project in one /batch
       zendesk: { search: 1 }, // the organization's tickets, users and organization sideloaded
     });
@@ -190,6 +191,7 @@ describe('request counts (indexes warm)', () => {
     expect(counts()).toEqual({
       salesforce: { query: 1 },
       quickbooks: { batch: 1 },
+      xero: {},
       asana: { 'projects.list': indexPages, batch: 1 },
       zendesk: { 'organizations.show_many': 1, search: 1 },
     });
@@ -205,7 +207,7 @@ describe('request counts (indexes warm)', () => {
     h.sandbox.state.resetCounts();
     const results = await Promise.all(Array.from({ length: 5 }, () => view(id)));
     for (const r of results) expect(r.errors).toBeUndefined();
-    expect(counts()).toEqual({ salesforce: { query: 1 }, quickbooks: { batch: 1 }, asana: { batch: 1 }, zendesk: { search: 1 } });
+    expect(counts()).toEqual({ salesforce: { query: 1 }, quickbooks: { batch: 1 }, xero: {}, asana: { batch: 1 }, zendesk: { search: 1 } });
   });
 });
 

@@ -20,7 +20,7 @@ const runtime = createSourcesRuntime({
 
 const indexRead = (source: SourceId) => {
   const l = runtime.createLoaders({ forceRefresh: true });
-  return { salesforce: () => l.crm.accountIndex(), quickbooks: () => l.accounting.customerIndex(), asana: () => l.projects.projectIndex(), zendesk: () => l.support.organizationIndex() }[source]();
+  return { salesforce: () => l.crm.accountIndex(), quickbooks: () => l.accounting.customerIndex(), xero: () => l.accounting.customerIndex(), asana: () => l.projects.projectIndex(), zendesk: () => l.support.organizationIndex() }[source]();
 };
 
 async function retriesCounted(source: SourceId): Promise<number> {

@@ -23,7 +23,7 @@ export function freePort(): Promise<number> {
 export function sandboxOnlyEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(SALESFORCE|QUICKBOOKS|ASANA|ZENDESK)_/.test(k) && !k.startsWith('PANORAMA_SANDBOX')) env[k] = v;
+    if (!/^(SALESFORCE|QUICKBOOKS|XERO|ASANA|ZENDESK)_/.test(k) && !k.startsWith('PANORAMA_SANDBOX') && k !== 'PANORAMA_ACCOUNTING') env[k] = v;
   }
   return { ...env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...extra };
 }
