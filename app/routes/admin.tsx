@@ -97,6 +97,63 @@ const REACH_COLOR: Record<string, string> = { UP: 'green', DEGRADED: 'yellow', D
 // Ages come from the server, measured on Panorama's clock: the browser's own clock plays no part.
 const secondsAgo = (seconds: number | null) => (seconds === null ? 'never' : formatAge(seconds));
 
+type SourceRow = ReturnType<typeof useLoaderData<typeof loader>>['sources'][number];
+
+/** One source's health: reachability, latency, errors, cache hits, and its check-now button. */
+function SourceStatusCard({ s }: { s: SourceRow }) {
+  return (
+    <Card withBorder component="section" aria-labelledby={`src-${s.system}`}>
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4" id={`src-${s.system}`}>
+          {s.name}
+        </Title>
+        <Badge color={REACH_COLOR[s.reachability]} variant="light">
+          {humanize(s.reachability)}
+        </Badge>
+      </Group>
+      {s.diagnosis ? (
+        <Text size="sm" fw={600} c="var(--mantine-color-red-light-color)" data-testid={`diagnosis-${s.system}`}>
+          {s.diagnosis}
+        </Text>
+      ) : null}
+      <Text size="sm">
+        {CATEGORY_LABEL[s.category] ?? s.category} · {s.calls} recent calls
+      </Text>
+      <Text size="sm">Latency (p50): {s.latencyP50Ms === null ? '—' : `${s.latencyP50Ms} ms`}</Text>
+      <Text size="sm">Error rate: {Math.round(s.errorRate * 100)}%</Text>
+      <Text size="sm">
+        Cache hit rate: {s.cacheHitRate === null ? '—' : `${Math.round(s.cacheHitRate * 100)}%`} ({s.cacheHits} hits, {s.cacheMisses} misses)
+      </Text>
+      <Text size="sm">Last success: {secondsAgo(s.lastSuccessAgeSeconds)}</Text>
+      {s.configured ? (
+        <Form method="post" replace>
+          <input type="hidden" name="system" value={s.system} />
+          <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check now: ${s.name}`}>
+            Check now
+          </Button>
+        </Form>
+      ) : null}
+      {s.lastError ? (
+        <>
+          <Text size="sm" c="var(--mantine-color-red-light-color)" data-testid={`last-error-${s.system}`}>
+            Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.summary}
+          </Text>
+          <details>
+            <summary style={{ fontSize: 'var(--mantine-font-size-xs)', cursor: 'pointer' }}>Details as reported</summary>
+            <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+              {s.lastError.code}: {s.lastError.message}
+            </Text>
+          </details>
+        </>
+      ) : (
+        <Text size="sm" c="dimmed">
+          No errors recently.
+        </Text>
+      )}
+    </Card>
+  );
+}
+
 /** The admin's page: source health, the integration register, and the identity review queue. */
 export default function Admin() {
   const d = useLoaderData<typeof loader>();
@@ -126,55 +183,7 @@ export default function Admin() {
         <Tabs.Panel value="sources" pt="md">
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} data-testid="source-status">
             {d.sources.map((s) => (
-              <Card key={s.system} withBorder component="section" aria-labelledby={`src-${s.system}`}>
-                <Group justify="space-between" mb="xs">
-                  <Title order={2} size="h4" id={`src-${s.system}`}>
-                    {s.name}
-                  </Title>
-                  <Badge color={REACH_COLOR[s.reachability]} variant="light">
-                    {humanize(s.reachability)}
-                  </Badge>
-                </Group>
-                {s.diagnosis ? (
-                  <Text size="sm" fw={600} c="var(--mantine-color-red-light-color)" data-testid={`diagnosis-${s.system}`}>
-                    {s.diagnosis}
-                  </Text>
-                ) : null}
-                <Text size="sm">
-                  {CATEGORY_LABEL[s.category] ?? s.category} · {s.calls} recent calls
-                </Text>
-                <Text size="sm">Latency (p50): {s.latencyP50Ms === null ? '—' : `${s.latencyP50Ms} ms`}</Text>
-                <Text size="sm">Error rate: {Math.round(s.errorRate * 100)}%</Text>
-                <Text size="sm">
-                  Cache hit rate: {s.cacheHitRate === null ? '—' : `${Math.round(s.cacheHitRate * 100)}%`} ({s.cacheHits} hits, {s.cacheMisses} misses)
-                </Text>
-                <Text size="sm">Last success: {secondsAgo(s.lastSuccessAgeSeconds)}</Text>
-                {s.configured ? (
-                  <Form method="post" replace>
-                    <input type="hidden" name="system" value={s.system} />
-                    <Button type="submit" size="compact-xs" variant="light" mt={4} aria-label={`Check now: ${s.name}`}>
-                      Check now
-                    </Button>
-                  </Form>
-                ) : null}
-                {s.lastError ? (
-                  <>
-                    <Text size="sm" c="var(--mantine-color-red-light-color)" data-testid={`last-error-${s.system}`}>
-                      Last error {secondsAgo(s.lastError.ageSeconds)}: {s.lastError.summary}
-                    </Text>
-                    <details>
-                      <summary style={{ fontSize: 'var(--mantine-font-size-xs)', cursor: 'pointer' }}>Details as reported</summary>
-                      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                        {s.lastError.code}: {s.lastError.message}
-                      </Text>
-                    </details>
-                  </>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    No errors recently.
-                  </Text>
-                )}
-              </Card>
+              <SourceStatusCard key={s.system} s={s} />
             ))}
           </SimpleGrid>
           {d.fieldMappings.length ? (
