@@ -18,6 +18,7 @@ import { memoryBudgetLimiter, type BudgetLimiterFactory } from './kit/budget.js'
 import { parseFragments, type Env } from './kit/settings.js';
 import { SOURCE_MODULES, composeModules } from './modules.js';
 import type { FieldMappingReport } from './kit/field-mapping.js';
+import { AccessRecord, type AccessReport } from './kit/access.js';
 import { sourcesSettings, type SourcesSettings } from './settings.js';
 import { MemoryWebhookSecrets, type WebhookRequest, type WebhookSecretStore } from './kit/webhooks.js';
 import type { IndexFeed } from './kit/index-feed.js';
@@ -41,6 +42,10 @@ export type BoundSource<C extends SourceCategory = SourceCategory> = {
   checkFields: () => Promise<void>;
   /** The field mapping as last checked; null when the source has none or is not configured. */
   fieldMapping: () => FieldMappingReport | null;
+  /** Reads what the credential may do and compares it with what Panorama needs (no-op when not configured). */
+  checkAccess: () => Promise<void>;
+  /** The credential scope check as last made; null when the module has none or the source is not configured. */
+  access: () => AccessReport | null;
   /** The index's change feed, when the module declares one and the source is configured. */
   feed: IndexFeed | null;
 };
@@ -158,6 +163,7 @@ function bind<C extends SourceCategory, Config, Client>(
     backgroundEntities: [INDEX_ENTITY[module.category]],
     events: resilience.alerts,
   });
+  const access = new AccessRecord(module.id);
   return {
     id: module.id,
     category: module.category,
@@ -174,6 +180,15 @@ function bind<C extends SourceCategory, Config, Client>(
       if (client && module.checkFields) await module.checkFields(client, kit);
     },
     fieldMapping: () => (client && module.fieldMapping ? module.fieldMapping(client) : null),
+    checkAccess: async () => {
+      if (!client || !module.checkAccess) return;
+      try {
+        access.checked(await module.checkAccess(client, kit), clock.now());
+      } catch (e) {
+        access.failed(kit.toSourceError(e).code);
+      }
+    },
+    access: () => (client && module.checkAccess ? access.report() : null),
     feed: client && module.indexFeed ? module.indexFeed(client, kit) : null,
   };
 }

@@ -25,6 +25,7 @@ import type { SourceError, SourceId } from './errors.js';
 import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
+import type { AccessCheck } from './access.js';
 import type { ApiUsage } from './allowance.js';
 import type { WebhookSpec } from './webhooks.js';
 import type { IndexFeed } from './index-feed.js';
@@ -239,6 +240,11 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   apiUsage?: (client: Client) => ApiUsage | undefined;
   /** The field mapping as last checked, for the admin page. */
   fieldMapping?: (client: Client) => FieldMappingReport;
+  /**
+   * The credential scope check: what the credential may do (object permissions, granted scopes, role, membership)
+   * against what Panorama needs, which is to read (sources/kit/access.ts). Run at start-up and on "Check now".
+   */
+  checkAccess?: (client: Client, kit: SourceKit) => Promise<AccessCheck>;
   /**
    * How the vendor pushes changes, where it can: verified and parsed into Panorama's own changes, which drop the
    * cache entries they make stale (served at `/webhooks/<id>`; its settings unset = off).
