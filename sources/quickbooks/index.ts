@@ -1,3 +1,4 @@
+import { checkQuickbooksAccess } from './access.js';
 import { quickbooksConnect } from './connect.js';
 import { quickbooksSchema } from './schema.js';
 import { quickbooksWebhook } from './webhook.js';
@@ -89,6 +90,7 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   deepLink: (_config, entity, id) => quickbooksDeepLink(entity, id),
   webhook: quickbooksWebhook,
   connect: quickbooksConnect,
+  checkAccess: checkQuickbooksAccess,
   indexFeed: customerIndexFeed,
   register: {
     owner: 'Panorama platform team',
@@ -111,7 +113,10 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
       'QUICKBOOKS_REFRESH_TOKEN (rotates on every refresh: the newest is handed to onTokens and must be persisted)',
       'QUICKBOOKS_REALM_ID (the company)',
     ],
-    scopes: ['com.intuit.quickbooks.accounting (Intuit has no read-only accounting scope; Panorama only reads)'],
+    scopes: [
+      'com.intuit.quickbooks.accounting (Intuit has no read-only accounting scope; Panorama only reads)',
+      'Checked at start-up and on "Check now" (credential scope check): a read of the company\'s Preferences shows the grant holds the accounting scope, which the admin page shows as read and write, the vendor\'s floor',
+    ],
     failure: [
       'per call: a timeout of QUICKBOOKS_TIMEOUT_MS (default 8 s) a try, circuit breaker after 5 consecutive failed calls; 5xx, dropped connections and timeouts are retried as for every source (PANORAMA_RETRY_ATTEMPTS, default 2, all within PANORAMA_RETRY_DEADLINE_MS)',
       'expired access token: one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',

@@ -10,7 +10,7 @@ import { InvalidSalesforceIdError, SalesforceSessionRefusedError } from './error
 import { normalizeIdOf, type KnownSObject } from './ids.js';
 import { salesforceCurrencyMap, salesforceFieldMap, salesforceVersionMap, type SalesforceFieldKey } from './fields.js';
 import type { FieldMap } from '../kit/field-mapping.js';
-import { sfVersionsSchema, type SfVersions, sfDescribeSchema, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
+import { sfVersionsSchema, type SfVersions, sfDescribeSchema, sfUserInfoSchema, type SfUserInfo, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
 
 export type CallOptions = { signal?: AbortSignal };
 export type QueryOptions = CallOptions & {
@@ -145,6 +145,12 @@ export class SalesforceClient {
   async describe(type: string, opts: CallOptions = {}): Promise<SfDescribe> {
     const body = await this.#call(opts.signal, (options) => this.connection.request({ method: 'GET', url: `/sobjects/${type}/describe` }, options));
     return validate(sfDescribeSchema, body, `Salesforce ${type} describe`);
+  }
+
+  /** Who the integration user is (OpenID Connect UserInfo, one request). */
+  async userInfo(opts: CallOptions = {}): Promise<SfUserInfo> {
+    const body = await this.#call(opts.signal, (options) => this.connection.request({ method: 'GET', url: '/services/oauth2/userinfo' }, options));
+    return validate(sfUserInfoSchema, body, 'Salesforce UserInfo');
   }
 
   /** One record by id (one request). */

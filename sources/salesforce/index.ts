@@ -11,6 +11,7 @@ import { salesforceConfigSchema, type SalesforceConfig } from './config.js';
 import { mapSalesforceError } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { normalizeIdOf } from './ids.js';
+import { checkSalesforceAccess } from './access.js';
 import { checkSalesforceFields } from './fields.js';
 import { SALESFORCE_READS, SALESFORCE_TRANSFORMS } from './mapping.js';
 
@@ -82,6 +83,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   createLoaders,
   deepLink: salesforceDeepLink,
   checkFields: checkSalesforceFields,
+  checkAccess: checkSalesforceAccess,
   indexFeed: accountIndexFeed,
   fieldMapping: (client) => {
     const fields = client.fields.report();
@@ -104,6 +106,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     scopes: [
       'OAuth scopes: api, refresh_token (offline access)',
       'Integration user: API Enabled; Read on Account, Contact, Opportunity and User; no create/edit/delete, no View All Data or Modify All Data',
+      'Checked at start-up and on "Check now" (credential scope check): describe says whether the user may read, create, edit or delete Account, Contact and Opportunity; anything beyond read is flagged on the admin page',
     ],
     failure: [
       'Every call has a timeout (SALESFORCE_TIMEOUT_MS, default 8 s) and passes a circuit breaker; failures become the shared codes (TIMEOUT, UNAVAILABLE, RATE_LIMITED, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_REQUEST, INVALID_RESPONSE)',
@@ -121,6 +124,7 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
       "GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/queryAll?q=SELECT Id, Name, Website, …, IsDeleted, SystemModstamp FROM Account WHERE SystemModstamp > {UTC date-time} ORDER BY SystemModstamp LIMIT 2000 (the account index's changes, deleted accounts included)",
       'GET {SALESFORCE_INSTANCE_URL}/services/data/ (at start-up and on an admin check: whether the org offers the configured API version)',
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/sobjects/{Account|Contact|Opportunity}/describe (at start-up and on an admin check: which mapped custom fields exist, and their types; whether Opportunity has CurrencyIsoCode, i.e. the org is multi-currency)',
+      "GET {SALESFORCE_INSTANCE_URL}/services/oauth2/userinfo (at start-up and on an admin check: the integration user the credential scope check names)",
       "GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query?q=SELECT DefaultCurrencyIsoCode FROM Organization (a single-currency org's currency: once, then every 6 h at most)",
       'GET {SALESFORCE_INSTANCE_URL}/services/data/v{version}/query/{locator} (next batch of a query, or of an account\'s Contacts or Opportunities past the 200 Salesforce sends inline)',
     ],

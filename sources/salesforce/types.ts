@@ -110,10 +110,25 @@ export type SfVersions = z.infer<typeof sfVersionsSchema>;
 export const sfDescribeSchema = z
   .object({
     name: z.string(),
+    // what the integration user may do with the object (DescribeSObjectResult: queryable, createable, updateable,
+    // deletable), read by the credential scope check
+    queryable: z.boolean().optional(),
+    createable: z.boolean().optional(),
+    updateable: z.boolean().optional(),
+    deletable: z.boolean().optional(),
     fields: z.array(z.object({ name: z.string(), type: z.string(), label: z.string().optional() }).passthrough()),
   })
   .passthrough();
 export type SfDescribe = z.infer<typeof sfDescribeSchema>;
+
+/**
+ * The OpenID Connect UserInfo endpoint (`GET /services/oauth2/userinfo`): who the integration user is. Its user
+ * type (STANDARD, …) and username are shown beside the object permissions.
+ */
+export const sfUserInfoSchema = z
+  .object({ user_id: z.string(), organization_id: z.string(), preferred_username: z.string().optional(), user_type: z.string().optional() })
+  .passthrough();
+export type SfUserInfo = z.infer<typeof sfUserInfoSchema>;
 
 /** One batch of a SOQL query: `done: false` and a `nextRecordsUrl` when the cursor has more. */
 export function sfQueryResultSchema<T extends z.ZodTypeAny>(record: T) {

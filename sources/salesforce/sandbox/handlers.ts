@@ -6,7 +6,7 @@ import { normalizeSalesforceId } from '../ids.js';
 import { SOBJECTS, findName, salesforceDatabase } from './objects.js';
 import { SoqlError, executeSoql } from './soql.js';
 import { salesforceAuthorize, salesforceCodeGrant } from './oauth.js';
-import { offeredVersions, variantObjects, variantWorld } from './variant.js';
+import { objectPermissions, offeredVersions, variantObjects, variantWorld } from './variant.js';
 import { recycleBin } from './changes.js';
 
 const PREFIX = '/salesforce';
@@ -170,21 +170,7 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
       return sfJson(page(version, m[1]!, cursor, offset));
     }),
 
-    // sObject Describe: { name, label, keyPrefix, custom, fields: [{ name, type, label, custom, ... }], ... }
-    // (REST API Developer Guide, "Get Field and Other Metadata for an Object"; types as DescribeSObjectResult Field.type).
-    router.get('/services/data/:version/sobjects/:type/describe', 'describe', ({ params }) => {
-      const version = apiVersion(params.version);
-      const def = findName(variantObjects(state.salesforceOrg), String(params.type))?.[1];
-      if (!version || !def) return notFound();
-      const fields = Object.entries(def.fields).map(([name, type]) => ({
-        name,
-        type: type === 'datetime' ? 'datetime' : type,
-        label: name.replace(/__c$/, '').replace(/_/g, ' '),
-        custom: name.endsWith('__c'),
-        updateable: type !== 'id',
-      }));
-      return sfJson({ name: def.name, label: def.name, keyPrefix: def.keyPrefix, custom: false, queryable: true, fields, urls: { sobject: `/services/data/${version}/sobjects/${def.name}` } });
-    }),
+    ...metadataRoutes(router, state),
 
     router.get('/services/data/:version/sobjects/:type/:id', 'sobject', ({ request, params }) => {
       const version = apiVersion(params.version);
@@ -214,5 +200,40 @@ export function salesforceSandbox(state: SandboxState): HttpHandler[] {
 
     // Any other REST resource: Salesforce's own 404 (after the auth check, as Salesforce does).
     router.get('/services/data/*', 'unknown', () => notFound()),
+  ];
+}
+
+/** sObject Describe (fields and the user's object permissions) and UserInfo (the integration user). */
+function metadataRoutes(router: ReturnType<typeof createRouter>, state: SandboxState): HttpHandler[] {
+  return [
+    // sObject Describe: { name, label, keyPrefix, custom, fields: [{ name, type, label, custom, ... }], ... }
+    // (REST API Developer Guide, "Get Field and Other Metadata for an Object"; types as DescribeSObjectResult Field.type).
+    router.get('/services/data/:version/sobjects/:type/describe', 'describe', ({ params }) => {
+      const version = apiVersion(params.version);
+      const def = findName(variantObjects(state.salesforceOrg), String(params.type))?.[1];
+      if (!version || !def) return notFound();
+      const fields = Object.entries(def.fields).map(([name, type]) => ({
+        name,
+        type: type === 'datetime' ? 'datetime' : type,
+        label: name.replace(/__c$/, '').replace(/_/g, ' '),
+        custom: name.endsWith('__c'),
+        updateable: type !== 'id',
+      }));
+      return sfJson({ name: def.name, label: def.name, keyPrefix: def.keyPrefix, custom: false, ...objectPermissions(state.salesforceOrg, def.name), fields, urls: { sobject: `/services/data/${version}/sobjects/${def.name}` } });
+    }),
+
+    // OpenID Connect UserInfo: the integration user (REST API Developer Guide / OAuth "UserInfo Endpoint").
+    router.get('/services/oauth2/userinfo', 'userinfo', ({ request }) => {
+      const base = `${new URL(request.url).origin}${PREFIX}`;
+      return sfJson({
+        sub: `${base}/id/${ORG_ID}/${INTEGRATION_USER_ID}`,
+        user_id: INTEGRATION_USER_ID,
+        organization_id: ORG_ID,
+        preferred_username: 'panorama-integration@sandbox.example',
+        name: 'Panorama Integration',
+        user_type: 'STANDARD',
+        active: true,
+      });
+    }),
   ];
 }

@@ -25,7 +25,20 @@ export type SalesforceOrgVariant = {
    * Off (the default), the field does not exist and a query naming it is refused with INVALID_FIELD. @default off
    */
   multiCurrency?: { dealCurrency: string };
+  /**
+   * What the integration user's profile lets it do per object, as describe reports it (`queryable`, `createable`,
+   * `updateable`, `deletable`). @default read only on every object (the least privilege Panorama documents)
+   */
+  objectPermissions?: Readonly<Record<string, Partial<ObjectPermissions>>>;
 };
+
+export type ObjectPermissions = { queryable: boolean; createable: boolean; updateable: boolean; deletable: boolean };
+const READ_ONLY: ObjectPermissions = { queryable: true, createable: false, updateable: false, deletable: false };
+
+/** The integration user's permissions on an object under the variant. */
+export function objectPermissions(v: SalesforceOrgVariant, object: string): ObjectPermissions {
+  return { ...READ_ONLY, ...v.objectPermissions?.[object] };
+}
 
 /** The versions an org offers: the variant's, else every version the sandbox serves. */
 export function offeredVersions(v: SalesforceOrgVariant): string[] {
