@@ -7,6 +7,7 @@ import type { FieldMap } from '../kit/field-mapping.js';
 import { asanaFieldMap, type AsanaFieldKey } from './fields.js';
 import { readBatchResult, readPage, readSingle, toBatchBody, type BatchAnswer, type BatchRead } from './mapping.js';
 import {
+  workspaceMembershipSchema,
   batchResponseSchema,
   customFieldSchema,
   indexProjectSchema,
@@ -109,6 +110,12 @@ export class AsanaClient {
   async getWorkspace(signal?: AbortSignal) {
     const gid = assertGid(this.config.workspaceGid, 'workspace');
     return this.get(`/workspaces/${gid}`, {}, singleSchema(workspaceSchema), signal, 'Asana workspace').then(readSingle);
+  }
+
+  /** The token user's memberships (each workspace it belongs to), for the credential scope check. */
+  async listOwnWorkspaceMemberships(signal?: AbortSignal) {
+    const fields = ['is_active', 'is_admin', 'is_guest', 'is_view_only', 'workspace', 'workspace.name', 'user.name'];
+    return this.getAll('/users/me/workspace_memberships', { opt_fields: optFields(fields) }, workspaceMembershipSchema, signal, 'Asana workspace memberships');
   }
 
   async listWorkspaceCustomFields(fields: readonly string[], signal?: AbortSignal) {

@@ -7,6 +7,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { AsanaClient } from './client.server.js';
 import { ASANA_TIMEOUT_MS, asanaConfigSchema, type AsanaConfig } from './config.js';
 import { mapAsanaError } from './errors.js';
+import { checkAsanaAccess } from './access.js';
 import { checkAsanaFields } from './fields.js';
 import { INDEX_FIELDS, PROJECT_FIELDS, TASK_FIELDS, createLoaders } from './loaders.js';
 
@@ -68,6 +69,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   createLoaders,
   deepLink: asanaDeepLink,
   checkFields: checkAsanaFields,
+  checkAccess: checkAsanaAccess,
   fieldMapping: (client) => client.fields.report(),
   webhook: asanaWebhook,
   connect: asanaConnect,
@@ -88,6 +90,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     credentials: ['ASANA_ACCESS_TOKEN: a personal access token (or OAuth access token) of a read-only service user in the workspace', 'ASANA_WORKSPACE_GID'],
     scopes: [
       'Read access to the workspace projects Panorama should show (membership of their teams); with OAuth scopes: projects:read, tasks:read, custom_fields:read, users:read, workspaces:read',
+      'Checked at start-up and on "Check now" (credential scope check): the token user\'s workspace membership; an admin or a full member is flagged as more than needed (a view-only licence is enough), a guest as less',
     ],
     failure: [
       'Personal access tokens do not refresh: a 401 means the token was revoked or its user removed — the section shows "reconnect Asana" and an admin issues a new token',
@@ -102,6 +105,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
       'POST /batch (actions: GET /projects/{gid}, GET /projects/{gid}/tasks)',
       'GET /projects/{gid}, GET /projects/{gid}/tasks, GET /tasks/{gid} (client, outside batches)',
       'GET /workspaces/{gid}, GET /workspaces/{gid}/custom_fields (at start-up and on an admin check: whether the account field exists, as text)',
+      'GET /users/me/workspace_memberships?opt_fields=is_active,is_admin,is_guest,is_view_only,workspace,user.name (at start-up and on an admin check: the token user\'s membership, for the credential scope check)',
     ],
   },
 };

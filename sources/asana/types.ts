@@ -21,6 +21,23 @@ export const compactSchema = z.object({ gid: z.string(), resource_type: z.string
 
 export const workspaceSchema = z.object({ gid: z.string(), name: z.string() }).passthrough();
 
+/**
+ * A workspace membership (GET /users/{user_gid}/workspace_memberships, WorkspaceMembershipResponse with opt_fields):
+ * whether the user is active, an admin, a guest, or on a view-only licence, read by the credential scope check.
+ */
+export const workspaceMembershipSchema = z
+  .object({
+    gid: z.string(),
+    workspace: z.object({ gid: z.string(), name: z.string().optional() }).passthrough(),
+    user: z.object({ gid: z.string(), name: z.string().optional() }).passthrough().optional(),
+    is_active: z.boolean(),
+    is_admin: z.boolean(),
+    is_guest: z.boolean(),
+    is_view_only: z.boolean().optional(),
+  })
+  .passthrough();
+export type AsanaWorkspaceMembership = z.infer<typeof workspaceMembershipSchema>;
+
 /** A custom field value as it appears on a project (opt_fields custom_fields.gid,name,text_value). */
 export const customFieldValueSchema = z
   .object({ gid: z.string(), name: z.string().optional(), text_value: z.string().nullable().optional() })

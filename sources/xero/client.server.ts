@@ -101,6 +101,7 @@ export class XeroClient {
   #refreshToken: string;
   #access: TokenGrant | null = null;
   #refreshing: Promise<TokenGrant> | null = null;
+  #grantedScopes: string[] | null = null;
   #tenantId: string | null;
   /** Remaining calls as the last response said. */
   limitsLeft: XeroLimitsLeft = { minute: null, day: null, appMinute: null };
@@ -135,7 +136,18 @@ export class XeroClient {
       });
     }
     const t = validate(xeroTokenResponseSchema, await res.json(), 'Xero token response');
+    if (t.scope !== undefined) this.#grantedScopes = t.scope.split(/\s+/).filter(Boolean);
     return { accessToken: t.access_token, refreshToken: t.refresh_token, accessTokenExpiresAt: this.#o.now() + t.expires_in * 1000 };
+  }
+
+  /**
+   * The scopes the connection was granted: from the last token answer this instance received, else from the
+   * access token's `scope` claim (Xero's access tokens are JWTs); null when neither says. Gets an access token
+   * first if there is none.
+   */
+  async grantedScopes(): Promise<string[] | null> {
+    const token = await this.#accessToken();
+    return this.#grantedScopes ?? scopeClaim(token);
   }
 
   /** One refresh at a time; the rotated refresh token is handed to `onTokens` before the access token is used. */
@@ -235,5 +247,19 @@ export class XeroClient {
 
   payments(o: ListOptions = {}): Promise<XeroPayment[]> {
     return this.#list('Payments', xeroPaymentsPageSchema, (p) => p.Payments, o);
+  }
+}
+
+/** The `scope` claim of a JWT access token (a list, or a space-separated string); null for an opaque token. */
+function scopeClaim(token: string): string[] | null {
+  const part = token.split('.')[1];
+  if (!part || token.split('.').length !== 3) return null;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    const scope = claims && typeof claims === 'object' ? (claims as { scope?: unknown }).scope : undefined;
+    if (Array.isArray(scope)) return scope.filter((x): x is string => typeof x === 'string');
+    return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : null;
+  } catch {
+    return null;
   }
 }

@@ -1,3 +1,4 @@
+import { checkXeroAccess } from './access.js';
 import type { SourceModule } from '../kit/contract.js';
 import { isCoordinated, type CoordinatedTokenStore } from '../kit/token-store.js';
 import { systemClock } from '../kit/clock.js';
@@ -65,6 +66,7 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
     overdueInvoices: { ttlMs: 5 * MINUTE, swrMs: 10 * MINUTE, maxStaleMs: HOUR },
   },
   mapError: mapXeroError,
+  checkAccess: checkXeroAccess,
   createClient: (config, deps) => ({
     baseCurrency: config.baseCurrency,
     api: new XeroClient({
@@ -103,7 +105,10 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
       'XERO_REFRESH_TOKEN (rotates on every refresh: the newest is handed to the token store before it is used, PANORAMA_TOKEN_FILE keeps it)',
       'XERO_TENANT_ID (optional: the organisation; unset, the only ORGANISATION of GET /connections)',
     ],
-    scopes: ['accounting.contacts.read', 'accounting.transactions.read', 'offline_access'],
+    scopes: [
+      'accounting.contacts.read, accounting.transactions.read (or, for apps created since March 2026, accounting.invoices.read and accounting.payments.read), offline_access',
+      'Checked at start-up and on "Check now" (credential scope check): the granted scopes from the token answer; a write scope or a scope for other data is flagged as more than needed, a missing read scope as less',
+    ],
     failure: [
       'per call: a timeout of XERO_TIMEOUT_MS (default 8 s) a try, circuit breaker after 5 consecutive failed calls; 5xx, dropped connections and timeouts are retried as for every source (PANORAMA_RETRY_ATTEMPTS, default 2, all within PANORAMA_RETRY_DEADLINE_MS)',
       'expired access token (30 min): one shared refresh, then the call is retried once; a refused refresh → UNAUTHENTICATED (reconnect)',

@@ -122,6 +122,8 @@ export const xeroTokenResponseSchema = z
     refresh_token: z.string().min(1),
     expires_in: z.number().int().positive(),
     token_type: z.string(),
+    /** The scopes granted, space-separated (Xero's token answer carries them; so does the access token's `scope` claim). */
+    scope: z.string().optional(),
   })
   .passthrough();
 

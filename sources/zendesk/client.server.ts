@@ -6,6 +6,8 @@ import type { ZendeskConfig } from './config.js';
 import type { FieldMap } from '../kit/field-mapping.js';
 import { zendeskFieldMap, type ZendeskFieldKey } from './fields.js';
 import {
+  zdMeSchema,
+  type ZdMe,
   incrementalOrganizationsSchema,
   organizationFieldsPageSchema,
   type ZdOrganizationField,
@@ -155,6 +157,11 @@ export class ZendeskClient {
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]) : AbortSignal.timeout(this.#timeoutMs),
       what: `Zendesk ${what}`,
     });
+  }
+
+  /** The user the credentials act as: its role and which tickets it may see (GET /api/v2/users/me). */
+  async me(signal?: AbortSignal): Promise<ZdMe> {
+    return (await this.get('/users/me', {}, zdMeSchema, 'users/me', signal)).user;
   }
 
   /**

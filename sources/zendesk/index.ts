@@ -6,6 +6,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { ZendeskClient } from './client.server.js';
 import { zendeskConfigSchema, type ZendeskConfig } from './config.js';
 import { mapZendeskError } from './errors.js';
+import { checkZendeskAccess } from './access.js';
 import { checkZendeskFields } from './fields.js';
 import { createLoaders } from './loaders.js';
 import { organizationIndexFeed } from './feed.js';
@@ -59,6 +60,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   createLoaders,
   deepLink: zendeskDeepLink,
   checkFields: checkZendeskFields,
+  checkAccess: checkZendeskAccess,
   fieldMapping: (client) => client.fields.report(),
   webhook: zendeskWebhook,
   connect: zendeskConnect,
@@ -86,7 +88,8 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       'or ZENDESK_OAUTH_TOKEN: an OAuth access token (Bearer), which takes precedence when set',
     ],
     scopes: [
-      'An agent role that can view all tickets and organizations (e.g. a custom "read-only" agent role); Panorama never writes',
+      'A light agent (views every ticket, adds only private comments), or a custom agent role that can view all tickets and organizations; Panorama never writes',
+      'Checked at start-up and on "Check now" (credential scope check): GET /api/v2/users/me gives the role and ticket restriction; an admin or full agent is flagged as more than needed, a ticket restriction as less',
       'With OAuth: the read scope only (or tickets:read organizations:read users:read)',
     ],
     failure: [
@@ -103,6 +106,7 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
       'GET /api/v2/organizations/show_many?external_ids=… (link by external_id, the default)',
       'GET /api/v2/search?query=type:organization <key>:"…" <key>:"…" (link by a custom organization field)',
       'GET /api/v2/organization_fields?per_page=100 (at start-up and on an admin check: whether the custom link field exists, as text)',
+      'GET /api/v2/users/me (at start-up and on an admin check: the API user\'s role and ticket restriction, for the credential scope check)',
       'GET /api/v2/search?query=type:ticket organization:… &sort_by=created_at&sort_order=desc&include=tickets(users)',
       'GET /api/v2/search?query=type:organization … (organization search)',
       'GET /api/v2/search?query=type:ticket priority:urgent status<solved&include=tickets(users,organizations)',

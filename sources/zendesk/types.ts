@@ -160,3 +160,27 @@ export const zdErrorBodySchema = z.union([
   z.object({ error: z.object({ title: z.string(), message: z.string().optional() }).passthrough() }).passthrough(),
   z.object({ errors: z.array(z.object({ code: z.string(), title: z.string().optional() }).passthrough()) }).passthrough(),
 ]);
+
+/**
+ * The user the credentials act as (GET /api/v2/users/me, UserForAdmin): its role ("end-user", "agent", "admin"),
+ * role_type (0 custom agent, 1 light agent, 2 chat agent, 3 chat contributor, 4 admin, 5 billing admin; null for an
+ * agent or admin of no special type) and ticket_restriction ("organization", "groups", "assigned", "requested", or
+ * null for every ticket), read by the credential scope check.
+ */
+export const zdMeSchema = z
+  .object({
+    user: z
+      .object({
+        id: z.number(),
+        name: z.string().nullable().optional(),
+        email: z.string().nullable().optional(),
+        role: z.string(),
+        role_type: z.number().nullable().optional(),
+        custom_role_id: z.number().nullable().optional(),
+        restricted_agent: z.boolean().optional(),
+        ticket_restriction: z.string().nullable().optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+export type ZdMe = z.infer<typeof zdMeSchema>['user'];

@@ -81,6 +81,9 @@ function filterTasks(req: ApiRequest, tasks: readonly AsanaTask[]): AsanaTask[] 
   );
 }
 
+/** The user the sandbox's personal access token belongs to. */
+export const SANDBOX_TOKEN_USER = { gid: '1200000000000009', name: 'Panorama integration', email: 'integration@panorama-demo.example' };
+
 export const ROUTES: Route[] = [
   {
     // the user the token belongs to (Panorama checks a pasted personal access token with it)
@@ -88,7 +91,7 @@ export const ROUTES: Route[] = [
     endpoint: 'users.me',
     handle: (req) => ({
       status: 200,
-      body: { data: { gid: '1200000000000009', resource_type: 'user', name: 'Panorama integration', email: 'integration@panorama-demo.example', workspaces: [{ gid: req.world.asana.workspace.gid, resource_type: 'workspace', name: req.world.asana.workspace.name }] } },
+      body: { data: { ...SANDBOX_TOKEN_USER, resource_type: 'user', workspaces: [{ gid: req.world.asana.workspace.gid, resource_type: 'workspace', name: req.world.asana.workspace.name }] } },
     }),
   },
   {

@@ -1,8 +1,8 @@
 import { HttpResponse, type HttpHandler } from 'msw';
 import { createRouter, renameField, type VendorStyle } from '../../sandbox/router.js';
 import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandbox/state.js';
-import { asanaVariantWorld } from './variant.js';
-import { ERROR_HELP, NO_ROUTE, ROUTES, asanaError, runBatch, type ApiResult } from './api.js';
+import { asanaVariantWorld, tokenMembership } from './variant.js';
+import { ERROR_HELP, NO_ROUTE, ROUTES, SANDBOX_TOKEN_USER, asanaError, runBatch, type ApiResult } from './api.js';
 
 export const ASANA_PREFIX = '/asana';
 /** Asana's API root under the vendor prefix (https://app.asana.com/api/1.0). */
@@ -76,8 +76,20 @@ export function asanaSandbox(state: SandboxState): HttpHandler[] {
     return respond(runBatch(asanaVariantWorld(state.world, state.asanaWorkspace), body, apiBase(request)), new URL(request.url).searchParams.has('opt_pretty'));
   });
 
+  // GET /users/{user_gid}/workspace_memberships (user "me"): the token user's membership of the one workspace, with
+  // the flags the credential scope check reads (WorkspaceMembershipResponse); other users have none here.
+  const memberships = router.get(`${ASANA_API_ROOT}/users/:user_gid/workspace_memberships`, 'workspace_memberships.forUser', ({ params }) => {
+    const user = String(params.user_gid);
+    const ws = state.world.asana.workspace;
+    const data =
+      user === 'me' || user === SANDBOX_TOKEN_USER.gid
+        ? [{ gid: '1200000000000077', resource_type: 'workspace_membership', user: { gid: SANDBOX_TOKEN_USER.gid, resource_type: 'user', name: SANDBOX_TOKEN_USER.name }, workspace: { gid: ws.gid, resource_type: 'workspace', name: ws.name }, ...tokenMembership(state.asanaWorkspace) }]
+        : [];
+    return respond({ status: 200, body: { data, next_page: null } });
+  });
+
   // Anything else under the API root is answered as Asana answers an unknown route, not left to msw.
   const unknown = [router.get(`${ASANA_API_ROOT}/*`, 'unknown', () => respond(NO_ROUTE())), router.post(`${ASANA_API_ROOT}/*`, 'unknown', () => respond(NO_ROUTE()))];
 
-  return [...routes, batch, ...unknown];
+  return [memberships, ...routes, batch, ...unknown];
 }

@@ -11,7 +11,19 @@ export type AsanaWorkspaceVariant = {
    * plans), or only the deprecated field (projects whose status predates status updates).
    */
   status?: 'update-only' | 'legacy-only';
+  /**
+   * The token user's membership of the workspace (WorkspaceMembershipResponse: `is_admin`, `is_guest`,
+   * `is_view_only`, `is_active`). @default a member with a view-only licence (the least privilege Panorama documents)
+   */
+  membership?: Partial<AsanaMembership>;
 };
+
+export type AsanaMembership = { is_active: boolean; is_admin: boolean; is_guest: boolean; is_view_only: boolean };
+
+/** The token user's membership under the variant. */
+export function tokenMembership(v: AsanaWorkspaceVariant): AsanaMembership {
+  return { is_active: true, is_admin: false, is_guest: false, is_view_only: true, ...v.membership };
+}
 
 const worlds = new WeakMap<World, { key: string; world: World }>();
 

@@ -144,7 +144,7 @@ export function xeroSandbox(state: SandboxState): HttpHandler[] {
           expires_in: ACCESS_TOKEN_TTL_SECONDS,
           token_type: 'Bearer',
           refresh_token: next,
-          scope: 'accounting.contacts.read accounting.transactions.read offline_access',
+          scope: state.xeroGrantedScopes,
         });
       },
       { auth: false },

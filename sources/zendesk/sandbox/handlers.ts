@@ -12,7 +12,7 @@ import {
 } from './paging.js';
 import { SearchError, compile, searchable, sortRecords, type SearchRecord } from './search-query.js';
 import { apiOrganization, apiTicket, apiUser, zdTime } from './serialize.js';
-import { organizationFieldTypes, organizationFieldsOf, zendeskVariantData, zendeskVariantWorld } from './variant.js';
+import { apiUserRole, organizationFieldTypes, organizationFieldsOf, zendeskVariantData, zendeskVariantWorld } from './variant.js';
 
 const PREFIX = '/zendesk';
 /** Zendesk's account-wide limit on the Team plan; every answer reports it and what is left this minute. */
@@ -291,7 +291,7 @@ function userAndTicketRoutes(state: SandboxState, get: Get): HttpHandler[] {
   return [
     // the API user the credentials belong to (Panorama checks a pasted API token with it)
     ...get('/api/v2/users/me', 'users.me', ({ request }) =>
-      json({ user: { id: 361000000001, url: `${apiOf(request)}/users/361000000001.json`, name: 'Panorama integration', email: SANDBOX_CREDENTIALS.zendesk.email, role: 'admin', active: true, verified: true } }),
+      json({ user: { id: 361000000001, url: `${apiOf(request)}/users/361000000001.json`, name: 'Panorama integration', email: SANDBOX_CREDENTIALS.zendesk.email, ...apiUserRole(state.zendeskAccount), active: true, verified: true } }),
     ),
     ...get('/api/v2/users/show_many', 'users.show_many', ({ request }) => {
       const list = ids(request, 'ids');

@@ -23,7 +23,21 @@ export type ZdOrganizationField = { id: number; key: string; type: string; title
 export type ZendeskAccountVariant = {
   linkField?: 'drop' | { key?: string; type?: 'text' | 'textarea' | 'integer' | 'dropdown' };
   organizationFields?: 'drifted';
+  /**
+   * The API user's role as GET /api/v2/users/me reports it (`role`, `role_type`, `custom_role_id`,
+   * `ticket_restriction`). @default a light agent who sees every ticket (the least privilege Panorama documents)
+   */
+  apiUser?: Partial<ZdApiUserRole>;
 };
+
+export type ZdApiUserRole = { role: 'end-user' | 'agent' | 'admin'; role_type: number | null; custom_role_id: number | null; ticket_restriction: 'organization' | 'groups' | 'assigned' | 'requested' | null };
+
+/** The API user's role under the variant. */
+export function apiUserRole(v: ZendeskAccountVariant): ZdApiUserRole & { restricted_agent: boolean } {
+  const r: ZdApiUserRole = { role: 'agent', role_type: 1, custom_role_id: null, ticket_restriction: null, ...v.apiUser };
+  // "false for admins and unrestricted agents, true for other agents" (UserForAdmin.restricted_agent)
+  return { ...r, restricted_agent: r.role === 'agent' && r.ticket_restriction !== null };
+}
 
 /** Fields every account has besides the link field (a real account rarely has none). */
 const OTHER_FIELDS: ZdOrganizationField[] = [{ id: 360001, key: 'region', type: 'dropdown', title: 'Region', active: true, position: 1 }];
