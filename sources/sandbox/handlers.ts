@@ -8,6 +8,7 @@ import type { SourceId } from '../kit/errors.js';
 import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
 import { webhookControlHandlers } from './notify.js';
 import { recordControlHandlers } from './changes.js';
+import { credentialControlHandlers } from './credentials.js';
 
 /** Where each vendor API is served under the sandbox's origin. */
 export const SANDBOX_PREFIXES: Record<SourceId, string> = {
@@ -77,6 +78,7 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
     }),
     ...webhookControlHandlers(state),
     ...recordControlHandlers(state),
+    ...credentialControlHandlers(state),
   ];
 }
 

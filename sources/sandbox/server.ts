@@ -96,7 +96,7 @@ async function main() {
     `  Xero              ${vars.XERO_API_URL}/ (PANORAMA_ACCOUNTING=xero)`,
     `  Asana             ${vars.ASANA_BASE_URL}/`,
     `  Zendesk           ${vars.ZENDESK_BASE_URL}/api/v2/`,
-    `  Control           ${sandbox.origin}/__sandbox/{health,manifest,requests,faults}`,
+    `  Control           ${sandbox.origin}/__sandbox/{health,manifest,requests,faults,credentials}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   // For a parent process: one machine-readable line with the origin.

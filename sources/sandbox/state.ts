@@ -50,6 +50,9 @@ type Token = { source: SourceId; expiresAt: number; issuedAt: number };
 
 export { SANDBOX_CREDENTIALS } from './constants.js';
 
+/** The scopes the sandbox's Xero connection is granted by default: read only, and a refresh token. */
+export const SANDBOX_XERO_SCOPES = 'accounting.contacts.read accounting.transactions.read offline_access';
+
 /**
  * Everything the sandbox knows: its world, the faults in force per source, the access tokens it issued and
  * how many requests it answered per source and endpoint.
@@ -79,6 +82,8 @@ export class SandboxState {
   asanaWorkspace: AsanaWorkspaceVariant = {};
   /** How the Zendesk account differs from the default: the CRM account id in an organization custom field (or nowhere), organization_fields of another shape. @default none */
   zendeskAccount: ZendeskAccountVariant = {};
+  /** The scopes the Xero token answer says were granted (space-separated). @default read-only scopes and offline_access */
+  xeroGrantedScopes = SANDBOX_XERO_SCOPES;
   /** Zendesk answers without the sideloads `include=` asks for (the documented `show_many` calls still work). @default false */
   zendeskIgnoresSideloads = false;
   /** API calls the Salesforce org's other integrations have made today: added to what Sforce-Limit-Info reports. @default 0 */
