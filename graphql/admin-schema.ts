@@ -10,6 +10,8 @@ export const adminTypeDefs = /* GraphQL */ `
     integrations: [Integration!]! @access(group: ADMIN)
     "Per configured source: each mapped vendor field as last checked against the vendor. refreshSystems: ask those sources again first (check now)."
     fieldMappings(refreshSystems: [System!]): [SourceFieldMapping!]! @access(group: ADMIN)
+    "Per configured source: what its credential may do (object permissions, granted scopes, role, membership) against what Panorama needs, which is to read. refreshSystems: ask those sources again first (check now)."
+    credentialAccess(refreshSystems: [System!]): [SourceAccess!]! @access(group: ADMIN)
     "Recent incidents (a source down, credentials refused, a rate limit, a budget past 90 %), newest first."
     incidents: [Incident!]! @access(group: ADMIN)
     "Per source: whether its webhook is on (its secret set) and its last delivery, verified or refused."
@@ -79,6 +81,39 @@ export const adminTypeDefs = /* GraphQL */ `
     accepted: [String!]!
     "What Panorama does without it."
     without: String!
+  }
+
+  "READ_ONLY: every grant matches. CAN_WRITE: some grant goes beyond reading. REACHES_LESS: some grant falls short of what Panorama reads. UNKNOWN: the vendor did not say. NOT_CHECKED: not asked yet."
+  enum AccessState { READ_ONLY CAN_WRITE REACHES_LESS UNKNOWN NOT_CHECKED }
+  enum GrantVerdict { MATCHES MORE LESS UNKNOWN }
+
+  type SourceAccess {
+    system: System!
+    "The source's display name."
+    name: String!
+    state: AccessState!
+    "The user or app the credential acts as, as the vendor names it."
+    principal: String
+    "When the vendor was last asked (ISO time); null before the first check."
+    checkedAt: String
+    checkedAgeSeconds: Int
+    "Why the last check could not be made (an error code), or null; the last answer stays."
+    checkError: String
+    grants: [AccessGrant!]!
+  }
+
+  type AccessGrant {
+    "What it is about, in the vendor's words (an object, a workspace, the scopes)."
+    subject: String!
+    "What Panorama needs there."
+    needs: String!
+    "What the credential has, as the vendor reported it."
+    has: String!
+    verdict: GrantVerdict!
+    "Whether the vendor offers a narrower grant that would still do."
+    narrower: Boolean!
+    "What to change, or why nothing narrower exists; null when the grant matches."
+    advice: String
   }
 
   enum IncidentKind { SOURCE_DOWN SOURCE_RECOVERED RECONNECT_NEEDED BUDGET_HIGH RATE_LIMITED }
@@ -165,6 +200,8 @@ export const adminTypeDefs = /* GraphQL */ `
     endpoints: [String!]!
     timeoutMs: Int!
     cache: [CacheRule!]!
+    "The credential scope check as last made (null for a source not configured)."
+    access: SourceAccess
   }
   type CacheRule { entity: String! ttlSeconds: Int! staleWhileRevalidateSeconds: Int! staleIfErrorSeconds: Int! }
 `;
@@ -181,7 +218,7 @@ export const adminResolvers = {
         const probe = { crm: () => l.crm.accountIndex(), accounting: () => l.accounting.customerIndex(), projects: () => l.projects.projectIndex(), support: () => l.support.organizationIndex() };
         const checked = ctx.runtime.list.filter((s) => s.configured && check.has(s.id));
         for (const s of checked) s.kit.letProbeThrough();
-        await Promise.all(checked.map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields()])));
+        await Promise.all(checked.map((s) => Promise.all([probe[s.category]().catch(() => null), s.checkFields(), s.checkAccess()])));
       }
       return Promise.all(ctx.runtime.list.map(async (s) => {
         const h = ctx.runtime.health.snapshot(s.id);
@@ -225,6 +262,11 @@ export const adminResolvers = {
         }];
       });
     },
+    credentialAccess: async (_: unknown, args: { refreshSystems?: string[] | null }, ctx: PanoramaContext) => {
+      const check = new Set((args.refreshSystems ?? []).map((s) => s.toLowerCase()));
+      await Promise.all(ctx.runtime.list.filter((s) => s.configured && check.has(s.id)).map((s) => s.checkAccess()));
+      return ctx.runtime.list.flatMap((s) => accessOf(s, ctx.now) ?? []);
+    },
     webhooks: (_: unknown, __: unknown, ctx: PanoramaContext) =>
       ctx.runtime.webhooks().map((w) => ({
         system: w.source.toUpperCase(),
@@ -250,6 +292,7 @@ export const adminResolvers = {
         category: s.category,
         ...s.module.register,
         timeoutMs: s.module.timeoutMs,
+        access: accessOf(s, ctx.now),
         // the policies in force (the environment may have changed the module's defaults)
         cache: Object.keys(s.module.cachePolicies).map((entity) => ({ entity, p: s.kit.policyFor(entity) })).map(({ entity, p }) => ({
           entity,
@@ -262,6 +305,22 @@ export const adminResolvers = {
 };
 
 type Kit = PanoramaContext['runtime']['list'][number]['kit'];
+
+/** A source's last credential scope check, as the schema's SourceAccess; null when it has none. */
+function accessOf(s: PanoramaContext['runtime']['list'][number], now: Date) {
+  const r = s.access();
+  if (!r) return null;
+  return {
+    system: s.id.toUpperCase(),
+    name: s.displayName,
+    state: r.state,
+    principal: r.principal,
+    checkedAt: r.checkedAt === null ? null : new Date(r.checkedAt).toISOString(),
+    checkedAgeSeconds: r.checkedAt === null ? null : Math.max(0, Math.round((now.getTime() - r.checkedAt) / 1000)),
+    checkError: r.checkError,
+    grants: r.grants,
+  };
+}
 
 async function budgetOf(kit: Kit) {
   const b = kit.budget;

@@ -93,13 +93,28 @@ function warmInBackground(runtime: SourcesRuntime): void {
   try {
     const started = performance.now();
     runtime.keepIndexesWarm();
-    void runtime.upkeep().then(
-      ({ role, results }) =>
-        logger.info({ ms: Math.round(performance.now() - started), role, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
-      (e: unknown) => logger.warn({ err: errorForLog(e) }, 'warming the indexes failed'),
-    );
+    void runtime
+      .upkeep()
+      .then(
+        ({ role, results }) =>
+          logger.info({ ms: Math.round(performance.now() - started), role, indexes: results.map((r) => ({ source: r.source, ok: r.ok, rows: r.rows, code: r.code })) }, 'indexes warm'),
+        (e: unknown) => logger.warn({ err: errorForLog(e) }, 'warming the indexes failed'),
+      )
+      .then(() => checkCredentials(runtime));
   } catch (e) {
     logger.warn({ err: errorForLog(e) }, 'warming the indexes failed');
+  }
+}
+
+/**
+ * The credential scope check of every connected source, once the indexes are warm: a credential that can write,
+ * or reach less than Panorama reads, is logged (its state only) and shown on the admin page.
+ */
+async function checkCredentials(runtime: SourcesRuntime): Promise<void> {
+  await Promise.all(runtime.list.filter((s) => s.configured).map((s) => s.checkAccess()));
+  for (const s of runtime.list) {
+    const r = s.access();
+    if (r && r.state !== 'READ_ONLY' && r.state !== 'NOT_CHECKED') logger.warn({ source: s.id, state: r.state, checkError: r.checkError }, 'credential scope check');
   }
 }
 

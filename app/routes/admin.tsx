@@ -8,6 +8,7 @@ import { FIELD_MAPPINGS_FIELDS, FieldMappingCard } from '../components/admin/fie
 import { runOperation } from '../.server/graphql.js';
 import { graphql, type System, type VariablesOf } from '../graphql.js';
 import { WEBHOOKS_FIELDS, WebhooksCard } from '../components/admin/webhooks-card.js';
+import { ACCESS_STATE, AccessCard, AccessGrants, CREDENTIAL_ACCESS_FIELDS, accessSummary } from '../components/admin/access-card.js';
 import { ADMIN_FAILURE_FIELDS, IncidentList, RequestLimits, SharedStateCard } from '../components/admin-failure.js';
 import { panorama } from '../.server/runtime.js';
 import { pageRefusal } from '../.server/refusal.js';
@@ -22,7 +23,9 @@ const ADMIN = graphql(
       integrations {
         system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
         cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
+        access { ...CredentialAccessFields }
       }
+      credentialAccess { ...CredentialAccessFields }
       ...IdentityReviewFields
       sourceOfTruth { group system }
       systems { system name category }
@@ -31,7 +34,7 @@ const ADMIN = graphql(
       ...AdminFailureFields
     }
   `,
-  [IDENTITY_REVIEW_FIELDS, FIELD_MAPPINGS_FIELDS, WEBHOOKS_FIELDS, ADMIN_FAILURE_FIELDS],
+  [IDENTITY_REVIEW_FIELDS, FIELD_MAPPINGS_FIELDS, WEBHOOKS_FIELDS, ADMIN_FAILURE_FIELDS, CREDENTIAL_ACCESS_FIELDS],
 );
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -154,6 +157,58 @@ function SourceStatusCard({ s }: { s: SourceRow }) {
   );
 }
 
+type IntegrationRow = ReturnType<typeof useLoaderData<typeof loader>>['integrations'][number];
+
+/** One integration's register entry: what it reads and how, its credentials and their checked scope, its cache. */
+function RegisterCard({ i }: { i: IntegrationRow }) {
+  return (
+    <Card withBorder component="section" aria-labelledby={`reg-${i.system}`}>
+      <Title order={2} size="h4" id={`reg-${i.system}`}>
+        {i.name} <Text span c="dimmed" size="sm">({CATEGORY_LABEL[i.category] ?? i.category})</Text>
+      </Title>
+      <Text size="sm" mt={4}>
+        <strong>Owner:</strong> {i.owner} · <strong>When:</strong> {i.trigger} · <strong>Timeout:</strong> {i.timeoutMs} ms
+      </Text>
+      <SimpleGrid cols={{ base: 1, md: 2 }} mt="xs">
+        {(
+          [
+            ['Reads', i.reads],
+            ['Transforms', i.transforms],
+            ['Credentials', i.credentials],
+            ['Scopes (least privilege)', i.scopes],
+            ['When it fails', i.failure],
+            ['Endpoints', i.endpoints],
+          ] as const
+        ).map(([label, items]) => (
+          <div key={label}>
+            <Title order={3} size="h6">
+              {label}
+            </Title>
+            <List size="sm" spacing={2}>
+              {items.map((x) => (
+                <List.Item key={x}>{label === 'Endpoints' ? <Code>{x}</Code> : x}</List.Item>
+              ))}
+            </List>
+          </div>
+        ))}
+      </SimpleGrid>
+      {i.access ? (
+        <div>
+          <Title order={3} size="h6" mt="xs">
+            Credential check: {ACCESS_STATE[i.access.state].label}
+          </Title>
+          <Text size="sm">{accessSummary(i.access)}</Text>
+          {i.access.grants.length ? <AccessGrants access={i.access} caption={`${i.name}: needs and has`} /> : null}
+        </div>
+      ) : null}
+      <Text size="xs" c="dimmed" mt="xs">
+        Cache:{' '}
+        {i.cache.map((c) => `${c.entity} ${c.ttlSeconds}s fresh, +${c.staleWhileRevalidateSeconds}s revalidating, ${c.staleIfErrorSeconds}s if the source fails`).join('; ')}
+      </Text>
+    </Card>
+  );
+}
+
 /** The admin's page: source health, the integration register, and the identity review queue. */
 export default function Admin() {
   const d = useLoaderData<typeof loader>();
@@ -191,6 +246,7 @@ export default function Admin() {
               <FieldMappingCard mappings={d.fieldMappings} />
             </div>
           ) : null}
+          {d.credentialAccess.length ? <AccessCard sources={d.credentialAccess} /> : null}
           <SharedStateCard shared={d.shared} />
           <WebhooksCard webhooks={d.webhooks ?? []} />
           <RequestLimits sources={d.limits} />
@@ -213,41 +269,7 @@ export default function Admin() {
         <Tabs.Panel value="register" pt="md">
           <Stack gap="md" data-testid="integration-register">
             {d.integrations.map((i) => (
-              <Card key={i.system} withBorder component="section" aria-labelledby={`reg-${i.system}`}>
-                <Title order={2} size="h4" id={`reg-${i.system}`}>
-                  {i.name} <Text span c="dimmed" size="sm">({CATEGORY_LABEL[i.category] ?? i.category})</Text>
-                </Title>
-                <Text size="sm" mt={4}>
-                  <strong>Owner:</strong> {i.owner} · <strong>When:</strong> {i.trigger} · <strong>Timeout:</strong> {i.timeoutMs} ms
-                </Text>
-                <SimpleGrid cols={{ base: 1, md: 2 }} mt="xs">
-                  {(
-                    [
-                      ['Reads', i.reads],
-                      ['Transforms', i.transforms],
-                      ['Credentials', i.credentials],
-                      ['Scopes (least privilege)', i.scopes],
-                      ['When it fails', i.failure],
-                      ['Endpoints', i.endpoints],
-                    ] as const
-                  ).map(([label, items]) => (
-                    <div key={label}>
-                      <Title order={3} size="h6">
-                        {label}
-                      </Title>
-                      <List size="sm" spacing={2}>
-                        {items.map((x) => (
-                          <List.Item key={x}>{label === 'Endpoints' ? <Code>{x}</Code> : x}</List.Item>
-                        ))}
-                      </List>
-                    </div>
-                  ))}
-                </SimpleGrid>
-                <Text size="xs" c="dimmed" mt="xs">
-                  Cache:{' '}
-                  {i.cache.map((c) => `${c.entity} ${c.ttlSeconds}s fresh, +${c.staleWhileRevalidateSeconds}s revalidating, ${c.staleIfErrorSeconds}s if the source fails`).join('; ')}
-                </Text>
-              </Card>
+              <RegisterCard key={i.system} i={i} />
             ))}
           </Stack>
         </Tabs.Panel>
