@@ -87,6 +87,8 @@ describe('the integration register tells what each source module does', () => {
       try {
         // as at start-up: what the loaders read can depend on what the vendor said exists (Salesforce's org currency)
         await (module.checkFields as ((c: unknown, k: typeof kit) => Promise<void>) | undefined)?.(client, kit);
+        // the credential scope check's requests are listed too
+        await (module.checkAccess as ((c: unknown, k: typeof kit) => Promise<unknown>) | undefined)?.(client, kit);
         const loaders = next();
         await (exercise[module.category] as (l: unknown, w: World) => Promise<unknown>)(loaders, world);
       } finally {
