@@ -12,13 +12,11 @@
  * Prints JSON; exits 1 when a target is missed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon, { type Result as CannonResult } from 'autocannon';
 import { build as esbuild } from 'esbuild';
-import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
-import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { repoRoot, stopProcess } from '../support/app-process.js';
+import { startSignedInApp } from './signed-in-app.js';
 
 const SECONDS = Number(process.env.BENCH_SHIPPED_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -43,36 +41,23 @@ async function startHello(): Promise<{ origin: string; stop: () => Promise<void>
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(path.join(repoRoot, 'build/start.js'))) throw new Error('build/start.js is missing: run `npm run build` first');
   const { operationText } = await import('../../app/.server/graphql.js');
   const { CUSTOMER_PAGE_QUERY } = await import('../../app/components/customer/query.js');
   const { customerPageVariables } = await import('../../app/routes/customers.$id.js');
-  const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-bench-shipped-'));
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  const faults = Object.fromEntries(Object.entries(LATENCY_MS).map(([s, ms]) => [s, { latencyMs: ms }]));
   log('starting the shipped server and the hello-world');
-  const [{ child }, hello] = await Promise.all([
-    startProcess(
-      ['build/start.js'],
-      sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '1000', SANDBOX_FAULTS: JSON.stringify(faults), PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'), PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000' }),
-      /Panorama is running on/,
-    ),
-    startHello(),
-  ]);
-  const deadline = setTimeout(() => {
-    log('deadline passed: stopping');
-    child.kill('SIGKILL');
-    process.exit(2);
-  }, DEADLINE_MS);
+  const starting = startHello();
+  const signedIn = await startSignedInApp({ name: 'shipped', role: 'admin', latencyMs: LATENCY_MS, deadlineMs: DEADLINE_MS, env: { SANDBOX_SIZE: '1000', PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '1000000' }, log }).catch(async (e: unknown) => {
+    await (await starting.catch(() => undefined))?.stop();
+    throw e;
+  });
+  const hello = await starting.catch(async (e: unknown) => {
+    await signedIn.stop();
+    throw e;
+  });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 120 && (await fetch(`${base}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
-    const admin = DEMO_USERS.find((u) => u.role === 'admin')!;
-    const signIn = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ userId: admin.id, redirectTo: '/' }) });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    if (!cookie) throw new Error(`sign-in gave no session cookie (${signIn.status})`);
-    const ids = ((await (await fetch(`http://127.0.0.1:${sandboxPort}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] }).cleanAccountIds;
-    const id = ids[0]!;
+    const { cookie } = signedIn;
+    const base = signedIn.app.url;
+    const id = signedIn.ids[0]!;
     const body = JSON.stringify({ query: operationText(CUSTOMER_PAGE_QUERY), variables: { ...customerPageVariables('admin', id), stream: false, invoices: 12 }, operationName: 'CustomerPage' });
     const gqlHeaders = { cookie, origin: base, 'content-type': 'application/json' };
     // warm: the customer read once (then every section is in the source cache, its TTLs outlasting the runs)
@@ -112,9 +97,7 @@ async function main(): Promise<number> {
     if (missed.length) log(`target missed: ${missed.join(', ')}`);
     return missed.length ? 1 : 0;
   } finally {
-    clearTimeout(deadline);
-    await Promise.all([stopProcess(child), hello.stop()]);
-    rmSync(storeDir, { recursive: true, force: true });
+    await Promise.all([signedIn.stop(), hello.stop()]);
   }
 }
 

@@ -9,11 +9,7 @@
  * Bounded: a deadline for the whole run (BENCH_STREAM_DEADLINE_SECONDS, 120), a timeout per page; only 127.0.0.1.
  * Prints JSON; exits 1 when a target is missed.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { DEMO_USERS } from '../../sources/sandbox/demo-users.js';
-import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { startSignedInApp } from './signed-in-app.js';
 
 const LATENCY_MS = { salesforce: 120, quickbooks: 3000, asana: 150, zendesk: 100 } as const;
 const SLOWED = 'quickbooks';
@@ -27,31 +23,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (n: number) => Math.round(n * 10) / 10;
 
 async function main() {
-  if (!existsSync(path.join(repoRoot, 'build/start.js'))) throw new Error('build/start.js is missing: run `npm run build` first');
-  const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-bench-stream-'));
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  const faults = Object.fromEntries(Object.entries(LATENCY_MS).map(([s, ms]) => [s, { latencyMs: ms }]));
   log(`starting the shipped server (latency ${JSON.stringify(LATENCY_MS)})`);
-  const { child } = await startProcess(
-    ['build/start.js'],
-    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '300', SANDBOX_FAULTS: JSON.stringify(faults), PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite') }),
-    /Panorama is running on/,
-  );
-  const deadline = setTimeout(() => {
-    log('deadline passed: stopping');
-    child.kill('SIGKILL');
-    process.exit(2);
-  }, DEADLINE_MS);
+  const signedIn = await startSignedInApp({ name: 'stream', role: 'account_manager', latencyMs: LATENCY_MS, deadlineMs: DEADLINE_MS, env: { SANDBOX_SIZE: '300' }, log });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    const sandbox = `http://127.0.0.1:${sandboxPort}`;
-    // the indexes load in the background at start-up; a page before they are warm would measure them instead
-    for (let i = 0; i < 120 && (await fetch(`${base}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 500));
-    const alex = DEMO_USERS.find((u) => u.role === 'account_manager')!;
-    const signIn = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ userId: alex.id, redirectTo: '/' }) });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    if (!cookie) throw new Error(`sign-in gave no session cookie (${signIn.status})`);
-    const ids = ((await (await fetch(`${sandbox}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] }).cleanAccountIds;
+    const { cookie, ids } = signedIn;
+    const base = signedIn.app.url;
 
     const page = async (id: string) => {
       const t0 = performance.now();
@@ -99,9 +75,7 @@ async function main() {
     if (missed.length) log(`target missed: ${missed.join(', ')}`);
     return missed.length ? 1 : 0;
   } finally {
-    clearTimeout(deadline);
-    await stopProcess(child);
-    rmSync(storeDir, { recursive: true, force: true });
+    await signedIn.stop();
   }
 }
 

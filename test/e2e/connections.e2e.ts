@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { startApp as startBuiltApp, UNLIMITED_RATES, type StartedApp } from '../support/app-process.js';
 import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
 
 /**
@@ -15,30 +14,16 @@ import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
  */
 const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-connections-'));
 const storePath = path.join(storeDir, 'panorama.sqlite');
-let app: ChildProcess | undefined;
+let app: StartedApp | undefined;
 let browser: Browser;
 let baseURL = '';
 
 async function startApp(): Promise<void> {
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  baseURL = `http://127.0.0.1:${port}`;
-  app = (
-    await startProcess(
-      ['build/start.js'],
-      sandboxOnlyEnv({
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        SANDBOX_PORT: String(sandboxPort),
-        SANDBOX_SIZE: '300',
-        SANDBOX_TOKENS: 'connect',
-        PANORAMA_ENCRYPTION_KEY: 'e2e-connections-encryption-key-0123456789',
-        PANORAMA_STORE_PATH: storePath,
-        PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
-        PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '100000',
-      }),
-      /Panorama is running on/,
-    )
-  ).child;
+  app = await startBuiltApp({
+    storePath,
+    env: { SANDBOX_SIZE: '300', SANDBOX_TOKENS: 'connect', PANORAMA_ENCRYPTION_KEY: 'e2e-connections-encryption-key-0123456789', ...UNLIMITED_RATES },
+  });
+  baseURL = app.url;
 }
 
 beforeAll(async () => {
@@ -47,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await stopProcess(app);
+  await app?.stop();
   rmSync(storeDir, { recursive: true, force: true });
 });
 
@@ -141,7 +126,7 @@ describe('connections: an admin connects each source instead of pasting refresh 
     }
 
     // started again (its sandbox too), still with no token in the environment
-    await stopProcess(app);
+    await app?.stop();
     await startApp();
     const again = await browser.newContext();
     const after = await again.newPage();

@@ -3,55 +3,40 @@
  * allowance watched, as in production): a customer page whose sections are being re-read updates itself when the
  * re-read lands; the admin page shows each source's request limits and the recent incidents, start to end.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { launchBrowser, screenshot, signInAs } from '../support/browser.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { startApp, type StartedApp } from '../support/app-process.js';
 
-let app: ChildProcess | undefined;
+let app: StartedApp | undefined;
 let baseURL = '';
 let sandboxOrigin = '';
 let browser: Browser;
 let page: Page;
-const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-failure-views-'));
 
 const fault = (source: string, patch: object) =>
   fetch(`${sandboxOrigin}/__sandbox/faults/${source}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
 
 beforeAll(async () => {
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  const started = await startProcess(
-    ['build/start.js'],
-    sandboxOnlyEnv({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SANDBOX_PORT: String(sandboxPort),
-      SANDBOX_SIZE: '60',
-      PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
+  app = await startApp({
+    tempStore: 'panorama-failure-views-',
+    env: {
       // customer data fresh for 3 s, so a test can wait past it
       PANORAMA_CACHE_TTL_SCALE: '0.05',
       PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: '400',
       PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT: '80',
       PANORAMA_ALERT_CONSECUTIVE_FAILURES: '3',
-    }),
-    /Panorama is running on/,
-  );
-  app = started.child;
-  baseURL = `http://127.0.0.1:${port}`;
-  sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
+    },
+  });
+  ({ url: baseURL, sandboxOrigin } = app);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await signInAs(page, baseURL, 'Morgan');
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await stopProcess(app);
-  rmSync(storeDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 async function expectAccessible(p: Page, what: string) {

@@ -1,9 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, repoRoot, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { repoRoot, startApp, UNLIMITED_RATES } from '../support/app-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,28 +20,10 @@ export default async function setup(project: TestProject) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
   // the app's own store (sessions) in a folder of this run, never the repository's data/
-  const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-e2e-store-'));
-  const { child, output } = await startProcess(
-    ['build/start.js'],
-    sandboxOnlyEnv({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SANDBOX_PORT: String(sandboxPort),
-      SANDBOX_SIZE: '300',
-      PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
-      // the browser tests sign in dozens of times a minute from one address; edge.e2e.ts tests the limits themselves
-      PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
-      PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '100000',
-    }),
-    /Panorama is running on/,
-  );
-  const sandboxLine = output.find((l) => l.includes('on the built-in sandbox'));
-  project.provide('baseURL', `http://127.0.0.1:${port}`);
-  project.provide('sandboxOrigin', sandboxLine?.match(/\((http:[^)]+)\)/)?.[1] ?? `http://127.0.0.1:${sandboxPort}`);
-  return async () => {
-    await stopProcess(child);
-    rmSync(storeDir, { recursive: true, force: true });
-  };
+  const app = await startApp({ tempStore: 'panorama-e2e-store-', env: { SANDBOX_SIZE: '300', ...UNLIMITED_RATES } });
+  const sandboxLine = app.output.find((l) => l.includes('on the built-in sandbox'));
+  project.provide('baseURL', app.url);
+  project.provide('sandboxOrigin', sandboxLine?.match(/\((http:[^)]+)\)/)?.[1] ?? app.sandboxOrigin);
+  return () => app.stop();
 }

@@ -7,39 +7,39 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { launchBrowser, screenshot, signInAs, watchCspViolations } from '../support/browser.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { freePort, startApp as startBuiltApp, type AppOptions, type StartedApp } from '../support/app-process.js';
 
-let app: ChildProcess | undefined;
+let app: StartedApp | undefined;
 let baseURL = '';
 let browser: Browser;
 let page: Page;
 let cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-link-decisions-'));
-let env: NodeJS.ProcessEnv;
+let options: AppOptions;
 
 async function startApp() {
-  app = (await startProcess(['build/start.js'], env, /Panorama is running on/)).child;
+  app = await startBuiltApp(options);
 }
 
 beforeAll(async () => {
   const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  env = sandboxOnlyEnv({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SANDBOX_PORT: String(sandboxPort),
-    SANDBOX_SIZE: '60',
-    // the dataset's day, and Panorama's clock with it: the decision is dated 27 Nov on any day the test runs
-    SANDBOX_TODAY: '2026-11-27',
-    PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
-    // one signing secret across the restart, so the browser's session cookie (its session is in the store) still holds
-    SESSION_SECRET: 'link-decisions-e2e-secret-0123456789abcdef',
-  });
+  // started again on the same ports and store
+  options = {
+    port,
+    sandboxPort,
+    storePath: path.join(storeDir, 'panorama.sqlite'),
+    env: {
+      // the dataset's day, and Panorama's clock with it: the decision is dated 27 Nov on any day the test runs
+      SANDBOX_TODAY: '2026-11-27',
+      // one signing secret across the restart, so the browser's session cookie (its session is in the store) still holds
+      SESSION_SECRET: 'link-decisions-e2e-secret-0123456789abcdef',
+    },
+  };
   await startApp();
   baseURL = `http://127.0.0.1:${port}`;
   browser = await launchBrowser();
@@ -50,7 +50,7 @@ beforeAll(async () => {
 }, 150_000);
 afterAll(async () => {
   await browser?.close();
-  await stopProcess(app);
+  await app?.stop();
   rmSync(storeDir, { recursive: true, force: true });
 });
 
@@ -108,7 +108,7 @@ describe('an admin decides links in the review queue', () => {
   });
 
   it('keeps the decision across a restart of the app on the same store, and undoes it from the queue', async () => {
-    await stopProcess(app);
+    await app?.stop();
     await startApp();
     // sessions live in the store too: the same browser is still signed in
     expect((await decisionsOn(confirmed.account)).join(' ')).toContain('confirmed by Morgan on 27 Nov');

@@ -4,38 +4,26 @@
  * response still brings every section. The browser says it is a person's Chrome (a headless one is served as a
  * bot: whole pages at once).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { startApp, type StartedApp } from '../support/app-process.js';
 
 const PERSON_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
-let app: ChildProcess | undefined;
+let app: StartedApp | undefined;
 let baseURL = '';
 let sandboxOrigin = '';
 let browser: Browser;
 let signedIn: BrowserContext;
 let ids: string[] = [];
-const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-streaming-'));
 
 const fault = (source: string, patch: object) =>
   fetch(`${sandboxOrigin}/__sandbox/faults/${source}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
 
 beforeAll(async () => {
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  const started = await startProcess(
-    ['build/start.js'],
-    sandboxOnlyEnv({ PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: String(sandboxPort), SANDBOX_SIZE: '60', PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite') }),
-    /Panorama is running on/,
-  );
-  app = started.child;
-  baseURL = `http://127.0.0.1:${port}`;
-  sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
+  app = await startApp({ tempStore: 'panorama-streaming-' });
+  ({ url: baseURL, sandboxOrigin } = app);
   ids = ((await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] }).cleanAccountIds;
   browser = await launchBrowser();
   signedIn = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: PERSON_UA });
@@ -49,8 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await stopProcess(app);
-  rmSync(storeDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe('the customer page streams each section in', () => {

@@ -3,52 +3,31 @@
  * built-in sandbox (whose Xero organisation is derived from the same seeded world), the CRM's QuickBooks-id field
  * off as for a business that keeps its books in Xero. Finance (Dana) opens a customer with an overdue invoice.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../sources/sandbox/dataset.js';
 import { derivedGuid, xeroOrganisation } from '../../sources/xero/sandbox/dataset.js';
 import { axeViolations, describeViolations } from '../support/axe.js';
 import { launchBrowser, screenshot, signInAs, watchCspViolations } from '../support/browser.js';
-import { freePort, sandboxOnlyEnv, startProcess, stopProcess } from '../support/app-process.js';
+import { startApp, type StartedApp } from '../support/app-process.js';
 
-let app: ChildProcess | undefined;
+let app: StartedApp | undefined;
 let baseURL = '';
 let sandboxOrigin = '';
 let browser: Browser;
 let page: Page;
 let csp: string[] = [];
-const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-xero-e2e-'));
 
 beforeAll(async () => {
-  const [port, sandboxPort] = await Promise.all([freePort(), freePort()]);
-  const started = await startProcess(
-    ['build/start.js'],
-    sandboxOnlyEnv({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SANDBOX_PORT: String(sandboxPort),
-      SANDBOX_SIZE: '60',
-      PANORAMA_STORE_PATH: path.join(storeDir, 'panorama.sqlite'),
-      PANORAMA_ACCOUNTING: 'xero',
-      SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: '',
-    }),
-    /Panorama is running on/,
-  );
-  app = started.child;
-  baseURL = `http://127.0.0.1:${port}`;
-  sandboxOrigin = `http://127.0.0.1:${sandboxPort}`;
+  app = await startApp({ tempStore: 'panorama-xero-e2e-', env: { PANORAMA_ACCOUNTING: 'xero', SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: '' } });
+  ({ url: baseURL, sandboxOrigin } = app);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   csp = await watchCspViolations(page, baseURL);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
-  await stopProcess(app);
-  rmSync(storeDir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 /** The same world the app's sandbox serves (same seed, size and day), to know what Xero holds for a customer. */

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +68,68 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
   });
+}
+
+/** The browser tests sign in dozens of times a minute from one address; edge.e2e.ts tests the limits themselves. */
+export const UNLIMITED_RATES = { PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000', PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: '100000' } as const;
+
+export type AppOptions = {
+  /** What this app's variables differ by from the sandbox-only defaults (PORT, HOST, SANDBOX_PORT, SANDBOX_SIZE 60). */
+  env?: Record<string, string>;
+  /** The app's own store in a new folder of this prefix under the system's temporary folder, removed by `stop`. */
+  tempStore?: string;
+  /** The app's own store at this path (kept by `stop`: for a test that starts the app again on the same store). */
+  storePath?: string;
+  /** Ports to start on (both free ones by default); the same again to start an app again where it was. */
+  port?: number;
+  sandboxPort?: number;
+};
+
+export type StartedApp = {
+  url: string;
+  port: number;
+  sandboxPort: number;
+  /** Where its built-in sandbox listens. */
+  sandboxOrigin: string;
+  child: ChildProcess;
+  /** Every line it has printed. */
+  output: string[];
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the built app (`node build/start.js`) on its built-in sandbox, on free ports of 127.0.0.1, and resolves
+ * once it says it is running; it rejects with everything it printed when it does not.
+ */
+export async function startApp(options: AppOptions = {}): Promise<StartedApp> {
+  const [port, sandboxPort] = await Promise.all([options.port ?? freePort(), options.sandboxPort ?? freePort()]);
+  const storeDir = options.tempStore ? mkdtempSync(path.join(tmpdir(), options.tempStore)) : undefined;
+  const storePath = options.storePath ?? (storeDir && path.join(storeDir, 'panorama.sqlite'));
+  const env = sandboxOnlyEnv({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_SIZE: '60',
+    ...(storePath ? { PANORAMA_STORE_PATH: storePath } : {}),
+    ...options.env,
+  });
+  const removeStore = () => storeDir && rmSync(storeDir, { recursive: true, force: true });
+  const started = await startProcess(['build/start.js'], env, /Panorama is running on/).catch((e: unknown) => {
+    removeStore();
+    throw e;
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    sandboxPort,
+    sandboxOrigin: `http://127.0.0.1:${sandboxPort}`,
+    child: started.child,
+    output: started.output,
+    async stop() {
+      await stopProcess(started.child);
+      removeStore();
+    },
+  };
 }
 
 /**
