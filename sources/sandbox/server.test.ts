@@ -183,6 +183,36 @@ describe('sandbox HTTP server: faults switched over HTTP', () => {
   });
 });
 
+describe('sandbox HTTP server: credentials with settable grants', () => {
+  const putCredential = (source: string, body: unknown) =>
+    fetch(url(`/__sandbox/credentials/${source}`), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const me = async () => (await json(await fetch(url('/zendesk/api/v2/users/me.json'), { headers: zendeskAuth }))).user;
+
+  it('PUT /__sandbox/credentials/zendesk changes the role users/me reports; DELETE goes back to the light agent', async () => {
+    expect(await me()).toMatchObject({ role: 'agent', role_type: 1 });
+    expect((await putCredential('zendesk', { role: 'admin', role_type: 4 })).status).toBe(204);
+    expect(await me()).toMatchObject({ role: 'admin', role_type: 4 });
+    expect((await fetch(url('/__sandbox/credentials/zendesk'), { method: 'DELETE' })).status).toBe(204);
+    expect(await me()).toMatchObject({ role: 'agent', role_type: 1 });
+  });
+
+  it('refuses a bad body with 400 naming the field, and an unknown source with 404, changing nothing', async () => {
+    const bad = await putCredential('zendesk', { role: 'owner' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).issues.join(' ')).toContain('role');
+    expect((await putCredential('zendesk', '{not json')).status).toBe(400);
+    expect((await putCredential('salesforce', { objectPermissions: { Account: { createable: 'yes' } } })).status).toBe(400);
+    const unknown = await putCredential('stripe', { scopes: ['x'] });
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error).toContain('use one of salesforce, zendesk, asana, xero');
+    expect(await me()).toMatchObject({ role: 'agent', role_type: 1 });
+  });
+});
+
 describe('sandbox HTTP server: connection reset', () => {
   const socketError = async (request: Promise<Response>) => {
     const error = await request.then(
@@ -347,7 +377,7 @@ describe('npm run sandbox (sources/sandbox/server.ts as a process)', () => {
     expect(stdout).toMatch(new RegExp(`QuickBooks Online ${origin}/quickbooks/v3/company/\\d+/`));
     expect(stdout).toContain(`Asana             ${origin}/asana/api/1.0/`);
     expect(stdout).toContain(`Zendesk           ${origin}/zendesk/api/v2/`);
-    expect(stdout).toContain(`Control           ${origin}/__sandbox/{health,manifest,requests,faults}`);
+    expect(stdout).toContain(`Control           ${origin}/__sandbox/{health,manifest,requests,faults,credentials}`);
   });
 
   it('stops at start-up with a message naming SANDBOX_FAULTS when it is malformed', () => {

@@ -35,7 +35,7 @@ function roleGrant(me: ZdMe): AccessGrant {
     me.role_type == null
       ? null
       : ROLE_TYPE[me.role_type] ?? `role type ${me.role_type}`;
-  const has = type ? `${me.role} (${type})` : me.role;
+  const has = type && type !== me.role ? `${me.role} (${type})` : me.role;
   const base = { subject: SUBJECT, needs: "read (a light agent)", has };
   if (me.role === "admin" || me.role_type === 4 || me.role_type === 5) {
     return {

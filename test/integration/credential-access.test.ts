@@ -195,7 +195,7 @@ describe("Salesforce: object permissions from describe", () => {
 
 describe("Zendesk: the role from users/me", () => {
   it.each([
-    [{ role: "admin", role_type: 4 }, "CAN_WRITE", "admin (admin)", "MORE"],
+    [{ role: "admin", role_type: 4 }, "CAN_WRITE", "admin", "MORE"],
     [{ role: "agent", role_type: null }, "CAN_WRITE", "agent", "MORE"],
     [
       { role: "agent", role_type: 0, custom_role_id: 360004 },
