@@ -114,7 +114,10 @@ async function checkCredentials(runtime: SourcesRuntime): Promise<void> {
   await Promise.all(runtime.list.filter((s) => s.configured).map((s) => s.checkAccess()));
   for (const s of runtime.list) {
     const r = s.access();
-    if (r && r.state !== 'READ_ONLY' && r.state !== 'NOT_CHECKED') logger.warn({ source: s.id, state: r.state, checkError: r.checkError }, 'credential scope check');
+    if (!r || r.state === 'READ_ONLY' || r.state === 'NOT_CHECKED') continue;
+    // a credential that can write only because its vendor has no narrower grant (QuickBooks) is noted, not warned
+    const actionable = r.state !== 'CAN_WRITE' || r.grants.some((g) => g.verdict === 'MORE' && g.narrower);
+    logger[actionable ? 'warn' : 'info']({ source: s.id, state: r.state, checkError: r.checkError }, 'credential scope check');
   }
 }
 
