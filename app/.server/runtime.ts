@@ -115,7 +115,7 @@ async function checkCredentials(runtime: SourcesRuntime): Promise<void> {
   for (const s of runtime.list) {
     const r = s.access();
     if (!r || r.state === 'READ_ONLY' || r.state === 'NOT_CHECKED') continue;
-    // a credential that can write only because its vendor has no narrower grant (QuickBooks) is noted, not warned
+    // a credential that can write only because its vendor has no narrower grant is noted, not warned
     const actionable = r.state !== 'CAN_WRITE' || r.grants.some((g) => g.verdict === 'MORE' && g.narrower);
     logger[actionable ? 'warn' : 'info']({ source: s.id, state: r.state, checkError: r.checkError }, 'credential scope check');
   }
