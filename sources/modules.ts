@@ -3,6 +3,7 @@ import { quickbooksSource } from './quickbooks/index.js';
 import { salesforceSource } from './salesforce/index.js';
 import { xeroSource } from './xero/index.js';
 import { zendeskSource } from './zendesk/index.js';
+import { registerSources } from './kit/source-facts.js';
 
 /**
  * The accounting packages Panorama can read. A business keeps its books in one of them: PANORAMA_ACCOUNTING
@@ -27,3 +28,6 @@ export const SOURCE_MODULES = [salesforceSource, quickbooksSource, asanaSource, 
 
 /** Every module Panorama has, chosen or not: the settings know all their variables, so a set one is checked. */
 export const REGISTERED_MODULES = [salesforceSource, quickbooksSource, xeroSource, asanaSource, zendeskSource] as const;
+
+// the kit's messages, budgets, gates and alerts speak of a source by what its module declares
+registerSources(REGISTERED_MODULES);

@@ -9,7 +9,7 @@ import { AlertNotifier } from './kit/alerts.js';
 import { SourceBudget } from './kit/budget.js';
 import { DailyAllowance } from './kit/allowance.js';
 import { observeRuntime } from './readiness.js';
-import { budgetPerMinuteOf, resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
+import { resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, type RetrySettings } from './kit/resilience-settings.js';
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { RedisGateStore, SharedState, redisBudgetLimiter, type SharedStatus } from './kit/shared-state.js';

@@ -1,4 +1,4 @@
-import { budgetPerMinuteOf, resilienceSettingsSchema, type ResilienceSettings } from './kit/resilience-settings.js';
+import { budgetSettingsOf, budgetVariable, resilienceSettingsSchema, type ResilienceSettings } from './kit/resilience-settings.js';
 import type { CachePolicy } from './kit/cache.js';
 import { ConfigError } from './kit/config.js';
 import type { SourceId } from './kit/errors.js';
@@ -115,9 +115,11 @@ const runtimeFragment = envFragment(
   }),
 );
 
+const budgetSettingsSchema = budgetSettingsOf(REGISTERED_MODULES);
+
 /** The settings of every source module in REGISTERED_MODULES (chosen or not: a variable set is checked) and of the runtime that binds them. */
 export const sourcesSettings: SettingsFragment<SourcesSettings> = {
-  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...REGISTERED_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(REGISTERED_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
+  variables: [...runtimeFragment.variables, ...envKeys(resilienceSettingsSchema), ...envKeys(budgetSettingsSchema), ...REGISTERED_MODULES.flatMap((m) => envKeys(m.configSchema)), ...new Set(REGISTERED_MODULES.flatMap((m) => (m.webhook ? envKeys(m.webhook.settingsSchema).filter((k) => k.includes('_WEBHOOK_')) : [])))],
   patterns: [{ name: 'PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS', test: /^PANORAMA_CACHE_TTL_[A-Z]+_[A-Z0-9_]+_SECONDS$/ }],
   parse: (env) => {
     const issues: SettingIssue[] = [];
@@ -125,6 +127,8 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
     if (!base.ok) issues.push(...base.issues);
     const resilience = resilienceSettingsSchema.safeParse(env);
     if (!resilience.success) issues.push(...issuesOf(resilience.error, 'PANORAMA_RETRY_ATTEMPTS'));
+    const budgetSettings = budgetSettingsSchema.safeParse(env);
+    if (!budgetSettings.success) issues.push(...issuesOf(budgetSettings.error, budgetVariable(REGISTERED_MODULES[0].id)));
     const configs = {} as Record<SourceId, unknown>;
     const cachePolicies = {} as Record<SourceId, Policies>;
     const webhooks = {} as Record<SourceId, unknown>;
@@ -158,7 +162,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
         issues.push({ variable: 'PANORAMA_ENCRYPTION_KEY', message: 'is required with REDIS_URL (PANORAMA_TOKEN_KEY is its deprecated alias): the OAuth tokens kept in Redis are encrypted with it (at least 32 random characters)' });
       }
     }
-    if (!base.ok || !resilience.success || issues.length > 0) return { ok: false, issues };
+    if (!base.ok || !resilience.success || !budgetSettings.success || issues.length > 0) return { ok: false, issues };
     const v = base.value as {
       PANORAMA_ACCOUNTING: AccountingChoice;
       PANORAMA_CACHE_MAX_MB: number;
@@ -189,7 +193,7 @@ export const sourcesSettings: SettingsFragment<SourcesSettings> = {
           v.PANORAMA_SANDBOX_ORIGIN && !env.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT ? 0 : resilience.data.PANORAMA_BUDGET_SALESFORCE_DAILY_PERCENT,
         // The built-in sandbox is no vendor and has no plan: no budget against it unless one is set.
         budgets: Object.fromEntries(
-          REGISTERED_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[`PANORAMA_BUDGET_${m.id.toUpperCase()}_PER_MINUTE`] ? 0 : budgetPerMinuteOf(resilience.data, m.id)]),
+          REGISTERED_MODULES.map((m) => [m.id, v.PANORAMA_SANDBOX_ORIGIN && !env[budgetVariable(m.id)] ? 0 : (budgetSettings.data[budgetVariable(m.id)] as number)]),
         ) as Record<SourceId, number>,
       },
     };

@@ -50,6 +50,9 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   // A customer may have several projects, named after it: "Acme Inc — Website rebuild".
   links: { heuristics: ['NAME'], manyPerCustomer: true, customerNameOf: projectCustomerName },
   statusPage: 'status.asana.com',
+  // Asana: 150 requests a minute on the free plan, 1,500 on paid plans (developers.asana.com, "Rate limits", read
+  // 2026-12-02): the free one is assumed. Its 429 sends Retry-After.
+  limits: { perMinute: 150, waitSeconds: 60 },
   configSchema: asanaConfigSchema,
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', SANDBOX_WORKSPACE_GID)).filter(([key]) => key.startsWith('ASANA_'))),
@@ -109,3 +112,9 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     ],
   },
 };
+
+declare module '../kit/errors.js' {
+  interface SourceIds {
+    asana: true;
+  }
+}

@@ -2,6 +2,7 @@ import { clockTime } from './gate.js';
 import type { Clock } from './clock.js';
 import { sourceName, type SourceError, type SourceId } from './errors.js';
 import { logger } from './logger.js';
+import { affectedBy } from './source-facts.js';
 
 export type AlertKind = 'SOURCE_DOWN' | 'SOURCE_RECOVERED' | 'RECONNECT_NEEDED' | 'BUDGET_HIGH' | 'RATE_LIMITED';
 
@@ -19,15 +20,6 @@ export type AlertMessage = {
     status?: number;
     vendorCode?: string;
   };
-};
-
-/** What people lose while a source is down. */
-const AFFECTED: Record<SourceId, string> = {
-  salesforce: 'every customer page (the CRM is the customer record) and the customer list',
-  quickbooks: 'billing sections of customer pages and the overdue-invoices list',
-  xero: 'billing sections of customer pages and the overdue-invoices list',
-  asana: 'project sections of customer pages and project summaries in lists',
-  zendesk: 'support sections of customer pages and the urgent-tickets list',
 };
 
 /** Where the kit reports what happens to calls; the notifier turns it into alerts, one per incident. */
@@ -89,7 +81,7 @@ export class AlertNotifier implements KitEvents {
     if (err.gated) return;
     if (err.code === 'UNAUTHENTICATED') {
       this.#openIncident('RECONNECT_NEEDED', source, null, why(err), () => ({
-        text: `:key: ${sourceName(source)} refused Panorama's credentials (${why(err)}): reconnect needed. An admin must reconnect ${sourceName(source)}; until then ${AFFECTED[source]} show cached data or nothing.`,
+        text: `:key: ${sourceName(source)} refused Panorama's credentials (${why(err)}): reconnect needed. An admin must reconnect ${sourceName(source)}; until then ${affectedBy(source)} show cached data or nothing.`,
         panorama: { kind: 'RECONNECT_NEEDED', source, since: new Date(this.#clock.now()).toISOString(), code: err.code, status: err.status, vendorCode: err.vendorCode },
       }));
     }
@@ -107,7 +99,7 @@ export class AlertNotifier implements KitEvents {
 
   rateLimited(source: SourceId, untilMs: number): void {
     this.#openIncident('RATE_LIMITED', source, untilMs, 'rate limit', () => ({
-      text: `:hourglass: ${sourceName(source)} imposed its rate limit: Panorama sends it nothing until ${clockTime(untilMs)} and serves cached data meanwhile (${AFFECTED[source]}).`,
+      text: `:hourglass: ${sourceName(source)} imposed its rate limit: Panorama sends it nothing until ${clockTime(untilMs)} and serves cached data meanwhile (${affectedBy(source)}).`,
       panorama: { kind: 'RATE_LIMITED', source, since: new Date(this.#clock.now()).toISOString() },
     }));
   }
@@ -139,7 +131,7 @@ export class AlertNotifier implements KitEvents {
 
   #down(source: SourceId, cause: SourceError | null, how: string, since: number): void {
     this.#openIncident('SOURCE_DOWN', source, null, `${why(cause)}; ${how}`, () => ({
-      text: `:rotating_light: ${sourceName(source)} is down: ${how} (${why(cause)}) since ${clockTime(since)}. Affected: ${AFFECTED[source]}; cached data is shown, marked stale. Panorama keeps retrying.`,
+      text: `:rotating_light: ${sourceName(source)} is down: ${how} (${why(cause)}) since ${clockTime(since)}. Affected: ${affectedBy(source)}; cached data is shown, marked stale. Panorama keeps retrying.`,
       panorama: { kind: 'SOURCE_DOWN', source, since: new Date(since).toISOString(), code: cause?.code, status: cause?.status, vendorCode: cause?.vendorCode },
     }), since);
   }

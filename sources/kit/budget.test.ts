@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SourceBudget, defaultBudgetPerMinute } from './budget.js';
+import { SourceBudget } from './budget.js';
+import { REGISTERED_MODULES } from '../modules.js';
+import { defaultBudgetPerMinute, sourceFacts } from './source-facts.js';
 import { SourceCache } from './cache.js';
 import { systemClock } from './clock.js';
 import { SourceError } from './errors.js';
@@ -8,10 +10,10 @@ import { SourceKit } from './source-kit.js';
 
 describe('SourceBudget in the kit', () => {
   it('defaults to 80 % of the documented limit', () => {
-    expect(defaultBudgetPerMinute('quickbooks')).toBe(400);
-    expect(defaultBudgetPerMinute('asana')).toBe(120);
-    expect(defaultBudgetPerMinute('zendesk')).toBe(160);
-    expect(defaultBudgetPerMinute('salesforce')).toBe(0);
+    const of = (id: string) => defaultBudgetPerMinute(sourceFacts(id)?.limits);
+    expect(REGISTERED_MODULES.map((m) => [m.id, of(m.id)])).toEqual([['salesforce', 0], ['quickbooks', 400], ['xero', 48], ['asana', 120], ['zendesk', 160]]);
+    expect(defaultBudgetPerMinute({ perMinute: 99, waitSeconds: 60 })).toBe(79);
+    expect(defaultBudgetPerMinute(sourceFacts('nowhere')?.limits)).toBe(0);
   });
 
   it('background upkeep yields to people: it stops while a quarter of the budget is left', async () => {

@@ -3,29 +3,6 @@ import type { Clock } from './clock.js';
 import { clockTime } from './gate.js';
 import { SourceError, sourceName, type SourceId } from './errors.js';
 
-/**
- * Each vendor's documented per-minute limit, of which Panorama spends 80 % by default (the rest is left to the
- * vendor's other clients and to bursts). Sources and dates: QuickBooks Online 500 requests a minute per company
- * (developer.intuit.com, "API call limits and throttles"); Zendesk Support 200 a minute on Team, up to 2,500 on
- * Enterprise Plus with the High Volume add-on (developer.zendesk.com, "Rate limits") — the lowest plan is assumed;
- * Xero 60 calls a minute and 5,000 a day per organisation, 10,000 a minute per app (developer.xero.com, "OAuth 2.0 API
- * limits"; the daily one is watched as an allowance, from X-DayLimit-Remaining); Asana 150 a minute on the free plan, 1,500 on paid plans (developers.asana.com, "Rate limits") — the free one is
- * assumed. Salesforce has no per-minute limit (its allowance is per rolling 24 h): no per-minute budget by default.
- * Read 2026-12-02; set PANORAMA_BUDGET_<SOURCE>_PER_MINUTE for a bigger plan.
- */
-export const DOCUMENTED_LIMIT_PER_MINUTE: Record<SourceId, number | null> = {
-  quickbooks: 500,
-  xero: 60,
-  zendesk: 200,
-  asana: 150,
-  salesforce: null,
-};
-
-export const defaultBudgetPerMinute = (source: SourceId): number => {
-  const limit = DOCUMENTED_LIMIT_PER_MINUTE[source];
-  return limit === null ? 0 : Math.floor(limit * 0.8);
-};
-
 /** How a budget's store is made: in process now (RateLimiterMemory); RateLimiterRedis shares it between instances. */
 export type BudgetLimiterFactory = (source: SourceId, perMinute: number) => RateLimiterAbstract;
 

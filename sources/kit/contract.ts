@@ -22,6 +22,7 @@ import type {
   UrgentTickets,
 } from './domain.js';
 import type { SourceError, SourceId } from './errors.js';
+import type { SourceLimits } from './source-facts.js';
 import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
@@ -211,6 +212,8 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   accountIds?: AccountIdRules;
   /** The vendor's public status page (host), shown beside a failing source on the admin page. */
   statusPage: string;
+  /** The vendor's documented limits: the default per-minute budget and the wait after a 429 without Retry-After. */
+  limits: SourceLimits;
   /** Reads this source's settings from the environment; a missing or bad value names the variable. */
   configSchema: z.ZodType<Config, z.ZodTypeDef, unknown>;
   /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */

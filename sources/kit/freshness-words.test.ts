@@ -4,6 +4,8 @@ import { SourceError } from './errors.js';
 import { SourceHealth } from './metrics.js';
 import { statusFromFetched } from './section-status.js';
 import { SourceKit } from './source-kit.js';
+// the kit speaks of a source by the name its module declares: the composition file registers them
+import '../modules.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits for a background re-read to land (polling, so a loaded machine only makes it slower). */

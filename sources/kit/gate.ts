@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { SourceError, sourceName, type SourceId } from './errors.js';
+import { documentedWaitSeconds } from './source-facts.js';
 
 /**
  * Where each source's rate-limit window is kept. In one process a Map does; several instances share one store
@@ -24,22 +25,6 @@ export class MemoryGateStore implements GateStore {
   }
 }
 
-/**
- * How long to stay away when a vendor refuses for its rate limit without saying for how long (seconds).
- * - QuickBooks: limits are per realm and minute, and its 429 carries no Retry-After (developer.intuit.com,
- *   "API call limits and throttles").
- * - Xero sends Retry-After with its 429 (and X-Rate-Limit-Problem: minute, daily or concurrent); a minute is the fallback.
- * - Asana and Zendesk send Retry-After; their limits are per minute, so a minute is the fallback.
- * - Salesforce: REQUEST_LIMIT_EXCEEDED (403, no Retry-After) means the org's rolling 24-hour allowance is spent;
- *   Salesforce documents no wait, so Panorama asks again after 15 minutes.
- */
-export const DOCUMENTED_WAIT_SECONDS: Record<SourceId, number> = {
-  quickbooks: 60,
-  xero: 60,
-  asana: 60,
-  zendesk: 60,
-  salesforce: 900,
-};
 
 /** "14:32 UTC": when the window ends, as the section and the admin page say it. */
 export function clockTime(ms: number): string {
@@ -56,7 +41,7 @@ export class SourceGate {
   readonly #clock: Clock;
   readonly #fallbackSeconds: number;
 
-  constructor(source: SourceId, store: GateStore, clock: Clock, fallbackSeconds = DOCUMENTED_WAIT_SECONDS[source]) {
+  constructor(source: SourceId, store: GateStore, clock: Clock, fallbackSeconds = documentedWaitSeconds(source)) {
     this.source = source;
     this.#store = store;
     this.#clock = clock;

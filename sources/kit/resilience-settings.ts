@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defaultBudgetPerMinute } from './budget.js';
+import { defaultBudgetPerMinute, type SourceFacts } from './source-facts.js';
 
 /** A whole number from the environment, within bounds; an empty value means the default. Messages name the variable. */
-function whole(name: string, min: number, max: number, fallback: number) {
+export function whole(name: string, min: number, max: number, fallback: number) {
   const msg = `${name} must be a whole number from ${min} to ${max}`;
   return z.preprocess(
     (v) => (v === '' || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v),
@@ -11,7 +11,8 @@ function whole(name: string, min: number, max: number, fallback: number) {
 }
 
 /**
- * Settings of failure handling that apply to every source alike (retries and their deadline). One fragment of
+ * Settings of failure handling that apply to every source alike (retries and their deadline; each source's
+ * per-minute budget is its own setting, `budgetSettingsOf`). One fragment of
  * Panorama's settings schema: its keys are the variables' names.
  */
 export const resilienceSettingsSchema = z.object({
@@ -23,12 +24,6 @@ export const resilienceSettingsSchema = z.object({
   PANORAMA_RETRY_MAX_DELAY_MS: whole('PANORAMA_RETRY_MAX_DELAY_MS', 1, 300_000, 2_000),
   /** One call and all its retries end by this deadline (never shorter than the source's own timeout). */
   PANORAMA_RETRY_DEADLINE_MS: whole('PANORAMA_RETRY_DEADLINE_MS', 100, 600_000, 10_000),
-  /** Requests a minute Panorama may send each source (0: no budget). Default: 80 % of the vendor's documented limit. */
-  PANORAMA_BUDGET_SALESFORCE_PER_MINUTE: whole('PANORAMA_BUDGET_SALESFORCE_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('salesforce')),
-  PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: whole('PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('quickbooks')),
-  PANORAMA_BUDGET_XERO_PER_MINUTE: whole('PANORAMA_BUDGET_XERO_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('xero')),
-  PANORAMA_BUDGET_ASANA_PER_MINUTE: whole('PANORAMA_BUDGET_ASANA_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('asana')),
-  PANORAMA_BUDGET_ZENDESK_PER_MINUTE: whole('PANORAMA_BUDGET_ZENDESK_PER_MINUTE', 0, 100_000, defaultBudgetPerMinute('zendesk')),
   /**
    * The share of Salesforce's daily API allowance (the org's, reported on every answer in Sforce-Limit-Info)
    * Panorama may use: at it, nothing more is sent for 15 min (0: not watched). The same share applies to Xero's
@@ -53,17 +48,6 @@ export type ResilienceSettings = z.infer<typeof resilienceSettingsSchema>;
 /** How the kit retries an upstream read. */
 export type RetrySettings = { attempts: number; initialDelayMs: number; maxDelayMs: number; deadlineMs: number };
 
-export function budgetPerMinuteOf(s: ResilienceSettings, source: 'salesforce' | 'quickbooks' | 'xero' | 'asana' | 'zendesk'): number {
-  const byName = {
-    salesforce: s.PANORAMA_BUDGET_SALESFORCE_PER_MINUTE,
-    quickbooks: s.PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE,
-    xero: s.PANORAMA_BUDGET_XERO_PER_MINUTE,
-    asana: s.PANORAMA_BUDGET_ASANA_PER_MINUTE,
-    zendesk: s.PANORAMA_BUDGET_ZENDESK_PER_MINUTE,
-  };
-  return byName[source];
-}
-
 export function retrySettingsOf(s: ResilienceSettings): RetrySettings {
   return {
     attempts: s.PANORAMA_RETRY_ATTEMPTS,
@@ -71,4 +55,15 @@ export function retrySettingsOf(s: ResilienceSettings): RetrySettings {
     maxDelayMs: Math.max(s.PANORAMA_RETRY_MAX_DELAY_MS, s.PANORAMA_RETRY_INITIAL_DELAY_MS),
     deadlineMs: s.PANORAMA_RETRY_DEADLINE_MS,
   };
+}
+
+/** The variable setting a source's per-minute budget. */
+export const budgetVariable = (source: string) => `PANORAMA_BUDGET_${source.toUpperCase()}_PER_MINUTE`;
+
+/**
+ * Each source's per-minute budget setting (0: no budget), defaulting to 80 % of the limit its module documents:
+ * one variable per registered module, so a new module brings its own.
+ */
+export function budgetSettingsOf(sources: readonly SourceFacts[]) {
+  return z.object(Object.fromEntries(sources.map((f) => [budgetVariable(f.id), whole(budgetVariable(f.id), 0, 100_000, defaultBudgetPerMinute(f.limits))])));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceCache } from './cache.js';
 import { SourceError, type SourceErrorCode } from './errors.js';
 import { SourceHealth } from './metrics.js';
-import { resilienceSettingsSchema, retrySettingsOf } from './resilience-settings.js';
+import { budgetSettingsOf, resilienceSettingsSchema, retrySettingsOf } from './resilience-settings.js';
 import { SourceKit } from './source-kit.js';
 import { ConfigError, parseEnv } from './config.js';
 
@@ -81,11 +81,17 @@ describe('resilience settings', () => {
     for (const bad of ['not a url', 'ftp://hooks.example.com/x']) {
       expect(() => parseEnv(resilienceSettingsSchema, { PANORAMA_ALERT_WEBHOOK_URL: bad }, 'Failure handling')).toThrow(/PANORAMA_ALERT_WEBHOOK_URL must be an http\(s\) URL/);
     }
-    expect(parseEnv(resilienceSettingsSchema, { PANORAMA_ALERT_WEBHOOK_URL: '', PANORAMA_BUDGET_ZENDESK_PER_MINUTE: '2000' }, 'x')).toMatchObject({
+    expect(parseEnv(resilienceSettingsSchema, { PANORAMA_ALERT_WEBHOOK_URL: '' }, 'x')).toMatchObject({
       PANORAMA_ALERT_WEBHOOK_URL: undefined,
-      PANORAMA_BUDGET_ZENDESK_PER_MINUTE: 2000,
-      PANORAMA_BUDGET_QUICKBOOKS_PER_MINUTE: 400,
       PANORAMA_ALERT_CONSECUTIVE_FAILURES: 5,
     });
+    // each source's budget is a setting of its own, defaulting to 80 % of the limit its module declares
+    const budgets = budgetSettingsOf([
+      { id: 'zendesk', displayName: 'Zendesk', category: 'support', limits: { perMinute: 200, waitSeconds: 60 } },
+      { id: 'salesforce', displayName: 'Salesforce', category: 'crm', limits: { perMinute: null, waitSeconds: 900 } },
+    ]);
+    expect(parseEnv(budgets, { PANORAMA_BUDGET_ZENDESK_PER_MINUTE: '2000' }, 'x')).toEqual({ PANORAMA_BUDGET_ZENDESK_PER_MINUTE: 2000, PANORAMA_BUDGET_SALESFORCE_PER_MINUTE: 0 });
+    expect(parseEnv(budgets, {}, 'x')).toEqual({ PANORAMA_BUDGET_ZENDESK_PER_MINUTE: 160, PANORAMA_BUDGET_SALESFORCE_PER_MINUTE: 0 });
+    expect(() => parseEnv(budgets, { PANORAMA_BUDGET_ZENDESK_PER_MINUTE: 'lots' }, 'x')).toThrow(/PANORAMA_BUDGET_ZENDESK_PER_MINUTE must be a whole number from 0 to 100000/);
   });
 });

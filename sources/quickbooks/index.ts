@@ -54,6 +54,9 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   entities: { customer: 'Customer', invoice: 'Invoice', payment: 'Payment' },
   links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
   statusPage: 'status.developer.intuit.com',
+  // Intuit: 500 requests a minute per company (realm), and a 429 ThrottleExceeded carries no Retry-After
+  // (developer.intuit.com, "API call limits and throttles", read 2026-12-02): a minute away.
+  limits: { perMinute: 500, waitSeconds: 60 },
   configSchema: quickbooksConfigSchema,
   sandboxEnv: (baseUrl) => {
     const env = allSandboxEnv(baseUrl, QBO_SANDBOX_REALM_ID, '');
@@ -134,3 +137,9 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
     ],
   },
 };
+
+declare module '../kit/errors.js' {
+  interface SourceIds {
+    quickbooks: true;
+  }
+}

@@ -67,6 +67,9 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     canonical: (raw) => normalizeIdOf('Account', raw.trim()),
   },
   statusPage: 'status.salesforce.com',
+  // Salesforce has no per-minute limit: the org's allowance is per rolling 24 hours (watched from Sforce-Limit-Info).
+  // REQUEST_LIMIT_EXCEEDED (403) says no wait, so Panorama asks again after 15 minutes.
+  limits: { perMinute: null, waitSeconds: 900 },
   configSchema: salesforceConfigSchema,
   // Only the SALESFORCE_* entries; realm and workspace belong to other sources.
   sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('SALESFORCE_'))),
@@ -130,3 +133,9 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
     ],
   },
 };
+
+declare module '../kit/errors.js' {
+  interface SourceIds {
+    salesforce: true;
+  }
+}

@@ -5,19 +5,13 @@ import { salesforceSandbox } from '../salesforce/sandbox/handlers.js';
 import { xeroSandbox } from '../xero/sandbox/handlers.js';
 import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
 import type { SourceId } from '../kit/errors.js';
-import { SOURCE_IDS, faultSchema, type SandboxState } from './state.js';
+import { SOURCE_IDS, faultSchema, perSource, type SandboxState } from './state.js';
 import { webhookControlHandlers } from './notify.js';
 import { recordControlHandlers } from './changes.js';
 import { credentialControlHandlers } from './credentials.js';
 
 /** Where each vendor API is served under the sandbox's origin. */
-export const SANDBOX_PREFIXES: Record<SourceId, string> = {
-  salesforce: '/salesforce',
-  quickbooks: '/quickbooks',
-  xero: '/xero',
-  asana: '/asana',
-  zendesk: '/zendesk',
-};
+export const SANDBOX_PREFIXES: Record<SourceId, string> = perSource((id) => `/${id}`);
 
 const isSource = (s: unknown): s is SourceId => SOURCE_IDS.includes(s as SourceId);
 

@@ -11,7 +11,13 @@ import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
 import type { ZendeskAccountVariant } from '../zendesk/sandbox/variant.js';
 import type { QuickbooksCompanyVariant } from '../quickbooks/sandbox/variant.js';
 
+/** The vendors the sandbox imitates: one per source module, each served by its module's `sandbox/` folder. */
 export const SOURCE_IDS = ['salesforce', 'quickbooks', 'xero', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
+
+/** A table with one entry per imitated vendor, each made by `make`. */
+export function perSource<T>(make: (source: SourceId) => T): Record<SourceId, T> {
+  return Object.fromEntries(SOURCE_IDS.map((id) => [id, make(id)])) as Record<SourceId, T>;
+}
 
 /** What can go wrong with one source, switchable while the sandbox runs. */
 export const faultSchema = z
@@ -60,13 +66,7 @@ export const SANDBOX_XERO_SCOPES = 'accounting.contacts.read accounting.transact
 export class SandboxState {
   world: World;
   readonly options: DatasetOptions;
-  readonly faults: Record<SourceId, Fault> = {
-    salesforce: { ...NO_FAULT },
-    quickbooks: { ...NO_FAULT },
-    xero: { ...NO_FAULT },
-    asana: { ...NO_FAULT },
-    zendesk: { ...NO_FAULT },
-  };
+  readonly faults: Record<SourceId, Fault> = perSource(() => ({ ...NO_FAULT }));
   readonly #counts = new Map<string, number>();
   /** Authorization codes the Salesforce and Intuit authorize pages issued, until their token endpoints exchange them. */
   readonly authorizationCodes = new AuthorizationCodes();
@@ -93,16 +93,13 @@ export class SandboxState {
    * entity: what the vendors' change feeds report as deleted (QuickBooks CDC's `status: "Deleted"`, Zendesk's
    * `deleted_at`). The world no longer holds them.
    */
-  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = { salesforce: [], quickbooks: [], xero: [], asana: [], zendesk: [] };
+  readonly deletions: Record<SourceId, { entity: string; id: string; at: number; record?: unknown }[]> = perSource(() => []);
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
-  readonly refreshTokens: Record<SourceId, Set<string>> = {
-    salesforce: new Set([SANDBOX_CREDENTIALS.salesforce.refreshToken]),
-    quickbooks: new Set([SANDBOX_CREDENTIALS.quickbooks.refreshToken]),
-    xero: new Set([SANDBOX_CREDENTIALS.xero.refreshToken]),
-    asana: new Set(),
-    zendesk: new Set(),
-  };
+  readonly refreshTokens: Record<SourceId, Set<string>> = perSource((id) => {
+    const credential = SANDBOX_CREDENTIALS[id];
+    return new Set('refreshToken' in credential ? [credential.refreshToken] : []);
+  });
 
   /**
    * A new authorization of the same company: its own refresh token, valid beside the others, as when a second
@@ -164,7 +161,7 @@ export class SandboxState {
 
   /** Requests answered, as { source: { endpoint: n } }. */
   requestCounts(): Record<SourceId, Record<string, number>> {
-    const out = { salesforce: {}, quickbooks: {}, xero: {}, asana: {}, zendesk: {} } as Record<SourceId, Record<string, number>>;
+    const out = perSource((): Record<string, number> => ({}));
     for (const [key, n] of this.#counts) {
       const [source, endpoint] = key.split(' ') as [SourceId, string];
       out[source][endpoint] = n;

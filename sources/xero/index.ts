@@ -52,6 +52,9 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   // Found by the contact's name and its e-mail's domain; an exact link is the CRM's accounting id holding the ContactID.
   links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
   statusPage: 'status.xero.com',
+  // Xero: 60 calls a minute and 5,000 a day per organisation, 10,000 a minute per app (developer.xero.com, "OAuth 2.0
+  // API limits", read 2026-12-02; the daily one is watched from X-DayLimit-Remaining). Its 429 sends Retry-After.
+  limits: { perMinute: 60, waitSeconds: 60 },
   configSchema: xeroConfigSchema,
   sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(allSandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('XERO_'))),
   timeoutMs: DEFAULT_TIMEOUT_MS,
@@ -124,3 +127,9 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
     ],
   },
 };
+
+declare module '../kit/errors.js' {
+  interface SourceIds {
+    xero: true;
+  }
+}

@@ -1,4 +1,5 @@
-import { decodeZendeskCredential, notConnected } from '../kit/connected-token.js';
+import { notConnected } from '../kit/connected-token.js';
+import { decodeZendeskCredential } from './credential.js';
 import type { z } from 'zod';
 import { SourceError } from '../kit/errors.js';
 import { fetchJson } from '../kit/http.js';

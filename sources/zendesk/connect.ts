@@ -1,5 +1,5 @@
 import { ConnectError, askVendor, type TokenConnect } from '../kit/connect.js';
-import { encodeZendeskCredential } from '../kit/connected-token.js';
+import { encodeZendeskCredential } from './credential.js';
 import type { ZendeskConfig } from './config.js';
 
 /**

@@ -39,6 +39,9 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   entities: { organization: 'Organization', ticket: 'Ticket' },
   links: { heuristics: ['NAME', 'DOMAIN'], manyPerCustomer: false },
   statusPage: 'status.zendesk.com',
+  // Zendesk Support: 200 a minute on Team, up to 2,500 on Enterprise Plus with High Volume (developer.zendesk.com,
+  // "Rate limits", read 2026-12-02): the lowest plan is assumed. Its 429 sends Retry-After.
+  limits: { perMinute: 200, waitSeconds: 60 },
   configSchema: zendeskConfigSchema,
   sandboxEnv: (baseUrl) =>
     Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([key]) => key.startsWith('ZENDESK_'))),
@@ -118,3 +121,9 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
     ],
   },
 };
+
+declare module '../kit/errors.js' {
+  interface SourceIds {
+    zendesk: true;
+  }
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { manualClock } from '../../sources/kit/clock.js';
 import type { SourceId } from '../../sources/kit/errors.js';
-import { DOCUMENTED_WAIT_SECONDS } from '../../sources/kit/gate.js';
+import { documentedWaitSeconds } from '../../sources/kit/source-facts.js';
 import { statusFromFetched } from '../../sources/kit/section-status.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { testSandbox } from '../../sources/kit/testing.js';
@@ -45,8 +45,8 @@ const indexRead = (source: SourceId, forceRefresh: boolean) => {
 
 /** How each vendor refuses, and the window it asks for. */
 const CASES: { source: SourceId; retryAfterSeconds: number; windowSeconds: number }[] = [
-  { source: 'salesforce', retryAfterSeconds: 30, windowSeconds: DOCUMENTED_WAIT_SECONDS.salesforce }, // 403 REQUEST_LIMIT_EXCEEDED, no Retry-After
-  { source: 'quickbooks', retryAfterSeconds: 30, windowSeconds: DOCUMENTED_WAIT_SECONDS.quickbooks }, // 429 ThrottleExceeded, no Retry-After
+  { source: 'salesforce', retryAfterSeconds: 30, windowSeconds: documentedWaitSeconds('salesforce') }, // 403 REQUEST_LIMIT_EXCEEDED, no Retry-After
+  { source: 'quickbooks', retryAfterSeconds: 30, windowSeconds: documentedWaitSeconds('quickbooks') }, // 429 ThrottleExceeded, no Retry-After
   { source: 'asana', retryAfterSeconds: 30, windowSeconds: 30 }, // 429 with Retry-After
   { source: 'zendesk', retryAfterSeconds: 45, windowSeconds: 45 }, // 429 with Retry-After
 ];

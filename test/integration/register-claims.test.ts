@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sourceName } from '../../sources/kit/errors.js';
-import { DOCUMENTED_WAIT_SECONDS } from '../../sources/kit/gate.js';
 import { ALLOWANCE_BACKGROUND_MARGIN, ALLOWANCE_RECHECK_SECONDS } from '../../sources/kit/allowance.js';
 import { resilienceSettingsSchema } from '../../sources/kit/resilience-settings.js';
 import { DEFAULT_BREAKER } from '../../sources/kit/source-kit.js';
@@ -29,7 +28,7 @@ describe.each(SOURCE_MODULES.map((m) => [m.id, m] as const))('the %s register', 
 
   it('states how it obeys a rate limit, with the real wait', () => {
     const wait = text.match(new RegExp(`nothing is sent to ${sourceName(m.id)} for (\\d+) (s|min)`));
-    if (wait) expect(Number(wait[1]) * (wait[2] === 'min' ? 60 : 1)).toBe(DOCUMENTED_WAIT_SECONDS[m.id]);
+    if (wait) expect(Number(wait[1]) * (wait[2] === 'min' ? 60 : 1)).toBe(m.limits.waitSeconds);
     else expect(text).toMatch(new RegExp(`honours Retry-After: nothing is sent to ${sourceName(m.id)} until it has passed`));
   });
 
