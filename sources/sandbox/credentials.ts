@@ -81,19 +81,15 @@ const apply: {
  */
 export function credentialControlHandlers(state: SandboxState): HttpHandler[] {
   const known = Object.keys(credentialSchemas).join(", ");
+  const unknownSource = (source: string) =>
+    HttpResponse.json(
+      { error: `no credential to vary for "${source.slice(0, 40)}"; use one of ${known}` },
+      { status: 404 }
+    );
   return [
     http.put("*/__sandbox/credentials/:source", async ({ params, request }) => {
       const source = String(params.source);
-      if (!(source in credentialSchemas))
-        return HttpResponse.json(
-          {
-            error: `no credential to vary for "${source.slice(
-              0,
-              40
-            )}"; use one of ${known}`,
-          },
-          { status: 404 }
-        );
+      if (!(source in credentialSchemas)) return unknownSource(source);
       const body: unknown = await request.json().catch(() => undefined);
       const parsed = credentialSchemas[source as Varied].safeParse(body);
       if (!parsed.success)
@@ -114,16 +110,7 @@ export function credentialControlHandlers(state: SandboxState): HttpHandler[] {
     }),
     http.delete("*/__sandbox/credentials/:source", ({ params }) => {
       const source = String(params.source);
-      if (!(source in credentialSchemas))
-        return HttpResponse.json(
-          {
-            error: `no credential to vary for "${source.slice(
-              0,
-              40
-            )}"; use one of ${known}`,
-          },
-          { status: 404 }
-        );
+      if (!(source in credentialSchemas)) return unknownSource(source);
       const { objectPermissions: _p, ...org } = state.salesforceOrg;
       const { apiUser: _u, ...account } = state.zendeskAccount;
       const { membership: _m, ...workspace } = state.asanaWorkspace;
