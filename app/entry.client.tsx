@@ -18,6 +18,12 @@ if (nonce) setNonce(nonce);
  */
 const hydratedPath = window.location.pathname;
 
+/**
+ * Set once the router has loaded new data for this page (a section's refresh, a revalidation) or started to leave
+ * it. From then on a streamed section that has not hydrated yet holds server HTML for data that is gone.
+ */
+let dataReplaced = false;
+
 hydrateRoot(
   document,
   <StrictMode>
@@ -26,13 +32,26 @@ hydrateRoot(
     </NonceContext.Provider>
   </StrictMode>,
   {
-    // React gives up hydrating a streamed section that is still waiting when the reader leaves the page (error
-    // 421): that section is being thrown away, so there is nothing to recover. On the page itself the same error
-    // means a section is rendered twice, and is reported as React reports it.
+    // React gives up hydrating a streamed section that is still waiting when its data is replaced first (error
+    // 421): the reader left the page, or refreshed a section before the stream finished. That section's server
+    // HTML is being thrown away and rendered from the new data, so there is nothing to recover. Without either,
+    // the same error means a section is rendered twice, and is reported as React reports it.
     onRecoverableError(error) {
-      const leaving = window.location.pathname !== hydratedPath;
-      if (leaving && error instanceof Error && /\b421\b/.test(error.message)) return;
+      const replaced = dataReplaced || window.location.pathname !== hydratedPath;
+      if (replaced && error instanceof Error && /\b421\b/.test(error.message)) return;
       reportError(error);
     },
   },
 );
+
+// RemixBrowser has made its router during the synchronous hydration above.
+const router = (window as unknown as { __remixRouter?: RouterLike }).__remixRouter;
+const unsubscribe = router?.subscribe((state) => {
+  if (state.navigation.state === 'idle' && state.revalidation === 'idle') return;
+  dataReplaced = true;
+  unsubscribe?.();
+});
+
+type RouterLike = {
+  subscribe(listener: (state: { navigation: { state: string }; revalidation: string }) => void): () => void;
+};
