@@ -1,7 +1,7 @@
-import { linkedEntityOf, type Systems } from '../sources/kit/contract.js';
+import type { Systems } from '../sources/kit/contract.js';
 import type { AccountingCustomer, CrmCustomer, ProjectsCustomer, SupportCustomer } from '../sources/kit/domain.js';
 import type { SourceId } from '../sources/kit/errors.js';
-import { ref, roundMoney, type Money, type RecordRef } from './facts.js';
+import { linkedRef, ref, roundMoney, type Money, type RecordRef } from './facts.js';
 import type { ConflictRule, Severity } from './conflict-rules.js';
 import type { Mastered } from './source-of-truth.js';
 
@@ -92,7 +92,7 @@ export function computeFlags(input: FlagInput): Flag[] {
         // only material differences are conflicts; each carries its rule's severity
         severity: c.severity ?? 'LOW',
         facts: { field: m.field, rule: c.rule, systemOfRecord: m.source, recordValue: m.value, otherSystem: c.source, otherValue: c.value },
-        records: [ref(m.source, sys.crm.entities.account, m.recordId, null), ref(c.source, linkedEntityOf(sys, c.source), c.recordId, null)],
+        records: [linkedRef(sys, m.source, m.recordId, null), linkedRef(sys, c.source, c.recordId, null)],
       });
     }
   }
@@ -122,13 +122,13 @@ export function computeFlags(input: FlagInput): Flag[] {
         kind: 'WON_DEAL_WITHOUT_PROJECT',
         severity: 'HIGH',
         facts: {
-          deal: ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name),
+          deal: ref(sys.crm, 'deal', deal.id, deal.name),
           dealAmount: deal.amount === null ? null : { amount: deal.amount, currency: deal.currency },
           wonOn: deal.closeDate!,
           daysSinceWon: daysSince,
           graceDays: input.wonDealGraceDays,
         },
-        records: [ref(sys.crm.id, sys.crm.entities.deal, deal.id, deal.name)],
+        records: [ref(sys.crm, 'deal', deal.id, deal.name)],
       });
     }
     if (unchecked) {
@@ -146,8 +146,8 @@ export function computeFlags(input: FlagInput): Flag[] {
         flags.push({
           kind: 'MILESTONE_NOT_INVOICED',
           severity: 'HIGH',
-          facts: { milestone: ref(sys.projects.id, sys.projects.entities.milestone, m.id, m.name), project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), completedOn: done, lastInvoiceOn: lastInvoice },
-          records: [ref(sys.projects.id, sys.projects.entities.milestone, m.id, m.name), ref(sys.accounting.id, sys.accounting.entities.customer, accounting.customer.id, accounting.customer.displayName)],
+          facts: { milestone: ref(sys.projects, 'milestone', m.id, m.name), project: ref(sys.projects, 'project', p.id, p.name), completedOn: done, lastInvoiceOn: lastInvoice },
+          records: [ref(sys.projects, 'milestone', m.id, m.name), ref(sys.accounting, 'customer', accounting.customer.id, accounting.customer.displayName)],
         });
       }
     }
@@ -164,13 +164,13 @@ export function computeFlags(input: FlagInput): Flag[] {
         kind: 'ON_HOLD_NOTHING_OVERDUE',
         severity: 'MEDIUM',
         facts: {
-          project: ref(sys.projects.id, sys.projects.entities.project, p.id, p.name),
+          project: ref(sys.projects, 'project', p.id, p.name),
           projectStatusText: p.statusText,
           overdueInvoiceCount: 0,
           openInvoiceCount: open.length,
           openBalance: { amount: roundMoney(open.reduce((s, i) => s + i.balance, 0)), currency: accounting.customer.currency },
         },
-        records: [ref(sys.projects.id, sys.projects.entities.project, p.id, p.name), ref(sys.accounting.id, sys.accounting.entities.customer, accounting.customer.id, accounting.customer.displayName)],
+        records: [ref(sys.projects, 'project', p.id, p.name), ref(sys.accounting, 'customer', accounting.customer.id, accounting.customer.displayName)],
       });
     }
   }
@@ -187,8 +187,8 @@ export function computeFlags(input: FlagInput): Flag[] {
           urgentTicketCount: urgent.length,
         },
         records: [
-          ...urgent.map((t) => ref(sys.support.id, sys.support.entities.ticket, t.id, t.subject)),
-          ...overdue.map((i) => ref(sys.accounting.id, sys.accounting.entities.invoice, i.id, i.number)),
+          ...urgent.map((t) => ref(sys.support, 'ticket', t.id, t.subject)),
+          ...overdue.map((i) => ref(sys.accounting, 'invoice', i.id, i.number)),
         ],
       });
     }

@@ -74,7 +74,7 @@ export function healthScore(s: {
   const inputs: HealthInput[] = [];
   const add = <K extends HealthKey>(i: { key: K; source: SourceId | null; impact: number; facts: HealthFacts[K]; records: RecordRef[] }) =>
     inputs.push({ ...i, weight: HEALTH_WEIGHTS[i.key], impact: Math.min(HEALTH_WEIGHTS[i.key], Math.round(i.impact)) } as HealthInput);
-  const ticketRef = (t: { id: string; subject: string }) => ref(support.id, support.entities.ticket, t.id, t.subject);
+  const ticketRef = (t: { id: string; subject: string }) => ref(support, 'ticket', t.id, t.subject);
 
   if (s.accounting) {
     const overdue = s.accounting.invoices.filter((i) => i.status === 'OVERDUE');
@@ -84,7 +84,7 @@ export function healthScore(s: {
       source: accounting.id,
       impact: overdue.length ? 15 + Math.min(15, oldest / 6) : 0,
       facts: { overdueInvoiceCount: overdue.length, oldestDaysOverdue: oldest },
-      records: overdue.map((i) => ref(accounting.id, accounting.entities.invoice, i.id, i.number)),
+      records: overdue.map((i) => ref(accounting, 'invoice', i.id, i.number)),
     });
   }
   if (s.support) {
@@ -120,8 +120,8 @@ export function healthScore(s: {
       key: 'PROJECT_STATUS',
       source: projects.id,
       impact: troubled.reduce((n, p) => n + (p.status === 'OFF_TRACK' ? 10 : 5), 0),
-      facts: { troubledProjects: troubled.map((p) => ({ project: ref(projects.id, projects.entities.project, p.id, p.name), status: p.status as TroubledProject['status'] })) },
-      records: troubled.map((p) => ref(projects.id, projects.entities.project, p.id, p.name)),
+      facts: { troubledProjects: troubled.map((p) => ({ project: ref(projects, 'project', p.id, p.name), status: p.status as TroubledProject['status'] })) },
+      records: troubled.map((p) => ref(projects, 'project', p.id, p.name)),
     });
     const overdueTasks = s.projects.projects.reduce((n, p) => n + p.overdueTaskCount, 0);
     add({
@@ -129,7 +129,7 @@ export function healthScore(s: {
       source: projects.id,
       impact: overdueTasks,
       facts: { count: overdueTasks },
-      records: s.projects.projects.filter((p) => p.overdueTaskCount).map((p) => ref(projects.id, projects.entities.project, p.id, p.name)),
+      records: s.projects.projects.filter((p) => p.overdueTaskCount).map((p) => ref(projects, 'project', p.id, p.name)),
     });
   }
   // a rule that could not check is not a gap and costs nothing

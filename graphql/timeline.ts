@@ -51,7 +51,7 @@ export function buildTimeline(s: {
       at: o.closeDate,
       source: crm.id,
       type: o.outcome === 'WON' ? 'DEAL_WON' : 'DEAL_LOST',
-      record: ref(crm.id, crm.entities.deal, o.id, o.name),
+      record: ref(crm, 'deal', o.id, o.name),
       amount: o.amount === null ? null : { amount: o.amount, currency: o.currency },
       project: null,
     });
@@ -62,7 +62,7 @@ export function buildTimeline(s: {
       at: i.date,
       source: accounting.id,
       type: 'INVOICE_ISSUED',
-      record: ref(accounting.id, accounting.entities.invoice, i.id, i.number),
+      record: ref(accounting, 'invoice', i.id, i.number),
       amount: { amount: i.total, currency: i.currency },
       project: null,
     });
@@ -73,21 +73,21 @@ export function buildTimeline(s: {
       at: p.date,
       source: accounting.id,
       type: 'PAYMENT_RECEIVED',
-      record: ref(accounting.id, accounting.entities.payment, p.id, null),
+      record: ref(accounting, 'payment', p.id, null),
       amount: { amount: p.amount, currency: p.currency },
       project: null,
     });
   }
   for (const p of s.projects?.projects ?? []) {
-    const project = ref(projects.id, projects.entities.project, p.id, p.name);
+    const project = ref(projects, 'project', p.id, p.name);
     events.push({ id: `${projects.id}:${p.id}`, at: p.createdAt, source: projects.id, type: 'PROJECT_CREATED', record: project, amount: null, project: null });
     for (const m of p.milestones) {
       if (!m.completed || !m.completedAt) continue;
-      events.push({ id: `${projects.id}:${m.id}`, at: m.completedAt, source: projects.id, type: 'MILESTONE_COMPLETED', record: ref(projects.id, projects.entities.milestone, m.id, m.name), amount: null, project });
+      events.push({ id: `${projects.id}:${m.id}`, at: m.completedAt, source: projects.id, type: 'MILESTONE_COMPLETED', record: ref(projects, 'milestone', m.id, m.name), amount: null, project });
     }
   }
   for (const t of s.support?.tickets ?? []) {
-    const ticket = ref(support.id, support.entities.ticket, t.id, t.subject);
+    const ticket = ref(support, 'ticket', t.id, t.subject);
     events.push({ id: `${support.id}:${t.id}:opened`, at: t.createdAt, source: support.id, type: 'TICKET_OPENED', record: ticket, amount: null, project: null });
     if (t.status === 'SOLVED' || t.status === 'CLOSED') {
       events.push({ id: `${support.id}:${t.id}:solved`, at: t.updatedAt, source: support.id, type: 'TICKET_SOLVED', record: ticket, amount: null, project: null });

@@ -34,10 +34,8 @@ const name = (r: RecordRef | null) => r?.name ?? null;
 /** A record's label: its own name, in the form its system shows it. */
 export function recordLabel(r: RecordRef, systems: Systems): string {
   const SYSTEM = (id: string) => systemName(systems, id);
-  // what the record is to Panorama (ticket, invoice, account …), from the entity names its module declares
-  const entities = (systemById(systems, r.source)?.entities ?? {}) as Record<string, string>;
-  const kind = Object.keys(entities).find((k) => entities[k] === r.entity);
-  switch (kind) {
+  // what the record is to Panorama (ticket, invoice, account …), whatever its system calls it
+  switch (r.kind) {
     case 'ticket':
       return r.name ? `#${r.recordId} ${r.name}` : `Ticket #${r.recordId}`;
     case 'invoice':

@@ -100,6 +100,32 @@ describe('PANORAMA_ACCOUNTING=xero', () => {
     expect(counts.quickbooks).toEqual({});
   });
 
+  it("flags, health and My accounts point at Xero's own records (its contacts and invoices), named as Xero names them", async () => {
+    const c = accountWithOverdue(h);
+    await h.runtime.createLoaders({ forceRefresh: false }).accounting.customerIndex();
+    const r = await gql(
+      h,
+      viewerFor('account_manager'),
+      /* GraphQL */ `
+        query ($id: ID!) {
+          customer(id: $id) { flags { kind records { system entity recordId label url } } health { inputs { records { system entity label } } } }
+          myAccountList(first: 50) { totalCount rows { id flags { kind } accounting { overdueBalance currency } } }
+        }
+      `,
+      { id: c.id },
+    );
+    expect(r.errors).toBeUndefined();
+    const records = [...r.data!.customer.flags.flatMap((f: { records: unknown[] }) => f.records), ...r.data!.customer.health.inputs.flatMap((i: { records: unknown[] }) => i.records)];
+    const fromXero = records.filter((x: { system: string }) => x.system === 'XERO') as { entity: string; label: string }[];
+    // the overdue invoices behind the health input are Xero's, labelled by their number
+    expect(fromXero.length).toBeGreaterThan(0);
+    for (const x of fromXero) expect(['Contact', 'Invoice', 'Payment']).toContain(x.entity);
+    expect(fromXero.map((x) => x.label)).toContain(`Invoice ${c.overdue[0]!.InvoiceNumber}`);
+    const list = r.data!.myAccountList;
+    expect(list.totalCount).toBeGreaterThan(0);
+    expect(list.rows.some((row: { accounting: { overdueBalance: number | null } | null }) => (row.accounting?.overdueBalance ?? 0) > 0)).toBe(true);
+  });
+
   it('a Xero outage fails only the billing section, which says Xero is unavailable', async () => {
     const c = accountWithOverdue(h);
     // the contact index (how the customer's contact is found) is kept warm by index upkeep; here, by a first read

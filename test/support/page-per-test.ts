@@ -10,7 +10,11 @@ import { healSources } from './heal.js';
 
 export type PagePerTest = { readonly browser: Browser; readonly page: Page };
 
-export function pagePerTest(baseURL: string, sandboxOrigin: string, options: { watch?: boolean } = {}): PagePerTest {
+/** A URL known when the file is collected, or only once its own app has started (in its `beforeAll`). */
+type Later = string | (() => string);
+const now = (u: Later) => (typeof u === 'string' ? u : u());
+
+export function pagePerTest(baseURLOf: Later, sandboxOriginOf: Later, options: { watch?: boolean } = {}): PagePerTest {
   const watch = options.watch ?? true;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -20,11 +24,12 @@ export function pagePerTest(baseURL: string, sandboxOrigin: string, options: { w
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await healSources(sandboxOrigin, baseURL);
+    await healSources(now(sandboxOriginOf), now(baseURLOf));
     await browser?.close();
   });
   beforeEach(async () => {
-    await healSources(sandboxOrigin, baseURL);
+    const baseURL = now(baseURLOf);
+    await healSources(now(sandboxOriginOf), baseURL);
     const p = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     page = p;
     pageErrors = [];
