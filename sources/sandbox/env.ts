@@ -24,6 +24,7 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
     XERO_API_URL: `${base}/xero/api.xro/2.0`,
     XERO_CONNECTIONS_URL: `${base}/xero/connections`,
     XERO_TOKEN_URL: `${base}/xero/identity/connect/token`,
+    XERO_AUTHORIZE_URL: `${base}/xero/identity/connect/authorize`,
     XERO_CLIENT_ID: c.xero.clientId,
     XERO_CLIENT_SECRET: c.xero.clientSecret,
     XERO_REFRESH_TOKEN: c.xero.refreshToken,
@@ -43,7 +44,7 @@ export function sandboxEnv(origin: string, realmId: string, workspaceGid: string
 }
 
 /** The variables that carry a token: left out when an admin connects the sources instead (SANDBOX_TOKENS=connect). */
-export const SANDBOX_TOKEN_VARIABLES = ['SALESFORCE_REFRESH_TOKEN', 'QUICKBOOKS_REFRESH_TOKEN', 'ASANA_ACCESS_TOKEN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
+export const SANDBOX_TOKEN_VARIABLES = ['SALESFORCE_REFRESH_TOKEN', 'QUICKBOOKS_REFRESH_TOKEN', 'XERO_REFRESH_TOKEN', 'ASANA_ACCESS_TOKEN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'] as const;
 
 /** The sandbox's environment without its tokens: every source is then "not connected" until an admin connects it. */
 export function sandboxEnvWithoutTokens(origin: string, realmId: string, workspaceGid: string): Record<string, string> {

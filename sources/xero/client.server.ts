@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { notConnected } from '../kit/connected-token.js';
 import { SourceError } from '../kit/errors.js';
 import { validate } from '../kit/http.js';
 import type { TokenGrant } from '../kit/token-store.js';
@@ -41,8 +42,14 @@ export const XERO_ENDPOINTS: XeroEndpoints = {
 export type XeroClientOptions = {
   clientId: string;
   clientSecret: string;
-  /** The latest refresh token (persisted one when newer than the environment's). */
+  /** The latest refresh token (persisted one when newer than the environment's); empty when none is known yet. */
   refreshToken: string;
+  /**
+   * The refresh token to use now, asked at each call: the stored (rotated, or connected on /admin/connections) one,
+   * else the environment's. A different one than held drops the access token granted from the old one; none at
+   * all is "not connected". @default the `refreshToken` held
+   */
+  currentRefreshToken?: () => string | null;
   /** The organisation to read; when absent, the only ORGANISATION among `/connections` (more than one is an error). */
   tenantId?: string;
   endpoints?: XeroEndpoints;
@@ -152,6 +159,16 @@ export class XeroClient {
 
   /** One refresh at a time; the rotated refresh token is handed to `onTokens` before the access token is used. */
   async #accessToken(force = false): Promise<string> {
+    const current = this.#o.currentRefreshToken ? this.#o.currentRefreshToken() : this.#refreshToken || null;
+    if (!current) {
+      this.#access = null;
+      throw notConnected(SOURCE);
+    }
+    if (current !== this.#refreshToken && !this.#refreshing) {
+      // connected (or reconnected) since: the access token granted from the old one belongs to that connection
+      this.#refreshToken = current;
+      this.#access = null;
+    }
     if (!force && this.#access && this.#access.accessTokenExpiresAt - EXPIRY_SKEW_MS > this.#o.now()) return this.#access.accessToken;
     this.#refreshing ??= (async () => {
       const stale = this.#access?.accessToken ?? null;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { XERO_ENDPOINTS } from './client.server.js';
 
 export const DEFAULT_TIMEOUT_MS = 8000;
+/** Xero's authorization page (developer.xero.com, "Standard authorization code flow"). */
+export const XERO_AUTHORIZE_URL = 'https://login.xero.com/identity/connect/authorize';
+export const DEFAULT_XERO_SCOPES = 'offline_access accounting.contacts.read accounting.transactions.read';
 
 const url = (name: string, fallback: string) =>
   z
@@ -26,8 +29,26 @@ export const xeroConfigSchema = z
     XERO_TOKEN_URL: url('XERO_TOKEN_URL', XERO_ENDPOINTS.token),
     XERO_CLIENT_ID: secret('XERO_CLIENT_ID'),
     XERO_CLIENT_SECRET: secret('XERO_CLIENT_SECRET'),
-    /** The refresh token granted when the organisation was connected (scope offline_access); it rotates on every refresh. */
-    XERO_REFRESH_TOKEN: secret('XERO_REFRESH_TOKEN'),
+    /**
+     * The refresh token granted when the organisation was connected (scope offline_access); it rotates on every
+     * refresh. Unset: an admin connects Xero on /admin/connections. @default unset
+     */
+    XERO_REFRESH_TOKEN: z.string().trim().optional().transform((v) => (v ? v : null)),
+    /** Xero's authorization page for the connect flow. @default 'https://login.xero.com/identity/connect/authorize' */
+    XERO_AUTHORIZE_URL: url('XERO_AUTHORIZE_URL', XERO_AUTHORIZE_URL),
+    /**
+     * The scopes "Connect Xero" asks for, read only. Apps created since March 2026 get the granular scopes instead of
+     * accounting.transactions.read: set `offline_access accounting.contacts.read accounting.invoices.read accounting.payments.read`.
+     * @default 'offline_access accounting.contacts.read accounting.transactions.read'
+     */
+    XERO_SCOPES: z
+      .string()
+      .trim()
+      .default(DEFAULT_XERO_SCOPES)
+      .transform((s) => s.split(/\s+/).filter(Boolean))
+      .refine((s) => s.includes('offline_access'), 'XERO_SCOPES must include offline_access (without it Xero grants no refresh token)')
+      .refine((s) => s.every((x) => /^[a-z_.]+$/.test(x) && !/^accounting\.(?!.*\.read$)/.test(x)), 'XERO_SCOPES must name read-only scopes (accounting.*.read) and offline_access')
+      .transform((s) => s.join(' ')),
     /** The organisation (tenant) to read; unset: the only ORGANISATION among GET /connections. */
     XERO_TENANT_ID: z
       .string()
@@ -60,6 +81,8 @@ export const xeroConfigSchema = z
     clientId: env.XERO_CLIENT_ID,
     clientSecret: env.XERO_CLIENT_SECRET,
     refreshToken: env.XERO_REFRESH_TOKEN,
+    authorizeUrl: env.XERO_AUTHORIZE_URL,
+    scopes: env.XERO_SCOPES,
     tenantId: env.XERO_TENANT_ID,
     baseCurrency: env.XERO_BASE_CURRENCY,
     shortCode: env.XERO_ORGANISATION_SHORTCODE,

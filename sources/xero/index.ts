@@ -4,6 +4,7 @@ import { isCoordinated, type CoordinatedTokenStore } from '../kit/token-store.js
 import { systemClock } from '../kit/clock.js';
 import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
 import { XeroClient } from './client.server.js';
+import { xeroConnect } from './connect.js';
 import { DEFAULT_TIMEOUT_MS, xeroConfigSchema, type XeroConfig } from './config.js';
 import { mapXeroError } from './errors.js';
 import { createLoaders, type XeroSource } from './loaders.js';
@@ -70,13 +71,16 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   },
   mapError: mapXeroError,
   checkAccess: checkXeroAccess,
+  connect: xeroConnect,
   createClient: (config, deps) => ({
     baseCurrency: config.baseCurrency,
     api: new XeroClient({
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       // Xero rotates the refresh token on every refresh: keep the newest, and start from it after a restart.
-      refreshToken: deps.tokens.load('xero') ?? config.refreshToken,
+      refreshToken: deps.tokens.load('xero') ?? config.refreshToken ?? '',
+      // a token rotated or connected since (the own store is read after the client is built) is used from then on
+      currentRefreshToken: () => deps.tokens.load('xero') ?? config.refreshToken,
       ...(config.tenantId ? { tenantId: config.tenantId } : {}),
       endpoints: config.endpoints,
       now: () => systemClock.now(),
@@ -105,7 +109,7 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
     ],
     credentials: [
       'XERO_CLIENT_ID / XERO_CLIENT_SECRET (the Xero app, sent as Basic auth to the token endpoint)',
-      'XERO_REFRESH_TOKEN (rotates on every refresh: the newest is handed to the token store before it is used, PANORAMA_TOKEN_FILE keeps it)',
+      'XERO_REFRESH_TOKEN, or "Connect Xero" on /admin/connections (authorization code with PKCE, asking for XERO_SCOPES): it rotates on every refresh, and the newest is handed to the token store before it is used',
       'XERO_TENANT_ID (optional: the organisation; unset, the only ORGANISATION of GET /connections)',
     ],
     scopes: [

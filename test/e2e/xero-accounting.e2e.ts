@@ -73,3 +73,43 @@ describe('finance reads billing from Xero', () => {
     await screenshot(page, 'billing-from-xero');
   });
 });
+
+describe('an admin connects Xero on /admin/connections', () => {
+  it("runs Xero's authorization-code flow with PKCE in the browser; finance then reads overdue invoices from Xero", async () => {
+    // an app of its own with no token in its environment (SANDBOX_TOKENS=connect)
+    const bare = await startApp({ tempStore: 'panorama-xero-connect-', env: { PANORAMA_ACCOUNTING: 'xero', SANDBOX_TOKENS: 'connect', SALESFORCE_ACCOUNT_QUICKBOOKS_ID_FIELD: '', PANORAMA_ENCRYPTION_KEY: 'e2e-xero-connect-encryption-key-0123456789' } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const admin = await context.newPage();
+      await signInAs(admin, bare.url, 'Morgan');
+      await admin.goto(`${bare.url}/admin/connections`);
+      const xeroCard = admin.getByTestId('connection-xero');
+      expect((await admin.getByTestId('connection-state-xero').textContent())?.trim()).toBe('Not connected');
+      // one accounting package: the one not chosen is not offered
+      expect(await admin.getByTestId('connection-quickbooks').count()).toBe(0);
+      await xeroCard.getByRole('link', { name: 'Connect Xero' }).click();
+      await admin.waitForURL(/\/xero\/identity\/connect\/authorize\?/);
+      const asked = new URL(admin.url()).searchParams;
+      expect(asked.get('code_challenge_method')).toBe('S256');
+      expect(asked.get('scope')).toBe('offline_access accounting.contacts.read accounting.transactions.read');
+      await admin.getByRole('button', { name: 'Allow' }).click();
+      await admin.waitForURL(/\/admin\/connections\?connected=xero/);
+      await admin.getByTestId('connection-state-xero').filter({ hasText: /^Connected$/ }).waitFor();
+      expect(await xeroCard.textContent()).toMatch(/Connected by Morgan/);
+      await screenshot(admin, 'connections-xero-connected');
+
+      const finance = await other.newPage();
+      await signInAs(finance, bare.url, 'Dana');
+      await finance.goto(`${bare.url}/finance`);
+      const rows = finance.getByTestId('overdue-table').locator('tbody tr');
+      await rows.first().waitFor({ timeout: 30_000 });
+      expect(await rows.count()).toBeGreaterThan(0);
+      expect((await finance.locator('main').textContent()) ?? '').toMatch(/From Xero/);
+    } finally {
+      await context.close();
+      await other.close();
+      await bare.stop();
+    }
+  });
+});

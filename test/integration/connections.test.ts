@@ -7,6 +7,9 @@ import { asanaConnect } from '#sources/asana/connect.js';
 import { quickbooksConnect } from '#sources/quickbooks/connect.js';
 import { salesforceConnect } from '#sources/salesforce/connect.js';
 import { zendeskConnect } from '#sources/zendesk/connect.js';
+import { xeroConnect } from '#sources/xero/connect.js';
+import { xeroConfigSchema } from '#sources/xero/config.js';
+import { XeroClient } from '#sources/xero/client.server.js';
 import { ConnectionDbStore } from '#app/.server/store/connections.js';
 import { openStore, type StoreDb } from '#app/.server/store/database.js';
 import { asanaConfigSchema } from '#sources/asana/config.js';
@@ -24,6 +27,8 @@ import { salesforceSource } from '#sources/salesforce/index.js';
 import { SANDBOX_CREDENTIALS } from '#sources/sandbox/constants.js';
 import { sandboxEnvWithoutTokens } from '#sources/sandbox/env.js';
 import { zendeskSource } from '#sources/zendesk/index.js';
+// the composition registers every module's name, which the kit's messages use
+import '#sources/modules.js';
 
 const sb = testSandbox();
 const env = sandboxEnvWithoutTokens(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid);
@@ -31,16 +36,18 @@ const sf = parseEnv(salesforceConfigSchema, env, 'Salesforce');
 const qbo = parseEnv(quickbooksConfigSchema, env, 'QuickBooks');
 const asana = parseEnv(asanaConfigSchema, env, 'Asana');
 const zendesk = parseEnv(zendeskSource.configSchema, env, 'Zendesk');
+const xero = parseEnv(xeroConfigSchema, env, 'Xero');
+const XERO_REDIRECT = 'http://panorama.test/admin/connections/xero/callback';
 const REDIRECT = 'http://panorama.test/admin/connections/salesforce/callback';
 const QBO_REDIRECT = 'http://panorama.test/admin/connections/quickbooks/callback';
 const now = Date.parse('2026-12-03T10:00:00Z');
 
 // the flows as the routes run them, with each module's connect spec
-type Configs = { salesforce: typeof sf; quickbooks: typeof qbo };
-const SPECS = { salesforce: salesforceConnect, quickbooks: quickbooksConnect } as const;
-const NAMES = { salesforce: 'Salesforce', quickbooks: 'QuickBooks' } as const;
-const startOAuth = <S extends 'salesforce' | 'quickbooks'>(source: S, config: Configs[S], redirectUri: string, at: number) => start(source, SPECS[source] as never, config, redirectUri, at);
-const finishOAuth = async <S extends 'salesforce' | 'quickbooks'>(source: S, config: Configs[S], pending: PendingFlow | null, params: URLSearchParams, redirectUri: string, at: number) => ({
+type Configs = { salesforce: typeof sf; quickbooks: typeof qbo; xero: typeof xero };
+const SPECS = { salesforce: salesforceConnect, quickbooks: quickbooksConnect, xero: xeroConnect } as const;
+const NAMES = { salesforce: 'Salesforce', quickbooks: 'QuickBooks', xero: 'Xero' } as const;
+const startOAuth = <S extends keyof Configs>(source: S, config: Configs[S], redirectUri: string, at: number) => start(source, SPECS[source] as never, config, redirectUri, at);
+const finishOAuth = async <S extends keyof Configs>(source: S, config: Configs[S], pending: PendingFlow | null, params: URLSearchParams, redirectUri: string, at: number) => ({
   refreshToken: await finish(source, NAMES[source], SPECS[source] as never, config, pending, params, redirectUri, at),
 });
 const checkAsanaToken = (c: typeof asana, token: string) => asanaConnect.check(c, { token }, fetch);
@@ -158,6 +165,44 @@ describe('connect flow: QuickBooks (authorization code with state and realmId)',
     const back = await consent(url);
     back.set('state', 'nope');
     expect((await connectError(finishOAuth('quickbooks', qbo, pending, back, QBO_REDIRECT, now))).message).toMatch(/state parameter does not match/);
+  });
+});
+
+describe('connect flow: Xero (authorization code with PKCE, rotating refresh tokens)', () => {
+  it('asks for read-only scopes and offline_access; the token it grants reads the organisation from /connections, and rotates', async () => {
+    const { url, pending } = await startOAuth('xero', xero, XERO_REDIRECT, now);
+    const asked = new URL(url).searchParams;
+    expect(asked.get('scope')).toBe('offline_access accounting.contacts.read accounting.transactions.read');
+    expect(asked.get('code_challenge_method')).toBe('S256');
+    expect(pending.verifier).toBeTruthy();
+    const granted = await finishOAuth('xero', xero, pending, await consent(url), XERO_REDIRECT, now);
+    expect(sb.state.refreshTokens.xero.has(granted.refreshToken)).toBe(true);
+    // the connection as the module's client uses it: the tenant from GET /connections, the rotated token handed back
+    let kept: string | null = granted.refreshToken;
+    const client = new XeroClient({ clientId: xero.clientId, clientSecret: xero.clientSecret, refreshToken: '', currentRefreshToken: () => kept, endpoints: xero.endpoints, now: () => Date.now(), onTokens: (t) => void (kept = t.refreshToken) });
+    expect((await client.contacts({ where: 'IsCustomer==true' })).length).toBeGreaterThan(0);
+    expect(kept).not.toBe(granted.refreshToken);
+    expect(sb.state.refreshTokens.xero.has(granted.refreshToken)).toBe(false);
+  });
+
+  it('without a refresh token anywhere, Xero is "not connected" and says where to connect it', async () => {
+    const client = new XeroClient({ clientId: xero.clientId, clientSecret: xero.clientSecret, refreshToken: '', currentRefreshToken: () => null, endpoints: xero.endpoints, now: () => Date.now() });
+    const e = await client.contacts().catch((x: unknown) => x);
+    expect(isSourceError(e) && e.code).toBe('NOT_CONFIGURED');
+    expect(isSourceError(e) && e.userMessage).toBe('Xero is not connected: an admin connects it on /admin/connections.');
+  });
+
+  it('a verifier that does not match, a code used twice, or a denied consent: refused, nothing granted', async () => {
+    const first = await startOAuth('xero', xero, XERO_REDIRECT, now);
+    const back = await consent(first.url);
+    const wrong = await connectError(finishOAuth('xero', xero, { ...first.pending, verifier: 'not-the-verifier-0123456789-0123456789-abc' }, back, XERO_REDIRECT, now));
+    expect(wrong.message).toMatch(/Xero/);
+    expect(wrong.status).toBeLessThan(600);
+    // the code was spent by the refused exchange
+    expect(await connectError(finishOAuth('xero', xero, first.pending, back, XERO_REDIRECT, now))).toBeInstanceOf(ConnectError);
+    const denied = await startOAuth('xero', xero, XERO_REDIRECT, now);
+    const e = await connectError(finishOAuth('xero', xero, denied.pending, await consent(denied.url, 'deny'), XERO_REDIRECT, now));
+    expect(e.status).toBe(400);
   });
 });
 

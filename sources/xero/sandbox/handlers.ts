@@ -4,6 +4,7 @@ import { createRouter, renameField, type VendorStyle } from '../../sandbox/route
 import { SANDBOX_CREDENTIALS, bearerToken, type SandboxState } from '../../sandbox/state.js';
 import { XERO_PAGE_SIZE } from '../types.js';
 import { xeroOrganisation, type XeroOrganisation } from './dataset.js';
+import { xeroAuthorize, xeroCodeGrant } from './oauth.js';
 import { WhereError, applyWhere } from './where.js';
 
 /** Xero's access tokens last 30 minutes. */
@@ -123,6 +124,7 @@ export function xeroSandbox(state: SandboxState): HttpHandler[] {
     });
 
   return [
+    ...xeroAuthorize(r, state, () => org().tenantName),
     r.post(
       '/identity/connect/token',
       'identity.token',
@@ -131,6 +133,7 @@ export function xeroSandbox(state: SandboxState): HttpHandler[] {
         const client = basicCredentials(request);
         if (!client || client.id !== c.clientId || client.secret !== c.clientSecret) return json({ error: 'invalid_client' }, 400);
         const form = new URLSearchParams(await request.text());
+        if (form.get('grant_type') === 'authorization_code') return xeroCodeGrant(state, form);
         if (form.get('grant_type') !== 'refresh_token') return json({ error: 'unsupported_grant_type' }, 400);
         const used = form.get('refresh_token') ?? '';
         const valid = state.refreshTokens.xero;
