@@ -42,7 +42,7 @@ export const xeroConnect: OAuthConnect<XeroConfig> = {
         },
         body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier ?? '' }),
       },
-      fetchFn,
+      fetchFn
     );
     if (status !== 200) refusedCode('Xero', status, body);
     if (typeof body.refresh_token !== 'string' || !body.refresh_token) {

@@ -15,11 +15,13 @@ const json = (body: unknown, status = 200) => HttpResponse.json(body as never, {
 export function xeroAuthorize(r: Router, state: SandboxState, organisationName: () => string): HttpHandler[] {
   const check = (params: URLSearchParams): Response | null => {
     if (params.get('response_type') !== 'code') return authorizeErrorPage('Xero', 'unsupported_response_type: response_type must be code');
-    if (params.get('client_id') !== SANDBOX_CREDENTIALS.xero.clientId) return authorizeErrorPage('Xero', 'unauthorized_client: unknown client or client not enabled');
+    if (params.get('client_id') !== SANDBOX_CREDENTIALS.xero.clientId)
+      return authorizeErrorPage('Xero', 'unauthorized_client: unknown client or client not enabled');
     if (!validRedirectUri(params.get('redirect_uri') ?? '')) return authorizeErrorPage('Xero', 'invalid_request: redirect_uri must be a URL');
     if (!(params.get('scope') ?? '').trim()) return authorizeErrorPage('Xero', 'invalid_scope: ask for at least one scope');
     const method = params.get('code_challenge_method');
-    if (method && method !== 'S256' && method !== 'plain') return authorizeErrorPage('Xero', 'invalid_request: code_challenge_method must be S256 or plain');
+    if (method && method !== 'S256' && method !== 'plain')
+      return authorizeErrorPage('Xero', 'invalid_request: code_challenge_method must be S256 or plain');
     return null;
   };
   return [
@@ -30,7 +32,7 @@ export function xeroAuthorize(r: Router, state: SandboxState, organisationName: 
         const params = new URL(request.url).searchParams;
         return check(params) ?? consentPage('Xero', params, `the organisation ${organisationName()}`);
       },
-      { auth: false },
+      { auth: false }
     ),
     r.post(
       '/identity/connect/authorize',
@@ -43,7 +45,7 @@ export function xeroAuthorize(r: Router, state: SandboxState, organisationName: 
         if (params.get('decision') !== 'allow') return redirectBack(req.redirectUri, { error: 'access_denied', state: req.state });
         return redirectBack(req.redirectUri, { code: state.authorizationCodes.issue(req, 'xro'), state: req.state });
       },
-      { auth: false },
+      { auth: false }
     ),
   ];
 }
@@ -53,7 +55,8 @@ export function xeroCodeGrant(state: SandboxState, form: URLSearchParams): Respo
   const issued = state.authorizationCodes.take(form.get('code'));
   if (!issued || issued.clientId !== SANDBOX_CREDENTIALS.xero.clientId) return json({ error: 'invalid_grant' }, 400);
   if (issued.redirectUri !== form.get('redirect_uri')) return json({ error: 'invalid_grant', error_description: 'redirect_uri does not match' }, 400);
-  if (!pkceMatches(form.get('code_verifier'), issued.codeChallenge, issued.codeChallengeMethod)) return json({ error: 'invalid_grant', error_description: 'invalid code_verifier' }, 400);
+  if (!pkceMatches(form.get('code_verifier'), issued.codeChallenge, issued.codeChallengeMethod))
+    return json({ error: 'invalid_grant', error_description: 'invalid code_verifier' }, 400);
   const scopes = (issued.scope ?? '').split(/\s+/).filter(Boolean);
   return json({
     access_token: state.issueToken('xero', ACCESS_TOKEN_TTL_SECONDS),
