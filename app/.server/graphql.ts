@@ -95,11 +95,14 @@ export function streamOperation<D extends Operation>(viewer: Viewer, document: D
           mergePayload(merged, payload);
           if (isFirst) {
             isFirst = false;
-            // Handed over on the next turn of the event loop, not at once: the caller renders the page's shell
-            // (a while of synchronous work) as soon as it has this, and the deferred parts' requests to the
-            // vendors, queued meanwhile, should be on their way first rather than wait for that render.
+            // Handed over after a turn of the event loop's timers, not at once: the caller renders the page's
+            // shell (a while of synchronous work) as soon as it has this, and the deferred parts' requests to the
+            // vendors should be on their way first rather than wait for that render. Their way out passes
+            // through the loop's poll phase, so `setImmediate` (the same turn's check phase) was too early: the
+            // vendor calls then left after the render, and the first section landed ~12 ms later
+            // (docs/performance.md, "The first section, sooner").
             const shell = snapshot();
-            setImmediate(() => resolveFirst(shell));
+            setTimeout(() => resolveFirst(shell), 0);
           }
           for (const part of payload.incremental ?? []) if (part.label) slot(part.label).resolve(snapshot());
         }
