@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDealTotals, formatMoneyCompact, formatTotals, plural, totalsPerCurrency } from './format.js';
+import { formatAmount, formatDate, formatDealTotals, formatMoneyCompact, formatMonth, formatTotals, plural, totalsPerCurrency } from './format.js';
 
 describe('formatMoneyCompact', () => {
   // the server and the browser must write the same text, or the page fails to hydrate
@@ -81,5 +81,13 @@ describe('amounts in their own currency', () => {
     expect(formatTotals([{ amount: 1200, currency: 'USD' }, { amount: 300, currency: 'EUR' }])).toBe('$1,200.00 and €300.00');
     expect(formatTotals([{ amount: 5, currency: 'USD' }])).toBe('$5.00');
     expect(formatTotals([])).toBe('$0.00');
+  });
+});
+
+describe('formatMonth', () => {
+  it('names a month by its short English name, in UTC whatever the server’s zone', () => {
+    expect(formatMonth('2026-03')).toBe('Mar');
+    expect(formatMonth('2026-12')).toBe('Dec');
+    expect(formatMonth('2027-01')).toBe('Jan');
   });
 });

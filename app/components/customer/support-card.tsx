@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { ChartFigure } from '../chart-figure.js';
-import { formatDate, humanize, plural } from '../format.js';
+import { formatDate, formatMonth, humanize, plural } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -10,7 +10,7 @@ const PRIORITY_COLORS: Record<string, string> = { URGENT: 'red', HIGH: 'orange',
 export function SupportCard({ customer, showVolume = false }: { customer: Customer; showVolume?: boolean }) {
   const s = customer.support;
   const status = customer.sections.find((x) => x.source.category === 'SUPPORT');
-  const months = s?.volume.map((v) => ({ opened: v.opened, solved: v.solved, label: new Date(`${v.month}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' }) })) ?? [];
+  const months = s?.volume.map((v) => ({ opened: v.opened, solved: v.solved, label: formatMonth(v.month) })) ?? [];
   return (
     <SourceSection title="Support" status={status} recordUrl={s?.organization.url} testId="section-support">
       {s ? (
