@@ -95,10 +95,9 @@ async function main() {
   if (!anySourceConfigured(settings.sources)) {
     const started = await startSandbox(settings.sandbox.SANDBOX_PORT);
     sandbox = started.child;
-    const info = (await (await fetch(`${started.origin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
     // SANDBOX_TOKENS=connect: no tokens in the environment; an admin connects each source on /admin/connections
     const env = settings.sandbox.SANDBOX_TOKENS === 'connect' ? sandboxEnvWithoutTokens : sandboxEnv;
-    Object.assign(process.env, env(started.origin, info.realmId, info.workspaceGid), { PANORAMA_SANDBOX_ORIGIN: started.origin });
+    Object.assign(process.env, env(started.origin), { PANORAMA_SANDBOX_ORIGIN: started.origin });
     settings = parseSettings(process.env);
   }
   // the server build reads these, never the environment again

@@ -6,6 +6,7 @@ export const asanaConnect: TokenConnect<AsanaConfig> = {
   kind: 'token',
   needs: 'ASANA_WORKSPACE_GID',
   envVariables: 'ASANA_ACCESS_TOKEN',
+  tokenVariables: ['ASANA_ACCESS_TOKEN'],
   envToken: (c) => Boolean(c.accessToken),
   fields: [{ name: 'token', label: 'Personal access token', kind: 'secret' }],
   checkedWith: 'GET /users/me',

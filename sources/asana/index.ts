@@ -3,7 +3,6 @@ import { tokenFrom } from '../kit/connected-token.js';
 import { asanaSchema } from './schema.js';
 import { asanaWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
-import { sandboxEnv } from '../sandbox/env.js';
 import { AsanaClient } from './client.server.js';
 import { ASANA_TIMEOUT_MS, asanaConfigSchema, type AsanaConfig } from './config.js';
 import { mapAsanaError } from './errors.js';
@@ -12,7 +11,7 @@ import { checkAsanaFields } from './fields.js';
 import { INDEX_FIELDS, PROJECT_FIELDS, TASK_FIELDS, createLoaders } from './loaders.js';
 
 /** The sandbox dataset's workspace (sources/sandbox/dataset.ts); a test checks the two agree. */
-import { ASANA_WORKSPACE_GID } from '../sandbox/constants.js';
+import { ASANA_WORKSPACE_GID, SANDBOX_CREDENTIALS, SANDBOX_WEBHOOKS, sandboxBase } from '../sandbox/constants.js';
 
 export const SANDBOX_WORKSPACE_GID = ASANA_WORKSPACE_GID;
 
@@ -54,8 +53,13 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
   // 2026-12-02): the free one is assumed. Its 429 sends Retry-After.
   limits: { perMinute: 150, waitSeconds: 60 },
   configSchema: asanaConfigSchema,
-  sandboxEnv: (baseUrl) =>
-    Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', SANDBOX_WORKSPACE_GID)).filter(([key]) => key.startsWith('ASANA_'))),
+  sandbox: () => import('./sandbox/part.js').then((p) => p.sandboxPart),
+  sandboxEnv: (baseUrl) => ({
+    ASANA_BASE_URL: `${sandboxBase(baseUrl)}/asana/api/1.0`,
+    ASANA_ACCESS_TOKEN: SANDBOX_CREDENTIALS.asana.accessToken,
+    ASANA_WORKSPACE_GID: SANDBOX_WORKSPACE_GID,
+    ASANA_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.asana.token,
+  }),
   timeoutMs: ASANA_TIMEOUT_MS,
   timeoutOf: (config) => config.timeoutMs,
   cachePolicies: {

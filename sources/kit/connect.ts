@@ -32,6 +32,8 @@ type Common<Config> = {
   needs: string;
   /** The variable(s) that hold the token in the environment, which then takes precedence. */
   envVariables: string;
+  /** Those variables by name: left out of the sandbox's environment when an admin connects instead (SANDBOX_TOKENS=connect). */
+  tokenVariables: readonly string[];
   envToken: (config: Config) => boolean;
 };
 

@@ -23,6 +23,7 @@ import type {
 } from './domain.js';
 import type { SourceError, SourceId } from './errors.js';
 import type { SourceLimits } from './source-facts.js';
+import type { SandboxPart } from '../sandbox/part.js';
 import type { SourceKit } from './source-kit.js';
 import type { TokenStore } from './token-store.js';
 import type { FieldMappingReport } from './field-mapping.js';
@@ -218,6 +219,11 @@ export type SourceModule<C extends SourceCategory = SourceCategory, Config = unk
   configSchema: z.ZodType<Config, z.ZodTypeDef, unknown>;
   /** The env a sandbox served at `baseUrl` needs, so the same code talks to it as to the vendor. */
   sandboxEnv: (baseUrl: string) => Record<string, string>;
+  /**
+   * Its vendor's imitation in the built-in sandbox (`sandbox/part.ts` in the module's folder), loaded only where
+   * the sandbox runs: the sandbox serves one part per registered module (sources/sandbox/parts.ts).
+   */
+  sandbox: () => Promise<SandboxPart>;
   /** The kit's per-call timeout, in ms, when the config sets none (see `timeoutOf`). */
   timeoutMs: number;
   /** The per-call timeout the source's own setting asks for (e.g. `ZENDESK_TIMEOUT_MS`); the kit enforces it. */

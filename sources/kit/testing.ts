@@ -4,10 +4,11 @@
  * with one clock: the sandbox's "today" is the clock's day, and the kits and loaders ask that same clock.
  */
 import { setupServer } from 'msw/node';
-import { SANDBOX_CREDENTIALS } from '../sandbox/constants.js';
 import type { DatasetOptions } from '../sandbox/dataset.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { sandboxHandlerGroups } from '../sandbox/handlers.js';
+import { basicAuth } from '../sandbox/part.js';
+import { sandboxPart } from '../sandbox/parts.js';
 import { SandboxState } from '../sandbox/state.js';
 import type { Manifest, World } from '../sandbox/world.js';
 import { SourceCache, type CachePolicy } from './cache.js';
@@ -50,7 +51,7 @@ export function testSandbox(opts: TestSandboxOptions = {}) {
   const groups = sandboxHandlerGroups(state);
   const handlers = opts.sources ? opts.sources.flatMap((s) => groups[s]) : Object.values(groups).flat();
   const server = setupServer(...handlers);
-  const env = sandboxEnv(TEST_ORIGIN, state.world.quickbooks.realmId, state.world.asana.workspace.gid);
+  const env = sandboxEnv(TEST_ORIGIN);
   return {
     state,
     server,
@@ -77,7 +78,7 @@ export function httpSandbox(server: { origin: string; state: SandboxState }, clo
   return {
     state: server.state,
     origin: server.origin,
-    env: sandboxEnv(server.origin, server.state.world.quickbooks.realmId, server.state.world.asana.workspace.gid),
+    env: sandboxEnv(server.origin),
     clock,
     today: todayOf(clock),
   };
@@ -85,59 +86,17 @@ export function httpSandbox(server: { origin: string; state: SandboxState }, clo
 
 /** Where each vendor's API lives in the sandbox (the same paths the clients use). */
 export function sandboxApi(source: SourceId, state: SandboxState, origin = TEST_ORIGIN): string {
-  switch (source) {
-    case 'salesforce':
-      return `${origin}/salesforce/services/data/v62.0`;
-    case 'quickbooks':
-      return `${origin}/quickbooks/v3/company/${state.world.quickbooks.realmId}`;
-    case 'xero':
-      return `${origin}/xero/api.xro/2.0`;
-    case 'asana':
-      return `${origin}/asana/api/1.0`;
-    case 'zendesk':
-      return `${origin}/zendesk/api/v2`;
-  }
+  return sandboxPart(source).apiBase(origin, state);
 }
 
-/** `Basic` credentials for a client id and secret (QuickBooks' token endpoint), or a Zendesk e-mail/token pair. */
-export function basicAuth(user: string, secret: string): string {
-  return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-}
+export { basicAuth };
 
 /**
  * The `authorization` header the sandbox accepts for raw requests to a vendor's API: a fresh access token from
- * its token endpoint where the vendor has one (Salesforce, QuickBooks), else the configured credentials.
+ * its token endpoint where the vendor has one, else the configured credentials (each module's sandbox part says).
  */
-export async function sandboxAuthorization(source: SourceId, state: SandboxState): Promise<string> {
-  const c = SANDBOX_CREDENTIALS;
-  const token = async (url: string, init: RequestInit) => {
-    const res = await fetch(url, { method: 'POST', ...init });
-    if (!res.ok) throw new Error(`${source} sandbox token refresh failed: ${res.status}`);
-    return `Bearer ${((await res.json()) as { access_token: string }).access_token}`;
-  };
-  switch (source) {
-    case 'salesforce':
-      return token(`${TEST_ORIGIN}/salesforce/services/oauth2/token`, {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: c.salesforce.clientId, client_secret: c.salesforce.clientSecret, refresh_token: c.salesforce.refreshToken }),
-      });
-    case 'quickbooks':
-      // QuickBooks rotates its refresh token: use the one the sandbox holds valid now.
-      return token(`${TEST_ORIGIN}/quickbooks/oauth2/v1/tokens/bearer`, {
-        headers: { authorization: basicAuth(c.quickbooks.clientId, c.quickbooks.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: [...state.refreshTokens.quickbooks][0]! }).toString(),
-      });
-    case 'xero':
-      // Xero rotates its refresh token too
-      return token(`${TEST_ORIGIN}/xero/identity/connect/token`, {
-        headers: { authorization: basicAuth(c.xero.clientId, c.xero.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: [...state.refreshTokens.xero][0]! }).toString(),
-      });
-    case 'asana':
-      return `Bearer ${c.asana.accessToken}`;
-    case 'zendesk':
-      return basicAuth(`${c.zendesk.email}/token`, c.zendesk.apiToken);
-  }
+export function sandboxAuthorization(source: SourceId, state: SandboxState): Promise<string> {
+  return sandboxPart(source).authorization(TEST_ORIGIN, state);
 }
 
 /** The manifest's exact links into one system: CRM account id → the ids of the records linked to it. */

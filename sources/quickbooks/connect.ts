@@ -15,6 +15,7 @@ export const quickbooksConnect: OAuthConnect<QuickbooksConfig> = {
   pkce: false,
   needs: 'QUICKBOOKS_BASE_URL, QUICKBOOKS_TOKEN_URL, QUICKBOOKS_CLIENT_ID, QUICKBOOKS_CLIENT_SECRET and QUICKBOOKS_REALM_ID',
   envVariables: 'QUICKBOOKS_REFRESH_TOKEN',
+  tokenVariables: ['QUICKBOOKS_REFRESH_TOKEN'],
   envToken: (c) => Boolean(c.refreshToken),
   authorizeUrl: (c, redirectUri, { state }) => {
     const url = new URL(c.authorizeUrl);

@@ -6,7 +6,7 @@ import { quickbooksDeepLink, quickbooksSource } from './index.js';
 import { QBO_SANDBOX_REALM_ID } from './sandbox/realm.js';
 
 const ORIGIN = 'http://sandbox.panorama.test';
-const env = sandboxEnv(ORIGIN, QBO_SANDBOX_REALM_ID, '1');
+const env = sandboxEnv(ORIGIN);
 const parse = (e: Record<string, string | undefined>) => parseEnv(quickbooksSource.configSchema, e, 'QuickBooks');
 
 describe('quickbooks module', () => {

@@ -3,7 +3,7 @@ import { quickbooksConnect } from './connect.js';
 import { quickbooksSchema } from './schema.js';
 import { quickbooksWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
-import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_WEBHOOKS, sandboxBase } from '../sandbox/constants.js';
 import { QuickbooksClient } from './client.server.js';
 import { DEFAULT_TIMEOUT_MS, quickbooksConfigSchema, type QuickbooksConfig } from './config.js';
 import { mapQuickbooksError } from './errors.js';
@@ -18,17 +18,6 @@ const HOUR = 60 * MINUTE;
 
 /** QuickBooks Online's web app; the same host serves sandbox companies' links in Panorama. */
 const APP_ORIGIN = 'https://app.qbo.intuit.com';
-
-const ENV_KEYS = [
-  'QUICKBOOKS_BASE_URL',
-  'QUICKBOOKS_TOKEN_URL',
-  'QUICKBOOKS_AUTHORIZE_URL',
-  'QUICKBOOKS_CLIENT_ID',
-  'QUICKBOOKS_CLIENT_SECRET',
-  'QUICKBOOKS_REFRESH_TOKEN',
-  'QUICKBOOKS_REALM_ID',
-  'QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN',
-] as const;
 
 export function quickbooksDeepLink(entity: string, id: string): string {
   const key = encodeURIComponent(id);
@@ -58,12 +47,17 @@ export const quickbooksSource: SourceModule<'accounting', QuickbooksConfig, Quic
   // (developer.intuit.com, "API call limits and throttles", read 2026-12-02): a minute away.
   limits: { perMinute: 500, waitSeconds: 60 },
   configSchema: quickbooksConfigSchema,
-  sandboxEnv: (baseUrl) => {
-    const env = allSandboxEnv(baseUrl, QBO_SANDBOX_REALM_ID, '');
-    const out: Record<string, string> = {};
-    for (const k of ENV_KEYS) out[k] = env[k] ?? '';
-    return out;
-  },
+  sandbox: () => import('./sandbox/part.js').then((p) => p.sandboxPart),
+  sandboxEnv: (baseUrl) => ({
+    QUICKBOOKS_BASE_URL: `${sandboxBase(baseUrl)}/quickbooks`,
+    QUICKBOOKS_TOKEN_URL: `${sandboxBase(baseUrl)}/quickbooks/oauth2/v1/tokens/bearer`,
+    QUICKBOOKS_AUTHORIZE_URL: `${sandboxBase(baseUrl)}/quickbooks/connect/oauth2`,
+    QUICKBOOKS_CLIENT_ID: SANDBOX_CREDENTIALS.quickbooks.clientId,
+    QUICKBOOKS_CLIENT_SECRET: SANDBOX_CREDENTIALS.quickbooks.clientSecret,
+    QUICKBOOKS_REFRESH_TOKEN: SANDBOX_CREDENTIALS.quickbooks.refreshToken,
+    QUICKBOOKS_REALM_ID: QBO_SANDBOX_REALM_ID,
+    QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN: SANDBOX_WEBHOOKS.quickbooks.verifierToken,
+  }),
   timeoutMs: DEFAULT_TIMEOUT_MS,
   // node-quickbooks takes no timeout of its own: the kit's, from QUICKBOOKS_TIMEOUT_MS, abandons the call
   timeoutOf: (config) => config.timeoutMs,

@@ -15,6 +15,7 @@ export const salesforceConnect: OAuthConnect<SalesforceConfig> = {
   pkce: true,
   needs: 'SALESFORCE_INSTANCE_URL, SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET',
   envVariables: 'SALESFORCE_REFRESH_TOKEN',
+  tokenVariables: ['SALESFORCE_REFRESH_TOKEN'],
   envToken: (c) => Boolean(c.refreshToken),
   authorizeUrl: (c, redirectUri, { state, codeChallenge }) => {
     const url = new URL(`${c.loginUrl}/services/oauth2/authorize`);

@@ -5,7 +5,7 @@ import { salesforceSchema } from './schema.js';
 import type { CachePolicy } from '../kit/cache.js';
 import { salesforceWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
-import { sandboxEnv } from '../sandbox/env.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_WEBHOOKS, sandboxBase } from '../sandbox/constants.js';
 import { SalesforceClient } from './client.server.js';
 import { salesforceConfigSchema, type SalesforceConfig } from './config.js';
 import { mapSalesforceError } from './errors.js';
@@ -72,7 +72,17 @@ export const salesforceSource: SourceModule<'crm', SalesforceConfig, SalesforceC
   limits: { perMinute: null, waitSeconds: 900 },
   configSchema: salesforceConfigSchema,
   // Only the SALESFORCE_* entries; realm and workspace belong to other sources.
-  sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('SALESFORCE_'))),
+  sandbox: () => import('./sandbox/part.js').then((p) => p.sandboxPart),
+  sandboxEnv: (baseUrl) => ({
+    SALESFORCE_INSTANCE_URL: `${sandboxBase(baseUrl)}/salesforce`,
+    SALESFORCE_LOGIN_URL: `${sandboxBase(baseUrl)}/salesforce`,
+    SALESFORCE_CLIENT_ID: SANDBOX_CREDENTIALS.salesforce.clientId,
+    SALESFORCE_CLIENT_SECRET: SANDBOX_CREDENTIALS.salesforce.clientSecret,
+    SALESFORCE_REFRESH_TOKEN: SANDBOX_CREDENTIALS.salesforce.refreshToken,
+    // the sandbox signs its notifications with these (POST /__sandbox/webhooks/salesforce)
+    SALESFORCE_WEBHOOK_TOKEN: SANDBOX_WEBHOOKS.salesforce.token,
+    SALESFORCE_WEBHOOK_ORGANIZATION_ID: SANDBOX_WEBHOOKS.salesforce.organizationId,
+  }),
   timeoutMs: 8000,
   timeoutOf: (config) => config.timeoutMs,
   cachePolicies: salesforceCachePolicies,

@@ -23,3 +23,6 @@ export const SANDBOX_WEBHOOKS = {
   asana: { token: 'sandbox-asana-hook-token' },
   zendesk: { signingSecret: 'sandbox-zendesk-signing-secret' },
 } as const;
+
+/** A sandbox origin as the base of its vendors' URLs: without a trailing slash. */
+export const sandboxBase = (origin: string): string => origin.replace(/\/+$/, '');

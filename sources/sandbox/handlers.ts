@@ -1,14 +1,10 @@
 import { HttpResponse, http, type HttpHandler } from 'msw';
-import { asanaSandbox } from '../asana/sandbox/handlers.js';
-import { quickbooksSandbox } from '../quickbooks/sandbox/handlers.js';
-import { salesforceSandbox } from '../salesforce/sandbox/handlers.js';
-import { xeroSandbox } from '../xero/sandbox/handlers.js';
-import { zendeskSandbox } from '../zendesk/sandbox/handlers.js';
 import type { SourceId } from '../kit/errors.js';
 import { SOURCE_IDS, faultSchema, perSource, type SandboxState } from './state.js';
 import { webhookControlHandlers } from './notify.js';
 import { recordControlHandlers } from './changes.js';
 import { credentialControlHandlers } from './credentials.js';
+import { SANDBOX_PARTS, sandboxPart } from './parts.js';
 
 /** Where each vendor API is served under the sandbox's origin. */
 export const SANDBOX_PREFIXES: Record<SourceId, string> = perSource((id) => `/${id}`);
@@ -60,10 +56,11 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
     // a second connection to the same company (another Panorama against this sandbox): its own refresh token
     http.post('*/__sandbox/authorize/:source', ({ params }) => {
       const source = params.source;
-      if (source !== 'salesforce' && source !== 'quickbooks' && source !== 'xero') {
-        return HttpResponse.json({ error: `"${String(source)}" has no refresh tokens; use salesforce, quickbooks or xero` }, { status: 404 });
+      const withTokens = SANDBOX_PARTS.filter((p) => p.refreshTokens).map((p) => p.id);
+      if (!withTokens.includes(source as SourceId)) {
+        return HttpResponse.json({ error: `"${String(source)}" has no refresh tokens; use ${withTokens.join(', ')}` }, { status: 404 });
       }
-      return HttpResponse.json({ refreshToken: state.authorize(source) });
+      return HttpResponse.json({ refreshToken: state.authorize(source as SourceId) });
     }),
     http.post('*/__sandbox/expire-tokens/:source', ({ params }) => {
       if (!isSource(params.source)) return HttpResponse.json({ error: `unknown source "${String(params.source)}"` }, { status: 404 });
@@ -85,12 +82,5 @@ export function sandboxHandlers(state: SandboxState): HttpHandler[] {
  * against its own vendor's routes rather than every route of all of them.
  */
 export function sandboxHandlerGroups(state: SandboxState): Record<'control' | SourceId, HttpHandler[]> {
-  return {
-    control: controlHandlers(state),
-    salesforce: salesforceSandbox(state),
-    quickbooks: quickbooksSandbox(state),
-    xero: xeroSandbox(state),
-    asana: asanaSandbox(state),
-    zendesk: zendeskSandbox(state),
-  };
+  return { control: controlHandlers(state), ...perSource((id) => sandboxPart(id).handlers(state)) };
 }

@@ -8,6 +8,7 @@ import { parseEnv } from '../kit/config.js';
 import type { SourceId } from '../kit/errors.js';
 import { sandboxEnv } from './env.js';
 import { SANDBOX_PREFIXES, sandboxHandlerGroups } from './handlers.js';
+import { SANDBOX_PARTS } from './parts.js';
 import { ARRIVED_AT_HEADER, endpointOf, faultApplies } from './router.js';
 import { sandboxEnvSchema } from './settings.js';
 import { SOURCE_IDS, SandboxState, type faultSchema } from './state.js';
@@ -88,14 +89,10 @@ async function main() {
     faults: env.SANDBOX_FAULTS,
   });
   const { world } = sandbox.state;
-  const vars = sandboxEnv(sandbox.origin, world.quickbooks.realmId, world.asana.workspace.gid);
+  const vars = sandboxEnv(sandbox.origin);
   const lines = [
     `Panorama sandbox ready on ${sandbox.origin} in ${Math.round(performance.now() - started)} ms (seed ${world.manifest.seed}, ${world.manifest.size} customers, today ${world.manifest.today})`,
-    `  Salesforce REST   ${vars.SALESFORCE_INSTANCE_URL}/services/data/v62.0/`,
-    `  QuickBooks Online ${vars.QUICKBOOKS_BASE_URL}/v3/company/${world.quickbooks.realmId}/`,
-    `  Xero              ${vars.XERO_API_URL}/ (PANORAMA_ACCOUNTING=xero)`,
-    `  Asana             ${vars.ASANA_BASE_URL}/`,
-    `  Zendesk           ${vars.ZENDESK_BASE_URL}/api/v2/`,
+    ...SANDBOX_PARTS.map((p) => `  ${p.banner(vars, sandbox.state)}`),
     `  Control           ${sandbox.origin}/__sandbox/{health,manifest,requests,faults,credentials}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SourceId } from '../kit/errors.js';
+import { REGISTERED_MODULES } from '../modules.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
 import { AuthorizationCodes } from './consent.js';
 import { clockAt, systemClock, type Clock } from '../kit/clock.js';
@@ -11,8 +12,8 @@ import type { AsanaWorkspaceVariant } from '../asana/sandbox/variant.js';
 import type { ZendeskAccountVariant } from '../zendesk/sandbox/variant.js';
 import type { QuickbooksCompanyVariant } from '../quickbooks/sandbox/variant.js';
 
-/** The vendors the sandbox imitates: one per source module, each served by its module's `sandbox/` folder. */
-export const SOURCE_IDS = ['salesforce', 'quickbooks', 'xero', 'asana', 'zendesk'] as const satisfies readonly SourceId[];
+/** The vendors the sandbox imitates: one per registered source module, each served by its module's `sandbox/` folder. */
+export const SOURCE_IDS = REGISTERED_MODULES.map((m) => m.id) as [SourceId, ...SourceId[]];
 
 /** A table with one entry per imitated vendor, each made by `make`. */
 export function perSource<T>(make: (source: SourceId) => T): Record<SourceId, T> {
@@ -97,8 +98,9 @@ export class SandboxState {
   readonly #tokens = new Map<string, Token>();
   /** Refresh tokens currently valid per source (QuickBooks rotates its refresh token on every use). */
   readonly refreshTokens: Record<SourceId, Set<string>> = perSource((id) => {
-    const credential = SANDBOX_CREDENTIALS[id];
-    return new Set('refreshToken' in credential ? [credential.refreshToken] : []);
+    // a module whose demo credentials live in its own folder seeds its refresh tokens from its sandbox part
+    const credential = (SANDBOX_CREDENTIALS as Partial<Record<SourceId, object>>)[id];
+    return new Set(credential && 'refreshToken' in credential && typeof credential.refreshToken === 'string' ? [credential.refreshToken] : []);
   });
 
   /**
@@ -107,7 +109,7 @@ export class SandboxState {
    * is signed with the sandbox's grant key, so a sandbox started again still knows it (a vendor remembers its grants
    * across its restarts; a connection kept by Panorama must survive the sandbox's).
    */
-  authorize(source: 'salesforce' | 'quickbooks' | 'xero'): string {
+  authorize(source: SourceId): string {
     const nonce = randomBytes(12).toString('base64url');
     const token = `sandbox-${source}-refresh-${nonce}.${grantSignature(source, nonce)}`;
     this.refreshTokens[source].add(token);

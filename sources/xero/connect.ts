@@ -15,6 +15,7 @@ export const xeroConnect: OAuthConnect<XeroConfig> = {
   pkce: true,
   needs: 'XERO_CLIENT_ID and XERO_CLIENT_SECRET',
   envVariables: 'XERO_REFRESH_TOKEN',
+  tokenVariables: ['XERO_REFRESH_TOKEN'],
   envToken: (c) => Boolean(c.refreshToken),
   authorizeUrl: (c, redirectUri, { state, codeChallenge }) => {
     const url = new URL(c.authorizeUrl);

@@ -2,7 +2,7 @@ import { checkXeroAccess } from './access.js';
 import type { SourceModule } from '../kit/contract.js';
 import { isCoordinated, type CoordinatedTokenStore } from '../kit/token-store.js';
 import { systemClock } from '../kit/clock.js';
-import { sandboxEnv as allSandboxEnv } from '../sandbox/env.js';
+import { SANDBOX_CREDENTIALS, sandboxBase } from '../sandbox/constants.js';
 import { XeroClient } from './client.server.js';
 import { xeroConnect } from './connect.js';
 import { DEFAULT_TIMEOUT_MS, xeroConfigSchema, type XeroConfig } from './config.js';
@@ -57,7 +57,16 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   // API limits", read 2026-12-02; the daily one is watched from X-DayLimit-Remaining). Its 429 sends Retry-After.
   limits: { perMinute: 60, waitSeconds: 60 },
   configSchema: xeroConfigSchema,
-  sandboxEnv: (baseUrl) => Object.fromEntries(Object.entries(allSandboxEnv(baseUrl, '', '')).filter(([k]) => k.startsWith('XERO_'))),
+  sandbox: () => import('./sandbox/part.js').then((p) => p.sandboxPart),
+  sandboxEnv: (baseUrl) => ({
+    XERO_API_URL: `${sandboxBase(baseUrl)}/xero/api.xro/2.0`,
+    XERO_CONNECTIONS_URL: `${sandboxBase(baseUrl)}/xero/connections`,
+    XERO_TOKEN_URL: `${sandboxBase(baseUrl)}/xero/identity/connect/token`,
+    XERO_AUTHORIZE_URL: `${sandboxBase(baseUrl)}/xero/identity/connect/authorize`,
+    XERO_CLIENT_ID: SANDBOX_CREDENTIALS.xero.clientId,
+    XERO_CLIENT_SECRET: SANDBOX_CREDENTIALS.xero.clientSecret,
+    XERO_REFRESH_TOKEN: SANDBOX_CREDENTIALS.xero.refreshToken,
+  }),
   timeoutMs: DEFAULT_TIMEOUT_MS,
   // the client's fetch takes the kit's signal: the kit's timeout, from XERO_TIMEOUT_MS, abandons the call
   timeoutOf: (config) => config.timeoutMs,

@@ -11,6 +11,7 @@ export const zendeskConnect: TokenConnect<ZendeskConfig> = {
   kind: 'token',
   needs: 'ZENDESK_BASE_URL',
   envVariables: 'ZENDESK_EMAIL with ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN',
+  tokenVariables: ['ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_OAUTH_TOKEN'],
   envToken: (c) => Boolean(c.auth),
   fields: [
     { name: 'email', label: "Agent's e-mail", kind: 'email' },

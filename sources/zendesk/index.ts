@@ -2,7 +2,7 @@ import { zendeskConnect } from './connect.js';
 import { zendeskSchema } from './schema.js';
 import { zendeskWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
-import { sandboxEnv } from '../sandbox/env.js';
+import { SANDBOX_CREDENTIALS, SANDBOX_WEBHOOKS, sandboxBase } from '../sandbox/constants.js';
 import { ZendeskClient } from './client.server.js';
 import { zendeskConfigSchema, type ZendeskConfig } from './config.js';
 import { mapZendeskError } from './errors.js';
@@ -43,8 +43,13 @@ export const zendeskSource: SourceModule<'support', ZendeskConfig, ZendeskClient
   // "Rate limits", read 2026-12-02): the lowest plan is assumed. Its 429 sends Retry-After.
   limits: { perMinute: 200, waitSeconds: 60 },
   configSchema: zendeskConfigSchema,
-  sandboxEnv: (baseUrl) =>
-    Object.fromEntries(Object.entries(sandboxEnv(baseUrl, '', '')).filter(([key]) => key.startsWith('ZENDESK_'))),
+  sandbox: () => import('./sandbox/part.js').then((p) => p.sandboxPart),
+  sandboxEnv: (baseUrl) => ({
+    ZENDESK_BASE_URL: `${sandboxBase(baseUrl)}/zendesk`,
+    ZENDESK_EMAIL: SANDBOX_CREDENTIALS.zendesk.email,
+    ZENDESK_API_TOKEN: SANDBOX_CREDENTIALS.zendesk.apiToken,
+    ZENDESK_WEBHOOK_SIGNING_SECRET: SANDBOX_WEBHOOKS.zendesk.signingSecret,
+  }),
   timeoutMs: ZENDESK_TIMEOUT_MS,
   timeoutOf: (config) => config.timeoutMs,
   cachePolicies: {

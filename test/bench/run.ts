@@ -192,10 +192,9 @@ async function main() {
 
   log(`starting the sandbox (${SIZE} customers; latency ${JSON.stringify(LATENCY_MS)})`);
   const sandbox = await startSandbox();
-  const health = await getJson<{ realmId: string; workspaceGid: string }>(`${sandbox.origin}/__sandbox/health`);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   const compiled = await compile(['test/bench/graphql-server.ts', 'test/bench/hello-server.ts']);
-  const panoramaChild = start(compiled['test/bench/graphql-server.ts']!, { ...env, ...sandboxEnv(sandbox.origin, health.realmId, health.workspaceGid), PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { ipc: true });
+  const panoramaChild = start(compiled['test/bench/graphql-server.ts']!, { ...env, ...sandboxEnv(sandbox.origin), PANORAMA_SANDBOX_ORIGIN: sandbox.origin }, { ipc: true });
   const helloChild = start(compiled['test/bench/hello-server.ts']!, env, { ipc: true });
   const [panoramaPort, helloPort] = await Promise.all([readyOverIpc(panoramaChild, 'the Panorama server'), readyOverIpc(helloChild, 'the hello-world server')]);
   const panorama = `http://127.0.0.1:${panoramaPort}`;

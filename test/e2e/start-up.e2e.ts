@@ -15,7 +15,7 @@ const storeDir = mkdtempSync(path.join(tmpdir(), 'panorama-start-up-'));
 function realSourcesEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // spawn leaves out undefined values: the child has no NODE_ENV
   const env = sandboxOnlyEnv({
-    ...sandboxEnv('http://127.0.0.1:9', '123', '456'),
+    ...sandboxEnv('http://127.0.0.1:9'),
     SESSION_SECRET: 's'.repeat(40),
     // real sources need single sign-on; its discovery happens at the first sign-in, never at start
     OIDC_ISSUER_URL: 'http://127.0.0.1:9/idp',

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   sb = await startSandboxServer({ port: 0, size: 30, seed: 3, today: '2026-11-27' });
   runtime = createSourcesRuntime({
-    ...sandboxEnv(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid),
+    ...sandboxEnv(sb.origin),
     PANORAMA_SANDBOX_ORIGIN: sb.origin,
     PANORAMA_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/panorama`,
     PANORAMA_ALERT_CONSECUTIVE_FAILURES: '3',

@@ -23,7 +23,7 @@ let before: Settings | undefined;
 beforeAll(async () => {
   h = createHarness();
   h.sandbox.listen();
-  const env = { ...sandboxEnvWithoutTokens(h.sandbox.origin, h.sandbox.state.world.quickbooks.realmId, h.sandbox.state.world.asana.workspace.gid), PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin };
+  const env = { ...sandboxEnvWithoutTokens(h.sandbox.origin), PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin };
   before = globalThis.__panoramaSettings;
   installSettings(parseSettings(env));
   process.env.PANORAMA_SANDBOX_ORIGIN = h.sandbox.origin;

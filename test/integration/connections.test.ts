@@ -31,7 +31,7 @@ import { zendeskSource } from '#sources/zendesk/index.js';
 import '#sources/modules.js';
 
 const sb = testSandbox();
-const env = sandboxEnvWithoutTokens(sb.origin, sb.state.world.quickbooks.realmId, sb.state.world.asana.workspace.gid);
+const env = sandboxEnvWithoutTokens(sb.origin);
 const sf = parseEnv(salesforceConfigSchema, env, 'Salesforce');
 const qbo = parseEnv(quickbooksConfigSchema, env, 'QuickBooks');
 const asana = parseEnv(asanaConfigSchema, env, 'Asana');

@@ -138,9 +138,8 @@ export async function startApp(options: AppOptions = {}): Promise<StartedApp> {
  * would lock each other out (whichever refreshed second would be refused for good).
  */
 export async function secondDeploymentEnv(sandboxOrigin: string): Promise<Record<string, string>> {
-  const health = (await (await fetch(`${sandboxOrigin}/__sandbox/health`)).json()) as { realmId: string; workspaceGid: string };
   const connection = await fetch(`${sandboxOrigin}/__sandbox/authorize/quickbooks`, { method: 'POST' });
   if (!connection.ok) throw new Error(`the sandbox refused a second QuickBooks connection: ${connection.status}`);
   const { refreshToken } = (await connection.json()) as { refreshToken: string };
-  return { ...sandboxEnv(sandboxOrigin, health.realmId, health.workspaceGid), QUICKBOOKS_REFRESH_TOKEN: refreshToken };
+  return { ...sandboxEnv(sandboxOrigin), QUICKBOOKS_REFRESH_TOKEN: refreshToken };
 }
