@@ -17,7 +17,9 @@ import { parseEnv } from './config.js';
 import type { ClientDeps, LoaderContext, LoaderOptions, LoadersByCategory, SourceCategory, SourceModule } from './contract.js';
 import type { SourceId } from './errors.js';
 import { SourceHealth } from './metrics.js';
+import type { Fetched } from './domain.js';
 import { SourceKit } from './source-kit.js';
+import { sourceFacts } from './source-facts.js';
 import { MemoryTokenStore } from './token-store.js';
 import type { RetrySettings } from './resilience-settings.js';
 
@@ -97,6 +99,22 @@ export { basicAuth };
  */
 export function sandboxAuthorization(source: SourceId, state: SandboxState): Promise<string> {
   return sandboxPart(source).authorization(TEST_ORIGIN, state);
+}
+
+/**
+ * A source's index read through per-request loaders: the index its category keeps (the CRM's accounts, the
+ * accounting customers, the projects, the support organizations), whichever module serves it.
+ */
+export function indexRead(loaders: LoadersByCategory, source: SourceId): Promise<Fetched<unknown[]>> {
+  const facts = sourceFacts(source);
+  if (!facts) throw new Error(`no registered module is ${source}`);
+  const reads: { [C in SourceCategory]: () => Promise<Fetched<unknown[]>> } = {
+    crm: () => loaders.crm.accountIndex(),
+    accounting: () => loaders.accounting.customerIndex(),
+    projects: () => loaders.projects.projectIndex(),
+    support: () => loaders.support.organizationIndex(),
+  };
+  return reads[facts.category]();
 }
 
 /** The manifest's exact links into one system: CRM account id → the ids of the records linked to it. */

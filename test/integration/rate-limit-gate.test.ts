@@ -11,7 +11,7 @@ import type { SourceId } from '../../sources/kit/errors.js';
 import { documentedWaitSeconds } from '../../sources/kit/source-facts.js';
 import { statusFromFetched } from '../../sources/kit/section-status.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
-import { testSandbox } from '../../sources/kit/testing.js';
+import { indexRead, testSandbox } from '../../sources/kit/testing.js';
 import { gql, viewerFor, type Harness } from '../support/graphql.js';
 
 // Wall-clock start, so the cache (which ages entries by the wall clock) and the gate agree on what "now" is.
@@ -31,17 +31,7 @@ const VIEW = /* GraphQL */ `
 `;
 const LIST = /* GraphQL */ `{ customers(search: "", first: 20) { nodes { id name } } }`;
 
-const indexRead = (source: SourceId, forceRefresh: boolean) => {
-  const l = runtime.createLoaders({ forceRefresh });
-  const reads = {
-    salesforce: () => l.crm.accountIndex(),
-    quickbooks: () => l.accounting.customerIndex(),
-    xero: () => l.accounting.customerIndex(),
-    asana: () => l.projects.projectIndex(),
-    zendesk: () => l.support.organizationIndex(),
-  } satisfies Record<SourceId, () => Promise<unknown>>;
-  return reads[source]();
-};
+const indexReadOf = (source: SourceId, forceRefresh: boolean) => indexRead(runtime.createLoaders({ forceRefresh }), source);
 
 /** How each vendor refuses, and the window it asks for. */
 const CASES: { source: SourceId; retryAfterSeconds: number; windowSeconds: number }[] = [
@@ -66,7 +56,7 @@ describe.each(CASES)('the $source gate', ({ source, retryAfterSeconds, windowSec
     const sent = () => sandbox.state.totalRequests(source);
     sandbox.state.setFault(source, { rateLimit: true, retryAfterSeconds });
     const before = sent();
-    const refused = statusFromFetched(await indexRead(source, true), clock.now());
+    const refused = statusFromFetched(await indexReadOf(source, true), clock.now());
     expect(sent() - before).toBe(1); // the one request that met the limit (no client retried it)
     const until = clock.now() + windowSeconds * 1000;
     const hhmm = new Date(until).toISOString().slice(11, 16);
@@ -77,7 +67,7 @@ describe.each(CASES)('the $source gate', ({ source, retryAfterSeconds, windowSec
     const inside = sent();
     for (const step of [0, (windowSeconds - 1) * 1000]) {
       clock.set(until - windowSeconds * 1000 + step);
-      const forced = statusFromFetched(await indexRead(source, true), clock.now());
+      const forced = statusFromFetched(await indexReadOf(source, true), clock.now());
       expect(forced.message).toContain(`asked us to wait until ${hhmm} UTC`);
       const view = await gql(h, admin, VIEW, { id: customerId });
       const section = (view.data!.customer.sections as { system: string; state: string; message: string | null; code: string | null }[]).find(
@@ -97,7 +87,7 @@ describe.each(CASES)('the $source gate', ({ source, retryAfterSeconds, windowSec
     // The vendor is well again and the window is over: the next read goes out and is live.
     sandbox.state.clearFaults(source);
     clock.set(until + 1);
-    const after = await indexRead(source, true);
+    const after = await indexReadOf(source, true);
     expect(sent()).toBeGreaterThan(inside); // one request, or one per page of the index
     expect(after.freshness).toMatchObject({ fromCache: false, error: null });
   });

@@ -18,7 +18,8 @@ const defaults = resilienceSettingsSchema.parse({});
 describe.each(SOURCE_MODULES.map((m) => [m.id, m] as const))('the %s register', (_id, m) => {
   const text = m.register.failure.join('\n');
   const policies = m.cachePolicies as Record<string, { ttlMs: number; swrMs: number; maxStaleMs: number }>;
-  const index = { salesforce: 'accountIndex', quickbooks: 'customerIndex', xero: 'customerIndex', asana: 'project-index', zendesk: 'organizationIndex' }[m.id];
+  // the cache policy of the index each category keeps
+  const index = { crm: 'accountIndex', accounting: 'customerIndex', projects: 'project-index', support: 'organizationIndex' }[m.category];
 
   it('states the retries every source gets, with their real default', () => {
     const n = text.match(/PANORAMA_RETRY_ATTEMPTS, default (\d+)/);

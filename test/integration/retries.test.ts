@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceId } from '../../sources/kit/errors.js';
 import { metricsRegistry } from '../../sources/kit/metrics.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
-import { testSandbox } from '../../sources/kit/testing.js';
+import { indexRead, testSandbox } from '../../sources/kit/testing.js';
 
 const ATTEMPTS = 2;
 const sandbox = testSandbox({ size: 40, seed: 5 });
@@ -18,10 +18,7 @@ const runtime = createSourcesRuntime({
   PANORAMA_RETRY_MAX_DELAY_MS: '40',
 }, { clock: sandbox.clock });
 
-const indexRead = (source: SourceId) => {
-  const l = runtime.createLoaders({ forceRefresh: true });
-  return { salesforce: () => l.crm.accountIndex(), quickbooks: () => l.accounting.customerIndex(), xero: () => l.accounting.customerIndex(), asana: () => l.projects.projectIndex(), zendesk: () => l.support.organizationIndex() }[source]();
-};
+const indexReadOf = (source: SourceId) => indexRead(runtime.createLoaders({ forceRefresh: true }), source);
 
 async function retriesCounted(source: SourceId): Promise<number> {
   const m = (await metricsRegistry.getMetricsAsJSON()).find((x) => x.name === 'panorama_upstream_retries_total');
@@ -40,7 +37,7 @@ describe.each(['salesforce', 'quickbooks', 'asana', 'zendesk'] as const)('%s', (
     sandbox.state.setFault(source, { status: 503 });
     const before = sandbox.state.totalRequests(source);
     const retried = await retriesCounted(source);
-    const r = await indexRead(source);
+    const r = await indexReadOf(source);
     expect(sandbox.state.totalRequests(source) - before).toBe(1 + ATTEMPTS);
     expect(await retriesCounted(source)).toBe(retried + ATTEMPTS);
     expect(r.freshness.error).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
@@ -54,7 +51,7 @@ describe.each(['salesforce', 'quickbooks', 'asana', 'zendesk'] as const)('%s', (
     sandbox.server.events.on('response:mocked', clear);
     try {
       const retried = await retriesCounted(source);
-      const r = await indexRead(source);
+      const r = await indexReadOf(source);
       expect(r.freshness).toMatchObject({ fromCache: false, error: null });
       expect(await retriesCounted(source)).toBe(retried + 1);
     } finally {
@@ -65,7 +62,7 @@ describe.each(['salesforce', 'quickbooks', 'asana', 'zendesk'] as const)('%s', (
   it('a malformed answer is not retried (one request)', async () => {
     sandbox.state.setFault(source, { malformed: true });
     const before = sandbox.state.totalRequests(source);
-    const r = await indexRead(source);
+    const r = await indexReadOf(source);
     expect(sandbox.state.totalRequests(source) - before).toBe(1);
     expect(r.freshness.error).toMatchObject({ code: 'INVALID_RESPONSE' });
   });
