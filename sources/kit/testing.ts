@@ -9,7 +9,7 @@ import { sandboxEnv } from '../sandbox/env.js';
 import { sandboxHandlerGroups } from '../sandbox/handlers.js';
 import { basicAuth } from '../sandbox/part.js';
 import { sandboxPart } from '../sandbox/parts.js';
-import { SandboxState } from '../sandbox/state.js';
+import { SandboxState, perSource } from '../sandbox/state.js';
 import type { Manifest, World } from '../sandbox/world.js';
 import { SourceCache, type CachePolicy } from './cache.js';
 import { clockAt, todayOf, type Clock } from './clock.js';
@@ -99,6 +99,11 @@ export { basicAuth };
  */
 export function sandboxAuthorization(source: SourceId, state: SandboxState): Promise<string> {
   return sandboxPart(source).authorization(TEST_ORIGIN, state);
+}
+
+/** Request counts of a sandbox that was asked nothing: an empty count for every imitated vendor (expected counts spread it first, so any other module is seen to be asked nothing). */
+export function noRequests(): Record<SourceId, Record<string, number>> {
+  return perSource(() => ({}));
 }
 
 /**

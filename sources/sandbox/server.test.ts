@@ -8,7 +8,8 @@ import { SalesforceClient } from '../salesforce/client.server.js';
 import { salesforceSource } from '../salesforce/index.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
 import { envSchema, startSandboxServer, type SandboxServer } from './server.js';
-import { NO_FAULT } from './state.js';
+import { noRequests } from '../kit/testing.js';
+import { NO_FAULT, perSource } from './state.js';
 
 /**
  * The sandbox as its own HTTP server (what `npm run sandbox`, the demo and the browser tests use), driven over real
@@ -133,7 +134,7 @@ describe('sandbox HTTP server: faults switched over HTTP', () => {
     await putFault('quickbooks', { malformed: true });
     expect((await zendeskOrgs()).status).toBe(500);
     expect((await fetch(url('/__sandbox/faults'), { method: 'DELETE' })).status).toBe(204);
-    expect(await json(await fetch(url('/__sandbox/faults')))).toEqual({ salesforce: NO_FAULT, quickbooks: NO_FAULT, xero: NO_FAULT, asana: NO_FAULT, zendesk: NO_FAULT });
+    expect(await json(await fetch(url('/__sandbox/faults')))).toEqual(perSource(() => NO_FAULT));
     expect((await zendeskOrgs()).status).toBe(200);
   });
 
@@ -258,17 +259,11 @@ describe('sandbox HTTP server: request counter', () => {
     await fetch(url('/asana/api/1.0/workspaces'));
     await fetch(url('/__sandbox/health'));
     const counts = await json(await fetch(url('/__sandbox/requests')));
-    expect(counts).toEqual({
-      salesforce: {},
-      quickbooks: { query: 1 },
-      xero: {},
-      asana: { 'workspaces.list': 1 },
-      zendesk: { 'organizations.show_many': 2 },
-    });
+    expect(counts).toEqual({ ...noRequests(), quickbooks: { query: 1 }, asana: { 'workspaces.list': 1 }, zendesk: { 'organizations.show_many': 2 } });
 
     const del = await fetch(url('/__sandbox/requests'), { method: 'DELETE' });
     expect(del.status).toBe(204);
-    expect(await json(await fetch(url('/__sandbox/requests')))).toEqual({ salesforce: {}, quickbooks: {}, xero: {}, asana: {}, zendesk: {} });
+    expect(await json(await fetch(url('/__sandbox/requests')))).toEqual(noRequests());
   });
 });
 
