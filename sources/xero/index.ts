@@ -5,6 +5,7 @@ import { systemClock } from '../kit/clock.js';
 import { SANDBOX_CREDENTIALS, sandboxBase } from '../sandbox/constants.js';
 import { XeroClient } from './client.server.js';
 import { xeroConnect } from './connect.js';
+import { contactIndexFeed } from './feed.js';
 import { DEFAULT_TIMEOUT_MS, xeroConfigSchema, type XeroConfig } from './config.js';
 import { mapXeroError } from './errors.js';
 import { createLoaders, type XeroSource } from './loaders.js';
@@ -81,6 +82,7 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   mapError: mapXeroError,
   checkAccess: checkXeroAccess,
   connect: xeroConnect,
+  indexFeed: contactIndexFeed,
   createClient: (config, deps) => ({
     baseCurrency: config.baseCurrency,
     api: new XeroClient({
@@ -104,11 +106,12 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   apiUsage: (client) => client.api.apiUsage,
   register: {
     owner: 'Panorama platform team',
-    trigger: 'on demand when a user opens a customer, list or search, when PANORAMA_ACCOUNTING=xero; cached per the policies. The contact index: read whole at start-up and each time it expires (10 min)',
+    trigger: 'on demand when a user opens a customer, list or search, when PANORAMA_ACCOUNTING=xero; cached per the policies. The contact index: read whole at start-up and daily (PANORAMA_INDEX_FULL_READ_HOURS), kept current in between by If-Modified-Since each round of index upkeep (the changed contacts only)',
     reads: [
       'Contact (customers only, IsCustomer==true): ContactID, name, e-mail, DEFAULT phone, POBOX (else STREET) address, Balances.AccountsReceivable.Outstanding, DefaultCurrency, ContactStatus',
       'Invoice (sales only, Type=="ACCREC"): InvoiceID, number, reference, status, date, due date, total, amount due, currency, sent to contact, and the payments applied to it',
       'Connections: the organisation (tenant) the token may read, when XERO_TENANT_ID is unset',
+      'Contacts changed since the last round (If-Modified-Since: the contact index\'s changes; an archived contact stays, inactive)',
     ],
     transforms: [
       'invoice status (DRAFT / SENT / PARTIALLY_PAID / PAID / OVERDUE) and days overdue, computed against today (AUTHORISED = sent; DRAFT and SUBMITTED = draft; VOIDED and DELETED dropped)',
