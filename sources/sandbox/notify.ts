@@ -1,9 +1,8 @@
 import { HttpResponse, http, type HttpHandler } from 'msw';
 import { z } from 'zod';
-import { asanaHandshake, asanaNotification } from '../asana/sandbox/notify.js';
-import { quickbooksNotification } from '../quickbooks/sandbox/notify.js';
-import { salesforceNotification } from '../salesforce/sandbox/notify.js';
-import { zendeskNotification } from '../zendesk/sandbox/notify.js';
+import type { SourceId } from '../kit/errors.js';
+import type { WebhookRequest } from './part.js';
+import { SANDBOX_PARTS } from './parts.js';
 import type { SandboxState } from './state.js';
 
 /** A vendor's notification as the sandbox would send it: the query the target needs, the headers, the body. */
@@ -22,23 +21,12 @@ const requestSchema = z
   })
   .strict();
 
-function notificationFor(state: SandboxState, source: string, r: z.infer<typeof requestSchema>): SandboxNotification | string {
-  const now = new Date(state.clock.now());
-  if (source === 'asana' && r.handshake) return asanaHandshake(state.asanaHookSecret);
-  if (!r.id || !r.name) return 'id and name are required: the record to change and its new name';
-  switch (source) {
-    case 'salesforce':
-      return salesforceNotification(state.world.salesforce, r.id, r.name, now);
-    case 'quickbooks':
-      return quickbooksNotification(state.world.quickbooks, r.id, r.name, now);
-    case 'asana':
-      return asanaNotification(state.world.asana, state.asanaHookSecret, r.id, r.name, now);
-    case 'zendesk':
-      return zendeskNotification(state.world.zendesk, r.id, r.name, now);
-    default:
-      return `unknown source "${source.slice(0, 40)}"`;
-  }
+function notificationFor(state: SandboxState, source: string, r: WebhookRequest): SandboxNotification | string {
+  const part = SANDBOX_PARTS.find((p) => p.id === (source as SourceId) && p.notify);
+  if (!part?.notify) return `unknown source "${source.slice(0, 40)}": use one of ${SANDBOX_PARTS.filter((p) => p.notify).map((p) => p.id).join(', ')}`;
+  return part.notify(state, r, new Date(state.clock.now()));
 }
+
 
 /**
  * `POST /__sandbox/webhooks/<source>` `{ id, name, target? }`: changes the record in the sandbox's world and builds

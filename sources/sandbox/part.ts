@@ -1,5 +1,6 @@
 import type { HttpHandler } from 'msw';
 import type { SourceId } from '../kit/errors.js';
+import type { SandboxNotification } from './notify.js';
 import type { SandboxState } from './state.js';
 
 /**
@@ -19,7 +20,24 @@ export type SandboxPart = {
   banner: (env: Record<string, string>, state: SandboxState) => string;
   /** Whether the vendor issues refresh tokens, so a second connection can be authorized (`POST /__sandbox/authorize/<id>`). */
   refreshTokens?: boolean;
+  /**
+   * For a vendor that pushes changes: changes the record in the world and builds the vendor's signed notification
+   * of it (`POST /__sandbox/webhooks/<id>`), or says what is missing.
+   */
+  notify?: (state: SandboxState, request: WebhookRequest, now: Date) => SandboxNotification | string;
 };
+
+/** What a notification is asked for (`POST /__sandbox/webhooks/<id>`): the record to change and its new name, or a handshake where the vendor has one. */
+export type WebhookRequest = { target?: string; id?: string; name?: string; handshake?: boolean };
+
+/** The common case of a part's `notify`: the record to change and its new name are both required. */
+export function renameNotification(
+  r: WebhookRequest,
+  make: (id: string, name: string) => SandboxNotification | string
+): SandboxNotification | string {
+  if (!r.id || !r.name) return 'id and name are required: the record to change and its new name';
+  return make(r.id, r.name);
+}
 
 /** `Basic` credentials for a user and secret (a client id and secret, or a Zendesk e-mail/token pair). */
 export function basicAuth(user: string, secret: string): string {

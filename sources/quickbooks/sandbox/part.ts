@@ -1,6 +1,7 @@
 import { SANDBOX_CREDENTIALS } from '../../sandbox/constants.js';
-import { basicAuth, bearerFrom, type SandboxPart } from '../../sandbox/part.js';
+import { basicAuth, bearerFrom, type SandboxPart, renameNotification } from '../../sandbox/part.js';
 import { quickbooksSandbox } from './handlers.js';
+import { quickbooksNotification } from './notify.js';
 
 export const sandboxPart: SandboxPart = {
   id: 'quickbooks',
@@ -20,4 +21,5 @@ export const sandboxPart: SandboxPart = {
   },
   banner: (env, state) => `QuickBooks Online ${env.QUICKBOOKS_BASE_URL}/v3/company/${state.world.quickbooks.realmId}/`,
   refreshTokens: true,
+  notify: (state, r, now) => renameNotification(r, (id, name) => quickbooksNotification(state.world.quickbooks, id, name, now)),
 };

@@ -1,6 +1,7 @@
 import { SANDBOX_CREDENTIALS } from '../../sandbox/constants.js';
-import { bearerFrom, type SandboxPart } from '../../sandbox/part.js';
+import { bearerFrom, type SandboxPart, renameNotification } from '../../sandbox/part.js';
 import { salesforceSandbox } from './handlers.js';
+import { salesforceNotification } from './notify.js';
 
 export const sandboxPart: SandboxPart = {
   id: 'salesforce',
@@ -15,4 +16,5 @@ export const sandboxPart: SandboxPart = {
   },
   banner: (env) => `Salesforce REST   ${env.SALESFORCE_INSTANCE_URL}/services/data/v62.0/`,
   refreshTokens: true,
+  notify: (state, r, now) => renameNotification(r, (id, name) => salesforceNotification(state.world.salesforce, id, name, now)),
 };
