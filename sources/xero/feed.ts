@@ -34,7 +34,12 @@ export function contactIndexFeed(client: XeroSource, kit: SourceKit): IndexFeed<
         if (isSourceError(e) && e.code === 'BAD_REQUEST') return { kind: 'full-read', reason: `Xero refused changes since ${cursor}` };
         throw e;
       }
-      return { kind: 'changes', upserts: changed.map((c) => mapContact(c, client.baseCurrency)), removals: [], next: new Date(now - FEED_OVERLAP_MS).toISOString() };
+      return {
+        kind: 'changes',
+        upserts: changed.map((c) => mapContact(c, client.baseCurrency)),
+        removals: [],
+        next: new Date(now - FEED_OVERLAP_MS).toISOString(),
+      };
     },
     apply: (index, changes) => mergeById(index, changes.upserts, changes.removals, (r) => r.id),
   };

@@ -6,6 +6,8 @@ import { SANDBOX_CREDENTIALS, sandboxBase } from '../sandbox/constants.js';
 import { XeroClient } from './client.server.js';
 import { xeroConnect } from './connect.js';
 import { contactIndexFeed } from './feed.js';
+import { XERO_SANDBOX_WEBHOOK_KEY } from './sandbox/webhook-key.js';
+import { xeroWebhook } from './webhook.js';
 import { DEFAULT_TIMEOUT_MS, xeroConfigSchema, type XeroConfig } from './config.js';
 import { mapXeroError } from './errors.js';
 import { createLoaders, type XeroSource } from './loaders.js';
@@ -67,6 +69,8 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
     XERO_CLIENT_ID: SANDBOX_CREDENTIALS.xero.clientId,
     XERO_CLIENT_SECRET: SANDBOX_CREDENTIALS.xero.clientSecret,
     XERO_REFRESH_TOKEN: SANDBOX_CREDENTIALS.xero.refreshToken,
+    // the sandbox signs its deliveries with it (POST /__sandbox/webhooks/xero)
+    XERO_WEBHOOK_KEY: XERO_SANDBOX_WEBHOOK_KEY,
   }),
   timeoutMs: DEFAULT_TIMEOUT_MS,
   // the client's fetch takes the kit's signal: the kit's timeout, from XERO_TIMEOUT_MS, abandons the call
@@ -83,6 +87,7 @@ export const xeroSource: SourceModule<'accounting', XeroConfig, XeroSource> = {
   checkAccess: checkXeroAccess,
   connect: xeroConnect,
   indexFeed: contactIndexFeed,
+  webhook: xeroWebhook,
   createClient: (config, deps) => ({
     baseCurrency: config.baseCurrency,
     api: new XeroClient({

@@ -100,7 +100,9 @@ const cache = new WeakMap<QuickBooksData, { key: string; org: XeroOrganisation }
 
 /** The organisation for this QuickBooks company (recomputed when its records change). */
 export function xeroOrganisation(qbo: QuickBooksData, today: string): XeroOrganisation {
-  const key = `${today}:${qbo.customers.length}:${qbo.invoices.length}:${qbo.payments.length}:${[...qbo.customers, ...qbo.invoices].reduce((m, r) => (r.MetaData.LastUpdatedTime > m ? r.MetaData.LastUpdatedTime : m), '')}`;
+  // every change moves a record's SyncToken on, also two within the same millisecond of the sandbox's clock
+  const versions = [...qbo.customers, ...qbo.invoices].reduce((n, r) => n + Number(r.SyncToken ?? 0), 0);
+  const key = `${today}:${qbo.customers.length}:${qbo.invoices.length}:${qbo.payments.length}:${versions}:${[...qbo.customers, ...qbo.invoices].reduce((m, r) => (r.MetaData.LastUpdatedTime > m ? r.MetaData.LastUpdatedTime : m), '')}`;
   const hit = cache.get(qbo);
   if (hit && hit.key === key) return hit.org;
 

@@ -1,6 +1,7 @@
 import { SANDBOX_CREDENTIALS } from '../../sandbox/constants.js';
-import { basicAuth, bearerFrom, type SandboxPart } from '../../sandbox/part.js';
+import { basicAuth, bearerFrom, renameNotification, type SandboxPart } from '../../sandbox/part.js';
 import { xeroSandbox } from './handlers.js';
+import { xeroNotification } from './notify.js';
 
 export const sandboxPart: SandboxPart = {
   id: 'xero',
@@ -20,4 +21,5 @@ export const sandboxPart: SandboxPart = {
   },
   banner: (env) => `Xero              ${env.XERO_API_URL}/ (PANORAMA_ACCOUNTING=xero)`,
   refreshTokens: true,
+  notify: (state, r, now) => renameNotification(r, (id, name) => xeroNotification(state, id, name, now)),
 };
