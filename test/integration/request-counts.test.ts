@@ -9,9 +9,9 @@ import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import type { SourceId } from '../../sources/kit/errors.js';
 import { noRequests } from '../../sources/kit/testing.js';
-import { createSourcesRuntime } from '../../sources/runtime.js';
+import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, runtimeFor, settle, viewerFor, type Harness } from '../support/graphql.js';
 
 const SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];
 
@@ -23,13 +23,19 @@ beforeAll(async () => {
   expect(warmed.map((w) => [w.source, w.ok])).toEqual(SOURCES.map((s) => [s, true]));
 });
 afterEach(() => h.sandbox.state.clearFaults());
-afterAll(() => h.sandbox.close());
+afterAll(async () => {
+  for (const r of [h.runtime, ...extraRuntimes]) await settle(r);
+  h.sandbox.close();
+});
 
 /** Another runtime (its own cache and settings) over the same in-process sandbox. */
+/** Runtimes made by the tests (short TTLs re-read in the background): settled before the sandbox closes. */
+const extraRuntimes: SourcesRuntime[] = [];
 async function runtimeWith(env: Record<string, string>): Promise<Harness> {
   // QuickBooks rotated the refresh token the first runtime used: this one starts from the configured one again
   h.sandbox.state.refreshTokens.quickbooks.add(SANDBOX_CREDENTIALS.quickbooks.refreshToken);
   const runtime = runtimeFor(h, env);
+  extraRuntimes.push(runtime);
   const other = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
   await runtime.warmIndexes();
   return other;

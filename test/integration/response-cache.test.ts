@@ -12,7 +12,7 @@ import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { SANDBOX_CREDENTIALS } from '../../sources/sandbox/constants.js';
-import { createHarness, gql, runtimeFor, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, runtimeFor, settle, viewerFor, type Harness } from '../support/graphql.js';
 
 const audit: AuditRecord[] = [];
 const TTL_MS = 1500;
@@ -23,7 +23,10 @@ beforeAll(async () => {
   await h.runtime.warmIndexes();
 });
 afterEach(() => h.sandbox.state.clearFaults());
-afterAll(() => h.sandbox.close());
+afterAll(async () => {
+  await settle(h.runtime);
+  h.sandbox.close();
+});
 
 const PAGE = /* GraphQL */ `
   query Page($id: ID!, $refresh: Boolean = false, $refreshSystems: [System!]) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { createSourcesRuntime } from '../../sources/runtime.js';
 import { testSandbox } from '../../sources/kit/testing.js';
-import { gql, viewerFor, type Harness } from '../support/graphql.js';
+import { gql, settle, viewerFor, type Harness } from '../support/graphql.js';
 
 const sandbox = testSandbox({ size: 40, seed: 5 });
 // Every TTL scaled down (customer data: 60 s → 0.6 s) so that a test can wait past it.
@@ -40,7 +40,10 @@ beforeAll(async () => {
   const w = sandbox.state.world;
   id = w.manifest.cleanAccountIds.find((a) => w.manifest.exactLinks.some((l) => l.system === 'quickbooks' && l.accountId === a))!;
 });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+  await settle(runtime);
+  sandbox.close();
+});
 
 describe('freshness words through GraphQL', () => {
   it('fresh → updating → failing (with an error entry beside the data) → recovered', async () => {

@@ -8,7 +8,7 @@ import { manualClock } from '../../sources/kit/clock.js';
 import { changeQuickbooksCustomer } from '../../sources/quickbooks/sandbox/changes.js';
 import type { SandboxNotification } from '../../sources/sandbox/notify.js';
 import { derivedGuid } from '../../sources/xero/sandbox/dataset.js';
-import { createHarness, gql, viewerFor, type Harness } from '../support/graphql.js';
+import { createHarness, gql, settle as settleRuntime, viewerFor, type Harness } from '../support/graphql.js';
 
 const clock = manualClock('2026-11-27T06:00:00Z');
 let h: Harness;
@@ -22,11 +22,12 @@ beforeAll(() => {
   });
   h.sandbox.listen();
 });
-afterAll(() => h.sandbox.close());
+afterAll(async () => {
+  await settle();
+  h.sandbox.close();
+});
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5000 && h.runtime.cache.loading > 0; i++) await new Promise((r) => setTimeout(r, 2));
-}
+const settle = () => settleRuntime(h.runtime);
 
 describe('the Xero contact index, kept by change', () => {
   it('a round past the TTL asks for the changed contacts only, and applies them', async () => {

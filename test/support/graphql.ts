@@ -23,6 +23,16 @@ export function createHarness(
   return { sandbox, runtime, yoga };
 }
 
+/**
+ * Waits until the runtime has no read in flight, background re-reads (stale-while-revalidate) included, for up to
+ * `maxMs`. A file calls it before its sandbox closes: test files share one process per worker and intercept the same
+ * origin, so a re-read still running would land on the next file's sandbox and be counted there.
+ */
+export async function settle(runtime: SourcesRuntime, maxMs = 10_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (runtime.cache.loading > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+}
+
 /** Another runtime over the same sandbox and clock, with settings of its own (cache TTLs, sizes). */
 export function runtimeFor(h: Harness, env: Record<string, string> = {}, opts: Omit<RuntimeOptions, 'clock'> = {}): SourcesRuntime {
   return createSourcesRuntime({ ...h.sandbox.env, PANORAMA_SANDBOX_ORIGIN: h.sandbox.origin, ...env }, { ...opts, clock: h.runtime.clock });
@@ -69,7 +79,10 @@ export function harnessPerFile(opts: Parameters<typeof createHarness>[0] = {}): 
     h?.sandbox.state.clearFaults();
     h?.runtime.cache.clear();
   });
-  afterAll(() => h?.sandbox.close());
+  afterAll(async () => {
+    if (h) await settle(h.runtime);
+    h?.sandbox.close();
+  });
   return {
     get h() {
       if (!h) throw new Error('the harness starts in beforeAll');
