@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacSha256, parseJson, sameSignature, zodReason, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
+import { hmacSha256, readDelivery, sameSignature, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
 
 /**
  * The settings of Asana webhooks. Asana sends no secret Panorama could be given beforehand: the first POST (the
@@ -41,12 +41,10 @@ export const asanaWebhook: WebhookSpec<Settings> = {
     const secret = await secrets.get(source);
     if (!secret) return { kind: 'refused', reason: 'no handshake was made: Panorama holds no X-Hook-Secret to check the signature with' };
     if (!sameSignature(hmacSha256(secret, req.body, 'hex'), signature.toLowerCase())) return { kind: 'refused', reason: 'X-Hook-Signature does not match the body' };
-    const json = parseJson(req.body);
-    if (!json.ok) return { kind: 'malformed', reason: json.reason };
-    const parsed = deliverySchema.safeParse(json.value);
-    if (!parsed.success) return { kind: 'malformed', reason: zodReason(parsed.error) };
+    const parsed = readDelivery(deliverySchema, req.body);
+    if (!parsed.ok) return parsed.verdict;
     const changes: WebhookChange[] = [];
-    for (const e of parsed.data.events) {
+    for (const e of parsed.value.events) {
       if (e.resource.resource_type === 'project') changes.push({ entity: 'project', id: e.resource.gid, action: e.action });
       else if (e.parent?.resource_type === 'project') changes.push({ entity: 'project', id: e.parent.gid, action: `${e.resource.resource_type}-${e.action}` });
       else if (e.resource.resource_type === 'task') changes.push({ entity: 'task', id: e.resource.gid, action: e.action });

@@ -91,6 +91,14 @@ export function parseJson(body: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
+/** A verified body read as the vendor's delivery: the schema's value, or the malformed verdict that says why not. */
+export function readDelivery<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: string): { ok: true; value: T } | { ok: false; verdict: WebhookVerdict } {
+  const json = parseJson(body);
+  if (!json.ok) return { ok: false, verdict: { kind: 'malformed', reason: json.reason } };
+  const parsed = schema.safeParse(json.value);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, verdict: { kind: 'malformed', reason: zodReason(parsed.error) } };
+}
+
 /** A zod failure as one line: where and what. */
 export function zodReason(e: z.ZodError): string {
   const i = e.issues[0];

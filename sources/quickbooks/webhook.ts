@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacSha256, parseJson, sameSignature, zodReason, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
+import { hmacSha256, readDelivery, sameSignature, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
 
 /** The settings of QuickBooks webhooks: the app's verifier token (Intuit's developer dashboard → Webhooks). */
 export const quickbooksWebhookSettings = z
@@ -55,12 +55,10 @@ export const quickbooksWebhook: WebhookSpec<Settings> = {
     const signature = req.headers.get('intuit-signature');
     if (!signature) return { kind: 'refused', reason: 'no intuit-signature header' };
     if (!sameSignature(hmacSha256(s.verifierToken!, req.body, 'base64'), signature)) return { kind: 'refused', reason: 'intuit-signature does not match the body' };
-    const json = parseJson(req.body);
-    if (!json.ok) return { kind: 'malformed', reason: json.reason };
-    const parsed = notificationSchema.safeParse(json.value);
-    if (!parsed.success) return { kind: 'malformed', reason: zodReason(parsed.error) };
+    const parsed = readDelivery(notificationSchema, req.body);
+    if (!parsed.ok) return parsed.verdict;
     const changes: WebhookChange[] = [];
-    for (const n of parsed.data.eventNotifications) {
+    for (const n of parsed.value.eventNotifications) {
       // another company connected to the same app: not Panorama's
       if (s.realmId && n.realmId !== s.realmId) continue;
       for (const e of n.dataChangeEvent.entities) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacSha256, parseJson, sameSignature, zodReason, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
+import { hmacSha256, readDelivery, sameSignature, type WebhookChange, type WebhookSpec } from '../kit/webhooks.js';
 
 /** The settings of Xero webhooks: the app's webhook key (developer.xero.com → the app → Webhooks). */
 export const xeroWebhookSettings = z
@@ -57,12 +57,10 @@ export const xeroWebhook: WebhookSpec<Settings> = {
     if (!signature) return { kind: 'refused', reason: 'no x-xero-signature header' };
     if (!sameSignature(hmacSha256(s.key!, req.body, 'base64'), signature))
       return { kind: 'refused', reason: 'x-xero-signature does not match the body' };
-    const json = parseJson(req.body);
-    if (!json.ok) return { kind: 'malformed', reason: json.reason };
-    const parsed = deliverySchema.safeParse(json.value);
-    if (!parsed.success) return { kind: 'malformed', reason: zodReason(parsed.error) };
+    const parsed = readDelivery(deliverySchema, req.body);
+    if (!parsed.ok) return parsed.verdict;
     const changes: WebhookChange[] = [];
-    for (const e of parsed.data.events) {
+    for (const e of parsed.value.events) {
       // another organisation connected to the same app: not Panorama's
       if (s.tenantId && e.tenantId !== s.tenantId) continue;
       const entity = READ.get(e.eventCategory.toUpperCase());
