@@ -1,4 +1,4 @@
-import type { SourceCache } from './kit/cache.js';
+import { ttlOf, type SourceCache } from './kit/cache.js';
 import type { Clock } from './kit/clock.js';
 import type { SourceCategory } from './kit/contract.js';
 import type { Fetched } from './kit/domain.js';
@@ -147,7 +147,7 @@ async function keepFed(u: Upkeep, s: BoundSource, feed: IndexFeed, roundMs: numb
   const rows = held.value.length;
   // Asked when it would be stale by the next round, not every round: as often as its TTL, at one request or so
   // where a re-read costs every page.
-  if (held.ageMs + roundMs <= policy.ttlMs) return { source: s.id, index, ok: true, rows, ms: 0, fromCache: true, stale: false, code: null, via: 'fresh' };
+  if (held.ageMs + roundMs <= ttlOf(policy, held.value)) return { source: s.id, index, ok: true, rows, ms: 0, fromCache: true, stale: false, code: null, via: 'fresh' };
   const failedRound = (code: string): IndexWarmth => {
     st.error = code;
     logger.warn({ source: s.id, index, code }, 'index changes could not be read; the index is kept as it was');
@@ -203,12 +203,14 @@ async function copyIndexesFromLeader(u: Upkeep, shared: SharedState): Promise<{ 
     const keys = await shared.run((r) => r.keys(shared.key(`index:${s.id}:${index}:*`)), () => [] as string[]);
     let rows: number | null = null;
     let at: number | null = null;
+    let newest: unknown = null;
     for (const k of keys) {
       const raw = await shared.run((r) => r.get(k), () => null);
       if (!raw) continue;
       const copy = JSON.parse(raw) as { fetchedAt: number; value: unknown };
       u.cache.prime(k.slice(shared.key('index:').length), copy.value, copy.fetchedAt, s.kit.policyFor(index));
       rows = Array.isArray(copy.value) ? copy.value.length : null;
+      if (copy.fetchedAt >= (at ?? 0)) newest = copy.value;
       at = Math.max(at ?? 0, copy.fetchedAt);
     }
     if (at === null) {
@@ -216,7 +218,7 @@ async function copyIndexesFromLeader(u: Upkeep, shared: SharedState): Promise<{ 
       continue;
     }
     u.indexLoaded.set(s.id, at);
-    results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: u.clock.now() - at > s.kit.policyFor(index).ttlMs, code: null, via: 'copied' });
+    results.push({ source: s.id, index, ok: true, rows, ms: Math.round(performance.now() - started), fromCache: true, stale: u.clock.now() - at > ttlOf(s.kit.policyFor(index), newest), code: null, via: 'copied' });
   }
   return { results, missing };
 }

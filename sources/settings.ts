@@ -73,14 +73,16 @@ export function cachePoliciesFromEnv<P extends Policies>(source: SourceId, polic
   const scale = positive('PANORAMA_CACHE_TTL_SCALE');
   const seconds = positive(`${prefix}SECONDS`);
   const factor = seconds !== null ? (seconds * 1000) / policies.default.ttlMs : (scale ?? 1);
-  const scaled = (p: CachePolicy, f: number): CachePolicy => {
+  // A TTL that grows with the value (ttlFor) is scaled with the rest; an entity's own TTL setting is its TTL, whatever its size.
+  const scaled = (p: CachePolicy, f: number, own: boolean): CachePolicy => {
     const ms = (n: number) => Math.max(1, Math.round(n * f));
-    return { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs) };
+    const grown = own ? undefined : p.ttlFor;
+    return { ttlMs: ms(p.ttlMs), swrMs: ms(p.swrMs), maxStaleMs: ms(p.maxStaleMs), ...(grown ? { ttlFor: (v: unknown) => ms(grown(v)) } : {}) };
   };
   return Object.fromEntries(
     Object.entries(policies).map(([entity, p]) => {
       const own = entity === 'default' ? null : positive(`${prefix}${entityEnvName(entity)}_SECONDS`);
-      return [entity, own !== null ? scaled(p, (own * 1000) / p.ttlMs) : factor === 1 ? p : scaled(p, factor)];
+      return [entity, own !== null ? scaled(p, (own * 1000) / p.ttlMs, true) : factor === 1 ? p : scaled(p, factor, false)];
     }),
   ) as P;
 }

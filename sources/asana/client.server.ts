@@ -22,6 +22,12 @@ import {
 export const MAX_BATCH_ACTIONS = 10;
 /** Asana's largest page. */
 export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Wraps one page's request of a paged list: the loaders send each page through the kit, so every page has its own
+ * timeout and retries and takes its own point of the budget (`signal`: the kit's, for that page).
+ */
+export type RunPage = <T>(page: (signal?: AbortSignal) => Promise<T>) => Promise<T>;
 /** Paging stops here rather than loop forever on a server that keeps answering next_page. */
 const MAX_PAGES = 500;
 /** Batch requests in flight at once when more than ten actions are needed. */
@@ -91,13 +97,16 @@ export class AsanaClient {
     signal: AbortSignal | undefined,
     what: string,
     limit = MAX_PAGE_SIZE,
+    runPage: RunPage = (page) => page(),
   ): Promise<z.infer<S>[]> {
     const schema = pageSchema(item);
     const out: z.infer<S>[] = [];
     const seen = new Set<string>();
     let offset: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const { items, nextOffset: next } = readPage<z.infer<S>>(await this.get(path, { ...params, limit, offset }, schema, signal, what));
+      const at = offset;
+      const body = await runPage((pageSignal) => this.get(path, { ...params, limit, offset: at }, schema, pageSignal && signal ? AbortSignal.any([pageSignal, signal]) : (pageSignal ?? signal), what));
+      const { items, nextOffset: next } = readPage<z.infer<S>>(body);
       out.push(...items);
       if (!next) return out;
       if (seen.has(next)) throw new ResponseShapeError(what, ['next_page.offset repeats an offset already followed']);
@@ -124,9 +133,10 @@ export class AsanaClient {
   }
 
   /** All projects of the workspace (archived ones too unless `archived` says otherwise), as index rows. */
-  async listProjects(opts: { fields: readonly string[]; archived?: boolean }, signal?: AbortSignal) {
+  /** Every project of the workspace; `runPage` wraps each page's request (the loaders pass each through the kit). */
+  async listProjects(opts: { fields: readonly string[]; archived?: boolean; runPage?: RunPage }, signal?: AbortSignal) {
     const workspace = assertGid(this.config.workspaceGid, 'workspace');
-    return this.getAll('/projects', { workspace, archived: opts.archived, opt_fields: optFields(opts.fields) }, indexProjectSchema, signal, 'Asana projects');
+    return this.getAll('/projects', { workspace, archived: opts.archived, opt_fields: optFields(opts.fields) }, indexProjectSchema, signal, 'Asana projects', MAX_PAGE_SIZE, opts.runPage);
   }
 
   async getProject(gid: string, fields: readonly string[], signal?: AbortSignal) {

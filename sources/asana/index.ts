@@ -3,7 +3,7 @@ import { tokenFrom } from '../kit/connected-token.js';
 import { asanaSchema } from './schema.js';
 import { asanaWebhook } from './webhook.js';
 import type { SourceModule } from '../kit/contract.js';
-import { AsanaClient } from './client.server.js';
+import { AsanaClient, MAX_PAGE_SIZE } from './client.server.js';
 import { ASANA_TIMEOUT_MS, asanaConfigSchema, type AsanaConfig } from './config.js';
 import { mapAsanaError } from './errors.js';
 import { checkAsanaAccess } from './access.js';
@@ -18,6 +18,19 @@ export const SANDBOX_WORKSPACE_GID = ASANA_WORKSPACE_GID;
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+
+/** Pages of the project index the upkeep may read whole in an idle hour: a larger workspace is read less often. */
+export const INDEX_PAGES_PER_HOUR = 36;
+
+/**
+ * How long a read of the project index stays fresh: 30 min, or as long as reading it whole again at
+ * INDEX_PAGES_PER_HOUR takes for a larger workspace (100 projects a page), at most 5 h — 14,500 projects, 145
+ * pages, are read every 4 h. Asana offers no change feed for a workspace's projects (see the policy below).
+ */
+export function projectIndexTtlMs(rows: unknown): number {
+  const pages = Array.isArray(rows) ? Math.ceil(rows.length / MAX_PAGE_SIZE) : 1;
+  return Math.min(5 * HOUR, Math.max(30 * MINUTE, Math.round((pages / INDEX_PAGES_PER_HOUR) * HOUR)));
+}
 
 /** Asana's web app; deep links always point at the real one, also when the API is the sandbox. */
 const WEB_APP = 'https://app.asana.com';
@@ -67,9 +80,10 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
     projects: { ttlMs: 60 * SECOND, swrMs: 5 * MINUTE, maxStaleMs: HOUR },
     // Every project of the workspace, paged (10 requests at 1,000 projects): costly to build and slow to change.
     // Asana offers no change feed for a workspace's projects that fits an index (GET /projects takes no
-    // modified_since; the events API streams one resource each, a project or a task), so it is read whole
-    // again, every 30 min rather than every 5 — its webhook, when set, drops it at once when a project changes.
-    'project-index': { ttlMs: 30 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR },
+    // modified_since; the events API streams one resource each, a project or a task; workspace events need an
+    // Enterprise+ service account), so it is read whole again every 30 min rather than every 5, less often as it
+    // grows (projectIndexTtlMs) — its webhook, when set, drops it at once when a project changes.
+    'project-index': { ttlMs: 30 * MINUTE, swrMs: 30 * MINUTE, maxStaleMs: 6 * HOUR, ttlFor: projectIndexTtlMs },
   },
   mapError: mapAsanaError,
   createClient: (config, deps) => new AsanaClient(config, tokenFrom('asana', config.accessToken, deps.tokens)),
@@ -103,7 +117,7 @@ export const asanaSource: SourceModule<'projects', AsanaConfig, AsanaClient> = {
       'Personal access tokens do not refresh: a 401 means the token was revoked or its user removed — the section shows "reconnect Asana" and an admin issues a new token',
       '429 honours Retry-After: nothing is sent to Asana until it has passed, and reads are served from the cache; 5xx, timeouts and resets are retried (PANORAMA_RETRY_ATTEMPTS, default 2), then mark the section unavailable and serve the last cached value (up to 1 h for project details, 6 h for the index) marked stale',
       'A response that does not match the documented shape (API drift) fails the section with INVALID_RESPONSE and is logged; it is never cached',
-      'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is loaded at start-up and kept warm in the background, re-read whole every 30 min (served stale while refreshing for 30 min more): Asana has no change feed for the projects of a workspace that fits an index (GET /projects takes no modified_since; the events API streams one project or task each), so the index is kept by a longer full-read interval instead; a project linked within that window appears after the next read, a forced refresh, or at once when the Asana webhook (ASANA_WEBHOOK_TOKEN) reports the change',
+      'Asana has no search by custom-field value: the project index (every project of the workspace, 100 a page) is loaded at start-up and kept warm in the background, re-read whole every 30 min, or less often for a large workspace (at most 36 pages an idle hour: 14,500 projects every 4 h, never more than 5 h apart), served stale while refreshing for 30 min more: Asana has no change feed for the projects of a workspace that fits an index (GET /projects takes no modified_since; the events API streams one project or task each), so the index is kept by a longer full-read interval instead; a project linked within that window appears after the next read, a forced refresh, or at once when the Asana webhook (ASANA_WEBHOOK_TOKEN) reports the change',
       'POST /batch takes at most 10 actions: a page of N linked projects costs ceil(2N / 10) batch requests (projects found by name share them), plus the index pages only if the index is cold',
       'List rows show a project summary (counts by status, worst status, next due date) read from the project index alone: no request per customer',
     ],

@@ -7,7 +7,7 @@ import { AsanaClient } from './client.server.js';
 import { TASK_FIELDS, createLoaders } from './loaders.js';
 import { compactSchema } from './types.js';
 import { SANDBOX_TODAY as TODAY, exactLinks, sourceTestKit } from '../kit/testing.js';
-import { asanaSource } from './index.js';
+import { asanaSource, projectIndexTtlMs } from './index.js';
 
 const h = sourceTestKit(asanaSource, { createLoaders });
 const { state, api: API } = h;
@@ -330,5 +330,21 @@ describe('faults through client and kit', () => {
     const stale = await h.loaders(client, kit).forAccount.load(id);
     expect(stale.value).toEqual(good.value);
     expect(stale.freshness).toMatchObject({ fromCache: true, stale: true, error: expect.objectContaining({ code: 'UNAVAILABLE' }) });
+  });
+});
+
+describe('how often the project index is read whole', () => {
+  const MIN = 60_000;
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i) }));
+  it('every 30 min up to 18 pages, then at most 36 pages an idle hour, never more than 5 h apart', () => {
+    expect(projectIndexTtlMs(rows(1_000))).toBe(30 * MIN);
+    expect(projectIndexTtlMs(rows(1_800))).toBe(30 * MIN);
+    expect(projectIndexTtlMs(rows(3_600))).toBe(60 * MIN);
+    // 14,500 projects, 145 pages: every 4 h, 36 requests an hour
+    expect(projectIndexTtlMs(rows(14_500))).toBeCloseTo((145 / 36) * 60 * MIN, -3);
+    expect(projectIndexTtlMs(rows(100_000))).toBe(300 * MIN);
+    expect(asanaSource.cachePolicies['project-index']!.ttlFor).toBe(projectIndexTtlMs);
+    // a stale index is still served while it is re-read, and on failure for as long as it may be
+    expect(asanaSource.cachePolicies['project-index']!.maxStaleMs).toBeGreaterThan(300 * MIN + asanaSource.cachePolicies['project-index']!.swrMs);
   });
 });

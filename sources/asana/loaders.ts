@@ -65,10 +65,6 @@ export type AsanaLoaders = ProjectsLoaders & {
   projectIndex: () => Promise<Fetched<ProjectIndexRow[]>>;
 };
 
-function combine(a: AbortSignal, b: AbortSignal): AbortSignal {
-  return AbortSignal.any([a, b]);
-}
-
 /** Details and tasks of each project through POST /batch; a project deleted since the index was built is left out. */
 async function loadProjects(client: AsanaClient, gids: readonly string[], signal: AbortSignal): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
   type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
@@ -132,11 +128,11 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
     (index ??= kit.read(
       'project-index',
       workspaceGid,
-      (cacheSignal) =>
-        kit.upstream('project-index', async (signal) => {
-          const rows = await client.listProjects({ fields: INDEX_FIELDS }, combine(cacheSignal, signal));
-          return rows.map((r) => toIndexRow(r, rule));
-        }),
+      async (cacheSignal) => {
+        // each page a call of its own: at 10,000 projects a read is 100 pages, each with its timeout and budget point
+        const rows = await client.listProjects({ fields: INDEX_FIELDS, runPage: (page) => kit.upstream('project-index', page) }, cacheSignal);
+        return rows.map((r) => toIndexRow(r, rule));
+      },
       { forceRefresh: opts.forceRefresh },
     ));
   // A failed read must not stick for the rest of the request.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SourceCache, approximateBytes, type CachePolicy } from './cache.js';
+import { SourceCache, approximateBytes, ttlOf, type CachePolicy } from './cache.js';
+import { manualClock } from './clock.js';
 
 const policy: CachePolicy = { ttlMs: 1_000, swrMs: 5_000, maxStaleMs: 60_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,5 +134,40 @@ describe('SourceCache', () => {
 
   it('estimates sizes of nested values', () => {
     expect(approximateBytes({ a: 'abc', b: [1, 2, 3] })).toBeGreaterThan(approximateBytes({ a: 'abc' }));
+  });
+});
+
+describe('a TTL that grows with the value (ttlFor)', () => {
+  const grown: CachePolicy = { ttlMs: 1_000, swrMs: 1_000, maxStaleMs: 60_000, ttlFor: (v) => (Array.isArray(v) ? v.length * 1_000 : 0) };
+
+  it('keeps a larger value fresh for longer, and a small one for the policy TTL; ages are told as they are', async () => {
+    const clock = manualClock('2026-12-01T00:00:00Z');
+    const cache = new SourceCache({ maxBytes: 1e6, clock, expireOnClock: true });
+    const calls = { big: 0, small: 0 };
+    const big = async () => (calls.big++, [1, 2, 3, 4, 5]);
+    const small = async () => (calls.small++, [1]);
+    await cache.get('s:index:big', grown, big);
+    await cache.get('s:index:small', grown, small);
+    clock.advance(4_000);
+    const held = await cache.get('s:index:big', grown, big);
+    expect(held.outcome).toMatchObject({ fromCache: true, stale: false, fetchedAt: Date.parse('2026-12-01T00:00:00Z') });
+    expect(calls.big).toBe(1);
+    // the small one is past its 1 s TTL and its 1 s of stale-while-revalidate: read again
+    await cache.get('s:index:small', grown, small);
+    expect(calls.small).toBe(2);
+    clock.advance(1_500);
+    const stale = await cache.get('s:index:big', grown, big);
+    expect(stale.outcome.stale).toBe(true);
+  });
+
+  it('never shortens the policy TTL, and a primed copy is fresh for the grown TTL too', () => {
+    const clock = manualClock('2026-12-01T00:00:00Z');
+    const cache = new SourceCache({ maxBytes: 1e6, clock, expireOnClock: true });
+    expect(ttlOf(grown, [])).toBe(1_000);
+    expect(ttlOf(grown, [1, 2, 3])).toBe(3_000);
+    expect(ttlOf({ ttlMs: 1_000, swrMs: 0, maxStaleMs: 0 }, [1, 2, 3])).toBe(1_000);
+    cache.prime('s:index:copy', [1, 2, 3], clock.now() - 2_000, grown);
+    clock.advance(900);
+    expect(cache.peek('s:index:copy')).toBeDefined();
   });
 });

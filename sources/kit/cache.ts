@@ -7,7 +7,21 @@ import { systemClock, type Clock } from './clock.js';
  * - `swrMs`: after that, served stale for this long more while one background refresh runs.
  * - `maxStaleMs`: when the source fails, a value up to this old is served (stale-if-error) and marked stale.
  */
-export type CachePolicy = { ttlMs: number; swrMs: number; maxStaleMs: number };
+export type CachePolicy = {
+  ttlMs: number;
+  swrMs: number;
+  maxStaleMs: number;
+  /**
+   * A longer TTL for a larger value, never shorter than `ttlMs`: an index read whole costs a request a page, so a
+   * bigger one is read less often (its age is still told as it is).
+   */
+  ttlFor?: (value: unknown) => number;
+};
+
+/** How long a value is fresh under a policy: its TTL, or longer for a larger value (`ttlFor`). */
+export function ttlOf(policy: CachePolicy, value: unknown): number {
+  return policy.ttlFor ? Math.max(policy.ttlMs, policy.ttlFor(value)) : policy.ttlMs;
+}
 
 export type CacheOutcome = {
   fetchedAt: number;
@@ -18,7 +32,7 @@ export type CacheOutcome = {
 };
 
 type Entry = { value: unknown; fetchedAt: number; ttlMs: number };
-type FetchContext = { load: (signal: AbortSignal) => Promise<unknown> };
+type FetchContext = { load: (signal: AbortSignal) => Promise<unknown>; policy: CachePolicy };
 
 export type CacheStats = { hits: number; misses: number; staleServed: number; errorsServedStale: number };
 
@@ -49,8 +63,9 @@ export class SourceCache {
       // An entry evicted (or invalidated) while its load is in flight must not fail its readers: the load runs
       // on — with its own signal, as the kit's timeout governs it — and its value goes to them, uncached.
       ignoreFetchAbort: true,
-      fetchMethod: async (_key, _stale, { context }) => {
+      fetchMethod: async (_key, _stale, { context, options }) => {
         const value = await context.load(new AbortController().signal);
+        options.ttl = ttlOf(context.policy, value);
         return { value, fetchedAt: clock.now(), ttlMs: 0 };
       },
     });
@@ -91,7 +106,7 @@ export class SourceCache {
   prime(key: string, value: unknown, fetchedAt: number, policy: CachePolicy, opts: { holdMs?: number } = {}): boolean {
     const held = this.#lru.peek(key, { allowStale: true });
     if (held && held.fetchedAt >= fetchedAt) return false;
-    const left = policy.ttlMs - (this.#clock.now() - fetchedAt) + (opts.holdMs ?? 0);
+    const left = ttlOf(policy, value) - (this.#clock.now() - fetchedAt) + (opts.holdMs ?? 0);
     this.#lru.set(key, { value, fetchedAt, ttlMs: 0 }, { ttl: Math.max(1, left) });
     return this.#lru.has(key) || this.#lru.peek(key, { allowStale: true }) !== undefined;
   }
@@ -142,7 +157,7 @@ export class SourceCache {
     const mayServeStaleOnError = age <= policy.maxStaleMs;
     // Past the stale-while-revalidate window a stale value is no longer served as-is: the caller waits for a
     // fresh one, and only gets the old one back if the source fails.
-    const mustWait = opts.forceRefresh || age > policy.ttlMs + policy.swrMs;
+    const mustWait = opts.forceRefresh || age > (existing ? ttlOf(policy, existing.value) : policy.ttlMs) + policy.swrMs;
     let loadError: unknown;
     let loaded = false;
     let loadedValue: { value: T } | undefined;
@@ -155,6 +170,7 @@ export class SourceCache {
       noDeleteOnFetchRejection: mayServeStaleOnError,
       status,
       context: {
+        policy,
         load: async (signal) => {
           loaded = true;
           this.#loading++;
@@ -187,7 +203,7 @@ export class SourceCache {
     const fromCache = !loaded || Boolean(loadError) || entry.fetchedAt < started;
     // A forced refresh read the source again: other instances drop their older copy and read it when next asked.
     if (opts.forceRefresh && !fromCache) this.peers?.refreshed(key);
-    const stale = this.#clock.now() - entry.fetchedAt > policy.ttlMs;
+    const stale = this.#clock.now() - entry.fetchedAt > ttlOf(policy, entry.value);
     if (!fromCache) stats.misses++;
     else stats.hits++;
     if (stale) stats.staleServed++;

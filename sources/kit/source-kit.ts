@@ -14,7 +14,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import type { CachePolicy, SourceCache } from './cache.js';
+import { ttlOf, type CachePolicy, type SourceCache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Fetched } from './domain.js';
 import { SourceError, isNetworkError, isSourceError, isTimeoutError, type SourceId } from './errors.js';
@@ -63,6 +63,9 @@ export type KitOptions = {
 export type ReadOptions = { forceRefresh?: boolean };
 
 /** The breaker every source gets unless told otherwise: open after 5 failed calls in a row, probe again after 10 s. */
+/** How long the pages of an index read wait, in all, for the budget's next minutes before the read fails. */
+export const PACED_WAIT_MS = 5 * 60_000;
+
 export const DEFAULT_BREAKER = { threshold: 5, halfOpenAfterMs: 10_000 } as const;
 
 /** Failures that mean the source itself is failing (not that one request was wrong or one record is missing). */
@@ -188,6 +191,25 @@ export class SourceKit {
     return p;
   }
 
+  /**
+   * One point of the budget for a call about to be sent. A page of an index read (an operation of a background
+   * entity) is paced instead of failed: it leaves the quarter kept for people alone and waits for the budget's next
+   * minute (up to PACED_WAIT_MS in all), so a read of more pages than a minute's budget spans minutes rather than
+   * failing with the pages read so far lost.
+   */
+  async #takeBudget(budget: SourceBudget, operation: string): Promise<{ taken: boolean; remaining: number; resetAt: number; kept: boolean }> {
+    const paced = Boolean(this.#opts.backgroundEntities?.some((e) => operation === e || operation.startsWith(`${e}.`)));
+    const waitUntil = performance.now() + PACED_WAIT_MS;
+    for (;;) {
+      const kept = paced ? await budget.reservedForPeople() : null;
+      const took = kept ? { taken: false, remaining: 0, resetAt: kept.resetAt } : await budget.take();
+      if (took.taken) return { ...took, kept: false };
+      const wait = Math.max(50, took.resetAt - this.clock.now());
+      if (!paced || performance.now() + wait > waitUntil) return { ...took, kept: Boolean(kept) };
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
   /** One upstream call, uncached: timeout, breaker, error mapping, metrics. */
   async upstream<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     // Inside a rate-limit window nothing leaves, whoever asks (a person, a list, a refresh, the index upkeep).
@@ -204,10 +226,10 @@ export class SourceKit {
     }
     const budget = this.#budget;
     if (budget) {
-      const took = await budget.take();
+      const took = await this.#takeBudget(budget, operation);
       if (!took.taken) {
         upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
-        throw budget.spentError(took.resetAt);
+        throw budget.spentError(took.resetAt, took.kept);
       }
       this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
     }
@@ -323,11 +345,12 @@ export class SourceKit {
     const policy = this.policyFor(entity);
     const hit = this.#opts.cache.peek<T>(key);
     const ageMs = hit ? this.clock.now() - hit.fetchedAt : Infinity;
-    if (!hit || ageMs > Math.max(policy.maxStaleMs, policy.ttlMs + policy.swrMs)) {
+    const ttlMs = hit ? ttlOf(policy, hit.value) : policy.ttlMs;
+    if (!hit || ageMs > Math.max(policy.maxStaleMs, ttlMs + policy.swrMs)) {
       cacheLookups.inc({ source: this.source, result: 'gated-miss' });
       throw err;
     }
-    const fresh = ageMs <= policy.ttlMs && !opts.forceRefresh;
+    const fresh = ageMs <= ttlMs && !opts.forceRefresh;
     cacheLookups.inc({ source: this.source, result: fresh ? 'hit' : 'gated-stale' });
     return {
       value: hit.value,
@@ -351,7 +374,8 @@ export class SourceKit {
     if (!hit) return null;
     const policy = this.policyFor(entity);
     const ageMs = this.clock.now() - hit.fetchedAt;
-    return { ...hit, ageMs, fresh: ageMs <= policy.ttlMs, usable: ageMs <= policy.ttlMs + policy.swrMs };
+    const ttlMs = ttlOf(policy, hit.value);
+    return { ...hit, ageMs, fresh: ageMs <= ttlMs, usable: ageMs <= ttlMs + policy.swrMs };
   }
 
   /**

@@ -18,6 +18,7 @@ import type { ClientDeps, LoaderContext, LoaderOptions, LoadersByCategory, Sourc
 import type { SourceId } from './errors.js';
 import { SourceHealth } from './metrics.js';
 import type { Fetched } from './domain.js';
+import type { SourceBudget } from './budget.js';
 import { SourceKit } from './source-kit.js';
 import { sourceFacts } from './source-facts.js';
 import { MemoryTokenStore } from './token-store.js';
@@ -143,6 +144,10 @@ export type TestKitOptions = {
   clock?: Clock;
   /** @default none (the kit's default) */
   retry?: RetrySettings;
+  /** @default none: no per-minute budget */
+  budget?: SourceBudget;
+  /** Entities read in the background (the runtime's: the source's index), which yield to people. @default none */
+  backgroundEntities?: string[];
 };
 
 type LoaderFactory<Client, L, LO> = (ctx: LoaderContext<Client> & LO) => L;
@@ -196,6 +201,8 @@ export function sourceTestKit<
       clock,
       ...(k.breaker ? { breaker: k.breaker } : {}),
       ...(k.retry ? { retry: k.retry } : {}),
+      ...(k.budget ? { budget: k.budget } : {}),
+      ...(k.backgroundEntities ? { backgroundEntities: k.backgroundEntities } : {}),
     });
   };
   const make = (opts.createLoaders ?? (module.createLoaders as unknown as LoaderFactory<Client, L, LO>));

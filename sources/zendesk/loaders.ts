@@ -121,19 +121,19 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
     kit.read(
       'organizationIndex',
       indexKey,
-      (signal) =>
-        kit.upstream('organizationIndex', async (s) => {
-          const sig = AbortSignal.any([signal, s]);
-          const out: SupportOrganization[] = [];
-          let next: string | null = null;
-          for (let i = 0; i < MAX_PAGES; i++) {
-            const page = await client.organizationsPage(next, sig);
-            out.push(...mapOrganizationsPage(page, link));
-            next = nextPageLink(page);
-            if (!next) return out;
-          }
-          throw new SourceError('zendesk', 'INVALID_RESPONSE', `Zendesk organizations did not end within ${MAX_PAGES} pages`);
-        }),
+      async (signal) => {
+        // each page a call of its own: at 10,000 organizations a read is 100 pages, each with its timeout and budget point
+        const out: SupportOrganization[] = [];
+        let next: string | null = null;
+        for (let i = 0; i < MAX_PAGES; i++) {
+          const at = next;
+          const page = await kit.upstream('organizationIndex', (s) => client.organizationsPage(at, AbortSignal.any([signal, s])));
+          out.push(...mapOrganizationsPage(page, link));
+          next = nextPageLink(page);
+          if (!next) return out;
+        }
+        throw new SourceError('zendesk', 'INVALID_RESPONSE', `Zendesk organizations did not end within ${MAX_PAGES} pages`);
+      },
       read,
     );
 

@@ -15,12 +15,14 @@ import { createHarness, runtimeFor, type Harness } from '../support/graphql.js';
 const MIN = 60_000;
 const ROUND_MS = 5 * MIN;
 const HOURS = Number(process.env.UPKEEP_SIM_HOURS ?? 24);
+/** Customers in the sandbox (UPKEEP_SIM_SIZE: 10,000 for the figure at that size in docs/performance.md). */
+const SIZE = Number(process.env.UPKEEP_SIM_SIZE ?? 1000);
 const SOURCES: SourceId[] = ['salesforce', 'quickbooks', 'asana', 'zendesk'];
 const clock = manualClock('2026-11-27T06:00:00Z');
 let h: Harness;
 
 beforeAll(() => {
-  h = createHarness({ size: 1000, seed: 5, clock, runtime: { cacheExpiresOnClock: true } });
+  h = createHarness({ size: SIZE, seed: 5, clock, runtime: { cacheExpiresOnClock: true } });
   h.sandbox.listen();
 });
 afterAll(() => h.sandbox.close());
@@ -46,7 +48,7 @@ async function idleDay(runtime: SourcesRuntime): Promise<Record<SourceId, number
   return { ...counts, vias, endpoints: h.sandbox.state.requestCounts() };
 }
 
-describe('idle index upkeep over a simulated day, 1,000 customers', () => {
+describe(`idle index upkeep over a simulated day, ${SIZE} customers`, () => {
   it('the change feeds cut the requests an idle hour costs', async () => {
     const before = await idleDay(runtimeFor(h, {}, { cacheExpiresOnClock: true, indexFeeds: false }));
     h.sandbox.state.refreshTokens.quickbooks.add(SANDBOX_CREDENTIALS.quickbooks.refreshToken);
@@ -67,7 +69,8 @@ describe('idle index upkeep over a simulated day, 1,000 customers', () => {
     // one full read a day: like QuickBooks, a like cost at one page, and one request whatever the number of pages
     expect(after.salesforce / HOURS).toBeLessThanOrEqual(6.5);
     expect(after.vias['salesforce:changes']).toBeGreaterThanOrEqual((HOURS * 60) / 10 - 1);
-    // the issue's target: at most 60 requests an idle hour, all four sources together
-    expect(all(after) / HOURS).toBeLessThanOrEqual(60);
+    // the targets: at most 60 requests an idle hour at 1,000 customers, all four sources together, and less than
+    // twice the 1,000-customer figure (58.7) at 10,000 (UPKEEP_SIM_SIZE=10000; the bigger Asana index is read less often)
+    expect(all(after) / HOURS).toBeLessThanOrEqual(SIZE <= 1000 ? 60 : 117);
   }, 600_000);
 });

@@ -7,6 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPanoramaYoga } from '../../graphql/yoga.js';
 import { ConfigError } from '../../sources/kit/config.js';
+import { ttlOf } from '../../sources/kit/cache.js';
+import { projectIndexTtlMs } from '../../sources/asana/index.js';
 import type { SourceId } from '../../sources/kit/errors.js';
 import { noRequests } from '../../sources/kit/testing.js';
 import { createSourcesRuntime, type SourcesRuntime } from '../../sources/runtime.js';
@@ -312,7 +314,11 @@ describe('the cache is honest', () => {
       expect(() => createSourcesRuntime({ ...h.sandbox.env, [name!]: value! })).toThrow(name);
     }
     const scaled = createSourcesRuntime({ ...h.sandbox.env, PANORAMA_CACHE_TTL_SCALE: '0.5' });
-    expect(scaled.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 900_000, swrMs: 900_000, maxStaleMs: 3 * 3600_000 });
+    const index = scaled.bySource.asana.kit.policyFor('project-index');
+    expect(index).toMatchObject({ ttlMs: 900_000, swrMs: 900_000, maxStaleMs: 3 * 3600_000 });
+    // the index's TTL that grows with its pages is halved too: 14,500 projects every 2 h instead of 4
+    const rows = Array.from({ length: 14_500 }, () => ({}));
+    expect(ttlOf(index, rows)).toBe(Math.round(projectIndexTtlMs(rows) / 2));
   });
 
   it('sets one entity\'s TTL with PANORAMA_CACHE_TTL_<SOURCE>_<ENTITY>_SECONDS, its stale windows scaled with it', () => {
@@ -325,6 +331,7 @@ describe('the cache is honest', () => {
     });
     expect(r.bySource.salesforce.kit.policyFor('accountIndex')).toEqual({ ttlMs: 1_200_000, swrMs: 3_600_000, maxStaleMs: 48 * 3600_000 });
     expect(r.bySource.salesforce.kit.policyFor('customer')).toEqual({ ttlMs: 60_000, swrMs: 300_000, maxStaleMs: 3600_000 });
+    // an entity's own TTL is its TTL, however large the index
     expect(r.bySource.asana.kit.policyFor('project-index')).toEqual({ ttlMs: 60_000, swrMs: 60_000, maxStaleMs: 12 * 60_000 });
     // the source's own setting scales its other entries; the entity's own wins for that entity
     expect(r.bySource.quickbooks.kit.policyFor('customer').ttlMs).toBe(30_000);
