@@ -24,6 +24,7 @@ function controlHandlers(state: SandboxState): HttpHandler[] {
       })),
     http.get('*/__sandbox/manifest', () => HttpResponse.json(state.world.manifest)),
     http.get('*/__sandbox/requests', () => HttpResponse.json(state.requestCounts())),
+    http.get('*/__sandbox/rates', () => HttpResponse.json(state.rateReport())),
     http.delete('*/__sandbox/requests', () => {
       state.resetCounts();
       return new HttpResponse(null, { status: 204 });

@@ -7,7 +7,7 @@ import { ConfigError, parseEnv } from '../kit/config.js';
 import { SalesforceClient } from '../salesforce/client.server.js';
 import { salesforceSource } from '../salesforce/index.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
-import { envSchema, startSandboxServer, type SandboxServer } from './server.js';
+import { documentedRateLimits, envSchema, startSandboxServer, type SandboxServer } from './server.js';
 import { noRequests } from '../kit/testing.js';
 import { NO_FAULT, perSource } from './state.js';
 
@@ -181,6 +181,38 @@ describe('sandbox HTTP server: faults switched over HTTP', () => {
     const took = performance.now() - started;
     expect(res.status).toBe(200);
     expect(took).toBeGreaterThanOrEqual(LATENCY);
+  });
+});
+
+describe('sandbox HTTP server: vendors\' per-minute limits (SANDBOX_RATE_LIMITS=documented)', () => {
+  it('each module with a documented limit is limited by it; past it the vendor answers its own 429 with Retry-After, and /__sandbox/rates reports it', async () => {
+    const documented = documentedRateLimits();
+    expect(documented).toMatchObject({ zendesk: 200, asana: 150, quickbooks: 500 });
+    expect(documented).not.toHaveProperty('salesforce');
+    sb.state.rateLimits.set('zendesk', 3);
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await zendeskOrgs();
+        statuses.push(res.status);
+        if (res.status === 429) {
+          expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+          expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+        }
+        await res.arrayBuffer();
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(await json(await fetch(url('/__sandbox/rates')))).toEqual({ zendesk: { perMinute: 3, busiestMinute: 3, rejected: 2 } });
+      // other vendors are not limited by it
+      const health = await fetch(url('/salesforce/services/data'), {});
+      expect(health.status).not.toBe(429);
+    } finally {
+      sb.state.rateLimits.clear();
+    }
+  });
+
+  it('refuses a value other than off or documented, naming the variable', () => {
+    expect(() => parseEnv(envSchema, { SANDBOX_RATE_LIMITS: 'sometimes' }, 'Sandbox')).toThrow(/SANDBOX_RATE_LIMITS.*off or documented/);
   });
 });
 

@@ -9,6 +9,7 @@ import type { SourceId } from '../kit/errors.js';
 import { sandboxEnv } from './env.js';
 import { SANDBOX_PREFIXES, sandboxHandlerGroups } from './handlers.js';
 import { SANDBOX_PARTS } from './parts.js';
+import { REGISTERED_MODULES } from '../modules.js';
 import { ARRIVED_AT_HEADER, endpointOf, faultApplies } from './router.js';
 import { sandboxEnvSchema } from './settings.js';
 import { SOURCE_IDS, SandboxState, type faultSchema } from './state.js';
@@ -17,6 +18,11 @@ import { SOURCE_IDS, SandboxState, type faultSchema } from './state.js';
 export { sandboxEnvSchema as envSchema };
 
 export type SandboxServer = { state: SandboxState; server: Server; origin: string; close: () => Promise<void> };
+
+/** Each registered module's documented per-minute limit (those with one). */
+export function documentedRateLimits(): Partial<Record<SourceId, number>> {
+  return Object.fromEntries(REGISTERED_MODULES.flatMap((m) => (m.limits.perMinute ? [[m.id, m.limits.perMinute]] : [])));
+}
 
 /** Serves the sandbox's handlers over real HTTP: one origin, each vendor under its own path prefix. */
 export async function startSandboxServer(opts: {
@@ -28,8 +34,11 @@ export async function startSandboxServer(opts: {
   /** Gives "today" when `today` is unset. @default systemClock */
   clock?: Clock;
   faults?: Partial<Record<SourceId, z.input<typeof faultSchema>>>;
+  /** Per-minute limits the vendors enforce (SANDBOX_RATE_LIMITS). */
+  rateLimits?: Partial<Record<SourceId, number>>;
 }): Promise<SandboxServer> {
   const state = new SandboxState({ seed: opts.seed, size: opts.size, today: opts.today, clock: opts.clock });
+  for (const [source, perMinute] of Object.entries(opts.rateLimits ?? {})) state.rateLimits.set(source as SourceId, perMinute);
   for (const [source, fault] of Object.entries(opts.faults ?? {})) state.setFault(source as SourceId, fault);
   const app = express();
   app.disable('x-powered-by');
@@ -87,6 +96,7 @@ async function main() {
     size: env.SANDBOX_SIZE,
     today: env.SANDBOX_TODAY,
     faults: env.SANDBOX_FAULTS,
+    rateLimits: env.SANDBOX_RATE_LIMITS === 'documented' ? documentedRateLimits() : {},
   });
   const { world } = sandbox.state;
   const vars = sandboxEnv(sandbox.origin);

@@ -14,6 +14,11 @@ export const sandboxEnvSchema = z.object({
    * connects each source on /admin/connections through the sandbox's authorize pages (needs PANORAMA_ENCRYPTION_KEY). @default env
    */
   SANDBOX_TOKENS: z.enum(['env', 'connect'], { errorMap: () => ({ message: 'must be env or connect' }) }).default('env'),
+  /**
+   * `documented`: each vendor enforces the per-minute limit its module documents (a sliding minute; past it, the
+   * vendor's 429 with Retry-After; `GET /__sandbox/rates` reports the busiest minute and the 429s). @default off
+   */
+  SANDBOX_RATE_LIMITS: z.enum(['off', 'documented'], { errorMap: () => ({ message: 'must be off or documented' }) }).default('off'),
   /** JSON: { "<source>": { latencyMs, jitterMs, status, rateLimit, ... } } */
   SANDBOX_FAULTS: z
     .string()

@@ -156,6 +156,38 @@ export class SandboxState {
     for (const s of source ? [source] : SOURCE_IDS) this.faults[s] = { ...NO_FAULT };
   }
 
+  /**
+   * Per-minute limits the vendors enforce (SANDBOX_RATE_LIMITS=documented: each module's documented one): past it a
+   * vendor answers its own 429 with Retry-After, counted over the last 60 s (a sliding minute, the strictest reading).
+   */
+  readonly rateLimits = new Map<SourceId, number>();
+  readonly #arrivals = new Map<SourceId, number[]>();
+  #rates = new Map<SourceId, { busiestMinute: number; rejected: number }>();
+
+  /** An API request arriving: null when the vendor's limit lets it in, else the seconds until it would. */
+  admit(source: SourceId): number | null {
+    const limit = this.rateLimits.get(source);
+    if (!limit) return null;
+    const now = performance.now();
+    const list = this.#arrivals.get(source) ?? [];
+    this.#arrivals.set(source, list);
+    while (list.length && list[0]! <= now - 60_000) list.shift();
+    const rate = this.#rates.get(source) ?? { busiestMinute: 0, rejected: 0 };
+    this.#rates.set(source, rate);
+    if (list.length >= limit) {
+      rate.rejected++;
+      return Math.max(1, Math.ceil((list[0]! + 60_000 - now) / 1000));
+    }
+    list.push(now);
+    rate.busiestMinute = Math.max(rate.busiestMinute, list.length);
+    return null;
+  }
+
+  /** Per limited vendor: its limit, the most requests let in within any 60 s, and the 429s it answered (since the counts' reset). */
+  rateReport(): Partial<Record<SourceId, { perMinute: number; busiestMinute: number; rejected: number }>> {
+    return Object.fromEntries([...this.rateLimits].map(([source, perMinute]) => [source, { perMinute, busiestMinute: 0, rejected: 0, ...this.#rates.get(source) }]));
+  }
+
   count(source: SourceId, endpoint: string): void {
     const key = `${source} ${endpoint}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
@@ -177,6 +209,7 @@ export class SandboxState {
 
   resetCounts(): void {
     this.#counts.clear();
+    this.#rates = new Map();
   }
 
   issueToken(source: SourceId, ttlSeconds: number): string {
