@@ -137,3 +137,21 @@ new Gauge({
     await collectInto((r) => r.dailyAllowance && this.set({ source: r.source }, r.dailyAllowance.used / r.dailyAllowance.limit));
   },
 });
+
+new Gauge({
+  name: 'panorama_cache_entries',
+  help: 'Entries the cross-request source cache holds now (bounded by PANORAMA_CACHE_MAX_MB, each with its TTL)',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(observed?.cache.size ?? 0);
+  },
+});
+
+new Gauge({
+  name: 'panorama_cache_bytes',
+  help: "Bytes the cross-request source cache holds now, by its own estimate of each entry's size",
+  registers: [metricsRegistry],
+  collect() {
+    this.set(observed?.cache.calculatedBytes ?? 0);
+  },
+});

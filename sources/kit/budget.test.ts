@@ -45,3 +45,37 @@ describe('SourceBudget in the kit', () => {
     expect(calls).toBe(4);
   });
 });
+
+describe('a retried call', () => {
+  it('takes a point for every attempt, and a retry is not sent when none is left', async () => {
+    const kitWith = (budget: SourceBudget) =>
+      new SourceKit({
+        source: 'zendesk',
+        timeoutMs: 1000,
+        mapError: (e) => (e instanceof SourceError ? e : new SourceError('zendesk', 'INTERNAL', String(e))),
+        cachePolicies: { default: { ttlMs: 60_000, swrMs: 0, maxStaleMs: 60_000 } },
+        cache: new SourceCache({ maxBytes: 1e6 }),
+        health: new SourceHealth(),
+        retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 1_000 },
+        budget,
+      });
+    const roomy = new SourceBudget('zendesk', 10, systemClock);
+    let sent = 0;
+    const flaky = () => kitWith(roomy).upstream('x', async () => {
+      if (++sent < 3) throw new SourceError('zendesk', 'UNAVAILABLE', 'a 503');
+      return 'ok';
+    });
+    expect(await flaky()).toBe('ok');
+    expect(sent).toBe(3);
+    expect((await roomy.state()).remaining).toBe(7);
+
+    const tight = new SourceBudget('zendesk', 2, systemClock);
+    sent = 0;
+    const failing = kitWith(tight).upstream('x', async () => {
+      sent++;
+      throw new SourceError('zendesk', 'UNAVAILABLE', 'a 503');
+    });
+    await expect(failing).rejects.toMatchObject({ code: 'RATE_LIMITED', budget: true });
+    expect(sent).toBe(2);
+  });
+});

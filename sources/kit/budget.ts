@@ -1,26 +1,30 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { SlidingMemoryLimiter, type MinuteLimiter } from './sliding-minute.js';
 import type { Clock } from './clock.js';
 import { clockTime } from './gate.js';
 import { SourceError, sourceName, type SourceId } from './errors.js';
 
-/** How a budget's store is made: in process now (RateLimiterMemory); RateLimiterRedis shares it between instances. */
-export type BudgetLimiterFactory = (source: SourceId, perMinute: number) => RateLimiterAbstract;
+/**
+ * How a budget's store is made: a sliding minute, in process (SlidingMemoryLimiter) or in Redis shared by the
+ * instances (SlidingRedisLimiter): no 60 s ever sees more requests than the budget.
+ */
+export type BudgetLimiterFactory = (source: SourceId, perMinute: number) => MinuteLimiter;
 
-export const memoryBudgetLimiter: BudgetLimiterFactory = (source, perMinute) =>
-  new RateLimiterMemory({ keyPrefix: `panorama-budget-${source}`, points: perMinute, duration: 60 });
+export const memoryBudgetLimiter: BudgetLimiterFactory = (_source, perMinute) => new SlidingMemoryLimiter(perMinute);
 
 /** The share of a budget that background work (index upkeep) leaves to people. */
 export const RESERVED_FOR_PEOPLE = 0.25;
 
 /**
- * A source's per-minute request budget. Every request Panorama sends takes one point; when none is left, nothing
- * more is sent until the minute turns, and reads are served from the cache. Background work stops earlier, while
+ * A source's per-minute request budget. Every request Panorama sends takes one point; no 60 s ever holds more than
+ * the budget (a sliding minute): when none is left, nothing more is sent until the oldest point of the last minute
+ * frees, and reads are served from the cache. Background work stops earlier, while
  * a quarter of the budget is still left for people.
  */
 export class SourceBudget {
   readonly source: SourceId;
   readonly perMinute: number;
-  readonly #limiter: RateLimiterAbstract;
+  readonly #limiter: MinuteLimiter;
   readonly #clock: Clock;
 
   constructor(source: SourceId, perMinute: number, clock: Clock, factory: BudgetLimiterFactory = memoryBudgetLimiter) {
@@ -30,7 +34,7 @@ export class SourceBudget {
     this.#limiter = factory(source, perMinute);
   }
 
-  /** Points left this minute and when the minute turns (ms since the epoch). */
+  /** Points left in the last 60 s, and when the next one frees (ms since the epoch). */
   async state(): Promise<{ remaining: number; resetAt: number }> {
     const res = await this.#limiter.get(this.source);
     if (!res) return { remaining: this.perMinute, resetAt: this.#clock.now() + 60_000 };

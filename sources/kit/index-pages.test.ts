@@ -4,7 +4,7 @@
  * whole — at 10,000 customers a read is 100 pages or more, which together outlast any single call's timeout. When
  * the pages are more than a minute's budget, the read is paced over the budget's next minutes instead of failing.
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { SlidingMemoryLimiter } from './sliding-minute.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asanaSource } from '../asana/index.js';
 import { INDEX_ENTITY } from '../index-upkeep.js';
@@ -16,8 +16,18 @@ import { sourceTestKit } from './testing.js';
 type AnyModule = SourceModule<SourceCategory, unknown, unknown>;
 type IndexRead = (loaders: unknown) => Promise<{ value: unknown[] }>;
 const cases: { name: string; module: AnyModule; endpoint: string; read: IndexRead }[] = [
-  { name: 'Asana projects', module: asanaSource as unknown as AnyModule, endpoint: 'projects.list', read: (l) => (l as { projectIndex: () => Promise<{ value: unknown[] }> }).projectIndex() },
-  { name: 'Zendesk organizations', module: zendeskSource as unknown as AnyModule, endpoint: 'organizations.list', read: (l) => (l as { organizationIndex: () => Promise<{ value: unknown[] }> }).organizationIndex() },
+  {
+    name: 'Asana projects',
+    module: asanaSource as unknown as AnyModule,
+    endpoint: 'projects.list',
+    read: (l) => (l as { projectIndex: () => Promise<{ value: unknown[] }> }).projectIndex(),
+  },
+  {
+    name: 'Zendesk organizations',
+    module: zendeskSource as unknown as AnyModule,
+    endpoint: 'organizations.list',
+    read: (l) => (l as { organizationIndex: () => Promise<{ value: unknown[] }> }).organizationIndex(),
+  },
 ];
 
 describe.each(cases)('the $name index, 700 customers', ({ module, endpoint, read }) => {
@@ -44,7 +54,7 @@ describe.each(cases)('the $name index, 700 customers', ({ module, endpoint, read
   it('with more pages than a minute of budget, read in the background: paced over the next minutes, leaving people their quarter', async () => {
     // a "minute" of 1 s and 8 points, so the test waits a second, not a minute: 6 points a minute for the background
     const perMinute = 8;
-    const budget = new SourceBudget(module.id, perMinute, h.clock, (source, points) => new RateLimiterMemory({ keyPrefix: `paced-${source}`, points, duration: 1 }));
+    const budget = new SourceBudget(module.id, perMinute, h.clock, (_source, points) => new SlidingMemoryLimiter(points, 1_000));
     h.state.resetCounts();
     const started = performance.now();
     const { value } = await read(h.setup({ budget, backgroundEntities: [INDEX_ENTITY[module.category]] }).loaders);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { SlidingRedisLimiter } from './sliding-minute.js';
 import type { BudgetLimiterFactory } from './budget.js';
 import type { Clock } from './clock.js';
 import type { SourceId } from './errors.js';
@@ -254,17 +254,9 @@ export class RedisGateStore implements GateStore {
 }
 
 /**
- * Budgets in Redis (rate-limiter-flexible's RateLimiterRedis): the instances together spend one budget. While
- * Redis is down each instance spends from its own in-memory limiter (the insurance limiter) of the same size.
+ * Budgets in Redis (a sliding minute per source, SlidingRedisLimiter): the instances together spend one budget.
+ * While Redis is down each instance spends from its own in-memory window of the same size.
  */
 export function redisBudgetLimiter(shared: SharedState): BudgetLimiterFactory {
-  return (source, perMinute) =>
-    new RateLimiterRedis({
-      storeClient: shared.client,
-      keyPrefix: `panorama-budget-${source}`,
-      points: perMinute,
-      duration: 60,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `panorama-budget-${source}-local`, points: perMinute, duration: 60 }),
-    });
+  return (source, perMinute) => new SlidingRedisLimiter(shared, `budget:${source}`, perMinute);
 }

@@ -225,14 +225,18 @@ export class SourceKit {
       throw allowance.spentError(allowanceUntil);
     }
     const budget = this.#budget;
-    if (budget) {
+    // every attempt is a request: a retry takes a point of its own (and is not sent when none is left)
+    const spend = async () => {
+      if (!budget) return;
       const took = await this.#takeBudget(budget, operation);
       if (!took.taken) {
         upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
         throw budget.spentError(took.resetAt, took.kept);
       }
       this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
-    }
+    };
+    await spend();
+    let attempts = 0;
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
     try {
@@ -240,6 +244,7 @@ export class SourceKit {
       // never-aborted signal, which warns of a leak past ten concurrent calls.
       if (this.#heldOpen) throw new BrokenCircuitError();
       const value = await this.#policy.execute(async ({ signal }) => {
+        if (attempts++ > 0) await spend();
         try {
           return await fn(signal);
         } catch (e) {

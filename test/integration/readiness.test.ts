@@ -37,6 +37,12 @@ describe('readiness and gauges', () => {
     ]);
     expect(await gauge('panorama_source_index_age_seconds', 'zendesk')).toBeGreaterThanOrEqual(0);
     expect(await gauge('panorama_source_budget_remaining', 'asana')).toBeLessThan(50);
+    // what the source cache holds, for an operator watching memory: the four indexes at least
+    const held = async (name: string) => (await metricsRegistry.getMetricsAsJSON()).find((m) => m.name === name)?.values[0]?.value;
+    expect(runtime.cache.size).toBeGreaterThanOrEqual(4);
+    expect(await held('panorama_cache_entries')).toBe(runtime.cache.size);
+    expect(await held('panorama_cache_bytes')).toBe(runtime.cache.calculatedBytes);
+    expect(runtime.cache.calculatedBytes).toBeGreaterThan(1000);
   });
 });
 
