@@ -18,6 +18,7 @@ import { salesforceId } from '../../sources/sandbox/dataset.js';
 import { freePort, repoRoot, startProcess, stopProcess } from '../support/app-process.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { report, runBench } from './report.js';
 import { startSsoDeployment, type SsoDeployment } from '../support/sso-deployment.js';
 
 const SIZE = 1000;
@@ -160,12 +161,7 @@ async function main(): Promise<number> {
         viewsAnswered: { ok: tallies.every((t) => t.views > 0 && t.errors === 0) },
       },
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    const missed = Object.entries(result.targets)
-      .filter(([, t]) => !t.ok)
-      .map(([k]) => k);
-    if (missed.length) log(`target missed: ${missed.join(', ')}`);
-    return missed.length ? 1 : 0;
+    return report(result, log);
   } finally {
     clearTimeout(deadline);
     await stopProcess(second);
@@ -175,10 +171,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench instances: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-);
+runBench('instances', main);

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
+import { report, runBench } from './report.js';
 import { startSignedInApp, type SignedInApp } from './signed-in-app.js';
 
 const SIZE = Number(process.env.BENCH_SCALE_SIZE ?? 10_000);
@@ -147,18 +148,7 @@ async function main(): Promise<number> {
       allCustomersRead: { ok: memory.failedReads === 0 },
     },
   };
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  const missed = Object.entries(result.targets)
-    .filter(([, t]) => !t.ok)
-    .map(([k]) => k);
-  if (missed.length) log(`target missed: ${missed.join(', ')}`);
-  return missed.length ? 1 : 0;
+  return report(result, log);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench scale: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  }
-);
+runBench('scale', main);

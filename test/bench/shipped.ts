@@ -16,6 +16,7 @@ import path from 'node:path';
 import autocannon, { type Result as CannonResult } from 'autocannon';
 import { build as esbuild } from 'esbuild';
 import { repoRoot, stopProcess } from '../support/app-process.js';
+import { report, runBench } from './report.js';
 import { startSignedInApp } from './signed-in-app.js';
 
 const SECONDS = Number(process.env.BENCH_SHIPPED_SECONDS ?? 10);
@@ -92,19 +93,10 @@ async function main(): Promise<number> {
         noErrors: { ok: [ssr, executed, shipped, helloRun].every((r) => r.errors + r.timeouts + r.non2xx === 0) },
       },
     };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    const missed = Object.entries(result.targets).filter(([, t]) => !t.ok).map(([k]) => k);
-    if (missed.length) log(`target missed: ${missed.join(', ')}`);
-    return missed.length ? 1 : 0;
+    return report(result, log);
   } finally {
     await Promise.all([signedIn.stop(), hello.stop()]);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`bench shipped: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  },
-);
+runBench('shipped', main);
