@@ -177,8 +177,11 @@ export class AsanaClient {
     });
   }
 
-  /** Any number of reads, in ceil(n / 10) batch requests (a few at a time); results keep the actions' order. */
-  async batchAll(reads: readonly BatchRead[], signal?: AbortSignal): Promise<BatchAnswer[]> {
+  /**
+   * Any number of reads, in ceil(n / 10) batch requests (a few at a time); results keep the actions' order.
+   * `beforeRequest` runs before each request is sent (the loaders take a budget point for each).
+   */
+  async batchAll(reads: readonly BatchRead[], signal?: AbortSignal, beforeRequest?: () => Promise<void>): Promise<BatchAnswer[]> {
     const chunks: BatchRead[][] = [];
     for (let i = 0; i < reads.length; i += MAX_BATCH_ACTIONS) chunks.push(reads.slice(i, i + MAX_BATCH_ACTIONS));
     const results: BatchAnswer[][] = new Array(chunks.length);
@@ -186,6 +189,7 @@ export class AsanaClient {
     const worker = async () => {
       while (next < chunks.length) {
         const i = next++;
+        await beforeRequest?.();
         results[i] = await this.batch(chunks[i]!, signal);
       }
     };

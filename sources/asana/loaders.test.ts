@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectsCustomer } from '../kit/domain.js';
+import { SourceBudget } from '../kit/budget.js';
 import { SourceError } from '../kit/errors.js';
 import type { AsanaTask } from '../sandbox/world.js';
 import { AsanaClient } from './client.server.js';
@@ -346,5 +347,20 @@ describe('how often the project index is read whole', () => {
     expect(asanaSource.cachePolicies['project-index']!.ttlFor).toBe(projectIndexTtlMs);
     // a stale index is still served while it is re-read, and on failure for as long as it may be
     expect(asanaSource.cachePolicies['project-index']!.maxStaleMs).toBeGreaterThan(300 * MIN + asanaSource.cachePolicies['project-index']!.swrMs);
+  });
+});
+
+describe('budget points for project reads', () => {
+  it('take one point for every POST /batch sent, however many one read of a list needs', async () => {
+    const budget = new SourceBudget('asana', 1_000, h.clock);
+    const kit = h.kit({ budget });
+    await h.loaders(client, kit).projectIndex();
+    const afterIndex = (await budget.state()).remaining;
+    state.resetCounts();
+    const ids = accountIds.slice(0, 30);
+    await h.loaders(client, kit).forAccount.loadMany(ids);
+    const batches = countRequests().batch ?? 0;
+    expect(batches).toBeGreaterThan(1);
+    expect(afterIndex - (await budget.state()).remaining).toBe(batches);
   });
 });

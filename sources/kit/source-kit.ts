@@ -210,6 +210,22 @@ export class SourceKit {
     }
   }
 
+  /**
+   * One point of the budget for a request about to be sent: each attempt of a call takes one, and a call that
+   * sends several requests (a batch sent in chunks) takes one more before each after its first. Throws the
+   * budget's error when none is left (nothing may then be sent).
+   */
+  async spend(operation: string): Promise<void> {
+    const budget = this.#budget;
+    if (!budget) return;
+    const took = await this.#takeBudget(budget, operation);
+    if (!took.taken) {
+      upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
+      throw budget.spentError(took.resetAt, took.kept);
+    }
+    this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
+  }
+
   /** One upstream call, uncached: timeout, breaker, error mapping, metrics. */
   async upstream<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     // Inside a rate-limit window nothing leaves, whoever asks (a person, a list, a refresh, the index upkeep).
@@ -224,17 +240,8 @@ export class SourceKit {
       upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
       throw allowance.spentError(allowanceUntil);
     }
-    const budget = this.#budget;
     // every attempt is a request: a retry takes a point of its own (and is not sent when none is left)
-    const spend = async () => {
-      if (!budget) return;
-      const took = await this.#takeBudget(budget, operation);
-      if (!took.taken) {
-        upstreamRequests.inc({ source: this.source, operation, outcome: 'BUDGET' });
-        throw budget.spentError(took.resetAt, took.kept);
-      }
-      this.#opts.events?.budgetUsed(this.source, budget.perMinute - took.remaining, budget.perMinute, took.resetAt);
-    };
+    const spend = () => this.spend(operation);
     await spend();
     let attempts = 0;
     const started = performance.now();
