@@ -10,7 +10,13 @@ import { SourceError, sourceName, type SourceId } from './errors.js';
  */
 export type BudgetLimiterFactory = (source: SourceId, perMinute: number) => MinuteLimiter;
 
-export const memoryBudgetLimiter: BudgetLimiterFactory = (_source, perMinute) => new SlidingMemoryLimiter(perMinute);
+/**
+ * The span a budget counts: a minute, and 5 s more. A request is counted when the budget lets it go, and reaches the
+ * vendor a little later — under load, seconds later; the vendor's minute then still sees no more than the budget.
+ */
+export const BUDGET_WINDOW_MS = 65_000;
+
+export const memoryBudgetLimiter: BudgetLimiterFactory = (_source, perMinute) => new SlidingMemoryLimiter(perMinute, BUDGET_WINDOW_MS);
 
 /** The share of a budget that background work (index upkeep) leaves to people. */
 export const RESERVED_FOR_PEOPLE = 0.25;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SlidingRedisLimiter } from './sliding-minute.js';
-import type { BudgetLimiterFactory } from './budget.js';
+import { BUDGET_WINDOW_MS, type BudgetLimiterFactory } from './budget.js';
 import type { Clock } from './clock.js';
 import type { SourceId } from './errors.js';
 import { MemoryGateStore, type GateStore } from './gate.js';
@@ -258,5 +258,5 @@ export class RedisGateStore implements GateStore {
  * While Redis is down each instance spends from its own in-memory window of the same size.
  */
 export function redisBudgetLimiter(shared: SharedState): BudgetLimiterFactory {
-  return (source, perMinute) => new SlidingRedisLimiter(shared, `budget:${source}`, perMinute);
+  return (source, perMinute) => new SlidingRedisLimiter(shared, `budget:${source}`, perMinute, BUDGET_WINDOW_MS);
 }

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { manualClock } from './clock.js';
-import { SharedState } from './shared-state.js';
+import { BUDGET_WINDOW_MS, memoryBudgetLimiter } from './budget.js';
+import { SharedState, redisBudgetLimiter } from './shared-state.js';
 import { SlidingMemoryLimiter, SlidingRedisLimiter, type MinuteLimiter } from './sliding-minute.js';
 import { redisAvailable, startRedis, until, type TestRedis } from '../../test/support/redis.js';
 
@@ -68,10 +69,20 @@ describe.skipIf(!redisAvailable())('SlidingRedisLimiter: two instances on one Re
 
   it('while Redis is down, each instance spends from its own window of the same size', async () => {
     await redis.kill();
-    await until('a fell back', async () => (await take(new SlidingRedisLimiter(a, 'probe', 100))).taken && !a.up);
+    await until('both fell back', () => a.status.mode === 'fallback' && b.status.mode === 'fallback');
     const la = new SlidingRedisLimiter(a, 'down-window', 2);
     expect((await Promise.all([take(la), take(la), take(la)])).map((t) => t.taken)).toEqual([true, true, false]);
     await redis.start();
-    await until('a back on Redis', () => a.up, 15_000);
+    await until('both back on Redis', () => a.status.mode === 'redis' && b.status.mode === 'redis', 15_000);
+  });
+});
+
+describe('the budgets’ window', () => {
+  it('counts a minute and 5 s more, in process and in Redis: a request reaches the vendor a little after it is counted', () => {
+    expect(BUDGET_WINDOW_MS).toBe(65_000);
+    const local = memoryBudgetLimiter('asana', 120) as SlidingMemoryLimiter;
+    expect([local.points, local.windowMs]).toEqual([120, 65_000]);
+    const shared = redisBudgetLimiter({} as SharedState)('asana', 120) as SlidingRedisLimiter;
+    expect([shared.points, shared.windowMs]).toEqual([120, 65_000]);
   });
 });
