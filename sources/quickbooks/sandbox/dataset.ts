@@ -27,8 +27,10 @@ export function addQuickBooksCustomer(s: QuickBooksPart, c: Customer, crm: CrmAc
   const t = c.traits;
   if (t.qbo === 'none') return { linkedCustomerId: null, overdueBalance: 0 };
   const customer = addCustomer(s, c, crm);
+  // only invoices added from here on can be the new customer's (scanning all of them made 10,000 customers quadratic)
+  const before = s.data.invoices.length;
   const overdueBalance = addInvoices(s, c, crm, customer, milestones);
-  customer.Balance = money(s.data.invoices.filter((v) => v.CustomerRef.value === customer.Id).reduce((sum, v) => sum + v.Balance, 0));
+  customer.Balance = money(s.data.invoices.slice(before).filter((v) => v.CustomerRef.value === customer.Id).reduce((sum, v) => sum + v.Balance, 0));
   customer.BalanceWithJobs = customer.Balance;
   return { linkedCustomerId: t.qbo === 'exact' ? customer.Id : null, overdueBalance };
 }
