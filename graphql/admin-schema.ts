@@ -1,5 +1,6 @@
 import type { SourceErrorCode, SourceId } from '../sources/kit/errors.js';
 import type { PanoramaContext } from './context.js';
+import { ttlOf, type CachePolicy } from '../sources/kit/cache.js';
 
 /** The admin's view of the plumbing: how each source is doing, and what each integration is. */
 export const adminTypeDefs = /* GraphQL */ `
@@ -203,7 +204,11 @@ export const adminTypeDefs = /* GraphQL */ `
     "The credential scope check as last made (null for a source not configured)."
     access: SourceAccess
   }
-  type CacheRule { entity: String! ttlSeconds: Int! staleWhileRevalidateSeconds: Int! staleIfErrorSeconds: Int! }
+  """
+  How long one kind of a source's data is served from the cache. \`ttlSeconds\`: for what is held now — a rule that
+  grows with its value (an index read whole, a request a page) is longer for a larger one.
+  """
+  type CacheRule { entity: String! ttlSeconds: Int! growsWithSize: Boolean! staleWhileRevalidateSeconds: Int! staleIfErrorSeconds: Int! }
 `;
 
 export const adminResolvers = {
@@ -296,7 +301,8 @@ export const adminResolvers = {
         // the policies in force (the environment may have changed the module's defaults)
         cache: Object.keys(s.module.cachePolicies).map((entity) => ({ entity, p: s.kit.policyFor(entity) })).map(({ entity, p }) => ({
           entity,
-          ttlSeconds: Math.round(p.ttlMs / 1000),
+          ttlSeconds: Math.round(heldTtlMs(ctx, s.id, entity, p) / 1000),
+          growsWithSize: Boolean(p.ttlFor),
           staleWhileRevalidateSeconds: Math.round(p.swrMs / 1000),
           staleIfErrorSeconds: Math.round(p.maxStaleMs / 1000),
         })),
@@ -305,6 +311,13 @@ export const adminResolvers = {
 };
 
 type Kit = PanoramaContext['runtime']['list'][number]['kit'];
+
+/** The TTL in force for what the cache holds of an entity (the largest, when it holds several), else the rule's own. */
+function heldTtlMs(ctx: PanoramaContext, source: string, entity: string, p: CachePolicy): number {
+  if (!p.ttlFor) return p.ttlMs;
+  const held = ctx.runtime.cache.keysWith(`${source}:${entity}:`).map((k) => ctx.runtime.cache.peek(k)?.value);
+  return Math.max(p.ttlMs, ...held.map((v) => ttlOf(p, v)));
+}
 
 /** A source's last credential scope check, as the schema's SourceAccess; null when it has none. */
 function accessOf(s: PanoramaContext['runtime']['list'][number], now: Date) {

@@ -22,7 +22,7 @@ const ADMIN = graphql(
       sources { system name category configured reachability calls errorRate latencyP50Ms cacheHitRate cacheHits cacheMisses lastSuccessAt lastSuccessAgeSeconds lastError { at ageSeconds code summary message } diagnosis }
       integrations {
         system name category owner trigger reads transforms credentials scopes failure endpoints timeoutMs
-        cache { entity ttlSeconds staleWhileRevalidateSeconds staleIfErrorSeconds }
+        cache { entity ttlSeconds growsWithSize staleWhileRevalidateSeconds staleIfErrorSeconds }
         access { ...CredentialAccessFields }
       }
       credentialAccess { ...CredentialAccessFields }
@@ -203,7 +203,7 @@ function RegisterCard({ i }: { i: IntegrationRow }) {
       ) : null}
       <Text size="xs" c="dimmed" mt="xs">
         Cache:{' '}
-        {i.cache.map((c) => `${c.entity} ${c.ttlSeconds}s fresh, +${c.staleWhileRevalidateSeconds}s revalidating, ${c.staleIfErrorSeconds}s if the source fails`).join('; ')}
+        {i.cache.map((c) => `${c.entity} ${c.ttlSeconds}s fresh${c.growsWithSize ? ' (longer as it grows)' : ''}, +${c.staleWhileRevalidateSeconds}s revalidating, ${c.staleIfErrorSeconds}s if the source fails`).join('; ')}
       </Text>
     </Card>
   );

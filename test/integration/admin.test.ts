@@ -68,6 +68,21 @@ describe('admin: source status and integration register', () => {
     expect(rules.SALESFORCE.customer).toMatchObject({ ttlSeconds: 60 });
   });
 
+  it('tells the TTL in force for what is held: the Asana project index is fresh for longer as it grows', async () => {
+    const runtime = runtimeFor(h, {});
+    const x: Harness = { sandbox: h.sandbox, runtime, yoga: createPanoramaYoga(runtime) };
+    const rule = async () => {
+      // (no-cache: not the answer reused from the first ask)
+      const r = await gql<any>(x, viewerFor('admin'), `{ integrations { system cache { entity ttlSeconds growsWithSize } } }`, {}, { 'cache-control': 'no-cache' });
+      return r.data.integrations.find((i: { system: string }) => i.system === 'ASANA').cache.find((c: { entity: string }) => c.entity === 'project-index');
+    };
+    expect(await rule()).toEqual({ entity: 'project-index', ttlSeconds: 1800, growsWithSize: true });
+    // an index of 14,500 projects (145 pages) held: read whole every 4 h (at most 36 pages an idle hour)
+    const policy = runtime.bySource.asana.kit.policyFor('project-index');
+    runtime.cache.prime('asana:project-index:big-workspace', Array.from({ length: 14_500 }, () => ({})), runtime.clock.now(), policy);
+    expect(await rule()).toEqual({ entity: 'project-index', ttlSeconds: Math.round((145 / 36) * 3600), growsWithSize: true });
+  });
+
   it('is for admins only', async () => {
     for (const role of ['support', 'account_manager', 'finance'] as const) {
       const r = await gql(h, viewerFor(role), `{ sources { system } }`);
