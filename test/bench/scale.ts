@@ -121,6 +121,8 @@ async function readAll(): Promise<Record<string, unknown>> {
       loadSeconds: round((performance.now() - started) / 1000),
       cacheEntries: await gauge(app, 'panorama_cache_entries'),
       cacheMb: round((await gauge(app, 'panorama_cache_bytes')) / 1024 / 1024),
+      // V8's heap in use now (live data and garbage not yet collected), beside the RSS the process holds
+      heapUsedMb: round((await gauge(app, 'nodejs_heap_size_used_bytes')) / 1024 / 1024),
       rssMbBeforeLoad: before.rssMb,
       rssMb: after.rssMb,
       peakRssMb: after.peakRssMb,

@@ -101,7 +101,12 @@ describe('production is the default, whatever NODE_ENV says', () => {
       expect((await fetch(at('/metrics'))).status).toBe(401);
       const metrics = await fetch(at('/metrics'), { headers: { authorization: 'Bearer scrape-me' } });
       expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toContain('# HELP');
+      const text = await metrics.text();
+      expect(text).toContain('# HELP panorama_cache_entries');
+      // the process's own: memory and event-loop delay, for an operator watching one instance
+      expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
+      expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
     } finally {
       await stopProcess(child);
     }
