@@ -171,3 +171,33 @@ describe('a TTL that grows with the value (ttlFor)', () => {
     expect(cache.peek('s:index:copy')).toBeDefined();
   });
 });
+
+describe('values held as text (asText: a customer\'s data)', () => {
+  const value = { id: '001', name: 'Acme — Zoë', invoices: Array.from({ length: 50 }, (_, i) => ({ id: String(i), amount: i * 10.5, paid: i % 2 === 0, due: null })) };
+
+  it('come back equal, each reader its own copy; held in about their JSON size, where objects are counted at ~4×', async () => {
+    const asText = new SourceCache({ maxBytes: 1e6 });
+    const asObject = new SourceCache({ maxBytes: 1e6 });
+    let calls = 0;
+    const load = async () => (calls++, structuredClone(value));
+    const first = await asText.get('s:customer:1', policy, load, { asText: true });
+    const second = await asText.get('s:customer:1', policy, load, { asText: true });
+    expect(calls).toBe(1);
+    expect(second.value).toEqual(value);
+    expect(second.value).not.toBe(first.value);
+    expect(asText.peek('s:customer:1')?.value).toEqual(value);
+    await asObject.get('s:customer:1', policy, load);
+    const json = JSON.stringify(value);
+    // two bytes a character: the name is outside Latin-1 ("—")
+    expect(asText.calculatedBytes).toBe(json.length * 2 + 's:customer:1'.length * 2 + 64);
+    expect(asObject.calculatedBytes).toBeGreaterThan(2 * asText.calculatedBytes);
+  });
+
+  it('an index stays the object it was read as (structures built on it are kept per object)', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    const rows = [{ id: '1' }];
+    await cache.get('s:index:all', policy, async () => rows);
+    expect((await cache.get('s:index:all', policy, async () => rows)).value).toBe(rows);
+    expect(cache.peek('s:index:all')?.value).toBe(rows);
+  });
+});

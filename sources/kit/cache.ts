@@ -31,8 +31,18 @@ export type CacheOutcome = {
   error?: unknown;
 };
 
-type Entry = { value: unknown; fetchedAt: number; ttlMs: number };
-type FetchContext = { load: (signal: AbortSignal) => Promise<unknown>; policy: CachePolicy };
+/**
+ * A held value: as the object it was read as, or (`text`) as its JSON — one byte a character where V8's objects
+ * cost ~4× their JSON, parsed again when read. A customer's entries are held as text; an index stays an object,
+ * as the structures built on it are kept per index object.
+ */
+type Entry = { value: unknown; fetchedAt: number; ttlMs: number; text?: string };
+
+const valueOf = (entry: Entry): unknown => (entry.text === undefined ? entry.value : JSON.parse(entry.text));
+
+/** Bytes a JSON text takes in V8: one a character, two when any is outside Latin-1. */
+const textBytes = (text: string): number => (/[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length);
+type FetchContext = { load: (signal: AbortSignal) => Promise<unknown>; policy: CachePolicy; asText: boolean };
 
 export type CacheStats = { hits: number; misses: number; staleServed: number; errorsServedStale: number };
 
@@ -58,7 +68,7 @@ export class SourceCache {
     this.#lru = new LRUCache<string, Entry, FetchContext>({
       ...(opts.expireOnClock ? { perf: { now: () => clock.now() }, ttlResolution: 0 } : {}),
       maxSize: opts.maxBytes,
-      sizeCalculation: (entry, key) => Math.max(1, approximateBytes(entry.value) + key.length * 2 + 64),
+      sizeCalculation: (entry, key) => Math.max(1, (entry.text === undefined ? approximateBytes(entry.value) : textBytes(entry.text)) + key.length * 2 + 64),
       noDeleteOnStaleGet: true,
       // An entry evicted (or invalidated) while its load is in flight must not fail its readers: the load runs
       // on — with its own signal, as the kit's timeout governs it — and its value goes to them, uncached.
@@ -66,6 +76,7 @@ export class SourceCache {
       fetchMethod: async (_key, _stale, { context, options }) => {
         const value = await context.load(new AbortController().signal);
         options.ttl = ttlOf(context.policy, value);
+        if (context.asText) return { value: undefined, text: JSON.stringify(value), fetchedAt: clock.now(), ttlMs: 0 };
         return { value, fetchedAt: clock.now(), ttlMs: 0 };
       },
     });
@@ -136,14 +147,14 @@ export class SourceCache {
   /** The value held for a key, fresh or stale, without loading anything or touching its recency; undefined when none. */
   peek<T>(key: string): { value: T; fetchedAt: number } | undefined {
     const entry = this.#lru.peek(key, { allowStale: true });
-    return entry ? { value: entry.value as T, fetchedAt: entry.fetchedAt } : undefined;
+    return entry ? { value: valueOf(entry) as T, fetchedAt: entry.fetchedAt } : undefined;
   }
 
   async get<T>(
     key: string,
     policy: CachePolicy,
     load: (signal: AbortSignal) => Promise<T>,
-    opts: { forceRefresh?: boolean; statsKey?: string } = {},
+    opts: { forceRefresh?: boolean; statsKey?: string; asText?: boolean } = {},
   ): Promise<{ value: T; outcome: CacheOutcome }> {
     const started = this.#clock.now();
     const stats = (this.stats[opts.statsKey ?? key.split(':')[0] ?? 'all'] ??= {
@@ -157,7 +168,7 @@ export class SourceCache {
     const mayServeStaleOnError = age <= policy.maxStaleMs;
     // Past the stale-while-revalidate window a stale value is no longer served as-is: the caller waits for a
     // fresh one, and only gets the old one back if the source fails.
-    const mustWait = opts.forceRefresh || age > (existing ? ttlOf(policy, existing.value) : policy.ttlMs) + policy.swrMs;
+    const mustWait = opts.forceRefresh || age > (existing && policy.ttlFor ? ttlOf(policy, valueOf(existing)) : policy.ttlMs) + policy.swrMs;
     let loadError: unknown;
     let loaded = false;
     let loadedValue: { value: T } | undefined;
@@ -171,6 +182,7 @@ export class SourceCache {
       status,
       context: {
         policy,
+        asText: opts.asText ?? false,
         load: async (signal) => {
           loaded = true;
           this.#loading++;
@@ -203,14 +215,16 @@ export class SourceCache {
     const fromCache = !loaded || Boolean(loadError) || entry.fetchedAt < started;
     // A forced refresh read the source again: other instances drop their older copy and read it when next asked.
     if (opts.forceRefresh && !fromCache) this.peers?.refreshed(key);
-    const stale = this.#clock.now() - entry.fetchedAt > ttlOf(policy, entry.value);
+    // the value this call loaded as it was read; one held as text is parsed once for this caller
+    const value = (loadedValue && !fromCache ? loadedValue.value : valueOf(entry)) as T;
+    const stale = this.#clock.now() - entry.fetchedAt > ttlOf(policy, value);
     if (!fromCache) stats.misses++;
     else stats.hits++;
     if (stale) stats.staleServed++;
     const error = fromCache && (loadError ?? status.fetchError);
     if (error) stats.errorsServedStale++;
     return {
-      value: entry.value as T,
+      value,
       outcome: { fetchedAt: entry.fetchedAt, fromCache, stale: stale || Boolean(error), ...(error ? { error } : {}) },
     };
   }
