@@ -5,8 +5,8 @@ import { clockTime } from './gate.js';
 import { SourceError, sourceName, type SourceId } from './errors.js';
 
 /**
- * How a budget's store is made: a sliding minute, in process (SlidingMemoryLimiter) or in Redis shared by the
- * instances (SlidingRedisLimiter): no 60 s ever sees more requests than the budget.
+ * How a budget's store is made: a sliding window (BUDGET_WINDOW_MS), in process (SlidingMemoryLimiter) or in Redis
+ * shared by the instances (SlidingRedisLimiter): no minute ever sees more requests than the budget.
  */
 export type BudgetLimiterFactory = (source: SourceId, perMinute: number) => MinuteLimiter;
 
@@ -22,9 +22,9 @@ export const memoryBudgetLimiter: BudgetLimiterFactory = (_source, perMinute) =>
 export const RESERVED_FOR_PEOPLE = 0.25;
 
 /**
- * A source's per-minute request budget. Every request Panorama sends takes one point; no 60 s ever holds more than
- * the budget (a sliding minute): when none is left, nothing more is sent until the oldest point of the last minute
- * frees, and reads are served from the cache. Background work stops earlier, while
+ * A source's per-minute request budget. Every request Panorama sends takes one point; no minute ever holds more than
+ * the budget (a sliding window, BUDGET_WINDOW_MS): when none is left, nothing more is sent until the window's oldest
+ * point frees, and reads are served from the cache. Background work stops earlier, while
  * a quarter of the budget is still left for people.
  */
 export class SourceBudget {
@@ -40,7 +40,7 @@ export class SourceBudget {
     this.#limiter = factory(source, perMinute);
   }
 
-  /** Points left in the last 60 s, and when the next one frees (ms since the epoch). */
+  /** Points left in the window, and when the next one frees (ms since the epoch). */
   async state(): Promise<{ remaining: number; resetAt: number }> {
     const res = await this.#limiter.get(this.source);
     if (!res) return { remaining: this.perMinute, resetAt: this.#clock.now() + 60_000 };

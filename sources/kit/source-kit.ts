@@ -62,10 +62,10 @@ export type KitOptions = {
 
 export type ReadOptions = { forceRefresh?: boolean };
 
-/** The breaker every source gets unless told otherwise: open after 5 failed calls in a row, probe again after 10 s. */
-/** How long the pages of an index read wait, in all, for the budget's next minutes before the read fails. */
+/** How long the pages of an index read wait, in all, for the budget's next points before the read fails. */
 export const PACED_WAIT_MS = 5 * 60_000;
 
+/** The breaker every source gets unless told otherwise: open after 5 failed calls in a row, probe again after 10 s. */
 export const DEFAULT_BREAKER = { threshold: 5, halfOpenAfterMs: 10_000 } as const;
 
 /** Failures that mean the source itself is failing (not that one request was wrong or one record is missing). */
@@ -194,7 +194,7 @@ export class SourceKit {
   /**
    * One point of the budget for a call about to be sent. A page of an index read (an operation of a background
    * entity) is paced instead of failed: it leaves the quarter kept for people alone and waits for the budget's next
-   * minute (up to PACED_WAIT_MS in all), so a read of more pages than a minute's budget spans minutes rather than
+   * point to free (up to PACED_WAIT_MS in all), so a read of more pages than a minute's budget spans minutes rather than
    * failing with the pages read so far lost.
    */
   async #takeBudget(budget: SourceBudget, operation: string): Promise<{ taken: boolean; remaining: number; resetAt: number; kept: boolean }> {
@@ -241,8 +241,7 @@ export class SourceKit {
       throw allowance.spentError(allowanceUntil);
     }
     // every attempt is a request: a retry takes a point of its own (and is not sent when none is left)
-    const spend = () => this.spend(operation);
-    await spend();
+    await this.spend(operation);
     let attempts = 0;
     const started = performance.now();
     const end = upstreamDuration.startTimer({ source: this.source, operation });
@@ -251,7 +250,7 @@ export class SourceKit {
       // never-aborted signal, which warns of a leak past ten concurrent calls.
       if (this.#heldOpen) throw new BrokenCircuitError();
       const value = await this.#policy.execute(async ({ signal }) => {
-        if (attempts++ > 0) await spend();
+        if (attempts++ > 0) await this.spend(operation);
         try {
           return await fn(signal);
         } catch (e) {

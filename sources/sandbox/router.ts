@@ -56,7 +56,7 @@ export function createRouter(state: SandboxState, style: VendorStyle) {
       if (fault?.status) return answer(withHeaders(style.serverError(fault.status), style, state));
       if (fault?.rateLimit) return answer(withHeaders(style.rateLimited(fault.retryAfterSeconds), style, state));
       // the vendor's per-minute limit, when the sandbox enforces it: API calls only, not its OAuth endpoints
-      const limitedFor = opts.auth !== false ? state.admit(style.source) : null;
+      const limitedFor = opts.auth !== false ? await state.admit(style.source) : null;
       if (limitedFor !== null) return answer(withHeaders(style.rateLimited(limitedFor), style, state));
       if (opts.auth !== false && (fault?.expiredToken || !style.authenticate(info.request, state))) {
         if (fault?.expiredToken) state.expireTokens(style.source);

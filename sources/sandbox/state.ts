@@ -1,5 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { SlidingMemoryLimiter } from '../kit/sliding-minute.js';
 import type { SourceId } from '../kit/errors.js';
 import { REGISTERED_MODULES } from '../modules.js';
 import { SANDBOX_CREDENTIALS } from './constants.js';
@@ -161,26 +163,26 @@ export class SandboxState {
    * vendor answers its own 429 with Retry-After, counted over the last 60 s (a sliding minute, the strictest reading).
    */
   readonly rateLimits = new Map<SourceId, number>();
-  readonly #arrivals = new Map<SourceId, number[]>();
+  /** Each limited vendor's window: the same sliding window Panorama's budgets count, of the vendor's minute. */
+  readonly #windows = new Map<SourceId, SlidingMemoryLimiter>();
   #rates = new Map<SourceId, { busiestMinute: number; rejected: number }>();
 
   /** An API request arriving: null when the vendor's limit lets it in, else the seconds until it would. */
-  admit(source: SourceId): number | null {
+  async admit(source: SourceId): Promise<number | null> {
     const limit = this.rateLimits.get(source);
     if (!limit) return null;
-    const now = performance.now();
-    const list = this.#arrivals.get(source) ?? [];
-    this.#arrivals.set(source, list);
-    while (list.length && list[0]! <= now - 60_000) list.shift();
+    let window = this.#windows.get(source);
+    if (!window || window.points !== limit) this.#windows.set(source, (window = new SlidingMemoryLimiter(limit, 60_000, () => performance.now())));
     const rate = this.#rates.get(source) ?? { busiestMinute: 0, rejected: 0 };
     this.#rates.set(source, rate);
-    if (list.length >= limit) {
+    try {
+      rate.busiestMinute = Math.max(rate.busiestMinute, (await window.consume(source)).consumedPoints);
+      return null;
+    } catch (e) {
+      if (!(e instanceof RateLimiterRes)) throw e;
       rate.rejected++;
-      return Math.max(1, Math.ceil((list[0]! + 60_000 - now) / 1000));
+      return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
     }
-    list.push(now);
-    rate.busiestMinute = Math.max(rate.busiestMinute, list.length);
-    return null;
   }
 
   /** Per limited vendor: its limit, the most requests let in within any 60 s, and the 429s it answered (since the counts' reset). */

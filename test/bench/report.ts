@@ -1,3 +1,12 @@
+import { readFileSync } from 'node:fs';
+
+/** A process's resident memory now and at its peak, in MB (Linux's /proc). */
+export function vmStatus(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (key: string) => Math.round(Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) / 102.4) / 10;
+  return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
+}
+
 /** Prints a bench's figures as JSON and gives its exit code: 1 when a target is missed (each named on stderr). */
 export function report(result: { targets: Record<string, { ok: boolean }> }, log: (msg: string) => void): number {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

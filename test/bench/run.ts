@@ -11,7 +11,6 @@
  * target is missed. Bounded: every step has a limit, the whole run a deadline (BENCH_DEADLINE_SECONDS, 300).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { build as esbuild } from 'esbuild';
 import { canRead } from '../../graphql/policy.js';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
 import { sandboxEnv } from '../../sources/sandbox/env.js';
+import { vmStatus } from './report.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SOURCES = ['salesforce', 'quickbooks', 'asana', 'zendesk'] as const;
@@ -152,12 +152,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-
-function vmStatus(pid: number): { rssMb: number; peakRssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
-  return { rssMb: round(kb('VmRSS') / 1024, 1), peakRssMb: round(kb('VmHWM') / 1024, 1) };
-}
 
 const LIST_QUERY = /* GraphQL */ `
   query CustomerList($first: Int!) {

@@ -12,9 +12,8 @@
  * measured. Loopback only; bounded by a deadline (BENCH_SCALE_DEADLINE_SECONDS, 1,200). Prints JSON; exits 1 when
  * a target is missed or not measured.
  */
-import { readFileSync } from 'node:fs';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
-import { report, runBench } from './report.js';
+import { report, runBench, vmStatus } from './report.js';
 import { startSignedInApp, type SignedInApp } from './signed-in-app.js';
 
 const SIZE = Number(process.env.BENCH_SCALE_SIZE ?? 10_000);
@@ -37,12 +36,6 @@ const NO_BUDGETS = {
 };
 const log = (msg: string) => process.stderr.write(`bench scale: ${msg}\n`);
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-function vmStatus(pid: number): { rssMb: number; peakRssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
-  return { rssMb: round(kb('VmRSS') / 1024), peakRssMb: round(kb('VmHWM') / 1024) };
-}
 
 /** A gauge's value from the server's Prometheus text. */
 async function gauge(app: SignedInApp, name: string): Promise<number> {
