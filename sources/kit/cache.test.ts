@@ -172,25 +172,36 @@ describe('a TTL that grows with the value (ttlFor)', () => {
   });
 });
 
-describe('values held as text (asText: a customer\'s data)', () => {
+describe('values held packed (a customer\'s data: deflated JSON)', () => {
   const value = { id: '001', name: 'Acme — Zoë', invoices: Array.from({ length: 50 }, (_, i) => ({ id: String(i), amount: i * 10.5, paid: i % 2 === 0, due: null })) };
 
-  it('come back equal, each reader its own copy; held in about their JSON size, where objects are counted at ~4×', async () => {
-    const asText = new SourceCache({ maxBytes: 1e6 });
+  it('come back equal, each reader its own copy, non-Latin-1 text intact; counted at their packed size, a fraction of their JSON', async () => {
+    const packed = new SourceCache({ maxBytes: 1e6 });
     const asObject = new SourceCache({ maxBytes: 1e6 });
     let calls = 0;
     const load = async () => (calls++, structuredClone(value));
-    const first = await asText.get('s:customer:1', policy, load, { asText: true });
-    const second = await asText.get('s:customer:1', policy, load, { asText: true });
+    const first = await packed.get('s:customer:1', policy, load, { packed: true });
+    const second = await packed.get('s:customer:1', policy, load, { packed: true });
     expect(calls).toBe(1);
     expect(second.value).toEqual(value);
     expect(second.value).not.toBe(first.value);
-    expect(asText.peek('s:customer:1')?.value).toEqual(value);
+    expect(packed.peek('s:customer:1')?.value).toEqual(value);
     await asObject.get('s:customer:1', policy, load);
     const json = JSON.stringify(value);
-    // two bytes a character: the name is outside Latin-1 ("—")
-    expect(asText.calculatedBytes).toBe(json.length * 2 + 's:customer:1'.length * 2 + 64);
-    expect(asObject.calculatedBytes).toBeGreaterThan(2 * asText.calculatedBytes);
+    const entryBytes = packed.calculatedBytes - 's:customer:1'.length * 2 - 64;
+    // its deflated bytes and their buffer's bookkeeping
+    expect(entryBytes).toBeLessThan(json.length / 3);
+    expect(entryBytes).toBeGreaterThan(100);
+    expect(asObject.calculatedBytes).toBeGreaterThan(10 * packed.calculatedBytes);
+  });
+
+  it('a value with no JSON (undefined) is held as it is', async () => {
+    const cache = new SourceCache({ maxBytes: 1e6 });
+    let calls = 0;
+    const load = async () => (calls++, undefined);
+    await cache.get('s:customer:none', policy, load, { packed: true });
+    expect((await cache.get('s:customer:none', policy, load, { packed: true })).value).toBeUndefined();
+    expect(calls).toBe(1);
   });
 
   it('an index stays the object it was read as (structures built on it are kept per object)', async () => {

@@ -328,8 +328,8 @@ export class SourceKit {
     const { value, outcome } = await this.#opts.cache.get(key, this.policyFor(entity), load, {
       forceRefresh: opts.forceRefresh,
       statsKey: this.source,
-      // a customer's data is held as text, an index (read in the background) as the object it was read as
-      asText: !this.#opts.backgroundEntities?.includes(entity),
+      // a customer's data is held packed (deflated JSON), an index (read in the background) as the object it was read as
+      packed: !this.#opts.backgroundEntities?.includes(entity),
     });
     cacheLookups.inc({ source: this.source, result: outcome.error ? 'stale-on-error' : outcome.fromCache ? (outcome.stale ? 'stale' : 'hit') : 'miss' });
     // Stale data served while the source is failing says so from the first failed call on, not only once this
