@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { salesforceId } from '../../sources/sandbox/dataset.js';
-import { SERVER_NODE_ARGS, freePort, repoRoot, startProcess, stopProcess } from '../support/app-process.js';
+import { SERVER_ARGS, freePort, repoRoot, startProcess, stopProcess } from '../support/app-process.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { report, runBench } from './report.js';
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
     first = await startSsoDeployment(sandbox.origin, 'bench-instances', shared);
     const port = await freePort();
     const secondOrigin = `http://127.0.0.1:${port}`;
-    second = (await startProcess([...SERVER_NODE_ARGS, 'build/start.js'], { ...first.env, ...shared, PORT: String(port) }, /Panorama is running on/)).child;
+    second = (await startProcess(SERVER_ARGS, { ...first.env, ...shared, PORT: String(port) }, /Panorama is running on/)).child;
     await Promise.all([waitReady(first.baseURL), waitReady(secondOrigin)]);
     const { context, cookie } = await first.signIn('admin');
     await context.close();

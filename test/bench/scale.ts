@@ -12,7 +12,7 @@
  * a target is missed or not measured.
  */
 import { salesforceId } from '../../sources/sandbox/dataset.js';
-import { SERVER_NODE_ARGS } from '../support/app-process.js';
+import { SERVER_ARGS } from '../support/app-process.js';
 import { report, runBench, vmStatus } from './report.js';
 import { startSignedInApp, type SignedInApp } from './signed-in-app.js';
 
@@ -133,7 +133,7 @@ async function main(): Promise<number> {
   const allRead = memory.customersRead === SIZE;
   const rss = memory.rssMb as number;
   const result = {
-    server: `node ${SERVER_NODE_ARGS.join(' ')} build/start.js (as npm start runs it) on the built-in sandbox, ${SIZE} customers`,
+    server: `node ${SERVER_ARGS.join(' ')} (as npm start runs it) on the built-in sandbox, ${SIZE} customers`,
     startToWarm: warm,
     memory,
     targets: {

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuditStore } from '../../app/.server/store/audit-store.js';
 import { openStore } from '../../app/.server/store/database.js';
-import { SERVER_NODE_ARGS, freePort, startProcess, stopProcess } from '../support/app-process.js';
+import { SERVER_ARGS, freePort, startProcess, stopProcess } from '../support/app-process.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { startSsoDeployment, type SsoDeployment } from '../support/sso-deployment.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   first = await startSsoDeployment(sandboxOrigin, 'two-instances', shared);
   const port = await freePort();
   secondURL = `http://127.0.0.1:${port}`;
-  second = (await startProcess([...SERVER_NODE_ARGS, 'build/start.js'], { ...first.env, ...shared, PORT: String(port) }, /Panorama is running on/)).child;
+  second = (await startProcess(SERVER_ARGS, { ...first.env, ...shared, PORT: String(port) }, /Panorama is running on/)).child;
   const manifest = (await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as { overdueWithUrgentTickets: { accountId: string }[] };
   accountId = manifest.overdueWithUrgentTickets[0]!.accountId;
 }, 180_000);

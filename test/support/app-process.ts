@@ -78,6 +78,8 @@ export const UNLIMITED_RATES = { PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000
  * capped at 512 MB, so its heap grows ~1.4× the live data instead of up to 4× on a machine with memory to spare.
  */
 export const SERVER_NODE_ARGS = ['--max-old-space-size=512'];
+/** The server's command line after `node`, as `npm start` runs it. */
+export const SERVER_ARGS = [...SERVER_NODE_ARGS, 'build/start.js'];
 
 export type AppOptions = {
   /** What this app's variables differ by from the sandbox-only defaults (PORT, HOST, SANDBOX_PORT, SANDBOX_SIZE 60). */
@@ -104,7 +106,7 @@ export type StartedApp = {
 };
 
 /**
- * Starts the built app as `npm start` runs it (`node --max-old-space-size=512 build/start.js`) on its built-in sandbox, on free ports of 127.0.0.1, and resolves
+ * Starts the built app as `npm start` runs it (`SERVER_ARGS`) on its built-in sandbox, on free ports of 127.0.0.1, and resolves
  * once it says it is running; it rejects with everything it printed when it does not.
  */
 export async function startApp(options: AppOptions = {}): Promise<StartedApp> {
@@ -120,7 +122,7 @@ export async function startApp(options: AppOptions = {}): Promise<StartedApp> {
     ...options.env,
   });
   const removeStore = () => storeDir && rmSync(storeDir, { recursive: true, force: true });
-  const started = await startProcess([...SERVER_NODE_ARGS, 'build/start.js'], env, /Panorama is running on/).catch((e: unknown) => {
+  const started = await startProcess(SERVER_ARGS, env, /Panorama is running on/).catch((e: unknown) => {
     removeStore();
     throw e;
   });

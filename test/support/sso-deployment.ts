@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SERVER_NODE_ARGS, freePort, sandboxOnlyEnv, secondDeploymentEnv, startProcess, stopProcess } from './app-process.js';
+import { SERVER_ARGS, freePort, sandboxOnlyEnv, secondDeploymentEnv, startProcess, stopProcess } from './app-process.js';
 import { launchBrowser, watchCspViolations } from './browser.js';
 import { IDP_ROLE_MAP, startIdp, type IdpLogin } from './oidc-idp.js';
 
@@ -50,7 +50,7 @@ export async function startSsoDeployment(sandboxOrigin: string, name: string, ap
     rmSync(storeDir, { recursive: true, force: true });
   };
   try {
-    app = (await startProcess([...SERVER_NODE_ARGS, 'build/start.js'], { ...env, ...appEnv, PORT: String(appPort) }, /Panorama is running on/)).child;
+    app = (await startProcess(SERVER_ARGS, { ...env, ...appEnv, PORT: String(appPort) }, /Panorama is running on/)).child;
     browser = await launchBrowser();
   } catch (e) {
     await close();
