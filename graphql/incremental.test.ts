@@ -16,6 +16,21 @@ describe('answers streamed in parts', () => {
     expect(into.errors).toHaveLength(1);
   });
 
+  it('never changes an answer taken before a later part: each part gives a new root, sharing what it did not touch', () => {
+    const into = { data: null as Record<string, unknown> | null, errors: [] as unknown[] };
+    mergePayload(into, { data: { customer: { id: '1', projects: [{ id: 'p', tasks: null }] } }, hasNext: true });
+    const before = into.data!;
+    const taken = JSON.stringify(before);
+    mergePayload(into, { incremental: [{ data: { accounting: { balance: 5 } }, path: ['customer'], label: 'accounting' }], hasNext: true });
+    mergePayload(into, { incremental: [{ data: { tasks: [1] }, path: ['customer', 'projects', 0], label: 'tasks' }], hasNext: false });
+    expect(JSON.stringify(before)).toBe(taken);
+    expect(into.data).toEqual({ customer: { id: '1', projects: [{ id: 'p', tasks: [1] }], accounting: { balance: 5 } } });
+    expect(Array.isArray((into.data!.customer as { projects: unknown }).projects)).toBe(true);
+    // a part whose parent is gone (null) merges nothing
+    mergePayload(into, { incremental: [{ data: { x: 1 }, path: ['customer', 'support'], label: 'support' }], hasNext: false });
+    expect((into.data!.customer as Record<string, unknown>).support).toBeUndefined();
+  });
+
   it('puts added errors beside the first payload, or with the first part of a later one', () => {
     const e = new GraphQLError('stale');
     expect(withErrors<Payload>({ data: {} }, [e]).errors).toEqual([e]);

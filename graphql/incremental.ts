@@ -70,19 +70,28 @@ export function withErrors<P extends Payload>(payload: P, errors: GraphQLError[]
   return { ...payload, errors: [...(payload.errors ?? []), ...errors] };
 }
 
-/** Merges one payload into the answer so far (objects at the deferred part's path), returning the answer. */
+/** `node` with `data` merged in at `path`: the objects along the path copied, none changed (a path that is gone merges nothing). */
+function mergedAt(node: unknown, path: readonly (string | number)[], data: Record<string, unknown>): unknown {
+  if (!node || typeof node !== 'object') return node;
+  if (!path.length) return { ...node, ...data };
+  const [key, ...rest] = path;
+  const copy = (Array.isArray(node) ? [...(node as unknown[])] : { ...(node as Record<string, unknown>) }) as Record<string | number, unknown>;
+  copy[key!] = mergedAt((node as Record<string | number, unknown>)[key!], rest, data);
+  return copy;
+}
+
+/**
+ * Merges one payload into the answer so far (objects at the deferred part's path), returning the answer. What it
+ * merged before is never changed: each part gives `into.data` a new root sharing what it did not touch, so an answer
+ * taken earlier (a section already handed to the page) stays as it was without being copied whole.
+ */
 export function mergePayload(into: { data: Record<string, unknown> | null; errors: unknown[] }, payload: Payload): { data: Record<string, unknown> | null; errors: unknown[] } {
   if (payload.data !== undefined) into.data = payload.data ? { ...(into.data ?? {}), ...payload.data } : (into.data ?? payload.data);
   into.errors.push(...(payload.errors ?? []));
   for (const part of payload.incremental ?? []) {
     into.errors.push(...(part.errors ?? []));
     if (!part.data || !into.data) continue;
-    let target: Record<string, unknown> | null = into.data;
-    for (const key of part.path ?? []) {
-      const next: unknown = target?.[key as string];
-      target = next && typeof next === 'object' ? (next as Record<string, unknown>) : null;
-    }
-    if (target) Object.assign(target, part.data);
+    into.data = mergedAt(into.data, part.path ?? [], part.data) as Record<string, unknown>;
   }
   return into;
 }

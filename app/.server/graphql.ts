@@ -72,7 +72,8 @@ export function streamOperation<D extends Operation>(viewer: Viewer, document: D
   };
   const merged: Merged = { data: null, errors: [] };
   let ended: OperationResult<T> | null = null;
-  const snapshot = (): OperationResult<T> => ({ data: structuredClone(merged.data) as T | null, errors: [...merged.errors] as GraphQLErrorShape[] });
+  // the answer as it stands: `mergePayload` never changes what it merged before, so a later part leaves it as it was
+  const snapshot = (): OperationResult<T> => ({ data: merged.data as T | null, errors: [...merged.errors] as GraphQLErrorShape[] });
   let resolveFirst!: (r: OperationResult<T>) => void;
   const first = new Promise<OperationResult<T>>((r) => (resolveFirst = r));
   const done = (async () => {
