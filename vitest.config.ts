@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['sources/**/*.test.ts', 'graphql/**/*.test.ts', 'app/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['sources/**/*.test.ts', 'graphql/**/*.test.ts', 'app/**/*.test.{ts,tsx}', 'test/integration/**/*.test.ts'],
           environment: 'node',
           // files share one module graph per worker instead of importing the whole app again for each: every test
           // builds its own harness (test/support/graphql.ts) and no module keeps state between files

@@ -2,12 +2,13 @@ import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
 import '@mantine/spotlight/styles.css';
 import './styles.css';
-import { Anchor, ColorSchemeScript, MantineProvider, Stack, Table, Text, Title, createTheme, mantineHtmlProps } from '@mantine/core';
+import { Anchor, ColorSchemeScript, MantineProvider, Stack, Text, Title, mantineHtmlProps } from '@mantine/core';
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
+import { theme } from './theme.js';
 import { sandboxNotice } from './.server/sandbox-notice.js';
 import { getViewer } from './.server/session.js';
 import { viewerAccess } from './.server/viewer-access.js';
@@ -23,19 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const notice = sandbox ? await sandboxNotice(request) : { full: false, setCookie: null };
   return data({ viewer: viewer ? viewerAccess(viewer) : null, sandbox, sandboxNoticeFull: notice.full }, notice.setCookie ? { headers: { 'set-cookie': notice.setCookie } } : undefined);
 }
-
-const theme = createTheme({
-  primaryColor: 'indigo',
-  // shade 8 keeps white text on filled buttons above 4.5:1
-  primaryShade: { light: 8, dark: 7 },
-  components: {
-    // links in running text must not rely on colour alone
-    Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
-    // a table that scrolls sideways on a phone can be scrolled from the keyboard too (WCAG 2.1.1)
-    TableScrollContainer: Table.ScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
-  },
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-});
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

@@ -1,5 +1,6 @@
 import { Table } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { TablePart as T } from './plain.js';
 
 export type Column<T> = {
   key: string;
@@ -19,27 +20,27 @@ export function ResponsiveTable<T>({ columns, rows, rowKey, label, testId, rowTe
   return (
     <div className="responsive-table" data-testid={testId}>
       <Table verticalSpacing={4} horizontalSpacing={6} fz="sm" striped aria-label={label}>
-        <Table.Thead>
-          <Table.Tr>
+        <T.Thead>
+          <T.Tr>
             {columns.map((c) => (
-              <Table.Th key={c.key} ta={c.align ?? 'left'}>
+              <T.Th key={c.key} ta={c.align ?? 'left'}>
                 {c.label}
-              </Table.Th>
+              </T.Th>
             ))}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
+          </T.Tr>
+        </T.Thead>
+        <T.Tbody>
           {rows.map((row) => (
-            <Table.Tr key={rowKey(row)} data-testid={rowTestId}>
+            <T.Tr key={rowKey(row)} data-testid={rowTestId}>
               {columns.map((c) => (
-                <Table.Td key={c.key} ta={c.align ?? 'left'} data-label={c.label} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
+                <T.Td key={c.key} ta={c.align ?? 'left'} data-label={c.label} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {/* one box per value, so a value's own lines (a name, then a note under it) stay together in a card */}
                   <div className="responsive-table-value">{c.render(row)}</div>
-                </Table.Td>
+                </T.Td>
               ))}
-            </Table.Tr>
+            </T.Tr>
           ))}
-        </Table.Tbody>
+        </T.Tbody>
       </Table>
     </div>
   );

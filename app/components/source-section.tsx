@@ -1,4 +1,5 @@
-import { ActionIcon, Alert, Anchor, Badge, Card, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Card, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from './plain.js';
 import { Form, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatAge, formatDate, type SourceName } from './format.js';

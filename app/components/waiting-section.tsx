@@ -1,4 +1,5 @@
-import { Badge, Card, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Badge, Card, Skeleton, Text, Title } from '@mantine/core';
+import { Stack } from './plain.js';
 import { Await } from '@remix-run/react';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useNonce } from './nonce.js';

@@ -1,4 +1,5 @@
-import { Anchor, Badge, Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor as MantineAnchor, Badge as MantineBadge, Button, SimpleGrid, Stack as MantineStack, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../components/plain.js';
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from '@remix-run/react';
 import type { ReactNode } from 'react';
@@ -230,15 +231,15 @@ function Header({ page }: { page: PageData }) {
   return (
     <Group justify="space-between" align="flex-end" gap="sm">
       <div>
-        <Anchor component={Link} to="/customers" size="sm">
+        <MantineAnchor component={Link} to="/customers" size="sm">
           ← Customers
-        </Anchor>
+        </MantineAnchor>
         <Title order={1}>{customer.name}</Title>
         <Group gap="xs" mt={4}>
           <Streamed inline resolve={page.crm} part="crm" fallback={<WaitingBadge source={systemName(page, 'CRM')} part="crm" />} failed={null}>
             {({ crm }) => (
               <>
-                {crm?.account.tier ? <Badge variant="outline">{crm.account.tier} tier</Badge> : null}
+                {crm?.account.tier ? <MantineBadge variant="outline">{crm.account.tier} tier</MantineBadge> : null}
                 {crm?.unmapped.map((u) => (
                   <Text key={u.feature} c="dimmed" size="sm">
                     {u.message}
@@ -333,7 +334,7 @@ export default function CustomerPage() {
   const page = refreshed && 'customer' in refreshed ? refreshed : loaded;
   const { role } = page;
   return (
-    <Stack gap="md" maw={1280} mx="auto">
+    <MantineStack gap="md" maw={1280} mx="auto">
       <NoScriptStreaming parts={CUSTOMER_PAGE_PARTS} />
       <WaitingClock />
       <Header page={page} />
@@ -353,6 +354,6 @@ export default function CustomerPage() {
           <AccountManagerView page={page} admin={role === 'admin'} />
         </>
       ) : null}
-    </Stack>
+    </MantineStack>
   );
 }

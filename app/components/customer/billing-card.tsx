@@ -1,4 +1,5 @@
-import { Anchor, Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { Title, Anchor as MantineAnchor } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
 import { Link } from '@remix-run/react';
 import { ResponsiveTable, type Column } from '../responsive-table.js';
 import { ChartFigure } from '../chart-figure.js';
@@ -165,13 +166,13 @@ export function BillingCard({ customer, detail, allInvoices = false }: { custome
               </Group>
               <ResponsiveTable label="Invoices, overdue first, then newest" rows={a.invoices} rowKey={(inv) => inv.id} columns={INVOICE_COLUMNS} testId="invoices" />
               {(a.invoiceCount ?? 0) > a.invoices.length ? (
-                <Anchor component={Link} to={`/customers/${customer.id}?invoices=all`} size="sm" data-testid="invoices-view-all">
+                <MantineAnchor component={Link} to={`/customers/${customer.id}?invoices=all`} size="sm" data-testid="invoices-view-all">
                   View all {a.invoiceCount} invoices
-                </Anchor>
+                </MantineAnchor>
               ) : allInvoices ? (
-                <Anchor component={Link} to={`/customers/${customer.id}`} size="sm">
+                <MantineAnchor component={Link} to={`/customers/${customer.id}`} size="sm">
                   Show the overdue and newest only
-                </Anchor>
+                </MantineAnchor>
               ) : null}
             </>
           ) : null}

@@ -1,4 +1,5 @@
-import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
+import { Badge as MantineBadge } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';
 
@@ -32,9 +33,9 @@ export function ContactsCard({ customer }: { customer: Customer }) {
                     {c.name}
                   </Anchor>
                   {c.primary ? (
-                    <Badge size="xs" variant="outline" color="indigo">
+                    <MantineBadge size="xs" variant="outline" color="indigo">
                       Primary
-                    </Badge>
+                    </MantineBadge>
                   ) : null}
                   {c.title ? (
                     <Text span size="xs" c="dimmed">

@@ -1,4 +1,5 @@
-import { Anchor, Stack, Text } from '@mantine/core';
+
+import { Anchor, Stack, Text } from '../plain.js';
 import { ResponsiveTable, type Column } from '../responsive-table.js';
 import { formatAmount, formatDate } from '../format.js';
 import { SourceSection } from '../source-section.js';

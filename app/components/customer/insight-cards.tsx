@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Card, Group, List, Progress, Stack, Text, Title } from '@mantine/core';
+import { Alert, Card, List, Progress, Title, Anchor as MantineAnchor } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
 import { ResponsiveTable } from '../responsive-table.js';
 import { Link } from '@remix-run/react';
 import { formatDate, humanize, plural, systemNames } from '../format.js';
@@ -240,9 +241,9 @@ export function TimelineCard({ customer }: { customer: Customer }) {
       {t.totalCount > t.events.length ? (
         <Text size="xs" c="dimmed" mt="xs">
           Showing {t.events.length} of {t.totalCount} events.{' '}
-          <Anchor component={Link} to={`/customers/${customer.id}/timeline`} size="xs" data-testid="timeline-view-all">
+          <MantineAnchor component={Link} to={`/customers/${customer.id}/timeline`} size="xs" data-testid="timeline-view-all">
             View all {t.totalCount}
-          </Anchor>
+          </MantineAnchor>
         </Text>
       ) : null}
     </Card>

@@ -1,4 +1,5 @@
-import { Anchor, Badge, Group, Progress, Stack, Text } from '@mantine/core';
+import { Progress } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
 import { formatDate, humanize } from '../format.js';
 import { SourceSection } from '../source-section.js';
 import type { Customer } from './query.js';

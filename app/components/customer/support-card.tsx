@@ -1,4 +1,5 @@
-import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
+import { Badge as MantineBadge } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
 import { ChartFigure } from '../chart-figure.js';
 import { formatDate, formatMonth, humanize, plural } from '../format.js';
 import { SourceSection } from '../source-section.js';
@@ -20,9 +21,9 @@ export function SupportCard({ customer, showVolume = false }: { customer: Custom
               {s.counts.unsolved} open
             </Badge>
             {s.counts.urgentOpen ? (
-              <Badge variant="filled" color="red.9">
+              <MantineBadge variant="filled" color="red.9">
                 {s.counts.urgentOpen} urgent
-              </Badge>
+              </MantineBadge>
             ) : null}
             <Text size="xs" c="dimmed">
               {plural(s.counts.total, 'ticket')} in all

@@ -1,4 +1,4 @@
-import { Text } from '@mantine/core';
+import { Text } from '../plain.js';
 import { useRevalidator } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SectionStatus } from '../source-section.js';
