@@ -7,6 +7,9 @@ import { renderToPipeableStream } from 'react-dom/server';
 import { NonceContext } from './components/nonce.js';
 import { settings } from './.server/settings.js';
 
+/** /graphql, which the server answers before Remix's routes (app/server/start.ts). */
+export { serveGraphql } from './.server/graphql-endpoint.js';
+
 /**
  * How long a streamed part may take before Remix gives it up: past the view's deadline (PANORAMA_VIEW_DEADLINE_MS,
  * by which every section has answered or says it is still being read), with room to send it. Rendering is

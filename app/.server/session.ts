@@ -55,13 +55,20 @@ export function findDemoUser(id: string): SessionPerson | null {
   return u ? { personId: u.id, name: u.name, email: u.email, role: u.role, method: 'demo' } : null;
 }
 
-async function sessionId(request: Request): Promise<string | null> {
-  const value: unknown = await cookie.parse(request.headers.get('cookie'));
+const sessionId = (request: Request) => sessionIdOf(request.headers.get('cookie'));
+
+async function sessionIdOf(header: string | null): Promise<string | null> {
+  const value: unknown = await cookie.parse(header);
   return typeof value === 'string' && value ? value : null;
 }
 
 export async function getViewer(request: Request): Promise<Viewer | null> {
-  const id = await sessionId(request);
+  return viewerOfCookie(request.headers.get('cookie'));
+}
+
+/** The signed-in person of a request's `Cookie` header, or null (as `getViewer`, for a request Remix does not see). */
+export async function viewerOfCookie(header: string | null): Promise<Viewer | null> {
+  const id = await sessionIdOf(header);
   if (!id) return null;
   const s = await (await sessions()).touch(id);
   // a demo session left in the store from a sandbox run is no way in once real systems are connected

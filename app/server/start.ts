@@ -23,6 +23,9 @@ import { errorForLog, logger } from '../../sources/kit/logger.js';
 import { anySourceConfigured } from '../../sources/settings.js';
 import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
 import { edgeErrorHandler, installEdge, loadContextOf } from './edge.js';
+import type { serveGraphql } from '../.server/graphql-endpoint.js';
+
+type ServeGraphql = typeof serveGraphql;
 
 /** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
 function findRoot(dir: string): string {
@@ -133,6 +136,12 @@ async function main() {
     });
     serveStatic(a);
     a.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  });
+  // /graphql ahead of Remix's routes, from the same server build (app/.server/graphql-endpoint.ts)
+  app.all('/graphql', (req, res, next) => {
+    Promise.resolve(typeof build === 'function' ? build() : build)
+      .then((b) => (b.entry.module as unknown as { serveGraphql: ServeGraphql }).serveGraphql(req, res, loadContextOf(req, res)))
+      .catch(next);
   });
   app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production', getLoadContext: loadContextOf }));
   app.use(edgeErrorHandler((e) => logger.error({ err: errorForLog(e) }, 'unhandled error at the edge')));

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestLimit, graphqlTooMany } from './request-limit.js';
+import { panorama } from './runtime.js';
+import { viewerOfCookie } from './session.js';
+import { settings } from './settings.js';
+import type { Viewer } from '../../graphql/viewer.js';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __panoramaGraphqlLimit: RequestLimit | undefined;
+}
+
+/** What the edge knows of a request: its CSP nonce and the client's address. */
+export type EndpointContext = { cspNonce?: string; clientAddress?: string };
+
+/** PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE per person (kept across a dev server's module reloads). */
+function graphqlLimit(): RequestLimit {
+  globalThis.__panoramaGraphqlLimit ??= new RequestLimit(settings().edge.graphqlPerMinute, 'graphql');
+  return globalThis.__panoramaGraphqlLimit;
+}
+
+/** The request's budget: a person's, or (without a session) its address's. */
+const verdictFor = (viewer: Viewer | null, context: EndpointContext) =>
+  graphqlLimit().take(viewer ? `person:${viewer.id}` : `address:${context.clientAddress ?? 'unknown'}`);
+
+/**
+ * /graphql: the same schema the pages use, for other tools; the session cookie decides the role. Each person has
+ * a budget of requests a minute (a request without a session counts against its address); past it, 429.
+ *
+ * The server mounts it ahead of Remix (app/server/start.ts, through the server build's entry): yoga reads Node's
+ * request and writes its answer (streamed parts included) straight to the socket, with no route matching and no
+ * Fetch `Request`/`Response` made and copied for Remix (docs/performance.md, "/graphql before Remix").
+ */
+export async function serveGraphql(req: IncomingMessage, res: ServerResponse, context: EndpointContext): Promise<void> {
+  const viewer = await viewerOfCookie(req.headers.cookie ?? null);
+  const verdict = await verdictFor(viewer, context);
+  if (!verdict.ok) {
+    const refusal = graphqlTooMany(verdict.retryAfterSeconds);
+    res.writeHead(refusal.status, Object.fromEntries(refusal.headers));
+    res.end(await refusal.text());
+    return;
+  }
+  await panorama().yoga.handle(req, res, { viewer, cspNonce: context.cspNonce });
+}
