@@ -3,6 +3,7 @@
  * route, sessions and the read audit), signed in with a session cookie, measured with autocannon over loopback
  * beside a bare graphql-yoga hello-world compiled and served on plain Node. Run `npm run build` first.
  *   - warm SSR of the customer page (`GET /customers/:id`, every section from the source cache): p50/p99, req/s;
+ *     and the same for one connection (what one person waits with nobody else on the server);
  *   - warm customer views through `/graphql` with the page's own operation, executed every time
  *     (`Cache-Control: no-cache`), and as shipped (a repeat within 2 s reuses the answer): req/s as a share of
  *     hello-world's.
@@ -73,6 +74,8 @@ async function main(): Promise<number> {
     const cannon = (opts: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }) => autocannon({ ...opts, connections: CONNECTIONS, duration: SECONDS, timeout: 10 });
     log(`warm SSR of the customer page: ${CONNECTIONS} connections for ${SECONDS} s`);
     const ssr = await cannon({ url: `${base}/customers/${id}`, headers: { cookie, 'user-agent': PERSON_UA } });
+    log(`the same page for one person at a time, for ${SECONDS} s`);
+    const ssrAlone = await autocannon({ url: `${base}/customers/${id}`, headers: { cookie, 'user-agent': PERSON_UA }, connections: 1, duration: SECONDS, timeout: 10 });
     log('the page\'s operation through /graphql, executed every time, then as shipped');
     const executed = await cannon({ url: `${base}/graphql`, method: 'POST', headers: { ...gqlHeaders, 'cache-control': 'no-cache' }, body });
     const shipped = await cannon({ url: `${base}/graphql`, method: 'POST', headers: gqlHeaders, body });
@@ -84,13 +87,15 @@ async function main(): Promise<number> {
       connections: CONNECTIONS,
       seconds: SECONDS,
       ssrCustomerPage: figures(ssr),
+      // what one person waits with nobody else on the server (the target is on the 10 connections above)
+      ssrCustomerPageOneConnection: figures(ssrAlone),
       graphqlExecutedEveryTime: { ...figures(executed), shareOfHelloWorld: share(executed) },
       graphqlAsShipped: { ...figures(shipped), shareOfHelloWorld: share(shipped) },
       helloWorld: figures(helloRun),
       targets: {
         ssrP99: { targetMs: TARGETS.ssrP99Ms, p99Ms: ssr.latency.p99, ok: ssr.latency.p99 <= TARGETS.ssrP99Ms },
         executedShareOfHelloWorld: { target: TARGETS.executedShareOfHelloWorld, share: share(executed), ok: share(executed) >= TARGETS.executedShareOfHelloWorld },
-        noErrors: { ok: [ssr, executed, shipped, helloRun].every((r) => r.errors + r.timeouts + r.non2xx === 0) },
+        noErrors: { ok: [ssr, ssrAlone, executed, shipped, helloRun].every((r) => r.errors + r.timeouts + r.non2xx === 0) },
       },
     };
     return report(result, log);
