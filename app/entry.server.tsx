@@ -46,6 +46,7 @@ export default function handleRequest(request: Request, status: number, headers:
   const whole = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
     const ready = () => {
       shellRendered = true;
       const body = new PassThrough();
@@ -59,8 +60,16 @@ export default function handleRequest(request: Request, status: number, headers:
       </NonceContext.Provider>,
       {
         nonce,
-        ...(whole ? { onAllReady: ready } : { onShellReady: ready }),
-        onShellError: reject,
+        ...(whole ? {} : { onShellReady: ready }),
+        onAllReady() {
+          // everything rendered: the timer would otherwise hold this render (its tree, the page's data) until it fires
+          clearTimeout(giveUp);
+          if (whole) ready();
+        },
+        onShellError(error: unknown) {
+          clearTimeout(giveUp);
+          reject(error);
+        },
         onError(error: unknown) {
           status = 500;
           // errors of the shell reject and are logged by Remix; later ones only here
@@ -68,6 +77,6 @@ export default function handleRequest(request: Request, status: number, headers:
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    giveUp = setTimeout(abort, ABORT_DELAY);
   });
 }
