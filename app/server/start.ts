@@ -13,7 +13,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type Express } from 'express';
 import { sandboxEnv, sandboxEnvWithoutTokens } from '../../sources/sandbox/env.js';
@@ -24,6 +23,7 @@ import { anySourceConfigured } from '../../sources/settings.js';
 import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
 import { edgeErrorHandler, installEdge, loadContextOf } from './edge.js';
 import type { serveGraphql } from '../.server/graphql-endpoint.js';
+import { remixRequestHandler } from './remix-handler.js';
 
 type ServeGraphql = typeof serveGraphql;
 
@@ -143,7 +143,7 @@ async function main() {
       .then((b) => (b.entry.module as unknown as { serveGraphql: ServeGraphql }).serveGraphql(req, res, loadContextOf(req, res)))
       .catch(next);
   });
-  app.all('*', createRequestHandler({ build, mode: vite ? 'development' : 'production', getLoadContext: loadContextOf }));
+  app.all('*', remixRequestHandler({ build, mode: vite ? 'development' : 'production', getLoadContext: loadContextOf }));
   app.use(edgeErrorHandler((e) => logger.error({ err: errorForLog(e) }, 'unhandled error at the edge')));
 
   const { port, host } = settings.app;
