@@ -13,6 +13,7 @@ import { resilienceSettingsSchema, retrySettingsOf, type ResilienceSettings, typ
 import { SourceKit } from './kit/source-kit.js';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from './kit/token-store.js';
 import { RedisGateStore, SharedState, redisBudgetLimiter, type SharedStatus } from './kit/shared-state.js';
+import { SlidingRedisLimiter, type MinuteLimiter } from './kit/sliding-minute.js';
 import { RedisTokenStore } from './kit/shared-token-store.js';
 import { memoryBudgetLimiter, type BudgetLimiterFactory } from './kit/budget.js';
 import { parseFragments, type Env } from './kit/settings.js';
@@ -95,6 +96,12 @@ export type SourcesRuntime = {
   onPeerInvalidation: (fn: () => void) => void;
   /** Whether Redis answers now (null without REDIS_URL). */
   pingShared: () => Promise<boolean | null>;
+  /**
+   * A limiter of `perMinute` per key for Panorama's own limits (a person's /graphql requests): one sliding minute
+   * in Redis for every instance when REDIS_URL is set (its own memory while Redis is down); without Redis, none
+   * (the caller keeps its own in memory).
+   */
+  minuteLimiter: (name: string, perMinute: number) => MinuteLimiter | undefined;
   /**
    * A vendor's push (`/webhooks/<source>`): verified by the source's module, its changed records' cache entries
    * and indexes dropped here and (through Redis) on every instance. 404 for a source without an enabled webhook,
@@ -305,6 +312,7 @@ export function sourcesRuntimeFrom(settings: SourcesSettings, opts: RuntimeOptio
         : { mode: 'memory', since: 0, address: null, reason: null, instanceId: null, tokensPendingWriteBack: 0 },
     onPeerInvalidation: (fn) => void peerListeners.add(fn),
     pingShared: async () => (shared ? shared.ping() : null),
+    minuteLimiter: (name, perMinute) => (shared ? new SlidingRedisLimiter(shared, `limit:${name}`, perMinute) : undefined),
     close: async () => {
       await shared?.close();
     },

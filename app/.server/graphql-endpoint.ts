@@ -13,9 +13,13 @@ declare global {
 /** What the edge knows of a request: its CSP nonce and the client's address. */
 export type EndpointContext = { cspNonce?: string; clientAddress?: string };
 
-/** PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE per person (kept across a dev server's module reloads). */
+/**
+ * PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE per person, spent together on every instance when they share Redis (kept
+ * across a dev server's module reloads).
+ */
 function graphqlLimit(): RequestLimit {
-  globalThis.__panoramaGraphqlLimit ??= new RequestLimit(settings().edge.graphqlPerMinute, 'graphql');
+  const perMinute = settings().edge.graphqlPerMinute;
+  globalThis.__panoramaGraphqlLimit ??= new RequestLimit(perMinute, 'graphql', panorama().runtime.minuteLimiter('graphql', perMinute));
   return globalThis.__panoramaGraphqlLimit;
 }
 

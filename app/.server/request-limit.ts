@@ -1,18 +1,20 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { MinuteLimiter } from '../../sources/kit/sliding-minute.js';
 
 export type LimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
- * A fixed budget of requests a minute per key (a person, or a client address), in memory for now
- * (rate-limiter-flexible's RateLimiterMemory; with several instances the same limiter runs on Redis).
+ * A budget of requests a minute per key (a person, or a client address): `limiter` counts them — a sliding minute
+ * in Redis shared by every instance when REDIS_URL is set (the sources runtime's `minuteLimiter`), else
+ * rate-limiter-flexible's RateLimiterMemory in this process.
  */
 export class RequestLimit {
-  readonly #limiter: RateLimiterMemory;
+  readonly #limiter: MinuteLimiter;
   readonly perMinute: number;
 
-  constructor(perMinute: number, keyPrefix: string) {
+  constructor(perMinute: number, keyPrefix: string, limiter?: MinuteLimiter) {
     this.perMinute = perMinute;
-    this.#limiter = new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix });
+    this.#limiter = limiter ?? new RateLimiterMemory({ points: perMinute, duration: 60, keyPrefix });
   }
 
   /** Takes one request from `key`'s budget; when it is spent, says how long until the next one is allowed. */

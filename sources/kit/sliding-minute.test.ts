@@ -35,6 +35,17 @@ describe('SlidingMemoryLimiter', () => {
     expect(await l.get('k')).toMatchObject({ consumedPoints: 1, remainingPoints: 2 });
     expect(await l.get('other')).toBeNull();
   });
+
+  it('keeps no key whose minute has passed: 5,000 addresses seen once are dropped a minute later', async () => {
+    const clock = manualClock('2026-12-01T10:00:00Z');
+    const l = new SlidingMemoryLimiter(3, 60_000, () => clock.now());
+    for (let i = 0; i < 5_000; i++) await l.consume(`address:${i}`);
+    expect(l.keyCount).toBe(5_000);
+    clock.advance(60_001);
+    for (let i = 0; i < 1_000; i++) await l.consume('person:1').catch(() => undefined);
+    expect(l.keyCount).toBe(1);
+    expect(await l.get('address:1')).toBeNull();
+  });
 });
 
 describe.skipIf(!redisAvailable())('SlidingRedisLimiter: two instances on one Redis', () => {

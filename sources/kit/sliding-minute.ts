@@ -28,11 +28,24 @@ export class SlidingMemoryLimiter implements MinuteLimiter {
     this.#now = now;
   }
 
+  #consumes = 0;
+
   #live(key: string, now: number): number[] {
     const sent = this.#sent.get(key) ?? [];
     while (sent.length && sent[0]! <= now - this.windowMs) sent.shift();
-    this.#sent.set(key, sent);
+    if (!sent.length) this.#sent.delete(key);
     return sent;
+  }
+
+  /** How many keys it holds now. */
+  get keyCount(): number {
+    return this.#sent.size;
+  }
+
+  /** Now and then, keys whose window has emptied are dropped: a key seen once (an address) is not kept for ever. */
+  #sweep(now: number): void {
+    if (++this.#consumes % 1_000 !== 0) return;
+    for (const [key, sent] of this.#sent) if (sent[sent.length - 1]! <= now - this.windowMs) this.#sent.delete(key);
   }
 
   #res(sent: number[], now: number): RateLimiterRes {
@@ -49,8 +62,10 @@ export class SlidingMemoryLimiter implements MinuteLimiter {
   async consume(key: string, points = 1): Promise<RateLimiterRes> {
     const now = this.#now();
     const sent = this.#live(key, now);
+    this.#sweep(now);
     if (sent.length + points > this.points) throw this.#res(sent, now);
     for (let i = 0; i < points; i++) sent.push(now);
+    if (sent.length) this.#sent.set(key, sent);
     return this.#res(sent, now);
   }
 }

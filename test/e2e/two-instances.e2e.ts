@@ -14,6 +14,7 @@ import { startRedis, type TestRedis } from '../support/redis.js';
 import { startSsoDeployment, type SsoDeployment } from '../support/sso-deployment.js';
 
 const sandboxOrigin = inject('sandboxOrigin');
+const GRAPHQL_PER_MINUTE = 30;
 let postgres: TestPostgres;
 let redis: TestRedis;
 let databaseUrl: string;
@@ -25,7 +26,12 @@ let accountId: string;
 beforeAll(async () => {
   [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
   databaseUrl = await postgres.database();
-  const shared = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PANORAMA_TOKEN_KEY: 'two-instances-token-key-of-32-characters' };
+  const shared = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis.url,
+    PANORAMA_TOKEN_KEY: 'two-instances-token-key-of-32-characters',
+    PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: String(GRAPHQL_PER_MINUTE),
+  };
   first = await startSsoDeployment(sandboxOrigin, 'two-instances', shared);
   const port = await freePort();
   secondURL = `http://127.0.0.1:${port}`;
@@ -87,6 +93,29 @@ describe('two instances on one PostgreSQL store and one Redis', () => {
       const out = await fetch(`${secondURL}/logout`, { method: 'POST', redirect: 'manual', headers: { origin: secondURL, cookie } });
       expect(out.status).toBe(302);
       expect(await viewerOn(first.baseURL, cookie)).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a person's /graphql budget is spent on both instances together: 40 requests alternating, at most 30 answered", async () => {
+    const { context, cookie } = await first.signIn('support');
+    try {
+      const answers = [];
+      for (let i = 0; i < 40; i++) {
+        const origin = i % 2 ? secondURL : first.baseURL;
+        const r = await fetch(`${origin}/graphql`, { method: 'POST', headers: { origin, cookie, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { role } }' }) });
+        answers.push({ origin, status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.text() });
+      }
+      const ok = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status === 429);
+      // each instance alone would answer its 20; together they answer the one budget (less what signing in used)
+      expect(ok.length).toBeLessThanOrEqual(GRAPHQL_PER_MINUTE);
+      expect(ok.length).toBeGreaterThanOrEqual(GRAPHQL_PER_MINUTE - 5);
+      expect(ok.length + refused.length).toBe(40);
+      expect(new Set(refused.map((a) => a.origin))).toEqual(new Set([first.baseURL, secondURL]));
+      expect(Number(refused[0]!.retryAfter)).toBeGreaterThan(0);
+      expect(refused[0]!.body).toContain('RATE_LIMITED');
     } finally {
       await context.close();
     }
