@@ -179,9 +179,9 @@ export class AsanaClient {
 
   /**
    * Any number of reads, in ceil(n / 10) batch requests (a few at a time); results keep the actions' order.
-   * `beforeRequest` runs before each request is sent (the loaders take a budget point for each).
+   * Each request takes its budget point as it is sent (request-meter.ts).
    */
-  async batchAll(reads: readonly BatchRead[], signal?: AbortSignal, beforeRequest?: () => Promise<void>): Promise<BatchAnswer[]> {
+  async batchAll(reads: readonly BatchRead[], signal?: AbortSignal): Promise<BatchAnswer[]> {
     const chunks: BatchRead[][] = [];
     for (let i = 0; i < reads.length; i += MAX_BATCH_ACTIONS) chunks.push(reads.slice(i, i + MAX_BATCH_ACTIONS));
     const results: BatchAnswer[][] = new Array(chunks.length);
@@ -189,7 +189,6 @@ export class AsanaClient {
     const worker = async () => {
       while (next < chunks.length) {
         const i = next++;
-        await beforeRequest?.();
         results[i] = await this.batch(chunks[i]!, signal);
       }
     };

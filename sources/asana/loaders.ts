@@ -70,11 +70,8 @@ async function loadProjects(
   client: AsanaClient,
   gids: readonly string[],
   signal: AbortSignal,
-  spend: () => Promise<void>,
 ): Promise<Map<string, { project: AsanaProject; tasks: AsanaTask[] }>> {
-  // the call's own point covers its first request; each further batch request takes one of its own
-  let sent = 0;
-  const beforeRequest = () => (sent++ === 0 ? Promise.resolve() : spend());
+  // the call's own point covers its first request; each further batch request takes one of its own (request-meter.ts)
   type Read = BatchRead & { gid: string; kind: 'project' | 'tasks' };
   const detailsRead = (gid: string): Read => ({ gid, kind: 'project', path: `/projects/${gid}`, fields: PROJECT_FIELDS, expects: { schema: singleSchema(projectSchema), what: 'Asana batch: project' } });
   const tasksRead = (gid: string, offset?: string): Read => ({
@@ -93,7 +90,7 @@ async function loadProjects(
   while (pending.length) {
     const reads = pending;
     pending = [];
-    const answers = await client.batchAll(reads, signal, beforeRequest);
+    const answers = await client.batchAll(reads, signal);
     reads.forEach((read, i) => {
       const answer = answers[i]!;
       if (answer.status === 404) {
@@ -158,7 +155,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
     async (gids) => {
       const signal = AbortSignal.any([...callers]);
       callers.clear();
-      const loaded = await loadProjects(client, [...new Set(gids)], signal, () => kit.spend('projects.batch'));
+      const loaded = await loadProjects(client, [...new Set(gids)], signal);
       return gids.map((gid) => loaded.get(gid) ?? null);
     },
     { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },

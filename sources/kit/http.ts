@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { beforeRequest } from './request-meter.js';
 
 /** A non-2xx answer from a vendor, kept whole so the module's error mapping can read the vendor's body. */
 export class HttpError extends Error {
@@ -47,6 +48,8 @@ export async function fetchJson<S extends z.ZodTypeAny>(
   schema: S,
   init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal; what: string },
 ): Promise<z.infer<S>> {
+  // a call's further requests each take a budget point (request-meter.ts)
+  await beforeRequest();
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {

@@ -23,6 +23,7 @@ import type { SourceBudget } from './budget.js';
 import type { DailyAllowance } from './allowance.js';
 import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
+import { metered } from './request-meter.js';
 import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
 import type { RetrySettings } from './resilience-settings.js';
 
@@ -212,8 +213,8 @@ export class SourceKit {
 
   /**
    * One point of the budget for a request about to be sent: each attempt of a call takes one, and a call that
-   * sends several requests (a batch sent in chunks) takes one more before each after its first. Throws the
-   * budget's error when none is left (nothing may then be sent).
+   * sends several requests (a search's pages, a batch sent in chunks) takes one more before each after its first
+   * (request-meter.ts). Throws the budget's error when none is left (nothing may then be sent).
    */
   async spend(operation: string): Promise<void> {
     const budget = this.#budget;
@@ -252,7 +253,8 @@ export class SourceKit {
       const value = await this.#policy.execute(async ({ signal }) => {
         if (attempts++ > 0) await this.spend(operation);
         try {
-          return await fn(signal);
+          // the attempt's point pays for its first request; each further one takes its own (request-meter.ts)
+          return await metered(() => this.spend(operation), () => fn(signal));
         } catch (e) {
           throw this.toSourceError(e);
         }

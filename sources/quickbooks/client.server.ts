@@ -9,6 +9,7 @@ import { logger } from '../kit/logger.js';
 import { tokenRefreshes } from '../kit/metrics.js';
 import type { QuickbooksConfig } from './config.js';
 import { batchRequest, unpackBatch, unpackCdcCustomers, unpackPreferences, unpackQuery, unpackToken, type BatchQuery, type CdcCustomers, type QboCurrencyPrefs, type QboEntity, type QboRow } from './types.js';
+import { beforeRequest } from '../kit/request-meter.js';
 
 /** QBO answers at most 1000 rows per query. */
 export const MAX_PAGE_SIZE = 1000;
@@ -168,6 +169,8 @@ export class QuickbooksClient {
    * before is race-free even with concurrent calls.
    */
   async #send<T>(token: string, call: () => Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
+    // a call's further requests (a batch's next pages) each take a budget point (kit/request-meter.ts)
+    await beforeRequest();
     this.#qbo.token = token;
     try {
       return await withRequestSignal({ signal, timeoutMs: this.config.timeoutMs }, call);

@@ -11,6 +11,7 @@ import { normalizeIdOf, type KnownSObject } from './ids.js';
 import { salesforceCurrencyMap, salesforceFieldMap, salesforceVersionMap, type SalesforceFieldKey } from './fields.js';
 import type { FieldMap } from '../kit/field-mapping.js';
 import { sfVersionsSchema, type SfVersions, sfDescribeSchema, sfUserInfoSchema, type SfUserInfo, sfQueryResultSchema, sfTokenResponseSchema, type SfDescribe, type SfQueryResult, type SfTokenResponse } from './types.js';
+import { beforeRequest } from '../kit/request-meter.js';
 
 export type CallOptions = { signal?: AbortSignal };
 export type QueryOptions = CallOptions & {
@@ -185,6 +186,8 @@ export class SalesforceClient {
       // Fetch the first token up front rather than spending a request on a certain 401. `since` is compared with
       // jsforce's own Date.now() stamp of its last refresh (its de-duplication), so it is wall-clock time, not "now".
       if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
+      // a call's further requests each take a budget point (kit/request-meter.ts)
+      await beforeRequest();
       return await abortable(run(options), signal);
     } catch (e) {
       throw this.#translate(e, ctx);

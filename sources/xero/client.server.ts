@@ -15,6 +15,7 @@ import {
   type XeroInvoice,
   type XeroPayment,
 } from './types.js';
+import { beforeRequest } from '../kit/request-meter.js';
 
 const SOURCE = 'xero' as const;
 /** A runaway guard: 1,000 pages of 100 is far beyond one customer's records. */
@@ -187,6 +188,8 @@ export class XeroClient {
 
   async #send(url: string, headers: Record<string, string>, signal?: AbortSignal, retried = false): Promise<Response> {
     const token = await this.#accessToken();
+    // a call's further requests (pages, a retry after 401) each take a budget point (kit/request-meter.ts)
+    await beforeRequest();
     const res = await this.#fetch(url, { headers: { ...headers, authorization: `Bearer ${token}`, accept: 'application/json' }, signal });
     if (res.status === 401 && !retried) {
       await this.#accessToken(true);

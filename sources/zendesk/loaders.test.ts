@@ -1,6 +1,7 @@
 import type { Manifest } from '../sandbox/manifest.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fetched, SupportCustomer } from '../kit/domain.js';
+import { SourceBudget } from '../kit/budget.js';
 import { SourceError } from '../kit/errors.js';
 import { TRICKY_NAMES } from '../sandbox/dataset.js';
 import type { ZdTicket } from '../sandbox/world.js';
@@ -49,6 +50,17 @@ function plantedUrgent(m: Manifest) {
 }
 
 describe('forAccount: linking, mapping and request cost', () => {
+  it('takes one budget point for every request it sends: the show_many and each page of the ticket search', async () => {
+    const ids = accountIds(ZENDESK_MAX_IDS);
+    const budget = new SourceBudget('zendesk', 1_000, sb.clock);
+    const { loaders } = buildModule({ budget });
+    values(await loaders.forAccount.loadMany(ids));
+    const sent = state.totalRequests('zendesk');
+    // one call (one point), whose ticket search needs more than one page
+    expect(counts().search).toBeGreaterThan(1);
+    expect(1_000 - (await budget.state()).remaining).toBe(sent);
+  });
+
   it('answers a batch of 20 accounts with exactly 1 show_many + ceil(T/100) searches and no users call', async () => {
     const ids = accountIds(20);
     const { loaders } = buildModule();
