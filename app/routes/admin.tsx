@@ -106,11 +106,12 @@ type SourceRow = ReturnType<typeof useLoaderData<typeof loader>>['sources'][numb
 function SourceStatusCard({ s }: { s: SourceRow }) {
   return (
     <Card withBorder component="section" aria-labelledby={`src-${s.system}`}>
-      <Group justify="space-between" mb="xs">
-        <Title order={2} size="h4" id={`src-${s.system}`}>
+      {/* the badge stays beside the name; a long name ("QuickBooks Online") wraps itself, not the badge */}
+      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
+        <Title order={2} size="h4" id={`src-${s.system}`} style={{ minWidth: 0 }}>
           {s.name}
         </Title>
-        <Badge color={REACH_COLOR[s.reachability]} variant="light">
+        <Badge color={REACH_COLOR[s.reachability]} variant="light" style={{ flexShrink: 0 }}>
           {humanize(s.reachability)}
         </Badge>
       </Group>

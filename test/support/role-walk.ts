@@ -139,6 +139,13 @@ export function describeRoleWalk(t: RoleWalkTarget) {
       await page.waitForURL(/\/admin/);
       await page.getByTestId('source-status').waitFor();
       expect(await page.getByTestId('source-status').locator('section').count()).toBe(4);
+      // each system's reachability badge sits beside its name, also beside a name that wraps ("QuickBooks Online")
+      for (const card of await page.getByTestId('source-status').locator('section').all()) {
+        const name = (await card.getByRole('heading').first().boundingBox())!;
+        const badge = (await card.locator('.mantine-Badge-root').first().boundingBox())!;
+        expect(badge.y).toBeLessThan(name.y + 16);
+        expect(badge.x).toBeGreaterThan(name.x + name.width - 1);
+      }
       await expectAccessible(page, 'admin sources');
       await shot('admin-main');
       // the status of the system keeping the books (the admin page still names the CRM's setting for its id field as it is called)
