@@ -106,7 +106,7 @@ type SourceRow = ReturnType<typeof useLoaderData<typeof loader>>['sources'][numb
 function SourceStatusCard({ s }: { s: SourceRow }) {
   return (
     <Card withBorder component="section" aria-labelledby={`src-${s.system}`}>
-      {/* the badge stays beside the name; a long name ("QuickBooks Online") wraps itself, not the badge */}
+      {/* the badge stays beside the name; a long name wraps itself, not the badge */}
       <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
         <Title order={2} size="h4" id={`src-${s.system}`} style={{ minWidth: 0 }}>
           {s.name}
