@@ -8,7 +8,7 @@ import { NonceContext } from './components/nonce.js';
 import { settings } from './.server/settings.js';
 
 /** /graphql, which the server answers before Remix's routes (app/server/start.ts). */
-export { serveGraphql } from './.server/graphql-endpoint.js';
+export { serveGraphql, signInLimit } from './.server/graphql-endpoint.js';
 
 /**
  * How long a streamed part may take before Remix gives it up: past the view's deadline (PANORAMA_VIEW_DEADLINE_MS,

@@ -8,6 +8,8 @@ import type { Viewer } from '../../graphql/viewer.js';
 declare global {
   // eslint-disable-next-line no-var
   var __panoramaGraphqlLimit: RequestLimit | undefined;
+  // eslint-disable-next-line no-var
+  var __panoramaSignInLimit: RequestLimit | undefined;
 }
 
 /** What the edge knows of a request: its CSP nonce and the client's address. */
@@ -21,6 +23,16 @@ function graphqlLimit(): RequestLimit {
   const perMinute = settings().edge.graphqlPerMinute;
   globalThis.__panoramaGraphqlLimit ??= new RequestLimit(perMinute, 'graphql', panorama().runtime.minuteLimiter('graphql', perMinute));
   return globalThis.__panoramaGraphqlLimit;
+}
+
+/**
+ * PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE per client address on the sign-in pages (the edge spends it, app/server/edge.ts):
+ * one sliding minute for every instance when they share Redis, else this process's.
+ */
+export async function signInLimit(): Promise<RequestLimit> {
+  const perMinute = settings().edge.signInPerMinute;
+  globalThis.__panoramaSignInLimit ??= new RequestLimit(perMinute, 'sign-in', panorama().runtime.minuteLimiter('sign-in', perMinute));
+  return globalThis.__panoramaSignInLimit;
 }
 
 /** The request's budget: a person's, or (without a session) its address's. */

@@ -10,7 +10,13 @@ import { graphiqlSecurityPolicy, newNonce, securityHeaders } from '../.server/se
  * headers with a fresh CSP nonce per response, CORS for /graphql by an allow-list, 403 for a form posted from
  * another site, and a per-address limit on the sign-in pages. The nonce is handed to Remix in the load context.
  */
-export type EdgeOptions = { edge: EdgeSettings; secureCookies: boolean; dev: boolean };
+export type EdgeOptions = {
+  edge: EdgeSettings;
+  secureCookies: boolean;
+  dev: boolean;
+  /** The sign-in limit to spend (the server build's, shared by every instance through Redis); else one in memory. */
+  signInLimit?: () => Promise<Pick<RequestLimit, 'take'>>;
+};
 
 /** The paths of signing in (Remix's data requests for them end in `.data`). */
 const SIGN_IN = /^\/(?:login|auth\/login|auth\/callback)(?:\.data)?\/?$/;
@@ -73,10 +79,14 @@ export function useSameOriginPosts(opts: EdgeOptions) {
 }
 
 /** The sign-in pages, limited per client address: 429 with Retry-After once an address has spent its minute. */
-export function useSignInLimit(opts: EdgeOptions, limit = new RequestLimit(opts.edge.signInPerMinute, 'sign-in')) {
+export function useSignInLimit(opts: EdgeOptions) {
+  const own = new RequestLimit(opts.edge.signInPerMinute, 'sign-in');
+  const limit = opts.signInLimit ?? (async () => own);
   return (req: Request, res: Response, next: NextFunction) => {
     if (!SIGN_IN.test(req.path)) return next();
-    limit.take(clientAddress(req)).then(
+    limit()
+      .then((l) => l.take(clientAddress(req)))
+      .then(
       (v) => {
         if (v.ok) return next();
         res.status(429).set('Retry-After', String(v.retryAfterSeconds)).type('text/plain').send(tooManyMessage('sign-in', v.retryAfterSeconds));

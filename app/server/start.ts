@@ -22,10 +22,11 @@ import { errorForLog, logger } from '../../sources/kit/logger.js';
 import { anySourceConfigured } from '../../sources/settings.js';
 import { installSettings, parseSettings, type Settings } from '../.server/settings.js';
 import { edgeErrorHandler, installEdge, loadContextOf } from './edge.js';
-import type { serveGraphql } from '../.server/graphql-endpoint.js';
+import type { serveGraphql, signInLimit } from '../.server/graphql-endpoint.js';
 import { remixRequestHandler } from './remix-handler.js';
 
 type ServeGraphql = typeof serveGraphql;
+type SignInLimit = typeof signInLimit;
 
 /** The repository root: the nearest folder above this file (app/server/ or, compiled, build/) with a package.json. */
 function findRoot(dir: string): string {
@@ -129,8 +130,11 @@ async function main() {
       a.use(express.static(path.join(root, 'build/client'), { maxAge: '1h' }));
     };
   }
+  // the server build's entry: /graphql and the sign-in limit come from it, with the same runtime as the pages
+  const entryOf = async () => (await (typeof build === 'function' ? build() : build)).entry.module as unknown as { serveGraphql: ServeGraphql; signInLimit: SignInLimit };
   // security headers, CORS for /graphql, 403 for cross-site posts, the sign-in limit (app/server/edge.ts)
-  installEdge(app, { edge: settings.edge, secureCookies: settings.app.secureCookies, dev: vite }, (a) => {
+  const edge = { edge: settings.edge, secureCookies: settings.app.secureCookies, dev: vite, signInLimit: async () => (await entryOf()).signInLimit() };
+  installEdge(app, edge, (a) => {
     a.get('/healthz', (_req, res) => {
       res.json({ ok: true });
     });
@@ -139,8 +143,8 @@ async function main() {
   });
   // /graphql ahead of Remix's routes, from the same server build (app/.server/graphql-endpoint.ts)
   app.all('/graphql', (req, res, next) => {
-    Promise.resolve(typeof build === 'function' ? build() : build)
-      .then((b) => (b.entry.module as unknown as { serveGraphql: ServeGraphql }).serveGraphql(req, res, loadContextOf(req, res)))
+    entryOf()
+      .then((entry) => entry.serveGraphql(req, res, loadContextOf(req, res)))
       .catch(next);
   });
   app.all('*', remixRequestHandler({ build, mode: vite ? 'development' : 'production', getLoadContext: loadContextOf }));

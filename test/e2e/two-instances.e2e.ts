@@ -15,6 +15,7 @@ import { startSsoDeployment, type SsoDeployment } from '../support/sso-deploymen
 
 const sandboxOrigin = inject('sandboxOrigin');
 const GRAPHQL_PER_MINUTE = 30;
+const SIGN_IN_PER_MINUTE = 40;
 let postgres: TestPostgres;
 let redis: TestRedis;
 let databaseUrl: string;
@@ -31,6 +32,7 @@ beforeAll(async () => {
     REDIS_URL: redis.url,
     PANORAMA_TOKEN_KEY: 'two-instances-token-key-of-32-characters',
     PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE: String(GRAPHQL_PER_MINUTE),
+    PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE: String(SIGN_IN_PER_MINUTE),
   };
   first = await startSsoDeployment(sandboxOrigin, 'two-instances', shared);
   const port = await freePort();
@@ -119,5 +121,22 @@ describe('two instances on one PostgreSQL store and one Redis', () => {
     } finally {
       await context.close();
     }
+  });
+
+  // last: it spends this address's sign-in minute
+  it("an address's sign-in budget is spent on both instances together: 50 sign-in pages alternating, at most 40 answered", async () => {
+    const answers = [];
+    for (let i = 0; i < 50; i++) {
+      const origin = i % 2 ? secondURL : first.baseURL;
+      const r = await fetch(`${origin}/login`, { redirect: 'manual' });
+      answers.push({ origin, status: r.status, body: await r.text() });
+    }
+    const refused = answers.filter((a) => a.status === 429);
+    const answered = answers.length - refused.length;
+    // each instance alone would answer its 25; together they answer the one budget (less the sign-ins above)
+    expect(answered).toBeLessThanOrEqual(SIGN_IN_PER_MINUTE);
+    expect(answered).toBeGreaterThanOrEqual(SIGN_IN_PER_MINUTE - 15);
+    expect(new Set(refused.map((a) => a.origin))).toEqual(new Set([first.baseURL, secondURL]));
+    expect(refused[0]!.body).toMatch(/Too many sign-in requests from your address/);
   });
 });
