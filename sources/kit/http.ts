@@ -48,8 +48,8 @@ export async function fetchJson<S extends z.ZodTypeAny>(
   schema: S,
   init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal; what: string },
 ): Promise<z.infer<S>> {
-  // a call's further requests each take a budget point (request-meter.ts)
-  await beforeRequest();
+  // a call's further requests each take a budget point (request-meter.ts): counted on the signal the caller gave
+  await beforeRequest(init.signal);
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {

@@ -1,46 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { beforeRequest, metered } from './request-meter.js';
+import { beforeRequest, carryMeter, meterRequests } from './request-meter.js';
 
 describe('the request meter', () => {
-  it("lets a call's first request go on its own point and takes one for each further request, also from work it started in parallel", async () => {
+  it("lets a call's first request go on its own point and takes one for each further request, also on a signal made from the call's", async () => {
     let spent = 0;
-    const spend = async () => void spent++;
-    await metered(spend, async () => {
-      await beforeRequest();
-      expect(spent).toBe(0);
-      await Promise.all([beforeRequest(), new Promise<void>((r) => setImmediate(() => void beforeRequest().then(r)))]);
-    });
+    const call = new AbortController().signal;
+    meterRequests(call, async () => void spent++);
+    await beforeRequest(call);
+    expect(spent).toBe(0);
+    const merged = carryMeter(AbortSignal.any([call, new AbortController().signal]), call);
+    await Promise.all([beforeRequest(call), beforeRequest(merged)]);
     expect(spent).toBe(2);
   });
 
-  it('keeps a call made inside another call apart (it pays its own first request), and meters nothing outside a call', async () => {
-    const spent = { outer: 0, inner: 0 };
-    await metered(
-      async () => void spent.outer++,
-      async () => {
-        await beforeRequest();
-        await metered(
-          async () => void spent.inner++,
-          async () => {
-            await beforeRequest();
-            await beforeRequest();
-          }
-        );
-        await beforeRequest();
-      }
-    );
-    await beforeRequest();
-    expect(spent).toEqual({ outer: 1, inner: 1 });
+  it("keeps calls apart, and meters nothing sent without a call's signal", async () => {
+    const spent = { a: 0, b: 0 };
+    const a = new AbortController().signal;
+    const b = new AbortController().signal;
+    meterRequests(a, async () => void spent.a++);
+    meterRequests(b, async () => void spent.b++);
+    for (const s of [a, b, a, a, undefined, new AbortController().signal]) await beforeRequest(s);
+    expect(spent).toEqual({ a: 2, b: 0 });
   });
 
   it('refuses the request when the budget is spent: the error of `spend` reaches the caller', async () => {
-    const refused = metered(
-      async () => Promise.reject(new Error('budget spent')),
-      async () => {
-        await beforeRequest();
-        await beforeRequest();
-      }
-    );
-    await expect(refused).rejects.toThrow('budget spent');
+    const call = new AbortController().signal;
+    meterRequests(call, async () => Promise.reject(new Error('budget spent')));
+    await beforeRequest(call);
+    await expect(beforeRequest(call)).rejects.toThrow('budget spent');
   });
 });

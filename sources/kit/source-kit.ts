@@ -23,7 +23,7 @@ import type { SourceBudget } from './budget.js';
 import type { DailyAllowance } from './allowance.js';
 import { MemoryGateStore, SourceGate, clockTime, type GateStore } from './gate.js';
 import { logger } from './logger.js';
-import { metered } from './request-meter.js';
+import { meterRequests } from './request-meter.js';
 import { cacheLookups, upstreamDuration, upstreamRequests, upstreamRetries, type SourceHealth } from './metrics.js';
 import type { RetrySettings } from './resilience-settings.js';
 
@@ -254,7 +254,8 @@ export class SourceKit {
         if (attempts++ > 0) await this.spend(operation);
         try {
           // the attempt's point pays for its first request; each further one takes its own (request-meter.ts)
-          return await metered(() => this.spend(operation), () => fn(signal));
+          meterRequests(signal, () => this.spend(operation));
+          return await fn(signal);
         } catch (e) {
           throw this.toSourceError(e);
         }

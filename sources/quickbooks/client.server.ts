@@ -170,7 +170,7 @@ export class QuickbooksClient {
    */
   async #send<T>(token: string, call: () => Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
     // a call's further requests (a batch's next pages) each take a budget point (kit/request-meter.ts)
-    await beforeRequest();
+    await beforeRequest(signal);
     this.#qbo.token = token;
     try {
       return await withRequestSignal({ signal, timeoutMs: this.config.timeoutMs }, call);

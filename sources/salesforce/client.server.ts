@@ -187,7 +187,7 @@ export class SalesforceClient {
       // jsforce's own Date.now() stamp of its last refresh (its de-duplication), so it is wall-clock time, not "now".
       if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
       // a call's further requests each take a budget point (kit/request-meter.ts)
-      await beforeRequest();
+      await beforeRequest(signal);
       return await abortable(run(options), signal);
     } catch (e) {
       throw this.#translate(e, ctx);

@@ -189,7 +189,7 @@ export class XeroClient {
   async #send(url: string, headers: Record<string, string>, signal?: AbortSignal, retried = false): Promise<Response> {
     const token = await this.#accessToken();
     // a call's further requests (pages, a retry after 401) each take a budget point (kit/request-meter.ts)
-    await beforeRequest();
+    await beforeRequest(signal);
     const res = await this.#fetch(url, { headers: { ...headers, authorization: `Bearer ${token}`, accept: 'application/json' }, signal });
     if (res.status === 401 && !retried) {
       await this.#accessToken(true);

@@ -43,6 +43,7 @@ import { linkFieldOf } from './fields.js';
 export type { UrgentTicket };
 export type { UrgentTickets } from '../kit/domain.js';
 import type { UrgentTickets } from '../kit/domain.js';
+import { carryMeter } from '../kit/request-meter.js';
 
 export type ZendeskLoaders = SupportLoaders & {
   /** Every organization (id, name, CRM account id, domains), cursor-paged; for heuristic linking and review. */
@@ -143,7 +144,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
       'all',
       (signal) =>
         kit.upstream('urgentTickets', async (s) => {
-          const sig = AbortSignal.any([signal, s]);
+          const sig = carryMeter(AbortSignal.any([signal, s]), s);
           const set = await searchAllTickets(client, URGENT_OPEN_TICKETS_QUERY, [], ['users', 'organizations'], sig);
           await Promise.all([completeUsers(client, set, sig), completeOrganizations(client, set, sig)]);
           return { tickets: urgentTickets(set, link), total: set.total, truncated: set.truncated };
@@ -204,7 +205,8 @@ function batchedTicketSearch(client: ZendeskClient): (orgIds: readonly string[],
   const callers = new Set<AbortSignal>();
   const ticketSearch = new DataLoader<string, TicketSet>(
     async (orgIds) => {
-      const signal = AbortSignal.any([...callers]);
+      // the callers' reads merged: counted on the first caller's call (request-meter.ts)
+      const signal = carryMeter(AbortSignal.any([...callers]), callers.values().next().value);
       callers.clear();
       const set = await searchAllTickets(client, null, [...new Set(orgIds)].map(Number), ['users', 'organizations'], signal);
       return orgIds.map(() => set);
@@ -255,7 +257,7 @@ function searchReaders({ client, kit, link, read }: ReaderContext): Pick<Zendesk
       n,
       (signal) =>
         kit.upstream('ticket', async (s) => {
-          const sig = AbortSignal.any([signal, s]);
+          const sig = carryMeter(AbortSignal.any([signal, s]), s);
           const answer = await client.ticketsByIds([n], sig);
           const set = emptyTicketSet();
           set.tickets = answer.tickets;
