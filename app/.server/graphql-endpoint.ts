@@ -7,32 +7,29 @@ import type { Viewer } from '../../graphql/viewer.js';
 
 declare global {
   // eslint-disable-next-line no-var
-  var __panoramaGraphqlLimit: RequestLimit | undefined;
-  // eslint-disable-next-line no-var
-  var __panoramaSignInLimit: RequestLimit | undefined;
+  var __panoramaLimits: Map<string, RequestLimit> | undefined;
 }
 
 /** What the edge knows of a request: its CSP nonce and the client's address. */
 export type EndpointContext = { cspNonce?: string; clientAddress?: string };
 
 /**
- * PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE per person, spent together on every instance when they share Redis (kept
- * across a dev server's module reloads).
+ * One of Panorama's request limits: spent together on every instance when they share Redis, else this process's
+ * (kept across a dev server's module reloads).
  */
-function graphqlLimit(): RequestLimit {
-  const perMinute = settings().edge.graphqlPerMinute;
-  globalThis.__panoramaGraphqlLimit ??= new RequestLimit(perMinute, 'graphql', panorama().runtime.minuteLimiter('graphql', perMinute));
-  return globalThis.__panoramaGraphqlLimit;
+function limitOf(name: 'graphql' | 'sign-in', perMinute: number): RequestLimit {
+  const limits = (globalThis.__panoramaLimits ??= new Map());
+  let limit = limits.get(name);
+  if (!limit) limits.set(name, (limit = new RequestLimit(perMinute, name, panorama().runtime.minuteLimiter(name, perMinute))));
+  return limit;
 }
 
-/**
- * PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE per client address on the sign-in pages (the edge spends it, app/server/edge.ts):
- * one sliding minute for every instance when they share Redis, else this process's.
- */
+/** PANORAMA_RATE_LIMIT_GRAPHQL_PER_MINUTE per person. */
+const graphqlLimit = () => limitOf('graphql', settings().edge.graphqlPerMinute);
+
+/** PANORAMA_RATE_LIMIT_SIGN_IN_PER_MINUTE per client address on the sign-in pages (the edge spends it, app/server/edge.ts). */
 export async function signInLimit(): Promise<RequestLimit> {
-  const perMinute = settings().edge.signInPerMinute;
-  globalThis.__panoramaSignInLimit ??= new RequestLimit(perMinute, 'sign-in', panorama().runtime.minuteLimiter('sign-in', perMinute));
-  return globalThis.__panoramaSignInLimit;
+  return limitOf('sign-in', settings().edge.signInPerMinute);
 }
 
 /** The request's budget: a person's, or (without a session) its address's. */

@@ -19,7 +19,7 @@ import {
   type ProjectIndexRow,
 } from './mapping.js';
 import { pageSchema, projectSchema, singleSchema, taskSchema, type AsanaPage, type AsanaProject, type AsanaTask } from './types.js';
-import { carryMeter } from '../kit/request-meter.js';
+import { mergedSignal } from '../kit/request-meter.js';
 
 /**
  * What the project index asks for: enough to link a project to an account and to match it by name, and the few
@@ -155,7 +155,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<AsanaClien
   const projectReads = new DataLoader<string, { project: AsanaProject; tasks: AsanaTask[] } | null>(
     async (gids) => {
       // the callers' reads merged: counted on the first caller's call (request-meter.ts)
-      const signal = carryMeter(AbortSignal.any([...callers]), callers.values().next().value);
+      const signal = mergedSignal(callers);
       callers.clear();
       const loaded = await loadProjects(client, [...new Set(gids)], signal);
       return gids.map((gid) => loaded.get(gid) ?? null);

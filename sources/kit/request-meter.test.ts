@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beforeRequest, carryMeter, meterRequests } from './request-meter.js';
+import { beforeRequest, carryMeter, mergedSignal, meterRequests } from './request-meter.js';
 
 describe('the request meter', () => {
   it("lets a call's first request go on its own point and takes one for each further request, also on a signal made from the call's", async () => {
@@ -9,8 +9,8 @@ describe('the request meter', () => {
     await beforeRequest(call);
     expect(spent).toBe(0);
     const merged = carryMeter(AbortSignal.any([call, new AbortController().signal]), call);
-    await Promise.all([beforeRequest(call), beforeRequest(merged)]);
-    expect(spent).toBe(2);
+    await Promise.all([beforeRequest(call), beforeRequest(merged), beforeRequest(mergedSignal([call, new AbortController().signal]))]);
+    expect(spent).toBe(3);
   });
 
   it("keeps calls apart, and meters nothing sent without a call's signal", async () => {

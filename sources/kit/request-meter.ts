@@ -28,3 +28,9 @@ export async function beforeRequest(signal: AbortSignal | undefined): Promise<vo
   const meter = signal && meters.get(signal);
   if (meter && meter.sent++ > 0) await meter.spend();
 }
+
+/** The callers' signals as one (aborted when any is: a read merged for several callers), counted on the first's meter. */
+export function mergedSignal(callers: Iterable<AbortSignal>): AbortSignal {
+  const all = [...callers];
+  return carryMeter(AbortSignal.any(all), all[0]);
+}

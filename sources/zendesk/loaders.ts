@@ -43,7 +43,7 @@ import { linkFieldOf } from './fields.js';
 export type { UrgentTicket };
 export type { UrgentTickets } from '../kit/domain.js';
 import type { UrgentTickets } from '../kit/domain.js';
-import { carryMeter } from '../kit/request-meter.js';
+import { carryMeter, mergedSignal } from '../kit/request-meter.js';
 
 export type ZendeskLoaders = SupportLoaders & {
   /** Every organization (id, name, CRM account id, domains), cursor-paged; for heuristic linking and review. */
@@ -206,7 +206,7 @@ function batchedTicketSearch(client: ZendeskClient): (orgIds: readonly string[],
   const ticketSearch = new DataLoader<string, TicketSet>(
     async (orgIds) => {
       // the callers' reads merged: counted on the first caller's call (request-meter.ts)
-      const signal = carryMeter(AbortSignal.any([...callers]), callers.values().next().value);
+      const signal = mergedSignal(callers);
       callers.clear();
       const set = await searchAllTickets(client, null, [...new Set(orgIds)].map(Number), ['users', 'organizations'], signal);
       return orgIds.map(() => set);
