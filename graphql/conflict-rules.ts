@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { LRUCache } from 'lru-cache';
 import type { Address } from '../sources/kit/domain.js';
 import { emailDomain, isPersonalMailDomain, normaliseCompanyName } from '../sources/kit/names.js';
 
@@ -132,8 +133,21 @@ export function compareAddress(a: Address, b: Address): Comparison {
  */
 export function comparePhone(a: string, b: string, defaultRegion: CountryCode): Comparison {
   if (squash(a) === squash(b)) return verdict('SAME', 'PHONE_E164');
-  const e164 = (s: string) => parsePhoneNumberFromString(s, defaultRegion)?.number ?? s.replace(/\D/g, '');
-  return verdict(e164(a) === e164(b) ? 'COSMETIC' : 'MATERIAL', 'PHONE_E164');
+  return verdict(phoneKey(a, defaultRegion) === phoneKey(b, defaultRegion) ? 'COSMETIC' : 'MATERIAL', 'PHONE_E164');
+}
+
+/**
+ * The numbers read lately, by region and text: the same customers' phones are compared on every view of them, and
+ * parsing one costs more than the rest of the comparison. Bounded and expiring, as the source cache is.
+ */
+const phoneKeys = new LRUCache<string, string>({ max: 5_000, ttl: 15 * 60_000 });
+
+/** A number's E.164 form, a number without a country code read in the default region; its digits when it is no number. */
+export function phoneKey(raw: string, region: CountryCode): string {
+  const key = `${region}:${raw}`;
+  let e164 = phoneKeys.get(key);
+  if (e164 === undefined) phoneKeys.set(key, (e164 = parsePhoneNumberFromString(raw, region)?.number ?? raw.replace(/\D/g, '')));
+  return e164;
 }
 
 /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { systemsOf } from '../sources/kit/contract.js';
 import type { SectionStatus } from '../sources/kit/section-status.js';
 import { SOURCE_MODULES } from '../sources/modules.js';
-import { incompleteMessage, inList, phoneKey, searchIntent } from './search.js';
+import { phoneKey } from './conflict-rules.js';
+import { incompleteMessage, inList, searchIntent } from './search.js';
 
 const systems = systemsOf(SOURCE_MODULES);
 const status = (source: string, state: SectionStatus['state']) => ({ source, state }) as SectionStatus;

@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { phoneKey } from './conflict-rules.js';
 import type { SourceId } from '../sources/kit/errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
 import { statusFromError, statusFromFetched, type SectionStatus } from '../sources/kit/section-status.js';
@@ -50,10 +51,6 @@ export type CustomerSearchSort = 'BEST_MATCH' | 'NAME';
 export type CustomerSearchArgs = { first: number; after?: string | null; filter?: { system?: string | null } | null; sort?: CustomerSearchSort | null };
 const PHONE_TAIL = 4;
 
-/** A number's E.164 form, a number without a country code read in the default region; digits when it is no number. */
-export function phoneKey(raw: string, region: CountryCode): string {
-  return parsePhoneNumberFromString(raw, region)?.number ?? raw.replace(/\D/g, '');
-}
 
 export function searchIntent(raw: string, region: CountryCode): SearchIntent {
   const text = raw.trim();
