@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError, ResponseShapeError } from '../kit/http.js';
 import { InvalidSalesforceIdError, SalesforceSessionRefusedError, mapSalesforceError } from './errors.js';
+import { meterRequests } from '../kit/request-meter.js';
 import { sourceTestKit } from '../kit/testing.js';
 import { salesforceSource } from './index.js';
 import { sfAccountSchema } from './types.js';
@@ -11,6 +12,13 @@ const { state } = h;
 const sf = state.world.salesforce;
 const anyRecord = z.object({ Id: z.string() }).passthrough();
 const counts = () => ({ ...state.requestCounts().salesforce });
+/** A call's signal with a meter: how many budget points its further requests took (its first is paid by the kit). */
+const metered = () => {
+  const signal = new AbortController().signal;
+  const meter = { points: 0 };
+  meterRequests(signal, async () => void meter.points++);
+  return { signal, meter };
+};
 const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
 
 beforeAll(() => h.listen());
@@ -35,9 +43,11 @@ describe('SalesforceClient: session', () => {
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.expireTokens('salesforce');
-    const page = await client.query('SELECT Id FROM Account', anyRecord);
+    const { signal, meter } = metered();
+    const page = await client.query('SELECT Id FROM Account', anyRecord, { signal });
     expect(page.totalSize).toBe(sf.accounts.length);
     expect(counts()).toEqual({ token: 1, query: 2 }); // 401, refresh, retry
+    expect(meter.points).toBe(1); // the query sent again took its point
     expect(client.refreshCount).toBe(2);
   });
 
@@ -90,7 +100,7 @@ describe('SalesforceClient: session', () => {
   });
 });
 
-describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bounds it)', () => {
+describe('SalesforceClient: retries (jsforce\'s own are off; SALESFORCE_HTTP_RETRIES extra attempts, each metered)', () => {
   it('default: no retry of its own (the source kit retries every source alike), so a 503 costs one request and keeps its status', async () => {
     const client = h.client();
     await client.query('SELECT Id FROM User', anyRecord);
@@ -103,13 +113,48 @@ describe('SalesforceClient: retries (jsforce retries GETs itself; Panorama bound
     expect(counts()).toEqual({ query: 1 });
   });
 
-  it('SALESFORCE_HTTP_RETRIES=1: jsforce retries a 5xx once (two requests per call)', async () => {
+  it('SALESFORCE_HTTP_RETRIES=1: a 5xx is tried once more (two requests per call), the second taking a budget point', async () => {
     const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '1' } });
     await client.query('SELECT Id FROM User', anyRecord);
     state.resetCounts();
     state.setFault('salesforce', { status: 500 });
-    expect(mapSalesforceError(await caught(client.query('SELECT Id FROM User', anyRecord))).code).toBe('UNAVAILABLE');
+    const { signal, meter } = metered();
+    const e = await caught(client.query('SELECT Id FROM User', anyRecord, { signal }));
+    expect(mapSalesforceError(e)).toMatchObject({ code: 'UNAVAILABLE', status: 500 });
     expect(counts()).toEqual({ query: 2 });
+    expect(meter.points).toBe(1);
+  });
+
+  it('SALESFORCE_HTTP_RETRIES=2: a 503 that clears is answered on the retry; a spent budget sends no retry at all', async () => {
+    const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '2' } });
+    await client.query('SELECT Id FROM User', anyRecord);
+    state.resetCounts();
+    state.setFault('salesforce', { status: 503 });
+    const { signal, meter } = metered();
+    const answered = client.query('SELECT Id FROM User', anyRecord, { signal });
+    setTimeout(() => state.clearFaults(), 100); // between the first attempt and the second (250 ms later)
+    expect((await answered).totalSize).toBe(sf.users.length);
+    expect(counts()).toEqual({ query: 2 });
+    expect(meter.points).toBe(1);
+
+    state.setFault('salesforce', { status: 503 });
+    state.resetCounts();
+    const spent = new AbortController().signal;
+    meterRequests(spent, async () => {
+      throw new Error('budget spent');
+    });
+    expect(await caught(client.query('SELECT Id FROM User', anyRecord, { signal: spent }))).toMatchObject({ message: 'budget spent' });
+    expect(counts()).toEqual({ query: 1 });
+  });
+
+  it('SALESFORCE_HTTP_RETRIES=1: a dropped connection is tried once more too', async () => {
+    const client = h.client({ env: { SALESFORCE_HTTP_RETRIES: '1' } });
+    await client.query('SELECT Id FROM User', anyRecord);
+    state.resetCounts();
+    state.setFault('salesforce', { reset: true });
+    const { signal, meter } = metered();
+    expect(mapSalesforceError(await caught(client.query('SELECT Id FROM User', anyRecord, { signal }))).code).toBe('UNAVAILABLE');
+    expect(meter.points).toBe(1);
   });
 
   it('never retries a rate limit (403 REQUEST_LIMIT_EXCEEDED) → RATE_LIMITED', async () => {

@@ -21,7 +21,7 @@ export type QueryOptions = CallOptions & {
 
 type CapturedResponse = { url: string; status: number; headers: Record<string, string>; body: string };
 /** What one client call learned on its way: the last HTTP answer, and how many times its session was refused. */
-type CallContext = { unauthorized: number; response: CapturedResponse | null };
+type CallContext = { unauthorized: number; response: CapturedResponse | null; sent: number; signal: AbortSignal | undefined };
 type JsforceResponse = { statusCode: number; headers: Record<string, string>; body: string };
 type JsforceTransport = { httpRequest: (req: HttpRequest, options?: unknown) => Promise<JsforceResponse> };
 
@@ -38,9 +38,12 @@ const LOCATOR_PATH = /^\/services\/data\/v\d+\.\d\/query\/[A-Za-z0-9]+-\d+$/;
  *   GraphQL request) markedly slower.
  * - Status codes: jsforce's errors carry Salesforce's errorCode but not the HTTP status; a per-call transport
  *   wrapper records the answer so errors become the kit's `HttpError` (status, headers, body).
- * - Retries: jsforce retries GETs on 420/429/5xx up to 5 times (0.5 s … 8 s apart, longer than the kit's timeout).
- *   Here they are bounded by `httpRetries` (default 1, 5xx and dropped connections only, GET only), so one
- *   Panorama call costs at most 1 + httpRetries requests and the kit's breaker and timeout see the real outcome.
+ * - Retries: jsforce retries GETs on 420/429/5xx up to 5 times (0.5 s … 8 s apart, longer than the kit's timeout),
+ *   below its transport, where no request can be counted. Its own are off; `httpRetries` (default 0) extra
+ *   attempts are made here instead (5xx and dropped connections only, 250 ms then 500 ms apart), each taking a
+ *   budget point before it is sent, so one call costs at most 1 + httpRetries requests, every one of them metered,
+ *   and the kit's breaker and timeout see the real outcome. The request resent after a session refresh is counted
+ *   as it goes out (jsforce sends it from inside the call).
  * - Cancelling: jsforce takes no AbortSignal. Its per-request `timeout` aborts the underlying fetch, and the
  *   caller's signal rejects the call at once (the kit's timeout is aggressive anyway).
  */
@@ -57,7 +60,6 @@ export class SalesforceClient {
   readonly currency: FieldMap<'dealCurrency'>;
   /** Why the latest token refresh failed (jsforce hands callers a generic error instead). */
   #refreshError: unknown = null;
-  readonly #retry: object;
   readonly #currentRefreshToken: () => string | null;
   /** The refresh token the connection's access token was granted from. */
   #grantedFrom: string | null = null;
@@ -92,14 +94,6 @@ export class SalesforceClient {
       onRefresh();
       logger.info({ source: 'salesforce' }, 'access token refreshed');
     });
-    this.#retry = {
-      maxRetries: config.httpRetries,
-      minTimeout: 250,
-      timeoutFactor: 2,
-      statusCodes: [500, 502, 503, 504],
-      methods: config.httpRetries > 0 ? ['GET'] : [],
-      errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'],
-    };
   }
 
   /** The org's API usage from the last answer's Sforce-Limit-Info header. */
@@ -171,8 +165,8 @@ export class SalesforceClient {
 
   async #call<T>(signal: AbortSignal | undefined, run: (options: object) => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
-    const ctx: CallContext = { unauthorized: 0, response: null };
-    const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: this.#retry };
+    const ctx: CallContext = { unauthorized: 0, response: null, sent: 0, signal };
+    const options = { transport: this.#capturing(ctx), timeout: this.config.timeoutMs, retry: NO_JSFORCE_RETRIES };
     const current = this.#currentRefreshToken();
     if (!current) {
       this.connection.accessToken = null as unknown as string;
@@ -186,9 +180,18 @@ export class SalesforceClient {
       // Fetch the first token up front rather than spending a request on a certain 401. `since` is compared with
       // jsforce's own Date.now() stamp of its last refresh (its de-duplication), so it is wall-clock time, not "now".
       if (!this.connection.accessToken) await abortable(this.connection._refreshDelegate!.refresh(Date.now()), signal);
-      // a call's further requests each take a budget point (kit/request-meter.ts)
-      await beforeRequest(signal);
-      return await abortable(run(options), signal);
+      for (let attempt = 0; ; attempt++) {
+        // a call's further requests each take a budget point (kit/request-meter.ts)
+        await beforeRequest(signal);
+        ctx.sent = 0;
+        try {
+          return await abortable(run(options), signal);
+        } catch (e) {
+          if (attempt >= this.config.httpRetries || !isRetryableAnswer(e, ctx)) throw e;
+        }
+        await abortable(sleep(250 * 2 ** attempt), signal);
+        ctx.response = null;
+      }
     } catch (e) {
       throw this.#translate(e, ctx);
     }
@@ -202,6 +205,8 @@ export class SalesforceClient {
     const base = this.connection._transport as unknown as JsforceTransport;
     return {
       httpRequest: (req, options) => {
+        // the request resent after a refresh, from inside jsforce: counted as it goes out (the first was paid for)
+        if (ctx.sent++ > 0) void beforeRequest(ctx.signal).catch(() => undefined);
         const pending = base.httpRequest(req, options);
         const checked = pending.then((res) => {
           ctx.response = { url: req.url, status: res.statusCode, headers: res.headers, body: res.body };
@@ -268,6 +273,22 @@ export class SalesforceClient {
     if (!res.ok) throw new HttpError(res.status, res.headers, body, url);
     return validate(sfTokenResponseSchema, body, 'Salesforce token');
   }
+}
+
+/** jsforce retries nothing itself: a retry is made by `#call`, where it can take its budget point. */
+const NO_JSFORCE_RETRIES = { maxRetries: 0, methods: [] as string[] };
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+const DROPPED = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET']);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A 5xx answer, or a connection dropped before one (node-fetch's FetchError, under jsforce): worth another attempt
+ * of a GET. Refusals (401/403/429) never are, nor a request jsforce's own timeout ended (the kit's timeout governs).
+ */
+function isRetryableAnswer(e: unknown, ctx: CallContext): boolean {
+  if (ctx.response) return RETRYABLE_STATUS.has(ctx.response.status);
+  const { name, code } = (e ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'FetchError' || (typeof code === 'string' && DROPPED.has(code));
 }
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

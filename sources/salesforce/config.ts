@@ -37,9 +37,10 @@ export const salesforceConfigSchema = z
     /** Per HTTP request, enforced by jsforce itself (the source kit has its own, per call). @default 8000 */
     SALESFORCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
     /**
-     * Extra attempts jsforce makes for an idempotent GET that met a 5xx or a dropped connection, 250 ms then
-     * 500 ms apart. Token requests and refusals (401/403/429) are never retried. Off by default: the source kit
-     * retries every source's reads alike (PANORAMA_RETRY_ATTEMPTS), and each jsforce retry would add to those. @default 0
+     * Extra attempts for a GET that met a 5xx or a dropped connection, 250 ms then 500 ms apart, each taking a
+     * budget point (jsforce's own retries, below its transport, are off). Token requests and refusals (401/403/429)
+     * are never retried. Off by default: the source kit retries every source's reads alike (PANORAMA_RETRY_ATTEMPTS),
+     * and each of these would add to those. @default 0
      */
     SALESFORCE_HTTP_RETRIES: z.coerce.number().int().min(0).max(3).default(0),
     /**
