@@ -72,7 +72,7 @@ export class SourceBudget {
       retryAfterSeconds: Math.max(1, Math.ceil((resetAt - this.#clock.now()) / 1000)),
       gated: true,
       budget: true,
-      userMessage: `Panorama's budget of ${this.perMinute} ${name} requests a minute is spent until ${clockTime(resetAt)}; nothing is sent to ${name} before then.`,
+      userMessage: `Panorama's budget of ${this.perMinute} ${name} requests in any ${BUDGET_WINDOW_MS / 1000} seconds is spent until ${clockTime(resetAt)}; nothing is sent to ${name} before then.`,
     });
   }
 }

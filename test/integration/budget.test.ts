@@ -75,7 +75,7 @@ describe.each(SOURCE_MODULES.map((m) => [sourceName(m.id), m.id] as const))('the
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { code: string; budget?: boolean; userMessage: string }] : []));
     const spent = refused.filter((e) => e.code === 'RATE_LIMITED' && e.budget);
     expect(spent).toHaveLength(BURST - sent);
-    expect(spent[0]!.userMessage).toMatch(new RegExp(`^Panorama's budget of ${BUDGET} ${name} requests a minute is spent until \\d\\d:\\d\\d UTC`));
+    expect(spent[0]!.userMessage).toMatch(new RegExp(`^Panorama's budget of ${BUDGET} ${name} requests in any 65 seconds is spent until \\d\\d:\\d\\d UTC`));
 
     // A cached answer is still served, labelled; nothing is sent.
     const index = statusFromFetched(await indexRead(runtime, source.category, true), runtime.clock.now());
