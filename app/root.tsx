@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import { AppFrame } from './components/app-frame.js';
 import { useNonce } from './components/nonce.js';
 import { theme } from './theme.js';
+import { ThemeVariables } from './components/theme-variables.js';
 import { sandboxNotice } from './.server/sandbox-notice.js';
 import { getViewer } from './.server/session.js';
 import { viewerAccess } from './.server/viewer-access.js';
@@ -37,7 +38,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <ColorSchemeScript defaultColorScheme="auto" nonce={nonce} />
       </head>
       <body>
-        <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={nonce ? () => nonce : undefined}>
+        {/* the theme's variables are computed once (components/theme-variables.tsx), not on every render */}
+        <MantineProvider theme={theme} defaultColorScheme="auto" getStyleNonce={nonce ? () => nonce : undefined} withCssVariables={false}>
+          <ThemeVariables nonce={nonce} />
           {children}
         </MantineProvider>
         <ScrollRestoration nonce={nonce} />
