@@ -129,12 +129,16 @@ export function streamOperation<D extends Operation>(viewer: Viewer, document: D
 export async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Payload> {
   const decoder = new TextDecoder();
   let buffer = '';
+  // where the search for an event's end goes on from: a large event arrives in many chunks, and each new chunk
+  // is searched alone (with the one character before it), not the whole event again
+  let searched = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
+    while ((end = buffer.indexOf('\n\n', searched)) >= 0) {
       const event = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
+      searched = 0;
       let name = 'message';
       let data = '';
       for (const line of event.split('\n')) {
@@ -144,5 +148,6 @@ export async function* serverSentEvents(body: ReadableStream<Uint8Array>): Async
       if (name === 'next' && data) yield JSON.parse(data) as Payload;
       if (name === 'complete') return;
     }
+    searched = Math.max(0, buffer.length - 1);
   }
 }

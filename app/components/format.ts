@@ -68,12 +68,20 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Dates written lately: a page writes the same few hundred dates on every render, and Intl's format is the dear part. */
+const writtenDates = new Map<string, string>();
+
 /** A date in words, "4 Jun 2026", never ISO; a value that is no date is shown as is. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return DAY.format(d);
+  let written = writtenDates.get(iso);
+  if (written === undefined) {
+    const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+    written = Number.isNaN(d.getTime()) ? iso : DAY.format(d);
+    if (writtenDates.size >= 5_000) writtenDates.clear();
+    writtenDates.set(iso, written);
+  }
+  return written;
 }
 
 export function formatAge(seconds: number | null | undefined): string {
