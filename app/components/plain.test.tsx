@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, MantineProvider, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Card, Group, MantineProvider, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,36 @@ describe("the plain components render Mantine's markup", () => {
       <Plain.Stack gap={2} mt="sm" component="ol" style={{ listStyle: 'none', padding: 0 }} aria-hidden="true">
         x
       </Plain.Stack>,
+    ],
+    [
+      'a section heading in a smaller size, with a margin',
+      <Title order={2} size="h4" id="h" mb="sm">
+        Billing
+      </Title>,
+      <Plain.Title order={2} size="h4" id="h" mb="sm">
+        Billing
+      </Plain.Title>,
+    ],
+    [
+      'a heading with a margin in pixels',
+      <Title order={3} size="h6" mb={4}>
+        Notes
+      </Title>,
+      <Plain.Title order={3} size="h6" mb={4}>
+        Notes
+      </Plain.Title>,
+    ],
+    ['a page heading', <Title order={1}>Acme</Title>, <Plain.Title order={1}>Acme</Plain.Title>],
+    [
+      'a section card',
+      <Card withBorder radius="md" padding="md" component="section" aria-labelledby="h" aria-busy="true" data-testid="section-x" data-state="WAITING">
+        <p>one</p>
+        <p>two</p>
+      </Card>,
+      <Plain.SectionCard aria-labelledby="h" aria-busy="true" data-testid="section-x" data-state="WAITING">
+        <p>one</p>
+        <p>two</p>
+      </Plain.SectionCard>,
     ],
   ])('%s', (_, mantine, plain) => {
     expect(markup(plain)).toBe(markup(mantine));

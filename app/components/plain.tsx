@@ -1,17 +1,21 @@
 /**
- * Mantine's Text, Anchor, Badge, Group, Stack and table parts for what a page renders once per row: the markup Mantine renders for
- * these props (its classes, data attributes and CSS variables, so its stylesheet styles them alike), without its
- * per-element theme hooks and style-prop parsing. A customer page renders some 400 of them, and they were the
- * largest part of its server rendering (docs/performance.md, "Server rendering"). Each takes only the props it
- * renders as Mantine does, and `plain.test.tsx` holds each to Mantine's own markup for them.
+ * Mantine's Text, Anchor, Badge, Group, Stack, Title, table parts and section cards, for what a page renders many
+ * times: the markup Mantine renders for these props (its classes, data attributes and CSS variables, so its
+ * stylesheet styles them alike), without its per-element theme hooks and style-prop parsing. A customer page
+ * renders some 400 of them, and they were the largest part of its server rendering (docs/performance.md, "Server
+ * rendering"). Each takes only the props it renders as Mantine does, and `plain.test.tsx` holds each to Mantine's
+ * own markup for them.
  */
 import {
   Anchor as MantineAnchor,
   Badge as MantineBadge,
+  Card as MantineCard,
   Group as MantineGroup,
   Stack as MantineStack,
+  Paper as MantinePaper,
   Table as MantineTable,
   Text as MantineText,
+  Title as MantineTitle,
 } from '@mantine/core';
 import type { AnchorHTMLAttributes, CSSProperties, ReactNode } from 'react';
 
@@ -185,6 +189,62 @@ export function Stack({ gap = 'md', component: Tag = 'div', children, mt, mb, st
     </Tag>
   );
 }
+
+type Heading = 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6';
+
+/** Mantine's `<Title>`: a heading of one order, in the size of another (`size`) if given. */
+export function Title({
+  order,
+  size,
+  mb,
+  children,
+  ...rest
+}: {
+  order: 1 | 2 | 3 | 4 | 5 | 6;
+  size?: Heading;
+  mb?: Space;
+  id?: string;
+  children?: ReactNode;
+  'data-testid'?: string;
+}) {
+  const Tag = `h${order}` as const;
+  const h = size ?? Tag;
+  const s: Record<string, string> = { '--title-fw': `var(--mantine-${h}-font-weight)`, '--title-lh': `var(--mantine-${h}-line-height)`, '--title-fz': `var(--mantine-${h}-font-size)` };
+  if (mb !== undefined) s.marginBottom = space(mb);
+  return (
+    <Tag style={s as CSSProperties} className={`${MantineTitle.classes.root} mantine-Title-root`} data-size={size} data-order={order} {...rest}>
+      {children}
+    </Tag>
+  );
+}
+
+/**
+ * A page section as Mantine's `<Card withBorder radius="md" padding="md" component="section">`, the card every
+ * section of the customer page is (no `Card.Section`s inside: Mantine's card would mark their first and last).
+ */
+export function SectionCard({
+  children,
+  ...rest
+}: {
+  children?: ReactNode;
+  'aria-labelledby': string;
+  'aria-busy'?: 'true';
+  'data-testid'?: string;
+  'data-state'?: string;
+  'data-waiting'?: string;
+}) {
+  return (
+    <section
+      style={SECTION_CARD_STYLE}
+      className={`${MantineCard.classes.root} mantine-Card-root ${MantinePaper.classes.root} mantine-Paper-root`}
+      data-with-border="true"
+      {...rest}
+    >
+      {children}
+    </section>
+  );
+}
+const SECTION_CARD_STYLE = { '--paper-radius': 'var(--mantine-radius-md)', '--card-padding': 'var(--mantine-spacing-md)' } as CSSProperties;
 
 const TABLE = MantineTable.classes;
 type Align = 'left' | 'right';

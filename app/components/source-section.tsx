@@ -1,5 +1,5 @@
-import { ActionIcon, Alert, Card, Title, Tooltip } from '@mantine/core';
-import { Anchor, Badge, Group, Stack, Text } from './plain.js';
+import { ActionIcon, Alert, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, SectionCard, Stack, Text, Title } from './plain.js';
 import { Form, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatAge, formatDate, type SourceName } from './format.js';
@@ -57,7 +57,7 @@ export function SourceSection(props: {
   const probable = status?.linkRule && status.linkRule !== 'EXACT_ID' && status.linkRule !== 'DECISION';
   const decision = status?.linkDecision;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={props.testId} data-state={status?.state}>
+    <SectionCard aria-labelledby={headingId} data-testid={props.testId} data-state={status?.state}>
       <Group justify="space-between" align="flex-start" mb="sm" wrap="nowrap">
         <div>
           <Title order={2} size="h4" id={headingId}>
@@ -129,6 +129,6 @@ export function SourceSection(props: {
         ) : null}
         {props.children}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }

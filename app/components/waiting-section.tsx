@@ -1,5 +1,5 @@
-import { Badge, Card, Skeleton, Text, Title } from '@mantine/core';
-import { Stack } from './plain.js';
+import { Badge, Skeleton, Text } from '@mantine/core';
+import { SectionCard, Stack, Title } from './plain.js';
 import { Await } from '@remix-run/react';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useNonce } from './nonce.js';
@@ -43,7 +43,7 @@ export function WaitingFor({ source, size = 'sm' }: { source: string; size?: 'xs
 export function WaitingSection({ title, source, part, testId, lines = 3 }: { title: string; source: string; part: string; testId: string; lines?: number }) {
   const headingId = `${testId}-heading`;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} aria-busy="true" data-testid={testId} data-state="WAITING" data-waiting={part}>
+    <SectionCard aria-labelledby={headingId} aria-busy="true" data-testid={testId} data-state="WAITING" data-waiting={part}>
       <Title order={2} size="h4" id={headingId}>
         {title}
       </Title>
@@ -55,7 +55,7 @@ export function WaitingSection({ title, source, part, testId, lines = 3 }: { tit
           <Skeleton key={i} height={12} width={`${90 - i * 15}%`} radius="sm" />
         ))}
       </Stack>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -72,14 +72,14 @@ export function WaitingBadge({ source, part }: { source: string; part: string })
 export function SectionNotRead({ title, testId }: { title: string; testId: string }) {
   const headingId = `${testId}-heading`;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby={headingId} data-testid={testId} data-state="NOT_READ">
+    <SectionCard aria-labelledby={headingId} data-testid={testId} data-state="NOT_READ">
       <Title order={2} size="h4" id={headingId}>
         {title}
       </Title>
       <Text size="sm" role="alert">
         This section could not be read just now. Reload the page to try again.
       </Text>
-    </Card>
+    </SectionCard>
   );
 }
 

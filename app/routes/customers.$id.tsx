@@ -1,5 +1,5 @@
-import { Anchor as MantineAnchor, Badge as MantineBadge, Button, SimpleGrid, Stack as MantineStack, Title } from '@mantine/core';
-import { Anchor, Badge, Group, Stack, Text } from '../components/plain.js';
+import { Anchor as MantineAnchor, Badge as MantineBadge, Button, SimpleGrid, Stack as MantineStack } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text, Title } from '../components/plain.js';
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from '@remix-run/react';
 import type { ReactNode } from 'react';

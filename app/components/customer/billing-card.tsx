@@ -1,5 +1,5 @@
-import { Title, Anchor as MantineAnchor } from '@mantine/core';
-import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
+import { Anchor as MantineAnchor } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text, Title } from '../plain.js';
 import { Link } from '@remix-run/react';
 import { ResponsiveTable, type Column } from '../responsive-table.js';
 import { ChartFigure } from '../chart-figure.js';

@@ -1,5 +1,5 @@
-import { Alert, Card, List, Progress, Title, Anchor as MantineAnchor } from '@mantine/core';
-import { Anchor, Badge, Group, Stack, Text } from '../plain.js';
+import { Alert, List, Progress, Anchor as MantineAnchor } from '@mantine/core';
+import { Anchor, Badge, Group, SectionCard, Stack, Text, Title } from '../plain.js';
 import { ResponsiveTable } from '../responsive-table.js';
 import { Link } from '@remix-run/react';
 import { formatDate, humanize, plural, systemNames } from '../format.js';
@@ -43,7 +43,7 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
   const conflicts = conflictsShownApart ? wanted.filter((f) => f.kind === 'CONFLICT').length : 0;
   const flags = conflictsShownApart ? wanted.filter((f) => f.kind !== 'CONFLICT') : wanted;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="flags-heading" data-testid="section-flags">
+    <SectionCard aria-labelledby="flags-heading" data-testid="section-flags">
       <Title order={2} size="h4" id="flags-heading" mb={4}>
         Needs attention
       </Title>
@@ -70,7 +70,7 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
           {conflicts ? 'No hand-off gaps.' : 'No conflicts or hand-off gaps.'}
         </Text>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -87,7 +87,7 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
   if (!rows.length && !quiet.length) return null;
   const names = systemNames(customer.sections.map((s) => s.source));
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="conflicts-heading" data-testid="section-conflicts">
+    <SectionCard aria-labelledby="conflicts-heading" data-testid="section-conflicts">
       <Title order={2} size="h4" id="conflicts-heading" mb="sm">
         {rows.length ? 'Where the systems disagree' : 'Written differently in other systems'}
       </Title>
@@ -148,7 +148,7 @@ export function ConflictsTable({ customer, fields }: { customer: Customer; field
           ))}
         </Stack>
       ) : null}
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -173,7 +173,7 @@ export function HealthCard({ customer }: { customer: Customer }) {
   const h = customer.health;
   const hits = h.inputs.filter((i) => i.impact > 0);
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="health-heading" data-testid="section-health">
+    <SectionCard aria-labelledby="health-heading" data-testid="section-health">
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h4" id="health-heading">
           Health
@@ -203,7 +203,7 @@ export function HealthCard({ customer }: { customer: Customer }) {
             : 'Nothing takes points off: no overdue invoices, urgent tickets, troubled projects or gaps.'}
         </Text>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -211,7 +211,7 @@ export function HealthCard({ customer }: { customer: Customer }) {
 export function TimelineCard({ customer }: { customer: Customer }) {
   const t = customer.timeline;
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="timeline-heading" data-testid="section-timeline">
+    <SectionCard aria-labelledby="timeline-heading" data-testid="section-timeline">
       <Title order={2} size="h4" id="timeline-heading" mb="sm">
         Recent activity
       </Title>
@@ -246,14 +246,14 @@ export function TimelineCard({ customer }: { customer: Customer }) {
           </MantineAnchor>
         </Text>
       ) : null}
-    </Card>
+    </SectionCard>
   );
 }
 
 /** How this customer was found in each system (admin), and the choices nobody has made yet. */
 export function LinksCard({ customer }: { customer: Customer }) {
   return (
-    <Card withBorder radius="md" padding="md" component="section" aria-labelledby="links-heading" data-testid="section-links">
+    <SectionCard aria-labelledby="links-heading" data-testid="section-links">
       <Title order={2} size="h4" id="links-heading" mb="sm">
         Identity links
       </Title>
@@ -279,7 +279,7 @@ export function LinksCard({ customer }: { customer: Customer }) {
           },
         ]}
       />
-    </Card>
+    </SectionCard>
   );
 }
 
