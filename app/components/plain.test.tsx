@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, MantineProvider, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, MantineProvider, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,16 @@ describe("the plain components render Mantine's markup", () => {
       </Plain.Title>,
     ],
     ['a page heading', <Title order={1}>Acme</Title>, <Plain.Title order={1}>Acme</Plain.Title>],
+    [
+      'a span by component, with a role',
+      <Text size="xs" c="dimmed" component="span" role="alert" data-testid="waiting-for">
+        Waiting for Zendesk…
+      </Text>,
+      <Plain.Text size="xs" c="dimmed" component="span" role="alert" data-testid="waiting-for">
+        Waiting for Zendesk…
+      </Plain.Text>,
+    ],
+    ['a grey line of text to come', <Skeleton height={12} width="75%" radius="sm" />, <Plain.SkeletonLine height={12} width="75%" />],
     [
       'a section card',
       <Card withBorder radius="md" padding="md" component="section" aria-labelledby="h" aria-busy="true" data-testid="section-x" data-state="WAITING">

@@ -1,5 +1,5 @@
 /**
- * Mantine's Text, Anchor, Badge, Group, Stack, Title, table parts and section cards, for what a page renders many
+ * Mantine's Text, Anchor, Badge, Group, Stack, Title, Skeleton, table parts and section cards, for what a page renders many
  * times: the markup Mantine renders for these props (its classes, data attributes and CSS variables, so its
  * stylesheet styles them alike), without its per-element theme hooks and style-prop parsing. A customer page
  * renders some 400 of them, and they were the largest part of its server rendering (docs/performance.md, "Server
@@ -13,6 +13,7 @@ import {
   Group as MantineGroup,
   Stack as MantineStack,
   Paper as MantinePaper,
+  Skeleton as MantineSkeleton,
   Table as MantineTable,
   Text as MantineText,
   Title as MantineTitle,
@@ -245,6 +246,12 @@ export function SectionCard({
   );
 }
 const SECTION_CARD_STYLE = { '--paper-radius': 'var(--mantine-radius-md)', '--card-padding': 'var(--mantine-spacing-md)' } as CSSProperties;
+
+/** Mantine's `<Skeleton>`: a grey line standing for text not read yet. */
+export function SkeletonLine({ height, width }: { height: number; width: string }) {
+  const style = { '--skeleton-height': rem(height), '--skeleton-width': width, '--skeleton-radius': 'var(--mantine-radius-sm)' } as CSSProperties;
+  return <div style={style} className={`${MantineSkeleton.classes.root} mantine-Skeleton-root`} data-visible="true" data-animate="true" />;
+}
 
 const TABLE = MantineTable.classes;
 type Align = 'left' | 'right';

@@ -1,4 +1,5 @@
-import { ActionIcon, Alert, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert } from '@mantine/core';
+import { Hint } from './hint.js';
 import { Anchor, Badge, Group, SectionCard, Stack, Text, Title } from './plain.js';
 import { Form, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
@@ -66,9 +67,9 @@ export function SourceSection(props: {
           <Text size="xs" c="dimmed">
             From {system}
             {status?.fetchedAt ? (
-              <Tooltip label={`Fetched ${formatDate(status.fetchedAt)} ${new Date(status.fetchedAt).toISOString().slice(11, 19)} UTC`}>
+              <Hint label={`Fetched ${formatDate(status.fetchedAt)} ${new Date(status.fetchedAt).toISOString().slice(11, 19)} UTC`}>
                 <span> · {formatAge(status.ageSeconds)}</span>
-              </Tooltip>
+              </Hint>
             ) : null}
             {props.recordUrl ? (
               <>
@@ -89,13 +90,13 @@ export function SourceSection(props: {
           {status && props.refresh !== false ? (
             <Form method="post" replace>
               <input type="hidden" name="system" value={status.system} />
-              <Tooltip label={`Read ${system} again now`}>
+              <Hint label={`Read ${system} again now`}>
                 <ActionIcon type="submit" variant="subtle" size="sm" aria-label={`Refresh ${props.title} from ${system}`} loading={refreshing} data-refreshing={refreshing || undefined}>
                   <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
                     <path d="M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7" />
                   </svg>
                 </ActionIcon>
-              </Tooltip>
+              </Hint>
             </Form>
           ) : null}
         </Group>

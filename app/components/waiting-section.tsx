@@ -1,5 +1,5 @@
-import { Badge, Skeleton, Text } from '@mantine/core';
-import { SectionCard, Stack, Title } from './plain.js';
+import { Badge } from '@mantine/core';
+import { SectionCard, SkeletonLine, Stack, Text, Title } from './plain.js';
 import { Await } from '@remix-run/react';
 import { Suspense, useEffect, type ReactNode } from 'react';
 import { useNonce } from './nonce.js';
@@ -52,7 +52,7 @@ export function WaitingSection({ title, source, part, testId, lines = 3 }: { tit
       </div>
       <Stack gap={8} mt="sm" aria-hidden="true">
         {Array.from({ length: lines }, (_, i) => (
-          <Skeleton key={i} height={12} width={`${90 - i * 15}%`} radius="sm" />
+          <SkeletonLine key={i} height={12} width={`${90 - i * 15}%`} />
         ))}
       </Stack>
     </SectionCard>

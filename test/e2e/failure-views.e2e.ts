@@ -69,6 +69,18 @@ describe('failure handling in the browser', () => {
     await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
   });
 
+  it("a section's hints show on hover once the page runs: when it was fetched, and what its refresh button does", async () => {
+    const manifest = (await (await fetch(`${sandboxOrigin}/__sandbox/manifest`)).json()) as { cleanAccountIds: string[] };
+    await page.goto(`${baseURL}/customers/${manifest.cleanAccountIds[1]}`);
+    await page.waitForLoadState('networkidle');
+    const support = page.getByTestId('section-support');
+    await support.getByRole('button', { name: /^Refresh Support from Zendesk$/ }).hover();
+    await expect.poll(() => page.getByRole('tooltip').textContent(), { timeout: 3_000 }).toBe('Read Zendesk again now');
+    await support.getByText(/ago$|just now$/).first().hover();
+    await expect.poll(() => page.getByRole('tooltip').textContent(), { timeout: 3_000 }).toMatch(/^Fetched \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d UTC$/);
+    await page.mouse.move(0, 0);
+  });
+
   it("the admin page shows each source's request limits and the incidents, from start to end", async () => {
     await page.goto(`${baseURL}/admin`);
     const limits = page.getByTestId('request-limits');
