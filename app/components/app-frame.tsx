@@ -1,9 +1,11 @@
-import { ActionIcon, Alert, Badge, Burger, Button, Group, NavLink, Popover, Stack, Text, Title, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Burger, Button, Group, Popover, Text, Title, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Form, Link, useLocation, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import type { loader as rootLoader } from '../root.js';
 import { CustomerSpotlight, openCustomerSpotlight } from './customer-spotlight.js';
+import { Hint } from './hint.js';
+import { NavLink, Stack } from './plain.js';
 
 type Can = { can: Record<'TICKETS' | 'BILLING' | 'ADMIN' | 'DEALS', boolean> };
 type NavItem = { to: string; label: string; show: (viewer: Can) => boolean };
@@ -25,7 +27,7 @@ function ColorSchemeToggle() {
   const computed = useComputedColorScheme('light', { getInitialValueInEffect: true });
   const next = computed === 'dark' ? 'light' : 'dark';
   return (
-    <Tooltip label={`Switch to ${next} mode`}>
+    <Hint label={`Switch to ${next} mode`}>
       <ActionIcon variant="subtle" size="lg" aria-label={`Switch to ${next} mode`} onClick={() => setColorScheme(next)}>
         {computed === 'dark' ? (
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
@@ -38,7 +40,7 @@ function ColorSchemeToggle() {
           </svg>
         )}
       </ActionIcon>
-    </Tooltip>
+    </Hint>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Card, Group, MantineProvider, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, MantineProvider, NavLink, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,12 @@ describe("the plain components render Mantine's markup", () => {
         Waiting for Zendesk…
       </Plain.Text>,
     ],
+    [
+      'the current page in the navigation',
+      <NavLink component="a" href="/customers" label="Customers" active aria-current="page" />,
+      <Plain.NavLink component="a" href="/customers" label="Customers" active aria-current="page" />,
+    ],
+    ['another page in the navigation', <NavLink href="/tickets" label="Urgent tickets" active={false} />, <Plain.NavLink href="/tickets" label="Urgent tickets" active={false} />],
     ['a grey line of text to come', <Skeleton height={12} width="75%" radius="sm" />, <Plain.SkeletonLine height={12} width="75%" />],
     [
       'a section card',

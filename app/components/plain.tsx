@@ -1,5 +1,5 @@
 /**
- * Mantine's Text, Anchor, Badge, Group, Stack, Title, Skeleton, table parts and section cards, for what a page renders many
+ * Mantine's Text, Anchor, Badge, Group, Stack, Title, Skeleton, NavLink, table parts and section cards, for what a page renders many
  * times: the markup Mantine renders for these props (its classes, data attributes and CSS variables, so its
  * stylesheet styles them alike), without its per-element theme hooks and style-prop parsing. A customer page
  * renders some 400 of them, and they were the largest part of its server rendering (docs/performance.md, "Server
@@ -11,14 +11,16 @@ import {
   Badge as MantineBadge,
   Card as MantineCard,
   Group as MantineGroup,
+  NavLink as MantineNavLink,
   Stack as MantineStack,
   Paper as MantinePaper,
   Skeleton as MantineSkeleton,
   Table as MantineTable,
   Text as MantineText,
   Title as MantineTitle,
+  UnstyledButton as MantineUnstyledButton,
 } from '@mantine/core';
-import type { AnchorHTMLAttributes, CSSProperties, ReactNode } from 'react';
+import type { AnchorHTMLAttributes, CSSProperties, ElementType, ReactNode } from 'react';
 
 type Size = 'xs' | 'sm' | 'md' | 'lg' | 'xl';
 /** A theme spacing or a number of pixels, as Mantine's `mt`/`mb`/`w` take them. */
@@ -251,6 +253,34 @@ const SECTION_CARD_STYLE = { '--paper-radius': 'var(--mantine-radius-md)', '--ca
 export function SkeletonLine({ height, width }: { height: number; width: string }) {
   const style = { '--skeleton-height': rem(height), '--skeleton-width': width, '--skeleton-radius': 'var(--mantine-radius-sm)' } as CSSProperties;
   return <div style={style} className={`${MantineSkeleton.classes.root} mantine-Skeleton-root`} data-visible="true" data-animate="true" />;
+}
+
+const NAV = MantineNavLink.classes;
+const NAV_LINK_CLASS = `mantine-focus-auto ${NAV.root} mantine-NavLink-root ${MantineUnstyledButton.classes.root} mantine-UnstyledButton-root`;
+
+/** Mantine's `<NavLink>` with a label only (no icon, description or nested links): a link of the main navigation. */
+export function NavLink({
+  component: Tag = 'a',
+  label,
+  active,
+  ...rest
+}: {
+  /** The link element: `a`, or the router's `Link` (with `to`). */
+  component?: ElementType;
+  label: ReactNode;
+  active?: boolean;
+  to?: string;
+  href?: string;
+  'aria-current'?: 'page';
+}) {
+  return (
+    <Tag className={NAV_LINK_CLASS} data-active={active || undefined} {...rest}>
+      <div className={`${NAV.body} mantine-NavLink-body`}>
+        <span className={`${NAV.label} mantine-NavLink-label`}>{label}</span>
+        <span className={`${NAV.description} mantine-NavLink-description`} data-active={active || undefined} />
+      </div>
+    </Tag>
+  );
 }
 
 const TABLE = MantineTable.classes;
