@@ -58,7 +58,6 @@ describe.each(SOURCE_MODULES.map((m) => [m.id] as const))('%s', (id) => {
       // 100 ms a try: the deadline ends the third; one more when a try ends before its timeout (seen once on a loaded
       // machine), against the 1 + 5 the retries alone would send
       expect(sent).toBeLessThanOrEqual(Math.ceil(DEADLINE_MS / TIMEOUT_MS) + 1);
-      expect(sent).toBeLessThan(1 + ATTEMPTS);
       expect(r.freshness).toMatchObject({ fromCache: true, stale: true, error: { code: 'TIMEOUT' } });
       expect(r.freshness.error!.message).toContain(`${TIMEOUT_MS} ms a try, ${DEADLINE_MS} ms in all`);
       await new Promise((res) => setTimeout(res, DEADLINE_MS));
