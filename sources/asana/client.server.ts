@@ -6,6 +6,7 @@ import type { AsanaConfig } from './config.js';
 import type { FieldMap } from '../kit/field-mapping.js';
 import { asanaFieldMap, type AsanaFieldKey } from './fields.js';
 import { readBatchResult, readPage, readSingle, toBatchBody, type BatchAnswer, type BatchRead } from './mapping.js';
+import { mergedSignal } from '../kit/request-meter.js';
 import {
   workspaceMembershipSchema,
   batchResponseSchema,
@@ -105,7 +106,7 @@ export class AsanaClient {
     let offset: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const at = offset;
-      const body = await runPage((pageSignal) => this.get(path, { ...params, limit, offset: at }, schema, pageSignal && signal ? AbortSignal.any([pageSignal, signal]) : (pageSignal ?? signal), what));
+      const body = await runPage((pageSignal) => this.get(path, { ...params, limit, offset: at }, schema, pageSignal && signal ? mergedSignal([pageSignal, signal]) : (pageSignal ?? signal), what));
       const { items, nextOffset: next } = readPage<z.infer<S>>(body);
       out.push(...items);
       if (!next) return out;

@@ -1,11 +1,12 @@
 /**
  * Every request sent takes a point of its source's budget. A call (`SourceKit.upstream`) takes one for its first
  * request before anything is sent; a call that sends more (a search's further pages, a batch in chunks, the users
- * a sideload did not carry) takes one more before each of them. The meter travels with the call's abort signal:
- * each attempt's signal is registered with it, and each client asks for the point at its one sending place with
- * the signal it was given, so no loader counts its requests. A signal made from the call's (to add a caller's, or
- * to merge callers' reads) carries it on with `carryMeter`. A signal, not an AsyncLocalStorage: that would put a
- * hook on every promise of the process (measured: ~15 % of a warm page's time on Node 20).
+ * a sideload did not carry, a retry inside a client) takes one more before each of them. The meter travels with
+ * the call's abort signal: each attempt's signal is registered with it, and each client asks for the point at its
+ * one sending place with the signal it was given, so no loader counts its requests. A signal made from the
+ * attempt's (to add the caller's, or to merge callers' reads) is made with `mergedSignal`, which carries it on. A
+ * signal, not an AsyncLocalStorage: that would put a hook on every promise of the process (measured: ~15 % of a
+ * warm page's time on Node 20).
  */
 type Meter = { sent: number; spend: () => Promise<void> };
 
@@ -29,7 +30,10 @@ export async function beforeRequest(signal: AbortSignal | undefined): Promise<vo
   if (meter && meter.sent++ > 0) await meter.spend();
 }
 
-/** The callers' signals as one (aborted when any is: a read merged for several callers), counted on the first's meter. */
+/**
+ * Signals as one (aborted when any is: an attempt's with its caller's, or a read merged for several callers),
+ * counted on the first's meter: put the attempt's (or the first caller's) first.
+ */
 export function mergedSignal(callers: Iterable<AbortSignal>): AbortSignal {
   const all = [...callers];
   return carryMeter(AbortSignal.any(all), all[0]);

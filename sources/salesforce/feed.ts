@@ -6,6 +6,7 @@ import type { SalesforceClient } from './client.server.js';
 import { mapAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
 import { salesforceQueries, soqlDateTime } from './soql.js';
 import { sfAccountIndexChangeSchema } from './types.js';
+import { mergedSignal } from '../kit/request-meter.js';
 
 /** Deleted records stay in the recycle bin, where QueryAll finds them, for 15 days; a cursor near that is read whole. */
 export const RECYCLE_BIN_MS = 15 * 86_400_000;
@@ -35,7 +36,7 @@ export function accountIndexFeed(client: SalesforceClient, kit: SourceKit): Inde
       const soql = salesforceQueries(fields).indexChanges(soqlDateTime(since), MAX_CHANGES);
       let page;
       try {
-        page = await kit.upstream('accountIndex.changes', (s) => client.queryIncludingDeleted(soql, sfAccountIndexChangeSchema, { signal: AbortSignal.any([s, signal]) }));
+        page = await kit.upstream('accountIndex.changes', (s) => client.queryIncludingDeleted(soql, sfAccountIndexChangeSchema, { signal: mergedSignal([s, signal]) }));
       } catch (e) {
         if (isSourceError(e) && e.code === 'BAD_REQUEST') return { kind: 'full-read', reason: `Salesforce refused the changes query (${e.vendorCode ?? 'bad request'})` };
         throw e;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Fetched, CrmCustomer } from '../kit/domain.js';
+import { SourceBudget } from '../kit/budget.js';
 import { SourceError } from '../kit/errors.js';
 import type { FaultPatch } from '../sandbox/state.js';
 import { sourceTestKit } from '../kit/testing.js';
@@ -258,6 +259,17 @@ describe('faults through client + kit → shared error codes', () => {
       expect(counts()).toEqual({ query: 1 });
       state.resetCounts();
     }
+  });
+
+  it('SALESFORCE_HTTP_RETRIES=1 through the loaders: the retry is sent and takes a budget point of its own', async () => {
+    const budget = new SourceBudget('salesforce', 1_000, h.sandbox.clock);
+    const { loaders } = await warm({ budget, env: { SALESFORCE_HTTP_RETRIES: '1' } });
+    const before = (await budget.state()).remaining;
+    state.setFault('salesforce', { status: 500 });
+    // a search sends its query on a signal merged from the attempt's and the caller's: the meter goes with it
+    expect((await rejection(loaders.searchAccounts('acme', 5))).code).toBe('UNAVAILABLE');
+    expect(counts()).toEqual({ query: 2 });
+    expect(before - (await budget.state()).remaining).toBe(2);
   });
 
   it('rate limit → RATE_LIMITED (403 REQUEST_LIMIT_EXCEEDED, one request)', async () => {

@@ -11,6 +11,7 @@ import { normalizeIdOf } from './ids.js';
 import { salesforceQueries } from './soql.js';
 import { DEFAULT_FIELD_NAMES, mapAccount, mapAccountIndexEntry, mapContact, mapCustomer, type CrmAccountIndexEntry, type SalesforceFieldNames } from './mapping.js';
 import { sfAccountIndexSchema, sfAccountSchema, sfOrganizationCurrencySchema, sfAccountWithChildrenSchema, sfContactSchema, sfOpportunitySchema, type SfAccountWithChildren, type SfQueryResult } from './types.js';
+import { mergedSignal } from '../kit/request-meter.js';
 
 export type { CrmAccountIndexEntry } from './mapping.js';
 export { salesforceQueries } from './soql.js';
@@ -118,7 +119,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
       `${n}:${q.toLowerCase()}`,
       (signal) =>
         kit.upstream('searchAccounts', async (s) => {
-          const page = await client.query(soql, sfAccountSchema, { signal: AbortSignal.any([s, signal]) });
+          const page = await client.query(soql, sfAccountSchema, { signal: mergedSignal([s, signal]) });
           return page.records.map((r) => mapAccount(r, fields));
         }),
       read,
@@ -137,7 +138,7 @@ export function createLoaders({ client, kit, tuning = {}, ...opts }: LoaderConte
       `contacts:${n}:${'phoneTail' in q ? `phone:${key}` : `text:${key.toLowerCase()}`}`,
       (signal) =>
         kit.upstream('searchContacts', async (s) => {
-          const page = await client.query(soql, sfContactSchema, { signal: AbortSignal.any([s, signal]) });
+          const page = await client.query(soql, sfContactSchema, { signal: mergedSignal([s, signal]) });
           return page.records.filter((r) => r.AccountId).map((r) => mapContact(r, r.AccountId!, fields));
         }),
       read,
@@ -188,14 +189,14 @@ async function queryAll<S extends z.ZodTypeAny>(
   signal: AbortSignal,
 ): Promise<z.infer<S>[]> {
   let page: SfQueryResult<z.infer<S>> = await kit.upstream(operation, (s) =>
-    client.query(soql, record, { signal: AbortSignal.any([s, signal]), batchSize }),
+    client.query(soql, record, { signal: mergedSignal([s, signal]), batchSize }),
   );
   const records = [...page.records];
   for (let n = 1; !page.done; n++) {
     const next = page.nextRecordsUrl;
     if (!next) throw kit.toSourceError(new ResponseShapeError('Salesforce query', ['done is false but nextRecordsUrl is missing']));
     if (n >= MAX_PAGES) throw kit.toSourceError(new ResponseShapeError('Salesforce query', [`more than ${MAX_PAGES} batches`]));
-    page = await kit.upstream(`${operation}.more`, (s) => client.queryMore(next, record, { signal: AbortSignal.any([s, signal]), batchSize }));
+    page = await kit.upstream(`${operation}.more`, (s) => client.queryMore(next, record, { signal: mergedSignal([s, signal]), batchSize }));
     records.push(...page.records);
   }
   return records;

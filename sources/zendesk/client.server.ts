@@ -21,7 +21,7 @@ import {
   ticketsResponseSchema,
   usersResponseSchema,
 } from './types.js';
-import { carryMeter } from '../kit/request-meter.js';
+import { mergedSignal } from '../kit/request-meter.js';
 
 /** Zendesk's documented ceilings: show_many takes ≤ 100 ids, pages hold ≤ 100 records, search reaches 1,000. */
 export const ZENDESK_MAX_IDS = 100;
@@ -156,7 +156,7 @@ export class ZendeskClient {
     return fetchJson(url, schema, {
       headers: { authorization: this.#authorization(), 'user-agent': 'Panorama/0.1 (read-only customer 360)' },
       // each request gives up after ZENDESK_TIMEOUT_MS even when the caller passed no signal of its own
-      signal: signal ? carryMeter(AbortSignal.any([signal, AbortSignal.timeout(this.#timeoutMs)]), signal) : AbortSignal.timeout(this.#timeoutMs),
+      signal: signal ? mergedSignal([signal, AbortSignal.timeout(this.#timeoutMs)]) : AbortSignal.timeout(this.#timeoutMs),
       what: `Zendesk ${what}`,
     });
   }

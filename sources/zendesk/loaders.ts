@@ -43,7 +43,7 @@ import { linkFieldOf } from './fields.js';
 export type { UrgentTicket };
 export type { UrgentTickets } from '../kit/domain.js';
 import type { UrgentTickets } from '../kit/domain.js';
-import { carryMeter, mergedSignal } from '../kit/request-meter.js';
+import { mergedSignal } from '../kit/request-meter.js';
 
 export type ZendeskLoaders = SupportLoaders & {
   /** Every organization (id, name, CRM account id, domains), cursor-paged; for heuristic linking and review. */
@@ -128,7 +128,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
         let next: string | null = null;
         for (let i = 0; i < MAX_PAGES; i++) {
           const at = next;
-          const page = await kit.upstream('organizationIndex', (s) => client.organizationsPage(at, AbortSignal.any([signal, s])));
+          const page = await kit.upstream('organizationIndex', (s) => client.organizationsPage(at, mergedSignal([s, signal])));
           out.push(...mapOrganizationsPage(page, link));
           next = nextPageLink(page);
           if (!next) return out;
@@ -144,7 +144,7 @@ export function createLoaders({ client, kit, ...opts }: LoaderContext<ZendeskCli
       'all',
       (signal) =>
         kit.upstream('urgentTickets', async (s) => {
-          const sig = carryMeter(AbortSignal.any([signal, s]), s);
+          const sig = mergedSignal([s, signal]);
           const set = await searchAllTickets(client, URGENT_OPEN_TICKETS_QUERY, [], ['users', 'organizations'], sig);
           await Promise.all([completeUsers(client, set, sig), completeOrganizations(client, set, sig)]);
           return { tickets: urgentTickets(set, link), total: set.total, truncated: set.truncated };
@@ -242,7 +242,7 @@ function searchReaders({ client, kit, link, read }: ReaderContext): Pick<Zendesk
       `${perPage}:${foldForSearch(text)}`,
       (signal) => kit.upstream('organizationSearch', async (s) =>
           // Zendesk's index drops punctuation such as `%` and `_`, so what it returns is kept only when its name holds the text literally.
-          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, AbortSignal.any([signal, s])), link).filter((o) => nameContainsText(o.name, text)),
+          mapOrganizationSearch(await client.searchOrganizations(query, { perPage }, mergedSignal([s, signal])), link).filter((o) => nameContainsText(o.name, text)),
         ),
       read,
     );
@@ -257,7 +257,7 @@ function searchReaders({ client, kit, link, read }: ReaderContext): Pick<Zendesk
       n,
       (signal) =>
         kit.upstream('ticket', async (s) => {
-          const sig = carryMeter(AbortSignal.any([signal, s]), s);
+          const sig = mergedSignal([s, signal]);
           const answer = await client.ticketsByIds([n], sig);
           const set = emptyTicketSet();
           set.tickets = answer.tickets;
