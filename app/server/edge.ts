@@ -80,8 +80,8 @@ export function useSameOriginPosts(opts: EdgeOptions) {
 
 /** The sign-in pages, limited per client address: 429 with Retry-After once an address has spent its minute. */
 export function useSignInLimit(opts: EdgeOptions) {
-  const own = new RequestLimit(opts.edge.signInPerMinute, 'sign-in');
-  const limit = opts.signInLimit ?? (async () => own);
+  let own: RequestLimit | undefined;
+  const limit = opts.signInLimit ?? (async () => (own ??= new RequestLimit(opts.edge.signInPerMinute, 'sign-in')));
   return (req: Request, res: Response, next: NextFunction) => {
     if (!SIGN_IN.test(req.path)) return next();
     limit()
