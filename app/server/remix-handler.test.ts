@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -46,5 +47,18 @@ describe("Remix's request from Express's", () => {
     const answer = await fetch(`${origin}/customers/7`);
     expect((await answer.json()).aborted).toBe(false);
     await expect.poll(() => request?.signal.aborted).toBe(true);
+  });
+
+  it("lets go of what listened on its signal once the response has finished, so a page's data is not kept by it", async () => {
+    let request: Request | undefined;
+    const origin = await appSeeing((r) => {
+      request = r;
+      // What Remix does while it streams a page: a listener that holds the page's data.
+      const page = { customer: 7 };
+      r.signal.addEventListener('abort', () => void page);
+    });
+    await (await fetch(`${origin}/customers/7`)).json();
+    await expect.poll(() => request?.signal.aborted).toBe(true);
+    expect(getEventListeners(request!.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -12,6 +12,7 @@ import {
   writeReadableStreamToWritable,
   type ServerBuild,
 } from '@remix-run/node';
+import { getEventListeners } from 'node:events';
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express';
 
 type Options = {
@@ -31,13 +32,29 @@ export function remixRequestOf(req: ExpressRequest, res: ExpressResponse): Reque
     else if (value !== undefined) headers.set(name, value);
   }
   const closed = new AbortController();
-  res.once('close', () => closed.abort());
   const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: closed.signal };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     init.body = createReadableStreamFromReadable(req);
     init.duplex = 'half';
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  res.once('close', () => {
+    closed.abort();
+    // Aborted, a signal has run its listeners and never runs them again, but it keeps them: Remix's listener holds
+    // the page's data encoder, and the signals are held past the page by the Fetch Request's own finalizer
+    // (a weak reference the young collector keeps), so each page's data was carried into the old generation.
+    dropListeners(closed.signal);
+    dropListeners(request.signal);
+  });
+  return request;
+}
+
+/** Removes an aborted signal's listeners: they have run, and can never run again. */
+function dropListeners(signal: AbortSignal): void {
+  for (const listener of getEventListeners(signal, 'abort')) {
+    signal.removeEventListener('abort', listener as EventListener);
+    signal.removeEventListener('abort', listener as EventListener, { capture: true });
+  }
 }
 
 async function send(res: ExpressResponse, response: Response): Promise<void> {
