@@ -7,7 +7,7 @@ declare module '@remix-run/node' {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [
     remix({
       future: {
@@ -24,4 +24,8 @@ export default defineConfig({
     external: ['node-quickbooks', 'jsforce'],
   },
   server: { port: 3000 },
-});
+  // The server's bundle keeps the language as Node 20 runs it. Lowered to Vite's default (ES2020), each class's
+  // private fields became entries of a module-wide WeakMap, and the young-generation collector keeps what a
+  // WeakMap holds until the next full collection: every page's customer data was carried into the old space.
+  build: isSsrBuild ? { target: 'node20' } : {},
+}));
