@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatDate, formatDealTotals, formatMoneyCompact, formatMonth, formatTotals, plural, totalsPerCurrency } from './format.js';
+import { formatAgeDays, formatAmount, formatDate, formatDealTotals, formatMoneyCompact, formatMonth, formatTotals, plural, totalsPerCurrency } from './format.js';
 
 describe('formatMoneyCompact', () => {
   // the server and the browser must write the same text, or the page fails to hydrate
@@ -21,6 +21,14 @@ describe('plural', () => {
     expect(plural(0, 'ticket')).toBe('0 tickets');
     expect(plural(1, 'day')).toBe('1 day');
     expect(plural(3, 'person', 'people')).toBe('3 people');
+  });
+});
+
+describe('formatAgeDays', () => {
+  it('says "under a day" before a whole day has passed, never "today", then counts whole days', () => {
+    expect(formatAgeDays(0)).toBe('under a day');
+    expect(formatAgeDays(1)).toBe('1 day');
+    expect(formatAgeDays(12)).toBe('12 days');
   });
 });
 

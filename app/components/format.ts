@@ -68,6 +68,14 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * How long something has been open, in whole days elapsed: "under a day", "1 day", "12 days". Not "today": a
+ * ticket opened yesterday evening is under a day old, but it was not opened today.
+ */
+export function formatAgeDays(days: number): string {
+  return days < 1 ? 'under a day' : plural(days, 'day');
+}
+
 /** Dates written lately: a page writes the same few hundred dates on every render, and Intl's format is the dear part. */
 const writtenDates = new Map<string, string>();
 

@@ -5,7 +5,7 @@ import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable, type Column } from '../components/responsive-table.js';
 import { SourceSection } from '../components/source-section.js';
-import { formatDate, humanize, plural } from '../components/format.js';
+import { formatAgeDays, formatDate, humanize, plural } from '../components/format.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
 import { streamList } from '../.server/list-stream.js';
@@ -114,7 +114,7 @@ const COLUMNS: Column<Row>[] = [
     nowrap: true,
     render: (r) => (
       <>
-        {r.ageDays === 0 ? 'today' : plural(r.ageDays, 'day')}
+        {formatAgeDays(r.ageDays)}
         <Text size="xs" c="dimmed">
           opened {formatDate(r.ticket.createdAt)}
         </Text>
