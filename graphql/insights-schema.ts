@@ -247,7 +247,7 @@ export const insightsTypeDefs = /* GraphQL */ `
 
   type OverdueInvoiceList {
     rows: [OverdueInvoiceRow!]!
-    "Invoices that pass the filter, across all pages."
+    "Invoices that pass the filter, across all pages. 0 when status is FAILED: not known, not none."
     totalCount: Int!
     "Overdue invoices before any filter."
     allCount: Int!
@@ -283,7 +283,7 @@ export const insightsTypeDefs = /* GraphQL */ `
   enum OverdueInvoiceSort { MOST_OVERDUE LEAST_OVERDUE LARGEST CUSTOMER }
   type UrgentTicketList {
     rows: [UrgentTicketRow!]!
-    "Tickets that pass the filter, across all pages."
+    "Tickets that pass the filter, across all pages. 0 when status is FAILED: not known, not none."
     totalCount: Int!
     "Urgent open tickets before any filter."
     allCount: Int!
@@ -309,7 +309,7 @@ export const insightsTypeDefs = /* GraphQL */ `
   type SourceLinkSummary { rule: LinkRule! confidence: Float! }
   type MyAccountList {
     rows: [Customer!]!
-    "Accounts that pass the filter, across all pages."
+    "Accounts that pass the filter, across all pages. 0 when status is FAILED: not known, not none."
     totalCount: Int!
     "Accounts the signed-in person owns, before any filter."
     allCount: Int!

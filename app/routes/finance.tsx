@@ -7,6 +7,7 @@ import { LINKED_CHOICES, ListFilters } from '../components/list-filters.js';
 import { ListPager } from '../components/list-pager.js';
 import { SourceSection } from '../components/source-section.js';
 import { formatDate, formatMoney, formatMoneyCompact, formatTotals, plural } from '../components/format.js';
+import { countLine, listUnanswered } from '../components/list-count.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { overdueInvoicesVariables, overdueInvoicesView, viewOf, type OverdueInvoicesView } from '../.server/list-query.js';
 import { streamList } from '../.server/list-stream.js';
@@ -116,6 +117,17 @@ export default function Finance() {
 
 /** The list once it has arrived: its count and totals, the filters (the currencies it holds), the table, aging and customers. */
 function OverdueList({ d, view, search, busy }: { d: OverdueData['overdueInvoices']; view: OverdueInvoicesView; search: string; busy: boolean }) {
+  if (listUnanswered(d.status)) {
+    // nothing was read: no count, no empty table or aging of zeros, only what went wrong
+    return (
+      <Stack gap="md">
+        <Text c="dimmed" data-testid="overdue-count">
+          {countLine(d.status, 'overdue invoices', () => '')}
+        </Text>
+        <SourceSection title="Invoices past due" status={d.status} testId="section-aging" refresh={false} />
+      </Stack>
+    );
+  }
   const params = new URLSearchParams(search);
   params.delete('after');
   const filtered = d.totalCount !== d.allCount;

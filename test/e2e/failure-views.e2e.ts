@@ -113,4 +113,34 @@ describe('failure handling in the browser', () => {
     await page.waitForFunction(() => /after \d+ s/.test(document.querySelector('[data-testid="incidents"]')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(await incidents.textContent()).toMatch(/Asana.*Down.*\d\d:\d\d UTC, after \d+ s/);
   });
+
+  it('a list whose system does not answer says it cannot be counted, never "0" or "no match", and its export is a 503', async () => {
+    await fault('zendesk', { status: 503 });
+    await fault('quickbooks', { status: 503 });
+    try {
+      await page.goto(`${baseURL}/tickets`);
+      const tickets = page.getByTestId('urgent-count');
+      await tickets.waitFor();
+      expect(await tickets.textContent()).toBe('Urgent tickets cannot be counted or listed while Zendesk is not answering.');
+      expect(await page.getByTestId('section-urgent-message').textContent()).toMatch(/Zendesk/);
+      expect(await page.getByTestId('urgent-table').count()).toBe(0);
+      expect(await page.getByText(/No ticket matches/).count()).toBe(0);
+      await expectAccessible(page, 'urgent tickets with Zendesk down');
+      await screenshot(page, 'tickets-zendesk-down');
+
+      await page.goto(`${baseURL}/finance`);
+      const invoices = page.getByTestId('overdue-count');
+      await invoices.waitFor();
+      expect(await invoices.textContent()).toBe('Overdue invoices cannot be counted or listed while QuickBooks is not answering.');
+      expect(await page.getByTestId('overdue-table').count()).toBe(0);
+      await screenshot(page, 'finance-quickbooks-down');
+
+      const csv = await page.request.get(`${baseURL}/tickets.csv`);
+      expect(csv.status()).toBe(503);
+      expect(await csv.text()).toMatch(/^Zendesk is not answering, so this list cannot be exported right now/);
+    } finally {
+      await fetch(`${sandboxOrigin}/__sandbox/faults`, { method: 'DELETE' });
+    }
+  });
 });
+
