@@ -5,7 +5,7 @@ import { createGraphQLError, createYoga, renderGraphiQL, type GraphiQLOptions, t
 import type { SourcesRuntime } from '../sources/runtime.js';
 import { useAudit, type AuditSink } from './audit.js';
 import { createContext, type PanoramaContext, type ServerContext } from './context.js';
-import { maskError } from './errors.js';
+import { maskError, UNEXPECTED_ERROR, useMaskedDeferredErrors } from './errors.js';
 import { isSourceError } from '../sources/kit/errors.js';
 import { errorForLog, logText, logger } from '../sources/kit/logger.js';
 import { createResponseCache, responseCacheSettings, type PanoramaResponseCache, type ResponseCacheSettings } from './response-cache.js';
@@ -67,7 +67,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
         logger.error({ err: errorForLog(e) }, 'graphql-yoga error');
       },
     },
-    maskedErrors: { maskError },
+    maskedErrors: { maskError, errorMessage: UNEXPECTED_ERROR },
     context: ({ viewer, request }) => {
       if (!viewer) {
         throw createGraphQLError('Sign in to use Panorama: this request has no valid session.', {
@@ -89,6 +89,7 @@ export function createPanoramaYoga(runtime: SourcesRuntime, opts: PanoramaYogaOp
       // @defer: a page streams each section in as its system answers, from one execution (one context, one set of
       // DataLoaders, one audit record); see docs/decisions/035-sections-stream-in.md
       useDeferStream(),
+      useMaskedDeferredErrors(),
       useAudit(opts.audit),
       useServedStaleErrors(() => runtime.clock.now()),
       ...(responseCache.plugin ? [responseCache.plugin] : []),

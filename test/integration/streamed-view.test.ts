@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { operationText, serverSentEvents } from '../../app/.server/graphql.js';
 import { CUSTOMER_PAGE_QUERY } from '../../app/components/customer/query.js';
+import { MY_ACCOUNTS } from '../../app/routes/accounts.js';
 import type { AuditRecord } from '../../graphql/audit.js';
 import { mergePayload, type Payload } from '../../graphql/incremental.js';
 import { canRead, type Role } from '../../graphql/policy.js';
@@ -119,5 +120,27 @@ describe('the customer page streamed with @defer', () => {
     const rest = invoices.slice(overdue.length).map((i) => i.date);
     expect(rest).toEqual([...rest].sort().reverse());
     expect(customer.accounting.invoiceCount).toBeGreaterThanOrEqual(invoices.length);
+  });
+});
+
+describe('errors inside deferred parts', () => {
+  it("are masked as every other error: a source's failure in a streamed list is its user message with its code, never its internal text", async () => {
+    h.sandbox.state.setFault('zendesk', { status: 503 });
+    const res = await h.yoga.fetch(
+      'http://yoga/graphql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: operationText(MY_ACCOUNTS), variables: { first: 10, deals: true, billing: true, stream: true }, operationName: 'MyAccounts' }),
+      },
+      { viewer: viewerFor('account_manager') },
+    );
+    const inParts: { message: string; extensions?: Record<string, unknown> }[] = [];
+    for await (const payload of serverSentEvents(res.body!)) for (const part of (payload as Payload).incremental ?? []) inParts.push(...((part.errors ?? []) as never[]));
+    expect(inParts.length).toBeGreaterThan(0);
+    for (const e of inParts) {
+      expect(e.message).toBe('Zendesk is not reachable right now. Try refreshing in a minute.');
+      expect(e.extensions).toMatchObject({ code: 'UNAVAILABLE', source: 'zendesk', retryable: true });
+    }
   });
 });
