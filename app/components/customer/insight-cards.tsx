@@ -42,6 +42,9 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
   const wanted = customer.flags.filter((f) => !kinds || kinds.includes(f.kind));
   const conflicts = conflictsShownApart ? wanted.filter((f) => f.kind === 'CONFLICT').length : 0;
   const flags = conflictsShownApart ? wanted.filter((f) => f.kind !== 'CONFLICT') : wanted;
+  // a system that did not answer was not checked: "no gaps" is only true of the systems that did
+  const unanswered = [...new Set(customer.sections.filter((x) => x.state === 'FAILED').map((x) => x.source.name))];
+  const unansweredNames = unanswered.length > 1 ? `${unanswered.slice(0, -1).join(', ')} and ${unanswered.at(-1)}` : (unanswered[0] ?? '');
   return (
     <SectionCard aria-labelledby="flags-heading" data-testid="section-flags">
       <Title order={2} size="h4" id="flags-heading" mb={4}>
@@ -66,10 +69,16 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
           ))}
         </Stack>
       ) : (
-        <Text size="sm" c="dimmed">
-          {conflicts ? 'No hand-off gaps.' : 'No conflicts or hand-off gaps.'}
+        <Text size="sm" c="dimmed" data-testid="flags-none">
+          {conflicts ? 'No hand-off gaps' : 'No conflicts or hand-off gaps'}
+          {unanswered.length ? ' in what answered.' : '.'}
         </Text>
       )}
+      {unanswered.length ? (
+        <Text size="xs" c="var(--mantine-color-orange-light-color)" mt="xs" data-testid="flags-unchecked">
+          Not checked: {unansweredNames} did not answer, so what needs {unanswered.length > 1 ? 'them' : 'it'} could not be checked.
+        </Text>
+      ) : null}
     </SectionCard>
   );
 }
