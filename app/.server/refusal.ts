@@ -1,4 +1,5 @@
 import { POLICY, ROLE_LABELS, type AccessGroup, type Role } from '../../graphql/policy.js';
+import { andList } from '../components/format.js';
 import type { GraphQLErrorShape } from './graphql.js';
 
 const PLURAL: Record<Role, string> = {
@@ -11,7 +12,7 @@ const PLURAL: Record<Role, string> = {
 /** "account managers, finance and admins": the roles that may read a group, in words. */
 export function whoMayRead(group: AccessGroup): string {
   const names = POLICY[group].map((r) => PLURAL[r]);
-  return names.length <= 1 ? (names[0] ?? 'nobody') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return andList(names) || 'nobody';
 }
 
 /**

@@ -50,11 +50,15 @@ export function totalsPerCurrency(items: readonly { amount: number | null; curre
     .sort((a, b) => b.amount - a.amount || String(a.currency).localeCompare(String(b.currency)));
 }
 
+/** Items in words: "A", "A and B", "A, B and C"; none is "". */
+export function andList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
+
 /** Totals per currency in words: "$1,200.00 and €300.00"; none is "$0.00". */
 export function formatTotals(totals: readonly MoneyTotal[]): string {
   if (totals.length === 0) return formatMoney(0);
-  const parts = totals.map((t) => formatIn(t.amount, t.currency));
-  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return andList(totals.map((t) => formatIn(t.amount, t.currency)));
 }
 
 /** Deal totals per currency: "no amount" when there is none, else each currency's total ("$1,200.00 and €300.00"). */

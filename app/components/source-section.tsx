@@ -128,7 +128,8 @@ export function SourceSection(props: {
             {status.message}
           </Text>
         ) : null}
-        {props.children}
+        {/* a system that did not answer has nothing to show: an empty table or "none" under the alert would read as data */}
+        {failed ? null : props.children}
       </Stack>
     </SectionCard>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { andList } from './format.js';
 import { NoScriptStreaming, SectionNotRead, Streamed, WaitingClock, WaitingSection } from './waiting-section.js';
 
 /**
@@ -20,6 +21,5 @@ export function StreamedList<T>({ list, title, source, testId, children }: { lis
 /** The names of the systems serving the categories a list waits for, from the server's answer: "A and B". */
 export function systemsNamed(systems: readonly { name: string; category: string }[], categories: readonly string[], otherwise: string): string {
   const names = categories.flatMap((c) => systems.filter((s) => s.category === c).map((s) => s.name));
-  if (!names.length) return otherwise;
-  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return names.length ? andList(names) : otherwise;
 }

@@ -5,7 +5,7 @@ import { canRead } from '../../graphql/policy.js';
 import { GRADE_COLOR } from '../components/customer/insight-cards.js';
 import { PROJECT_COLORS } from '../components/customer/projects-card.js';
 import { ListFilters } from '../components/list-filters.js';
-import { countLine, listUnanswered } from '../components/list-count.js';
+import { countLine } from '../components/list-count.js';
 import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable } from '../components/responsive-table.js';
 import { SourceSection } from '../components/source-section.js';
@@ -160,109 +160,107 @@ function AccountList({ d, errors, view, search, busy, billing, deals }: { d: MyA
         <NativeSelect label="Per page" name="per" defaultValue={view.per} data={['10', '25', '50', '100']} />
       </ListFilters>
       <SourceSection title="Your book of accounts" status={d.status} testId="section-accounts" refresh={false}>
-        {listUnanswered(d.status) ? null : (
-          <Card withBorder padding="xs">
-            <ResponsiveTable
-              testId="accounts-table"
-              label="My accounts"
-              rows={d.rows}
-              rowKey={(r) => r.id}
-              columns={[
-                {
-                  key: 'account',
-                  label: 'Account',
-                  render: (r) => {
-                    const { attention } = accountFigures(r);
-                    return (
-                      <div>
-                        <Anchor component={Link} to={`/customers/${r.id}`} fw={600}>
-                          {r.name}
-                        </Anchor>
-                        {attention ? (
-                          <Text size="xs" c="var(--mantine-color-red-light-color)">
-                            {attention} thing{attention === 1 ? '' : 's'} need{attention === 1 ? 's' : ''} attention
-                          </Text>
-                        ) : null}
-                      </div>
-                    );
-                  },
+        <Card withBorder padding="xs">
+          <ResponsiveTable
+            testId="accounts-table"
+            label="My accounts"
+            rows={d.rows}
+            rowKey={(r) => r.id}
+            columns={[
+              {
+                key: 'account',
+                label: 'Account',
+                render: (r) => {
+                  const { attention } = accountFigures(r);
+                  return (
+                    <div>
+                      <Anchor component={Link} to={`/customers/${r.id}`} fw={600}>
+                        {r.name}
+                      </Anchor>
+                      {attention ? (
+                        <Text size="xs" c="var(--mantine-color-red-light-color)">
+                          {attention} thing{attention === 1 ? '' : 's'} need{attention === 1 ? 's' : ''} attention
+                        </Text>
+                      ) : null}
+                    </div>
+                  );
                 },
-                { key: 'tier', label: 'Tier', nowrap: true, render: (r) => r.crm?.account.tier ?? '—' },
-                {
-                  key: 'health',
-                  label: 'Health',
-                  nowrap: true,
-                  render: (r) =>
-                    r.health.grade && r.health.score !== null ? (
-                      <Badge color={GRADE_COLOR[r.health.grade]} variant="light" title={humanize(r.health.grade)}>
-                        {r.health.score}
-                      </Badge>
-                    ) : (
-                      <Badge color="gray" variant="light" title={r.health.incompleteMessage ?? undefined}>
-                        Incomplete
-                      </Badge>
-                    ),
-                },
-                ...(deals
-                  ? [
-                      {
-                        key: 'deals',
-                        label: 'Open deals',
-                        nowrap: true,
-                        render: (r: AccountRow) => {
-                          const o = accountFigures(r).openDeals;
-                          return o?.count ? `${o.count} · ${formatDealTotals(o.totals)}` : '—';
-                        },
+              },
+              { key: 'tier', label: 'Tier', nowrap: true, render: (r) => r.crm?.account.tier ?? '—' },
+              {
+                key: 'health',
+                label: 'Health',
+                nowrap: true,
+                render: (r) =>
+                  r.health.grade && r.health.score !== null ? (
+                    <Badge color={GRADE_COLOR[r.health.grade]} variant="light" title={humanize(r.health.grade)}>
+                      {r.health.score}
+                    </Badge>
+                  ) : (
+                    <Badge color="gray" variant="light" title={r.health.incompleteMessage ?? undefined}>
+                      Incomplete
+                    </Badge>
+                  ),
+              },
+              ...(deals
+                ? [
+                    {
+                      key: 'deals',
+                      label: 'Open deals',
+                      nowrap: true,
+                      render: (r: AccountRow) => {
+                        const o = accountFigures(r).openDeals;
+                        return o?.count ? `${o.count} · ${formatDealTotals(o.totals)}` : '—';
                       },
-                    ]
-                  : []),
-                {
-                  key: 'overdue',
-                  label: 'Overdue',
-                  align: 'right',
-                  nowrap: true,
-                  render: (r) =>
-                    !r.accounting ? '—' : billing && r.accounting.currency ? formatMoney(r.accounting.overdueBalance, r.accounting.currency) : r.accounting.standing.state === 'OVERDUE' ? 'Overdue' : 'No',
+                    },
+                  ]
+                : []),
+              {
+                key: 'overdue',
+                label: 'Overdue',
+                align: 'right',
+                nowrap: true,
+                render: (r) =>
+                  !r.accounting ? '—' : billing && r.accounting.currency ? formatMoney(r.accounting.overdueBalance, r.accounting.currency) : r.accounting.standing.state === 'OVERDUE' ? 'Overdue' : 'No',
+              },
+              {
+                key: 'tickets',
+                label: 'Open tickets',
+                nowrap: true,
+                render: (r) =>
+                  r.support ? (
+                    // one piece, so a phone's card keeps the count beside its badge
+                    <span>
+                      {r.support.counts.unsolved}
+                      {r.support.counts.urgentOpen ? (
+                        <Badge ml={6} size="xs" color="red.9" variant="filled">
+                          {r.support.counts.urgentOpen} urgent
+                        </Badge>
+                      ) : null}
+                    </span>
+                  ) : (
+                    '—'
+                  ),
+              },
+              {
+                key: 'projects',
+                label: 'Projects',
+                nowrap: true,
+                render: (r) => {
+                  const worst = accountFigures(r).worstProject;
+                  return worst ? (
+                    <Badge color={PROJECT_COLORS[worst] ?? 'gray'} variant="light">
+                      {humanize(worst)}
+                    </Badge>
+                  ) : (
+                    '—'
+                  );
                 },
-                {
-                  key: 'tickets',
-                  label: 'Open tickets',
-                  nowrap: true,
-                  render: (r) =>
-                    r.support ? (
-                      // one piece, so a phone's card keeps the count beside its badge
-                      <span>
-                        {r.support.counts.unsolved}
-                        {r.support.counts.urgentOpen ? (
-                          <Badge ml={6} size="xs" color="red.9" variant="filled">
-                            {r.support.counts.urgentOpen} urgent
-                          </Badge>
-                        ) : null}
-                      </span>
-                    ) : (
-                      '—'
-                    ),
-                },
-                {
-                  key: 'projects',
-                  label: 'Projects',
-                  nowrap: true,
-                  render: (r) => {
-                    const worst = accountFigures(r).worstProject;
-                    return worst ? (
-                      <Badge color={PROJECT_COLORS[worst] ?? 'gray'} variant="light">
-                        {humanize(worst)}
-                      </Badge>
-                    ) : (
-                      '—'
-                    );
-                  },
-                },
-              ]}
-            />
-            <ListPager path="/accounts" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No account matches these filters." />
-          </Card>
-        )}
+              },
+            ]}
+          />
+          <ListPager path="/accounts" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No account matches these filters." />
+        </Card>
       </SourceSection>
     </Stack>
   );

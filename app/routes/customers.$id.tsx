@@ -18,6 +18,7 @@ import {
 } from '../components/customer/insight-cards.js';
 import { ProjectsCard } from '../components/customer/projects-card.js';
 import { CUSTOMER_PAGE_PARTS, CUSTOMER_PAGE_QUERY, type Customer, type CustomerPageData, type CustomerPageParts } from '../components/customer/query.js';
+import { andList } from '../components/format.js';
 import { graphql, type System } from '../graphql.js';
 import { NoScriptStreaming, SectionNotRead, Streamed, WaitingBadge, WaitingClock, WaitingSection } from '../components/waiting-section.js';
 import { SupportCard } from '../components/customer/support-card.js';
@@ -180,7 +181,7 @@ function systemName(page: PageData, category: 'CRM' | 'ACCOUNTING' | 'PROJECTS' 
 /** The systems the insights wait for: every one but the CRM, whose header is already on the page. */
 function insightsWaitFor(page: PageData): string {
   const names = page.systems.filter((s) => s.category !== 'CRM').map((s) => s.name);
-  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'every system');
+  return andList(names) || 'every system';
 }
 
 const PART_OF = { ACCOUNTING: 'accounting', PROJECTS: 'projects', SUPPORT: 'support' } as const;

@@ -6,7 +6,7 @@ import { ListPager } from '../components/list-pager.js';
 import { ResponsiveTable, type Column } from '../components/responsive-table.js';
 import { SourceSection } from '../components/source-section.js';
 import { formatAgeDays, formatDate, humanize, plural } from '../components/format.js';
-import { countLine, listUnanswered } from '../components/list-count.js';
+import { countLine } from '../components/list-count.js';
 import { StreamedList, systemsNamed } from '../components/streamed-list.js';
 import { urgentTicketsVariables, urgentTicketsView, viewOf } from '../.server/list-query.js';
 import { streamList } from '../.server/list-stream.js';
@@ -151,14 +151,10 @@ export default function UrgentTickets() {
               )}
             </Text>
             <SourceSection title="From the support desk" status={d.status} testId="section-urgent" refresh={false}>
-              {listUnanswered(d.status) ? null : (
-                <>
-                  <Card withBorder padding={0}>
-                    <ResponsiveTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.ticket.id} label="Urgent tickets" testId="urgent-table" />
-                  </Card>
-                  <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
-                </>
-              )}
+              <Card withBorder padding={0}>
+                <ResponsiveTable columns={COLUMNS} rows={d.rows} rowKey={(r) => r.ticket.id} label="Urgent tickets" testId="urgent-table" />
+              </Card>
+              <ListPager path="/tickets" search={search} page={d.pageInfo} shown={d.rows.length} totalCount={d.totalCount} per={Number(view.per)} empty="No ticket matches these filters." />
             </SourceSection>
           </Stack>
         )}

@@ -2,7 +2,7 @@ import { Alert, List, Progress, Anchor as MantineAnchor } from '@mantine/core';
 import { Anchor, Badge, Group, SectionCard, Stack, Text, Title } from '../plain.js';
 import { ResponsiveTable } from '../responsive-table.js';
 import { Link } from '@remix-run/react';
-import { formatDate, humanize, plural, systemNames } from '../format.js';
+import { andList, formatDate, humanize, plural, systemNames } from '../format.js';
 import type { Customer, RecordRef } from './query.js';
 
 const SEVERITY_COLOR = { HIGH: 'red', MEDIUM: 'orange', LOW: 'gray' } as const;
@@ -44,7 +44,6 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
   const flags = conflictsShownApart ? wanted.filter((f) => f.kind !== 'CONFLICT') : wanted;
   // a system that did not answer was not checked: "no gaps" is only true of the systems that did
   const unanswered = [...new Set(customer.sections.filter((x) => x.state === 'FAILED').map((x) => x.source.name))];
-  const unansweredNames = unanswered.length > 1 ? `${unanswered.slice(0, -1).join(', ')} and ${unanswered.at(-1)}` : (unanswered[0] ?? '');
   return (
     <SectionCard aria-labelledby="flags-heading" data-testid="section-flags">
       <Title order={2} size="h4" id="flags-heading" mb={4}>
@@ -76,7 +75,7 @@ export function FlagsCard({ customer, kinds, conflictsShownApart = false }: { cu
       )}
       {unanswered.length ? (
         <Text size="xs" c="var(--mantine-color-orange-light-color)" mt="xs" data-testid="flags-unchecked">
-          Not checked: {unansweredNames} did not answer, so what needs {unanswered.length > 1 ? 'them' : 'it'} could not be checked.
+          Not checked: {andList(unanswered)} did not answer, so what needs {unanswered.length > 1 ? 'them' : 'it'} could not be checked.
         </Text>
       ) : null}
     </SectionCard>
